@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tangent",
+    products: [
+        .executable(name: "tangent", targets: ["tangent"]),
+        .library(name: "NTKCore", targets: ["NTKCore"]),
+    ],
+    targets: [
+        // MARK: System libraries (Debian packages; module.modulemap + shim.h only)
+        .systemLibrary(
+            name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]),
+        .systemLibrary(
+            name: "CLinearAlgebra", path: "Sources/CLinearAlgebra", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+
+        // MARK: Stages (data flows top to bottom; each depends only on those above)
+        .target(name: "CommonMark", dependencies: ["CCMark"]),
+        .target(name: "NTKCore", dependencies: ["CLinearAlgebra"]),
+        .target(name: "Language", dependencies: ["NTKCore"]),
+        .target(name: "Notebook", dependencies: ["CommonMark", "Language"]),
+        .target(name: "Render", dependencies: ["Notebook"]),
+
+        // MARK: Command line (a thin layer over the library)
+        .target(name: "TangentCLI", dependencies: ["Render", "Notebook"]),
+        .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
+        // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
+        .executableTarget(name: "tangent-bench", dependencies: ["NTKCore"]),
+
+        // MARK: Tests (one target per module; fixtures are read through #filePath)
+        .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
+        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus"]),
+    ]
+)

@@ -1,0 +1,1 @@
+print("usage: tangent-bench analytic")
