@@ -1,0 +1,95 @@
+internal import CCMark
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A CommonMark document parsed by cmark into an immutable tree with source spans.
+public struct MarkdownDocument: Sendable {
+    public let root: MarkdownNode
+
+    /// Parses `source` (CommonMark, with source positions). Never fails: every input is a document.
+    public static func parse(_ source: String) -> MarkdownDocument {
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_UNSAFE
+        let length = source.utf8.count
+        let docPointer: OpaquePointer? = source.withCString { cmark_parse_document($0, length, options) }
+        guard let doc = docPointer else {
+            let empty = SourceSpan(start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))
+            return MarkdownDocument(root: MarkdownNode(kind: .document, span: empty))
+        }
+        defer { cmark_node_free(doc) }
+        return MarkdownDocument(root: Converter(lines: lines).convert(doc))
+    }
+}
+
+/// Walks cmark's tree once and builds Swift values; the only code that touches cmark nodes.
+private struct Converter {
+    let lines: [Substring]
+
+    func convert(_ node: OpaquePointer) -> MarkdownNode {
+        var children: [MarkdownNode] = []
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            children.append(convert(c))
+            child = cmark_node_next(c)
+        }
+        let span = SourceSpan(
+            start: SourcePoint(line: Int(cmark_node_get_start_line(node)),
+                               column: Int(cmark_node_get_start_column(node))),
+            end: SourcePoint(line: Int(cmark_node_get_end_line(node)),
+                             column: Int(cmark_node_get_end_column(node))))
+        let literal = string(cmark_node_get_literal(node))
+        return MarkdownNode(kind: kind(of: node, span: span), span: span, literal: literal, children: children)
+    }
+
+    private func string(_ p: UnsafePointer<CChar>?) -> String {
+        guard let p else { return "" }
+        return String(cString: p)
+    }
+
+    private func kind(of node: OpaquePointer, span: SourceSpan) -> MarkdownNode.Kind {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_DOCUMENT: return .document
+        case CMARK_NODE_BLOCK_QUOTE: return .blockQuote
+        case CMARK_NODE_LIST:
+            return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                         start: Int(cmark_node_get_list_start(node)),
+                         tight: cmark_node_get_list_tight(node) != 0)
+        case CMARK_NODE_ITEM: return .item
+        case CMARK_NODE_CODE_BLOCK:
+            return .codeBlock(info: string(cmark_node_get_fence_info(node)), fence: fence(at: span.start))
+        case CMARK_NODE_HTML_BLOCK: return .htmlBlock
+        case CMARK_NODE_PARAGRAPH: return .paragraph
+        case CMARK_NODE_HEADING: return .heading(level: Int(cmark_node_get_heading_level(node)))
+        case CMARK_NODE_THEMATIC_BREAK: return .thematicBreak
+        case CMARK_NODE_TEXT: return .text
+        case CMARK_NODE_SOFTBREAK: return .softBreak
+        case CMARK_NODE_LINEBREAK: return .lineBreak
+        case CMARK_NODE_CODE: return .code
+        case CMARK_NODE_HTML_INLINE: return .htmlInline
+        case CMARK_NODE_EMPH: return .emphasis
+        case CMARK_NODE_STRONG: return .strong
+        case CMARK_NODE_LINK:
+            return .link(destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
+        case CMARK_NODE_IMAGE:
+            return .image(source: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
+        default: return .custom
+        }
+    }
+
+    /// Reads the opening fence from the source line (cmark 0.30 has no accessor for it).
+    /// Returns nil for an indented code block.
+    private func fence(at start: SourcePoint) -> CodeFence? {
+        guard start.line >= 1, start.line <= lines.count else { return nil }
+        let line = Array(lines[start.line - 1].utf8)
+        var i = max(start.column - 1, 0)
+        var indent = 0
+        while i < line.count, line[i] == UInt8(ascii: " ") { i += 1; indent += 1 }
+        guard i < line.count, line[i] == UInt8(ascii: "`") || line[i] == UInt8(ascii: "~") else { return nil }
+        let c = line[i]
+        var length = 0
+        while i < line.count, line[i] == c { i += 1; length += 1 }
+        guard length >= 3 else { return nil }
+        return CodeFence(character: Character(Unicode.Scalar(c)), length: length, indent: indent)
+    }
+}

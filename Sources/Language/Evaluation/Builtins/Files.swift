@@ -1,0 +1,52 @@
+import Foundation
+import NTKCore
+
+/// `load` and `save` of `.npy` and `.csv`; paths are relative to the notebook's folder.
+extension Builtins {
+    static let files: [Builtin] = [
+        Builtin("load", [.required("path")], "a matrix from a .npy or .csv file") { c throws(Diagnostic) in
+            let (url, format) = try fileArgument(c)
+            c.context.noteFileRead(url.path)
+            do {
+                switch format {
+                case .npy: return .matrix(try NPY.read(from: url))
+                case .csv: return .matrix(try CSV.read(from: url))
+                }
+            } catch {
+                throw c.fail("path", "cannot load '\(try c.string("path"))': \(error)")
+            }
+        },
+        Builtin("save", [.required("value"), .required("path")],
+                "writes a matrix (or number, as 1×1) to .npy (float64, C order) or .csv") { c throws(Diagnostic) in
+            let m = try c.matrix("value")
+            let (url, format) = try fileArgument(c)
+            do {
+                switch format {
+                case .npy: try NPY.write(m, to: url)
+                case .csv: try CSV.write(m, to: url)
+                }
+            } catch {
+                throw c.fail("path", "cannot save '\(try c.string("path"))': \(error)")
+            }
+            c.context.noteFileWritten(url.path)
+            return .none
+        },
+    ]
+
+    enum MatrixFileFormat { case npy, csv }
+
+    private static func fileArgument(_ c: BuiltinCall) throws(Diagnostic) -> (URL, MatrixFileFormat) {
+        let path = try c.string("path")
+        guard !path.isEmpty else { throw c.fail("path", "the path is empty") }
+        let url = path.hasPrefix("/")
+            ? URL(fileURLWithPath: path)
+            : c.context.baseDirectory.appendingPathComponent(path)
+        switch url.pathExtension.lowercased() {
+        case "npy": return (url.standardizedFileURL, .npy)
+        case "csv": return (url.standardizedFileURL, .csv)
+        default:
+            let ext = url.pathExtension.isEmpty ? "no extension" : "'.\(url.pathExtension)'"
+            throw c.fail("path", "unsupported file type \(ext) in '\(path)' (use .npy or .csv)")
+        }
+    }
+}

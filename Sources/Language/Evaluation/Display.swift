@@ -1,0 +1,48 @@
+import NTKCore
+
+/// What a block shows: values from `show`, text from `print`, figures from `plot` and friends.
+public enum DisplayItem: Equatable, Sendable {
+    case value(Value, caption: String?, range: SourceRange)
+    case text(String, range: SourceRange)
+    case figure(Figure, range: SourceRange)
+}
+
+/// A figure's data (drawing it is the renderer's job): line and scatter series, or a heatmap.
+public struct Figure: Equatable, Sendable {
+    public enum SeriesKind: String, Sendable { case line, scatter }
+
+    public struct Series: Equatable, Sendable {
+        public var kind: SeriesKind
+        public var x: [Double]
+        public var y: [Double]
+        public var label: String?
+    }
+
+    public var title: String?
+    public var xlabel: String?
+    public var ylabel: String?
+    public var logX = false
+    public var logY = false
+    public var series: [Series] = []
+    /// Set for `heatmap(K)` figures.
+    public var heatmap: Matrix?
+
+    public init(title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
+        self.title = title
+        self.xlabel = xlabel
+        self.ylabel = ylabel
+    }
+
+    /// A one-line description for the terminal.
+    public var summary: String {
+        var parts: [String] = []
+        if let h = heatmap { parts.append("heatmap \(h.shapeDescription)") }
+        if !series.isEmpty {
+            let points = series.reduce(0) { $0 + $1.x.count }
+            parts.append("\(series.count) series, \(points) points")
+            let labels = series.compactMap(\.label)
+            if !labels.isEmpty { parts.append("labels: " + labels.joined(separator: ", ")) }
+        }
+        return "figure" + (title.map { " \"\($0)\"" } ?? "") + ": " + parts.joined(separator: "; ")
+    }
+}

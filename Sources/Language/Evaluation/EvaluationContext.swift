@@ -1,0 +1,87 @@
+import Foundation
+import NTKCore
+
+/// A point in time after which a running block stops with a timeout error.
+public struct Deadline: Sendable {
+    public let seconds: Double
+    let end: DispatchTime
+    public init(seconds: Double) {
+        self.seconds = seconds
+        let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
+        end = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
+    }
+    public var hasPassed: Bool { DispatchTime.now() >= end }
+}
+
+/// The state one block runs with: the notebook's shared bindings, the block's random stream,
+/// the folder files are relative to, and what the block has shown so far.
+public final class EvaluationContext {
+    public var environment: Environment
+    public let baseDirectory: URL
+    public let seed: UInt64
+    public let deadline: Deadline?
+    public private(set) var outputs: [DisplayItem] = []
+    /// Names the block read from bindings made before it (its inputs, for caching).
+    public private(set) var namesRead: Set<String> = []
+    /// Files the block loaded or saved (absolute paths).
+    public private(set) var filesRead: [String] = []
+    public private(set) var filesWritten: [String] = []
+
+    /// The block's default random stream: numpy `default_rng(seed)`, drawn from in call order.
+    var generator: NumpyGenerator
+    private var figureIndex: Int?
+    private var boundHere: Set<String> = []
+
+    public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil) {
+        self.environment = environment
+        self.baseDirectory = baseDirectory
+        self.seed = seed
+        self.deadline = deadline
+        self.generator = NumpyGenerator(seed: seed)
+    }
+
+    func lookup(_ name: String) -> Value? {
+        if !boundHere.contains(name) { namesRead.insert(name) }
+        return environment[name]
+    }
+
+    func bind(_ name: String, _ value: Value) {
+        boundHere.insert(name)
+        environment[name] = value
+    }
+
+    func emit(_ item: DisplayItem) { outputs.append(item) }
+
+    func noteFileRead(_ path: String) { filesRead.append(path) }
+    func noteFileWritten(_ path: String) { filesWritten.append(path) }
+
+    /// Adds to the block's current figure (repeated `plot`/`scatter` calls draw into one).
+    func drawIntoFigure(at range: SourceRange, _ update: (inout Figure) -> Void) {
+        if let i = figureIndex, case .figure(var f, let r) = outputs[i] {
+            update(&f)
+            outputs[i] = .figure(f, range: r)
+        } else {
+            var f = Figure()
+            update(&f)
+            figureIndex = outputs.count
+            outputs.append(.figure(f, range: range))
+        }
+    }
+
+    func checkDeadline(at range: SourceRange) throws(Diagnostic) {
+        if let d = deadline, d.hasPassed {
+            throw .error("block timed out after \(ValueFormatter.number(d.seconds)) s", at: range)
+        }
+    }
+}
+
+/// The bindings of one notebook, shared by all its blocks top to bottom.
+public final class Environment {
+    public private(set) var bindings: [String: Value] = [:]
+    public init() {}
+    public subscript(name: String) -> Value? {
+        get { bindings[name] }
+        set { bindings[name] = newValue }
+    }
+    public var names: Dictionary<String, Value>.Keys { bindings.keys }
+}

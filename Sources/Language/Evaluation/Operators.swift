@@ -1,0 +1,111 @@
+import Foundation
+import NTKCore
+
+/// Arithmetic and comparison with numpy's 2-D broadcasting (numbers, n×1, 1×k, n×k).
+enum Operators {
+    static func unaryPlus(_ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
+        switch v {
+        case .number, .matrix: return v
+        default: throw .error("unary '+' needs a number or matrix, got \(v.typeDescription)", at: range)
+        }
+    }
+
+    static func negate(_ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
+        switch v {
+        case .number(let x): return .number(-x)
+        case .matrix(let m): return .matrix(m.map { -$0 })
+        case .list where v.asMatrix != nil: return .matrix(v.asMatrix!.map { -$0 })
+        default: throw .error("unary '-' needs a number or matrix, got \(v.typeDescription)", at: range)
+        }
+    }
+
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+        if op == .matmul { return try matmul(a, b, opRange: opRange) }
+        if op == .add, case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        let f: (Double, Double) -> Double
+        switch op {
+        case .add: f = (+)
+        case .subtract: f = (-)
+        case .multiply: f = (*)
+        case .divide: f = (/)
+        case .power: f = { Foundation.pow($0, $1) }
+        case .matmul: f = (*)  // handled above
+        }
+        if case .number(let x) = a, case .number(let y) = b { return .number(f(x, y)) }
+        let (ma, mb) = try operands(a, b, op.rawValue, opRange: opRange)
+        return .matrix(Matrix.broadcast(ma, mb, f))
+    }
+
+    /// Both operands as matrices with broadcast-compatible shapes, or a located error.
+    private static func operands(_ a: Value, _ b: Value, _ op: String, opRange: SourceRange) throws(Diagnostic) -> (Matrix, Matrix) {
+        guard let ma = numeric(a) else {
+            throw .error("'\(op)' needs numbers or matrices, got \(a.typeDescription) on the left", at: opRange)
+        }
+        guard let mb = numeric(b) else {
+            throw .error("'\(op)' needs numbers or matrices, got \(b.typeDescription) on the right", at: opRange)
+        }
+        guard Matrix.broadcastShape((ma.rows, ma.cols), (mb.rows, mb.cols)) != nil else {
+            throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) cannot be broadcast together for '\(op)'",
+                         at: opRange)
+        }
+        return (ma, mb)
+    }
+
+    private static func numeric(_ v: Value) -> Matrix? {
+        switch v {
+        case .number, .matrix, .list: return v.asMatrix
+        default: return nil
+        }
+    }
+
+    private static func matmul(_ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+        guard case .matrix(let ma) = a.asMatrix.map(Value.matrix) ?? .none, !(isNumber(a)) else {
+            throw .error("'@' needs matrices, got \(a.typeDescription) on the left (use '*' to scale)", at: opRange)
+        }
+        guard case .matrix(let mb) = b.asMatrix.map(Value.matrix) ?? .none, !(isNumber(b)) else {
+            throw .error("'@' needs matrices, got \(b.typeDescription) on the right (use '*' to scale)", at: opRange)
+        }
+        guard ma.cols == mb.rows else {
+            throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) do not match for '@' "
+                         + "(\(ma.cols) columns vs \(mb.rows) rows)", at: opRange)
+        }
+        return .matrix(ma.matmul(mb))
+    }
+
+    private static func isNumber(_ v: Value) -> Bool {
+        if case .number = v { return true }
+        return false
+    }
+
+    /// True when the comparison holds (for matrices: for every element after broadcasting).
+    static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Bool {
+        let f: (Double, Double) -> Bool
+        switch op {
+        case .less: f = (<)
+        case .lessEqual: f = (<=)
+        case .greater: f = (>)
+        case .greaterEqual: f = (>=)
+        case .equal: f = (==)
+        case .notEqual: f = (!=)
+        }
+        if case .number(let x) = a, case .number(let y) = b { return f(x, y) }
+        if numeric(a) != nil, numeric(b) != nil {
+            let (ma, mb) = try operands(a, b, op.rawValue, opRange: opRange)
+            let result = Matrix.broadcast(ma, mb) { f($0, $1) ? 1 : 0 }
+            return result.storage.allSatisfy { $0 == 1 }
+        }
+        switch (op, a, b) {
+        case (.equal, _, _): return a == b
+        case (.notEqual, _, _): return a != b
+        case (_, .string(let x), .string(let y)):
+            switch op {
+            case .less: return x < y
+            case .lessEqual: return x <= y
+            case .greater: return x > y
+            default: return x >= y
+            }
+        default:
+            throw .error("cannot compare \(a.typeDescription) with \(b.typeDescription) using '\(op.rawValue)'", at: opRange)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import NTKCore
+
+/// A value of the `ntk` language (LANGUAGE.md §3). Every matrix is float64; a vector is n×1.
+public enum Value: Equatable, Sendable {
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case none
+    case list([Value])
+    case matrix(Matrix)
+    case network(MLP)
+    case params(NetworkParams)
+    case record(Record)
+
+    /// The kind of value as a user reads it in an error message ("a 3×2 matrix").
+    public var typeDescription: String {
+        switch self {
+        case .number: return "a number"
+        case .bool: return "a bool"
+        case .string: return "a string"
+        case .none: return "none"
+        case .list(let items): return "a list of \(items.count)"
+        case .matrix(let m): return "a \(m.shapeDescription) matrix"
+        case .network: return "a network"
+        case .params: return "params"
+        case .record: return "a record"
+        }
+    }
+
+    /// The kind name alone ("matrix"), for signatures.
+    public var kindName: String {
+        switch self {
+        case .number: return "number"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .none: return "none"
+        case .list: return "list"
+        case .matrix: return "matrix"
+        case .network: return "network"
+        case .params: return "params"
+        case .record: return "record"
+        }
+    }
+
+    /// This value as a matrix, when it is one or can stand for one: a number is 1×1, a list of
+    /// numbers is an n×1 column, a list of equal-length number lists is a matrix.
+    public var asMatrix: Matrix? {
+        switch self {
+        case .matrix(let m): return m
+        case .number(let v): return Matrix(rows: 1, cols: 1, storage: [v])
+        case .list(let items): return Value.matrix(fromList: items)
+        default: return nil
+        }
+    }
+
+    /// `[1, 2, 3]` → 3×1; `[[1, 2], [3, 4]]` → 2×2; anything else → nil.
+    static func matrix(fromList items: [Value]) -> Matrix? {
+        if items.isEmpty { return nil }
+        var numbers: [Double] = []
+        numbers.reserveCapacity(items.count)
+        for item in items {
+            guard case .number(let v) = item else { break }
+            numbers.append(v)
+        }
+        if numbers.count == items.count { return Matrix(column: numbers) }
+        var rows: [[Double]] = []
+        for item in items {
+            guard case .list(let row) = item else { return nil }
+            var r: [Double] = []
+            for x in row {
+                guard case .number(let v) = x else { return nil }
+                r.append(v)
+            }
+            rows.append(r)
+        }
+        guard let width = rows.first?.count, width > 0, rows.allSatisfy({ $0.count == width }) else { return nil }
+        return Matrix(rowArrays: rows)
+    }
+}
+
+/// A value with named fields (what `predict_ensemble` returns: `r.mean`, `r.cov`).
+public struct Record: Equatable, Sendable {
+    public var fields: [(name: String, value: Value)]
+
+    public init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
+
+    public subscript(name: String) -> Value? { fields.first { $0.name == name }?.value }
+    public var fieldNames: [String] { fields.map(\.name) }
+
+    public static func == (a: Record, b: Record) -> Bool {
+        a.fields.count == b.fields.count
+            && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import NTKCore
+
+/// How values are written as text: numbers, aligned tables for small matrices, a summary for
+/// large ones. The terminal, `print` and the Markdown write-back all use this.
+public enum ValueFormatter {
+    /// Matrices up to this many rows and columns print in full.
+    public static let maxTableRows = 12
+    public static let maxTableCols = 8
+
+    /// A number as a person reads it: shortest round-trip digits, integers without `.0`.
+    public static func number(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
+        if v == v.rounded(), abs(v) < 1e15 {
+            return v == 0 ? (v.sign == .minus ? "-0" : "0") : String(Int64(v))
+        }
+        return "\(v)"
+    }
+
+    /// A number in a table cell: 6 significant digits (numpy-like).
+    public static func cell(_ v: Double) -> String {
+        if v.isNaN { return "nan" }
+        if v.isInfinite { return v < 0 ? "-inf" : "inf" }
+        if v == v.rounded(), abs(v) < 1e6 { return number(v) }
+        let a = abs(v)
+        if a >= 1e-4 && a < 1e6 {
+            var s = String(format: "%.6g", v)
+            if s.contains("e") { s = String(format: "%.4e", v) }
+            return s
+        }
+        return String(format: "%.4e", v)
+    }
+
+    public static func isLarge(_ m: Matrix) -> Bool { m.rows > maxTableRows || m.cols > maxTableCols }
+
+    /// Text for `print` and the terminal.
+    public static func text(_ value: Value) -> String {
+        switch value {
+        case .number(let v): return number(v)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return s
+        case .none: return "none"
+        case .list(let items): return "[" + items.map(inline).joined(separator: ", ") + "]"
+        case .matrix(let m): return isLarge(m) ? summary(m) : table(m)
+        case .network(let net): return describe(net)
+        case .params(let p): return describe(p)
+        case .record(let r):
+            return r.fields.map { f in
+                let body = text(f.value)
+                return body.contains("\n") ? "\(f.name):\n" + indent(body) : "\(f.name): \(body)"
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// A one-line form (inside lists).
+    public static func inline(_ value: Value) -> String {
+        switch value {
+        case .string(let s): return "\"\(s)\""
+        case .matrix(let m): return "<\(m.shapeDescription) matrix>"
+        case .record(let r): return "<record: " + r.fieldNames.joined(separator: ", ") + ">"
+        default:
+            let t = text(value)
+            return t.contains("\n") ? "<\(value.kindName)>" : t
+        }
+    }
+
+    /// An aligned table, right-justified like numpy.
+    public static func table(_ m: Matrix) -> String {
+        if m.isEmpty { return "(empty \(m.shapeDescription) matrix)" }
+        let cells = (0..<m.rows).map { i in (0..<m.cols).map { j in cell(m[i, j]) } }
+        var widths = [Int](repeating: 0, count: m.cols)
+        for row in cells { for (j, c) in row.enumerated() { widths[j] = max(widths[j], c.count) } }
+        return cells.map { row in
+            row.enumerated().map { j, c in String(repeating: " ", count: widths[j] - c.count) + c }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// Shape, min, max, mean and the top-left corner of a large matrix.
+    public static func summary(_ m: Matrix) -> String {
+        let s = MatrixSummary(m)
+        var out = "\(m.shapeDescription) matrix  min \(cell(s.min))  max \(cell(s.max))  mean \(cell(s.mean))"
+        let corner = m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))
+        out += "\ntop-left corner:\n" + table(corner)
+        return out
+    }
+
+    public static func describe(_ net: MLP) -> String {
+        var parts = ["depth \(net.depth)"]
+        if !net.widths.isEmpty {
+            let w = Set(net.widths).count == 1 ? "\(net.widths[0])" : "[" + net.widths.map(String.init).joined(separator: ", ") + "]"
+            parts.append("width \(w)")
+        }
+        parts.append(net.activation.rawValue)
+        parts.append("W_std \(number(net.wStd))")
+        parts.append("b_std " + (net.bStd.map(number) ?? "none"))
+        if net.wStdOut != net.wStd { parts.append("W_std_out \(number(net.wStdOut))") }
+        if net.bStdOut != net.bStd { parts.append("b_std_out " + (net.bStdOut.map(number) ?? "none")) }
+        parts.append(net.parameterization.rawValue)
+        if net.outDim != 1 { parts.append("out_dim \(net.outDim)") }
+        return "mlp(" + parts.joined(separator: ", ") + ")"
+    }
+
+    public static func describe(_ p: NetworkParams) -> String {
+        let count = p.weights.reduce(0) { $0 + $1.count } + p.biases.reduce(0) { $0 + ($1?.count ?? 0) }
+        return "params: \(p.weights.count) layers, \(count) parameters ("
+            + p.weights.map(\.shapeDescription).joined(separator: ", ") + ")"
+    }
+
+    private static func indent(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+/// Min, max and mean of a matrix (NaN-aware: NaNs are counted, not compared).
+public struct MatrixSummary: Sendable {
+    public var min: Double
+    public var max: Double
+    public var mean: Double
+    public var nanCount: Int
+
+    public init(_ m: Matrix) {
+        var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, nans = 0
+        for v in m.storage {
+            if v.isNaN { nans += 1; continue }
+            lo = Swift.min(lo, v); hi = Swift.max(hi, v); sum += v
+        }
+        let n = m.count - nans
+        min = n > 0 ? lo : .nan
+        max = n > 0 ? hi : .nan
+        mean = n > 0 ? sum / Double(n) : .nan
+        nanCount = nans
+    }
+}

@@ -1,0 +1,314 @@
+/// Recursive-descent parser for `ntk` blocks. Precedence, loosest first: `or`, `and`, `not`,
+/// comparisons, `+ -`, `* / @`, unary `-`, `^` (right-associative), then calls, indexing and
+/// field access.
+public struct Parser {
+    private var tokens: [Token]
+    private var position = 0
+
+    public init(tokens: [Token]) { self.tokens = tokens }
+
+    /// Lexes and parses a whole block.
+    public static func parse(_ source: SourceText) throws(Diagnostic) -> [Statement] {
+        var parser = Parser(tokens: try Lexer(source).tokenize())
+        return try parser.parseStatements()
+    }
+
+    public mutating func parseStatements() throws(Diagnostic) -> [Statement] {
+        var out: [Statement] = []
+        while true {
+            while peek.kind == .newline { advance() }
+            if peek.kind == .end { return out }
+            out.append(try statement())
+            switch peek.kind {
+            case .newline: advance()
+            case .end: break
+            default:
+                throw .error("expected end of statement, found \(peek.kind)", at: peek.range)
+            }
+        }
+    }
+
+    // MARK: Statements
+
+    private mutating func statement() throws(Diagnostic) -> Statement {
+        let first = peek
+        switch first.kind {
+        case .identifier(let name) where peekKind(1) == .symbol(.assign):
+            advance(); advance()
+            if peek.kind == .newline || peek.kind == .end {
+                throw .error("expected an expression after '='", at: peek.range)
+            }
+            let value = try expression()
+            return Statement(.assign(name: name, nameRange: first.range, value: value), first.range.union(value.range))
+        case .keyword(.show):
+            advance()
+            let value = try expression()
+            var caption: Expr?
+            if peek.kind == .symbol(.comma) {
+                advance()
+                caption = try expression()
+            }
+            return Statement(.show(value, caption: caption), first.range.union(caption?.range ?? value.range))
+        case .keyword(.expect):
+            advance()
+            let value = try expression()
+            return Statement(.expect(value), first.range.union(value.range))
+        default:
+            let value = try expression()
+            if peek.kind == .symbol(.assign) {
+                throw .error("cannot assign to this expression (only a name can be bound with '=')", at: value.range)
+            }
+            return Statement(.expression(value), value.range)
+        }
+    }
+
+    // MARK: Expressions
+
+    public mutating func expression() throws(Diagnostic) -> Expr { try orExpr() }
+
+    private mutating func orExpr() throws(Diagnostic) -> Expr {
+        var lhs = try andExpr()
+        while peek.kind == .keyword(.or) {
+            advance()
+            let rhs = try andExpr()
+            lhs = Expr(.or(lhs, rhs), lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func andExpr() throws(Diagnostic) -> Expr {
+        var lhs = try notExpr()
+        while peek.kind == .keyword(.and) {
+            advance()
+            let rhs = try notExpr()
+            lhs = Expr(.and(lhs, rhs), lhs.range.union(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func notExpr() throws(Diagnostic) -> Expr {
+        if peek.kind == .keyword(.not) {
+            let op = advance()
+            let x = try notExpr()
+            return Expr(.not(x), op.range.union(x.range))
+        }
+        return try comparison()
+    }
+
+    private static let comparisonSymbols: [Symbol: ComparisonOperator] = [
+        .less: .less, .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
+        .equalEqual: .equal, .bangEqual: .notEqual,
+    ]
+
+    private mutating func comparison() throws(Diagnostic) -> Expr {
+        let first = try additive()
+        var links: [ComparisonLink] = []
+        while case .symbol(let s) = peek.kind, let op = Parser.comparisonSymbols[s] {
+            let opToken = advance()
+            links.append(ComparisonLink(op: op, opRange: opToken.range, rhs: try additive()))
+        }
+        guard let last = links.last else { return first }
+        return Expr(.comparison(first, links), first.range.union(last.rhs.range))
+    }
+
+    private mutating func additive() throws(Diagnostic) -> Expr {
+        var lhs = try multiplicative()
+        while true {
+            let op: BinaryOperator
+            switch peek.kind {
+            case .symbol(.plus): op = .add
+            case .symbol(.minus): op = .subtract
+            default: return lhs
+            }
+            let opToken = advance()
+            let rhs = try multiplicative()
+            lhs = Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range))
+        }
+    }
+
+    private mutating func multiplicative() throws(Diagnostic) -> Expr {
+        var lhs = try unary()
+        while true {
+            let op: BinaryOperator
+            switch peek.kind {
+            case .symbol(.star): op = .multiply
+            case .symbol(.slash): op = .divide
+            case .symbol(.at): op = .matmul
+            default: return lhs
+            }
+            let opToken = advance()
+            let rhs = try unary()
+            lhs = Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range))
+        }
+    }
+
+    private mutating func unary() throws(Diagnostic) -> Expr {
+        switch peek.kind {
+        case .symbol(.minus), .symbol(.plus):
+            let op = advance()
+            let x = try unary()
+            // Fold `-3` into a literal so that `-3` dumps and evaluates as a number.
+            if op.kind == .symbol(.minus), case .number(let v) = x.kind {
+                return Expr(.number(-v), op.range.union(x.range))
+            }
+            return Expr(.unary(op.kind == .symbol(.minus) ? .negate : .plus, x), op.range.union(x.range))
+        default:
+            return try power()
+        }
+    }
+
+    private mutating func power() throws(Diagnostic) -> Expr {
+        let base = try postfix()
+        guard peek.kind == .symbol(.caret) else { return base }
+        let opToken = advance()
+        let exponent = try unary()
+        return Expr(.binary(.power, base, exponent, opRange: opToken.range), base.range.union(exponent.range))
+    }
+
+    private mutating func postfix() throws(Diagnostic) -> Expr {
+        var e = try primary()
+        while true {
+            switch peek.kind {
+            case .symbol(.leftParen):
+                guard case .name(let callee) = e.kind else {
+                    throw .error("only a named function can be called", at: peek.range)
+                }
+                advance()
+                let args = try arguments()
+                let close = try consume(.rightParen, "')' to close the call")
+                e = Expr(.call(callee: callee, calleeRange: e.range, arguments: args), e.range.union(close.range))
+            case .symbol(.leftBracket):
+                advance()
+                let items = try indexItems()
+                let close = try consume(.rightBracket, "']' to close the index")
+                e = Expr(.index(e, items), e.range.union(close.range))
+            case .symbol(.dot):
+                advance()
+                guard case .identifier(let name) = peek.kind else {
+                    throw .error("expected a field name after '.', found \(peek.kind)", at: peek.range)
+                }
+                let nameToken = advance()
+                e = Expr(.field(e, name: name, nameRange: nameToken.range), e.range.union(nameToken.range))
+            default:
+                return e
+            }
+        }
+    }
+
+    private mutating func arguments() throws(Diagnostic) -> [Argument] {
+        var args: [Argument] = []
+        var sawLabel = false
+        while peek.kind != .symbol(.rightParen) {
+            if case .identifier(let label) = peek.kind, peekKind(1) == .symbol(.colon) {
+                let labelToken = advance()
+                advance()
+                if let dup = args.first(where: { $0.label == label }), dup.labelRange != nil {
+                    throw .error("argument '\(label)' is given twice", at: labelToken.range)
+                }
+                args.append(Argument(label: label, labelRange: labelToken.range, value: try expression()))
+                sawLabel = true
+            } else {
+                let value = try expression()
+                if sawLabel {
+                    throw .error("positional argument after a labelled one", at: value.range)
+                }
+                args.append(Argument(label: nil, labelRange: nil, value: value))
+            }
+            if peek.kind == .symbol(.comma) { advance() } else { break }
+        }
+        return args
+    }
+
+    private mutating func indexItems() throws(Diagnostic) -> [IndexItem] {
+        var items: [IndexItem] = []
+        repeat {
+            if peek.kind == .symbol(.comma) { advance() }
+            items.append(try indexItem())
+        } while peek.kind == .symbol(.comma)
+        return items
+    }
+
+    private mutating func indexItem() throws(Diagnostic) -> IndexItem {
+        let startToken = peek
+        var parts: [Expr?] = []
+        var current: Expr? = nil
+        var sawColon = false
+        var end = startToken.range
+        while true {
+            if peek.kind == .symbol(.colon) {
+                sawColon = true
+                end = advance().range
+                parts.append(current)
+                current = nil
+                if parts.count > 2 { throw .error("a slice has at most start:stop:step", at: end) }
+                continue
+            }
+            if peek.kind == .symbol(.comma) || peek.kind == .symbol(.rightBracket) { break }
+            if current != nil {
+                throw .error("expected ',' or ']' in index, found \(peek.kind)", at: peek.range)
+            }
+            let e = try expression()
+            end = e.range
+            current = e
+        }
+        if !sawColon {
+            guard let e = current else { throw .error("expected an index", at: peek.range) }
+            return .single(e)
+        }
+        parts.append(current)
+        while parts.count < 3 { parts.append(nil) }
+        return .slice(start: parts[0], stop: parts[1], step: parts[2], range: startToken.range.union(end))
+    }
+
+    private mutating func primary() throws(Diagnostic) -> Expr {
+        let t = peek
+        switch t.kind {
+        case .number(let v): advance(); return Expr(.number(v), t.range)
+        case .string(let s): advance(); return Expr(.string(s), t.range)
+        case .keyword(.true): advance(); return Expr(.bool(true), t.range)
+        case .keyword(.false): advance(); return Expr(.bool(false), t.range)
+        case .keyword(.none): advance(); return Expr(.none, t.range)
+        case .identifier(let n): advance(); return Expr(.name(n), t.range)
+        case .symbol(.leftParen):
+            advance()
+            var inner = try expression()
+            let close = try consume(.rightParen, "')'")
+            inner.range = t.range.union(close.range)
+            return inner
+        case .symbol(.leftBracket):
+            advance()
+            var items: [Expr] = []
+            while peek.kind != .symbol(.rightBracket) {
+                items.append(try expression())
+                if peek.kind == .symbol(.comma) { advance() } else { break }
+            }
+            let close = try consume(.rightBracket, "']' to close the list")
+            return Expr(.list(items), t.range.union(close.range))
+        case .keyword(let k) where k == .show || k == .expect:
+            throw .error("'\(k.rawValue)' must start a statement", at: t.range)
+        case .newline, .end:
+            throw .error("expected an expression, found \(t.kind)", at: t.range)
+        default:
+            throw .error("expected an expression, found \(t.kind)", at: t.range)
+        }
+    }
+
+    // MARK: Token helpers
+
+    private var peek: Token { tokens[min(position, tokens.count - 1)] }
+    private func peekKind(_ offset: Int) -> Token.Kind { tokens[min(position + offset, tokens.count - 1)].kind }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = peek
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    private mutating func consume(_ symbol: Symbol, _ what: String) throws(Diagnostic) -> Token {
+        guard peek.kind == .symbol(symbol) else {
+            throw .error("expected \(what), found \(peek.kind)", at: peek.range)
+        }
+        return advance()
+    }
+}

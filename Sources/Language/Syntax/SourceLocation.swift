@@ -1,0 +1,52 @@
+/// A place in the Markdown file: 1-based line (counted from line 1 of the file) and column.
+public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) { self.line = line; self.column = column }
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A half-open span of source: every token, AST node and diagnostic carries one.
+public struct SourceRange: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var start: SourceLocation
+    public var end: SourceLocation
+    public init(_ start: SourceLocation, _ end: SourceLocation) { self.start = start; self.end = end }
+    public init(at location: SourceLocation) { self.init(location, location) }
+    /// The smallest range covering both.
+    public func union(_ other: SourceRange) -> SourceRange {
+        SourceRange(min(start, other.start), max(end, other.end))
+    }
+    public var description: String { "\(start)-\(end)" }
+}
+
+/// The code of one block, line by line, with where each line sits in the file.
+///
+/// cmark strips fence indentation and container markers (`> `, list indents) from a code
+/// block; `columnOffset` puts them back so columns point into the file as the user sees it.
+public struct SourceText: Sendable {
+    public struct Line: Sendable {
+        public var text: String
+        /// 1-based line number in the whole file.
+        public var number: Int
+        /// Characters before `text` on that file line.
+        public var columnOffset: Int
+        public init(text: String, number: Int, columnOffset: Int = 0) {
+            self.text = text
+            self.number = number
+            self.columnOffset = columnOffset
+        }
+    }
+
+    public var lines: [Line]
+    public init(lines: [Line]) { self.lines = lines }
+
+    /// Code that starts on `firstLine` with no offsets (tests and one-off evaluation).
+    public init(_ code: String, firstLine: Int = 1) {
+        var parts = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if parts.last == "" && parts.count > 1 { parts.removeLast() }
+        lines = parts.enumerated().map { Line(text: $0.element, number: firstLine + $0.offset) }
+    }
+}

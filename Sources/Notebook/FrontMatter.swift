@@ -1,0 +1,87 @@
+import Language
+
+/// The YAML-style header between `---` lines at the very top of a notebook
+/// (`title`, `seed`, `rtol`, `atol`, `timeout`; other keys are kept but not interpreted).
+public struct FrontMatter: Equatable, Sendable {
+    public var title: String?
+    public var seed: UInt64 = 0
+    public var rtol: Double?
+    public var atol: Double?
+    public var timeout: Double?
+    /// Every `key: value` pair as written.
+    public var fields: [String: String] = [:]
+    /// File lines (1-based, inclusive) the header occupies, both `---` lines included.
+    public var lines: ClosedRange<Int>?
+
+    public init() {}
+
+    /// Parses the header if the file starts with `---`. Returns nil when there is none.
+    static func parse(lines: [Substring]) throws(Diagnostic) -> FrontMatter? {
+        guard let first = lines.first, trimmed(first) == "---" else { return nil }
+        guard let close = lines.indices.dropFirst().first(where: { trimmed(lines[$0]) == "---" || trimmed(lines[$0]) == "..." }) else {
+            throw .error("front matter opened with '---' is never closed (add a '---' line after it)",
+                         at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+        }
+        var fm = FrontMatter()
+        fm.lines = 1...(close + 1)
+        for i in 1..<close {
+            let raw = String(lines[i].hasSuffix("\r") ? lines[i].dropLast() : lines[i])
+            let stripped = raw.trimmingSpaces
+            if stripped.isEmpty || stripped.hasPrefix("#") { continue }
+            // Indented lines continue a YAML value (lists, nested maps): kept, not interpreted.
+            if raw.first == " " || raw.first == "\t" || raw.hasPrefix("- ") { continue }
+            guard let colon = raw.firstIndex(of: ":") else {
+                throw .error("front matter line is not 'key: value'", at: at(i, 1))
+            }
+            let key = String(raw[..<colon]).trimmingSpaces
+            var value = String(raw[raw.index(after: colon)...]).trimmingSpaces
+            let valueColumn = raw.distance(from: raw.startIndex, to: colon) + 2 + leadingSpaces(raw[raw.index(after: colon)...])
+            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                value = String(value.dropFirst().dropLast())
+            } else if let hash = value.range(of: " #") {
+                value = String(value[..<hash.lowerBound]).trimmingSpaces
+            }
+            fm.fields[key] = value
+            let loc = at(i, valueColumn)
+            switch key {
+            case "title": fm.title = value
+            case "seed":
+                guard let s = UInt64(value) else {
+                    throw .error("front matter 'seed' must be a whole number from 0 to 2^64-1, got '\(value)'", at: loc)
+                }
+                fm.seed = s
+            case "rtol", "atol":
+                guard let x = Double(value), x >= 0, x.isFinite else {
+                    throw .error("front matter '\(key)' must be a non-negative number, got '\(value)'", at: loc)
+                }
+                if key == "rtol" { fm.rtol = x } else { fm.atol = x }
+            case "timeout":
+                guard let x = Double(value), x > 0 else {
+                    throw .error("front matter 'timeout' must be a positive number of seconds, got '\(value)'", at: loc)
+                }
+                fm.timeout = x
+            default: break
+            }
+        }
+        return fm
+    }
+
+    private static func at(_ index: Int, _ column: Int) -> SourceRange {
+        SourceRange(at: SourceLocation(line: index + 1, column: column))
+    }
+
+    private static func trimmed(_ s: Substring) -> String { String(s).trimmingSpaces }
+
+    private static func leadingSpaces(_ s: Substring) -> Int { s.prefix { $0 == " " || $0 == "\t" }.count }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and carriage returns.
+    var trimmingSpaces: String {
+        let chars = Array(self)
+        var a = 0, b = chars.count
+        while a < b, chars[a] == " " || chars[a] == "\t" || chars[a] == "\r" { a += 1 }
+        while b > a, chars[b - 1] == " " || chars[b - 1] == "\t" || chars[b - 1] == "\r" { b -= 1 }
+        return String(chars[a..<b])
+    }
+}

@@ -1,0 +1,132 @@
+import CommonMark
+import Language
+
+/// One `ntk` code block of a notebook, with where it sits in the file.
+public struct CodeCell: Equatable, Sendable {
+    /// The block id: `#id` from the attributes, else `b<N>`.
+    public var id: String
+    /// 1-based position among the notebook's ntk blocks.
+    public var index: Int
+    public var attributes: BlockAttributes
+    /// The code, with each line's place in the file.
+    public var source: SourceText
+    /// The line of the opening fence, and of the closing fence (or the last line when unclosed).
+    public var fenceLine: Int
+    public var endLine: Int
+    /// The first line of code (the line after the fence).
+    public var codeLine: Int { fenceLine + 1 }
+    public var fence: CodeFence
+
+    public static func == (a: CodeCell, b: CodeCell) -> Bool {
+        a.id == b.id && a.index == b.index && a.attributes == b.attributes && a.fenceLine == b.fenceLine
+            && a.endLine == b.endLine && a.source.lines.map(\.text) == b.source.lines.map(\.text)
+    }
+
+    /// The code as one string.
+    public var code: String { source.lines.map(\.text).joined(separator: "\n") }
+}
+
+/// A Markdown notebook: its front matter, its prose (a CommonMark tree) and its `ntk` blocks.
+public struct Notebook: Sendable {
+    /// The path as the user gave it (used in diagnostics).
+    public var path: String
+    public var text: String
+    public var lines: [Substring]
+    public var frontMatter: FrontMatter
+    public var document: MarkdownDocument
+    public var cells: [CodeCell]
+
+    /// The title: front matter `title`, else the first heading, else the file name.
+    public var title: String {
+        if let t = frontMatter.title, !t.isEmpty { return t }
+        var heading: String?
+        document.root.walk { node in
+            if heading == nil, case .heading = node.kind { heading = node.plainText }
+        }
+        if let heading { return heading }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name.hasSuffix(".md") ? String(name.dropLast(3)) : name
+    }
+
+    /// Line n of the file (1-based), without its line ending.
+    public func line(_ n: Int) -> String? {
+        guard n >= 1, n <= lines.count else { return nil }
+        let l = lines[n - 1]
+        return String(l.hasSuffix("\r") ? l.dropLast() : l)
+    }
+
+    /// Parses a notebook. Structural problems (front matter, block attributes, duplicate ids)
+    /// are located diagnostics; prose never fails.
+    public static func parse(_ text: String, path: String) throws(Diagnostic) -> Notebook {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let frontMatter = try FrontMatter.parse(lines: lines)
+        // cmark would read the header as a thematic break and a setext heading: blank it out
+        // while keeping the line count, so cmark's line numbers stay the file's.
+        var markdown = text
+        if let range = frontMatter?.lines {
+            var copy = lines
+            for i in range { copy[i - 1] = copy[i - 1].hasSuffix("\r") ? "\r" : "" }
+            markdown = copy.joined(separator: "\n")
+        }
+        let document = MarkdownDocument.parse(markdown)
+        var cells: [CodeCell] = []
+        var seen: [String: Int] = [:]
+        var failure: Diagnostic?
+        document.root.walk { node in
+            guard failure == nil, case .codeBlock(let info, let fence?) = node.kind else { return }
+            guard let rest = ntkInfo(info) else { return }
+            do throws(Diagnostic) {
+                let cell = try makeCell(node: node, fence: fence, info: info, rest: rest,
+                                        index: cells.count + 1, lines: lines)
+                if let previous = seen[cell.id] {
+                    throw Diagnostic.error("duplicate block id '\(cell.id)' (first used by the block at line \(previous))",
+                                           at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: fence.indent + 1)))
+                }
+                seen[cell.id] = cell.fenceLine
+                cells.append(cell)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return Notebook(path: path, text: text, lines: lines, frontMatter: frontMatter ?? FrontMatter(),
+                        document: document, cells: cells)
+    }
+
+    /// The part of the info string after the word `ntk`, or nil when the block is not ntk.
+    static func ntkInfo(_ info: String) -> Substring? {
+        guard info.hasPrefix("ntk") else { return nil }
+        let rest = info.dropFirst(3)
+        if let c = rest.first, !(c == " " || c == "\t" || c == "{") { return nil }
+        return rest
+    }
+
+    private static func makeCell(node: MarkdownNode, fence: CodeFence, info: String, rest: Substring,
+                                 index: Int, lines: [Substring]) throws(Diagnostic) -> CodeCell {
+        let fenceLine = node.span.start.line
+        let fenceText = fenceLine <= lines.count ? String(lines[fenceLine - 1]) : ""
+        // The file column of the text after `ntk` in the opening fence line.
+        var infoColumn = node.span.start.column + fence.indent + fence.length
+        if let r = fenceText.range(of: info) {
+            infoColumn = fenceText.distance(from: fenceText.startIndex, to: r.lowerBound) + 1
+        }
+        let attributes = try BlockAttributes.parse(String(rest), line: fenceLine, column: infoColumn + 3)
+        var literalLines = node.literal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if literalLines.last == "" { literalLines.removeLast() }
+        var sourceLines: [SourceText.Line] = []
+        for (k, text) in literalLines.enumerated() {
+            let number = fenceLine + 1 + k
+            var offset = 0
+            if number <= lines.count {
+                var fileLine = String(lines[number - 1])
+                if fileLine.hasSuffix("\r") { fileLine.removeLast() }
+                let clean = text.hasSuffix("\r") ? String(text.dropLast()) : text
+                if fileLine.hasSuffix(clean) { offset = fileLine.count - clean.count }
+            }
+            sourceLines.append(SourceText.Line(text: text, number: number, columnOffset: offset))
+        }
+        return CodeCell(id: attributes.id ?? "b\(index)", index: index, attributes: attributes,
+                        source: SourceText(lines: sourceLines), fenceLine: fenceLine,
+                        endLine: node.span.end.line, fence: fence)
+    }
+}

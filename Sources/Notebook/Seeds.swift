@@ -1,0 +1,51 @@
+import Foundation
+
+/// Block seeds (LANGUAGE.md §6): derived from (notebook seed, notebook path relative to the
+/// project root, block id), so a block gives the same numbers when run alone or moved.
+public enum Seeds {
+    /// The default seed of a block. FNV-1a over the three parts, then SplitMix64's finaliser;
+    /// the result is a plain UInt64 that `numpy.random.default_rng(seed)` accepts too.
+    public static func blockSeed(notebookSeed: UInt64, relativePath: String, blockID: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for b in bytes { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+        }
+        mix("tangent-block-seed-v1".utf8)
+        mix([0])
+        mix(String(notebookSeed).utf8)
+        mix([0])
+        mix(relativePath.utf8)
+        mix([0])
+        mix(blockID.utf8)
+        var z = h &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// Where a notebook belongs: the nearest folder above it holding `.git` or `tangent.toml`,
+/// else the notebook's own folder.
+public enum ProjectRoot {
+    public static let markers = [".git", "tangent.toml"]
+
+    public static func find(for notebook: URL) -> URL {
+        let folder = notebook.deletingLastPathComponent().standardizedFileURL
+        var dir = folder
+        let fm = FileManager.default
+        while true {
+            for m in markers where fm.fileExists(atPath: dir.appendingPathComponent(m).path) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { return folder }
+            dir = parent
+        }
+    }
+
+    /// The notebook's path relative to its project root, with `/` separators.
+    public static func relativePath(of notebook: URL) -> String {
+        let file = notebook.standardizedFileURL.resolvingSymlinksInPath().path
+        let root = find(for: notebook).resolvingSymlinksInPath().path
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : notebook.lastPathComponent
+    }
+}

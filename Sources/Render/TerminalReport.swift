@@ -1,0 +1,57 @@
+import Foundation
+import Language
+import Notebook
+
+/// How a run reads in a terminal: per block a header, then its outputs; errors as compiler
+/// diagnostics (on standard error) with the source line and a caret.
+public enum TerminalReport {
+    /// The outputs of a notebook, for standard output.
+    public static func outputs(_ r: NotebookResult) -> String {
+        var out = "=== \(r.notebook.path)\n"
+        for b in r.blocks {
+            var header = "--- [\(b.cell.id)] line \(b.cell.fenceLine)"
+            switch b.status {
+            case .skipped: header += ": skipped" + (b.note.map { " (\($0))" } ?? "")
+            case .failed: header += ": FAILED"
+            default:
+                header += String(format: " (%.3f s)", b.seconds)
+                if b.failedAsExpected { header += ": failed as expected" }
+            }
+            out += header + "\n"
+            for item in b.outputs { out += text(item) + "\n" }
+            if b.failedAsExpected, let e = b.error {
+                out += "expected error: \(e.message)\n"
+            }
+        }
+        return out
+    }
+
+    public static func text(_ item: DisplayItem) -> String {
+        switch item {
+        case .value(let v, let caption, _):
+            let body = ValueFormatter.text(v)
+            guard let caption else { return body }
+            return body.contains("\n") ? "\(caption):\n\(body)" : "\(caption): \(body)"
+        case .text(let s, _): return s
+        case .figure(let f, _): return "[\(f.summary)]"
+        }
+    }
+
+    /// The errors of a notebook, formatted for standard error.
+    public static func errors(_ r: NotebookResult) -> String {
+        r.blocks.compactMap { b -> String? in
+            guard b.status == .failed, let e = b.error else { return nil }
+            return e.formatted(file: r.notebook.path, lineText: r.notebook.line) + "\n"
+        }.joined()
+    }
+
+    public static func summary(_ results: [NotebookResult], seconds: Double) -> String {
+        let blocks = results.flatMap(\.blocks)
+        let failed = blocks.filter { $0.status == .failed }.count
+        let skipped = blocks.filter { $0.status == .skipped }.count
+        let ran = blocks.filter { $0.status == .ran }.count
+        let nb = results.count == 1 ? "1 notebook" : "\(results.count) notebooks"
+        return "\(nb), \(blocks.count) blocks: \(ran) ran, \(failed) failed, \(skipped) skipped"
+            + String(format: " (%.2f s)", seconds)
+    }
+}

@@ -1,0 +1,86 @@
+/// A usage error: an unknown verb or option, a missing value, a path that does not exist.
+/// The CLI prints it and exits with status 2.
+public struct UsageError: Error, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// The parsed command line: `tangent VERB PATH... [--json FILE] [--out DIR] [--timeout S]`.
+public struct Options: Equatable {
+    public enum Verb: String, CaseIterable {
+        case run, update, check, render
+    }
+
+    public var verb: Verb
+    public var paths: [String] = []
+    public var jsonPath: String?
+    public var outDirectory: String?
+    public var timeout: Double?
+    public var quiet = false
+
+    static let optionNames = ["--json", "--out", "--timeout", "--quiet", "--help", "--version"]
+
+    public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+        guard let first = arguments.first else { throw UsageError("missing command") }
+        guard let verb = Verb(rawValue: first) else {
+            let hint = Suggestions.nearest(first, Verb.allCases.map(\.rawValue))
+            throw UsageError("unknown command '\(first)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+        var o = Options(verb: verb)
+        var i = 1
+        var onlyPaths = false
+        func value(_ name: String, _ inline: String?) throws(UsageError) -> String {
+            if let inline { return inline }
+            i += 1
+            guard i < arguments.count else { throw UsageError("option '\(name)' needs a value") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            let arg = arguments[i]
+            if onlyPaths || !arg.hasPrefix("-") || arg == "-" {
+                o.paths.append(arg)
+            } else if arg == "--" {
+                onlyPaths = true
+            } else {
+                let parts = arg.split(separator: "=", maxSplits: 1)
+                let name = String(parts[0])
+                let inline = parts.count == 2 ? String(parts[1]) : nil
+                switch name {
+                case "--json": o.jsonPath = try value(name, inline)
+                case "--out", "-o": o.outDirectory = try value(name, inline)
+                case "--timeout":
+                    let v = try value(name, inline)
+                    guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
+                    o.timeout = t
+                case "--quiet", "-q": o.quiet = true
+                default:
+                    let hint = Suggestions.nearest(name, optionNames)
+                    throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
+                }
+            }
+            i += 1
+        }
+        if o.paths.isEmpty { throw UsageError("'tangent \(verb.rawValue)' needs at least one PATH (a .md file or a folder)") }
+        if verb == .render && o.outDirectory == nil { throw UsageError("'tangent render' needs --out DIR") }
+        return o
+    }
+
+    public static let usage = """
+        usage: tangent run PATH... [--json FILE] [--timeout SECONDS]
+               tangent update PATH... [--json FILE]
+               tangent check PATH... [--json FILE]
+               tangent render PATH... --out DIR [--json FILE]
+
+        PATH is a .md notebook or a folder (every .md under it).
+        Exit status: 0 success, 1 a block failed, 2 usage or input error,
+                     3 check found outputs that differ from the stored ones.
+        """
+}
+
+import Language
+
+private extension Suggestions {
+    static func nearest(_ name: String, _ candidates: [String]) -> String? {
+        Suggestions.nearest(to: name, in: candidates)
+    }
+}
