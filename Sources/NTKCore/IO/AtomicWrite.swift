@@ -1,0 +1,199 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// File-system helpers shared by the matrix readers and writers (and, later,
+// by whatever writes notebooks back). Everything is plain POSIX so that the
+// error messages are the system's own reasons ("No such file or directory").
+
+/// Writes `data` to `url` atomically: readers see either the old file or the
+/// complete new one, never a partial write.
+///
+/// The bytes go to a uniquely named temporary file in the destination folder,
+/// which is flushed to disk (`fsync`) and then renamed over the destination;
+/// if anything fails the temporary file is removed. Missing parent folders are
+/// created. When the destination already exists its permission bits (and, when
+/// allowed, its owner and group) are carried over to the new file. When the
+/// destination is a symbolic link, the file it points to is replaced and the
+/// link itself is kept.
+public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
+    let requested = try fileSystemPath(of: url, action: "write")
+    if requested.hasSuffix("/") { throw posixError("cannot write file", EISDIR) }
+    let path = resolvingSymbolicLinks(requested)
+    let (folder, name) = splitPath(path)
+    try createFolders(folder)
+
+    // Keep an existing file's permissions; refuse to replace a folder, or a
+    // device or pipe (renaming over /dev/null would delete it).
+    var existing = stat()
+    let exists = stat(path, &existing) == 0
+    if exists && (existing.st_mode & S_IFMT) == S_IFDIR {
+        throw posixError("cannot write file", EISDIR)
+    }
+    if exists && (existing.st_mode & S_IFMT) != S_IFREG {
+        throw MatrixFileError("cannot write file: not a regular file")
+    }
+
+    let (tempPath, fd) = try createTemporaryFile(in: folder, for: name)
+    var failure: MatrixFileError?
+    if exists {
+        // Owner and group can only be kept by a privileged user or a member of
+        // the group; failing to keep them is not an error (like most editors).
+        _ = fchown(fd, existing.st_uid, existing.st_gid)
+        if fchmod(fd, existing.st_mode & 0o7777) != 0 {
+            failure = posixError("cannot write file", errno)
+        }
+    }
+    if failure == nil, let code = writeAll(data, to: fd) {
+        failure = posixError("cannot write file", code)
+    }
+    if failure == nil, fsync(fd) != 0 {
+        failure = posixError("cannot write file", errno)
+    }
+    if close(fd) != 0, failure == nil {
+        failure = posixError("cannot write file", errno)
+    }
+    if failure == nil, rename(tempPath, path) != 0 {
+        failure = posixError("cannot write file", errno)
+    }
+    if let failure {
+        _ = unlink(tempPath)
+        throw failure
+    }
+    syncFolder(folder)
+}
+
+/// Reads a whole file; failures carry the system's reason, e.g.
+/// `cannot read file: No such file or directory`.
+func readFileContents(of url: URL) throws(MatrixFileError) -> Data {
+    let path = try fileSystemPath(of: url, action: "read")
+    var fd: Int32
+    repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+    if fd < 0 { throw posixError("cannot read file", errno) }
+    defer { _ = close(fd) }
+
+    var info = stat()
+    if fstat(fd, &info) != 0 { throw posixError("cannot read file", errno) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw posixError("cannot read file", EISDIR) }
+
+    var data = Data()
+    if info.st_size > 0 { data.reserveCapacity(Int(info.st_size)) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { buffer in
+            read(fd, buffer.baseAddress, buffer.count)
+        }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw posixError("cannot read file", errno)
+        }
+        if count == 0 { break }
+        data.append(contentsOf: chunk[0..<count])
+    }
+    return data
+}
+
+// MARK: - Helpers
+
+/// `"<context>: <system reason>"`, e.g. `cannot write file: Permission denied`.
+func posixError(_ context: String, _ code: Int32) -> MatrixFileError {
+    MatrixFileError("\(context): \(String(cString: strerror(code)))")
+}
+
+private func fileSystemPath(of url: URL, action: String) throws(MatrixFileError) -> String {
+    guard url.isFileURL else { throw MatrixFileError("cannot \(action) file: not a local file") }
+    let path = url.withUnsafeFileSystemRepresentation { $0.map { String(cString: $0) } }
+    guard let path, !path.isEmpty else {
+        throw MatrixFileError("cannot \(action) file: the path is not valid")
+    }
+    return path
+}
+
+/// Splits `a/b/c` into (`a/b`, `c`); a bare name lives in `.`.
+private func splitPath(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+    let folder = String(path[..<slash])
+    return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
+}
+
+/// Follows a chain of symbolic links (at most 40, like the kernel) to the path
+/// that should really be replaced. A path that does not exist is returned as is.
+private func resolvingSymbolicLinks(_ path: String) -> String {
+    var current = path
+    for _ in 0..<40 {
+        var info = stat()
+        guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else { break }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(current, &buffer, buffer.count - 1)
+        guard length > 0 else { break }
+        let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) },
+                            as: UTF8.self)
+        current = target.hasPrefix("/") ? target : splitPath(current).folder + "/" + target
+    }
+    return current
+}
+
+/// `mkdir -p`: creates `folder` and any missing parents.
+private func createFolders(_ folder: String) throws(MatrixFileError) {
+    var info = stat()
+    if stat(folder, &info) == 0 {
+        if (info.st_mode & S_IFMT) == S_IFDIR { return }
+        throw posixError("cannot create folder", ENOTDIR)
+    }
+    let parent = splitPath(folder).folder
+    if parent != folder && parent != "." && parent != "/" {
+        try createFolders(parent)
+    }
+    if mkdir(folder, 0o777) != 0 && errno != EEXIST {
+        throw posixError("cannot create folder", errno)
+    }
+}
+
+/// Creates `<folder>/.<name>.<random>.tmp` exclusively (so two writers never
+/// share a temporary file) and returns its path and descriptor.
+private func createTemporaryFile(
+    in folder: String, for name: String
+) throws(MatrixFileError) -> (String, Int32) {
+    // Keep the temporary name well below NAME_MAX even for long file names.
+    let stem = name.utf8.count > 100 ? String(name.prefix(40)) : name
+    for _ in 0..<100 {
+        let tag = String(UInt64.random(in: .min ... .max), radix: 36)
+        let path = "\(folder)/.\(stem).\(getpid()).\(tag).tmp"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if fd >= 0 { return (path, fd) }
+        if errno != EEXIST && errno != EINTR { throw posixError("cannot write file", errno) }
+    }
+    throw posixError("cannot write file", EEXIST)
+}
+
+/// Writes every byte, retrying short writes and interruptions; returns the
+/// `errno` of a failure.
+private func writeAll(_ data: Data, to fd: Int32) -> Int32? {
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int32? in
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = 0
+        while offset < buffer.count {
+            let count = write(fd, base + offset, min(buffer.count - offset, 1 << 30))
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += count
+        }
+        return nil
+    }
+}
+
+/// Makes the rename itself durable. Best effort: not every file system lets a
+/// folder be opened or synced, and the data is already safe at this point.
+private func syncFolder(_ folder: String) {
+    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    _ = close(fd)
+}
