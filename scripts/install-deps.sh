@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Tangent builds against, only when they are missing.
+set -euo pipefail
+packages=(libcmark-dev libopenblas-dev liblapacke-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "error: swift is not on PATH (Swift 6.3 is needed: /opt/swift/usr/bin)" >&2; exit 2; }
