@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+@testable import Notebook
+import Language
+
+@Suite struct NotebookParsingTests {
+    let text = """
+        ---
+        title: "Kernels"
+        seed: 7
+        rtol: 1e-6
+        author: someone
+        ---
+        # Heading
+
+        ```python
+        not run
+        ```
+
+        ```ntk {#setup seed=3 rtol=1e-8 atol=0 timeout=60}
+        x = 1
+        ```
+
+        > ```ntk {expect=error skip=true}
+        > y = oops
+        > ```
+
+        ```ntkfoo
+        prose
+        ```
+
+        ~~~~ ntk
+        z = 2
+        ~~~~
+        """
+
+    @Test func frontMatterBlocksAndAttributes() throws {
+        let nb = try Notebook.parse(text, path: "k.md")
+        #expect(nb.frontMatter.title == "Kernels")
+        #expect(nb.frontMatter.seed == 7)
+        #expect(nb.frontMatter.rtol == 1e-6)
+        #expect(nb.frontMatter.fields["author"] == "someone")
+        #expect(nb.title == "Kernels")
+        #expect(nb.cells.map(\.id) == ["setup", "b2", "b3"])
+        let setup = nb.cells[0]
+        #expect(setup.fenceLine == 13 && setup.codeLine == 14 && setup.endLine == 15)
+        #expect(setup.attributes.seed == 3 && setup.attributes.rtol == 1e-8 && setup.attributes.atol == 0)
+        #expect(setup.attributes.timeout == 60)
+        let quoted = nb.cells[1]
+        #expect(quoted.attributes.expectError && quoted.attributes.skip)
+        #expect(quoted.source.lines[0].text == "y = oops")
+        #expect(quoted.source.lines[0].columnOffset == 2)
+        #expect(nb.cells[2].fence.character == "~" && nb.cells[2].fence.length == 4)
+    }
+
+    @Test func titleFallsBackToHeadingThenFileName() throws {
+        #expect(try Notebook.parse("intro\n\n## The NTK\n", path: "a/b.md").title == "The NTK")
+        #expect(try Notebook.parse("no heading", path: "a/intro.md").title == "intro")
+    }
+
+    @Test(arguments: [
+        ("---\ntitle: x\n", "never closed", 1, 1),
+        ("---\nseed: -1\n---\n", "'seed' must be a whole number", 2, 7),
+        ("---\nrtol: big\n---\n", "'rtol' must be a non-negative number", 2, 7),
+        ("```ntk {#a rtoll=1}\n```\n", "unknown block attribute 'rtoll' (did you mean 'rtol'?)", 1, 12),
+        ("```ntk {expect=wrong}\n```\n", "only takes the value 'error'", 1, 9),
+        ("```ntk {skip=yes}\n```\n", "'skip' must be true or false", 1, 9),
+        ("```ntk {#1bad}\n```\n", "block id '1bad'", 1, 9),
+        ("```ntk {#a\n```\n", "never closed", 1, 8),
+        ("```ntk seed=1\n```\n", "attributes go in braces", 1, 8),
+        ("```ntk {#a}\n```\n\n```ntk {#a}\n```\n", "duplicate block id 'a'", 4, 1),
+    ])
+    func structuralErrorsAreLocated(text: String, message: String, line: Int, column: Int) {
+        do {
+            _ = try Notebook.parse(text, path: "n.md")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.contains(message), "\(error.message)")
+            #expect(error.range.start == SourceLocation(line: line, column: column), "\(error.range.start)")
+        }
+    }
+
+    @Test func frontMatterIsNotProse() throws {
+        let nb = try Notebook.parse("---\ntitle: T\n---\n\ntext\n", path: "n.md")
+        #expect(nb.document.root.children.count == 1)
+        if case .paragraph = nb.document.root.children[0].kind {} else { Issue.record("front matter leaked into prose") }
+    }
+}
+
+@Suite struct RunnerTests {
+    func runNotebook(_ text: String, name: String = "nb.md") throws -> NotebookResult {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return Runner(notebookURL: url).run(try Notebook.parse(text, path: name))
+    }
+
+    @Test func blocksShareStateTopToBottom() throws {
+        let r = try runNotebook("```ntk\nx = 2\n```\ntext\n```ntk\nshow x * 3\n```\n")
+        #expect(r.blocks.map(\.status) == [.ran, .ran])
+        guard case .value(.number(6), nil, _) = r.blocks[1].outputs.first else { Issue.record("output"); return }
+    }
+
+    @Test func expectErrorPassesOnlyWhenTheBlockFails() throws {
+        let ok = try runNotebook("```ntk {expect=error}\nx = cholesky([[1, 2], [2, 1]])\n```\n```ntk\ny = 1\n```\n")
+        #expect(ok.blocks.map(\.status) == [.ran, .ran])
+        #expect(ok.blocks[0].failedAsExpected)
+        let bad = try runNotebook("```ntk {expect=error}\nx = 1\n```\n")
+        #expect(bad.blocks[0].status == .failed)
+        #expect(bad.blocks[0].error?.message.contains("expect=error") == true)
+        #expect(bad.blocks[0].error?.range.start.line == 1)
+    }
+
+    @Test func aFailureSkipsTheRest() throws {
+        let r = try runNotebook("```ntk\nx = nope\n```\n\n```ntk\ny = 1\n```\n```ntk {skip=true}\nz = 1\n```\n")
+        #expect(r.blocks.map(\.status) == [.failed, .skipped, .skipped])
+        #expect(r.blocks[0].error?.range.start == SourceLocation(line: 2, column: 5))
+        #expect(r.failed)
+    }
+
+    @Test func seedsDependOnPathAndIDButNotOrder() throws {
+        let a = try runNotebook("```ntk {#p}\nx = randn(1, 1)\n```\n```ntk {#q}\nx = randn(1, 1)\n```\n")
+        let b = try runNotebook("```ntk {#q}\nx = randn(1, 1)\n```\n```ntk {#p}\nx = randn(1, 1)\n```\n")
+        #expect(a.blocks[0].seed == b.blocks[1].seed)
+        #expect(a.blocks[0].seed != a.blocks[1].seed)
+        let s1 = Seeds.blockSeed(notebookSeed: 0, relativePath: "a.md", blockID: "b1")
+        #expect(s1 != Seeds.blockSeed(notebookSeed: 1, relativePath: "a.md", blockID: "b1"))
+        #expect(s1 != Seeds.blockSeed(notebookSeed: 0, relativePath: "b.md", blockID: "b1"))
+        #expect(s1 == Seeds.blockSeed(notebookSeed: 0, relativePath: "a.md", blockID: "b1"))
+    }
+
+    @Test func blockSeedAttributeIsNumpySeed() throws {
+        let r = try runNotebook("```ntk {seed=0}\nshow uniform(1, 1)\n```\n")
+        #expect(r.blocks[0].seed == 0)
+        // numpy.random.default_rng(0).random()
+        guard case .value(.matrix(let m), _, _) = r.blocks[0].outputs[0] else { Issue.record("output"); return }
+        #expect(m.storage == [0.6369616873214543])
+    }
+
+    @Test func projectRootIsTheNearestMarkedFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-root-\(UUID().uuidString)")
+        let sub = root.appendingPathComponent("docs/part")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try Data().write(to: root.appendingPathComponent("tangent.toml"))
+        let nb = sub.appendingPathComponent("n.md")
+        #expect(ProjectRoot.relativePath(of: nb) == "docs/part/n.md")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("tangent.toml"))
+        // Without a marker (and outside any git checkout) the notebook's folder is the root.
+        if !FileManager.default.fileExists(atPath: "/tmp/.git") {
+            #expect(ProjectRoot.relativePath(of: nb) == "n.md")
+        }
+    }
+}
