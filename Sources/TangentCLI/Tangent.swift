@@ -33,6 +33,10 @@ public enum Tangent {
             (arguments.isEmpty ? console.err : console.out)(Options.usage + "\n")
             return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.success.rawValue
         }
+        if arguments == ["builtins"] {
+            console.out(BuiltinCatalog.markdownTable)
+            return 0
+        }
         if arguments == ["--version"] {
             console.out("tangent \(TangentVersion.string)\n")
             return 0

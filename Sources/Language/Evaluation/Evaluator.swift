@@ -82,6 +82,7 @@ public struct Evaluator {
         case .none: return .none
         case .name(let name):
             if let v = context.lookup(name) { return v }
+            if let c = Builtins.constants[name] { return .number(c) }
             if Builtins.table[name] != nil {
                 throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
             }

@@ -1,10 +1,15 @@
+import Foundation
+
 /// Every builtin function of the language, by name (LANGUAGE.md §4).
 enum Builtins {
     static let all: [Builtin] = arrays + elementwise + reductions + linearAlgebra + files + output
 
     static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
-    static let names: [String] = all.map(\.name)
+    static let names: [String] = all.map(\.name) + constants.keys.sorted()
+
+    /// Named constants, visible unless a binding of the same name shadows them.
+    static let constants: [String: Double] = ["pi": Double.pi, "e": M_E]
 }
 
 /// Public facts about builtins, for documentation and tooling.
@@ -12,5 +17,15 @@ public enum BuiltinCatalog {
     /// (signature, one-line summary) of every builtin, in reference order.
     public static var entries: [(signature: String, summary: String)] {
         Builtins.all.map { ($0.signature, $0.summary) }
+    }
+
+    /// The builtin table of docs/language.md (a test keeps the two identical).
+    public static var markdownTable: String {
+        var out = "| builtin | what it does |\n|---|---|\n"
+        for e in entries {
+            out += "| `\(e.signature.replacingOccurrences(of: "|", with: "\\|"))` | \(e.summary) |\n"
+        }
+        out += "\nConstants: " + Builtins.constants.keys.sorted().map { "`\($0)`" }.joined(separator: ", ") + ".\n"
+        return out
     }
 }
