@@ -9,7 +9,8 @@ public struct MarkdownDocument: Sendable {
 
     /// Parses `source` (CommonMark, with source positions). Never fails: every input is a document.
     public static func parse(_ source: String) -> MarkdownDocument {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Substring(String(String.UnicodeScalarView($0))) }
         let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_UNSAFE
         let length = source.utf8.count
         let docPointer: OpaquePointer? = source.withCString { cmark_parse_document($0, length, options) }

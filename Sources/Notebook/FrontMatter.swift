@@ -16,7 +16,7 @@ public struct FrontMatter: Equatable, Sendable {
     public init() {}
 
     /// Parses the header if the file starts with `---`. Returns nil when there is none.
-    static func parse(lines: [Substring]) throws(Diagnostic) -> FrontMatter? {
+    static func parse(lines: [String]) throws(Diagnostic) -> FrontMatter? {
         guard let first = lines.first, trimmed(first) == "---" else { return nil }
         guard let close = lines.indices.dropFirst().first(where: { trimmed(lines[$0]) == "---" || trimmed(lines[$0]) == "..." }) else {
             throw .error("front matter opened with '---' is never closed (add a '---' line after it)",
@@ -25,7 +25,7 @@ public struct FrontMatter: Equatable, Sendable {
         var fm = FrontMatter()
         fm.lines = 1...(close + 1)
         for i in 1..<close {
-            let raw = String(lines[i].hasSuffix("\r") ? lines[i].dropLast() : lines[i])
+            let raw = lines[i].withoutCarriageReturn
             let stripped = raw.trimmingSpaces
             if stripped.isEmpty || stripped.hasPrefix("#") { continue }
             // Indented lines continue a YAML value (lists, nested maps): kept, not interpreted.
@@ -70,7 +70,7 @@ public struct FrontMatter: Equatable, Sendable {
         SourceRange(at: SourceLocation(line: index + 1, column: column))
     }
 
-    private static func trimmed(_ s: Substring) -> String { String(s).trimmingSpaces }
+    private static func trimmed(_ s: String) -> String { s.trimmingSpaces }
 
     private static func leadingSpaces(_ s: Substring) -> Int { s.prefix { $0 == " " || $0 == "\t" }.count }
 }

@@ -16,6 +16,8 @@ public struct CodeCell: Equatable, Sendable {
     /// The first line of code (the line after the fence).
     public var codeLine: Int { fenceLine + 1 }
     public var fence: CodeFence
+    /// The file column (1-based) of the opening fence's first character.
+    public var fenceColumn: Int
 
     public static func == (a: CodeCell, b: CodeCell) -> Bool {
         a.id == b.id && a.index == b.index && a.attributes == b.attributes && a.fenceLine == b.fenceLine
@@ -31,7 +33,8 @@ public struct Notebook: Sendable {
     /// The path as the user gave it (used in diagnostics).
     public var path: String
     public var text: String
-    public var lines: [Substring]
+    /// The file's lines, split at "\n" (a CRLF line keeps its "\r").
+    public var lines: [String]
     public var frontMatter: FrontMatter
     public var document: MarkdownDocument
     public var cells: [CodeCell]
@@ -51,21 +54,20 @@ public struct Notebook: Sendable {
     /// Line n of the file (1-based), without its line ending.
     public func line(_ n: Int) -> String? {
         guard n >= 1, n <= lines.count else { return nil }
-        let l = lines[n - 1]
-        return String(l.hasSuffix("\r") ? l.dropLast() : l)
+        return lines[n - 1].withoutCarriageReturn
     }
 
     /// Parses a notebook. Structural problems (front matter, block attributes, duplicate ids)
     /// are located diagnostics; prose never fails.
     public static func parse(_ text: String, path: String) throws(Diagnostic) -> Notebook {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.physicalLines
         let frontMatter = try FrontMatter.parse(lines: lines)
         // cmark would read the header as a thematic break and a setext heading: blank it out
         // while keeping the line count, so cmark's line numbers stay the file's.
         var markdown = text
         if let range = frontMatter?.lines {
             var copy = lines
-            for i in range { copy[i - 1] = copy[i - 1].hasSuffix("\r") ? "\r" : "" }
+            for i in range { copy[i - 1] = copy[i - 1].unicodeScalars.last == "\r" ? "\r" : "" }
             markdown = copy.joined(separator: "\n")
         }
         let document = MarkdownDocument.parse(markdown)
@@ -80,7 +82,7 @@ public struct Notebook: Sendable {
                                         index: cells.count + 1, lines: lines)
                 if let previous = seen[cell.id] {
                     throw Diagnostic.error("duplicate block id '\(cell.id)' (first used by the block at line \(previous))",
-                                           at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: fence.indent + 1)))
+                                           at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
                 }
                 seen[cell.id] = cell.fenceLine
                 cells.append(cell)
@@ -102,31 +104,37 @@ public struct Notebook: Sendable {
     }
 
     private static func makeCell(node: MarkdownNode, fence: CodeFence, info: String, rest: Substring,
-                                 index: Int, lines: [Substring]) throws(Diagnostic) -> CodeCell {
+                                 index: Int, lines: [String]) throws(Diagnostic) -> CodeCell {
         let fenceLine = node.span.start.line
-        let fenceText = fenceLine <= lines.count ? String(lines[fenceLine - 1]) : ""
+        let fenceText = fenceLine <= lines.count ? lines[fenceLine - 1].withoutCarriageReturn : ""
         // The file column of the text after `ntk` in the opening fence line.
         var infoColumn = node.span.start.column + fence.indent + fence.length
         if let r = fenceText.range(of: info) {
             infoColumn = fenceText.distance(from: fenceText.startIndex, to: r.lowerBound) + 1
         }
         let attributes = try BlockAttributes.parse(String(rest), line: fenceLine, column: infoColumn + 3)
-        var literalLines = node.literal.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var literalLines = node.literal.physicalLines.map(\.withoutCarriageReturn)
         if literalLines.last == "" { literalLines.removeLast() }
         var sourceLines: [SourceText.Line] = []
         for (k, text) in literalLines.enumerated() {
             let number = fenceLine + 1 + k
             var offset = 0
             if number <= lines.count {
-                var fileLine = String(lines[number - 1])
-                if fileLine.hasSuffix("\r") { fileLine.removeLast() }
-                let clean = text.hasSuffix("\r") ? String(text.dropLast()) : text
-                if fileLine.hasSuffix(clean) { offset = fileLine.count - clean.count }
+                // cmark removed the container prefix and fence indentation (expanding tabs on
+                // the way): find the code's text at the end of the file line.
+                let fileLine = Array(lines[number - 1].withoutCarriageReturn)
+                let code = Array(text)
+                let lead = code.prefix { $0 == " " || $0 == "\t" }.count
+                let rest = code[lead...]
+                if fileLine.count >= rest.count, fileLine[(fileLine.count - rest.count)...].elementsEqual(rest) {
+                    offset = fileLine.count - rest.count - lead
+                }
             }
             sourceLines.append(SourceText.Line(text: text, number: number, columnOffset: offset))
         }
+        let fenceColumn = (Array(fenceText).firstIndex(of: fence.character) ?? 0) + 1
         return CodeCell(id: attributes.id ?? "b\(index)", index: index, attributes: attributes,
                         source: SourceText(lines: sourceLines), fenceLine: fenceLine,
-                        endLine: node.span.end.line, fence: fence)
+                        endLine: node.span.end.line, fence: fence, fenceColumn: fenceColumn)
     }
 }

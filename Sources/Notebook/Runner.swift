@@ -84,7 +84,7 @@ public struct Runner {
             if error == nil {
                 status = .failed
                 error = .error("block '\(cell.id)' has expect=error but ran without an error",
-                               at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fence.indent + 1)))
+                               at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
             } else {
                 status = .ran
             }

@@ -6,14 +6,25 @@ import NTKCore
 /// The machine-readable report of a run (`--json FILE`): per notebook, per block, its id,
 /// line, status, seconds and errors with file, line, column and message.
 public enum Report {
-    public static func json(_ results: [NotebookResult], command: String, exitCode: Int32) -> JSON {
+    /// `loadFailures` are notebooks that could not be read or parsed (no blocks ran).
+    public static func json(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [],
+                            command: String, exitCode: Int32) -> JSON {
         let blocks = results.flatMap(\.blocks)
         func count(_ s: BlockStatus) -> JSON { .number(Double(blocks.filter { $0.status == s }.count)) }
         return .object([
             ("tangent", .string(TangentVersion.string)),
             ("command", .string(command)),
             ("exit_code", .number(Double(exitCode))),
-            ("notebooks", .array(results.map(notebook))),
+            ("notebooks", .array(results.map(notebook) + loadFailures.map { f in
+                .object([
+                    ("path", .string(f.path)),
+                    ("status", .string("error")),
+                    ("errors", .array(f.diagnostic.map { [diagnostic($0, file: f.path)] } ?? [
+                        .object([("file", .string(f.path)), ("message", .string("cannot read the file"))]),
+                    ])),
+                    ("blocks", .array([])),
+                ])
+            })),
             ("summary", .object([
                 ("notebooks", .number(Double(results.count))),
                 ("blocks", .number(Double(blocks.count))),
@@ -45,7 +56,7 @@ public enum Report {
         ]
         if b.failedAsExpected { fields.append(("expected_error", .bool(true))) }
         if let note = b.note { fields.append(("note", .string(note))) }
-        let errors: [JSON] = b.status == .failed ? b.error.map { [diagnostic($0, file: file)] } ?? [] : []
+        let errors: [JSON] = b.status == .failed || b.status == .mismatch ? b.error.map { [diagnostic($0, file: file)] } ?? [] : []
         fields.append(("errors", .array(errors)))
         if b.failedAsExpected, let e = b.error { fields.append(("raised", diagnostic(e, file: file))) }
         fields.append(("outputs", .array(b.outputs.map(output))))

@@ -50,8 +50,15 @@ public enum TerminalReport {
         let failed = blocks.filter { $0.status == .failed }.count
         let skipped = blocks.filter { $0.status == .skipped }.count
         let ran = blocks.filter { $0.status == .ran }.count
+        let cached = blocks.filter { $0.status == .cached }.count
+        let mismatched = blocks.filter { $0.status == .mismatch }.count
         let nb = results.count == 1 ? "1 notebook" : "\(results.count) notebooks"
-        return "\(nb), \(blocks.count) blocks: \(ran) ran, \(failed) failed, \(skipped) skipped"
+        var parts = ["\(ran) ran"]
+        if cached > 0 { parts.append("\(cached) cached") }
+        parts.append("\(failed) failed")
+        if mismatched > 0 { parts.append("\(mismatched) mismatched") }
+        parts.append("\(skipped) skipped")
+        return "\(nb), \(blocks.count) block\(blocks.count == 1 ? "" : "s"): " + parts.joined(separator: ", ")
             + String(format: " (%.2f s)", seconds)
     }
 }

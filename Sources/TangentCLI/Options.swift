@@ -17,8 +17,11 @@ public struct Options: Equatable {
     public var outDirectory: String?
     public var timeout: Double?
     public var quiet = false
+    /// `update --force`: replace generated regions even when they were edited by hand.
+    public var force = false
+    public var junitPath: String?
 
-    static let optionNames = ["--json", "--out", "--timeout", "--quiet", "--help", "--version"]
+    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -53,6 +56,8 @@ public struct Options: Equatable {
                     guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
                     o.timeout = t
                 case "--quiet", "-q": o.quiet = true
+                case "--force": o.force = true
+                case "--junit": o.junitPath = try value(name, inline)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
                     throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
@@ -66,10 +71,12 @@ public struct Options: Equatable {
     }
 
     public static let usage = """
-        usage: tangent run PATH... [--json FILE] [--timeout SECONDS]
-               tangent update PATH... [--json FILE]
-               tangent check PATH... [--json FILE]
-               tangent render PATH... --out DIR [--json FILE]
+        usage: tangent run PATH...      execute; print outputs and errors
+               tangent update PATH...   execute; write outputs back into each .md [--force]
+               tangent check PATH...    execute; compare with the stored outputs; write nothing
+               tangent render PATH... --out DIR
+
+        options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,

@@ -20,9 +20,22 @@ public struct Console: Sendable {
         self.err = err
     }
 
-    public static let standard = Console(
-        out: { FileHandle.standardOutput.write(Data($0.utf8)) },
-        err: { FileHandle.standardError.write(Data($0.utf8)) })
+    public static let standard = Console(out: { writeAll($0, to: 1) }, err: { writeAll($0, to: 2) })
+
+    /// Writes to a file descriptor, ignoring a closed pipe (`tangent run | head` must not kill
+    /// the run: FileHandle.write traps on EPIPE).
+    static func writeAll(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            return
+        }
+    }
 }
 
 /// The `tangent` command: a thin layer that parses options, runs notebooks through the
@@ -50,66 +63,11 @@ public enum Tangent {
             console.err("error: \(error.message)\n\(Options.usage)\n")
             return ExitCode.usage.rawValue
         }
-        switch options.verb {
-        case .run:
-            return run(files, options: options, console: console)
-        case .update, .check, .render:
-            console.err("error: 'tangent \(options.verb.rawValue)' is not available in this version of Tangent yet; use 'tangent run'\n")
+        if options.verb == .render {
+            console.err("error: 'tangent render' is not available in this version of Tangent yet\n")
             return ExitCode.usage.rawValue
         }
-    }
-
-    static func run(_ files: [NotebookFiles.Found], options: Options, console: Console) -> Int32 {
-        let start = Date()
-        var results: [NotebookResult] = []
-        var code = ExitCode.success
-        for file in files {
-            let notebook: Notebook
-            switch load(file, console: console) {
-            case .success(let nb): notebook = nb
-            case .failure: code = .usage; continue
-            }
-            let result = Runner(notebookURL: file.url, defaultTimeout: options.timeout).run(notebook)
-            results.append(result)
-            if !options.quiet { console.out(TerminalReport.outputs(result)) }
-            let errors = TerminalReport.errors(result)
-            if !errors.isEmpty { console.err(errors) }
-            if result.failed, code == .success { code = .blockFailed }
-        }
-        console.out(TerminalReport.summary(results, seconds: Date().timeIntervalSince(start)) + "\n")
-        if let path = options.jsonPath {
-            let json = Report.json(results, command: options.verb.rawValue, exitCode: code.rawValue)
-            do {
-                try writeFile(json.serialized() + "\n", to: path)
-            } catch {
-                console.err("error: cannot write the JSON report '\(path)': \(error)\n")
-                return ExitCode.usage.rawValue
-            }
-        }
-        return code.rawValue
-    }
-
-    struct LoadFailure: Error {}
-
-    /// Reads and parses a notebook, printing a located error when it cannot.
-    static func load(_ file: NotebookFiles.Found, console: Console) -> Result<Notebook, LoadFailure> {
-        guard let data = FileManager.default.contents(atPath: file.url.path) else {
-            console.err("\(file.display): error: cannot read the file\n")
-            return .failure(LoadFailure())
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            console.err("\(file.display):1:1: error: the file is not valid UTF-8 text\n")
-            return .failure(LoadFailure())
-        }
-        do {
-            return .success(try Notebook.parse(text, path: file.display))
-        } catch {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            console.err(error.formatted(file: file.display, lineText: { n in
-                n >= 1 && n <= lines.count ? String(lines[n - 1]) : nil
-            }) + "\n")
-            return .failure(LoadFailure())
-        }
+        return Session(options: options, console: console).execute(files).rawValue
     }
 
     static func writeFile(_ text: String, to path: String) throws {

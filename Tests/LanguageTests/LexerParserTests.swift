@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("x = ", "expected an expression after '='", 1, 5),
+        ("x = ", "expected an expression after '='", 1, 4),
         ("x = 1 2", "expected end of statement, found number 2.0", 1, 7),
         ("x = 1 +", "expected an expression, found end of line", 1, 8),
         ("1 + 2 = x", "cannot assign to this expression", 1, 1),

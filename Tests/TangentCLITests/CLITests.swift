@@ -141,15 +141,10 @@ struct CLITests {
                                       scratch: sandbox, stdout: writeEnd)
         try? writeEnd.close()
 
-        withKnownIssue("""
-            bug: Console.standard writes with FileHandle.write(_:), which traps ('try!') on EPIPE: \
-            the run dies with SIGILL (status 132) and writes no JSON report
-            """) {
-            #expect(r.reason == .exit, "the run ended on a signal\n\(r.transcript)")
-            #expect(r.status == 0, "\(r.transcript)")
-            #expect(!r.err.contains("Fatal error"), "\(r.transcript)")
-            #expect(FileManager.default.fileExists(atPath: json), "no JSON report")
-        }
+        #expect(r.reason == .exit, "the run ended on a signal\n\(r.transcript)")
+        #expect(r.status == 0, "\(r.transcript)")
+        #expect(!r.err.contains("Fatal error"), "\(r.transcript)")
+        #expect(FileManager.default.fileExists(atPath: json), "no JSON report")
         if FileManager.default.fileExists(atPath: json) {
             #expect(throws: Never.self) { _ = try CorpusReport.load(json) }
         }

@@ -53,6 +53,8 @@ public enum Suggestions {
         let limit = max(1, name.count / 3 + 1)
         for c in candidates {
             let d = editDistance(name.lowercased(), c.lowercased())
+            // One- and two-letter names are too short for a typo guess, unless only case differs.
+            if d > 0 && (name.count < 3 || c.count < 3) { continue }
             if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) {
                 best = (c, d)
             }

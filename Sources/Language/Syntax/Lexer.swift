@@ -73,7 +73,9 @@ public struct Lexer {
                 tokens.append(token)
             }
             if open.isEmpty, let last = tokens.last, last.kind != .newline {
-                tokens.append(Token(.newline, SourceRange(at: loc(chars.count)), text: ""))
+                // The end of the statement is right after its last token (not after a comment).
+                let at = last.range.end.line == line.number ? last.range.end : loc(chars.count)
+                tokens.append(Token(.newline, SourceRange(at: at), text: ""))
             }
         }
         if let unclosed = open.last {

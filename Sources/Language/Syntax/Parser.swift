@@ -220,11 +220,11 @@ public struct Parser {
     }
 
     private mutating func indexItems() throws(Diagnostic) -> [IndexItem] {
-        var items: [IndexItem] = []
-        repeat {
-            if peek.kind == .symbol(.comma) { advance() }
+        var items: [IndexItem] = [try indexItem()]
+        while peek.kind == .symbol(.comma) {
+            advance()
             items.append(try indexItem())
-        } while peek.kind == .symbol(.comma)
+        }
         return items
     }
 

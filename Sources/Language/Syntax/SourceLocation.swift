@@ -45,8 +45,21 @@ public struct SourceText: Sendable {
 
     /// Code that starts on `firstLine` with no offsets (tests and one-off evaluation).
     public init(_ code: String, firstLine: Int = 1) {
-        var parts = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var parts = code.physicalLines
         if parts.last == "" && parts.count > 1 { parts.removeLast() }
         lines = parts.enumerated().map { Line(text: $0.element, number: firstLine + $0.offset) }
+    }
+}
+
+extension String {
+    /// The lines of a text split at "\n" only. Swift's Character-based `split` treats "\r\n" as
+    /// one character and would never split a CRLF file; here a CRLF line keeps its "\r".
+    public var physicalLines: [String] {
+        unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// The line without a trailing "\r".
+    public var withoutCarriageReturn: String {
+        unicodeScalars.last == "\r" ? String(String.UnicodeScalarView(unicodeScalars.dropLast())) : self
     }
 }

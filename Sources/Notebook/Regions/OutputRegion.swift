@@ -1,0 +1,149 @@
+import Language
+
+/// The generated region `tangent update` writes right after an `ntk` block:
+///
+///     ```ntk {#fit}
+///     ...
+///     ```
+///
+///     <!-- tangent:begin id=fit hash=0123456789abcdef -->
+///     …Markdown for people (text, tables, figures)…
+///     <!-- tangent:data [...full-precision outputs as JSON...] -->
+///     <!-- tangent:end id=fit -->
+///
+/// Only a region directly after a block (one blank line between) belongs to it; anything else
+/// that looks like one is prose. `hash` covers the lines between the markers, so a region
+/// edited by hand is noticed (as cog does).
+public struct OutputRegion: Sendable {
+    /// 1-based file lines: the blank line before the begin marker, and the end marker.
+    public var firstLine: Int
+    public var beginLine: Int
+    public var endLine: Int
+    public var id: String
+    public var storedHash: String
+    /// Content lines between the markers, container prefix removed.
+    public var content: [String]
+    /// The container prefix of every line (`> `, list indentation), from the closing fence.
+    public var prefix: String
+
+    public var actualHash: String { OutputRegion.hash(content) }
+    public var editedByHand: Bool { storedHash != actualHash }
+
+    /// The stored outputs from the data line, or nil when it is missing or unreadable.
+    public var storedOutputs: [StoredOutput]? {
+        for line in content.reversed() {
+            guard line.hasPrefix(OutputRegion.dataPrefix), line.hasSuffix(" -->") else { continue }
+            let json = String(line.dropFirst(OutputRegion.dataPrefix.count).dropLast(4))
+            guard let items = JSON.parse(json)?.arrayValue else { return nil }
+            var out: [StoredOutput] = []
+            for item in items {
+                guard let o = StoredOutput(json: item) else { return nil }
+                out.append(o)
+            }
+            return out
+        }
+        return nil
+    }
+
+    static let beginPrefix = "<!-- tangent:begin "
+    static let endPrefix = "<!-- tangent:end "
+    public static let dataPrefix = "<!-- tangent:data "
+
+    public static func beginMarker(id: String, hash: String) -> String { "\(beginPrefix)id=\(id) hash=\(hash) -->" }
+    public static func endMarker(id: String) -> String { "\(endPrefix)id=\(id) -->" }
+
+    /// The data line for outputs. JSON inside an HTML comment must not contain `--`.
+    public static func dataLine(_ outputs: [StoredOutput]) -> String {
+        let json = JSON.array(outputs.map(\.json)).serialized(pretty: false)
+        return dataPrefix + json.replacingOccurrences(of: "--", with: "-\\u002d") + " -->"
+    }
+
+    /// FNV-1a 64 over the content lines joined by "\n", as 16 hex digits.
+    public static func hash(_ content: [String]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (i, line) in content.enumerated() {
+            if i > 0 { h ^= 0x0a; h = h &* 0x0000_0100_0000_01b3 }
+            for b in line.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Where a block's region is, or would go, in the file.
+public struct RegionSite: Sendable {
+    /// The closing fence line (1-based).
+    public var fenceLine: Int
+    public var prefix: String
+    /// The existing region, if there is one.
+    public var region: OutputRegion?
+}
+
+extension Notebook {
+    /// The site of each cell's region (nil for a block whose fence is never closed, which has
+    /// no place for one). Throws for a begin marker without its end marker.
+    public func regionSites() throws(Diagnostic) -> [String: RegionSite] {
+        let table = TextLines(text)
+        var sites: [String: RegionSite] = [:]
+        for cell in cells {
+            guard let (line, prefix) = closingFence(of: cell, in: table) else { continue }
+            sites[cell.id] = RegionSite(fenceLine: line, prefix: prefix,
+                                        region: try region(after: line, prefix: prefix, in: table))
+        }
+        return sites
+    }
+
+    /// The closing fence line of a cell and the container prefix before it.
+    func closingFence(of cell: CodeCell, in table: TextLines) -> (Int, String)? {
+        let n = cell.endLine
+        guard n > cell.fenceLine, n >= 1, n <= table.lines.count else { return nil }
+        let chars = Array(table.lines[n - 1].content)
+        let fenceChar = cell.fence.character
+        guard let first = chars.firstIndex(of: fenceChar) else { return nil }
+        var k = first
+        while k < chars.count, chars[k] == fenceChar { k += 1 }
+        guard k - first >= cell.fence.length, chars[k...].allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        // What the container puts before the fence (`> `, list indentation) prefixes every region line.
+        return (n, String(chars[..<first]))
+    }
+
+    private func region(after fenceLine: Int, prefix: String, in table: TextLines) throws(Diagnostic) -> OutputRegion? {
+        let lines = table.lines
+        let blank = fenceLine + 1, begin = fenceLine + 2
+        guard begin <= lines.count else { return nil }
+        let trimmedPrefix = prefix.trimmingSpaces
+        guard lines[blank - 1].content.trimmingSpaces == trimmedPrefix else { return nil }
+        guard let beginText = strip(lines[begin - 1].content, prefix: prefix),
+              beginText.hasPrefix(OutputRegion.beginPrefix), beginText.hasSuffix(" -->") else { return nil }
+        let fields = beginText.dropFirst(OutputRegion.beginPrefix.count).dropLast(4).split(separator: " ")
+        var id = "", hash = ""
+        for f in fields {
+            if f.hasPrefix("id=") { id = String(f.dropFirst(3)) }
+            if f.hasPrefix("hash=") { hash = String(f.dropFirst(5)) }
+        }
+        let end = OutputRegion.endMarker(id: id)
+        var content: [String] = []
+        var k = begin + 1
+        while k <= lines.count {
+            let raw = lines[k - 1].content
+            let text = strip(raw, prefix: prefix) ?? raw
+            if text.trimmingSpaces == end { break }
+            content.append(text)
+            k += 1
+        }
+        guard k <= lines.count else {
+            throw .error("the generated output region of this block has no end marker '\(end)'; "
+                         + "delete the line with '<!-- tangent:begin' to let tangent update rewrite it",
+                         at: SourceRange(at: SourceLocation(line: begin, column: prefix.count + 1)))
+        }
+        return OutputRegion(firstLine: blank, beginLine: begin, endLine: k, id: id, storedHash: hash,
+                            content: content, prefix: prefix)
+    }
+
+    /// The line without the container prefix (a blank container line counts as empty content).
+    private func strip(_ line: String, prefix: String) -> String? {
+        if line.hasPrefix(prefix) { return String(line.dropFirst(prefix.count)) }
+        if line.trimmingSpaces == prefix.trimmingSpaces { return "" }
+        return nil
+    }
+}

@@ -1,0 +1,143 @@
+import Language
+import Notebook
+import NTKCore
+
+/// Writes block outputs back into a notebook: each block's generated region (see
+/// `OutputRegion`) is inserted or replaced, and no byte outside the regions changes.
+public enum MarkdownWriter {
+    /// What `update` does to one block's region.
+    public enum RegionUpdate {
+        /// Write these outputs (the region is removed when there are none).
+        case write([DisplayItem], expectedError: Diagnostic?)
+        /// Leave the region as it is (the block failed or was skipped).
+        case keep
+    }
+
+    /// The notebook's text with the regions updated. Throws a located error for a region that
+    /// was edited by hand (unless `force`) or has lost its end marker.
+    public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false) throws(Diagnostic) -> String {
+        let sites = try notebook.regionSites()
+        var table = TextLines(notebook.text)
+        let eol = table.lineEnding
+        // Edits from the bottom up, so earlier line numbers stay valid.
+        for cell in notebook.cells.reversed() {
+            guard let site = sites[cell.id], let update = updates[cell.id] else { continue }
+            guard case .write(let items, let expectedError) = update else { continue }
+            if let region = site.region, region.editedByHand, !force {
+                throw .error("the generated output of block '\(cell.id)' was edited by hand; "
+                             + "run 'tangent update --force' to replace it",
+                             at: SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1)))
+            }
+            var outputs = items.map { StoredOutput.from($0, codeLine: cell.codeLine) }
+            if let e = expectedError { outputs.append(.expectedError(e, codeLine: cell.codeLine)) }
+            let content = outputs.isEmpty ? nil : regionContent(items: items, expectedError: expectedError, outputs: outputs)
+            apply(content, id: cell.id, site: site, to: &table, eol: eol)
+        }
+        return table.text
+    }
+
+    /// The Markdown between the markers: outputs for people, then the data line for `check`.
+    public static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput]) -> [String] {
+        var lines: [String] = []
+        for item in items {
+            if !lines.isEmpty { lines.append("") }
+            lines.append(contentsOf: markdown(item))
+        }
+        if let e = expectedError {
+            if !lines.isEmpty { lines.append("") }
+            lines.append(contentsOf: textFence("error (expected): " + e.message))
+        }
+        lines.append(OutputRegion.dataLine(outputs))
+        return lines
+    }
+
+    private static func apply(_ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol: String) {
+        let p = site.prefix
+        // A blank line inside a container is its prefix without trailing spaces (`>`, or nothing).
+        let blank = String(p.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        func line(_ s: String) -> String { s.isEmpty ? blank : p + s }
+        var newLines: [TextLines.Line] = []
+        if let content {
+            newLines.append(.init(content: line(""), terminator: eol))
+            newLines.append(.init(content: p + OutputRegion.beginMarker(id: id, hash: OutputRegion.hash(content)), terminator: eol))
+            for c in content { newLines.append(.init(content: line(c), terminator: eol)) }
+            newLines.append(.init(content: p + OutputRegion.endMarker(id: id), terminator: eol))
+        }
+        if let region = site.region {
+            // Replace the old region, keeping whether its last line had a terminator.
+            let last = table.lines[region.endLine - 1].terminator
+            if !newLines.isEmpty { newLines[newLines.count - 1].terminator = last }
+            else if last.isEmpty, site.fenceLine >= 1 {
+                // Removing a region that ended the file: the fence line ends the file again.
+                table.lines[site.fenceLine - 1].terminator = ""
+            }
+            table.lines.replaceSubrange((region.firstLine - 1)..<region.endLine, with: newLines)
+        } else if !newLines.isEmpty {
+            let fence = site.fenceLine - 1
+            if table.lines[fence].terminator.isEmpty {
+                // The fence ends the file without a newline: add one, and end the region without.
+                table.lines[fence].terminator = eol
+                newLines[newLines.count - 1].terminator = ""
+            }
+            table.lines.insert(contentsOf: newLines, at: fence + 1)
+        }
+    }
+
+    // MARK: Markdown for one output
+
+    static func markdown(_ item: DisplayItem) -> [String] {
+        switch item {
+        case .value(let v, let caption, _):
+            var out: [String] = []
+            if let caption { out.append("**" + escapeInline(caption) + "**"); out.append("") }
+            if case .matrix(let m) = v {
+                if ValueFormatter.isLarge(m) {
+                    let s = MatrixSummary(m)
+                    out.append(contentsOf: textFence("\(m.shapeDescription) matrix  min \(ValueFormatter.cell(s.min))  max \(ValueFormatter.cell(s.max))  mean \(ValueFormatter.cell(s.mean))"))
+                    out.append("")
+                    out.append("Top-left corner:")
+                    out.append("")
+                    out.append(contentsOf: table(m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))))
+                } else if !m.isEmpty {
+                    out.append(contentsOf: table(m))
+                } else {
+                    out.append(contentsOf: textFence("(empty \(m.shapeDescription) matrix)"))
+                }
+                return out
+            }
+            out.append(contentsOf: textFence(ValueFormatter.text(v)))
+            return out
+        case .text(let s, _):
+            return textFence(s)
+        case .figure(let f, _):
+            return textFence(f.summary)
+        }
+    }
+
+    /// A Markdown table with column indices as the header and row indices in the first column.
+    static func table(_ m: Matrix) -> [String] {
+        var out = ["|   | " + (0..<m.cols).map(String.init).joined(separator: " | ") + " |"]
+        out.append("|---|" + String(repeating: "---:|", count: m.cols))
+        for i in 0..<m.rows {
+            out.append("| **\(i)** | " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
+        }
+        return out
+    }
+
+    /// Text in a fence longer than any backtick run inside it.
+    static func textFence(_ text: String) -> [String] {
+        var longest = 0, run = 0
+        for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return [fence + "text"] + text.physicalLines.map(\.withoutCarriageReturn) + [fence]
+    }
+
+    static func escapeInline(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "\\`*_[]<>#|".contains(c) { out.append("\\") }
+            out.append(c == "\n" ? " " : c)
+        }
+        return out
+    }
+}

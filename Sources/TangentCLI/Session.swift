@@ -1,0 +1,121 @@
+import Foundation
+import Language
+import Notebook
+import NTKCore
+import Render
+
+/// One invocation of `run`, `update` or `check` over a list of notebooks: runs each, does the
+/// verb's work (print, write back, compare), then writes the reports and picks the exit code.
+struct Session {
+    let options: Options
+    let console: Console
+
+    private var results: [NotebookResult] = []
+    private var loadFailures: [(path: String, diagnostic: Diagnostic?)] = []
+    private var inputError = false
+    private var mismatches = 0
+
+    init(options: Options, console: Console) {
+        self.options = options
+        self.console = console
+    }
+
+    consuming func execute(_ files: [NotebookFiles.Found]) -> ExitCode {
+        let start = Date()
+        for file in files {
+            switch NotebookLoader.load(file, console: console) {
+            case .success(let notebook): process(notebook, url: file.url)
+            case .failure(let failure):
+                inputError = true
+                loadFailures.append((file.display, failure.diagnostic))
+            }
+        }
+        let code: ExitCode = inputError ? .usage
+            : results.contains(where: \.failed) ? .blockFailed
+            : mismatches > 0 ? .mismatch : .success
+        console.out(TerminalReport.summary(results, seconds: Date().timeIntervalSince(start)) + "\n")
+        return writeReports(code) ?? code
+    }
+
+    private mutating func process(_ notebook: Notebook, url: URL) {
+        var result = Runner(notebookURL: url, defaultTimeout: options.timeout).run(notebook)
+        if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
+        let errors = TerminalReport.errors(result)
+        if !errors.isEmpty { console.err(errors) }
+        switch options.verb {
+        case .update: update(result, url: url)
+        case .check: check(&result)
+        default: break
+        }
+        results.append(result)
+    }
+
+    /// Writes the outputs of the blocks that ran into the notebook, atomically.
+    private mutating func update(_ result: NotebookResult, url: URL) {
+        var updates: [String: MarkdownWriter.RegionUpdate] = [:]
+        for b in result.blocks {
+            switch b.status {
+            case .ran, .cached: updates[b.cell.id] = .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil)
+            default: updates[b.cell.id] = .keep
+            }
+        }
+        let notebook = result.notebook
+        do {
+            let text = try MarkdownWriter.update(notebook, updates, force: options.force)
+            if text == notebook.text {
+                if !options.quiet { console.out("unchanged \(notebook.path)\n") }
+                return
+            }
+            try writeAtomically(Data(text.utf8), to: url)
+            if !options.quiet { console.out("updated \(notebook.path)\n") }
+        } catch let d as Diagnostic {
+            inputError = true
+            console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
+        } catch {
+            inputError = true
+            console.err("\(notebook.path): error: cannot write the notebook: \(error)\n")
+        }
+    }
+
+    /// Compares with the stored outputs; prints each difference as `FILE:LINE:COL: mismatch:`.
+    private mutating func check(_ result: inout NotebookResult) {
+        let notebook = result.notebook
+        do {
+            let differences = try Check.compare(&result)
+            for d in differences {
+                console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
+                if let i = result.blocks.firstIndex(where: { $0.cell.codeLine <= d.range.start.line && d.range.start.line <= $0.cell.endLine }),
+                   result.blocks[i].status == .mismatch {
+                    result.blocks[i].error = d
+                }
+            }
+            mismatches += differences.count
+        } catch {
+            inputError = true
+            console.err(error.formatted(file: notebook.path, lineText: notebook.line) + "\n")
+        }
+    }
+
+    /// Writes `--json` and `--junit`; returns `.usage` when one cannot be written.
+    private func writeReports(_ code: ExitCode) -> ExitCode? {
+        var failed: ExitCode?
+        if let path = options.jsonPath {
+            let json = Report.json(results, loadFailures: loadFailures, command: options.verb.rawValue, exitCode: code.rawValue)
+            failed = write(json.serialized() + "\n", to: path, what: "JSON report") ?? failed
+        }
+        if let path = options.junitPath {
+            failed = write(JUnitReport.xml(results, loadFailures: loadFailures), to: path, what: "JUnit report") ?? failed
+        }
+        return failed
+    }
+
+    private func write(_ text: String, to path: String, what: String) -> ExitCode? {
+        do {
+            try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path))
+            return nil
+        } catch {
+            console.err("error: cannot write the \(what) '\(path)': \(error)\n")
+            return .usage
+        }
+    }
+}
