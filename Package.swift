@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore"], exclude: ["Fixtures"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus"]),
     ]
 )

@@ -29,17 +29,24 @@ public struct NotebookResult: Sendable {
     public var failed: Bool { blocks.contains { $0.status == .failed } }
 }
 
-/// Runs a notebook's `ntk` blocks top to bottom in one shared environment.
+/// Runs a notebook's `ntk` blocks top to bottom in one shared environment. A block that
+/// fails makes the blocks that read what it binds (directly or through others) skip; blocks
+/// that do not depend on it still run. With a cache, unchanged blocks are restored from it.
 public struct Runner {
     public var notebookURL: URL
     public var relativePath: String
-    /// Applied to blocks without a `timeout` of their own (front matter's wins over this).
+    /// Applied to blocks without a `timeout` of their own or in the front matter.
     public var defaultTimeout: Double?
+    public var cache: BlockCache?
 
-    public init(notebookURL: URL, defaultTimeout: Double? = nil) {
+    /// The timeout when neither the block, the front matter nor the command line sets one.
+    public static let standardTimeout: Double = 900
+
+    public init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false) {
         self.notebookURL = notebookURL
         self.relativePath = ProjectRoot.relativePath(of: notebookURL)
         self.defaultTimeout = defaultTimeout
+        self.cache = useCache ? BlockCache(projectRoot: ProjectRoot.find(for: notebookURL)) : nil
     }
 
     public func run(_ notebook: Notebook) -> NotebookResult {
@@ -47,35 +54,63 @@ public struct Runner {
         let environment = Environment()
         let baseDirectory = notebookURL.deletingLastPathComponent()
         var results: [BlockResult] = []
-        var stopped: String?
+        // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
+        var poisoned: [String: String] = [:]
         for cell in notebook.cells {
             let seed = cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed,
                                                               relativePath: relativePath, blockID: cell.id)
-            if cell.attributes.skip || stopped != nil {
+            let parsed: Result<[Statement], Diagnostic>
+            do throws(Diagnostic) { parsed = .success(try Parser.parse(cell.source)) } catch { parsed = .failure(error) }
+            let deps: Dependencies
+            switch parsed {
+            case .success(let statements): deps = Dependencies.of(statements)
+            case .failure: deps = Dependencies.approximate(cell.source)
+            }
+            func skip(_ note: String) {
                 results.append(BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed, outputs: [],
-                                           error: nil, note: cell.attributes.skip ? "skip=true" : stopped))
+                                           error: nil, note: note))
+            }
+            if cell.attributes.skip {
+                skip("skip=true")
+                for name in deps.writes where poisoned[name] == nil { poisoned[name] = "skipped block '\(cell.id)'" }
                 continue
             }
-            let result = runBlock(cell, notebook: notebook, environment: environment,
+            if let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }), let culprit = poisoned[name] {
+                skip("not run: it reads '\(name)', which \(culprit) did not produce")
+                for w in deps.writes { poisoned[w] = poisoned[w] ?? culprit }
+                continue
+            }
+            let result = runBlock(cell, parsed: parsed, notebook: notebook, environment: environment,
                                   baseDirectory: baseDirectory, seed: seed)
             if result.status == .failed {
-                stopped = "not run: block '\(cell.id)' at line \(cell.fenceLine) failed"
+                for w in deps.writes { poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))" }
+            } else {
+                for w in deps.writes { poisoned[w] = nil }
             }
             results.append(result)
         }
         return NotebookResult(notebook: notebook, blocks: results, seconds: elapsed(since: start))
     }
 
-    func runBlock(_ cell: CodeCell, notebook: Notebook, environment: Environment,
-                  baseDirectory: URL, seed: UInt64) -> BlockResult {
+    func runBlock(_ cell: CodeCell, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
+                  environment: Environment, baseDirectory: URL, seed: UInt64) -> BlockResult {
         let start = DispatchTime.now()
-        let timeout = cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout
+        let key = BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
+                                 expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
+        if let cache, case .success = parsed, let entry = cache.load(key, environment: environment) {
+            for (name, value) in entry.bindings { environment[name] = value }
+            return BlockResult(cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
+                               outputs: entry.outputs, error: entry.expectedError, note: nil)
+        }
+        let timeout = cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
         let context = EvaluationContext(environment: environment, baseDirectory: baseDirectory, seed: seed,
-                                        deadline: timeout.map { Deadline(seconds: $0) })
+                                        deadline: Deadline(seconds: timeout))
         var error: Diagnostic?
         do throws(Diagnostic) {
-            let statements = try Parser.parse(cell.source)
-            try Evaluator(context: context, source: cell.source).run(statements)
+            switch parsed {
+            case .success(let statements): try Evaluator(context: context, source: cell.source).run(statements)
+            case .failure(let e): throw e
+            }
         } catch let e {
             error = e
         }
@@ -89,6 +124,9 @@ public struct Runner {
                 status = .ran
             }
         }
+        if status == .ran, let cache {
+            cache.store(key, context: context, expectedError: error)
+        }
         return BlockResult(cell: cell, status: status, seconds: elapsed(since: start), seed: seed,
                            outputs: context.outputs, error: error, note: nil)
     }
@@ -96,4 +134,9 @@ public struct Runner {
     private func elapsed(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
+}
+
+/// Facts about this build of Tangent (its version keys the cache and the reports).
+public enum TangentInfo {
+    public static let version = "0.2.0"
 }

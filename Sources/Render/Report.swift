@@ -12,7 +12,7 @@ public enum Report {
         let blocks = results.flatMap(\.blocks)
         func count(_ s: BlockStatus) -> JSON { .number(Double(blocks.filter { $0.status == s }.count)) }
         return .object([
-            ("tangent", .string(TangentVersion.string)),
+            ("tangent", .string(TangentInfo.version)),
             ("command", .string(command)),
             ("exit_code", .number(Double(exitCode))),
             ("notebooks", .array(results.map(notebook) + loadFailures.map { f in
@@ -112,7 +112,3 @@ public enum Report {
     }
 }
 
-/// The version of Tangent (reports, caches and `tangent --version`).
-public enum TangentVersion {
-    public static let string = "0.1.0"
-}

@@ -13,6 +13,8 @@ public enum TerminalReport {
             switch b.status {
             case .skipped: header += ": skipped" + (b.note.map { " (\($0))" } ?? "")
             case .failed: header += ": FAILED"
+            case .cached: header += " (cached)"
+            case .mismatch: header += ": MISMATCH"
             default:
                 header += String(format: " (%.3f s)", b.seconds)
                 if b.failedAsExpected { header += ": failed as expected" }

@@ -20,8 +20,15 @@ public struct Options: Equatable {
     /// `update --force`: replace generated regions even when they were edited by hand.
     public var force = false
     public var junitPath: String?
+    /// `--no-cache`: run every block. `--cached`: let `check` use the cache too.
+    public var noCache = false
+    public var cached = false
 
-    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--help", "--version"]
+    /// Whether blocks may be served from the cache: run, update and render use it; check only
+    /// with --cached (it exists to catch drift).
+    public var usesCache: Bool { !noCache && (verb != .check || cached) }
+
+    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -57,6 +64,8 @@ public struct Options: Equatable {
                     o.timeout = t
                 case "--quiet", "-q": o.quiet = true
                 case "--force": o.force = true
+                case "--no-cache": o.noCache = true
+                case "--cached": o.cached = true
                 case "--junit": o.junitPath = try value(name, inline)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
@@ -77,6 +86,7 @@ public struct Options: Equatable {
                tangent render PATH... --out DIR
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
+                 --no-cache (run every block)  --cached (check: use the cache too)
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,

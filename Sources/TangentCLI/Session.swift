@@ -38,7 +38,7 @@ struct Session {
     }
 
     private mutating func process(_ notebook: Notebook, url: URL) {
-        var result = Runner(notebookURL: url, defaultTimeout: options.timeout).run(notebook)
+        var result = Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
         let errors = TerminalReport.errors(result)
         if !errors.isEmpty { console.err(errors) }

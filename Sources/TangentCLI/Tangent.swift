@@ -51,7 +51,7 @@ public enum Tangent {
             return 0
         }
         if arguments == ["--version"] {
-            console.out("tangent \(TangentVersion.string)\n")
+            console.out("tangent \(TangentInfo.version)\n")
             return 0
         }
         let options: Options

@@ -112,9 +112,9 @@ import Language
         #expect(bad.blocks[0].error?.range.start.line == 1)
     }
 
-    @Test func aFailureSkipsTheRest() throws {
-        let r = try runNotebook("```ntk\nx = nope\n```\n\n```ntk\ny = 1\n```\n```ntk {skip=true}\nz = 1\n```\n")
-        #expect(r.blocks.map(\.status) == [.failed, .skipped, .skipped])
+    @Test func aFailureSkipsItsDependents() throws {
+        let r = try runNotebook("```ntk\nx = nope\n```\n\n```ntk\ny = 1\n```\n```ntk {skip=true}\nz = 1\n```\n```ntk\nw = x\n```\n")
+        #expect(r.blocks.map(\.status) == [.failed, .ran, .skipped, .skipped])
         #expect(r.blocks[0].error?.range.start == SourceLocation(line: 2, column: 5))
         #expect(r.failed)
     }

@@ -21,8 +21,12 @@ public final class EvaluationContext {
     public let seed: UInt64
     public let deadline: Deadline?
     public private(set) var outputs: [DisplayItem] = []
-    /// Names the block read from bindings made before it (its inputs, for caching).
-    public private(set) var namesRead: Set<String> = []
+    /// Names the block read from bindings made before it, with the value each had then
+    /// (its inputs, for caching; nil when the name was not bound).
+    public private(set) var inputs: [String: Value?] = [:]
+    public var namesRead: Set<String> { Set(inputs.keys) }
+    /// Names the block bound.
+    public var namesBound: Set<String> { boundHere }
     /// Files the block loaded or saved (absolute paths).
     public private(set) var filesRead: [String] = []
     public private(set) var filesWritten: [String] = []
@@ -41,8 +45,9 @@ public final class EvaluationContext {
     }
 
     func lookup(_ name: String) -> Value? {
-        if !boundHere.contains(name) { namesRead.insert(name) }
-        return environment[name]
+        let v = environment[name]
+        if !boundHere.contains(name), inputs[name] == nil { inputs[name] = .some(v) }
+        return v
     }
 
     func bind(_ name: String, _ value: Value) {

@@ -1,0 +1,74 @@
+/// Which names a block reads from earlier blocks and which it binds: the static dependency
+/// graph that lets Tangent skip only the blocks that depend on a failed one.
+public struct Dependencies: Equatable, Sendable {
+    /// Names read before the block binds them itself (its inputs from earlier blocks).
+    public var reads: Set<String>
+    /// Names the block binds.
+    public var writes: Set<String>
+
+    public init(reads: Set<String>, writes: Set<String>) {
+        self.reads = reads
+        self.writes = writes
+    }
+
+    /// The dependencies of parsed statements.
+    public static func of(_ statements: [Statement]) -> Dependencies {
+        var reads = Set<String>(), writes = Set<String>()
+        func visit(_ e: Expr) {
+            switch e.kind {
+            case .number, .string, .bool, .none: break
+            case .name(let n): if !writes.contains(n) { reads.insert(n) }
+            case .list(let items): items.forEach(visit)
+            case .call(_, _, let args): args.forEach { visit($0.value) }
+            case .index(let base, let items):
+                visit(base)
+                for item in items {
+                    switch item {
+                    case .single(let x): visit(x)
+                    case .slice(let a, let b, let c, _): [a, b, c].compactMap { $0 }.forEach(visit)
+                    }
+                }
+            case .field(let base, _, _): visit(base)
+            case .unary(_, let x), .not(let x): visit(x)
+            case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): visit(a); visit(b)
+            case .comparison(let first, let links): visit(first); links.forEach { visit($0.rhs) }
+            }
+        }
+        for s in statements {
+            switch s.kind {
+            case .assign(let name, _, let value): visit(value); writes.insert(name)
+            case .show(let e, let caption): visit(e); caption.map(visit)
+            case .expect(let e), .expression(let e): visit(e)
+            }
+        }
+        return Dependencies(reads: reads, writes: writes)
+    }
+
+    /// A best-effort reading of code that does not parse: every `name =` at the start of a
+    /// line counts as a write, and every other name as a read.
+    public static func approximate(_ source: SourceText) -> Dependencies {
+        var reads = Set<String>(), writes = Set<String>()
+        for line in source.lines {
+            let chars = Array(line.text.prefix { $0 != "#" })
+            var i = 0, first = true
+            while i < chars.count {
+                if chars[i].isLetter || chars[i] == "_" {
+                    var j = i
+                    while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                    let name = String(chars[i..<j])
+                    var k = j
+                    while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
+                    let assigns = first && k < chars.count && chars[k] == "=" && (k + 1 >= chars.count || chars[k + 1] != "=")
+                    if assigns { writes.insert(name) }
+                    else if Keyword(rawValue: name) == nil, !(k < chars.count && chars[k] == "(") { reads.insert(name) }
+                    first = false
+                    i = j
+                } else {
+                    if chars[i] != " " && chars[i] != "\t" { first = false }
+                    i += 1
+                }
+            }
+        }
+        return Dependencies(reads: reads.subtracting(writes), writes: writes)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Language
+import NTKCore
+
+/// The block cache in `<project root>/.tangent/cache/`: a block is served from it only when its
+/// code, seed, Tangent's version, every binding it read, every file it loaded and every file it
+/// saved are exactly as they were. Exact dependencies, so an unrelated edit above a block does
+/// not invalidate it. A damaged entry is ignored and rewritten, never trusted.
+public struct BlockCache: Sendable {
+    public let directory: URL
+    static let magic: [UInt8] = Array("TNGC".utf8)
+    static let formatVersion: UInt8 = 1
+    /// Blocks that bind more than this many bytes of values are not cached.
+    public static let maxEntryBytes = 1 << 30
+
+    public init(projectRoot: URL) {
+        directory = projectRoot.appendingPathComponent(".tangent/cache", isDirectory: true)
+    }
+
+    /// What identifies a block apart from its inputs.
+    public struct Key: Sendable {
+        public var relativePath: String
+        public var blockID: String
+        public var code: String
+        public var seed: UInt64
+        public var expectError: Bool
+        public var tangentVersion: String
+
+        var hash: UInt64 {
+            Fingerprint.of([tangentVersion, relativePath, blockID, code, String(seed), String(expectError)].joined(separator: "\u{0}"))
+        }
+    }
+
+    /// A block's results as the cache restores them.
+    public struct Entry {
+        public var outputs: [DisplayItem]
+        public var bindings: [(name: String, value: Value)]
+        public var expectedError: Diagnostic?
+    }
+
+    func url(for key: Key) -> URL {
+        directory.appendingPathComponent(Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
+    }
+
+    // MARK: Load
+
+    /// The entry for this block when every input still matches; nil otherwise.
+    public func load(_ key: Key, environment: Environment) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: url(for: key).path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else { return nil }
+        var header = BinaryReader(Array(bytes[5..<13]))
+        let payload = Array(bytes[13...])
+        guard let sum = header.u64(), sum == Fingerprint.of(payload) else { return nil }
+        var r = BinaryReader(payload)
+        guard r.u64() == key.hash else { return nil }
+        // Inputs: bindings read, files read and written.
+        guard let nInputs = r.count() else { return nil }
+        for _ in 0..<nInputs {
+            guard let name = r.string(), let present = r.bool(), let print = r.u64() else { return nil }
+            let current = environment[name]
+            if present != (current != nil) { return nil }
+            if let current, current.fingerprint != print { return nil }
+        }
+        for _ in 0..<2 {
+            guard let nFiles = r.count() else { return nil }
+            for _ in 0..<nFiles {
+                guard let path = r.string(), let print = r.u64() else { return nil }
+                guard BlockCache.fileFingerprint(path) == print else { return nil }
+            }
+        }
+        // Results.
+        guard let nOutputs = r.count() else { return nil }
+        var outputs: [DisplayItem] = []
+        for _ in 0..<nOutputs { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o) }
+        guard let nBindings = r.count() else { return nil }
+        var bindings: [(String, Value)] = []
+        for _ in 0..<nBindings {
+            guard let name = r.string(), let v = Value.decode(from: &r) else { return nil }
+            bindings.append((name, v))
+        }
+        guard let hasError = r.bool() else { return nil }
+        var expected: Diagnostic?
+        if hasError { guard let d = Diagnostic.decode(from: &r) else { return nil }; expected = d }
+        guard r.atEnd else { return nil }
+        return Entry(outputs: outputs, bindings: bindings, expectedError: expected)
+    }
+
+    // MARK: Store
+
+    /// Stores a block that ran (successfully, or failing as `expect=error` required).
+    /// Returns false when the entry was not written (too big, or the folder is not writable).
+    @discardableResult
+    public func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?) -> Bool {
+        var w = BinaryWriter()
+        w.u64(key.hash)
+        let inputs = context.inputs.sorted { $0.key < $1.key }
+        w.int(inputs.count)
+        for (name, value) in inputs {
+            w.string(name)
+            w.bool(value != nil)
+            w.u64(value?.fingerprint ?? 0)
+        }
+        for files in [context.filesRead, context.filesWritten] {
+            let unique = Array(Set(files)).sorted()
+            w.int(unique.count)
+            for path in unique { w.string(path); w.u64(BlockCache.fileFingerprint(path)) }
+        }
+        w.int(context.outputs.count)
+        context.outputs.forEach { $0.encode(into: &w) }
+        let bound = context.namesBound.sorted()
+        w.int(bound.count)
+        for name in bound {
+            w.string(name)
+            (context.environment[name] ?? .none).encode(into: &w)
+            if w.bytes.count > BlockCache.maxEntryBytes { return false }
+        }
+        w.bool(expectedError != nil)
+        expectedError?.encode(into: &w)
+        var file = BlockCache.magic
+        file.append(BlockCache.formatVersion)
+        var sum = BinaryWriter()
+        sum.u64(Fingerprint.of(w.bytes))
+        file += sum.bytes
+        file += w.bytes
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let ignore = directory.deletingLastPathComponent().appendingPathComponent(".gitignore")
+            if !FileManager.default.fileExists(atPath: ignore.path) {
+                try? writeAtomically(Data("# Tangent's cache: safe to delete, never commit.\n*\n".utf8), to: ignore)
+            }
+            try writeAtomically(Data(file), to: url(for: key))
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The content fingerprint of a file, or a fixed value for a missing one.
+    static func fileFingerprint(_ path: String) -> UInt64 {
+        guard let data = FileManager.default.contents(atPath: path) else { return 0x6d69_7373_696e_6721 }
+        return Fingerprint.of([UInt8](data))
+    }
+}
