@@ -14,6 +14,7 @@ struct Session {
     private var loadFailures: [(path: String, diagnostic: Diagnostic?)] = []
     private var inputError = false
     private var mismatches = 0
+    private var displayPaths: [String] = []
 
     init(options: Options, console: Console) {
         self.options = options
@@ -30,6 +31,7 @@ struct Session {
                 loadFailures.append((file.display, failure.diagnostic))
             }
         }
+        if options.verb == .render { render() }
         let code: ExitCode = inputError ? .usage
             : results.contains(where: \.failed) ? .blockFailed
             : mismatches > 0 ? .mismatch : .success
@@ -48,6 +50,7 @@ struct Session {
         default: break
         }
         results.append(result)
+        displayPaths.append(notebook.path)
     }
 
     /// Writes the outputs of the blocks that ran into the notebook, atomically.
@@ -93,6 +96,23 @@ struct Session {
         } catch {
             inputError = true
             console.err(error.formatted(file: notebook.path, lineText: notebook.line) + "\n")
+        }
+    }
+
+    /// Writes the site (every notebook, failures shown on their pages).
+    private mutating func render() {
+        guard let out = options.outDirectory else { return }
+        let url = URL(fileURLWithPath: out)
+        let pagePaths = SiteBuilder.pagePaths(for: displayPaths)
+        let entries = zip(results, pagePaths).map { SiteBuilder.Entry(result: $0, pagePath: $1) }
+        do {
+            let start = Date()
+            let files = try SiteBuilder(outputDirectory: url).build(entries)
+            let index = url.appendingPathComponent("index.html").path
+            console.out(String(format: "site: %d files written in %.2f s; open %@\n", files.count, Date().timeIntervalSince(start), index))
+        } catch {
+            inputError = true
+            console.err("error: cannot render the site into '\(out)': \(error)\n")
         }
     }
 

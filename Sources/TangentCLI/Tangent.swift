@@ -63,10 +63,6 @@ public enum Tangent {
             console.err("error: \(error.message)\n\(Options.usage)\n")
             return ExitCode.usage.rawValue
         }
-        if options.verb == .render {
-            console.err("error: 'tangent render' is not available in this version of Tangent yet\n")
-            return ExitCode.usage.rawValue
-        }
         return Session(options: options, console: console).execute(files).rawValue
     }
 

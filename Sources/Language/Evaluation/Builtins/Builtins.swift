@@ -14,6 +14,9 @@ enum Builtins {
 
 /// Public facts about builtins, for documentation and tooling.
 public enum BuiltinCatalog {
+    /// Every builtin function and constant name.
+    public static let names: Set<String> = Set(Builtins.names)
+
     /// (signature, one-line summary) of every builtin, in reference order.
     public static var entries: [(signature: String, summary: String)] {
         Builtins.all.map { ($0.signature, $0.summary) }

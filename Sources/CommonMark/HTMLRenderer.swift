@@ -1,0 +1,20 @@
+internal import CCMark
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CommonMark → HTML exactly as cmark renders it (the reference implementation of the spec).
+public enum CommonMarkHTML {
+    /// Renders Markdown to an HTML fragment. Raw HTML in the source is passed through: notebooks
+    /// are written by their authors, and Tangent's own output regions are HTML comments.
+    public static func render(_ markdown: String, smartPunctuation: Bool = false) -> String {
+        var options = CMARK_OPT_UNSAFE
+        if smartPunctuation { options |= CMARK_OPT_SMART }
+        let length = markdown.utf8.count
+        guard let doc = markdown.withCString({ cmark_parse_document($0, length, options) }) else { return "" }
+        defer { cmark_node_free(doc) }
+        guard let html = cmark_render_html(doc, options) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+}

@@ -1,0 +1,68 @@
+import Language
+import Notebook
+import NTKCore
+
+/// A block's outputs as HTML: numbers, tables, text, figures (inline SVG) and errors.
+enum OutputHTML {
+    static func block(_ b: BlockResult, notebook: Notebook) -> String {
+        var out = ""
+        for item in b.outputs { out += output(item) }
+        switch b.status {
+        case .failed:
+            if let e = b.error { out += error(e, notebook: notebook, expected: false) }
+        case .skipped:
+            out += "<div class=\"skipped\">Skipped: \(HTMLText.escape(b.note ?? "not run"))</div>\n"
+        case .mismatch:
+            if let e = b.error { out += error(e, notebook: notebook, expected: false) }
+        case .ran, .cached:
+            if b.failedAsExpected, let e = b.error { out += error(e, notebook: notebook, expected: true) }
+        }
+        return out
+    }
+
+    static func output(_ item: DisplayItem) -> String {
+        switch item {
+        case .value(let v, let caption, _):
+            let cap = caption.map { "<div class=\"caption\">\(HTMLText.escape($0))</div>" } ?? ""
+            switch v {
+            case .matrix(let m):
+                if ValueFormatter.isLarge(m) {
+                    let s = MatrixSummary(m)
+                    var heat = Figure()
+                    heat.heatmap = m
+                    let corner = m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))
+                    return "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
+                        + "<div class=\"thumb\">\(SVGFigure.render(heat, width: 320, height: 260))</div>"
+                        + "<div class=\"corner-label\">top-left corner</div>\(table(corner))</div>\n"
+                }
+                return "<div class=\"output matrix\">\(cap)\(m.isEmpty ? "<pre>(empty \(m.shapeDescription) matrix)</pre>" : table(m))</div>\n"
+            default:
+                return "<div class=\"output value\">\(cap)<pre>\(HTMLText.escape(ValueFormatter.text(v)))</pre></div>\n"
+            }
+        case .text(let s, _):
+            return "<pre class=\"output text\">\(HTMLText.escape(s))</pre>\n"
+        case .figure(let f, _):
+            let cap = f.title.map { "<figcaption>\(HTMLText.escape($0))</figcaption>" } ?? ""
+            return "<figure class=\"output figure\">\(SVGFigure.render(f))\(cap)</figure>\n"
+        }
+    }
+
+    static func table(_ m: Matrix) -> String {
+        var out = "<div class=\"table-wrap\"><table class=\"matrix-table\"><thead><tr><th></th>"
+        for j in 0..<m.cols { out += "<th>\(j)</th>" }
+        out += "</tr></thead><tbody>"
+        for i in 0..<m.rows {
+            out += "<tr><th>\(i)</th>"
+            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            out += "</tr>"
+        }
+        return out + "</tbody></table></div>"
+    }
+
+    static func error(_ d: Diagnostic, notebook: Notebook, expected: Bool) -> String {
+        let text = d.formatted(file: notebook.path, lineText: notebook.line)
+        let cls = expected ? "error expected" : (d.severity == .mismatch ? "error mismatch" : "error")
+        let label = expected ? "<div class=\"error-label\">Expected error</div>" : ""
+        return "<div class=\"\(cls)\">\(label)<pre>\(HTMLText.escape(text))</pre></div>\n"
+    }
+}

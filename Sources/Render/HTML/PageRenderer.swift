@@ -1,0 +1,122 @@
+import CommonMark
+import Foundation
+import Language
+import Notebook
+
+/// One notebook as an HTML article: the prose as cmark renders it (math typeset by KaTeX),
+/// each ntk block as highlighted source with its id, line and status, followed by its outputs.
+/// Stored output regions are left out: the page shows the outputs of this run.
+public struct PageRenderer {
+    public struct Page {
+        /// The `<article>` contents.
+        public var body: String
+        /// Plain text for the search index.
+        public var searchText: String
+        /// The first paragraph, as plain text (for the index page).
+        public var summary: String
+    }
+
+    /// A page before its math is typeset: the Markdown with placeholders for blocks and math.
+    public struct Prepared {
+        public var result: NotebookResult
+        public var extraction: MathExtraction
+        var placeholders: [(String, CodeCell)]
+    }
+
+    public static func prepare(_ result: NotebookResult) -> Prepared {
+        let (markdown, placeholders) = markdownWithBlockPlaceholders(result.notebook)
+        return Prepared(result: result, extraction: MathExtractor.extract(markdown), placeholders: placeholders)
+    }
+
+    /// Finishes the page with the typeset math (placeholder → HTML; missing spans stay as TeX).
+    public static func finish(_ p: Prepared, math: [String: String]) -> Page {
+        let notebook = p.result.notebook
+        var html = CommonMarkHTML.render(p.extraction.markdown)
+        if !p.extraction.spans.isEmpty {
+            var complete = math
+            for span in p.extraction.spans where complete[span.placeholder] == nil {
+                let tex = HTMLText.escape(span.tex)
+                complete[span.placeholder] = span.display ? "$$\(tex)$$" : "$\(tex)$"
+            }
+            html = KaTeXRenderer.substitute(html, complete)
+        }
+        for (token, cell) in p.placeholders {
+            let block = p.result.blocks.first { $0.cell.id == cell.id }
+            let blockHTML = block.map { self.block($0, notebook: notebook) } ?? ""
+            html = html.replacingOccurrences(of: "<p>\(token)</p>", with: blockHTML)
+            html = html.replacingOccurrences(of: token, with: blockHTML)
+        }
+        let prose = plainText(notebook.document.root)
+        let code = notebook.cells.map(\.code).joined(separator: "\n")
+        return Page(body: html, searchText: prose + "\n" + code, summary: firstParagraph(notebook.document.root))
+    }
+
+    static func block(_ b: BlockResult, notebook: Notebook) -> String {
+        let status: String
+        switch b.status {
+        case .ran: status = b.failedAsExpected ? "failed as expected" : String(format: "ran in %.3f s", b.seconds)
+        case .cached: status = "cached"
+        case .failed: status = "failed"
+        case .skipped: status = "skipped"
+        case .mismatch: status = "mismatch"
+        }
+        let statusClass = b.status == .failed || b.status == .mismatch ? "bad" : b.status == .skipped ? "skip" : "ok"
+        return """
+            <section class="ntk-block" id="block-\(HTMLText.escape(b.cell.id))">
+            <div class="block-head"><a class="block-id" href="#block-\(HTMLText.escape(b.cell.id))">\(HTMLText.escape(b.cell.id))</a><span class="block-line">line \(b.cell.fenceLine)</span><span class="block-status \(statusClass)">\(status)</span></div>
+            <pre class="ntk-code"><code>\(CodeHighlighter.html(b.cell.code))</code></pre>
+            <div class="outputs">
+            \(OutputHTML.block(b, notebook: notebook))</div>
+            </section>
+
+            """
+    }
+
+    /// The Markdown with each ntk block (and its stored output region) replaced by a paragraph
+    /// holding a unique token, inside the same container, so lists and quotes stay intact.
+    static func markdownWithBlockPlaceholders(_ notebook: Notebook) -> (String, [(String, CodeCell)]) {
+        var lines = TextLines(notebook.text).lines
+        let sites = (try? notebook.regionSites()) ?? [:]
+        var placeholders: [(String, CodeCell)] = []
+        for cell in notebook.cells.reversed() {
+            let token = "TANGENTBLOCKx\(cell.index)x"
+            placeholders.append((token, cell))
+            let site = sites[cell.id]
+            let last = site?.region?.endLine ?? cell.endLine
+            guard cell.fenceLine >= 1, cell.fenceLine <= lines.count else { continue }
+            let openLine = lines[cell.fenceLine - 1].content
+            let prefix = site?.prefix ?? String(openLine.prefix(max(cell.fenceColumn - 1, 0)))
+            let blank = String(prefix.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+            let eol = lines[cell.fenceLine - 1].terminator.isEmpty ? "\n" : lines[cell.fenceLine - 1].terminator
+            let replacement: [TextLines.Line] = [
+                .init(content: blank, terminator: eol),
+                .init(content: prefix + token, terminator: eol),
+                .init(content: blank, terminator: min(last, lines.count) == lines.count ? lines[lines.count - 1].terminator : eol),
+            ]
+            lines.replaceSubrange((cell.fenceLine - 1)..<min(last, lines.count), with: replacement)
+        }
+        return (lines.map { $0.content + $0.terminator }.joined(), placeholders)
+    }
+
+    static func plainText(_ node: MarkdownNode) -> String {
+        var parts: [String] = []
+        node.walk { n in
+            switch n.kind {
+            case .paragraph, .heading: parts.append(n.plainText)
+            default: break
+            }
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    static func firstParagraph(_ node: MarkdownNode) -> String {
+        var found: String?
+        node.walk { n in
+            if found == nil, case .paragraph = n.kind {
+                let t = n.plainText.trimmingCharacters(in: .whitespaces)
+                if !t.isEmpty && !t.hasPrefix("<!--") { found = t }
+            }
+        }
+        return found ?? ""
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Language
+import Notebook
+import NTKCore
+
+/// Writes a static site for a collection of notebooks: one page each, an index, navigation,
+/// a client-side search index, one stylesheet, and KaTeX's CSS and fonts; nothing loads from
+/// the network, and the site opens from disk. Files Tangent did not write are never deleted.
+public struct SiteBuilder {
+    public struct Entry {
+        public var result: NotebookResult
+        /// The page's path inside the site, e.g. `intro.html` or `part1/kernels.html`.
+        public var pagePath: String
+        public init(result: NotebookResult, pagePath: String) {
+            self.result = result
+            self.pagePath = pagePath
+        }
+    }
+
+    public struct SiteError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let outputDirectory: URL
+    public var siteTitle: String
+
+    /// The list of files the last render wrote (only those are ever replaced or removed).
+    static let manifestName = ".tangent-site.json"
+
+    public init(outputDirectory: URL, siteTitle: String = "Tangent notebooks") {
+        self.outputDirectory = outputDirectory
+        self.siteTitle = siteTitle
+    }
+
+    /// Page paths for notebooks given by their display paths: the common folder is dropped and
+    /// `.md` becomes `.html`.
+    public static func pagePaths(for paths: [String]) -> [String] {
+        let split = paths.map { $0.split(separator: "/").map(String.init) }
+        var common = split.first.map { Array($0.dropLast()) } ?? []
+        for parts in split.dropFirst() {
+            let dirs = Array(parts.dropLast())
+            var k = 0
+            while k < common.count, k < dirs.count, common[k] == dirs[k] { k += 1 }
+            common = Array(common.prefix(k))
+        }
+        return split.map { parts in
+            let rest = parts.dropFirst(common.count).joined(separator: "/")
+            return (rest.hasSuffix(".md") ? String(rest.dropLast(3)) : rest) + ".html"
+        }
+    }
+
+    /// Renders every page and the index. Returns the files written, relative to the site folder.
+    @discardableResult
+    public func build(_ entries: [Entry]) throws -> [String] {
+        let fm = FileManager.default
+        try checkOutputDirectory()
+        let previous = previousManifest()
+        var written: [String] = []
+        func write(_ text: String, _ path: String) throws {
+            try writeAtomically(Data(text.utf8), to: outputDirectory.appendingPathComponent(path))
+            written.append(path)
+        }
+        // Math for every page in one KaTeX run (placeholders made unique per page).
+        let prepared = entries.map { PageRenderer.prepare($0.result) }
+        var allSpans: [MathSpan] = []
+        for (k, p) in prepared.enumerated() {
+            for span in p.extraction.spans {
+                var s = span
+                s.placeholder = "P\(k)/" + span.placeholder
+                allSpans.append(s)
+            }
+        }
+        var rendered: [String: String] = [:]
+        if !allSpans.isEmpty {
+            do { rendered = try KaTeXRenderer.render(allSpans) }
+            catch { throw SiteError(description: "cannot typeset math: \(error)") }
+        }
+        let pages = prepared.enumerated().map { k, p in
+            var math: [String: String] = [:]
+            for span in p.extraction.spans { math[span.placeholder] = rendered["P\(k)/" + span.placeholder] }
+            return PageRenderer.finish(p, math: math)
+        }
+
+        var searchEntries: [JSON] = []
+        for (k, e) in entries.enumerated() {
+            let depth = e.pagePath.split(separator: "/").count - 1
+            let root = String(repeating: "../", count: depth)
+            let html = layout(title: e.result.notebook.title, root: root, current: k, entries: entries,
+                              body: "<article class=\"notebook\">\n" + pages[k].body + "</article>\n" + pager(k, entries, root: root))
+            try write(html, e.pagePath)
+            searchEntries.append(.object([
+                ("title", .string(e.result.notebook.title)),
+                ("url", .string(e.pagePath)),
+                ("text", .string(pages[k].searchText)),
+            ]))
+        }
+        try write(layout(title: siteTitle, root: "", current: nil, entries: entries, body: index(entries, pages)), "index.html")
+        try write("window.TANGENT_SEARCH_INDEX = " + JSON.array(searchEntries).serialized(pretty: false) + ";\n", "search-index.js")
+        try write(SiteAssets.stylesheet, "assets/tangent.css")
+        try write(SiteAssets.searchScript, "assets/search.js")
+        if !allSpans.isEmpty {
+            try KaTeXAssets.install(into: outputDirectory)
+            written += files(under: "assets/katex")
+        }
+        // Remove pages this site no longer has, but only files an earlier render wrote.
+        let now = Set(written)
+        for stale in previous where !now.contains(stale) {
+            try? fm.removeItem(at: outputDirectory.appendingPathComponent(stale))
+        }
+        try writeAtomically(Data(JSON.array(written.sorted().map(JSON.string)).serialized().utf8),
+                            to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
+        return written
+    }
+
+    /// Files under a folder of the site, relative to the site.
+    func files(under folder: String) -> [String] {
+        let base = outputDirectory.appendingPathComponent(folder)
+        guard let e = FileManager.default.enumerator(atPath: base.path) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: base.appendingPathComponent(rel).path, isDirectory: &isDir), !isDir.boolValue {
+                out.append(folder + "/" + rel)
+            }
+        }
+        return out
+    }
+
+    /// Refuses an output folder that holds files but was not written by Tangent.
+    func checkOutputDirectory() throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: outputDirectory.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else { throw SiteError(description: "'\(outputDirectory.path)' exists and is not a folder") }
+        let contents = (try? fm.contentsOfDirectory(atPath: outputDirectory.path)) ?? []
+        if !contents.isEmpty && !fm.fileExists(atPath: outputDirectory.appendingPathComponent(SiteBuilder.manifestName).path) {
+            throw SiteError(description: "'\(outputDirectory.path)' is not empty and was not written by tangent render; "
+                            + "choose an empty or new folder (nothing was deleted)")
+        }
+    }
+
+    func previousManifest() -> [String] {
+        let url = outputDirectory.appendingPathComponent(SiteBuilder.manifestName)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let items = JSON.parse(String(decoding: data, as: UTF8.self))?.arrayValue else { return [] }
+        return items.compactMap(\.stringValue).filter { !$0.hasPrefix("/") && !$0.contains("..") }
+    }
+
+    // MARK: Layout
+
+    func layout(title: String, root: String, current: Int?, entries: [Entry], body: String) -> String {
+        var nav = "<ul>"
+        for (k, e) in entries.enumerated() {
+            let cls = k == current ? " class=\"current\" aria-current=\"page\"" : ""
+            nav += "<li><a\(cls) href=\"\(root)\(HTMLText.escape(e.pagePath))\">\(HTMLText.escape(e.result.notebook.title))</a></li>"
+        }
+        nav += "</ul>"
+        return """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="Tangent \(TangentInfo.version)">
+            <title>\(HTMLText.escape(title))</title>
+            <link rel="stylesheet" href="\(root)assets/tangent.css">
+            <link rel="stylesheet" href="\(root)\(KaTeXAssets.stylesheetPath)">
+            </head>
+            <body data-root="\(root)">
+            <header class="site-header">
+            <a class="site-title" href="\(root)index.html">\(HTMLText.escape(siteTitle))</a>
+            <input id="search" type="search" placeholder="Search" aria-label="Search the notebooks" autocomplete="off">
+            </header>
+            <div id="search-results" hidden></div>
+            <div class="layout">
+            <nav class="sidebar" aria-label="Notebooks">\(nav)</nav>
+            <main>
+            \(body)
+            </main>
+            </div>
+            <script src="\(root)search-index.js"></script>
+            <script src="\(root)assets/search.js"></script>
+            </body>
+            </html>
+
+            """
+    }
+
+    func pager(_ k: Int, _ entries: [Entry], root: String) -> String {
+        var out = "<nav class=\"pager\">"
+        if k > 0 {
+            let p = entries[k - 1]
+            out += "<a class=\"prev\" href=\"\(root)\(HTMLText.escape(p.pagePath))\">← \(HTMLText.escape(p.result.notebook.title))</a>"
+        }
+        if k + 1 < entries.count {
+            let n = entries[k + 1]
+            out += "<a class=\"next\" href=\"\(root)\(HTMLText.escape(n.pagePath))\">\(HTMLText.escape(n.result.notebook.title)) →</a>"
+        }
+        return out + "</nav>\n"
+    }
+
+    func index(_ entries: [Entry], _ pages: [PageRenderer.Page]) -> String {
+        var out = "<article class=\"index\"><h1>\(HTMLText.escape(siteTitle))</h1>\n<ol class=\"notebook-list\">\n"
+        for (k, e) in entries.enumerated() {
+            let failed = e.result.failed ? " <span class=\"block-status bad\">has failures</span>" : ""
+            out += "<li><a href=\"\(HTMLText.escape(e.pagePath))\">\(HTMLText.escape(e.result.notebook.title))</a>\(failed)"
+            if !pages[k].summary.isEmpty { out += "<p>\(HTMLText.escape(pages[k].summary))</p>" }
+            out += "</li>\n"
+        }
+        return out + "</ol></article>\n"
+    }
+}
