@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+@testable import Notebook
+@testable import Render
+import Language
+
+@Suite struct SiteTests {
+    func result(_ text: String, path: String = "nb.md") throws -> NotebookResult {
+        Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-site-tests/" + path)).run(try Notebook.parse(text, path: path))
+    }
+
+    func tempDir() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tangent-site-\(UUID().uuidString)")
+    }
+
+    @Test func pagePathsDropTheCommonFolder() {
+        #expect(SiteBuilder.pagePaths(for: ["notebooks/a.md", "notebooks/part/b.md"]) == ["a.html", "part/b.html"])
+        #expect(SiteBuilder.pagePaths(for: ["x/intro.md"]) == ["intro.html"])
+    }
+
+    @Test func blocksBecomeSectionsInsideTheirContainers() throws {
+        let r = try result("# Title\n\n- item\n\n  ```ntk {#inner}\n  show 1\n  ```\n\n- next\n\n```ntk {#top}\nx = nope\n```\n\ntext $x$ after\n")
+        let page = PageRenderer.finish(PageRenderer.prepare(r), math: [:])
+        #expect(page.body.contains("<li>"))
+        #expect(page.body.contains("<section class=\"ntk-block\" id=\"block-inner\">"))
+        #expect(page.body.contains("<span class=\"block-line\">line 5</span>"))
+        #expect(page.body.contains("<section class=\"ntk-block\" id=\"block-top\">"))
+        #expect(page.body.contains("<div class=\"error\"><pre>nb.md:12:5: error: unknown name &#39;nope&#39;"))
+        #expect(!page.body.contains("TANGENTBLOCK"))
+        #expect(page.body.range(of: "block-inner")!.lowerBound < page.body.range(of: "next")!.lowerBound)
+    }
+
+    @Test func storedRegionsAreNotShownTwice() throws {
+        let (_, updated) = try runAndUpdate("```ntk\nprint(\"hello there\")\n```\n\nAfter.\n")
+        let page = PageRenderer.finish(PageRenderer.prepare(try result(updated)), math: [:])
+        #expect(page.body.components(separatedBy: "hello there").count == 3)  // the code and this run's output, not the stored region
+        #expect(!page.body.contains("tangent:begin"))
+        #expect(page.body.contains("<p>After.</p>"))
+    }
+
+    @Test func codeIsHighlighted() {
+        let html = CodeHighlighter.line("K = ntk_thing(X, seed: 3) @ A.T  # the \"kernel\" <b>")
+        #expect(html.contains("<span class=\"tok-number\">3</span>"))
+        #expect(html.contains("<span class=\"tok-op\">@</span>"))
+        #expect(html.contains("<span class=\"tok-comment\"># the &quot;kernel&quot; &lt;b&gt;</span>"))
+        #expect(CodeHighlighter.line("x = linspace(0, 1, 3)").contains("<span class=\"tok-builtin\">linspace</span>"))
+    }
+
+    @Test func siteHasPagesIndexSearchAndAssets() throws {
+        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try result("---\ntitle: First\n---\nThe very first paragraph.\n\n```ntk\nshow 2\n```\n", path: "a.md")
+        let b = try result("# Second\n\nAbout kernels.\n", path: "sub/b.md")
+        let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "sub/b.html")])
+        #expect(Set(files).isSuperset(of: ["a.html", "sub/b.html", "index.html", "search-index.js", "assets/tangent.css", "assets/search.js"]))
+        let index = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(index.contains("<a href=\"a.html\">First</a><p>The very first paragraph.</p>"))
+        let sub = try String(contentsOf: dir.appendingPathComponent("sub/b.html"), encoding: .utf8)
+        #expect(sub.contains("href=\"../assets/tangent.css\""))
+        #expect(sub.contains("<a class=\"prev\" href=\"../a.html\">← First</a>"))
+        #expect(!sub.contains("http://") && !sub.contains("https://"))
+        let search = try String(contentsOf: dir.appendingPathComponent("search-index.js"), encoding: .utf8)
+        #expect(search.contains("About kernels."))
+    }
+
+    @Test func foreignFoldersAreNeverDeleted() throws {
+        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "mine".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let a = try result("text\n", path: "a.md")
+        #expect(throws: SiteBuilder.SiteError.self) { try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")]) }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
+    }
+
+    @Test func staleFilesFromAnEarlierRenderAreRemovedOthersKept() throws {
+        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try result("text\n", path: "a.md"), b = try result("more\n", path: "b.md")
+        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        try "mine".write(to: dir.appendingPathComponent("extra.txt"), atomically: true, encoding: .utf8)
+        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")])
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.html").path))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("extra.txt").path))
+    }
+}
