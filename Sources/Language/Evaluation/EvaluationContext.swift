@@ -83,6 +83,8 @@ public final class EvaluationContext {
 /// The bindings of one notebook, shared by all its blocks top to bottom.
 public final class Environment {
     public private(set) var bindings: [String: Value] = [:]
+    /// Factorised kernel-regression predictors, keyed by a fingerprint of their inputs.
+    var predictors: [UInt64: GradientDescentMSE] = [:]
     public init() {}
     public subscript(name: String) -> Value? {
         get { bindings[name] }

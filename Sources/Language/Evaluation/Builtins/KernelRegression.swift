@@ -1,0 +1,131 @@
+import NTKCore
+
+/// Kernel regression: neural-tangents' `predict.gradient_descent_mse` and
+/// `gradient_descent_mse_ensemble` (LANGUAGE.md §4).
+extension Builtins {
+    static let kernelRegression: [Builtin] = [
+        Builtin("predict", [.required("k_train_train"), .required("y_train"), .optional("k_test_train"),
+                            .keyword("t", .number(.infinity)), .keyword("learning_rate", .number(1)),
+                            .keyword("diag_reg", .number(0)), .keyword("diag_reg_absolute_scale", .bool(false)),
+                            .keyword("fx_train_0", .number(0)), .keyword("fx_test_0", .number(0))],
+                "outputs at time t of gradient descent on the MSE in the kernel regime: m×k test outputs (n×k train outputs without k_test_train); t: inf is the converged solution; a list of times gives a list") { c throws(Diagnostic) in
+            let k = try c.matrix("k_train_train")
+            let y = try c.matrix("y_train")
+            let ktd = c.isNone("k_test_train") ? nil : try c.matrix("k_test_train")
+            guard k.isSquare else { throw c.fail("k_train_train", "k_train_train must be square (n×n), got \(k.shapeDescription)") }
+            guard y.rows == k.rows else {
+                throw c.fail("y_train", "y_train is \(y.shapeDescription) but k_train_train is \(k.shapeDescription): y_train needs \(k.rows) rows")
+            }
+            if let ktd, ktd.cols != k.rows {
+                throw c.fail("k_test_train", "k_test_train is \(ktd.shapeDescription) but k_train_train is \(k.shapeDescription): k_test_train needs \(k.rows) columns")
+            }
+            let (times, isList) = try timeArgument(c)
+            let eta = try c.number("learning_rate"), reg = try c.number("diag_reg")
+            let predictor = try c.context.environment.predictor(k, y, learningRate: eta, diagReg: reg,
+                                                                 absolute: try c.bool("diag_reg_absolute_scale"), call: c)
+            let fx0 = try broadcastTarget(c, "fx_train_0", rows: y.rows, cols: y.cols)
+            let g0 = try ktd.map { m throws(Diagnostic) in try broadcastTarget(c, "fx_test_0", rows: m.rows, cols: y.cols) }
+            let results: [Matrix]
+            do { results = try predictor.predict(times: times, kTestTrain: ktd, fxTrain0: fx0, fxTest0: g0) }
+            catch { throw .error("predict: \(error)", at: c.range) }
+            if predictor.usedEigenFallback {
+                c.context.emit(.text("note: predict: k_train_train (with diag_reg) is not positive definite enough for Cholesky; "
+                                     + "solved through its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
+            }
+            return isList ? .list(results.map(Value.matrix)) : .matrix(results[0])
+        },
+        Builtin("predict_ensemble", [.required("net"), .required("X_train"), .required("y_train"), .required("X_test"),
+                                     .keyword("t", .number(.infinity)), .keyword("learning_rate", .number(1)),
+                                     .keyword("diag_reg", .number(0)), .keyword("kernel", .string("ntk")),
+                                     .keyword("cov", .bool(true))],
+                "the infinite ensemble of networks trained by gradient descent (gradient_descent_mse_ensemble): a record with mean (m×k) and cov (m×m, or none with cov: false)") { c throws(Diagnostic) in
+            let net = try network(c)
+            let (xd, xt) = try kernelInputs(c, "X_train", "X_test")
+            guard let xt else { throw c.fail("X_test", "predict_ensemble() needs X_test") }
+            let y = try c.matrix("y_train")
+            guard y.rows == xd.rows else {
+                throw c.fail("y_train", "y_train is \(y.shapeDescription) but X_train has \(xd.rows) rows: y_train needs \(xd.rows) rows")
+            }
+            let kernelName = try c.string("kernel")
+            guard let kernel = EnsembleKernel(rawValue: kernelName) else {
+                throw c.fail("kernel", "kernel must be \"ntk\" or \"nngp\", got \"\(kernelName)\"\(Suggestions.hint(for: kernelName, in: ["ntk", "nngp"]))")
+            }
+            let cov = try c.bool("cov")
+            guard case .number(let t) = c.value("t") else { throw c.fail("t", "t must be a number (inf for the converged ensemble)") }
+            let dd = try analyticPair(c, net, xd, nil, .both)
+            let td = try analyticPair(c, net, xt, xd, .both)
+            let tt = cov ? try analytic(c, net, xt, nil, .nngp) : nil
+            do {
+                let r = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: dd.nngp, ntkTrainTrain: dd.ntk,
+                                                     nngpTestTrain: td.nngp, ntkTestTrain: td.ntk, nngpTestTest: tt,
+                                                     yTrain: y, t: t, learningRate: try c.number("learning_rate"),
+                                                     diagReg: try c.number("diag_reg"), computeCovariance: cov)
+                if r.usedEigenFallback {
+                    c.context.emit(.text("note: predict_ensemble: the train kernel is not positive definite enough for Cholesky; "
+                                         + "used its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
+                }
+                return .record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)]))
+            } catch {
+                throw .error("predict_ensemble: \(error)", at: c.range)
+            }
+        },
+    ]
+
+    /// `t:` as a list of times (and whether a list was given). Times must be ≥ 0; inf is allowed.
+    static func timeArgument(_ c: BuiltinCall) throws(Diagnostic) -> ([Double], Bool) {
+        var times: [Double] = []
+        var isList = false
+        switch c.value("t") {
+        case .number(let t): times = [t]
+        case .list(let items):
+            isList = true
+            for item in items {
+                guard case .number(let t) = item else { throw c.fail("t", "t must be a number or a list of numbers") }
+                times.append(t)
+            }
+        case .matrix(let m) where m.cols == 1 || m.rows == 1:
+            isList = true
+            times = m.storage
+        case let v: throw c.fail("t", "t must be a number or a list of numbers, got \(v.typeDescription)")
+        }
+        for t in times where !(t >= 0) {
+            throw c.fail("t", "t must be ≥ 0 (inf for the converged solution), got \(ValueFormatter.number(t))")
+        }
+        return (times, isList)
+    }
+
+    /// A number broadcast to rows×cols, or a matrix of exactly that shape.
+    static func broadcastTarget(_ c: BuiltinCall, _ p: String, rows: Int, cols: Int) throws(Diagnostic) -> Matrix {
+        switch c.value(p) {
+        case .number(let x): return Matrix(rows: rows, cols: cols, repeating: x)
+        default:
+            let m = try c.matrix(p)
+            if m.rows == rows && m.cols == cols { return m }
+            guard Matrix.broadcastShape((m.rows, m.cols), (rows, cols)).map({ $0 == (rows, cols) }) == true else {
+                throw c.fail(p, "\(p) is \(m.shapeDescription) but the outputs are \(rows)×\(cols)")
+            }
+            return Matrix.broadcast(m, Matrix(rows: rows, cols: cols)) { a, _ in a }
+        }
+    }
+}
+
+extension Environment {
+    /// The factorised predictor for this kernel and targets, reused across calls in a notebook
+    /// (one factorisation serves every time and test set, as neural-tangents' closure does).
+    func predictor(_ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool,
+                   call c: BuiltinCall) throws(Diagnostic) -> GradientDescentMSE {
+        var w = BinaryWriter()
+        w.matrix(k); w.matrix(y); w.double(learningRate); w.double(diagReg); w.bool(absolute)
+        let key = Fingerprint.of(w.bytes)
+        if let cached = predictors[key] { return cached }
+        do {
+            let p = try GradientDescentMSE(kernelTrainTrain: k, yTrain: y, learningRate: learningRate,
+                                           diagReg: diagReg, diagRegAbsoluteScale: absolute)
+            if predictors.count >= 8 { predictors.removeAll() }
+            predictors[key] = p
+            return p
+        } catch {
+            throw .error("predict: \(error)", at: c.range)
+        }
+    }
+}

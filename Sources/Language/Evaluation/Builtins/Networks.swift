@@ -1,0 +1,227 @@
+import NTKCore
+
+/// Networks: `mlp`, the analytic kernels `nngp`/`ntk`, and the finite network's `init`,
+/// `params`, `apply`, `weights`, `biases`, `empirical_ntk`, `train`, `loss` (LANGUAGE.md §4).
+extension Builtins {
+    static let networks: [Builtin] = [
+        Builtin("mlp", [.keyword("depth"), .keyword("width"), .keyword("activation", .string("relu")),
+                        .keyword("W_std", .number(1)), .keyword("b_std"), .keyword("W_std_out"), .keyword("b_std_out"),
+                        .keyword("parameterization", .string("ntk")), .keyword("out_dim", .number(1)),
+                        .keyword("tanh_deg", .number(25))],
+                "Dense(width) → activation, depth times, then Dense(out_dim) (neural-tangents stax.serial)") { c throws(Diagnostic) in
+            .network(try mlp(c))
+        },
+        kernel("nngp", "the infinite-width NNGP kernel K(X1, X2) (X2 defaults to X1), n1×n2", .nngp),
+        kernel("ntk", "the infinite-width NTK Θ(X1, X2) (X2 defaults to X1), n1×n2", .ntk),
+        Builtin("init", [.required("net"), .required("X"), .keyword("seed")],
+                "random params as the parameterization draws them; X fixes the input width. Drawn layer by layer: W (fan_in×fan_out) then b (1×fan_out) with numpy default_rng(seed).standard_normal") { c throws(Diagnostic) in
+            let net = try network(c)
+            let x = try c.matrix("X")
+            do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
+            let count = parameterCount(net, inputWidth: x.cols)
+            try c.ensureAllocatable(count, what: "init of a network with \(count) parameters")
+            return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
+        },
+        Builtin("params", [.required("net"), .keyword("weights"), .keyword("biases")],
+                "explicit params: weights [W1, …] (fan_in×fan_out), biases [b1, …] (1×fan_out or fan_out×1; none for a layer without bias, or biases: none)") { c throws(Diagnostic) in
+            let net = try network(c)
+            guard case .list(let ws) = c.value("weights") else {
+                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.depth + 1)], got \(c.value("weights").typeDescription)")
+            }
+            var weights: [Matrix] = []
+            for (i, w) in ws.enumerated() {
+                guard let m = w.asMatrix else { throw c.fail("weights", "weight \(i + 1) must be a matrix, got \(w.typeDescription)") }
+                weights.append(m)
+            }
+            var biases: [Matrix?] = []
+            switch c.value("biases") {
+            case .none: biases = Array(repeating: nil, count: weights.count)
+            case .list(let bs):
+                for (i, b) in bs.enumerated() {
+                    if case .none = b { biases.append(nil); continue }
+                    guard let m = b.asMatrix else { throw c.fail("biases", "bias \(i + 1) must be a matrix or none, got \(b.typeDescription)") }
+                    biases.append(m)
+                }
+            case let v: throw c.fail("biases", "params() needs biases: [b1, …] or none, got \(v.typeDescription)")
+            }
+            let p = NetworkParams(weights: weights, biases: biases)
+            do { return .params(try net.validated(p, inputWidth: weights.first?.rows ?? 0)) }
+            catch { throw c.fail("weights", "params: \(error)") }
+        },
+        Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim") { c throws(Diagnostic) in
+            let (net, p, x) = try networkParamsInputs(c)
+            return .matrix(net.apply(p, x))
+        },
+        Builtin("weights", [.required("p")], "the weight matrices of params, as a list") { c throws(Diagnostic) in
+            .list(try params(c).weights.map(Value.matrix))
+        },
+        Builtin("biases", [.required("p")], "the bias rows of params, as a list (none for a layer without bias)") { c throws(Diagnostic) in
+            .list(try params(c).biases.map { $0.map(Value.matrix) ?? .none })
+        },
+        Builtin("empirical_ntk", [.required("net"), .required("p"), .required("X1"), .optional("X2")],
+                "the finite-width NTK, traced over outputs as a mean (neural-tangents default), n1×n2") { c throws(Diagnostic) in
+            let (net, p, x1) = try networkParamsInputs(c, inputs: "X1")
+            var x2: Matrix?
+            if !c.isNone("X2") {
+                let m = try c.matrix("X2")
+                guard m.cols == x1.cols else {
+                    throw c.fail("X2", "X1 has \(x1.cols) columns (input width) but X2 has \(m.cols)")
+                }
+                guard m.isFinite else { throw c.fail("X2", "X2 has NaN or infinite entries") }
+                x2 = m
+            }
+            try c.ensureAllocatable(x1.rows * (x2?.rows ?? x1.rows), what: "a \(x1.rows)×\(x2?.rows ?? x1.rows) kernel")
+            return .matrix(net.empiricalNTK(p, x1, x2))
+        },
+        Builtin("train", [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
+                          .keyword("learning_rate")],
+                "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²") { c throws(Diagnostic) in
+            let (net, p, x) = try networkParamsInputs(c)
+            let y = try c.matrix("Y")
+            let steps = try c.integer("steps")
+            let eta = try c.number("learning_rate")
+            guard eta.isFinite, eta >= 0 else {
+                throw c.fail("learning_rate", "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
+            }
+            do throws(NetworkError) { return .params(try net.train(p, x, y, steps: steps, learningRate: eta)) }
+            catch {
+                switch error {
+                case .targetShape: throw c.fail("Y", "train: \(error)")
+                case .divergedAt: throw c.fail("learning_rate", "train: \(error)")
+                default: throw .error("train: \(error)", at: c.range)
+                }
+            }
+        },
+        Builtin("loss", [.required("net"), .required("p"), .required("X"), .required("Y")],
+                "L = 1/(2·n·k) Σ (f − Y)² of the finite network") { c throws(Diagnostic) in
+            let (net, p, x) = try networkParamsInputs(c)
+            let y = try c.matrix("Y")
+            do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
+            return .number(net.loss(p, x, y))
+        },
+    ]
+
+    // MARK: Helpers
+
+    /// How many numbers the params of `net` hold for inputs of width d.
+    static func parameterCount(_ net: MLP, inputWidth d: Int) -> Int {
+        var fanIn = d, total = 0
+        for l in 1...(net.depth + 1) {
+            let fanOut = net.width(layer: l)
+            total += fanIn * fanOut + (net.biasStd(layer: l) != nil ? fanOut : 0)
+            fanIn = fanOut
+        }
+        return total
+    }
+
+    static func network(_ c: BuiltinCall, _ p: String = "net") throws(Diagnostic) -> MLP {
+        guard case .network(let n) = c.value(p) else {
+            throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...)), got \(c.value(p).typeDescription)")
+        }
+        return n
+    }
+
+    static func params(_ c: BuiltinCall, _ name: String = "p") throws(Diagnostic) -> NetworkParams {
+        guard case .params(let p) = c.value(name) else {
+            throw c.fail(name, "argument '\(name)' of \(c.name)() must be params (from init or params), got \(c.value(name).typeDescription)")
+        }
+        return p
+    }
+
+    /// The network, params that fit it for these inputs, and the (finite) inputs.
+    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (MLP, NetworkParams, Matrix) {
+        let net = try network(c)
+        let p = try params(c)
+        let x = try c.matrix(inputs)
+        guard x.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
+        if let w1 = p.weights.first, p.weights.count == net.depth + 1, w1.rows != x.cols {
+            throw c.fail(inputs, "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))")
+        }
+        do {
+            return (net, try net.validated(p, inputWidth: x.cols), x)
+        } catch {
+            if case .inputWidth = error { throw c.fail(inputs, "\(c.name): \(error)") }
+            throw c.fail("p", "\(c.name): \(error)")
+        }
+    }
+
+    static func mlp(_ c: BuiltinCall) throws(Diagnostic) -> MLP {
+        let depth = try c.integer("depth")
+        guard depth <= 1000 else { throw c.fail("depth", "depth \(depth) is too large (at most 1000)") }
+        var widths: [Int] = []
+        if depth > 0 {
+            switch c.value("width") {
+            case .none: throw .error("mlp() needs width: (a number or a list of \(depth) widths) when depth ≥ 1", at: c.range)
+            case .list(let items):
+                guard items.count == depth else {
+                    throw c.fail("width", "width is a list of \(items.count) but depth is \(depth); give one width per hidden layer")
+                }
+                for (i, item) in items.enumerated() {
+                    guard case .number(let w) = item, w.isFinite, w == w.rounded(), w >= 1, w <= 1e9 else {
+                        throw c.fail("width", "width \(i + 1) must be a whole number ≥ 1, got \(ValueFormatter.inline(item))")
+                    }
+                    widths.append(Int(w))
+                }
+            default:
+                let w = try c.integer("width", minimum: 1)
+                widths = Array(repeating: w, count: depth)
+            }
+        }
+        let actName = try c.string("activation")
+        guard let activation = Activation(rawValue: actName) else {
+            let names = Activation.allCases.map(\.rawValue)
+            throw c.fail("activation", "unknown activation '\(actName)'\(Suggestions.hint(for: actName, in: names)); use one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+        }
+        let parName = try c.string("parameterization")
+        guard let parameterization = Parameterization(rawValue: parName) else {
+            let names = Parameterization.allCases.map(\.rawValue)
+            throw c.fail("parameterization", "unknown parameterization '\(parName)'\(Suggestions.hint(for: parName, in: names)); use \"ntk\" or \"standard\"")
+        }
+        func std(_ p: String) throws(Diagnostic) -> Double? {
+            if c.isNone(p) { return nil }
+            let x = try c.number(p)
+            guard x.isFinite, x >= 0 else { throw c.fail(p, "\(p) must be a finite number ≥ 0 (or none), got \(ValueFormatter.number(x))") }
+            return x
+        }
+        guard let wStd = try std("W_std") else { throw c.fail("W_std", "W_std cannot be none") }
+        let bStd = try std("b_std")
+        let wOut = c.has("W_std_out") ? try std("W_std_out") ?? wStd : wStd
+        let bOut: Double?? = c.has("b_std_out") ? .some(try std("b_std_out")) : .none
+        let outDim = try c.integer("out_dim", minimum: 1)
+        let deg = try c.integer("tanh_deg", minimum: 1)
+        guard deg <= 500 else { throw c.fail("tanh_deg", "tanh_deg must be at most 500, got \(deg)") }
+        return MLP(widths: widths, activation: activation, wStd: wStd, bStd: bStd, wStdOut: wOut, bStdOut: bOut,
+                   parameterization: parameterization, outDim: outDim, tanhDegree: deg)
+    }
+
+    private static func kernel(_ name: String, _ summary: String, _ which: KernelSelection) -> Builtin {
+        Builtin(name, [.required("net"), .required("X1"), .optional("X2")], summary) { c throws(Diagnostic) in
+            let net = try network(c)
+            let (x1, x2) = try kernelInputs(c)
+            return .matrix(try analytic(c, net, x1, x2, which))
+        }
+    }
+
+    static func kernelInputs(_ c: BuiltinCall, _ a: String = "X1", _ b: String = "X2") throws(Diagnostic) -> (Matrix, Matrix?) {
+        let x1 = try c.matrix(a)
+        guard x1.isFinite else { throw c.fail(a, "\(a) has NaN or infinite entries") }
+        if c.isNone(b) { return (x1, nil) }
+        let x2 = try c.matrix(b)
+        guard x2.isFinite else { throw c.fail(b, "\(b) has NaN or infinite entries") }
+        guard x2.cols == x1.cols else {
+            throw c.fail(b, "\(a) is \(x1.shapeDescription) and \(b) is \(x2.shapeDescription): inputs need the same width (columns)")
+        }
+        return (x1, x2)
+    }
+
+    /// The analytic kernel(s), with NTKCore's errors located at the call.
+    static func analytic(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
+        let pair = try analyticPair(c, net, x1, x2, which)
+        return which == .ntk ? pair.ntk : pair.nngp
+    }
+
+    static func analyticPair(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
+        do { return try AnalyticKernel.compute(net, x1, x2, which) }
+        catch { throw .error("\(c.name): \(error)", at: c.range) }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import Language
+import NTKCore
+
+@Suite struct NetworkBuiltinTests {
+    @Test func mlpOptionsMapToTheNetwork() throws {
+        guard case .network(let n) = try value("r = mlp(depth: 2, width: [8, 4], activation: \"erf\", W_std: 1.5, b_std: 0.1, b_std_out: none, parameterization: \"standard\", out_dim: 3)") else {
+            Issue.record("not a network"); return
+        }
+        #expect(n.widths == [8, 4] && n.activation == .erf && n.wStd == 1.5 && n.bStd == 0.1)
+        #expect(n.wStdOut == 1.5 && n.bStdOut == nil && n.parameterization == .standard && n.outDim == 3)
+        guard case .network(let d) = try value("r = mlp(depth: 1, width: 5, b_std: 0.2)") else { return }
+        #expect(d.bStdOut == 0.2 && d.activation == .relu && d.parameterization == .ntk && d.tanhDegree == 25)
+    }
+
+    @Test(arguments: [
+        ("r = mlp(depth: 2, width: 8, activation: \"rleu\")", "unknown activation 'rleu' (did you mean 'relu'?)"),
+        ("r = mlp(depth: 2, width: 8, parameterization: \"standrd\")", "unknown parameterization 'standrd' (did you mean 'standard'?)"),
+        ("r = mlp(depth: 2, width: [8])", "width is a list of 1 but depth is 2"),
+        ("r = mlp(depth: 2)", "needs width"),
+        ("r = mlp(depth: 1, width: 0)", "at least 1"),
+        ("r = mlp(depth: 1, width: 4, W_std: -1)", "W_std must be a finite number ≥ 0"),
+        ("r = mlp(depth: 1, width: 4, wstd: 1)", "has no argument 'wstd' (did you mean 'W_std'?)"),
+    ])
+    func badNetworksAreLocatedErrors(code: String, message: String) {
+        let d = diagnostic(code)
+        #expect(d?.message.contains(message) == true, "\(d?.message ?? "no error")")
+    }
+
+    @Test func kernelsCheckTheirInputs() {
+        #expect(diagnostic("n = mlp(depth: 1, width: 4)\nr = ntk(n, zeros(3, 2), zeros(2, 3))")?.message.contains("same width") == true)
+        #expect(diagnostic("n = mlp(depth: 1, width: 4)\nr = nngp(n, [[1, nan]])")?.message.contains("NaN") == true)
+        #expect(diagnostic("n = mlp(depth: 1, width: 4)\nr = ntk(n, zeros(300000, 2))")?.message.contains("GiB") == true)
+    }
+
+    @Test func finiteNetworkRoundTrip() throws {
+        let code = """
+            X = randn(5, 3, seed: 0)
+            n = mlp(depth: 1, width: 7, b_std: 0.5, out_dim: 2)
+            p = init(n, X, seed: 1)
+            q = params(n, weights: weights(p), biases: biases(p))
+            same = apply(n, p, X) == apply(n, q, X)
+            E = empirical_ntk(n, p, X)
+            r = rows(E) * 10 + cols(E)
+            """
+        let ctx = try run(code)
+        #expect(ctx.environment["same"] == .bool(true))
+        #expect(ctx.environment["r"] == .number(55))
+    }
+
+    @Test func initIsNumpyReproducible() throws {
+        // Layer by layer: W1 (3×4) then b1 (1×4), then W2 (4×1) then b2, from default_rng(7).
+        let ctx = try run("X = zeros(2, 3)\nn = mlp(depth: 1, width: 4, b_std: 1)\np = init(n, X, seed: 7)\nW = weights(p)\nB = biases(p)")
+        var g = NumpyGenerator(seed: 7)
+        let w1 = g.standardNormal(rows: 3, cols: 4), b1 = g.standardNormal(rows: 1, cols: 4)
+        guard case .list(let ws) = ctx.environment["W"], case .list(let bs) = ctx.environment["B"] else { Issue.record("lists"); return }
+        #expect(ws[0] == .matrix(w1))
+        #expect(bs[0] == .matrix(b1))
+    }
+
+    @Test func paramsThatDoNotFitNameTheLayer() {
+        let d = diagnostic("n = mlp(depth: 1, width: 4)\np = params(n, weights: [zeros(3, 4), zeros(5, 1)], biases: none)")
+        #expect(d?.message.contains("layer 2") == true, "\(d?.message ?? "")")
+        let e = diagnostic("n = mlp(depth: 1, width: 4)\np = init(n, zeros(2, 3), seed: 0)\ny = apply(n, p, zeros(2, 5))")
+        #expect(e?.message.contains("3") == true && e?.range.start.column == 17, "\(e?.message ?? "") \(e?.range.start ?? SourceLocation(line: 0, column: 0))")
+    }
+
+    @Test func trainingErrorsAreLocated() {
+        let setup = "X = randn(4, 2, seed: 0)\nn = mlp(depth: 1, width: 8)\np = init(n, X, seed: 0)\n"
+        #expect(diagnostic(setup + "q = train(n, p, X, zeros(3, 1), steps: 5, learning_rate: 0.1)")?.message.contains("train") == true)
+        #expect(diagnostic(setup + "q = train(n, p, X, zeros(4, 1), steps: 5, learning_rate: -1)")?.message.contains("learning_rate") == true)
+        let d = diagnostic(setup + "q = train(n, p, X, ones(4, 1) * 1e3, steps: 200, learning_rate: 1e6)")
+        #expect(d?.message.contains("step") == true, "\(d?.message ?? "no error")")
+    }
+
+    @Test func predictShapesAndTimes() throws {
+        let setup = "K = [[2, 0.5], [0.5, 1]]\ny = [[1], [-1]]\n"
+        let inf = try matrix(setup + "r = predict(K, y)")
+        #expect(inf == Matrix(column: [1, -1]))  // t = inf train outputs are y exactly
+        let zero = try matrix(setup + "r = predict(K, y, t: 0, fx_train_0: 0.25)")
+        #expect(zero == Matrix(column: [0.25, 0.25]))
+        guard case .list(let many) = try value(setup + "r = predict(K, y, [[1, 0]], t: [0, 1, inf])") else { Issue.record("list"); return }
+        #expect(many.count == 3)
+        #expect(diagnostic(setup + "r = predict(K, [1, 2, 3])")?.message.contains("needs 2 rows") == true)
+        #expect(diagnostic(setup + "r = predict(K, y, [[1, 0, 0]])")?.message.contains("needs 2 columns") == true)
+        #expect(diagnostic(setup + "r = predict(K, y, t: -1)")?.message.contains("t must be ≥ 0") == true)
+        #expect(diagnostic(setup + "r = predict([[1, 2], [0, 1]], y)")?.message.contains("symmetric") == true)
+    }
+
+    @Test func ensembleReturnsMeanAndCov() throws {
+        let ctx = try run("""
+            X = randn(5, 2, seed: 3)
+            T = randn(3, 2, seed: 4)
+            y = sin(X[:, 0])
+            n = mlp(depth: 2, width: 1, W_std: 1.4, b_std: 0.1)
+            r = predict_ensemble(n, X, y, T, kernel: "nngp", diag_reg: 1e-4)
+            m = r.mean
+            c = r.cov
+            s = predict_ensemble(n, X, y, T, cov: false)
+            """)
+        guard case .matrix(let m) = ctx.environment["m"], case .matrix(let c) = ctx.environment["c"] else { Issue.record("fields"); return }
+        #expect(m.rows == 3 && m.cols == 1 && c.rows == 3 && c.cols == 3)
+        guard case .record(let s) = ctx.environment["s"] else { Issue.record("record"); return }
+        #expect(s["cov"] == Value.none)
+    }
+}
