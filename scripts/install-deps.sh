@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Tangent builds against, only when they are missing.
 set -euo pipefail
-packages=(libcmark-dev libopenblas-dev liblapacke-dev pkg-config)
+packages=(libcmark-dev libopenblas-dev liblapacke-dev pkg-config libjs-katex)
+# KaTeX runs under node at render time; Debian's nodejs when the machine has no node.
+command -v node >/dev/null || packages+=(nodejs)
+# The browser test of the rendered site needs a real browser: scripts/test.sh asks for it.
+[ "${TANGENT_WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build Tangent, and run every tutorial in notebooks/.
+# The main job: install what is missing, build Tangent, run every tutorial in notebooks/ and
+# render them into a static site in site/ (open site/index.html; it works offline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product tangent
-.build/release/tangent run notebooks --json .build/notebooks-report.json
+.build/release/tangent render notebooks --out site --json .build/site-report.json

@@ -3,7 +3,7 @@
 # (they are tests too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+TANGENT_WITH_BROWSER=1 bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
 .build/debug/tangent run notebooks --quiet

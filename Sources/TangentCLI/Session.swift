@@ -107,7 +107,9 @@ struct Session {
         let entries = zip(results, pagePaths).map { SiteBuilder.Entry(result: $0, pagePath: $1) }
         do {
             let start = Date()
-            let files = try SiteBuilder(outputDirectory: url).build(entries)
+            let site = SiteBuilder(outputDirectory: url)
+            let files = try site.build(entries)
+            for w in site.warnings { console.err("warning: \(w)\n") }
             let index = url.appendingPathComponent("index.html").path
             console.out(String(format: "site: %d files written in %.2f s; open %@\n", files.count, Date().timeIntervalSince(start), index))
         } catch {

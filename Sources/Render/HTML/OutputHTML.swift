@@ -42,8 +42,9 @@ enum OutputHTML {
         case .text(let s, _):
             return "<pre class=\"output text\">\(HTMLText.escape(s))</pre>\n"
         case .figure(let f, _):
-            let cap = f.title.map { "<figcaption>\(HTMLText.escape($0))</figcaption>" } ?? ""
-            return "<figure class=\"output figure\">\(SVGFigure.render(f))\(cap)</figure>\n"
+            // The title is drawn inside the SVG; the figure is labelled with it for screen readers.
+            let label = f.title.map { " aria-label=\"\(HTMLText.escape($0))\"" } ?? ""
+            return "<figure class=\"output figure\"\(label)>\(SVGFigure.render(f))</figure>\n"
         }
     }
 

@@ -35,8 +35,7 @@ public struct PageRenderer {
         if !p.extraction.spans.isEmpty {
             var complete = math
             for span in p.extraction.spans where complete[span.placeholder] == nil {
-                let tex = HTMLText.escape(span.tex)
-                complete[span.placeholder] = span.display ? "$$\(tex)$$" : "$\(tex)$"
+                complete[span.placeholder] = HTMLText.escape(span.source)
             }
             html = KaTeXRenderer.substitute(html, complete)
         }

@@ -121,7 +121,7 @@ enum SiteAssets {
         hits.sort(function (a, b) { return b.score - a.score; });
         return hits;
       }
-      input.addEventListener("input", function () {
+      function show() {
         var hits = search(input.value);
         if (input.value.trim() === "") { box.hidden = true; box.innerHTML = ""; return; }
         box.hidden = false;
@@ -130,7 +130,11 @@ enum SiteAssets {
           return '<li><a href="' + root + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + '</a>' +
             '<div class="snippet">' + escapeHTML(h.snippet) + '</div></li>';
         }).join("") + "</ol>";
-      });
+      }
+      input.addEventListener("input", show);
+      // A page opened with ?q=words shows the results for those words (shareable searches).
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) { input.value = q; show(); }
       window.tangentSearch = search;
     })();
     """

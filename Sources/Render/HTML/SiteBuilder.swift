@@ -6,7 +6,7 @@ import NTKCore
 /// Writes a static site for a collection of notebooks: one page each, an index, navigation,
 /// a client-side search index, one stylesheet, and KaTeX's CSS and fonts; nothing loads from
 /// the network, and the site opens from disk. Files Tangent did not write are never deleted.
-public struct SiteBuilder {
+public final class SiteBuilder {
     public struct Entry {
         public var result: NotebookResult
         /// The page's path inside the site, e.g. `intro.html` or `part1/kernels.html`.
@@ -23,6 +23,8 @@ public struct SiteBuilder {
 
     public let outputDirectory: URL
     public var siteTitle: String
+    /// Problems that did not stop the build (e.g. math left as TeX), for the caller to print.
+    public private(set) var warnings: [String] = []
 
     /// The list of files the last render wrote (only those are ever replaced or removed).
     static let manifestName = ".tangent-site.json"
@@ -72,8 +74,9 @@ public struct SiteBuilder {
         }
         var rendered: [String: String] = [:]
         if !allSpans.isEmpty {
+            // Without node or KaTeX the pages still render, showing the TeX source.
             do { rendered = try KaTeXRenderer.render(allSpans) }
-            catch { throw SiteError(description: "cannot typeset math: \(error)") }
+            catch { warnings.append("math is shown as TeX source: \(error)") }
         }
         let pages = prepared.enumerated().map { k, p in
             var math: [String: String] = [:]
@@ -98,7 +101,7 @@ public struct SiteBuilder {
         try write("window.TANGENT_SEARCH_INDEX = " + JSON.array(searchEntries).serialized(pretty: false) + ";\n", "search-index.js")
         try write(SiteAssets.stylesheet, "assets/tangent.css")
         try write(SiteAssets.searchScript, "assets/search.js")
-        if !allSpans.isEmpty {
+        if !rendered.isEmpty {
             try KaTeXAssets.install(into: outputDirectory)
             written += files(under: "assets/katex")
         }
