@@ -94,3 +94,35 @@ import Testing
         }
     }
 }
+
+@Suite struct NestingLimitTests {
+    /// Pathological programs, by name (the code itself is too long to print in test output).
+    static func bomb(_ name: String) -> String {
+        switch name {
+        case "parentheses": return String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        case "brackets": return "x = " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        case "sum chain": return "x = " + Array(repeating: "1", count: 50_000).joined(separator: " + ")
+        case "unary minus": return "x = " + String(repeating: "-", count: 50_000) + "1"
+        case "not chain": return "x = " + String(repeating: "not ", count: 50_000) + "true"
+        case "field chain": return "x = a" + String(repeating: ".T", count: 50_000)
+        case "power chain": return "x = 2" + String(repeating: " ^ 2", count: 50_000)
+        case "call nesting": return "x = " + String(repeating: "abs(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
+        default: return ""
+        }
+    }
+
+    @Test(arguments: ["parentheses", "brackets", "sum chain", "unary minus", "not chain", "field chain", "power chain", "call nesting"])
+    func deepNestingIsRefusedNotACrash(name: String) {
+        do {
+            _ = try Parser.parse(SourceText(NestingLimitTests.bomb(name)))
+            Issue.record("expected an error for \(name)")
+        } catch {
+            #expect(error.message.contains("nested too deeply"), "\(name): \(error.message.prefix(200))")
+        }
+    }
+
+    @Test func ordinaryNestingIsFine() throws {
+        let code = "x = " + String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50) + " + " + Array(repeating: "1", count: 100).joined(separator: " + ")
+        #expect(try number(code, "x") == 101)
+    }
+}

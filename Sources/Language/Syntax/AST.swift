@@ -22,7 +22,36 @@ public struct Expr: Equatable, Sendable {
 
     public var kind: Kind
     public var range: SourceRange
-    public init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+    /// Levels of nesting below and including this node (a literal is 1). The parser refuses
+    /// trees deeper than `Parser.maxDepth`, so evaluation can never overflow the stack.
+    public let height: Int
+
+    public init(_ kind: Kind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+        height = 1 + Expr.childHeight(kind)
+    }
+
+    private static func childHeight(_ kind: Kind) -> Int {
+        switch kind {
+        case .number, .string, .bool, .none, .name: return 0
+        case .list(let items): return items.map(\.height).max() ?? 0
+        case .call(_, _, let args): return args.map(\.value.height).max() ?? 0
+        case .index(let base, let items):
+            var h = base.height
+            for item in items {
+                switch item {
+                case .single(let e): h = max(h, e.height)
+                case .slice(let a, let b, let c, _): h = max(h, a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
+                }
+            }
+            return h
+        case .field(let base, _, _): return base.height
+        case .unary(_, let x), .not(let x): return x.height
+        case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): return max(a.height, b.height)
+        case .comparison(let first, let links): return max(first.height, links.map(\.rhs.height).max() ?? 0)
+        }
+    }
 }
 
 /// One argument of a call: positional (`label == nil`) or `label: value`.

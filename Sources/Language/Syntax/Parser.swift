@@ -4,6 +4,10 @@
 public struct Parser {
     private var tokens: [Token]
     private var position = 0
+    /// How deeply expressions may nest (brackets, operators, unary chains). Real notebooks
+    /// stay far below; the limit keeps the recursive parser and evaluator off the stack's end.
+    public static let maxDepth = 200
+    private var depth = 0
 
     public init(tokens: [Token]) { self.tokens = tokens }
 
@@ -64,14 +68,33 @@ public struct Parser {
 
     // MARK: Expressions
 
-    public mutating func expression() throws(Diagnostic) -> Expr { try orExpr() }
+    public mutating func expression() throws(Diagnostic) -> Expr {
+        try enter()
+        defer { depth -= 1 }
+        return try checked(try orExpr())
+    }
+
+    private mutating func enter() throws(Diagnostic) {
+        depth += 1
+        if depth > Parser.maxDepth {
+            throw .error("expression is nested too deeply (more than \(Parser.maxDepth) levels)", at: peek.range)
+        }
+    }
+
+    /// Refuses a tree deeper than the limit (long operator chains build depth without recursion).
+    private func checked(_ e: Expr) throws(Diagnostic) -> Expr {
+        if e.height > Parser.maxDepth {
+            throw .error("expression is nested too deeply (more than \(Parser.maxDepth) levels)", at: e.range)
+        }
+        return e
+    }
 
     private mutating func orExpr() throws(Diagnostic) -> Expr {
         var lhs = try andExpr()
         while peek.kind == .keyword(.or) {
             advance()
             let rhs = try andExpr()
-            lhs = Expr(.or(lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try checked(Expr(.or(lhs, rhs), lhs.range.union(rhs.range)))
         }
         return lhs
     }
@@ -81,7 +104,7 @@ public struct Parser {
         while peek.kind == .keyword(.and) {
             advance()
             let rhs = try notExpr()
-            lhs = Expr(.and(lhs, rhs), lhs.range.union(rhs.range))
+            lhs = try checked(Expr(.and(lhs, rhs), lhs.range.union(rhs.range)))
         }
         return lhs
     }
@@ -89,6 +112,8 @@ public struct Parser {
     private mutating func notExpr() throws(Diagnostic) -> Expr {
         if peek.kind == .keyword(.not) {
             let op = advance()
+            try enter()
+            defer { depth -= 1 }
             let x = try notExpr()
             return Expr(.not(x), op.range.union(x.range))
         }
@@ -122,7 +147,7 @@ public struct Parser {
             }
             let opToken = advance()
             let rhs = try multiplicative()
-            lhs = Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range))
+            lhs = try checked(Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range)))
         }
     }
 
@@ -138,7 +163,7 @@ public struct Parser {
             }
             let opToken = advance()
             let rhs = try unary()
-            lhs = Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range))
+            lhs = try checked(Expr(.binary(op, lhs, rhs, opRange: opToken.range), lhs.range.union(rhs.range)))
         }
     }
 
@@ -146,6 +171,8 @@ public struct Parser {
         switch peek.kind {
         case .symbol(.minus), .symbol(.plus):
             let op = advance()
+            try enter()
+            defer { depth -= 1 }
             let x = try unary()
             // Fold `-3` into a literal so that `-3` dumps and evaluates as a number.
             if op.kind == .symbol(.minus), case .number(let v) = x.kind {
@@ -161,6 +188,8 @@ public struct Parser {
         let base = try postfix()
         guard peek.kind == .symbol(.caret) else { return base }
         let opToken = advance()
+        try enter()
+        defer { depth -= 1 }
         let exponent = try unary()
         return Expr(.binary(.power, base, exponent, opRange: opToken.range), base.range.union(exponent.range))
     }
@@ -181,14 +210,14 @@ public struct Parser {
                 advance()
                 let items = try indexItems()
                 let close = try consume(.rightBracket, "']' to close the index")
-                e = Expr(.index(e, items), e.range.union(close.range))
+                e = try checked(Expr(.index(e, items), e.range.union(close.range)))
             case .symbol(.dot):
                 advance()
                 guard case .identifier(let name) = peek.kind else {
                     throw .error("expected a field name after '.', found \(peek.kind)", at: peek.range)
                 }
                 let nameToken = advance()
-                e = Expr(.field(e, name: name, nameRange: nameToken.range), e.range.union(nameToken.range))
+                e = try checked(Expr(.field(e, name: name, nameRange: nameToken.range), e.range.union(nameToken.range)))
             default:
                 return e
             }
