@@ -189,7 +189,7 @@ extension Builtins {
         let bOut: Double?? = c.has("b_std_out") ? .some(try std("b_std_out")) : .none
         let outDim = try c.integer("out_dim", minimum: 1)
         let deg = try c.integer("tanh_deg", minimum: 1)
-        guard deg <= 500 else { throw c.fail("tanh_deg", "tanh_deg must be at most 500, got \(deg)") }
+        guard deg <= 150 else { throw c.fail("tanh_deg", "tanh_deg must be at most 150 (the Gauss–Hermite rule neural-tangents uses), got \(deg)") }
         return MLP(widths: widths, activation: activation, wStd: wStd, bStd: bStd, wStdOut: wOut, bStdOut: bOut,
                    parameterization: parameterization, outDim: outDim, tanhDegree: deg)
     }
