@@ -1,0 +1,15 @@
+/// `stax.Identity()`: T = q12, Ṫ = 1.
+struct IdentityMap: ActivationMap {
+    var featureCount: Int { 0 }
+
+    func writeFeatures(variance q: Double, to out: UnsafeMutablePointer<Double>, stride: Int) {}
+
+    func variance(_ q: Double) -> Double { q }
+
+    @inline(__always)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
+        -> (value: Vec8, derivative: Vec8)
+    {
+        (q12, Vec8(repeating: 1))
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Why an analytic kernel could not be computed. Every case is caused by the caller's
+/// data or network, so each message says what to change.
+public enum KernelError: Error, Equatable, CustomStringConvertible {
+    /// X1 and X2 have different numbers of columns (features).
+    case inputWidthMismatch(Int, Int)
+    /// The inputs have rows but no columns, so x·x′/d is undefined.
+    case zeroInputWidth
+    /// An input holds NaN or ±infinity.
+    case notFinite
+    /// The kernel overflowed (an entry became infinite or NaN).
+    case overflow
+    /// The network description cannot be evaluated (the reason is in the string).
+    case invalidNetwork(String)
+    /// The result would not fit in the memory that is available right now.
+    case tooLarge(neededBytes: Int, availableBytes: Int)
+
+    public var description: String {
+        switch self {
+        case .inputWidthMismatch(let a, let b):
+            return "inputs have different widths: X1 has \(a) columns but X2 has \(b)"
+        case .zeroInputWidth:
+            return "inputs have no columns; each row must have at least one feature"
+        case .notFinite:
+            return "inputs contain NaN or infinite values"
+        case .overflow:
+            return "the kernel overflowed to infinity or NaN; use smaller W_std/b_std or a shallower network"
+        case .invalidNetwork(let why):
+            return "invalid network: \(why)"
+        case .tooLarge(let needed, let available):
+            return "kernel needs \(Self.gib(needed)) GiB but only \(Self.gib(available)) GiB of memory is available"
+                + "; use fewer inputs or compute it in blocks"
+        }
+    }
+
+    private static func gib(_ bytes: Int) -> String {
+        String(format: "%.1f", Double(bytes) / Double(1 << 30))
+    }
+}

@@ -1,0 +1,33 @@
+/// The per-pair recursion of CONVENTIONS.md §1.2, for eight pairs at once:
+/// for each Dense layer q = σ_w²·Σ + σ_b², the NTK update, and (except after the
+/// read-out) the activation map. Returns (NNGP, NTK) = (q^{L+1}, Θ^{L+1}).
+///
+/// Everything is inlined into the tile loops: one specialised copy per activation and
+/// lane layout. (`@_transparent` because `@inline(__always)` was not honoured for the
+/// larger maps, and the call, with its register spills, cost ~3% of the whole kernel.)
+@_transparent
+func pairRecursion<A: ActivationMap, R: LaneSource, C: LaneSource>(
+    _ map: A, steps: UnsafePointer<DenseStep>, depth: Int, standard: Bool, wantsNTK: Bool,
+    sigma0: Vec8, row: R, col: C
+) -> (nngp: Vec8, ntk: Vec8) {
+    var sigma = sigma0
+    var theta = Vec8()
+    var l = 0
+    while true {
+        let step = steps[l]
+        // neural-tangents' `_affine`: mat *= W_std²; mat += b_std².
+        let q = sigma * step.weightVariance + step.biasVariance
+        if wantsNTK {
+            if standard {
+                theta = (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
+            } else {
+                theta = q + step.weightVariance * theta
+            }
+        }
+        if l == depth { return (q, theta) }
+        let result = map.map(q, row: row.layer(l), col: col.layer(l), derivative: wantsNTK)
+        sigma = result.value
+        if wantsNTK { theta = theta * result.derivative }
+        l += 1
+    }
+}
