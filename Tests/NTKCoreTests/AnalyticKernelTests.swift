@@ -411,3 +411,28 @@ enum Quadrature {
         }
     }
 }
+
+/// Deep networks in the chaotic phase: the diagonal of K(X, X) must follow the (stable)
+/// variance map. Computed through the pair map at c = 1, an unstable fixed point there,
+/// rounding errors grow about twofold per layer (found by notebook 06 at depth 64).
+@Suite struct DeepChaoticDiagonalTests {
+    @Test(arguments: [16, 64, 200])
+    func diagonalMatchesTheVarianceMap(depth: Int) throws {
+        let net = MLP(widths: Array(repeating: 1, count: depth), activation: .erf, wStd: 3, bStd: 0.3)
+        let x = Matrix(rowArrays: [[1, 0], [0, 1], [0.6, 0.8]])
+        let k = try AnalyticKernel.compute(net, x, nil, .both)
+        // The variance map by hand: Σ0 = |x|²/d = 1/2, q = σw² Σ + σb², Σ = (2/π) asin(2q / (1 + 2q)).
+        var sigma = 0.5
+        var q = 0.0
+        for l in 0...depth {
+            q = 9 * sigma + 0.09
+            if l < depth { sigma = 2 / Double.pi * asin(2 * q / (1 + 2 * q)) }
+        }
+        for i in 0..<3 {
+            #expect(abs(k.nngp[i, i] - q) <= 1e-12 * q, "K[\(i),\(i)] = \(k.nngp[i, i]), variance map gives \(q)")
+        }
+        // And the symmetric kernel agrees with the rectangular one off the diagonal.
+        let r = try AnalyticKernel.compute(net, x, x, .nngp)
+        #expect(abs(k.nngp[0, 1] - r.nngp[0, 1]) <= 1e-12 * q)
+    }
+}

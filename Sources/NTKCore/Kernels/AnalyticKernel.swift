@@ -137,8 +137,11 @@ public enum AnalyticKernel {
         }
     }
 
-    /// K(x_i, x_i) for every input, eight at a time, with both sides' features being the
-    /// input's own: for ReLU this gives s = √(q·q − q·q) = 0 and θ = 0 exactly.
+    /// K(x_i, x_i) for every input, eight at a time. The variance is carried by the
+    /// activation's own variance map T_diag, not by the pair map at q12 = q1 = q2: the two
+    /// agree in exact arithmetic, but c = 1 is an unstable fixed point of the pair map in the
+    /// chaotic phase (Poole et al. 2016), where rounding errors grow about twofold per layer
+    /// and a deep network's diagonal would drift to the off-diagonal fixed point.
     private static func diagonal<A: ActivationMap>(
         _ map: A, _ plan: LayerPlan, _ steps: UnsafePointer<DenseStep>, _ side: InputSide,
         _ features: UnsafePointer<Double>, wantsNTK: Bool
@@ -148,12 +151,29 @@ public enum AnalyticKernel {
         side.inputVariance.withUnsafeBufferPointer { variance in
             for i in stride(from: 0, to: side.count, by: Vec8.lanes) {
                 let lanes = ConsecutiveLanes(base: features + i, stride: side.stride, layerStride: side.layerStride)
-                let r = pairRecursion(map, steps: steps, depth: plan.depth, standard: plan.standard,
-                                      wantsNTK: wantsNTK, sigma0: Vec8(loading: variance.baseAddress! + i),
-                                      row: lanes, col: lanes)
-                for k in 0..<Vec8.lanes {
-                    nngp[i + k] = r.nngp[k]
-                    ntk[i + k] = r.ntk[k]
+                var sigma = Vec8(loading: variance.baseAddress! + i)
+                var theta = Vec8()
+                var l = 0
+                while true {
+                    let step = steps[l]
+                    let q = sigma * step.weightVariance + step.biasVariance
+                    if wantsNTK {
+                        theta = plan.standard
+                            ? (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
+                            : q + step.weightVariance * theta
+                    }
+                    if l == plan.depth {
+                        for k in 0..<Vec8.lanes {
+                            nngp[i + k] = q[k]
+                            ntk[i + k] = theta[k]
+                        }
+                        break
+                    }
+                    if wantsNTK {
+                        theta = theta * map.map(q, row: lanes.layer(l), col: lanes.layer(l), derivative: true).derivative
+                    }
+                    for k in 0..<Vec8.lanes { sigma[k] = map.variance(q[k]) }
+                    l += 1
                 }
             }
         }
