@@ -18,7 +18,7 @@ public struct BlockResult: Sendable {
     /// Why a block was skipped, when it was.
     public var note: String?
     /// True when the block had `expect=error` and did fail as required.
-    public var failedAsExpected: Bool { cell.attributes.expectError && status == .ran && error != nil }
+    public var failedAsExpected: Bool { cell.attributes.expectError && (status == .ran || status == .cached) && error != nil }
 }
 
 /// The result of running a notebook top to bottom.

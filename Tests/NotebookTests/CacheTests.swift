@@ -131,3 +131,15 @@ struct Project {
         #expect(r.blocks[0].error?.message.contains("timed out after") == true)
     }
 }
+
+@Suite struct CachedExpectedErrorTests {
+    @Test func anExpectedErrorServedFromTheCacheIsStillAnExpectedError() throws {
+        let p = try Project(); defer { p.remove() }
+        let text = "```ntk {expect=error}\nL = cholesky([[1, 2], [2, 1]])\n```\n"
+        let first = try p.run(text)
+        let second = try p.run(text)
+        #expect(second.blocks[0].status == .cached)
+        #expect(second.blocks[0].failedAsExpected)
+        #expect(second.blocks[0].error?.message == first.blocks[0].error?.message)
+    }
+}
