@@ -9,7 +9,7 @@ import NTKCore
 public struct BlockCache: Sendable {
     public let directory: URL
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
     /// Blocks that bind more than this many bytes of values are not cached.
     public static let maxEntryBytes = 1 << 30
 
@@ -44,8 +44,9 @@ public struct BlockCache: Sendable {
 
     // MARK: Load
 
-    /// The entry for this block when every input still matches; nil otherwise.
-    public func load(_ key: Key, environment: Environment) -> Entry? {
+    /// The entry for this block when every input still matches; nil otherwise. Output
+    /// locations are stored relative to the block and placed at `codeLine` again.
+    public func load(_ key: Key, environment: Environment, codeLine: Int) -> Entry? {
         guard let data = FileManager.default.contents(atPath: url(for: key).path) else { return nil }
         let bytes = [UInt8](data)
         guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else { return nil }
@@ -72,7 +73,7 @@ public struct BlockCache: Sendable {
         // Results.
         guard let nOutputs = r.count() else { return nil }
         var outputs: [DisplayItem] = []
-        for _ in 0..<nOutputs { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o) }
+        for _ in 0..<nOutputs { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o.shifted(by: codeLine)) }
         guard let nBindings = r.count() else { return nil }
         var bindings: [(String, Value)] = []
         for _ in 0..<nBindings {
@@ -81,7 +82,11 @@ public struct BlockCache: Sendable {
         }
         guard let hasError = r.bool() else { return nil }
         var expected: Diagnostic?
-        if hasError { guard let d = Diagnostic.decode(from: &r) else { return nil }; expected = d }
+        if hasError {
+            guard var d = Diagnostic.decode(from: &r) else { return nil }
+            d.range = d.range.shifted(by: codeLine)
+            expected = d
+        }
         guard r.atEnd else { return nil }
         return Entry(outputs: outputs, bindings: bindings, expectedError: expected)
     }
@@ -91,7 +96,7 @@ public struct BlockCache: Sendable {
     /// Stores a block that ran (successfully, or failing as `expect=error` required).
     /// Returns false when the entry was not written (too big, or the folder is not writable).
     @discardableResult
-    public func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?) -> Bool {
+    public func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?, codeLine: Int) -> Bool {
         var w = BinaryWriter()
         w.u64(key.hash)
         let inputs = context.inputs.sorted { $0.key < $1.key }
@@ -107,7 +112,7 @@ public struct BlockCache: Sendable {
             for path in unique { w.string(path); w.u64(BlockCache.fileFingerprint(path)) }
         }
         w.int(context.outputs.count)
-        context.outputs.forEach { $0.encode(into: &w) }
+        context.outputs.forEach { $0.shifted(by: -codeLine).encode(into: &w) }
         let bound = context.namesBound.sorted()
         w.int(bound.count)
         for name in bound {
@@ -116,7 +121,10 @@ public struct BlockCache: Sendable {
             if w.bytes.count > BlockCache.maxEntryBytes { return false }
         }
         w.bool(expectedError != nil)
-        expectedError?.encode(into: &w)
+        if var e = expectedError {
+            e.range = e.range.shifted(by: -codeLine)
+            e.encode(into: &w)
+        }
         var file = BlockCache.magic
         file.append(BlockCache.formatVersion)
         var sum = BinaryWriter()

@@ -97,7 +97,7 @@ public struct Runner {
         let start = DispatchTime.now()
         let key = BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
                                  expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
-        if let cache, case .success = parsed, let entry = cache.load(key, environment: environment) {
+        if let cache, case .success = parsed, let entry = cache.load(key, environment: environment, codeLine: cell.codeLine) {
             for (name, value) in entry.bindings { environment[name] = value }
             return BlockResult(cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
                                outputs: entry.outputs, error: entry.expectedError, note: nil)
@@ -125,7 +125,7 @@ public struct Runner {
             }
         }
         if status == .ran, let cache {
-            cache.store(key, context: context, expectedError: error)
+            cache.store(key, context: context, expectedError: error, codeLine: cell.codeLine)
         }
         return BlockResult(cell: cell, status: status, seconds: elapsed(since: start), seed: seed,
                            outputs: context.outputs, error: error, note: nil)

@@ -16,6 +16,27 @@ public enum MarkdownWriter {
     /// The notebook's text with the regions updated. Throws a located error for a region that
     /// was edited by hand (unless `force`) or has lost its end marker.
     public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false) throws(Diagnostic) -> String {
+        try update(notebook, updates, force: force, figures: nil).text
+    }
+
+    /// Where figures go: SVG files in a folder beside the notebook, linked from the regions.
+    public struct FigureFolder {
+        /// The folder as written in links, relative to the notebook (e.g. `intro.figures`).
+        public var link: String
+        public init(link: String) { self.link = link }
+
+        /// The folder for a notebook file name: `kernels.md` → `kernels.figures`.
+        public static func beside(_ notebookFileName: String) -> FigureFolder {
+            let stem = notebookFileName.hasSuffix(".md") ? String(notebookFileName.dropLast(3)) : notebookFileName
+            return FigureFolder(link: stem + ".figures")
+        }
+    }
+
+    /// The updated text and the SVG files its regions link to (path relative to the
+    /// notebook's folder → contents). Without `figures`, figures are described in text.
+    public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
+                              figures: FigureFolder?) throws(Diagnostic) -> (text: String, files: [String: String]) {
+        var files: [String: String] = [:]
         let sites = try notebook.regionSites()
         var table = TextLines(notebook.text)
         let eol = table.lineEnding
@@ -30,18 +51,33 @@ public enum MarkdownWriter {
             }
             var outputs = items.map { StoredOutput.from($0, codeLine: cell.codeLine) }
             if let e = expectedError { outputs.append(.expectedError(e, codeLine: cell.codeLine)) }
-            let content = outputs.isEmpty ? nil : regionContent(items: items, expectedError: expectedError, outputs: outputs)
+            var figureLinks: [Int: String] = [:]
+            if let figures {
+                for (k, item) in items.enumerated() {
+                    guard case .figure(let f, _) = item else { continue }
+                    let path = "\(figures.link)/\(cell.id)-\(figureLinks.count + 1).svg"
+                    files[path] = SVGFigure.render(f)
+                    figureLinks[k] = path
+                }
+            }
+            let content = outputs.isEmpty ? nil : regionContent(items: items, expectedError: expectedError, outputs: outputs,
+                                                                 figureLinks: figureLinks)
             apply(content, id: cell.id, site: site, to: &table, eol: eol)
         }
-        return table.text
+        return (table.text, files)
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.
-    public static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput]) -> [String] {
+    public static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
+                                     figureLinks: [Int: String] = [:]) -> [String] {
         var lines: [String] = []
-        for item in items {
+        for (k, item) in items.enumerated() {
             if !lines.isEmpty { lines.append("") }
-            lines.append(contentsOf: markdown(item))
+            if let link = figureLinks[k], case .figure(let f, _) = item {
+                lines.append("![\(escapeInline(f.title ?? "figure"))](\(link))")
+            } else {
+                lines.append(contentsOf: markdown(item))
+            }
         }
         if let e = expectedError {
             if !lines.isEmpty { lines.append("") }

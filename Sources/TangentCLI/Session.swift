@@ -64,7 +64,17 @@ struct Session {
         }
         let notebook = result.notebook
         do {
-            let text = try MarkdownWriter.update(notebook, updates, force: options.force)
+            let folder = MarkdownWriter.FigureFolder.beside(url.lastPathComponent)
+            let (text, figures) = try MarkdownWriter.update(notebook, updates, force: options.force, figures: folder)
+            let base = url.deletingLastPathComponent()
+            // Figures first: the notebook never links to a file that is not there yet.
+            for (path, svg) in figures.sorted(by: { $0.key < $1.key }) {
+                let target = base.appendingPathComponent(path)
+                if FileManager.default.contents(atPath: target.path) != Data(svg.utf8) {
+                    try writeAtomically(Data(svg.utf8), to: target)
+                }
+            }
+            removeStaleFigures(in: base.appendingPathComponent(folder.link), keeping: Set(figures.keys.map { ($0 as NSString).lastPathComponent }))
             if text == notebook.text {
                 if !options.quiet { console.out("unchanged \(notebook.path)\n") }
                 return
@@ -78,6 +88,17 @@ struct Session {
             inputError = true
             console.err("\(notebook.path): error: cannot write the notebook: \(error)\n")
         }
+    }
+
+    /// Removes figure files Tangent wrote for blocks that no longer draw them (only `*.svg`
+    /// in the notebook's own figures folder), and the folder when it is left empty.
+    private func removeStaleFigures(in folder: URL, keeping: Set<String>) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasSuffix(".svg") && !keeping.contains(name) {
+            try? fm.removeItem(at: folder.appendingPathComponent(name))
+        }
+        if (try? fm.contentsOfDirectory(atPath: folder.path))?.isEmpty == true { try? fm.removeItem(at: folder) }
     }
 
     /// Compares with the stored outputs; prints each difference as `FILE:LINE:COL: mismatch:`.

@@ -143,3 +143,17 @@ struct Project {
         #expect(second.blocks[0].error?.message == first.blocks[0].error?.message)
     }
 }
+
+@Suite struct CachedLocationTests {
+    @Test func cachedOutputsFollowTheirBlockWhenItMoves() throws {
+        let p = try Project(); defer { p.remove() }
+        let body = "```ntk {#b}\nx = 1\nshow x\n```\n"
+        let first = try p.run("intro\n\n" + body)
+        let moved = try p.run("intro\n\nmore prose\n\nand more\n\n" + body)
+        #expect(moved.blocks[0].status == .cached)
+        guard case .value(_, _, let r1) = first.blocks[0].outputs[0], case .value(_, _, let r2) = moved.blocks[0].outputs[0] else {
+            Issue.record("outputs"); return
+        }
+        #expect(r2.start.line == r1.start.line + 4)
+    }
+}

@@ -46,3 +46,22 @@ public struct Figure: Equatable, Sendable {
         return "figure" + (title.map { " \"\($0)\"" } ?? "") + ": " + parts.joined(separator: "; ")
     }
 }
+
+extension DisplayItem {
+    /// The same output with its source lines moved by `lines` (cached outputs are stored
+    /// relative to their block, which may have moved in the file since).
+    public func shifted(by lines: Int) -> DisplayItem {
+        switch self {
+        case .value(let v, let caption, let r): return .value(v, caption: caption, range: r.shifted(by: lines))
+        case .text(let t, let r): return .text(t, range: r.shifted(by: lines))
+        case .figure(let f, let r): return .figure(f, range: r.shifted(by: lines))
+        }
+    }
+}
+
+extension SourceRange {
+    public func shifted(by lines: Int) -> SourceRange {
+        SourceRange(SourceLocation(line: start.line + lines, column: start.column),
+                    SourceLocation(line: end.line + lines, column: end.column))
+    }
+}
