@@ -50,6 +50,16 @@ public enum Tangent {
             console.out(BuiltinCatalog.markdownTable)
             return 0
         }
+        if arguments.count >= 3, arguments[0] == "builtins", arguments[1] == "--used-in" {
+            do {
+                let files = try NotebookFiles.collect(Array(arguments.dropFirst(2)))
+                console.out(BuiltinUsage.markdown(BuiltinUsage.usage(in: files)))
+                return 0
+            } catch {
+                console.err("error: \(error.message)\n")
+                return ExitCode.usage.rawValue
+            }
+        }
         if arguments == ["--version"] {
             console.out("tangent \(TangentInfo.version)\n")
             return 0

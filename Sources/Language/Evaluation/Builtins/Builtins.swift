@@ -17,6 +17,15 @@ public enum BuiltinCatalog {
     /// Every builtin function and constant name.
     public static let names: Set<String> = Set(Builtins.names)
 
+    /// The builtins LANGUAGE.md requires (the rest are extensions).
+    public static let contract: Set<String> = [
+        "linspace", "randn", "uniform", "zeros", "ones", "eye", "diag", "hcat", "vcat", "rows", "cols", "reshape",
+        "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "erf", "relu", "sign",
+        "sum", "mean", "max", "min", "norm", "trace", "eigvalsh", "cholesky", "solve", "inv", "det", "load", "save",
+        "mlp", "nngp", "ntk", "init", "params", "apply", "weights", "biases", "empirical_ntk", "train", "loss",
+        "predict", "predict_ensemble", "plot", "scatter", "heatmap", "print",
+    ]
+
     /// (signature, one-line summary) of every builtin, in reference order.
     public static var entries: [(signature: String, summary: String)] {
         Builtins.all.map { ($0.signature, $0.summary) }
