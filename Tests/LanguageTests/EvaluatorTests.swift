@@ -284,3 +284,12 @@ import NTKCore
         #expect(diagnostic("x = load(\"a.txt\")")?.message.contains("unsupported file type '.txt'") == true)
     }
 }
+
+@Suite struct PrintTests {
+    @Test func tablesGetTheirOwnLines() throws {
+        let ctx = try run("A = [[1], [2]]\nprint(A, A)\nprint(\"K =\", A)")
+        guard case .text(let t1, _) = ctx.outputs[0], case .text(let t2, _) = ctx.outputs[1] else { Issue.record("texts"); return }
+        #expect(t1 == "1\n2\n1\n2")
+        #expect(t2 == "K =\n1\n2")
+    }
+}

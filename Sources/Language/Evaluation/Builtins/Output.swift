@@ -4,7 +4,13 @@ import NTKCore
 extension Builtins {
     static let output: [Builtin] = [
         Builtin("print", [], variadic: "values", "plain text output, values separated by spaces") { c throws(Diagnostic) in
-            let text = c.rest.map { ValueFormatter.text($0.value) }.joined(separator: " ")
+            // Values on one line are separated by spaces; a multi-line value (a table) gets its own lines.
+            var text = ""
+            for (k, arg) in c.rest.enumerated() {
+                let piece = ValueFormatter.text(arg.value)
+                if k > 0 { text += piece.contains("\n") || text.hasSuffix("\n") || text.contains("\n") ? "\n" : " " }
+                text += piece
+            }
             c.context.emit(.text(text, range: c.range))
             return .none
         },
