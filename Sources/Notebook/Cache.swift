@@ -9,7 +9,7 @@ import NTKCore
 public struct BlockCache: Sendable {
     public let directory: URL
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 2
+    static let formatVersion: UInt8 = 3
     /// Blocks that bind more than this many bytes of values are not cached.
     public static let maxEntryBytes = 1 << 30
 
@@ -34,9 +34,36 @@ public struct BlockCache: Sendable {
     /// A block's results as the cache restores them.
     public struct Entry {
         public var outputs: [DisplayItem]
-        public var bindings: [(name: String, value: Value)]
+        public var bindings: [Binding]
         public var expectedError: Diagnostic?
     }
+
+    /// A value the block bound: small ones inside the entry, large ones in a file of their own,
+    /// read only when a block that runs needs them.
+    public struct Binding {
+        public var name: String
+        public var fingerprint: UInt64
+        public var value: Value?
+        public var file: URL?
+
+        /// Binds it into the environment (lazily when it lives in its own file).
+        public func restore(into environment: Environment) {
+            if let value { environment[name] = value; return }
+            guard let file else { return }
+            let expected = fingerprint
+            environment.restore(name, fingerprint: fingerprint) {
+                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+                let bytes = [UInt8](data)
+                guard Fingerprint.of(bytes) == expected else { return nil }
+                var r = BinaryReader(bytes)
+                guard let v = Value.decode(from: &r), r.atEnd else { return nil }
+                return v
+            }
+        }
+    }
+
+    /// Values whose encoding is larger than this go to files of their own.
+    static let inlineLimit = 256 * 1024
 
     func url(for key: Key) -> URL {
         directory.appendingPathComponent(Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
@@ -59,9 +86,8 @@ public struct BlockCache: Sendable {
         guard let nInputs = r.count() else { return nil }
         for _ in 0..<nInputs {
             guard let name = r.string(), let present = r.bool(), let print = r.u64() else { return nil }
-            let current = environment[name]
-            if present != (current != nil) { return nil }
-            if let current, current.fingerprint != print { return nil }
+            if present != environment.contains(name) { return nil }
+            if present, environment.fingerprint(of: name) != print { return nil }
         }
         for _ in 0..<2 {
             guard let nFiles = r.count() else { return nil }
@@ -75,10 +101,18 @@ public struct BlockCache: Sendable {
         var outputs: [DisplayItem] = []
         for _ in 0..<nOutputs { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o.shifted(by: codeLine)) }
         guard let nBindings = r.count() else { return nil }
-        var bindings: [(String, Value)] = []
+        var bindings: [Binding] = []
         for _ in 0..<nBindings {
-            guard let name = r.string(), let v = Value.decode(from: &r) else { return nil }
-            bindings.append((name, v))
+            guard let name = r.string(), let print = r.u64(), let inline = r.bool() else { return nil }
+            if inline {
+                guard let v = Value.decode(from: &r) else { return nil }
+                bindings.append(Binding(name: name, fingerprint: print, value: v, file: nil))
+            } else {
+                guard let fileName = r.string(), !fileName.contains("/") else { return nil }
+                let file = directory.appendingPathComponent(fileName)
+                guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+                bindings.append(Binding(name: name, fingerprint: print, value: nil, file: file))
+            }
         }
         guard let hasError = r.bool() else { return nil }
         var expected: Diagnostic?
@@ -104,7 +138,9 @@ public struct BlockCache: Sendable {
         for (name, value) in inputs {
             w.string(name)
             w.bool(value != nil)
-            w.u64(value?.fingerprint ?? 0)
+            // A name the block read but did not rebind still holds that value: use its memo.
+            let print = context.namesBound.contains(name) ? value?.fingerprint : context.environment.fingerprint(of: name)
+            w.u64(print ?? 0)
         }
         for files in [context.filesRead, context.filesWritten] {
             let unique = Array(Set(files)).sorted()
@@ -115,10 +151,26 @@ public struct BlockCache: Sendable {
         context.outputs.forEach { $0.shifted(by: -codeLine).encode(into: &w) }
         let bound = context.namesBound.sorted()
         w.int(bound.count)
-        for name in bound {
+        var sideFiles: [(URL, [UInt8])] = []
+        var total = 0
+        let stem = url(for: key).deletingPathExtension().lastPathComponent
+        for (k, name) in bound.enumerated() {
+            var v = BinaryWriter()
+            (context.environment[name] ?? .none).encode(into: &v)
+            total += v.bytes.count
+            if total > BlockCache.maxEntryBytes { return false }
+            let print = Fingerprint.of(v.bytes)
             w.string(name)
-            (context.environment[name] ?? .none).encode(into: &w)
-            if w.bytes.count > BlockCache.maxEntryBytes { return false }
+            w.u64(print)
+            if v.bytes.count <= BlockCache.inlineLimit {
+                w.bool(true)
+                w.bytes(v.bytes)
+            } else {
+                let fileName = "\(stem)-\(k).value"
+                w.bool(false)
+                w.string(fileName)
+                sideFiles.append((directory.appendingPathComponent(fileName), v.bytes))
+            }
         }
         w.bool(expectedError != nil)
         if var e = expectedError {
@@ -137,6 +189,8 @@ public struct BlockCache: Sendable {
             if !FileManager.default.fileExists(atPath: ignore.path) {
                 try? writeAtomically(Data("# Tangent's cache: safe to delete, never commit.\n*\n".utf8), to: ignore)
             }
+            // Side files first: an entry never names a file that is not there.
+            for (url, bytes) in sideFiles { try writeAtomically(Data(bytes), to: url) }
             try writeAtomically(Data(file), to: url(for: key))
             return true
         } catch {

@@ -98,7 +98,7 @@ public struct Runner {
         let key = BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
                                  expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
         if let cache, case .success = parsed, let entry = cache.load(key, environment: environment, codeLine: cell.codeLine) {
-            for (name, value) in entry.bindings { environment[name] = value }
+            for binding in entry.bindings { binding.restore(into: environment) }
             return BlockResult(cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
                                outputs: entry.outputs, error: entry.expectedError, note: nil)
         }

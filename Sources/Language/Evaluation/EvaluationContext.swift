@@ -81,14 +81,62 @@ public final class EvaluationContext {
 }
 
 /// The bindings of one notebook, shared by all its blocks top to bottom.
+///
+/// Values restored from the cache may be *pending*: known by their fingerprint and read
+/// from disk only when a block that actually runs looks at them, so a fully cached notebook
+/// never loads its large matrices.
 public final class Environment {
-    public private(set) var bindings: [String: Value] = [:]
+    private var values: [String: Value] = [:]
+    private var pending: [String: @Sendable () -> Value?] = [:]
+    private var fingerprints: [String: UInt64] = [:]
+    private var damaged: Set<String> = []
     /// Factorised kernel-regression predictors, keyed by a fingerprint of their inputs.
     var predictors: [UInt64: GradientDescentMSE] = [:]
+
     public init() {}
+
     public subscript(name: String) -> Value? {
-        get { bindings[name] }
-        set { bindings[name] = newValue }
+        get {
+            if let v = values[name] { return v }
+            guard let load = pending.removeValue(forKey: name) else { return nil }
+            guard let v = load() else {
+                damaged.insert(name)
+                fingerprints[name] = nil
+                return nil
+            }
+            values[name] = v
+            return v
+        }
+        set {
+            values[name] = newValue
+            pending[name] = nil
+            fingerprints[name] = nil
+            damaged.remove(name)
+        }
     }
-    public var names: Dictionary<String, Value>.Keys { bindings.keys }
+
+    /// Binds a value that will be loaded on first use; its fingerprint is known already.
+    public func restore(_ name: String, fingerprint: UInt64, loader: @escaping @Sendable () -> Value?) {
+        values[name] = nil
+        pending[name] = loader
+        fingerprints[name] = fingerprint
+        damaged.remove(name)
+    }
+
+    /// Whether the name is bound (without loading a pending value).
+    public func contains(_ name: String) -> Bool { values[name] != nil || pending[name] != nil }
+
+    /// The content fingerprint of a binding, computed once per value (nil when unbound).
+    public func fingerprint(of name: String) -> UInt64? {
+        if let f = fingerprints[name] { return f }
+        guard let v = values[name] else { return nil }
+        let f = v.fingerprint
+        fingerprints[name] = f
+        return f
+    }
+
+    /// True when a cached value of this name could not be read back (a damaged cache file).
+    public func isDamaged(_ name: String) -> Bool { damaged.contains(name) }
+
+    public var names: [String] { Array(Set(values.keys).union(pending.keys)) }
 }

@@ -22,6 +22,8 @@ public struct BinaryWriter {
         }
     }
     public mutating func matrix(_ m: Matrix) { int(m.rows); int(m.cols); doubles(m.storage) }
+    /// Raw bytes, as they are (a value encoded by another writer).
+    public mutating func bytes(_ b: [UInt8]) { bytes.append(contentsOf: b) }
     public mutating func range(_ r: SourceRange) {
         int(r.start.line); int(r.start.column); int(r.end.line); int(r.end.column)
     }
