@@ -105,3 +105,28 @@ import NTKCore
         #expect(s["cov"] == Value.none)
     }
 }
+
+@Suite struct TrainingTimeoutTests {
+    @Test func chunkedTrainingMatchesOneRun() throws {
+        let setup = "X = randn(6, 2, seed: 0)\nY = randn(6, 1, seed: 1)\nn = mlp(depth: 1, width: 16)\np = init(n, X, seed: 2)\n"
+        let ctx = try run(setup + "q = train(n, p, X, Y, steps: 137, learning_rate: 0.1)")
+        guard case .network(let net) = ctx.environment["n"], case .params(let p) = ctx.environment["p"],
+              case .params(let q) = ctx.environment["q"], case .matrix(let x) = ctx.environment["X"],
+              case .matrix(let y) = ctx.environment["Y"] else { Issue.record("bindings"); return }
+        #expect(try net.train(p, x, y, steps: 137, learningRate: 0.1) == q)
+    }
+
+    @Test func aLongTrainingRunStopsAtTheTimeout() throws {
+        let src = SourceText("X = randn(8, 4, seed: 0)\nY = randn(8, 1, seed: 1)\nn = mlp(depth: 2, width: 64)\np = init(n, X, seed: 2)\nq = train(n, p, X, Y, steps: 100000000, learning_rate: 0.01)")
+        let ctx = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: "/"), seed: 0,
+                                    deadline: Deadline(seconds: 1))
+        let start = Date()
+        do {
+            try Evaluator(context: ctx, source: src).run(try Parser.parse(src))
+            Issue.record("expected a timeout")
+        } catch {
+            #expect(error.message.contains("timed out after 1 s"))
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+}

@@ -1,3 +1,4 @@
+import Dispatch
 import NTKCore
 
 /// Networks: `mlp`, the analytic kernels `nngp`/`ntk`, and the finite network's `init`,
@@ -83,14 +84,30 @@ extension Builtins {
             guard eta.isFinite, eta >= 0 else {
                 throw c.fail("learning_rate", "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
             }
-            do throws(NetworkError) { return .params(try net.train(p, x, y, steps: steps, learningRate: eta)) }
-            catch {
-                switch error {
-                case .targetShape: throw c.fail("Y", "train: \(error)")
-                case .divergedAt: throw c.fail("learning_rate", "train: \(error)")
-                default: throw .error("train: \(error)", at: c.range)
+            // Gradient descent is sequential, so running it in chunks gives the same parameters;
+            // between chunks the block's timeout is checked, so a long training run stops
+            // within about a quarter of a second of its deadline.
+            var current = p
+            var done = 0
+            var chunk = 1
+            repeat {
+                let n = min(chunk, steps - done)
+                let start = DispatchTime.now()
+                do throws(NetworkError) {
+                    current = try net.train(current, x, y, steps: n, learningRate: eta)
+                } catch {
+                    switch error {
+                    case .targetShape: throw c.fail("Y", "train: \(error)")
+                    case .divergedAt(let step, let loss): throw c.fail("learning_rate", "train: \(NetworkError.divergedAt(step: step + done, loss: loss))")
+                    default: throw .error("train: \(error)", at: c.range)
+                    }
                 }
-            }
+                done += n
+                try c.context.checkDeadline(at: c.range)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                chunk = seconds < 0.05 ? min(chunk * 4, 1 << 20) : max(1, Int(Double(n) * 0.25 / seconds))
+            } while done < steps
+            return .params(current)
         },
         Builtin("loss", [.required("net"), .required("p"), .required("X"), .required("Y")],
                 "L = 1/(2·n·k) Σ (f − Y)² of the finite network") { c throws(Diagnostic) in
