@@ -52,7 +52,9 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
         case .notFinite(let what):
             return "NaN or infinite entries in \(what)"
         case .divergedAt(let s, let loss):
-            return "training diverged: the loss is \(loss) at step \(s); try a smaller learning rate"
+            // Swift prints some NaNs as "-nan"; a user should read plain nan or inf.
+            let shown = loss.isNaN ? "nan" : (loss.isInfinite ? (loss > 0 ? "inf" : "-inf") : "\(loss)")
+            return "training diverged: the loss is \(shown) at step \(s); try a smaller learning rate"
         case .invalidLearningRate(let r):
             return "the learning rate must be a finite number ≥ 0, got \(r)"
         case .invalidStepCount(let s):
