@@ -73,10 +73,26 @@ public final class SiteBuilder {
             }
         }
         var rendered: [String: String] = [:]
+        var mathCache = loadMathCache()
         if !allSpans.isEmpty {
-            // Without node or KaTeX the pages still render, showing the TeX source.
-            do { rendered = try KaTeXRenderer.render(allSpans) }
-            catch { warnings.append("math is shown as TeX source: \(error)") }
+            // Formulas typeset by an earlier render are reused; node runs only for new ones.
+            var missing: [MathSpan] = []
+            for span in allSpans {
+                if let html = mathCache[SiteBuilder.mathKey(span)] { rendered[span.placeholder] = html } else { missing.append(span) }
+            }
+            if !missing.isEmpty {
+                // Without node or KaTeX the pages still render, showing the TeX source.
+                do {
+                    let fresh = try KaTeXRenderer.render(missing)
+                    for span in missing {
+                        guard let html = fresh[span.placeholder] else { continue }
+                        rendered[span.placeholder] = html
+                        mathCache[SiteBuilder.mathKey(span)] = html
+                    }
+                } catch {
+                    warnings.append("math is shown as TeX source: \(error)")
+                }
+            }
         }
         let pages = prepared.enumerated().map { k, p in
             var math: [String: String] = [:]
@@ -102,8 +118,16 @@ public final class SiteBuilder {
         try write(SiteAssets.stylesheet, "assets/tangent.css")
         try write(SiteAssets.searchScript, "assets/search.js")
         if !rendered.isEmpty {
-            try KaTeXAssets.install(into: outputDirectory)
+            if !FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent(KaTeXAssets.stylesheetPath).path)
+                || !previous.contains(KaTeXAssets.stylesheetPath) {
+                try KaTeXAssets.install(into: outputDirectory)
+            }
             written += files(under: "assets/katex")
+            // Keep only the formulas this site still uses.
+            var used: [String: String] = [:]
+            for span in allSpans { used[SiteBuilder.mathKey(span)] = mathCache[SiteBuilder.mathKey(span)] }
+            try write(JSON.object(used.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }).serialized(pretty: false),
+                      SiteBuilder.mathCacheName)
         }
         // Remove pages this site no longer has, but only files an earlier render wrote.
         let now = Set(written)
@@ -113,6 +137,21 @@ public final class SiteBuilder {
         try writeAtomically(Data(JSON.array(written.sorted().map(JSON.string)).serialized().utf8),
                             to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
         return written
+    }
+
+    static let mathCacheName = ".tangent-math.json"
+
+    /// The cache key of a formula: display mode and TeX source.
+    static func mathKey(_ span: MathSpan) -> String { (span.display ? "D " : "I ") + span.tex }
+
+    /// Typeset formulas from the previous render of this site (empty when missing or damaged).
+    func loadMathCache() -> [String: String] {
+        let url = outputDirectory.appendingPathComponent(SiteBuilder.mathCacheName)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              case .object(let fields)? = JSON.parse(String(decoding: data, as: UTF8.self)) else { return [:] }
+        var out: [String: String] = [:]
+        for (k, v) in fields { if let html = v.stringValue { out[k] = html } }
+        return out
     }
 
     /// Files under a folder of the site, relative to the site.
