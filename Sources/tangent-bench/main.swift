@@ -172,7 +172,7 @@ enum AnalyticBench {
     static func runAnalytic(_ o: Options) {
         print("Analytic NNGP + NTK, K(X, X): ReLU MLP depth 3, d = 100, W_std = √2, b_std = 0.1, float64")
         print("median of \(o.reps) after a warm-up; \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-              + (o.python.map { "neural-tangents 0.6.5 via \($0)" } ?? "no neural-tangents venv: NT column skipped"))
+              + (o.python.map { "neural-tangents 0.6.5 via \($0)" } ?? "neural-tangents not run (no venv, or --no-nt)"))
         print("")
         print("| N | NT s | Tangent s | NT / Tangent |")
         print("|---|---|---|---|")

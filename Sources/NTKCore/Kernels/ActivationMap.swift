@@ -1,36 +1,36 @@
-/// Per-input values of one layer, read eight lanes at a time.
+/// Per-input values of one layer, read a vector (`Vec.lanes` inputs) at a time.
 ///
-/// The kernel loops evaluate eight pairs (x_i, x_j) at once. For an off-diagonal row the
-/// row input is fixed (its values are broadcast) and the eight column inputs are
-/// consecutive (their values are loaded); for the diagonal both sides are consecutive.
+/// The kernel loops evaluate `Vec.lanes` pairs (x_i, x_j) at once. For an off-diagonal row
+/// the row input is fixed (its values are broadcast) and the column inputs are consecutive
+/// (their values are loaded); for the diagonal both sides are consecutive.
 protocol LaneSource {
-    /// Feature `f` for the eight lanes.
-    func callAsFunction(_ f: Int) -> Vec8
+    /// Feature `f` for all lanes.
+    func callAsFunction(_ f: Int) -> Vec
     /// The same inputs' features in hidden layer `l` (self is layer 0).
     func layer(_ l: Int) -> Self
 }
 
-/// One input's features, the same in all eight lanes.
+/// One input's features, the same in all lanes.
 struct BroadcastLanes: LaneSource {
     /// Feature 0 of this input in this layer; feature f is `stride` doubles further on,
     /// the next layer `layerStride` doubles further on.
     let base: UnsafePointer<Double>
     let stride: Int
     let layerStride: Int
-    @inline(__always) func callAsFunction(_ f: Int) -> Vec8 { Vec8(repeating: base[f &* stride]) }
+    @inline(__always) func callAsFunction(_ f: Int) -> Vec { Vec(repeating: base[f &* stride]) }
     @inline(__always) func layer(_ l: Int) -> Self {
         BroadcastLanes(base: base + l &* layerStride, stride: stride, layerStride: layerStride)
     }
 }
 
-/// Eight consecutive inputs' features.
+/// Consecutive inputs' features, one per lane.
 struct ConsecutiveLanes: LaneSource {
     /// Feature 0 of the first input in this layer; feature f is `stride` doubles further on,
     /// the next layer `layerStride` doubles further on.
     let base: UnsafePointer<Double>
     let stride: Int
     let layerStride: Int
-    @inline(__always) func callAsFunction(_ f: Int) -> Vec8 { Vec8(loading: base + f &* stride) }
+    @inline(__always) func callAsFunction(_ f: Int) -> Vec { Vec(loading: base + f &* stride) }
     @inline(__always) func layer(_ l: Int) -> Self {
         ConsecutiveLanes(base: base + l &* layerStride, stride: stride, layerStride: layerStride)
     }
@@ -58,10 +58,10 @@ protocol ActivationMap: Sendable {
     /// T_diag(q): the post-activation variance, neural-tangents' `nngp_fn_diag`.
     func variance(_ q: Double) -> Double
 
-    /// T(q12; q1, q2) and, if `derivative`, Ṫ(q12; q1, q2) for eight pairs. The row and
+    /// T(q12; q1, q2) and, if `derivative`, Ṫ(q12; q1, q2) for a vector of pairs. The row and
     /// column features are those written by `writeFeatures` for q1 and q2.
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
 }
 
 extension ActivationMap {

@@ -4,7 +4,7 @@ import Foundation
 /// `stax.serial(...).kernel_fn(x1, x2, ('nngp', 'ntk'))` to about 1e-15 (CONVENTIONS.md §1).
 ///
 /// How: for each 128×128 output block, one `dgemm` writes x·x′ into a per-core scratch
-/// block, and the layer recursion runs on it while it is in cache, eight pairs at a time,
+/// block, and the layer recursion runs on it while it is in cache, 16 pairs at a time,
 /// writing each entry of the outputs once (no N×N temporaries, so two 32000² kernels fit
 /// in 16 GiB). For K(X, X) only blocks on or above the diagonal are computed; their values
 /// are also stored at the mirrored positions. Blocks are spread over all cores.
@@ -36,6 +36,8 @@ public enum AnalyticKernel {
         case .erf: return try compute(ErfMap(), plan, x1, x2, which)
         case .identity: return try compute(IdentityMap(), plan, x1, x2, which)
         case .gelu: return try compute(GeluMap(), plan, x1, x2, which)
+        case .tanh where net.depth == 0:
+            return try compute(IdentityMap(), plan, x1, x2, which)   // no activation layer at all
         case .tanh:
             guard let map = TanhMap(degree: net.tanhDegree) else {
                 throw .invalidNetwork("could not compute the Gauss–Hermite rule of degree \(net.tanhDegree)")
@@ -57,7 +59,7 @@ public enum AnalyticKernel {
         let outputs = saturatingProduct([n1, n2, 8, which.matrixCount])
         let sides = saturatingSum([InputSide.bytes(count: n1, featureCount: features, depth: net.depth),
                                    InputSide.bytes(count: n2, featureCount: features, depth: net.depth)])
-        let diagonal = saturatingProduct([2, 8, n1 &+ 8])
+        let diagonal = saturatingProduct([2, 8, n1 &+ Vec.lanes])
         let scratch = KernelTile.scratchBytes(workers: ProcessInfo.processInfo.activeProcessorCount)
         return saturatingSum([outputs, sides, diagonal, scratch])
     }
@@ -137,7 +139,7 @@ public enum AnalyticKernel {
         }
     }
 
-    /// K(x_i, x_i) for every input, eight at a time. The variance is carried by the
+    /// K(x_i, x_i) for every input, a vector at a time. The variance is carried by the
     /// activation's own variance map T_diag, not by the pair map at q12 = q1 = q2: the two
     /// agree in exact arithmetic, but c = 1 is an unstable fixed point of the pair map in the
     /// chaotic phase (Poole et al. 2016), where rounding errors grow about twofold per layer
@@ -149,10 +151,10 @@ public enum AnalyticKernel {
         var nngp = [Double](repeating: 0, count: side.stride)
         var ntk = [Double](repeating: 0, count: side.stride)
         side.inputVariance.withUnsafeBufferPointer { variance in
-            for i in stride(from: 0, to: side.count, by: Vec8.lanes) {
+            for i in stride(from: 0, to: side.count, by: Vec.lanes) {
                 let lanes = ConsecutiveLanes(base: features + i, stride: side.stride, layerStride: side.layerStride)
-                var sigma = Vec8(loading: variance.baseAddress! + i)
-                var theta = Vec8()
+                var sigma = Vec(loading: variance.baseAddress! + i)
+                var theta = Vec()
                 var l = 0
                 while true {
                     let step = steps[l]
@@ -163,7 +165,7 @@ public enum AnalyticKernel {
                             : q + step.weightVariance * theta
                     }
                     if l == plan.depth {
-                        for k in 0..<Vec8.lanes {
+                        for k in 0..<Vec.lanes {
                             nngp[i + k] = q[k]
                             ntk[i + k] = theta[k]
                         }
@@ -172,7 +174,7 @@ public enum AnalyticKernel {
                     if wantsNTK {
                         theta = theta * map.map(q, row: lanes.layer(l), col: lanes.layer(l), derivative: true).derivative
                     }
-                    for k in 0..<Vec8.lanes { sigma[k] = map.variance(q[k]) }
+                    for k in 0..<Vec.lanes { sigma[k] = map.variance(q[k]) }
                     l += 1
                 }
             }

@@ -17,13 +17,13 @@ struct ErfMap: ActivationMap {
     }
 
     @inline(__always)
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
     {
         let factor = 2 / Double.pi
         let prod = row(0) * col(0)
         let root = (prod - 4 * (q12 * q12)).clampedSquareRoot
         let value = factor * VectorMath.atan2(2 * q12, root)
-        return (value, derivative ? (2 * factor) / root : Vec8())
+        return (value, derivative ? (2 * factor) / root : Vec())
     }
 }

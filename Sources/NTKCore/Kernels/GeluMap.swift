@@ -23,8 +23,8 @@ struct GeluMap: ActivationMap {
     }
 
     @inline(__always)
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
     {
         let prod = row(0) * col(0)
         let prodPlus1 = row(1) * col(1)
@@ -35,7 +35,7 @@ struct GeluMap: ActivationMap {
         value += q12 * angles
         value /= 2 * Double.pi
         value += 0.25 * q12
-        guard derivative else { return (value, Vec8()) }
+        guard derivative else { return (value, Vec()) }
         let second = 0.25 + angles / (2 * Double.pi)
         var first = 1 / deltaSquared + (1 - prod) / prodPlus1 + 1
         first *= q12 / delta / (2 * Double.pi)

@@ -7,9 +7,9 @@ struct IdentityMap: ActivationMap {
     func variance(_ q: Double) -> Double { q }
 
     @inline(__always)
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
     {
-        (q12, Vec8(repeating: 1))
+        (q12, Vec(repeating: 1))
     }
 }

@@ -3,9 +3,9 @@
 /// neural-tangents) and, for each hidden layer, the activation's features of that
 /// input's pre-activation variance.
 ///
-/// Arrays are laid out for 8-lane loads: feature f of input i in hidden layer l is at
-/// `features[l * layerStride + f * stride + i]`, with 8 lanes of padding after the last
-/// input (copies of it) so a load may start at any input.
+/// Arrays are laid out for vector loads: feature f of input i in hidden layer l is at
+/// `features[l * layerStride + f * stride + i]`, with `Vec.lanes` entries of padding after
+/// the last input (copies of it) so that a vector load may start at any input.
 struct InputSide {
     let count: Int
     let stride: Int
@@ -17,7 +17,7 @@ struct InputSide {
 
     /// Bytes an `InputSide` of `count` inputs occupies.
     static func bytes(count: Int, featureCount: Int, depth: Int) -> Int {
-        let doubles = (count &+ 8).multipliedReportingOverflow(by: featureCount * depth + 1)
+        let doubles = (count &+ Vec.lanes).multipliedReportingOverflow(by: featureCount * depth + 1)
         let bytes = doubles.partialValue.multipliedReportingOverflow(by: 8)
         return doubles.overflow || bytes.overflow ? Int.max : bytes.partialValue
     }
@@ -25,7 +25,7 @@ struct InputSide {
     /// `rows` is the row-major input matrix (count × width).
     init<A: ActivationMap>(rows: UnsafeBufferPointer<Double>, count: Int, width: Int, map: A, plan: LayerPlan) {
         self.count = count
-        self.stride = count + 8
+        self.stride = count + Vec.lanes
         self.featureCount = map.featureCount
         let stride = self.stride, featureCount = self.featureCount, depth = plan.depth
         var variance = [Double](repeating: 0, count: stride)

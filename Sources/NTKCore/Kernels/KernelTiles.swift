@@ -64,17 +64,17 @@ struct TileContext: @unchecked Sendable {
                     Int32(tile.rows.count), Int32(tile.cols.count), Int32(width), 1,
                     x1 + i0 * width, Int32(width), x2 + j0 * width, Int32(width), 0, gram, Int32(side))
         let d = Double(width), wantsNTK = ntk != nil
-        var check = Vec8()
+        var check = Vec()
         for i in tile.rows {
             let row = BroadcastLanes(base: features1 + i, stride: stride1, layerStride: layerStride1)
             let gramRow = gram + ((i &- i0) &* side &- j0)
             let end = tile.cols.upperBound
             var j = tile.onDiagonal ? i : j0
             while j < end {
-                let lanes = min(Vec8.lanes, end - j)
-                var g = Vec8()
-                if lanes == Vec8.lanes {
-                    g = Vec8(loading: gramRow + j)
+                let lanes = min(Vec.lanes, end - j)
+                var g = Vec()
+                if lanes == Vec.lanes {
+                    g = Vec(loading: gramRow + j)
                 } else {
                     for k in 0..<lanes { g[k] = gramRow[j &+ k] }
                 }
@@ -98,16 +98,16 @@ struct TileContext: @unchecked Sendable {
     /// (j..<j+lanes, i). The mirrored stores go down a column, but the next rows of the
     /// block fill the rest of the same cache lines, so they combine in cache.
     @inline(__always)
-    private func store(_ v: Vec8, lanes: Int, row i: Int, col j: Int, to a: UnsafeMutablePointer<Double>) {
+    private func store(_ v: Vec, lanes: Int, row i: Int, col j: Int, to a: UnsafeMutablePointer<Double>) {
         // Indices are below n1·n2, which fits an Int (the outputs exist): wrapping arithmetic
         // only drops the overflow checks.
         let n = n2
         let rowStart = a + (i &* n &+ j)
-        if lanes == Vec8.lanes {
+        if lanes == Vec.lanes {
             v.store(to: rowStart)
             if symmetric {
                 let column = a + (j &* n &+ i)
-                for k in 0..<Vec8.lanes { column[k &* n] = v[k] }
+                for k in 0..<Vec.lanes { column[k &* n] = v[k] }
             }
         } else {
             for k in 0..<lanes { rowStart[k] = v[k] }

@@ -26,7 +26,7 @@ struct LayerPlan {
                               ("b_std", net.bStd ?? 0), ("b_std_out", net.bStdOut ?? 0)] {
             guard value.isFinite else { throw .invalidNetwork("\(name) must be finite, got \(value)") }
         }
-        if net.activation == .tanh, !(1...GaussHermite.maximumDegree).contains(net.tanhDegree) {
+        if net.activation == .tanh, net.depth > 0, !(1...GaussHermite.maximumDegree).contains(net.tanhDegree) {
             throw .invalidNetwork("tanh quadrature degree must be between 1 and \(GaussHermite.maximumDegree)"
                                   + " (neural-tangents uses a different rule above 150), got \(net.tanhDegree)")
         }

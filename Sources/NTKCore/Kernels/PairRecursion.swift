@@ -1,4 +1,4 @@
-/// The per-pair recursion of CONVENTIONS.md §1.2, for eight pairs at once:
+/// The per-pair recursion of CONVENTIONS.md §1.2, for a vector of pairs at once:
 /// for each Dense layer q = σ_w²·Σ + σ_b², the NTK update, and (except after the
 /// read-out) the activation map. Returns (NNGP, NTK) = (q^{L+1}, Θ^{L+1}).
 ///
@@ -8,10 +8,10 @@
 @_transparent
 func pairRecursion<A: ActivationMap, R: LaneSource, C: LaneSource>(
     _ map: A, steps: UnsafePointer<DenseStep>, depth: Int, standard: Bool, wantsNTK: Bool,
-    sigma0: Vec8, row: R, col: C
-) -> (nngp: Vec8, ntk: Vec8) {
+    sigma0: Vec, row: R, col: C
+) -> (nngp: Vec, ntk: Vec) {
     var sigma = sigma0
-    var theta = Vec8()
+    var theta = Vec()
     var l = 0
     while true {
         let step = steps[l]

@@ -15,8 +15,8 @@ struct ReluMap: ActivationMap {
     func variance(_ q: Double) -> Double { 0.5 * q }
 
     @inline(__always)
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
     {
         let factor = 1 / (2 * Double.pi)
         let prod = row(0) * col(0)

@@ -55,17 +55,17 @@ struct TanhMap: ActivationMap {
     }
 
     @inline(__always)
-    func map<R: LaneSource, C: LaneSource>(_ q12: Vec8, row: R, col: C, derivative: Bool)
-        -> (value: Vec8, derivative: Vec8)
+    func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
+        -> (value: Vec, derivative: Vec)
     {
         let q1 = row(0), q2 = col(0)
-        let halfQ1 = Vec8.lanesMax(q1 / 2, Vec8(repeating: 1e-30))
-        var rootHalfQ1 = Vec8()
-        for k in 0..<Vec8.lanes { rootHalfQ1[k] = halfQ1[k].squareRoot() }
+        let halfQ1 = Vec.lanesMax(q1 / 2, Vec(repeating: 1e-30))
+        var rootHalfQ1 = Vec()
+        for k in 0..<Vec.lanes { rootHalfQ1[k] = halfQ1[k].squareRoot() }
         let along = q12 / rootHalfQ1
         let explained = ((q12 * q12) / q1).replacing(with: 0, where: q1 .== 0)
         let across = (2 * (q2 - explained)).clampedSquareRoot
-        var sumValue = Vec8(), sumDerivative = Vec8()
+        var sumValue = Vec(), sumDerivative = Vec()
         nodes.withUnsafeBufferPointer { x in
             grid.withUnsafeBufferPointer { g in
                 for a in 0..<degree {
@@ -74,8 +74,8 @@ struct TanhMap: ActivationMap {
                     let sech2U = row(1 + degree + a)
                     for b in 0..<degree {
                         let v = alongA + across * x[b]
-                        var t = Vec8()
-                        for k in 0..<Vec8.lanes { t[k] = tanh(v[k]) }
+                        var t = Vec()
+                        for k in 0..<Vec.lanes { t[k] = tanh(v[k]) }
                         let w = g[a * degree + b]
                         sumValue += w * (tanhU * t)
                         if derivative { sumDerivative += w * (sech2U * (1 - t * t)) }

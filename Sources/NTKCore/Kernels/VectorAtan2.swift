@@ -1,4 +1,4 @@
-/// A branch-free eight-lane `atan2`, accurate to about one ulp (max relative error
+/// A branch-free vectorised `atan2`, accurate to about one ulp (max relative error
 /// ≈ 2.3e-16 against glibc's correctly rounded `atan2`).
 ///
 /// The analytic kernels call `atan2` once per pair and layer (ReLU, erf, GELU), so it
@@ -16,10 +16,10 @@ enum VectorMath {
     /// atan2(y, x) per lane, with the libm conventions for signed zeros.
     /// Lanes with an infinite argument are not supported (they give NaN).
     @inline(__always)
-    static func atan2(_ y: Vec8, _ x: Vec8) -> Vec8 {
-        let sign = Bits8(repeating: 0x8000_0000_0000_0000)
+    static func atan2(_ y: Vec, _ x: Vec) -> Vec {
+        let sign = VecBits(repeating: 0x8000_0000_0000_0000)
         let r = atan2Magnitude(y.magnitudes, x, bothZero: .signOfX)
-        return Vec8(bits: r.bits | (y.bits & sign))
+        return Vec(bits: r.bits | (y.bits & sign))
     }
 
     /// What `atan2Magnitude` returns where y = x = 0.
@@ -32,7 +32,7 @@ enum VectorMath {
 
     /// atan2(ay, x) ∈ [0, π] for ay ≥ +0 (sign bit clear).
     @inline(__always)
-    static func atan2Magnitude(_ ay: Vec8, _ x: Vec8, bothZero: BothZero) -> Vec8 {
+    static func atan2Magnitude(_ ay: Vec, _ x: Vec, bothZero: BothZero) -> Vec {
         let r = reduce(ay, x, bothZero: bothZero)
         let baseHi = r.octants * 7.85398163397448278999e-01                 // π/4 = hi + lo; j·hi exact
         let baseLo = r.octants * 3.06161699786838301793e-17
@@ -43,7 +43,7 @@ enum VectorMath {
     /// without forming θ: with θ = j·π/4 + atan(u) it is 1/2 − j/8 − atan(u)/(2π), and
     /// j/8 is exact. Absolute error ≈ 1e-16.
     @inline(__always)
-    static func reluDerivative(_ ay: Vec8, _ x: Vec8) -> Vec8 {
+    static func reluDerivative(_ ay: Vec, _ x: Vec) -> Vec {
         let r = reduce(ay, x, bothZero: .halfPi)
         let scaled = r.u * (1 / (2 * Double.pi))                          // atan(u)/(2π) = scaled·(1 − poly)
         return ((0.5 - 0.125 * r.octants) - scaled) + scaled * r.poly
@@ -52,28 +52,28 @@ enum VectorMath {
     /// The shared reduction: atan2(ay, x) = j·π/4 + atan(u), with atan(u) = u − u·poly,
     /// |u| ≤ 1/2 (u carries the sign σ) and j = `octants` ∈ {0, …, 4}.
     @inline(__always)
-    static func reduce(_ ay: Vec8, _ x: Vec8, bothZero: BothZero) -> (octants: Vec8, u: Vec8, poly: Vec8) {
-        let sign = Bits8(repeating: 0x8000_0000_0000_0000)
-        let one = Vec8(repeating: 1)
+    static func reduce(_ ay: Vec, _ x: Vec, bothZero: BothZero) -> (octants: Vec, u: Vec, poly: Vec) {
+        let sign = VecBits(repeating: 0x8000_0000_0000_0000)
+        let one = Vec(repeating: 1)
         let xb = x.bits
-        let ax = Vec8(bits: xb & ~sign)
+        let ax = Vec(bits: xb & ~sign)
         // Swapped lanes compute π/2 ∓ atan(|x|/|y|); ties may go either way, and sending
         // (0, 0) to the swapped side is what makes it π/2.
-        let swap: Mask8
+        let swap: VecMask
         switch bothZero {
         case .signOfX: swap = ay .> ax
         case .halfPi: swap = ay .>= ax
         }
-        let m = Vec8.lanesMin(ax, ay), big = Vec8.lanesMax(ax, ay)
-        let c = Vec8(bits: (m .> 0.5 * big).bits & one.bits)         // t > 1/2: reduce around c = 1
+        let m = Vec.lanesMin(ax, ay), big = Vec.lanesMax(ax, ay)
+        let c = Vec(bits: (m .> 0.5 * big).bits & one.bits)         // t > 1/2: reduce around c = 1
         let num = m - c * big                                        // exact (Sterbenz)
-        let den = Vec8.lanesMax(big + c * m, Vec8(repeating: .leastNonzeroMagnitude))  // 0/0 → 0
+        let den = Vec.lanesMax(big + c * m, Vec(repeating: .leastNonzeroMagnitude))  // 0/0 → 0
         // θ = j·π/4 + σ·atan(u): σ = −1 when exactly one of (swapped, x negative).
         let xSign = xb & sign
         let flip = xSign ^ (swap.bits & sign)
-        let u = Vec8(bits: (num / den).bits ^ flip)
+        let u = Vec(bits: (num / den).bits ^ flip)
         let z = u * u
-        var p = Vec8(repeating: -0.011152908092096216)
+        var p = Vec(repeating: -0.011152908092096216)
         p = p * z + 0.02895352123252625
         p = p * z - 0.04283578705573422
         p = p * z + 0.05157516225552972
@@ -87,9 +87,9 @@ enum VectorMath {
         p = p * z + 0.33333333333333326
         // j = 2k + σc with k = 1 if swapped, else 2 if x < 0 (sign bit: −0 counts), else 0;
         // 2k = 2 − 2·sign(x)·[not swapped].
-        let signOfX = Vec8(bits: one.bits | xSign)
-        let notSwapped = Vec8(bits: ~swap.bits & one.bits)
-        let j = (2 - 2 * (signOfX * notSwapped)) + Vec8(bits: c.bits ^ flip)
+        let signOfX = Vec(bits: one.bits | xSign)
+        let notSwapped = Vec(bits: ~swap.bits & one.bits)
+        let j = (2 - 2 * (signOfX * notSwapped)) + Vec(bits: c.bits ^ flip)
         return (j, u, z * p)
     }
 }
