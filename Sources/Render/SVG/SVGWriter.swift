@@ -39,29 +39,9 @@ struct SVGWriter {
 
     // MARK: Escaping
 
-    /// Text safe in XML content and in double- or single-quoted attributes. Characters that
-    /// XML 1.0 forbids (most C0 controls) become U+FFFD; tabs and newlines become spaces.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out += " "
-            default:
-                if u.value < 0x20 || u.value == 0xFFFE || u.value == 0xFFFF {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out
-    }
+    /// Text safe in XML content and in double- or single-quoted attributes; tabs and
+    /// newlines become spaces (SVG text is one line).
+    static func escape(_ s: String) -> String { HTMLText.escape(s, lineBreaks: .asSpaces, apostrophe: "&apos;") }
 
     /// `s` cut to at most `limit` characters, ending in "…" when cut.
     static func truncate(_ s: String, to limit: Int) -> String {
