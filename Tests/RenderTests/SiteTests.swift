@@ -30,6 +30,13 @@ import Language
         #expect(page.body.range(of: "block-inner")!.lowerBound < page.body.range(of: "next")!.lowerBound)
     }
 
+    @Test func frontMatterIsNotRenderedAsProse() throws {
+        let page = PageRenderer.finish(PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
+        #expect(!page.body.contains("title:"))
+        #expect(!page.body.contains("<hr"))
+        #expect(page.body.contains("<h1>Heading</h1>"))
+    }
+
     @Test func storedRegionsAreNotShownTwice() throws {
         let (_, updated) = try runAndUpdate("```ntk\nprint(\"hello there\")\n```\n\nAfter.\n")
         let page = PageRenderer.finish(PageRenderer.prepare(try result(updated)), math: [:])

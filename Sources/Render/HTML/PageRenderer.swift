@@ -94,6 +94,10 @@ public struct PageRenderer {
             ]
             lines.replaceSubrange((cell.fenceLine - 1)..<min(last, lines.count), with: replacement)
         }
+        // The front matter is metadata, not prose (cmark would read it as a rule and a heading).
+        if let range = notebook.frontMatter.lines {
+            for i in range where i - 1 < lines.count { lines[i - 1].content = "" }
+        }
         return (lines.map { $0.content + $0.terminator }.joined(), placeholders)
     }
 
