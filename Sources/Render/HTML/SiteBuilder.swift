@@ -72,6 +72,15 @@ public final class SiteBuilder {
                 allSpans.append(s)
             }
         }
+        // The index shows each page's first paragraph, math typeset too.
+        let summaries = prepared.map { MathExtractor.extract(PageRenderer.firstParagraph($0.result.notebook.document.root)) }
+        for (k, summary) in summaries.enumerated() {
+            for span in summary.spans {
+                var s = span
+                s.placeholder = "S\(k)/" + span.placeholder
+                allSpans.append(s)
+            }
+        }
         var rendered: [String: String] = [:]
         var mathCache = loadMathCache()
         if !allSpans.isEmpty {
@@ -99,6 +108,13 @@ public final class SiteBuilder {
             for span in p.extraction.spans { math[span.placeholder] = rendered["P\(k)/" + span.placeholder] }
             return PageRenderer.finish(p, math: math)
         }
+        let summaryHTML = summaries.enumerated().map { k, summary in
+            var math: [String: String] = [:]
+            for span in summary.spans {
+                math[span.placeholder] = rendered["S\(k)/" + span.placeholder] ?? HTMLText.escape(span.source)
+            }
+            return KaTeXRenderer.substitute(HTMLText.escape(summary.markdown), math)
+        }
 
         var searchEntries: [JSON] = []
         for (k, e) in entries.enumerated() {
@@ -113,7 +129,7 @@ public final class SiteBuilder {
                 ("text", .string(pages[k].searchText)),
             ]))
         }
-        try write(layout(title: siteTitle, root: "", current: nil, entries: entries, body: index(entries, pages)), "index.html")
+        try write(layout(title: siteTitle, root: "", current: nil, entries: entries, body: index(entries, summaryHTML)), "index.html")
         try write("window.TANGENT_SEARCH_INDEX = " + JSON.array(searchEntries).serialized(pretty: false) + ";\n", "search-index.js")
         try write(SiteAssets.stylesheet, "assets/tangent.css")
         try write(SiteAssets.searchScript, "assets/search.js")
@@ -241,12 +257,13 @@ public final class SiteBuilder {
         return out + "</nav>\n"
     }
 
-    func index(_ entries: [Entry], _ pages: [PageRenderer.Page]) -> String {
+    /// The index page; `summaries` are HTML (escaped text with typeset math).
+    func index(_ entries: [Entry], _ summaries: [String]) -> String {
         var out = "<article class=\"index\"><h1>\(HTMLText.escape(siteTitle))</h1>\n<ol class=\"notebook-list\">\n"
         for (k, e) in entries.enumerated() {
             let failed = e.result.failed ? " <span class=\"block-status bad\">has failures</span>" : ""
             out += "<li><a href=\"\(HTMLText.escape(e.pagePath))\">\(HTMLText.escape(e.result.notebook.title))</a>\(failed)"
-            if !pages[k].summary.isEmpty { out += "<p>\(HTMLText.escape(pages[k].summary))</p>" }
+            if !summaries[k].isEmpty { out += "<p>\(summaries[k])</p>" }
             out += "</li>\n"
         }
         return out + "</ol></article>\n"
