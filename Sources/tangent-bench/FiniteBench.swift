@@ -194,16 +194,7 @@ print(json.dumps({"median_s": statistics.median(times)}))
 
     /// Runs Python and returns the last JSON object line of its stdout.
     static func runPython(_ python: String, _ arguments: [String], label: String) -> [String: Any]? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["JAX_PLATFORMS"] = "cpu"
-        env["TF_CPP_MIN_LOG_LEVEL"] = "3"
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let (process, out, err) = neuralTangentsProcess(python: python, arguments: arguments)
         do { try process.run() } catch {
             FileHandle.standardError.write(Data("\(label): \(error)\n".utf8))
             return nil

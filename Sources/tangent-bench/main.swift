@@ -135,16 +135,7 @@ enum AnalyticBench {
     static func timeNT(python: String, n: Int, reps: Int) -> NTOutcome {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-bench-nt.py")
         do { try ntScript.write(to: script, atomically: true, encoding: .utf8) } catch { return .error("\(error)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [script.path, String(n), String(reps)]
-        var env = ProcessInfo.processInfo.environment
-        env["JAX_PLATFORMS"] = "cpu"
-        env["TF_CPP_MIN_LOG_LEVEL"] = "3"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
+        let (p, out, err) = neuralTangentsProcess(python: python, arguments: [script.path, String(n), String(reps)])
         do { try p.run() } catch { return .error("\(error)") }
         // Drain stderr concurrently so a chatty child cannot block on a full pipe.
         nonisolated(unsafe) var errData = Data()

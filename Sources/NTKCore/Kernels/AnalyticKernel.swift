@@ -157,13 +157,7 @@ public enum AnalyticKernel {
                 var theta = Vec()
                 var l = 0
                 while true {
-                    let step = steps[l]
-                    let q = sigma * step.weightVariance + step.biasVariance
-                    if wantsNTK {
-                        theta = plan.standard
-                            ? (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
-                            : q + step.weightVariance * theta
-                    }
+                    let q = denseLayer(steps[l], sigma: sigma, theta: &theta, standard: plan.standard, wantsNTK: wantsNTK)
                     if l == plan.depth {
                         for k in 0..<Vec.lanes {
                             nngp[i + k] = q[k]

@@ -14,20 +14,26 @@ func pairRecursion<A: ActivationMap, R: LaneSource, C: LaneSource>(
     var theta = Vec()
     var l = 0
     while true {
-        let step = steps[l]
-        // neural-tangents' `_affine`: mat *= W_std²; mat += b_std².
-        let q = sigma * step.weightVariance + step.biasVariance
-        if wantsNTK {
-            if standard {
-                theta = (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
-            } else {
-                theta = q + step.weightVariance * theta
-            }
-        }
+        let q = denseLayer(steps[l], sigma: sigma, theta: &theta, standard: standard, wantsNTK: wantsNTK)
         if l == depth { return (q, theta) }
         let result = map.map(q, row: row.layer(l), col: col.layer(l), derivative: wantsNTK)
         sigma = result.value
         if wantsNTK { theta = theta * result.derivative }
         l += 1
     }
+}
+
+/// One Dense layer of the recursion: returns the pre-activation covariance
+/// q = σ_w²·Σ + σ_b² (neural-tangents' `_affine`) and updates the NTK Θ in place
+/// ('ntk': Θ = q + σ_w²·Θ̂; 'standard': Θ = n_{l−1}·Σ + σ_w²·Θ̂ + β). Shared by the
+/// pair recursion and the diagonal of K(X, X).
+@_transparent
+func denseLayer(_ step: DenseStep, sigma: Vec, theta: inout Vec, standard: Bool, wantsNTK: Bool) -> Vec {
+    let q = sigma * step.weightVariance + step.biasVariance
+    if wantsNTK {
+        theta = standard
+            ? (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
+            : q + step.weightVariance * theta
+    }
+    return q
 }

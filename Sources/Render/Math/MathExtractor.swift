@@ -283,13 +283,8 @@ fileprivate struct MathScanner {
         }
         guard j < limit else { return nil }
         if b[j] == MathASCII.less {
-            j += 1
-            while j < limit, b[j] != MathASCII.greater {
-                if b[j] == MathASCII.newline || b[j] == MathASCII.less { return nil }
-                j += b[j] == MathASCII.backslash ? 2 : 1
-            }
-            guard j < limit else { return nil }
-            j += 1
+            guard let end = endOfAngleDestination(at: j, limit: limit) else { return nil }
+            j = end
         } else {
             let destinationStart = j
             var depth = 0
@@ -536,18 +531,24 @@ fileprivate struct MathScanner {
         return j + 1
     }
 
+    /// Past a `<destination>` of a link (CommonMark: no line break or `<` inside, `\` escapes);
+    /// `i` is at the `<`. Nil when it is not closed on its line.
+    private func endOfAngleDestination(at i: Int, limit: Int) -> Int? {
+        var j = i + 1
+        while j < limit, b[j] != MathASCII.greater {
+            if b[j] == MathASCII.newline || b[j] == MathASCII.less { return nil }
+            j += b[j] == MathASCII.backslash ? 2 : 1
+        }
+        return j < limit ? j + 1 : nil
+    }
+
     /// Past the `(destination "title")` of an inline link or image; `i` is at the `(`.
     private func endOfLinkTail(at i: Int, limit: Int) -> Int? {
         var j = skipWhitespace(from: i + 1, limit: limit)
         guard j < limit else { return nil }
         if b[j] == MathASCII.less {
-            j += 1
-            while j < limit, b[j] != MathASCII.greater {
-                if b[j] == MathASCII.newline || b[j] == MathASCII.less { return nil }
-                j += b[j] == MathASCII.backslash ? 2 : 1
-            }
-            guard j < limit else { return nil }
-            j += 1
+            guard let end = endOfAngleDestination(at: j, limit: limit) else { return nil }
+            j = end
         } else {
             var depth = 0
             while j < limit, !MathASCII.isSpace(b[j]), b[j] >= 0x20 {
