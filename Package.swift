@@ -6,6 +6,9 @@ let package = Package(
     products: [
         .executable(name: "tangent", targets: ["tangent"]),
         .library(name: "NTKCore", targets: ["NTKCore"]),
+        .library(name: "Language", targets: ["Language"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "Render", targets: ["Render"]),
     ],
     targets: [
         // MARK: System libraries (Debian packages; module.modulemap + shim.h only)
@@ -38,3 +41,14 @@ let package = Package(
         .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus"]),
     ]
 )
+
+// MARK: Fuzzing (libFuzzer; built only by scripts/fuzz.sh, which sets TANGENT_FUZZ=1 and
+// compiles everything with -sanitize=fuzzer,address; each target's main calls LLVMFuzzerRunDriver)
+if Context.environment["TANGENT_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Render"], path: "Fuzz/FuzzNotebook"),
+        .executableTarget(name: "FuzzParser", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzParser"),
+        .executableTarget(name: "FuzzEvaluator", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzEvaluator"),
+    ]
+}

@@ -38,12 +38,16 @@ public struct Runner {
     /// Applied to blocks without a `timeout` of their own or in the front matter.
     public var defaultTimeout: Double?
     public var cache: BlockCache?
+    /// The folder `load`/`save` paths must stay inside (the project root); nil allows any
+    /// path (`--allow-outside`).
+    public var fileRoot: URL?
 
     /// The timeout when neither the block, the front matter nor the command line sets one.
     public static let standardTimeout: Double = 900
 
-    public init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false) {
+    public init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false, allowOutside: Bool = false) {
         self.notebookURL = notebookURL
+        self.fileRoot = allowOutside ? nil : ProjectRoot.find(for: notebookURL)
         self.relativePath = ProjectRoot.relativePath(of: notebookURL)
         self.defaultTimeout = defaultTimeout
         self.cache = useCache ? BlockCache(projectRoot: ProjectRoot.find(for: notebookURL)) : nil
@@ -104,7 +108,7 @@ public struct Runner {
         }
         let timeout = cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
         let context = EvaluationContext(environment: environment, baseDirectory: baseDirectory, seed: seed,
-                                        deadline: Deadline(seconds: timeout))
+                                        deadline: Deadline(seconds: timeout), fileRoot: fileRoot)
         var error: Diagnostic?
         do throws(Diagnostic) {
             switch parsed {

@@ -23,12 +23,15 @@ public struct Options: Equatable {
     /// `--no-cache`: run every block. `--cached`: let `check` use the cache too.
     public var noCache = false
     public var cached = false
+    /// `--allow-outside`: let `load`/`save` (and `update` through a symbolic link) reach files
+    /// outside the project root.
+    public var allowOutside = false
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).
     public var usesCache: Bool { !noCache && (verb != .check || cached) }
 
-    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached", "--help", "--version"]
+    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached", "--allow-outside", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -66,6 +69,7 @@ public struct Options: Equatable {
                 case "--force": o.force = true
                 case "--no-cache": o.noCache = true
                 case "--cached": o.cached = true
+                case "--allow-outside": o.allowOutside = true
                 case "--junit": o.junitPath = try value(name, inline)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
@@ -87,6 +91,7 @@ public struct Options: Equatable {
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
                  --no-cache (run every block)  --cached (check: use the cache too)
+                 --allow-outside (let load/save reach files outside the project root)
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,

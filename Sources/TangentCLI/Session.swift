@@ -40,7 +40,8 @@ struct Session {
     }
 
     private mutating func process(_ notebook: Notebook, url: URL) {
-        var result = Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache).run(notebook)
+        var result = Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
+                            allowOutside: options.allowOutside).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
         let errors = TerminalReport.errors(result)
         if !errors.isEmpty { console.err(errors) }
@@ -64,36 +65,63 @@ struct Session {
         }
         let notebook = result.notebook
         do {
+            let (url, via) = try writeTarget(of: url)
             let folder = MarkdownWriter.FigureFolder.beside(url.lastPathComponent)
             let (text, figures) = try MarkdownWriter.update(notebook, updates, force: options.force, figures: folder)
             let base = url.deletingLastPathComponent()
             // Figures first: the notebook never links to a file that is not there yet.
             for (path, svg) in figures.sorted(by: { $0.key < $1.key }) {
                 let target = base.appendingPathComponent(path)
+                for p in [target.deletingLastPathComponent().path, target.path] where RealPath.isSymbolicLink(p) {
+                    throw UpdateRefusal("'\(p)' is a symbolic link; Tangent writes figures only as plain files in plain folders (remove the link)")
+                }
                 if FileManager.default.contents(atPath: target.path) != Data(svg.utf8) {
                     try writeAtomically(Data(svg.utf8), to: target)
                 }
             }
             removeStaleFigures(in: base.appendingPathComponent(folder.link), keeping: Set(figures.keys.map { ($0 as NSString).lastPathComponent }))
             if text == notebook.text {
-                if !options.quiet { console.out("unchanged \(notebook.path)\n") }
+                if !options.quiet { console.out("unchanged \(notebook.path)\(via)\n") }
                 return
             }
             try writeAtomically(Data(text.utf8), to: url)
-            if !options.quiet { console.out("updated \(notebook.path)\n") }
+            if !options.quiet { console.out("updated \(notebook.path)\(via)\n") }
         } catch let d as Diagnostic {
             inputError = true
             console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
+        } catch let refusal as UpdateRefusal {
+            inputError = true
+            console.err("\(notebook.path): error: \(refusal.message)\n")
         } catch {
             inputError = true
             console.err("\(notebook.path): error: cannot write the notebook: \(error)\n")
         }
     }
 
+    struct UpdateRefusal: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// The file `update` writes: the notebook itself, or, when it is a symbolic link, the file
+    /// the link leads to (said in the output, never silently), which must lie inside the
+    /// project root unless `--allow-outside` is given.
+    private func writeTarget(of url: URL) throws(UpdateRefusal) -> (URL, String) {
+        guard RealPath.isSymbolicLink(url.path) else { return (url, "") }
+        let real = RealPath.resolve(url.path)
+        let root = ProjectRoot.find(for: url)
+        if !options.allowOutside && !RealPath.isInside(real, root: root.path) {
+            throw UpdateRefusal("the notebook is a symbolic link to \(real), outside the project root "
+                                + "\(RealPath.resolve(root.path)); refusing to write there (pass --allow-outside)")
+        }
+        return (URL(fileURLWithPath: real), " (through the symbolic link, into \(real))")
+    }
+
     /// Removes figure files Tangent wrote for blocks that no longer draw them (only `*.svg`
     /// in the notebook's own figures folder), and the folder when it is left empty.
     private func removeStaleFigures(in folder: URL, keeping: Set<String>) {
         let fm = FileManager.default
+        if RealPath.isSymbolicLink(folder.path) { return }   // never delete through a link
         guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where name.hasSuffix(".svg") && !keeping.contains(name) {
             try? fm.removeItem(at: folder.appendingPathComponent(name))

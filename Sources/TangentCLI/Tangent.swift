@@ -75,10 +75,4 @@ public enum Tangent {
         }
         return Session(options: options, console: console).execute(files).rawValue
     }
-
-    static func writeFile(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
-    }
 }

@@ -3,4 +3,6 @@ import TangentCLI
 
 // A closed pipe (`tangent run nb.md | head`) must not kill the run with SIGPIPE.
 signal(SIGPIPE, SIG_IGN)
+// Ctrl-C and SIGTERM remove temporary files first, then exit 130 / 143.
+Interruption.install()
 exit(Tangent.main(Array(CommandLine.arguments.dropFirst())))

@@ -21,26 +21,35 @@ import Testing
         let updated = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(updated != original)
 
+        // Kill moments spread over a whole update (measured here, not assumed).
+        let clock = ContinuousClock()
+        try original.write(to: URL(fileURLWithPath: path))
+        let timed = try clock.measure { _ = try TangentBinary.run(["update", path, "--no-cache", "--quiet"], scratch: sandbox) }
+        let seconds = Double(timed.components.seconds) + Double(timed.components.attoseconds) / 1e18
+        let span = UInt32(max(20_000, min(400_000, seconds * 1.2e6)))   // microseconds
+
         var g = SystemRandomNumberGenerator()
         var sawOld = 0, sawNew = 0
-        for attempt in 0..<60 {
-            // Alternate the starting state so both "old → new" and "new → new" writes are killed.
-            let start = attempt % 2 == 0 ? original : updated
-            try start.write(to: URL(fileURLWithPath: path))
+        let kills = 100
+        for attempt in 0..<kills {
+            // Every attempt starts from the old notebook, so every run has a write to interrupt.
+            try original.write(to: URL(fileURLWithPath: path))
             let process = Process()
             process.executableURL = TangentBinary.url
             process.arguments = ["update", path, "--no-cache", "--quiet"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 0...60_000, using: &g))
+            usleep(UInt32.random(in: 0...span, using: &g))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let now = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(now == original || now == updated, "attempt \(attempt): the notebook is torn (\(now.count) bytes)")
             if now == original { sawOld += 1 } else if now == updated { sawNew += 1 }
         }
+        print("KillTests: \(kills) SIGKILLs over 0–\(span / 1000) ms: \(sawOld) left the old notebook, \(sawNew) the new one, \(kills - sawOld - sawNew) torn")
         #expect(sawOld > 0, "no kill landed before the rename: the test did not exercise the write")
+        #expect(sawNew > 0, "no kill landed after the rename: the kill moments did not span the run")
         // A killed writer can leave its temp file behind, never a damaged notebook.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.root.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.allSatisfy { $0.hasPrefix(".big.md.") })

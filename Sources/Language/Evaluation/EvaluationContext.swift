@@ -20,6 +20,9 @@ public final class EvaluationContext {
     public let baseDirectory: URL
     public let seed: UInt64
     public let deadline: Deadline?
+    /// `load` and `save` refuse paths that resolve (through `..` and symbolic links) outside
+    /// this folder, the project root; nil allows any path (`--allow-outside`).
+    public var fileRoot: URL?
     public private(set) var outputs: [DisplayItem] = []
     /// Names the block read from bindings made before it, with the value each had then
     /// (its inputs, for caching; nil when the name was not bound).
@@ -36,8 +39,10 @@ public final class EvaluationContext {
     private var figureIndex: Int?
     private var boundHere: Set<String> = []
 
-    public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil) {
+    public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
+                fileRoot: URL? = nil) {
         self.environment = environment
+        self.fileRoot = fileRoot
         self.baseDirectory = baseDirectory
         self.seed = seed
         self.deadline = deadline

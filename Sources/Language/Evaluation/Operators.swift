@@ -44,10 +44,12 @@ enum Operators {
         guard let mb = numeric(b) else {
             throw .error("'\(op)' needs numbers or matrices, got \(b.typeDescription) on the right", at: opRange)
         }
-        guard Matrix.broadcastShape((ma.rows, ma.cols), (mb.rows, mb.cols)) != nil else {
+        guard let shape = Matrix.broadcastShape((ma.rows, ma.cols), (mb.rows, mb.cols)) else {
             throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) cannot be broadcast together for '\(op)'",
                          at: opRange)
         }
+        // An n×1 column against a 1×k row makes an n×k result: refuse one that cannot fit.
+        try guardResult(shape.0, shape.1, op, opRange: opRange)
         return (ma, mb)
     }
 
@@ -69,7 +71,13 @@ enum Operators {
             throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) do not match for '@' "
                          + "(\(ma.cols) columns vs \(mb.rows) rows)", at: opRange)
         }
+        try guardResult(ma.rows, mb.cols, "@", opRange: opRange)
         return .matrix(ma.matmul(mb))
+    }
+
+    private static func guardResult(_ rows: Int, _ cols: Int, _ op: String, opRange: SourceRange) throws(Diagnostic) {
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        try MemoryGuard.check(doubles: overflow ? .max : count, what: "the \(rows)×\(cols) result of '\(op)'", at: opRange)
     }
 
     private static func isNumber(_ v: Value) -> Bool {

@@ -58,11 +58,11 @@ public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
     if close(fd) != 0, failure == nil {
         failure = posixError("cannot write file", errno)
     }
-    if failure == nil, rename(tempPath, path) != 0 {
+    if failure == nil, TemporaryFiles.finish(tempPath, renamingTo: path) != 0 {
         failure = posixError("cannot write file", errno)
     }
     if let failure {
-        _ = unlink(tempPath)
+        TemporaryFiles.discard(tempPath)
         throw failure
     }
     syncFolder(folder)
@@ -164,7 +164,7 @@ private func createTemporaryFile(
     for _ in 0..<100 {
         let tag = String(UInt64.random(in: .min ... .max), radix: 36)
         let path = "\(folder)/.\(stem).\(getpid()).\(tag).tmp"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        let fd = TemporaryFiles.create(path)
         if fd >= 0 { return (path, fd) }
         if errno != EEXIST && errno != EINTR { throw posixError("cannot write file", errno) }
     }

@@ -103,6 +103,9 @@ extension Notebook {
         var k = first
         while k < chars.count, chars[k] == fenceChar { k += 1 }
         guard k - first >= cell.fence.length, chars[k...].allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+        // Only container markup (`>` and indentation) may precede a closing fence: in a block
+        // left open to the end of the file, a last line such as `x = 1 # ```` is code.
+        guard chars[..<first].allSatisfy({ $0 == " " || $0 == "\t" || $0 == ">" }) else { return nil }
         // What the container puts before the fence (`> `, list indentation) prefixes every region line.
         return (n, String(chars[..<first]))
     }

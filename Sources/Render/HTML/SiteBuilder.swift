@@ -57,6 +57,13 @@ public final class SiteBuilder {
         let fm = FileManager.default
         try checkOutputDirectory()
         let previous = previousManifest()
+        // Journal first: the manifest lists every file this render may write before any is
+        // written, so a render interrupted half-way (Ctrl-C, a kill) leaves a folder the next
+        // render recognises as its own and can clean up.
+        let planned = entries.map(\.pagePath) + ["index.html", "search-index.js", "assets/tangent.css",
+                                                 "assets/search.js", SiteBuilder.mathCacheName]
+        try writeAtomically(Data(JSON.array(Set(previous + planned).sorted().map(JSON.string)).serialized().utf8),
+                            to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
         var written: [String] = []
         func write(_ text: String, _ path: String) throws {
             try writeAtomically(Data(text.utf8), to: outputDirectory.appendingPathComponent(path))

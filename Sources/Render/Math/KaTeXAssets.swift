@@ -1,4 +1,5 @@
 import Foundation
+import NTKCore
 
 /// KaTeX's stylesheet and fonts, copied into a site so typeset math displays offline.
 ///
@@ -42,8 +43,7 @@ public enum KaTeXAssets {
             try copyContents(of: fontsSource.appendingPathComponent(font), to: fontsTarget.appendingPathComponent(font))
         }
         let css = try String(contentsOf: stylesheet, encoding: .utf8)
-        try Data(keepingFonts(Set(fonts), in: css).utf8)
-            .write(to: target.appendingPathComponent("katex.min.css"), options: .atomic)
+        try writeAtomically(Data(keepingFonts(Set(fonts), in: css).utf8), to: target.appendingPathComponent("katex.min.css"))
         if let notice = copyrightNotice(near: source) {
             try copyContents(of: notice, to: target.appendingPathComponent("COPYRIGHT"))
         }
@@ -53,7 +53,7 @@ public enum KaTeXAssets {
 
     /// The file's bytes (symbolic links followed) written as a regular file.
     private static func copyContents(of source: URL, to destination: URL) throws {
-        try Data(contentsOf: source).write(to: destination, options: .atomic)
+        try writeAtomically(Data(contentsOf: source), to: destination)
     }
 
     /// KaTeX's license terms (MIT code, OFL/MIT fonts) travel with the copied files.

@@ -1,4 +1,5 @@
 import Foundation
+import NTKCore
 
 /// Why math could not be typeset; the description says what to install.
 public enum KaTeXError: Error, Equatable, CustomStringConvertible {
@@ -162,7 +163,11 @@ public enum KaTeXRenderer {
         let scratch = files.temporaryDirectory.appendingPathComponent("tangent-katex-\(UUID().uuidString)")
         do {
             try files.createDirectory(at: scratch, withIntermediateDirectories: true)
-            defer { try? files.removeItem(at: scratch) }
+            TemporaryFiles.track(folder: scratch.path)
+            defer {
+                try? files.removeItem(at: scratch)
+                TemporaryFiles.untrack(folder: scratch.path)
+            }
             let inputURL = scratch.appendingPathComponent("input.json")
             let errorURL = scratch.appendingPathComponent("stderr.txt")
             try input.write(to: inputURL)

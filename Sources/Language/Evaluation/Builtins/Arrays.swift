@@ -40,7 +40,8 @@ extension Builtins {
         },
         Builtin("eye", [.required("n")], "the n×n identity matrix") { c throws(Diagnostic) in
             let n = try c.integer("n")
-            try c.ensureAllocatable(n * n, what: "eye(\(n))")
+            let (count, overflow) = n.multipliedReportingOverflow(by: n)
+            try c.ensureAllocatable(overflow ? .max : count, what: "eye(\(n))")
             return .matrix(Matrix.identity(n))
         },
         Builtin("diag", [.required("A")],
@@ -79,8 +80,10 @@ extension Builtins {
                 "A's entries in row-major order as a rows×cols matrix") { c throws(Diagnostic) in
             let a = try c.matrix("A")
             let r = try c.integer("rows"), k = try c.integer("cols")
-            guard r * k == a.count else {
-                throw .error("cannot reshape a \(a.shapeDescription) matrix (\(a.count) entries) into \(r)×\(k) (\(r * k) entries)", at: c.range)
+            let (count, overflow) = r.multipliedReportingOverflow(by: k)
+            guard !overflow, count == a.count else {
+                let entries = overflow ? "more than 2^63" : "\(count)"
+                throw .error("cannot reshape a \(a.shapeDescription) matrix (\(a.count) entries) into \(r)×\(k) (\(entries) entries)", at: c.range)
             }
             return .matrix(Matrix(rows: r, cols: k, storage: a.storage))
         },
@@ -90,7 +93,7 @@ extension Builtins {
     static func shape(_ c: BuiltinCall) throws(Diagnostic) -> (Int, Int) {
         let r = try c.integer("rows"), k = try c.integer("cols")
         let (n, overflow) = r.multipliedReportingOverflow(by: k)
-        try c.ensureAllocatable(overflow ? Int.max / 8 : n, what: "a \(r)×\(k) matrix")
+        try c.ensureAllocatable(overflow ? .max : n, what: "a \(r)×\(k) matrix")
         return (r, k)
     }
 

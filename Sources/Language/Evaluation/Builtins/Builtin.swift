@@ -192,25 +192,22 @@ struct BuiltinCall {
     }
 }
 
-/// Refuses matrices that would not fit in the memory available (from /proc/meminfo).
-enum MemoryGuard {
-    static func check(doubles count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: 8)
-        let available = availableBytes()
+/// Refuses matrices that would not fit in the memory available (NTKCore's `MemoryBudget`:
+/// /proc/meminfo, the cgroup limit and `TANGENT_MEMORY_LIMIT`).
+public enum MemoryGuard {
+    public static func check(doubles count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
+        let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: 8)
+        let available = MemoryBudget.availableBytes() ?? Int.max
         if overflow || bytes > available {
-            let need = overflow ? Double.infinity : Double(bytes) / 1_073_741_824
-            throw .error(String(format: "%@ needs %.1f GiB but only %.1f GiB of memory is available",
-                                what, need, Double(available) / 1_073_741_824), at: range)
+            throw .error("\(what) needs \(gib(overflow ? nil : bytes)) but only \(gib(available)) of memory is available",
+                         at: range)
         }
     }
 
-    static func availableBytes() -> Int {
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
-            for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-                let parts = line.split(separator: " ")
-                if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
-            }
-        }
-        return Int(ProcessInfo.processInfo.physicalMemory)
+    /// `1.5 GiB`, `12 MiB`, `7.5e+09 GiB` for sizes beyond 64 bits.
+    static func gib(_ bytes: Int?) -> String {
+        guard let bytes else { return "more than 8 EiB" }
+        let g = Double(bytes) / 1_073_741_824
+        return g >= 0.1 ? String(format: "%.1f GiB", g) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 }

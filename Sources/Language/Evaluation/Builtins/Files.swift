@@ -41,12 +41,20 @@ extension Builtins {
         let url = path.hasPrefix("/")
             ? URL(fileURLWithPath: path)
             : c.context.baseDirectory.appendingPathComponent(path)
+        let format: MatrixFileFormat
         switch url.pathExtension.lowercased() {
-        case "npy": return (url.standardizedFileURL, .npy)
-        case "csv": return (url.standardizedFileURL, .csv)
+        case "npy": format = .npy
+        case "csv": format = .csv
         default:
             let ext = url.pathExtension.isEmpty ? "no extension" : "'.\(url.pathExtension)'"
             throw c.fail("path", "unsupported file type \(ext) in '\(path)' (use .npy or .csv)")
         }
+        if let root = c.context.fileRoot, !RealPath.isInside(url.path, root: root.path) {
+            let real = RealPath.resolve(url.path)
+            let via = real == url.standardizedFileURL.path ? "" : " (it leads to \(real))"
+            throw c.fail("path", "'\(path)' is outside the project root \(RealPath.resolve(root.path))\(via); "
+                         + "keep data files inside the project, or pass --allow-outside")
+        }
+        return (url.standardizedFileURL, format)
     }
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Fuzzing with libFuzzer (swiftc -sanitize=fuzzer,address).
+#
+#   bash scripts/fuzz.sh [TARGET...] [--time SECONDS | --runs N] [--jobs N]
+#   bash scripts/fuzz.sh --ci            # CI: every target briefly on the committed corpus
+#
+# TARGETs: FuzzNotebook (bytes → notebook → write-back), FuzzParser (bytes → AST),
+# FuzzEvaluator (bytes → AST → evaluation with a time and memory budget). Default: all three.
+# New inputs go to .build/fuzz-work/TARGET; at the end the ones that add coverage are merged
+# into the committed corpus Fuzz/corpus/TARGET. Crash reproducers land in Fuzz/crashes/TARGET/
+# (commit them, and turn each into a regression test in Tests/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+targets=()
+seconds=60
+runs=""
+ci=0
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --time) seconds="$2"; shift 2 ;;
+        --runs) runs="$2"; shift 2 ;;
+        --ci) ci=1; seconds=20; shift ;;
+        Fuzz*) targets+=("$1"); shift ;;
+        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator...] [--time S | --runs N] [--ci]" >&2; exit 2 ;;
+    esac
+done
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator)
+
+bash scripts/install-deps.sh
+export TANGENT_FUZZ=1
+for t in "${targets[@]}"; do
+    swift build -c release --scratch-path .build/fuzz --product "$t" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v '^\[' || true
+    test -x ".build/fuzz/release/$t" || { echo "error: building $t failed" >&2; exit 1; }
+done
+
+status=0
+for t in "${targets[@]}"; do
+    mkdir -p "Fuzz/corpus/$t" "Fuzz/crashes/$t" ".build/fuzz-work/$t"
+    limit=(-max_total_time="$seconds")
+    [[ -n "$runs" ]] && limit=(-runs="$runs")
+    echo "== $t: ${runs:-${seconds}s}"
+    # The evaluator gets a memory cap (refused allocations are located errors, not crashes).
+    if ! SWIFT_BACKTRACE=enable=no TANGENT_MEMORY_LIMIT="${TANGENT_MEMORY_LIMIT:-1G}" ".build/fuzz/release/$t" \
+        ".build/fuzz-work/$t" "Fuzz/corpus/$t" \
+        -dict=Fuzz/ntk.dict -max_len=4096 -timeout=20 -rss_limit_mb=4096 \
+        -artifact_prefix="Fuzz/crashes/$t/" -print_final_stats=1 "${limit[@]}" \
+        2> ".build/fuzz-work/$t.log"; then
+        status=1
+        echo "!! $t found a crash; reproducer(s) in Fuzz/crashes/$t/" >&2
+        grep -E "ERROR|SUMMARY|Fatal|precondition" ".build/fuzz-work/$t.log" | head -5 >&2 || true
+    fi
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb|cov:" ".build/fuzz-work/$t.log" | tail -3
+    if [[ $ci -eq 0 ]]; then
+        SWIFT_BACKTRACE=enable=no ".build/fuzz/release/$t" -merge=1 "Fuzz/corpus/$t" ".build/fuzz-work/$t" -max_len=4096 \
+            -artifact_prefix="Fuzz/crashes/$t/" -rss_limit_mb=4096 \
+            2> ".build/fuzz-work/$t.merge.log" || true
+        echo "   corpus: $(ls "Fuzz/corpus/$t" | wc -l) files"
+    fi
+done
+exit $status
