@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus"]),
+        .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus", "CorpusPending"]),
     ]
 )
 
