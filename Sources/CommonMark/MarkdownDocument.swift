@@ -6,6 +6,13 @@ import Glibc
 /// A CommonMark document parsed by cmark into an immutable tree with source spans.
 public struct MarkdownDocument: Sendable {
     public let root: MarkdownNode
+    /// Where nesting (block quotes, lists, emphasis) first went deeper than `maxDepth`: the
+    /// tree stops there (deeper nodes are left out), and a notebook refuses the file.
+    public let tooDeepAt: SourcePoint?
+
+    /// How deep the tree may nest. Deeper Markdown (`>>>>…` 100 000 times) would overflow the
+    /// stack of every recursive walk over it.
+    public static let maxDepth = 1000
 
     /// Parses `source` (CommonMark, with source positions). Never fails: every input is a document.
     public static func parse(_ source: String) -> MarkdownDocument {
@@ -16,22 +23,31 @@ public struct MarkdownDocument: Sendable {
         let docPointer: OpaquePointer? = source.withCString { cmark_parse_document($0, length, options) }
         guard let doc = docPointer else {
             let empty = SourceSpan(start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))
-            return MarkdownDocument(root: MarkdownNode(kind: .document, span: empty))
+            return MarkdownDocument(root: MarkdownNode(kind: .document, span: empty), tooDeepAt: nil)
         }
         defer { cmark_node_free(doc) }
-        return MarkdownDocument(root: Converter(lines: lines).convert(doc))
+        var converter = Converter(lines: lines)
+        let root = converter.convert(doc, depth: 0)
+        return MarkdownDocument(root: root, tooDeepAt: converter.tooDeepAt)
     }
 }
 
 /// Walks cmark's tree once and builds Swift values; the only code that touches cmark nodes.
 private struct Converter {
     let lines: [Substring]
+    var tooDeepAt: SourcePoint?
 
-    func convert(_ node: OpaquePointer) -> MarkdownNode {
+    mutating func convert(_ node: OpaquePointer, depth: Int) -> MarkdownNode {
         var children: [MarkdownNode] = []
         var child = cmark_node_first_child(node)
+        if child != nil && depth >= MarkdownDocument.maxDepth {
+            if tooDeepAt == nil {
+                tooDeepAt = SourcePoint(line: Int(cmark_node_get_start_line(child)), column: Int(cmark_node_get_start_column(child)))
+            }
+            child = nil
+        }
         while let c = child {
-            children.append(convert(c))
+            children.append(convert(c, depth: depth + 1))
             child = cmark_node_next(c)
         }
         let span = SourceSpan(

@@ -33,9 +33,10 @@ public struct BlockAttributes: Equatable, Sendable {
         guard let closeIndex = chars.lastIndex(of: "}"), closeIndex > i else {
             throw .error("block attributes opened with '{' are never closed", at: loc(i, i + 1))
         }
-        if chars[(closeIndex + 1)...].contains(where: { $0 != " " && $0 != "\t" }) {
-            throw .error("unexpected text after the block attributes", at: loc(closeIndex + 1, chars.count))
+        if let extra = chars[(closeIndex + 1)...].firstIndex(where: { $0 != " " && $0 != "\t" }) {
+            throw .error("unexpected text after the block attributes", at: loc(extra, chars.count))
         }
+        var seen: [String: String] = [:]
         var j = i + 1
         while j < closeIndex {
             while j < closeIndex, chars[j] == " " || chars[j] == "\t" || chars[j] == "," { j += 1 }
@@ -49,7 +50,21 @@ public struct BlockAttributes: Equatable, Sendable {
                 else if c == " " || c == "\t" || c == "," { break }
                 j += 1
             }
-            try attrs.apply(String(chars[start..<j]), range: loc(start, j))
+            let item = String(chars[start..<j])
+            if !item.contains("="), !item.hasPrefix("#"), !item.hasPrefix(".") {
+                var k = j
+                while k < closeIndex, chars[k] == " " || chars[k] == "\t" { k += 1 }
+                if k < closeIndex, chars[k] == "=" {
+                    throw .error("no spaces around '=' in block attributes: write \(item)=…", at: loc(start, k + 1))
+                }
+            }
+            let key = item.hasPrefix("#") ? "#" : String(item.prefix { $0 != "=" })
+            if let first = seen[key], !item.hasPrefix(".") {
+                throw .error(key == "#" ? "block has two ids ('\(first)' and '\(item)')"
+                                        : "block attribute '\(key)' is given twice", at: loc(start, j))
+            }
+            seen[key] = item
+            try attrs.apply(item, range: loc(start, j))
         }
         return attrs
     }

@@ -24,6 +24,7 @@ public struct FrontMatter: Equatable, Sendable {
         }
         var fm = FrontMatter()
         fm.lines = 1...(close + 1)
+        var keyLines: [String: Int] = [:]
         for i in 1..<close {
             let raw = lines[i].withoutCarriageReturn
             let stripped = raw.trimmingSpaces
@@ -40,6 +41,14 @@ public struct FrontMatter: Equatable, Sendable {
                 value = String(value.dropFirst().dropLast())
             } else if let hash = value.range(of: " #") {
                 value = String(value[..<hash.lowerBound]).trimmingSpaces
+            }
+            if let first = keyLines[key] {
+                throw .error("front matter key '\(key)' is given twice (first on line \(first))", at: at(i, 1))
+            }
+            keyLines[key] = i + 1
+            if let known = misspelling(of: key) {
+                throw .error("unknown front matter key '\(key)' (did you mean '\(known)'?); "
+                             + "other keys are allowed but this one is one letter away from a key Tangent reads", at: at(i, 1))
             }
             fm.fields[key] = value
             let loc = at(i, valueColumn)
@@ -64,6 +73,24 @@ public struct FrontMatter: Equatable, Sendable {
             }
         }
         return fm
+    }
+
+    /// The keys Tangent interprets.
+    public static let knownKeys = ["title", "seed", "rtol", "atol", "timeout"]
+
+    /// The known key `key` is a slip of (one letter added, dropped or changed, or two
+    /// neighbours swapped: `sede`, `seeds`, `rtl`), or nil.
+    static func misspelling(of key: String) -> String? {
+        guard !knownKeys.contains(key) else { return nil }
+        let k = Array(key.lowercased())
+        for known in knownKeys {
+            let c = Array(known)
+            if k == c { return known }   // a capitalised key: `Seed`
+            if Suggestions.editDistance(key.lowercased(), known) == 1 { return known }
+            if k.count == c.count, let i = (0..<k.count).first(where: { k[$0] != c[$0] }), i + 1 < k.count,
+               k[i] == c[i + 1], k[i + 1] == c[i], k[(i + 2)...] == c[(i + 2)...] { return known }
+        }
+        return nil
     }
 
     private static func at(_ index: Int, _ column: Int) -> SourceRange {

@@ -57,9 +57,27 @@ public struct Notebook: Sendable {
         return lines[n - 1].withoutCarriageReturn
     }
 
+    /// Old Mac line endings (a CR alone) are line breaks to cmark but not to editors, diff or
+    /// Tangent's own line numbers and write-back: refused, at the first one, rather than
+    /// misread.
+    static func refuseBareCarriageReturns(_ text: String) throws(Diagnostic) {
+        guard text.utf8.contains(13) else { return }
+        var line = 1, column = 1
+        let scalars = Array(text.unicodeScalars)
+        for (k, scalar) in scalars.enumerated() {
+            if scalar == "\r" && (k + 1 == scalars.count || scalars[k + 1] != "\n") {
+                throw .error("this line ends with a bare carriage return (CR, old Mac line endings); "
+                             + "save the file with LF or CRLF line endings",
+                             at: SourceRange(at: SourceLocation(line: line, column: column)))
+            }
+            if scalar == "\n" { line += 1; column = 1 } else if scalar != "\r" { column += 1 }
+        }
+    }
+
     /// Parses a notebook. Structural problems (front matter, block attributes, duplicate ids)
     /// are located diagnostics; prose never fails.
     public static func parse(_ text: String, path: String) throws(Diagnostic) -> Notebook {
+        try refuseBareCarriageReturns(text)
         let lines = text.physicalLines
         let frontMatter = try FrontMatter.parse(lines: lines)
         // cmark would read the header as a thematic break and a setext heading: blank it out
@@ -71,6 +89,11 @@ public struct Notebook: Sendable {
             markdown = copy.joined(separator: "\n")
         }
         let document = MarkdownDocument.parse(markdown)
+        if let deep = document.tooDeepAt {
+            throw .error("the Markdown here is nested more than \(MarkdownDocument.maxDepth) levels deep "
+                         + "(block quotes, lists or emphasis inside each other); Tangent reads at most \(MarkdownDocument.maxDepth)",
+                         at: SourceRange(at: SourceLocation(line: max(deep.line, 1), column: max(deep.column, 1))))
+        }
         var cells: [CodeCell] = []
         var seen: [String: Int] = [:]
         var failure: Diagnostic?
@@ -116,6 +139,14 @@ public struct Notebook: Sendable {
         var literalLines = node.literal.physicalLines.map(\.withoutCarriageReturn)
         if literalLines.last == "" { literalLines.removeLast() }
         var sourceLines: [SourceText.Line] = []
+        for (k, _) in literalLines.enumerated() where fenceLine + k < lines.count {
+            // cmark turns a NUL byte into U+FFFD; say what the file really holds.
+            if let nul = lines[fenceLine + k].firstIndex(of: "\0") {
+                let column = lines[fenceLine + k].distance(from: lines[fenceLine + k].startIndex, to: nul) + 1
+                throw .error("a NUL byte (U+0000) in an ntk block; remove it (the file may be damaged)",
+                             at: SourceRange(at: SourceLocation(line: fenceLine + 1 + k, column: column)))
+            }
+        }
         for (k, text) in literalLines.enumerated() {
             let number = fenceLine + 1 + k
             var offset = 0

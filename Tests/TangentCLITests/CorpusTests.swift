@@ -302,19 +302,21 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
         #expect(lines.first(where: { $0.contains(": error: ") }) == lines[i],
                 "another error is reported before the expected one\n\(transcript)")
         let source = corpusSourceLine(expectedFile, c.line)
-        #expect(i + 1 < lines.count && lines[i + 1] == source,
-                "the source line is not echoed as '\(source ?? "?")'\n\(transcript)")
+        // Long lines are echoed as a window around the column; control characters as '?'.
+        let (shown, expectedCaret) = Diagnostic.excerpt(of: source ?? "", column: c.column)
+        #expect(i + 1 < lines.count && lines[i + 1] == shown,
+                "the source line is not echoed as '\(shown.prefix(300))'\n\(transcript)")
         guard i + 2 < lines.count else {
             Issue.record("no caret line\n\(transcript)")
             return
         }
         let caretLine = Array(lines[i + 2])
-        let sourceChars = Array(source ?? "")
+        let sourceChars = Array(shown)
         guard let caret = caretLine.firstIndex(of: "^") else {
             Issue.record("no '^' on the line after the source line\n\(transcript)")
             return
         }
-        #expect(caret == c.column - 1, "the caret is under column \(caret + 1), not \(c.column)\n\(transcript)")
+        #expect(caret == expectedCaret, "the caret is at offset \(caret), not \(expectedCaret) (column \(c.column))\n\(transcript)")
         // The padding is blank and copies the source's tabs, so the caret lines up in a terminal.
         let padIsAligned = caretLine[..<caret].enumerated().allSatisfy { k, ch in
             k < sourceChars.count && sourceChars[k] == "\t" ? ch == "\t" : ch == " "

@@ -64,7 +64,8 @@ public struct Dependencies: Equatable, Sendable {
                     first = false
                     i = j
                 } else {
-                    if chars[i] != " " && chars[i] != "\t" { first = false }
+                    // `x = 1; y = 2` is not valid, but a block that tried it meant to bind y too.
+                    if chars[i] == ";" { first = true } else if chars[i] != " " && chars[i] != "\t" { first = false }
                     i += 1
                 }
             }

@@ -28,21 +28,40 @@ extension Diagnostic {
         var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)"
         guard let text = lineText(range.start.line) else { return out }
         let line = text.hasSuffix("\r") ? String(text.dropLast()) : text
-        out += "\n" + line + "\n"
-        let chars = Array(line)
-        var pad = ""
-        for i in 0..<max(range.start.column - 1, 0) {
-            pad.append(i < chars.count && chars[i] == "\t" ? "\t" : " ")
-        }
         var width = 1
         if range.end.line == range.start.line, range.end.column > range.start.column {
             width = range.end.column - range.start.column
         } else if range.end.line > range.start.line {
-            width = max(chars.count - range.start.column + 1, 1)
+            width = max(line.count - range.start.column + 1, 1)
         }
+        let (shown, caret) = Diagnostic.excerpt(of: line, column: range.start.column)
+        width = min(width, max(shown.count - caret, 1))
+        out += "\n" + shown + "\n"
+        var pad = ""
+        for ch in shown.prefix(caret) { pad.append(ch == "\t" ? "\t" : " ") }
         out += pad + "^" + String(repeating: "~", count: max(width - 1, 0))
         return out
     }
+
+    /// The source line as echoed under a diagnostic, and the caret's offset in it (0-based,
+    /// in characters) for a 1-based `column`. A very long line (a 100 MB one-liner) is cut to
+    /// a window around the column, marked with `…`; control characters (a NUL byte) show as
+    /// `?`, so the terminal and the caret agree.
+    public static func excerpt(of line: String, column: Int) -> (text: String, caret: Int) {
+        let caret = max(column - 1, 0)
+        let first = caret > context ? caret - context : 0
+        var shown = Array(line.dropFirst(first).prefix(2 * context))
+        for k in shown.indices where shown[k] != "\t"
+            && shown[k].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+            shown[k] = "?"
+        }
+        let lead = first > 0 ? "…" : ""
+        let tail = line.count > first + shown.count ? "…" : ""
+        return (lead + String(shown) + tail, caret - first + lead.count)
+    }
+
+    /// Characters of source shown on each side of the caret.
+    static let context = 120
 }
 
 /// "Did you mean …?" by edit distance, as compilers and argument parsers suggest.

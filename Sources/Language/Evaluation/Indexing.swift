@@ -116,9 +116,13 @@ extension Evaluator {
         guard case .number(let x) = v else {
             throw .error("\(role) must be a whole number, got \(v.typeDescription)", at: e.range)
         }
-        guard x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
+        guard x.isFinite, x == x.rounded() else {
             throw .error("\(role) must be a whole number, got \(ValueFormatter.number(x))", at: e.range)
         }
-        return Int(x)
+        if role == "index" && abs(x) >= 1e15 {
+            throw .error("index \(ValueFormatter.number(x)) is out of range", at: e.range)
+        }
+        // Slice bounds far beyond any matrix clamp, as in numpy.
+        return abs(x) < 1e15 ? Int(x) : (x < 0 ? -Int(1e15) : Int(1e15))
     }
 }

@@ -21,6 +21,13 @@ public struct Lexer {
                 let start = i
                 if c.isNumber && c.isASCII || (c == "." && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber) {
                     i = scanNumber(chars, from: i)
+                    // `1e`, `0x1F`, `1_000`, `2x`: letters glued to a number are part of a bad number.
+                    var end = i
+                    while end < chars.count, chars[end].isLetter || chars[end].isNumber || chars[end] == "_" { end += 1 }
+                    if end > i {
+                        let text = String(chars[start..<end])
+                        throw .error("malformed number '\(text)'\(Lexer.numberHint(text))", at: SourceRange(loc(start), loc(end)))
+                    }
                     let text = String(chars[start..<i])
                     guard let value = Double(text) else {
                         throw .error("malformed number '\(text)'", at: SourceRange(loc(start), loc(i)))
@@ -50,7 +57,7 @@ public struct Lexer {
                     continue
                 }
                 guard let s = Symbol(rawValue: String(c)) else {
-                    let what = c == "!" ? "'!' is not an operator (use 'not', or '!=')" : "unexpected character '\(c)'"
+                    let what = c == "!" ? "'!' is not an operator (use 'not', or '!=')" : Lexer.unexpected(c)
                     throw .error(what, at: SourceRange(loc(i), loc(i + 1)))
                 }
                 i += 1
@@ -86,6 +93,34 @@ public struct Lexer {
         } ?? SourceLocation(line: 1, column: 1)
         tokens.append(Token(.end, SourceRange(at: endLocation), text: ""))
         return tokens
+    }
+
+    /// What to write instead of a malformed number.
+    static func numberHint(_ text: String) -> String {
+        let lower = text.lowercased()
+        if lower.hasPrefix("0x") || lower.hasPrefix("0b") || lower.hasPrefix("0o") { return " (only decimal numbers are supported)" }
+        if text.contains("_") { return " (write numbers without '_')" }
+        if lower.last == "e" || lower.hasSuffix("e+") || lower.hasSuffix("e-") { return " (an exponent needs digits: 1e3)" }
+        return " (put an operator between a number and a name: 2 * x)"
+    }
+
+    /// "unexpected character" naming invisible and look-alike characters by code point.
+    static func unexpected(_ c: Character) -> String {
+        let scalars = c.unicodeScalars.map { String(format: "U+%04X", $0.value) }.joined(separator: " ")
+        let lookalikes: [UInt32: (String, String)] = [
+            0x2212: ("MINUS SIGN", "use '-'"), 0x2013: ("EN DASH", "use '-'"), 0x2014: ("EM DASH", "use '-'"),
+            0x00A0: ("NO-BREAK SPACE", "use a plain space"), 0x200B: ("ZERO WIDTH SPACE", "delete it"),
+            0xFEFF: ("ZERO WIDTH NO-BREAK SPACE", "delete it"), 0x2009: ("THIN SPACE", "use a plain space"),
+            0x2018: ("LEFT SINGLE QUOTATION MARK", "use '\\''"), 0x2019: ("RIGHT SINGLE QUOTATION MARK", "use '\\''"),
+            0x201C: ("LEFT DOUBLE QUOTATION MARK", "use '\"'"), 0x201D: ("RIGHT DOUBLE QUOTATION MARK", "use '\"'"),
+            0x00D7: ("MULTIPLICATION SIGN", "use '*'"), 0x22C5: ("DOT OPERATOR", "use '*' or '@'"),
+            0xFFFD: ("REPLACEMENT CHARACTER", "the text was damaged here"),
+        ]
+        let visible = c.unicodeScalars.allSatisfy { !$0.properties.isWhitespace && $0.value >= 0x20 && !(0x7f...0x9f).contains($0.value)
+            && !(0x200B...0x200F).contains($0.value) && $0.value != 0xFEFF }
+        var detail = scalars
+        if let first = c.unicodeScalars.first, let (name, fix) = lookalikes[first.value] { detail += " \(name); \(fix)" }
+        return visible ? "unexpected character '\(c)' (\(detail))" : "unexpected invisible character \(detail)"
     }
 
     private func scanNumber(_ chars: [Character], from start: Int) -> Int {

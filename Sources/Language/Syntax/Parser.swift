@@ -34,8 +34,34 @@ public struct Parser {
 
     // MARK: Statements
 
+    /// Python statements people type from habit, with what to do instead.
+    static let pythonStatements: [String: String] = [
+        "for": "there are no loops; work on whole matrices (broadcasting, @, linspace)",
+        "while": "there are no loops; work on whole matrices (broadcasting, @, linspace)",
+        "if": "there are no conditionals; use expect for checks",
+        "def": "there are no user functions; bind values with '='",
+        "lambda": "there are no user functions; bind values with '='",
+        "return": "blocks have no return; use show or bind a name",
+        "import": "every builtin is always available; there is nothing to import",
+        "from": "every builtin is always available; there is nothing to import",
+        "class": "there are no classes",
+        "assert": "use expect",
+        "del": "names cannot be deleted; rebind them",
+    ]
+
     private mutating func statement() throws(Diagnostic) -> Statement {
         let first = peek
+        if case .keyword(let k) = first.kind, peekKind(1) == .symbol(.assign) {
+            throw .error("'\(k.rawValue)' is a keyword and cannot be assigned to; choose another name", at: first.range)
+        }
+        if case .identifier(let name) = first.kind, let hint = Parser.pythonStatements[name], !hint.isEmpty {
+            // `for x in …`, `import numpy`: a name followed directly by a name, number or string.
+            switch peekKind(1) {
+            case .identifier, .number, .string, .symbol(.colon):
+                throw .error("'\(name)' is not part of the language: \(hint)", at: first.range)
+            default: break
+            }
+        }
         switch first.kind {
         case .identifier(let name) where peekKind(1) == .symbol(.assign):
             advance(); advance()

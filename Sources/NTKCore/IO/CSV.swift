@@ -98,6 +98,11 @@ extension CSV {
                     bad = (index, field)
                 }
             }
+            if fields.count == 1, fields[0].contains(UInt8(ascii: ";")) || fields[0].contains(UInt8(ascii: "\t")) {
+                let separator = fields[0].contains(UInt8(ascii: ";")) ? "';'" : "tabs"
+                throw MatrixFileError("line \(lineNumber) separates its fields with \(separator); "
+                                      + "Tangent reads comma-separated values (use ',' between numbers)")
+            }
             if isFirstContent && fields.contains(where: { !$0.isEmpty && parseNumber($0) == nil }) {
                 headerColumns = fields.count  // a header line: skip it
                 continue

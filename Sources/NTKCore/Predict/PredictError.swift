@@ -38,4 +38,17 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
             return "diag_reg must be ≥ 0, got \(r)"
         }
     }
+
+    /// The argument the error is about (`y_train`, `learning_rate`, …), when it names one, so
+    /// a diagnostic can point at it.
+    public var argument: String? {
+        switch self {
+        case .notSymmetric(let arg, _, _): return arg
+        case .notFinite(let s): return s.split(separator: " ").first.map(String.init)
+        case .negativeTime: return "t"
+        case .nonPositiveLearningRate: return "learning_rate"
+        case .negativeDiagReg: return "diag_reg"
+        case .shapeMismatch, .emptyInput, .missingArgument, .factorizationFailed: return nil
+        }
+    }
 }

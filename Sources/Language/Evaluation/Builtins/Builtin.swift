@@ -119,6 +119,7 @@ struct BuiltinCall {
         switch value(p) {
         case .number(let x): return x
         case .matrix(let m) where m.count == 1: return m.storage[0]
+        case .none where !has(p): throw fail(p, "\(name)() is missing argument '\(p)'")
         case let v: throw fail(p, "argument '\(p)' of \(name)() must be a number, got \(v.typeDescription)")
         }
     }
@@ -132,6 +133,9 @@ struct BuiltinCall {
     /// A whole number ≥ `minimum`.
     func integer(_ p: String, minimum: Int = 0) throws(Diagnostic) -> Int {
         let x = try number(p)
+        if x.isFinite, x == x.rounded(), abs(x) >= 1e15 {
+            throw fail(p, "argument '\(p)' of \(name)() is too large: \(ValueFormatter.number(x)) (at most 10^15)")
+        }
         guard x.isFinite, x == x.rounded(), abs(x) < 1e15 else {
             throw fail(p, "argument '\(p)' of \(name)() must be a whole number, got \(ValueFormatter.number(x))")
         }

@@ -27,7 +27,7 @@ extension Builtins {
             let g0 = try ktd.map { m throws(Diagnostic) in try broadcastTarget(c, "fx_test_0", rows: m.rows, cols: y.cols) }
             let results: [Matrix]
             do { results = try predictor.predict(times: times, kTestTrain: ktd, fxTrain0: fx0, fxTest0: g0) }
-            catch { throw .error("predict: \(error)", at: c.range) }
+            catch { throw locate(error, in: c) }
             if predictor.usedEigenFallback {
                 c.context.emit(.text("note: predict: k_train_train (with diag_reg) is not positive definite enough for Cholesky; "
                                      + "solved through its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
@@ -66,10 +66,17 @@ extension Builtins {
                 }
                 return .record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)]))
             } catch {
-                throw .error("predict_ensemble: \(error)", at: c.range)
+                throw locate(error, in: c)
             }
         },
     ]
+
+    /// A prediction error, pointing at the argument it names when the call wrote it.
+    static func locate(_ error: any Error, in c: BuiltinCall) -> Diagnostic {
+        let message = "\(c.name): \(error)"
+        if let a = (error as? PredictError)?.argument, c.has(a) { return c.fail(a, message) }
+        return .error(message, at: c.range)
+    }
 
     /// `t:` as a list of times (and whether a list was given). Times must be ≥ 0; inf is allowed.
     static func timeArgument(_ c: BuiltinCall) throws(Diagnostic) -> ([Double], Bool) {
@@ -125,7 +132,7 @@ extension Environment {
             predictors[key] = p
             return p
         } catch {
-            throw .error("predict: \(error)", at: c.range)
+            throw Builtins.locate(error, in: c)
         }
     }
 }

@@ -20,7 +20,8 @@ extension Builtins {
             let x = try c.matrix("X")
             do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
             let count = parameterCount(net, inputWidth: x.cols)
-            try c.ensureAllocatable(count, what: "init of a network with \(count) parameters")
+            try c.ensureAllocatable(count, what: count == .max ? "init of a network with more than 2^63 parameters"
+                                                               : "init of a network with \(count) parameters")
             return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
         },
         Builtin("params", [.required("net"), .keyword("weights"), .keyword("biases")],
@@ -121,11 +122,16 @@ extension Builtins {
     // MARK: Helpers
 
     /// How many numbers the params of `net` hold for inputs of width d.
+    /// The number of weights and biases; `Int.max` when it does not fit in 64 bits.
     static func parameterCount(_ net: MLP, inputWidth d: Int) -> Int {
         var fanIn = d, total = 0
         for l in 1...(net.depth + 1) {
             let fanOut = net.width(layer: l)
-            total += fanIn * fanOut + (net.biasStd(layer: l) != nil ? fanOut : 0)
+            let (weights, o1) = fanIn.multipliedReportingOverflow(by: fanOut)
+            let (layer, o2) = weights.addingReportingOverflow(net.biasStd(layer: l) != nil ? fanOut : 0)
+            let (sum, o3) = total.addingReportingOverflow(layer)
+            if o1 || o2 || o3 { return .max }
+            total = sum
             fanIn = fanOut
         }
         return total
