@@ -4,8 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TANGENT_WITH_BROWSER=1 bash scripts/install-deps.sh
+# Exported Jupyter notebooks are validated by the real nbformat (Python), kept in a venv.
+bash scripts/nbformat-venv.sh
+export TANGENT_NBFORMAT_PYTHON="$PWD/.build/venv-nbformat/bin/python"
+# The tutorials run on an optimised build: their kernels and training loops are ~8x faster.
+# The Jupyter round-trip test runs every tutorial with it too.
+swift build -c release --product tangent
+export TANGENT_RELEASE_BINARY="$PWD/.build/release/tangent"
 swift build --build-tests
 swift test --skip-build
-# The tutorials run on an optimised build: their kernels and training loops are ~8x faster.
-swift build -c release --product tangent
 .build/release/tangent check notebooks --quiet

@@ -70,10 +70,26 @@ public indirect enum JSON: Equatable, Sendable {
 extension JSON {
     /// Parses JSON text (numbers read with Swift's exact `Double(String)`). Nil when malformed.
     public static func parse(_ text: String) -> JSON? {
+        try? parseLocated(text)
+    }
+
+    /// Where JSON text stops being valid: 1-based line and column (in characters).
+    public struct SyntaxError: Error, Equatable, Sendable {
+        public var line: Int
+        public var column: Int
+    }
+
+    /// Parses JSON text; when it is malformed, throws where the parser stopped.
+    public static func parseLocated(_ text: String) throws(SyntaxError) -> JSON {
         var p = JSONParser(Array(text.utf8))
-        guard let v = p.value() else { return nil }
-        p.skipSpace()
-        return p.atEnd ? v : nil
+        if let v = p.value() {
+            p.skipSpace()
+            if p.atEnd { return v }
+        }
+        let bytes = p.bytes[..<min(p.i, p.bytes.count)]
+        let lineStart = (bytes.lastIndex(of: 0x0a) ?? -1) + 1
+        let line = bytes.reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) }
+        throw SyntaxError(line: line, column: String(decoding: bytes[lineStart...], as: UTF8.self).count + 1)
     }
 
     public subscript(key: String) -> JSON? {

@@ -25,6 +25,9 @@ public enum MarkdownWriter {
         public var link: String
         public init(link: String) { self.link = link }
 
+        /// Where the n-th figure (from 1) of a block goes, relative to the notebook's folder.
+        public func path(block id: String, figure n: Int) -> String { "\(link)/\(id)-\(n).svg" }
+
         /// The folder for a notebook file name: `kernels.md` → `kernels.figures`.
         public static func beside(_ notebookFileName: String) -> FigureFolder {
             let stem = notebookFileName.hasSuffix(".md") ? String(notebookFileName.dropLast(3)) : notebookFileName
@@ -55,7 +58,7 @@ public enum MarkdownWriter {
             if let figures {
                 for (k, item) in items.enumerated() {
                     guard case .figure(let f, _) = item else { continue }
-                    let path = "\(figures.link)/\(cell.id)-\(figureLinks.count + 1).svg"
+                    let path = figures.path(block: cell.id, figure: figureLinks.count + 1)
                     files[path] = SVGFigure.render(f)
                     figureLinks[k] = path
                 }
@@ -133,7 +136,7 @@ public enum MarkdownWriter {
                     out.append("")
                     out.append("Top-left corner:")
                     out.append("")
-                    out.append(contentsOf: table(m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))))
+                    out.append(contentsOf: table(ValueFormatter.corner(m)))
                 } else if !m.isEmpty {
                     out.append(contentsOf: table(m))
                 } else {

@@ -8,7 +8,7 @@ public struct UsageError: Error, Equatable {
 /// The parsed command line: `tangent VERB PATH... [--json FILE] [--out DIR] [--timeout S]`.
 public struct Options: Equatable {
     public enum Verb: String, CaseIterable {
-        case run, update, check, render
+        case run, update, check, render, export, `import`
     }
 
     public var verb: Verb
@@ -26,12 +26,15 @@ public struct Options: Equatable {
     /// `--allow-outside`: let `load`/`save` (and `update` through a symbolic link) reach files
     /// outside the project root.
     public var allowOutside = false
+    /// `export --to FORMAT` (ipynb).
+    public var format: String?
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).
     public var usesCache: Bool { !noCache && (verb != .check || cached) }
 
-    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached", "--allow-outside", "--help", "--version"]
+    static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached",
+                              "--allow-outside", "--to", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -71,6 +74,7 @@ public struct Options: Equatable {
                 case "--cached": o.cached = true
                 case "--allow-outside": o.allowOutside = true
                 case "--junit": o.junitPath = try value(name, inline)
+                case "--to": o.format = try value(name, inline)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
                     throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
@@ -88,6 +92,8 @@ public struct Options: Equatable {
                tangent update PATH...   execute; write outputs back into each .md [--force]
                tangent check PATH...    execute; compare with the stored outputs; write nothing
                tangent render PATH... --out DIR
+               tangent export PATH... --to ipynb [--out FILE]      a Jupyter notebook beside each .md
+               tangent import NB.ipynb... [--out FILE] [--force]   a .md beside each .ipynb
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
                  --no-cache (run every block)  --cached (check: use the cache too)

@@ -68,6 +68,9 @@ public enum Tangent {
         let files: [NotebookFiles.Found]
         do {
             options = try Options.parse(arguments)
+            if options.verb == .export || options.verb == .import {
+                return try JupyterCommand(options: options, console: console).execute().rawValue
+            }
             files = try NotebookFiles.collect(options.paths)
         } catch {
             console.err("error: \(error.message)\n\(Options.usage)\n")

@@ -32,7 +32,8 @@ public enum ValueFormatter {
         return String(format: "%.4e", v)
     }
 
-    public static func isLarge(_ m: Matrix) -> Bool { m.rows > maxTableRows || m.cols > maxTableCols }
+    public static func isLarge(_ m: Matrix) -> Bool { isLarge(rows: m.rows, cols: m.cols) }
+    public static func isLarge(rows: Int, cols: Int) -> Bool { rows > maxTableRows || cols > maxTableCols }
 
     /// Text for `print` and the terminal.
     public static func text(_ value: Value) -> String {
@@ -80,10 +81,17 @@ public enum ValueFormatter {
     /// Shape, min, max, mean and the top-left corner of a large matrix.
     public static func summary(_ m: Matrix) -> String {
         let s = MatrixSummary(m)
-        var out = "\(m.shapeDescription) matrix  min \(cell(s.min))  max \(cell(s.max))  mean \(cell(s.mean))"
-        let corner = m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))
-        out += "\ntop-left corner:\n" + table(corner)
-        return out
+        return summary(shape: m.shapeDescription, min: s.min, max: s.max, mean: s.mean, corner: corner(m))
+    }
+
+    /// The same summary from its parts (as a stored output keeps them).
+    public static func summary(shape: String, min: Double, max: Double, mean: Double, corner: Matrix) -> String {
+        "\(shape) matrix  min \(cell(min))  max \(cell(max))  mean \(cell(mean))\ntop-left corner:\n" + table(corner)
+    }
+
+    /// The top-left corner a large matrix is summarised by: up to 4×4.
+    public static func corner(_ m: Matrix) -> Matrix {
+        m.submatrix(rows: 0..<Swift.min(m.rows, 4), cols: 0..<Swift.min(m.cols, 4))
     }
 
     public static func describe(_ net: MLP) -> String {

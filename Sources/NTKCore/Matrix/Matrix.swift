@@ -51,7 +51,8 @@ public struct Matrix: Equatable, Sendable {
     public var isEmpty: Bool { count == 0 }
     public var isSquare: Bool { rows == cols }
     /// A shape as people write it: `3×4`.
-    public var shapeDescription: String { "\(rows)×\(cols)" }
+    public var shapeDescription: String { Matrix.shapeDescription(rows: rows, cols: cols) }
+    public static func shapeDescription(rows: Int, cols: Int) -> String { "\(rows)×\(cols)" }
 
     public subscript(i: Int, j: Int) -> Double {
         get { storage[i * cols + j] }

@@ -67,7 +67,7 @@ public struct StoredOutput: Equatable, Sendable {
     static func numbers(of m: Matrix) -> [Double] {
         if !ValueFormatter.isLarge(m) { return m.storage }
         let s = MatrixSummary(m)
-        let corner = m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))
+        let corner = ValueFormatter.corner(m)
         return [s.min, s.max, s.mean] + corner.storage
     }
 

@@ -30,7 +30,7 @@ enum OutputHTML {
                     let s = MatrixSummary(m)
                     var heat = Figure()
                     heat.heatmap = m
-                    let corner = m.submatrix(rows: 0..<min(m.rows, 4), cols: 0..<min(m.cols, 4))
+                    let corner = ValueFormatter.corner(m)
                     return "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
                         + "<div class=\"thumb\">\(SVGFigure.render(heat, width: 320, height: 260))</div>"
                         + "<div class=\"corner-label\">top-left corner</div>\(table(corner))</div>\n"
