@@ -84,6 +84,8 @@ public struct Options: Equatable {
                tangent update PATH...   execute; write outputs back into each .md [--force]
                tangent check PATH...    execute; compare with the stored outputs; write nothing
                tangent render PATH... --out DIR
+               tangent serve PATH... [--port 8000] [--host 127.0.0.1] [--out DIR]
+                                        render, serve, re-render and reload on save
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
                  --no-cache (run every block)  --cached (check: use the cache too)

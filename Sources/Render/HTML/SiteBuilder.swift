@@ -27,7 +27,7 @@ public final class SiteBuilder {
     public private(set) var warnings: [String] = []
 
     /// The list of files the last render wrote (only those are ever replaced or removed).
-    static let manifestName = ".tangent-site.json"
+    public static let manifestName = ".tangent-site.json"
 
     public init(outputDirectory: URL, siteTitle: String = "Tangent notebooks") {
         self.outputDirectory = outputDirectory
