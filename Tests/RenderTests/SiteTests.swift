@@ -30,6 +30,16 @@ import Language
         #expect(page.body.range(of: "block-inner")!.lowerBound < page.body.range(of: "next")!.lowerBound)
     }
 
+    @Test func blockTokensAreReplacedOnceEach() {
+        let html = "<p>TANGENTBLOCKx1x</p>\n<ul><li>TANGENTBLOCKx12x</li></ul><p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>"
+        let out = PageRenderer.insertBlocks(html, ["TANGENTBLOCKx1x": "<section>one shows TANGENTBLOCKx12x</section>",
+                                                   "TANGENTBLOCKx12x": "<section>twelve</section>"])
+        // A paragraph of its own goes with its <p>; a bare token inside a list item is replaced
+        // alone; unknown tokens and a block's own text are left as they are.
+        #expect(out == "<section>one shows TANGENTBLOCKx12x</section>\n<ul><li><section>twelve</section></li></ul>"
+                + "<p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>")
+    }
+
     @Test func frontMatterIsNotRenderedAsProse() throws {
         let page = PageRenderer.finish(PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
         #expect(!page.body.contains("title:"))
