@@ -88,6 +88,23 @@ import Language
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
     }
 
+    @Test func aReRenderRewritesOnlyTheFilesThatChanged() throws {
+        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try result("# A\n\nfirst\n", path: "a.md"), b = try result("# B\n\nsecond\n", path: "b.md")
+        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        // Each write replaces the file (temp file + rename), so an untouched file keeps its inode.
+        func inode(_ path: String) throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(path).path)[.systemFileNumber] as! Int
+        }
+        let before = try ["a.html", "b.html", "assets/tangent.css"].map(inode)
+        let a2 = try result("# A\n\nfirst, edited\n", path: "a.md")
+        let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a2, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        #expect(Set(files).isSuperset(of: ["a.html", "b.html", "assets/tangent.css", "index.html"]))
+        #expect(try inode("a.html") != before[0])
+        #expect(try inode("b.html") == before[1] && inode("assets/tangent.css") == before[2])
+        #expect(try String(contentsOf: dir.appendingPathComponent("a.html"), encoding: .utf8).contains("first, edited"))
+    }
+
     @Test func staleFilesFromAnEarlierRenderAreRemovedOthersKept() throws {
         let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
         let a = try result("text\n", path: "a.md"), b = try result("more\n", path: "b.md")
