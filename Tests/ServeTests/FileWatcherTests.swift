@@ -26,6 +26,21 @@ struct FileWatcherTests {
         #expect(eventually(within: 5) { reports.withLock { $0.filter { $0 == [a] }.count == 2 } })
     }
 
+    @Test func aSaveWakesTheWatcherBeforeItsNextPoll() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-watch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.md").path
+        try "one".write(toFile: a, atomically: false, encoding: .utf8)
+        let reports = Mutex<[[String]]>([])
+        // A poll interval far longer than the wait below: only inotify can report in time.
+        let watcher = FileWatcher(interval: 600, files: { [a] }) { changed in reports.withLock { $0.append(changed) } }
+        watcher.start()
+        defer { watcher.stop() }
+        try "a longer text".write(toFile: a, atomically: true, encoding: .utf8)
+        #expect(eventually(within: 20) { reports.withLock { $0 == [[a]] } })
+    }
+
     @Test func snapshotsCompareByTimeSizeAndInode() {
         let s1 = FileWatcher.Stamp(seconds: 1, nanoseconds: 5, size: 10, inode: 3)
         var s2 = s1
