@@ -25,9 +25,11 @@ let package = Package(
         .target(name: "Language", dependencies: ["NTKCore"]),
         .target(name: "Notebook", dependencies: ["CommonMark", "Language"]),
         .target(name: "Render", dependencies: ["Notebook"]),
+        // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
+        .target(name: "Serve"),
 
         // MARK: Command line (a thin layer over the library)
-        .target(name: "TangentCLI", dependencies: ["Render", "Notebook"]),
+        .target(name: "TangentCLI", dependencies: ["Render", "Notebook", "Serve"]),
         .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
         .executableTarget(name: "tangent-bench", dependencies: ["NTKCore"]),
@@ -39,6 +41,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus", "CorpusPending"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "TangentCLI"]),
     ]
 )
 

@@ -94,6 +94,8 @@ public struct Options: Equatable {
                tangent render PATH... --out DIR
                tangent export PATH... --to ipynb [--out FILE]      a Jupyter notebook beside each .md
                tangent import NB.ipynb... [--out FILE] [--force]   a .md beside each .ipynb
+               tangent serve PATH... [--port 8000] [--host 127.0.0.1] [--out DIR]
+                                        render, serve, re-render and reload on save
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
                  --no-cache (run every block)  --cached (check: use the cache too)

@@ -60,6 +60,9 @@ public enum Tangent {
                 return ExitCode.usage.rawValue
             }
         }
+        if arguments.first == "serve" {
+            return ServeCommand.main(Array(arguments.dropFirst()), console: console)
+        }
         if arguments == ["--version"] {
             console.out("tangent \(TangentInfo.version)\n")
             return 0

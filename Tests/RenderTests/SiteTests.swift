@@ -30,6 +30,16 @@ import Language
         #expect(page.body.range(of: "block-inner")!.lowerBound < page.body.range(of: "next")!.lowerBound)
     }
 
+    @Test func blockTokensAreReplacedOnceEach() {
+        let html = "<p>TANGENTBLOCKx1x</p>\n<ul><li>TANGENTBLOCKx12x</li></ul><p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>"
+        let out = PageRenderer.insertBlocks(html, ["TANGENTBLOCKx1x": "<section>one shows TANGENTBLOCKx12x</section>",
+                                                   "TANGENTBLOCKx12x": "<section>twelve</section>"])
+        // A paragraph of its own goes with its <p>; a bare token inside a list item is replaced
+        // alone; unknown tokens and a block's own text are left as they are.
+        #expect(out == "<section>one shows TANGENTBLOCKx12x</section>\n<ul><li><section>twelve</section></li></ul>"
+                + "<p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>")
+    }
+
     @Test func frontMatterIsNotRenderedAsProse() throws {
         let page = PageRenderer.finish(PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
         #expect(!page.body.contains("title:"))
@@ -76,6 +86,23 @@ import Language
         let a = try result("text\n", path: "a.md")
         #expect(throws: SiteBuilder.SiteError.self) { try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")]) }
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
+    }
+
+    @Test func aReRenderRewritesOnlyTheFilesThatChanged() throws {
+        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try result("# A\n\nfirst\n", path: "a.md"), b = try result("# B\n\nsecond\n", path: "b.md")
+        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        // Each write replaces the file (temp file + rename), so an untouched file keeps its inode.
+        func inode(_ path: String) throws -> Int {
+            try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(path).path)[.systemFileNumber] as! Int
+        }
+        let before = try ["a.html", "b.html", "assets/tangent.css"].map(inode)
+        let a2 = try result("# A\n\nfirst, edited\n", path: "a.md")
+        let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a2, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        #expect(Set(files).isSuperset(of: ["a.html", "b.html", "assets/tangent.css", "index.html"]))
+        #expect(try inode("a.html") != before[0])
+        #expect(try inode("b.html") == before[1] && inode("assets/tangent.css") == before[2])
+        #expect(try String(contentsOf: dir.appendingPathComponent("a.html"), encoding: .utf8).contains("first, edited"))
     }
 
     @Test func staleFilesFromAnEarlierRenderAreRemovedOthersKept() throws {

@@ -39,16 +39,51 @@ public struct PageRenderer {
             }
             html = KaTeXRenderer.substitute(html, complete)
         }
+        var blocks: [String: String] = [:]
         for (token, cell) in p.placeholders {
             let block = p.result.blocks.first { $0.cell.id == cell.id }
-            let blockHTML = block.map { self.block($0, notebook: notebook) } ?? ""
-            html = html.replacingOccurrences(of: "<p>\(token)</p>", with: blockHTML)
-            html = html.replacingOccurrences(of: token, with: blockHTML)
+            blocks[token] = block.map { self.block($0, notebook: notebook) } ?? ""
         }
+        html = insertBlocks(html, blocks)
         let prose = plainText(notebook.document.root)
         let code = notebook.cells.map(\.code).joined(separator: "\n")
         return Page(body: html, searchText: prose + "\n" + code, summary: firstParagraph(notebook.document.root))
     }
+
+    /// Replaces each block token (a paragraph of its own, or bare inside a list item) with the
+    /// block's HTML in one pass over the prose: replacing token by token rescanned the page,
+    /// large figures included, once per block.
+    static func insertBlocks(_ html: String, _ blocks: [String: String]) -> String {
+        let bytes = Array(html.utf8)
+        let prefix = Array(blockTokenPrefix.utf8)
+        let open = Array("<p>".utf8), close = Array("</p>".utf8)
+        func has(_ pattern: [UInt8], at i: Int) -> Bool {
+            i >= 0 && i + pattern.count <= bytes.count && bytes[i..<(i + pattern.count)].elementsEqual(pattern)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0, i = 0
+        while i < bytes.count {
+            guard bytes[i] == prefix[0], has(prefix, at: i) else { i += 1; continue }
+            var end = i + prefix.count
+            while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 { end += 1 }
+            guard end > i + prefix.count, end < bytes.count, bytes[end] == UInt8(ascii: "x"),
+                  let replacement = blocks[String(decoding: bytes[i...end], as: UTF8.self)] else { i += 1; continue }
+            var start = i, stop = end + 1
+            if has(open, at: i - open.count) && has(close, at: stop) {
+                start -= open.count
+                stop += close.count
+            }
+            out += bytes[copied..<start]
+            out += replacement.utf8
+            copied = stop
+            i = stop
+        }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static let blockTokenPrefix = "TANGENTBLOCKx"
 
     static func block(_ b: BlockResult, notebook: Notebook) -> String {
         let status: String
@@ -78,7 +113,7 @@ public struct PageRenderer {
         let sites = (try? notebook.regionSites()) ?? [:]
         var placeholders: [(String, CodeCell)] = []
         for cell in notebook.cells.reversed() {
-            let token = "TANGENTBLOCKx\(cell.index)x"
+            let token = blockTokenPrefix + "\(cell.index)x"
             placeholders.append((token, cell))
             let site = sites[cell.id]
             let last = site?.region?.endLine ?? cell.endLine

@@ -27,7 +27,7 @@ public final class SiteBuilder {
     public private(set) var warnings: [String] = []
 
     /// The list of files the last render wrote (only those are ever replaced or removed).
-    static let manifestName = ".tangent-site.json"
+    public static let manifestName = ".tangent-site.json"
 
     public init(outputDirectory: URL, siteTitle: String = "Tangent notebooks") {
         self.outputDirectory = outputDirectory
@@ -51,7 +51,8 @@ public final class SiteBuilder {
         }
     }
 
-    /// Renders every page and the index. Returns the files written, relative to the site folder.
+    /// Renders every page and the index. Returns the site's files (written now, or already up to
+    /// date), relative to the site folder.
     @discardableResult
     public func build(_ entries: [Entry]) throws -> [String] {
         let fm = FileManager.default
@@ -66,7 +67,10 @@ public final class SiteBuilder {
                             to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
         var written: [String] = []
         func write(_ text: String, _ path: String) throws {
-            try writeAtomically(Data(text.utf8), to: outputDirectory.appendingPathComponent(path))
+            // A file that already holds these bytes is left alone: a re-render after one notebook
+            // changed (tangent serve) then syncs a few files to disk instead of every page.
+            let url = outputDirectory.appendingPathComponent(path), data = Data(text.utf8)
+            if fm.contents(atPath: url.path) != data { try writeAtomically(data, to: url) }
             written.append(path)
         }
         // Math for every page in one KaTeX run (placeholders made unique per page).

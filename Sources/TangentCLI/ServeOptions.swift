@@ -1,0 +1,71 @@
+import Language
+
+/// The command line of `tangent serve PATH... [--port N] [--host ADDR] [--out DIR]`: parsed
+/// apart from `Options`, since its options (where to listen) belong to no other verb.
+struct ServeOptions: Equatable {
+    var paths: [String] = []
+    var host = "127.0.0.1"
+    var port: UInt16 = 8000
+    /// Where the site is written; nil: `.tangent/site` under the project root.
+    var outDirectory: String?
+    var timeout: Double?
+    var noCache = false
+
+    static let optionNames = ["--port", "--host", "--out", "--timeout", "--no-cache"]
+
+    static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
+        var o = ServeOptions()
+        var i = 0
+        var onlyPaths = false
+        func value(_ name: String, _ inline: String?) throws(UsageError) -> String {
+            if let inline { return inline }
+            i += 1
+            guard i < arguments.count else { throw UsageError("option '\(name)' needs a value") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            let arg = arguments[i]
+            if onlyPaths || !arg.hasPrefix("-") || arg == "-" {
+                o.paths.append(arg)
+            } else if arg == "--" {
+                onlyPaths = true
+            } else {
+                let parts = arg.split(separator: "=", maxSplits: 1)
+                let name = String(parts[0])
+                let inline = parts.count == 2 ? String(parts[1]) : nil
+                switch name {
+                case "--port", "-p":
+                    let v = try value(name, inline)
+                    guard let port = UInt16(v) else { throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'") }
+                    o.port = port
+                case "--host":
+                    o.host = try value(name, inline)
+                case "--out", "-o":
+                    o.outDirectory = try value(name, inline)
+                case "--timeout":
+                    let v = try value(name, inline)
+                    guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
+                    o.timeout = t
+                case "--no-cache":
+                    o.noCache = true
+                default:
+                    let hint = Suggestions.nearest(to: name, in: optionNames)
+                    throw UsageError("unknown option '\(name)' for 'tangent serve'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
+                }
+            }
+            i += 1
+        }
+        if o.paths.isEmpty { throw UsageError("'tangent serve' needs at least one PATH (a .md file or a folder)") }
+        return o
+    }
+
+    /// The options each build renders with (`tangent render PATH... --out DIR`).
+    func renderOptions(out: String) -> Options {
+        var r = Options(verb: .render)
+        r.paths = paths
+        r.outDirectory = out
+        r.timeout = timeout
+        r.noCache = noCache
+        return r
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Serve
+
+/// The reload script in a real browser: headless Chromium opens a served page, subscribes to
+/// the events, and loads the page again when a new build is announced.
+struct BrowserReloadTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: chromium != nil, "needs Debian's chromium (scripts/test.sh installs it)"))
+    func anOpenPageReloadsOnANewBuild() throws {
+        let fixture = try SiteFixture()
+        defer { fixture.remove() }
+        let builds = BuildCounter()
+        let site = try PreviewSite(directory: fixture.site, builds: builds)
+        let requests = Mutex<[String]>([])
+        let server = try HTTPServer(host: "127.0.0.1", port: 0) { request in
+            requests.withLock { $0.append(request.target) }
+            return site.respond(request)
+        }
+        server.start()
+        defer {
+            builds.close()
+            server.stop()
+        }
+        let profile = fixture.base.appendingPathComponent("profile")
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: BrowserReloadTests.chromium!)
+        browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--user-data-dir=\(profile.path)",
+                             "--remote-debugging-port=0", "\(server.url)page.html"]
+        browser.standardOutput = FileHandle.nullDevice
+        browser.standardError = FileHandle.nullDevice
+        try browser.run()
+        defer {
+            kill(browser.processIdentifier, SIGKILL)
+            browser.waitUntilExit()
+        }
+        func count(_ target: String) -> Int { requests.withLock { $0.filter { $0 == target }.count } }
+
+        #expect(eventually(within: 30) { count("/__tangent/events") >= 1 }, "the page never subscribed: \(requests.withLock { $0 })")
+        #expect(count("/page.html") == 1)
+        builds.advance()
+        #expect(eventually(within: 30) { count("/page.html") >= 2 }, "the page did not reload: \(requests.withLock { $0 })")
+        // The reloaded page names build 2, so it subscribes again and stays.
+        #expect(eventually(within: 30) { count("/__tangent/events") >= 2 })
+    }
+}
