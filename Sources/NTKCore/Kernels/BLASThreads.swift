@@ -1,13 +1,27 @@
 import Foundation
 internal import CLinearAlgebra
 
-/// Runs code with OpenBLAS limited to one thread. The kernel tiles are spread over the
-/// cores by Dispatch and each calls `dgemm`; OpenBLAS's own threads on top of that would
-/// oversubscribe the machine. Nested and concurrent users share one saved setting.
-enum BLASThreads {
+/// OpenBLAS's thread count, which is one setting for the whole process.
+///
+/// The kernel tiles are spread over the cores by Dispatch and each calls `dgemm`; OpenBLAS's
+/// own threads on top of that would oversubscribe the machine, so they run `singleThreaded`.
+/// Notebooks run side by side (`tangent check -j N`) share the cores the same way through
+/// `limited(to:)`. Nested and concurrent users share one saved setting, so whichever ends
+/// last restores what was there before.
+public enum BLASThreads {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var users = 0
     nonisolated(unsafe) private static var saved: Int32 = 1
+    /// The callers of `limited(to:)` now, and the count from before the first of them.
+    nonisolated(unsafe) private static var limits: [Int32] = []
+    nonisolated(unsafe) private static var unlimited: Int32 = 1
+
+    /// OpenBLAS's current thread count (what a BLAS call started now would use at most).
+    public static var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return Int(users > 0 ? saved : openblas_get_num_threads())
+    }
 
     static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -24,5 +38,29 @@ enum BLASThreads {
             lock.unlock()
         }
         return try body()
+    }
+
+    /// Runs `body` with OpenBLAS using at most `threads` threads (at least one). Overlapping
+    /// callers get the smallest of their limits; when the last one ends, the count from before
+    /// the first is back. Inside a `singleThreaded` section the limit applies when it ends.
+    public static func limited<T>(to threads: Int, _ body: () throws -> T) rethrows -> T {
+        let limit = Int32(clamping: max(1, threads))
+        lock.lock()
+        if limits.isEmpty { unlimited = users > 0 ? saved : openblas_get_num_threads() }
+        limits.append(limit)
+        applyOutside(limits.min()!)
+        lock.unlock()
+        defer {
+            lock.lock()
+            limits.remove(at: limits.firstIndex(of: limit)!)
+            applyOutside(limits.min() ?? unlimited)
+            lock.unlock()
+        }
+        return try body()
+    }
+
+    /// Sets the count that holds outside `singleThreaded` sections (called with the lock held).
+    private static func applyOutside(_ threads: Int32) {
+        if users > 0 { saved = threads } else { openblas_set_num_threads(threads) }
     }
 }
