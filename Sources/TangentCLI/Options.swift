@@ -61,7 +61,9 @@ public struct Options: Equatable, Sendable {
                 let parts = arg.split(separator: "=", maxSplits: 1)
                 var name = String(parts[0])
                 var inline = parts.count == 2 ? String(parts[1]) : nil
-                if name.hasPrefix("-j") && name.count > 2 && name.dropFirst(2).allSatisfy(\.isNumber) { (name, inline) = ("-j", String(name.dropFirst(2))) }
+                if name.hasPrefix("-j"), name.count > 2, name.dropFirst(2).allSatisfy(\.isNumber) {
+                    (name, inline) = ("-j", String(name.dropFirst(2)))  // -j4 is -j 4
+                }
                 switch name {
                 case "--json": o.jsonPath = try value(name, inline)
                 case "--out", "-o": o.outDirectory = try value(name, inline)

@@ -50,6 +50,10 @@ enum ReportCommand {
     }
 
     static func main(_ arguments: [String], console: Console) -> ExitCode {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            console.out(usage + "\n")
+            return .success
+        }
         let a: Arguments
         do {
             a = try parse(arguments)

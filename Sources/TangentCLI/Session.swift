@@ -3,6 +3,7 @@ import Language
 import Notebook
 import NTKCore
 import Render
+import Synchronization
 
 /// One invocation of `run`, `update`, `check` or `render` over a list of notebooks: runs the
 /// notebooks (`-j N` at a time, each a `NotebookJob`), prints what each printed in the order
@@ -21,10 +22,11 @@ struct Session {
         max(1, min(requested ?? ProcessInfo.processInfo.activeProcessorCount, notebooks))
     }
 
-    /// OpenBLAS threads while `jobs` notebooks run at once. The thread count is one setting for
-    /// the whole process, so each notebook's BLAS calls get an even share of the cores for the
-    /// whole run (never more than OpenBLAS had, so OPENBLAS_NUM_THREADS still caps it): no
-    /// N × cores oversubscription, at the price of idle cores once fewer notebooks are left.
+    /// OpenBLAS threads while `jobs` notebooks run at once: an even share of the cores, at
+    /// least one, never more than OpenBLAS had (so OPENBLAS_NUM_THREADS still caps it). The
+    /// thread count is one setting for the whole process, so every notebook's BLAS calls get
+    /// the same share; the session raises it as the last notebooks finish and fewer are left
+    /// to share the cores.
     static func blasThreads(jobs: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount, current: Int) -> Int {
         max(1, min(current, cores / max(jobs, 1)))
     }
@@ -34,12 +36,16 @@ struct Session {
         let jobs = Session.jobs(requested: options.jobs, notebooks: files.count)
         let (options, console) = (self.options, self.console)
         let transcripts = files.map { _ in Transcript() }
-        let work = {
+        let unlimited = BLASThreads.count
+        let left = Countdown(files.count)
+        let outcomes = BLASThreads.limited(to: Session.blasThreads(jobs: jobs, current: unlimited)) { limit in
             OrderedWork.run(count: files.count, jobs: jobs, { i in
-                NotebookJob(options: options, console: transcripts[i].console).process(files[i])
+                let outcome = NotebookJob(options: options, console: transcripts[i].console).process(files[i])
+                // Fewer notebooks than jobs left: the ones still running share the cores.
+                limit.change(to: Session.blasThreads(jobs: min(jobs, left.finishOne()), current: unlimited))
+                return outcome
             }, deliver: { i, _ in transcripts[i].replay(to: console) })
         }
-        let outcomes = jobs > 1 ? BLASThreads.limited(to: Session.blasThreads(jobs: jobs, current: BLASThreads.count), work) : work()
 
         let results = outcomes.compactMap(\.result)
         let loadFailures = outcomes.compactMap(\.loadFailure)
@@ -96,4 +102,13 @@ struct Session {
             return .usage
         }
     }
+}
+
+/// The notebooks of a session not finished yet.
+private final class Countdown: Sendable {
+    private let left: Mutex<Int>
+    init(_ count: Int) { left = Mutex(count) }
+
+    /// Counts one more finished; returns how many are left.
+    func finishOne() -> Int { left.withLock { $0 -= 1; return $0 } }
 }

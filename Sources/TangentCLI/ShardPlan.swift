@@ -1,26 +1,3 @@
-/// `--shard i/N`: the i-th (counting from 1) of N parts of the collected notebooks.
-public struct ShardSpec: Equatable, Sendable {
-    /// 1 ... count.
-    public var index: Int
-    public var count: Int
-
-    public init(index: Int, count: Int) {
-        self.index = index
-        self.count = count
-    }
-
-    init(parsing text: String) throws(UsageError) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else {
-            throw UsageError("--shard needs I/N (for example 2/4), got '\(text)'")
-        }
-        guard n >= 1, i >= 1, i <= n else {
-            throw UsageError("--shard \(text): I must be between 1 and N, and N at least 1")
-        }
-        self.init(index: i, count: n)
-    }
-}
-
 /// Splits a collection of notebooks into shards for a CI matrix: balanced by the expected run
 /// time, the same on every machine, and stable, so that a new notebook moves few others.
 ///

@@ -103,6 +103,11 @@ import Testing
         #expect(r.err == "\(sandbox.path("nowhere.json")): error: cannot read the file\n")
     }
 
+    @Test func helpPrintsTheUsage() {
+        let r = CapturedConsole.run(["report", "merge", "--help"])
+        #expect(r.status == 0 && r.out == ReportCommand.usage + "\n" && r.err.isEmpty)
+    }
+
     @Test(arguments: [
         (["report"], "needs a command: merge"),
         (["report", "mrege", "a.json"], "unknown report command 'mrege'"),
