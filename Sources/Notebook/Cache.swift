@@ -184,7 +184,8 @@ public struct BlockCache: Sendable {
         file += sum.bytes
         file += w.bytes
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // writeAtomically makes missing folders and tolerates another writer making them at
+            // the same moment (`-j N` stores entries of several notebooks at once).
             let ignore = directory.deletingLastPathComponent().appendingPathComponent(".gitignore")
             if !FileManager.default.fileExists(atPath: ignore.path) {
                 try? writeAtomically(Data("# Tangent's cache: safe to delete, never commit.\n*\n".utf8), to: ignore)

@@ -5,38 +5,80 @@ import Notebook
 /// JUnit XML (`--junit FILE`): a notebook is a test suite, a block a test case, so CI systems
 /// list and display notebook failures like test failures.
 public enum JUnitReport {
+    /// A notebook; `time` is nil for one that could not be loaded (no blocks ran).
+    public struct Suite {
+        public var name: String
+        public var time: Double?
+        public var cases: [Case]
+    }
+
+    /// A block (or the loading of a notebook that failed to load).
+    public struct Case {
+        public var classname: String
+        public var name: String
+        public var time: Double?
+        public var outcome: Outcome
+    }
+
+    public enum Outcome {
+        case passed
+        /// A block that failed: an `<error>`.
+        case error(message: String, text: String)
+        /// A block whose outputs differ from the stored ones: a `<failure>`.
+        case failure(message: String, text: String)
+        case skipped(message: String)
+    }
+
     public static func xml(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = []) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let blocks = results.flatMap(\.blocks)
-        let failures = blocks.filter { $0.status == .mismatch }.count
-        let errors = blocks.filter { $0.status == .failed }.count + loadFailures.count
-        out += "<testsuites name=\"tangent\" tests=\"\(blocks.count + loadFailures.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
-        for r in results {
+        let suites = results.map { r in
             let path = r.notebook.path
-            let f = r.blocks.filter { $0.status == .mismatch }.count
-            let e = r.blocks.filter { $0.status == .failed }.count
-            let s = r.blocks.filter { $0.status == .skipped }.count
-            out += "  <testsuite name=\"\(escape(path))\" tests=\"\(r.blocks.count)\" failures=\"\(f)\" errors=\"\(e)\" skipped=\"\(s)\" time=\"\(seconds(r.seconds))\">\n"
-            for b in r.blocks {
-                out += "    <testcase classname=\"\(escape(path))\" name=\"\(escape(b.cell.id)) (line \(b.cell.fenceLine))\" time=\"\(seconds(b.seconds))\""
+            return Suite(name: path, time: r.seconds, cases: r.blocks.map { b in
+                let outcome: Outcome
                 switch b.status {
-                case .failed:
-                    out += ">\n      <error message=\"\(escape(b.error?.message ?? "failed"))\">\(escape(located(b.error, path)))</error>\n    </testcase>\n"
-                case .mismatch:
-                    out += ">\n      <failure message=\"\(escape(b.error?.message ?? "mismatch"))\">\(escape(located(b.error, path)))</failure>\n    </testcase>\n"
-                case .skipped:
-                    out += ">\n      <skipped message=\"\(escape(b.note ?? "skipped"))\"/>\n    </testcase>\n"
-                case .ran, .cached:
+                case .failed: outcome = .error(message: b.error?.message ?? "failed", text: located(b.error, path))
+                case .mismatch: outcome = .failure(message: b.error?.message ?? "mismatch", text: located(b.error, path))
+                case .skipped: outcome = .skipped(message: b.note ?? "skipped")
+                case .ran, .cached: outcome = .passed
+                }
+                return Case(classname: path, name: "\(b.cell.id) (line \(b.cell.fenceLine))", time: b.seconds, outcome: outcome)
+            })
+        } + loadFailures.map { f in
+            Suite(name: f.path, time: nil, cases: [
+                Case(classname: f.path, name: "load", time: nil,
+                     outcome: .error(message: f.diagnostic?.message ?? "cannot read the file", text: located(f.diagnostic, f.path))),
+            ])
+        }
+        return xml(suites)
+    }
+
+    public static func xml(_ suites: [Suite]) -> String {
+        func count(_ cases: [Case], _ kind: (Outcome) -> Bool) -> Int { cases.filter { kind($0.outcome) }.count }
+        let isFailure: (Outcome) -> Bool = { if case .failure = $0 { true } else { false } }
+        let isError: (Outcome) -> Bool = { if case .error = $0 { true } else { false } }
+        let isSkipped: (Outcome) -> Bool = { if case .skipped = $0 { true } else { false } }
+        let all = suites.flatMap(\.cases)
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"tangent\" tests=\"\(all.count)\" failures=\"\(count(all, isFailure))\" errors=\"\(count(all, isError))\">\n"
+        for suite in suites {
+            let c = suite.cases
+            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\""
+            if let time = suite.time { out += " skipped=\"\(count(c, isSkipped))\" time=\"\(seconds(time))\"" }
+            out += ">\n"
+            for t in c {
+                out += "    <testcase classname=\"\(escape(t.classname))\" name=\"\(escape(t.name))\""
+                if let time = t.time { out += " time=\"\(seconds(time))\"" }
+                switch t.outcome {
+                case .error(let message, let text):
+                    out += ">\n      <error message=\"\(escape(message))\">\(escape(text))</error>\n    </testcase>\n"
+                case .failure(let message, let text):
+                    out += ">\n      <failure message=\"\(escape(message))\">\(escape(text))</failure>\n    </testcase>\n"
+                case .skipped(let message):
+                    out += ">\n      <skipped message=\"\(escape(message))\"/>\n    </testcase>\n"
+                case .passed:
                     out += "/>\n"
                 }
             }
             out += "  </testsuite>\n"
-        }
-        for f in loadFailures {
-            out += "  <testsuite name=\"\(escape(f.path))\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
-            out += "    <testcase classname=\"\(escape(f.path))\" name=\"load\">\n"
-            out += "      <error message=\"\(escape(f.diagnostic?.message ?? "cannot read the file"))\">\(escape(located(f.diagnostic, f.path)))</error>\n"
-            out += "    </testcase>\n  </testsuite>\n"
         }
         return out + "</testsuites>\n"
     }

@@ -6,8 +6,8 @@ public struct UsageError: Error, Equatable {
 }
 
 /// The parsed command line: `tangent VERB PATH... [--json FILE] [--out DIR] [--timeout S]`.
-public struct Options: Equatable {
-    public enum Verb: String, CaseIterable {
+public struct Options: Equatable, Sendable {
+    public enum Verb: String, CaseIterable, Sendable {
         case run, update, check, render, export, `import`
     }
 
@@ -28,13 +28,19 @@ public struct Options: Equatable {
     public var allowOutside = false
     /// `export --to FORMAT` (ipynb).
     public var format: String?
+    /// `-j N`: notebooks run at once (nil: one per active core).
+    public var jobs: Int?
+    /// `--shard i/N`: run only this CI shard of the collected notebooks.
+    public var shard: ShardSpec?
+    /// `--timings FILE`: a JSON report whose per-notebook seconds balance the shards.
+    public var timingsPath: String?
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).
     public var usesCache: Bool { !noCache && (verb != .check || cached) }
 
     static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached",
-                              "--allow-outside", "--to", "--help", "--version"]
+                              "--allow-outside", "--to", "--jobs", "--shard", "--timings", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -59,8 +65,11 @@ public struct Options: Equatable {
                 onlyPaths = true
             } else {
                 let parts = arg.split(separator: "=", maxSplits: 1)
-                let name = String(parts[0])
-                let inline = parts.count == 2 ? String(parts[1]) : nil
+                var name = String(parts[0])
+                var inline = parts.count == 2 ? String(parts[1]) : nil
+                if name.hasPrefix("-j"), name.count > 2, name.dropFirst(2).allSatisfy(\.isNumber) {
+                    (name, inline) = ("-j", String(name.dropFirst(2)))  // -j4 is -j 4
+                }
                 switch name {
                 case "--json": o.jsonPath = try value(name, inline)
                 case "--out", "-o": o.outDirectory = try value(name, inline)
@@ -75,6 +84,12 @@ public struct Options: Equatable {
                 case "--allow-outside": o.allowOutside = true
                 case "--junit": o.junitPath = try value(name, inline)
                 case "--to": o.format = try value(name, inline)
+                case "--jobs", "-j":
+                    let v = try value(name, inline)
+                    guard let n = Int(v), n > 0 else { throw UsageError("\(name) needs a positive whole number of notebooks, got '\(v)'") }
+                    o.jobs = n
+                case "--shard": o.shard = try ShardSpec(parsing: try value(name, inline))
+                case "--timings": o.timingsPath = try value(name, inline)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
                     throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
@@ -84,6 +99,8 @@ public struct Options: Equatable {
         }
         if o.paths.isEmpty { throw UsageError("'tangent \(verb.rawValue)' needs at least one PATH (a .md file or a folder)") }
         if verb == .render && o.outDirectory == nil { throw UsageError("'tangent render' needs --out DIR") }
+        if verb == .render && o.shard != nil { throw UsageError("'tangent render' cannot take --shard (a site needs every notebook)") }
+        if o.timingsPath != nil && o.shard == nil { throw UsageError("--timings only balances --shard; give --shard i/N too") }
         return o
     }
 
@@ -96,10 +113,13 @@ public struct Options: Equatable {
                tangent import NB.ipynb... [--out FILE] [--force]   a .md beside each .ipynb
                tangent serve PATH... [--port 8000] [--host 127.0.0.1] [--out DIR]
                                         render, serve, re-render and reload on save
+               tangent report merge REPORT.json... [--json FILE] [--junit FILE]
 
         options: --json FILE  --junit FILE  --timeout SECONDS  --quiet
                  --no-cache (run every block)  --cached (check: use the cache too)
                  --allow-outside (let load/save reach files outside the project root)
+                 -j, --jobs N (notebooks at once; default: one per core)
+                 --shard I/N (run the I-th of N balanced parts)  --timings REPORT.json
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,

@@ -63,12 +63,15 @@ public enum Tangent {
         if arguments.first == "serve" {
             return ServeCommand.main(Array(arguments.dropFirst()), console: console)
         }
+        if arguments.first == "report" {
+            return ReportCommand.main(Array(arguments.dropFirst()), console: console).rawValue
+        }
         if arguments == ["--version"] {
             console.out("tangent \(TangentInfo.version)\n")
             return 0
         }
         let options: Options
-        let files: [NotebookFiles.Found]
+        var files: [NotebookFiles.Found]
         do {
             options = try Options.parse(arguments)
             if options.verb == .export || options.verb == .import {
@@ -78,6 +81,19 @@ public enum Tangent {
         } catch {
             console.err("error: \(error.message)\n\(Options.usage)\n")
             return ExitCode.usage.rawValue
+        }
+        if let shard = options.shard {
+            do {
+                let timings = try options.timingsPath.map { path throws(ReportFile.Malformed) in try Sharding.Timings.load(path) }
+                let selection = Sharding.select(files, shard: shard, timings: timings)
+                if !options.quiet {
+                    console.out("shard \(shard.index)/\(shard.count): \(selection.files.count) of \(files.count) notebooks, \(selection.basis)\n")
+                }
+                files = selection.files
+            } catch {
+                console.err(error.formatted + "\n")
+                return ExitCode.usage.rawValue
+            }
         }
         return Session(options: options, console: console).execute(files).rawValue
     }

@@ -1,13 +1,28 @@
 import Foundation
 internal import CLinearAlgebra
 
-/// Runs code with OpenBLAS limited to one thread. The kernel tiles are spread over the
-/// cores by Dispatch and each calls `dgemm`; OpenBLAS's own threads on top of that would
-/// oversubscribe the machine. Nested and concurrent users share one saved setting.
-enum BLASThreads {
+/// OpenBLAS's thread count, which is one setting for the whole process.
+///
+/// The kernel tiles are spread over the cores by Dispatch and each calls `dgemm`; OpenBLAS's
+/// own threads on top of that would oversubscribe the machine, so they run `singleThreaded`.
+/// Notebooks run side by side (`tangent check -j N`) share the cores the same way through
+/// `limited(to:)`. Nested and concurrent users share one saved setting, so whichever ends
+/// last restores what was there before.
+public enum BLASThreads {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var users = 0
     nonisolated(unsafe) private static var saved: Int32 = 1
+    /// The limits held now (by `limited(to:)`), and the count from before the first of them.
+    nonisolated(unsafe) private static var limits: [Int: Int32] = [:]
+    nonisolated(unsafe) private static var nextLimit = 0
+    nonisolated(unsafe) private static var unlimited: Int32 = 1
+
+    /// OpenBLAS's current thread count (what a BLAS call started now would use at most).
+    public static var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return Int(users > 0 ? saved : openblas_get_num_threads())
+    }
 
     static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
@@ -24,5 +39,47 @@ enum BLASThreads {
             lock.unlock()
         }
         return try body()
+    }
+
+    /// A limit taken by `limited(to:)`, which its holder may change while it runs (a run of
+    /// several notebooks raises it as they finish and fewer share the cores).
+    public final class Limit: Sendable {
+        let id: Int
+        init(id: Int) { self.id = id }
+
+        public func change(to threads: Int) {
+            lock.lock()
+            defer { lock.unlock() }
+            guard limits[id] != nil else { return }
+            limits[id] = Int32(clamping: max(1, threads))
+            applyLimits()
+        }
+    }
+
+    /// Runs `body` with OpenBLAS using at most `threads` threads (at least one). Overlapping
+    /// callers get the smallest of their limits; when the last one ends, the count from before
+    /// the first is back. Inside a `singleThreaded` section a limit applies when it ends.
+    public static func limited<T>(to threads: Int, _ body: (Limit) throws -> T) rethrows -> T {
+        lock.lock()
+        if limits.isEmpty { unlimited = users > 0 ? saved : openblas_get_num_threads() }
+        let id = nextLimit
+        nextLimit += 1
+        limits[id] = Int32(clamping: max(1, threads))
+        applyLimits()
+        lock.unlock()
+        defer {
+            lock.lock()
+            limits[id] = nil
+            applyLimits()
+            lock.unlock()
+        }
+        return try body(Limit(id: id))
+    }
+
+    /// Sets the count that holds outside `singleThreaded` sections to the smallest limit, never
+    /// above the count from before the limits (called with the lock held).
+    private static func applyLimits() {
+        let threads = min(unlimited, limits.values.min() ?? unlimited)
+        if users > 0 { saved = threads } else { openblas_set_num_threads(threads) }
     }
 }
