@@ -34,8 +34,10 @@ public final class FileWatcher: Sendable {
     /// Starts polling; every change made after this returns is reported.
     public func start() {
         let first = FileWatcher.snapshot(files())
+        // Watch the folders before returning, so a save right after start() is not missed.
+        let events = FolderEvents()
+        events?.watch(folders: first.keys)
         let thread = Thread { [self] in
-            let events = FolderEvents()
             var last = first
             while !isStopped {
                 if let events {
@@ -88,8 +90,8 @@ public final class FileWatcher: Sendable {
 }
 
 /// inotify on the folders that hold the watched files, to wake the poll early; the snapshots
-/// still decide what changed. Used only on the watcher's thread.
-private final class FolderEvents {
+/// still decide what changed. Made by `start()`, then used only on the watcher's thread.
+private final class FolderEvents: @unchecked Sendable {
     private let fd: Int32
     private var watched: Set<String> = []
 
