@@ -37,8 +37,12 @@ public enum MarkdownWriter {
 
     /// The updated text and the SVG files its regions link to (path relative to the
     /// notebook's folder → contents). Without `figures`, figures are described in text.
+    ///
+    /// The result is parsed again before it is returned: writing the regions must leave every
+    /// block as it was (same ids, same code, no block gained or lost), otherwise nothing is
+    /// written and the block at fault is reported.
     public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
-                              figures: FigureFolder?) throws(Diagnostic) -> (text: String, files: [String: String]) {
+                              figures: FigureFolder?, verify: Bool = true) throws(Diagnostic) -> (text: String, files: [String: String]) {
         var files: [String: String] = [:]
         let sites = try notebook.regionSites()
         var table = TextLines(notebook.text)
@@ -67,7 +71,29 @@ public enum MarkdownWriter {
                                                                  figureLinks: figureLinks)
             apply(content, id: cell.id, site: site, to: &table, eol: eol)
         }
-        return (table.text, files)
+        let text = table.text
+        if verify, text != notebook.text, !sameBlocks(text, as: notebook) {
+            // Find the block whose region does it, to say where (rare: odd fence layouts).
+            for cell in notebook.cells where updates[cell.id] != nil {
+                let alone = try update(notebook, [cell.id: updates[cell.id]!], force: force, figures: figures, verify: false).text
+                if !sameBlocks(alone, as: notebook) {
+                    let site = sites[cell.id]
+                    throw .error("cannot write the outputs of block '\(cell.id)' without changing how the file parses "
+                                 + "(its closing fence, line \(site?.fenceLine ?? cell.endLine), is probably indented "
+                                 + "differently from the opening one); indent the closing fence like the opening one",
+                                 at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
+                }
+            }
+            throw .error("cannot write the outputs without changing how the file parses",
+                         at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+        }
+        return (text, files)
+    }
+
+    /// True when `text` has the same blocks (ids and code, in order) as `notebook`.
+    static func sameBlocks(_ text: String, as notebook: Notebook) -> Bool {
+        guard let again = try? Notebook.parse(text, path: notebook.path) else { return false }
+        return again.cells.map(\.id) == notebook.cells.map(\.id) && again.cells.map(\.code) == notebook.cells.map(\.code)
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.

@@ -23,4 +23,24 @@ import Language
         let (_, updated) = try runAndUpdate("> ```ntk\n> show 2\n> ```\n")
         #expect(updated.hasPrefix("> ```ntk\n> show 2\n> ```\n>\n> <!-- tangent:begin id="))
     }
+
+    /// FuzzNotebook, crash-22f91337: blocks in list items whose closing fence is indented less
+    /// than the item's content (so it is not the block's fence at all).
+    @Test func underIndentedFenceInAListItem() throws {
+        let text = "# Steps\n\n1. Make the inputs:\n\n   ```ntk\n  9 X = 1-   ```\n\n2. Build:\n\n   ```ntk\n   K = 2\n  ```\n\n3. Show it:\n\n   ```ntk\n   show K\n   ```\n"
+        let notebook = try Notebook.parse(text, path: "nb.md")
+        var updates: [String: MarkdownWriter.RegionUpdate] = [:]
+        for cell in notebook.cells {
+            updates[cell.id] = .write([.text("out", range: SourceRange(at: SourceLocation(line: cell.codeLine, column: 1)))], expectedError: nil)
+        }
+        // The fence at line 12 does not close block b2 for cmark (it opens a new block):
+        // writing a region after it would make `show K` a block. Refused, nothing written.
+        do {
+            _ = try MarkdownWriter.update(notebook, updates, force: true)
+            Issue.record("a write that changes how the file parses was not refused")
+        } catch {
+            #expect(error.message.contains("block 'b2'") && error.message.contains("without changing how the file parses"))
+            #expect(error.range.start.line == 10)
+        }
+    }
 }

@@ -106,8 +106,15 @@ extension Notebook {
         // Only container markup (`>` and indentation) may precede a closing fence: in a block
         // left open to the end of the file, a last line such as `x = 1 # ```` is code.
         guard chars[..<first].allSatisfy({ $0 == " " || $0 == "\t" || $0 == ">" }) else { return nil }
-        // What the container puts before the fence (`> `, list indentation) prefixes every region line.
-        return (n, String(chars[..<first]))
+        // What the container puts before the block (`> `, list indentation) prefixes every
+        // region line. It is read from the opening fence: a closing fence may be indented less
+        // (`  ````` closing a block in a `1. ` item), and a region indented like that would fall
+        // out of the list item and change how the rest of the file parses. A list marker on the
+        // opening line (`1. ```ntk`) counts as spaces.
+        let opening = cell.fenceLine >= 1 && cell.fenceLine <= table.lines.count ? Array(table.lines[cell.fenceLine - 1].content) : []
+        let openingFirst = opening.firstIndex(of: fenceChar) ?? 0
+        let prefix = opening[..<openingFirst].map { $0 == ">" || $0 == "\t" ? $0 : " " }
+        return (n, String(prefix))
     }
 
     private func region(after fenceLine: Int, prefix: String, in table: TextLines) throws(Diagnostic) -> OutputRegion? {
