@@ -68,6 +68,79 @@ public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
     syncFolder(folder)
 }
 
+/// A file written piece by piece at any offsets (a kernel too large for memory, block by
+/// block) that appears at its destination only when complete: the bytes go to a registered
+/// temporary file beside it, which `commit()` flushes and renames over the destination.
+public final class AtomicFile {
+    public let destination: String
+    private let tempPath: String
+    private var fd: Int32
+    private var done = false
+
+    /// Creates the temporary file, sized `size` bytes (sparse until written), after checking
+    /// that the file system has room for it.
+    public init(url: URL, size: Int) throws(MatrixFileError) {
+        let requested = try fileSystemPath(of: url, action: "write")
+        destination = resolvingSymbolicLinks(requested)
+        let (folder, name) = splitPath(destination)
+        try createFolders(folder)
+        var fs = statvfs()
+        if statvfs(folder, &fs) == 0 {
+            let free = Int(fs.f_bavail) &* Int(fs.f_frsize)
+            if free >= 0, size > free {
+                throw MatrixFileError(String(format: "not enough disk space: the file needs %.1f GiB but only %.1f GiB is free",
+                                             Double(size) / 1_073_741_824, Double(free) / 1_073_741_824))
+            }
+        }
+        (tempPath, fd) = try createTemporaryFile(in: folder, for: name)
+        if ftruncate(fd, off_t(size)) != 0 {
+            let code = errno
+            _ = close(fd)
+            TemporaryFiles.discard(tempPath)
+            throw posixError("cannot write file", code)
+        }
+    }
+
+    deinit { if !done { discard() } }
+
+    /// Writes `bytes` at `offset`.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(MatrixFileError) {
+        var written = 0
+        while written < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw posixError("cannot write file", errno)
+            }
+            written += n
+        }
+    }
+
+    /// Flushes the file and renames it over the destination.
+    public func commit() throws(MatrixFileError) {
+        done = true
+        var failure: MatrixFileError?
+        if fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
+        if close(fd) != 0, failure == nil { failure = posixError("cannot write file", errno) }
+        if failure == nil, TemporaryFiles.finish(tempPath, renamingTo: destination) != 0 {
+            failure = posixError("cannot write file", errno)
+        }
+        if let failure {
+            TemporaryFiles.discard(tempPath)
+            throw failure
+        }
+        syncFolder(splitPath(destination).folder)
+    }
+
+    /// Removes the temporary file; the destination is left as it was.
+    public func discard() {
+        guard !done else { return }
+        done = true
+        _ = close(fd)
+        TemporaryFiles.discard(tempPath)
+    }
+}
+
 /// Reads a whole file; failures carry the system's reason, e.g.
 /// `cannot read file: No such file or directory`.
 func readFileContents(of url: URL) throws(MatrixFileError) -> Data {

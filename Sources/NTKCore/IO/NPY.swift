@@ -25,23 +25,26 @@ public enum NPY {
         return try result.get()
     }
 
-    /// Encodes a matrix as a float64, little-endian, C-order `.npy` file.
-    public static func encode(_ matrix: Matrix) -> Data {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(matrix.rows), \(matrix.cols)), }"
+    /// The header of a float64, little-endian, C-order `.npy` file of that shape (version 1.0,
+    /// padded to a multiple of 64 bytes); the data follows it row by row.
+    public static func header(rows: Int, cols: Int) -> [UInt8] {
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(cols)), }"
         // numpy leaves room to grow the first axis in place: 21 characters in all.
-        header += String(repeating: " ", count: max(0, 21 - String(matrix.rows).count))
+        header += String(repeating: " ", count: max(0, 21 - String(rows).count))
         let prefixLength = magic.count + 2 + 2  // magic, version, UInt16 header length
         let unpadded = header.utf8.count + 1    // + the final newline
         let padding = 64 - (prefixLength + unpadded) % 64
         let headerLength = unpadded + padding   // < 64 KiB: shapes have at most 2 × 20 digits
+        var bytes = magic + [1, 0, UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)]
+        bytes += Array(header.utf8) + [UInt8](repeating: 0x20, count: padding) + [0x0A]
+        return bytes
+    }
 
-        var data = Data(capacity: prefixLength + headerLength + 8 * matrix.count)
-        data.append(contentsOf: magic)
-        data.append(contentsOf: [1, 0])
-        data.append(contentsOf: [UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)])
-        data.append(contentsOf: Array(header.utf8))
-        data.append(contentsOf: [UInt8](repeating: 0x20, count: padding))
-        data.append(0x0A)
+    /// Encodes a matrix as a float64, little-endian, C-order `.npy` file.
+    public static func encode(_ matrix: Matrix) -> Data {
+        let header = header(rows: matrix.rows, cols: matrix.cols)
+        var data = Data(capacity: header.count + 8 * matrix.count)
+        data.append(contentsOf: header)
         if (1 as UInt16).littleEndian == 1 {
             matrix.storage.withUnsafeBytes { data.append(contentsOf: $0) }
         } else {

@@ -35,9 +35,11 @@ extension Builtins {
 
     enum MatrixFileFormat { case npy, csv }
 
-    private static func fileArgument(_ c: BuiltinCall) throws(Diagnostic) -> (URL, MatrixFileFormat) {
-        let path = try c.string("path")
-        guard !path.isEmpty else { throw c.fail("path", "the path is empty") }
+    /// The file named by argument `p`: relative to the notebook, a .npy or .csv, and inside the
+    /// project root unless `--allow-outside`.
+    static func fileArgument(_ c: BuiltinCall, _ p: String = "path") throws(Diagnostic) -> (URL, MatrixFileFormat) {
+        let path = try c.string(p)
+        guard !path.isEmpty else { throw c.fail(p, "the path is empty") }
         let url = path.hasPrefix("/")
             ? URL(fileURLWithPath: path)
             : c.context.baseDirectory.appendingPathComponent(path)
@@ -47,12 +49,12 @@ extension Builtins {
         case "csv": format = .csv
         default:
             let ext = url.pathExtension.isEmpty ? "no extension" : "'.\(url.pathExtension)'"
-            throw c.fail("path", "unsupported file type \(ext) in '\(path)' (use .npy or .csv)")
+            throw c.fail(p, "unsupported file type \(ext) in '\(path)' (use .npy or .csv)")
         }
         if let root = c.context.fileRoot, !RealPath.isInside(url.path, root: root.path) {
             let real = RealPath.resolve(url.path)
             let via = real == url.standardizedFileURL.path ? "" : " (it leads to \(real))"
-            throw c.fail("path", "'\(path)' is outside the project root \(RealPath.resolve(root.path))\(via); "
+            throw c.fail(p, "'\(path)' is outside the project root \(RealPath.resolve(root.path))\(via); "
                          + "keep data files inside the project, or pass --allow-outside")
         }
         return (url.standardizedFileURL, format)

@@ -218,11 +218,39 @@ extension Builtins {
     }
 
     private static func kernel(_ name: String, _ summary: String, _ which: KernelSelection) -> Builtin {
-        Builtin(name, [.required("net"), .required("X1"), .optional("X2")], summary) { c throws(Diagnostic) in
+        Builtin(name, [.required("net"), .required("X1"), .optional("X2"), .keyword("out")],
+                summary + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record") { c throws(Diagnostic) in
             let net = try network(c)
             let (x1, x2) = try kernelInputs(c)
+            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
             return .matrix(try analytic(c, net, x1, x2, which))
         }
+    }
+
+    /// `ntk(net, X, out: "K.npy")`: the kernel written block by block to a .npy file; only a
+    /// few tiles are in memory at once, so the file may be far larger than memory.
+    private static func kernelFile(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?,
+                                   _ which: KernelSelection) throws(Diagnostic) -> Value {
+        let (url, format) = try fileArgument(c, "out")
+        guard format == .npy else { throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")") }
+        let written: TiledKernel.Written
+        do {
+            written = try TiledKernel.write(net, x1, x2, which, to: url) { () throws(Diagnostic) in
+                try c.context.checkDeadline(at: c.range)
+            }
+        } catch let d as Diagnostic {
+            throw d
+        } catch let e as MatrixFileError {
+            throw c.fail("out", "\(c.name): cannot write '\(try c.string("out"))': \(e)")
+        } catch {
+            throw .error("\(c.name): \(error)", at: c.range)
+        }
+        c.context.noteFileWritten(url.path)
+        return .record(Record([
+            ("path", .string(try c.string("out"))), ("rows", .number(Double(written.rows))),
+            ("cols", .number(Double(written.cols))), ("tile", .number(Double(written.tile))),
+            ("gib", .number(Double(written.bytes) / 1_073_741_824)),
+        ]))
     }
 
     static func kernelInputs(_ c: BuiltinCall, _ a: String = "X1", _ b: String = "X2") throws(Diagnostic) -> (Matrix, Matrix?) {

@@ -1,0 +1,92 @@
+import Foundation
+
+/// An analytic kernel too large for memory, computed block by block into a `.npy` file
+/// (float64, C order) that numpy opens with `np.load(path, mmap_mode="r")`.
+///
+/// The rows and columns are cut into tiles of `tile` inputs. K(X, X) computes each diagonal
+/// block as a symmetric kernel of its tile and each block above the diagonal once, writing it
+/// and its transpose (tanh, not symmetric, computes every block), so the file holds the
+/// numbers `compute` gives in memory. Only a
+/// few tile×tile blocks are in memory at a time; the file appears at its path only when
+/// complete.
+public enum TiledKernel {
+    /// What was written.
+    public struct Written: Sendable, Equatable {
+        public var rows: Int
+        public var cols: Int
+        public var tile: Int
+        public var blocks: Int
+        public var bytes: Int
+    }
+
+    /// The tile size that keeps a block's work within a quarter of `budget` bytes (at most
+    /// 4096 inputs, at least 16).
+    public static func tileSize(_ net: MLP, budget: Int, limit: Int) -> Int {
+        var t = 4096
+        while t > 16 && AnalyticKernel.estimatedBytes(net, n1: t, n2: t, .both) + 2 * 8 * t * t > budget / 4 { t /= 2 }
+        return max(1, min(t, limit))
+    }
+
+    /// Computes `which` (`.nngp` or `.ntk`) of K(X1, X2) (X2 nil: K(X1, X1)) into `url`.
+    /// `shouldStop` is asked between blocks (a block timeout); when it throws, the partial file
+    /// is removed and the error passed on.
+    public static func write<E: Error>(_ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+                                       to url: URL, tile requestedTile: Int? = nil,
+                                       shouldStop: () throws(E) -> Void) throws -> Written {
+        precondition(which != .both, "a kernel file holds one kernel")
+        if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
+        guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
+        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let (cells, o1) = n1.multipliedReportingOverflow(by: n2)
+        let (dataBytes, o2) = cells.multipliedReportingOverflow(by: 8)
+        let header = NPY.header(rows: n1, cols: n2)
+        if o1 || o2 || dataBytes > Int.max - header.count { throw KernelError.tooLarge(neededBytes: .max, availableBytes: 0) }
+        let budget = MemoryBudget.availableBytes() ?? (1 << 30)
+        let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
+        let needed = AnalyticKernel.estimatedBytes(net, n1: tile, n2: tile, which) + 2 * 8 * tile * tile
+        if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
+
+        let file = try AtomicFile(url: url, size: header.count + dataBytes)
+        do {
+            try header.withUnsafeBytes { try file.write($0, at: 0) }
+            func block(_ i: Int, _ j: Int) throws -> Matrix {
+                let a = rows(x1, i, tile)
+                let pair = x2 == nil && i == j ? try AnalyticKernel.compute(net, a, nil, which)
+                    : try AnalyticKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
+                return which == .ntk ? pair.ntk : pair.nngp
+            }
+            func put(_ m: Matrix, row: Int, col: Int) throws {
+                try m.storage.withUnsafeBytes { raw in
+                    for r in 0..<m.rows {
+                        let slice = UnsafeRawBufferPointer(rebasing: raw[(r * m.cols * 8)..<((r + 1) * m.cols * 8)])
+                        try file.write(slice, at: header.count + ((row + r) * n2 + col) * 8)
+                    }
+                }
+            }
+            let tiles1 = (n1 + tile - 1) / tile, tiles2 = (n2 + tile - 1) / tile
+            // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
+            let mirror = x2 == nil && !(net.activation == .tanh && net.depth > 0)
+            var blocks = 0
+            for i in 0..<tiles1 {
+                for j in (mirror ? i : 0)..<tiles2 {
+                    try shouldStop()
+                    let m = try block(i, j)
+                    try put(m, row: i * tile, col: j * tile)
+                    if mirror && j != i { try put(m.transposed, row: j * tile, col: i * tile) }
+                    blocks += 1
+                }
+            }
+            try file.commit()
+            return Written(rows: n1, cols: n2, tile: tile, blocks: blocks, bytes: header.count + dataBytes)
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Rows `k·tile ..< min((k+1)·tile, rows)` of `m`.
+    private static func rows(_ m: Matrix, _ k: Int, _ tile: Int) -> Matrix {
+        let start = k * tile, end = min(start + tile, m.rows)
+        return Matrix(rows: end - start, cols: m.cols, storage: Array(m.storage[(start * m.cols)..<(end * m.cols)]))
+    }
+}

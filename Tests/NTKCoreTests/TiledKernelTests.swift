@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import NTKCore
+
+/// Kernels written tile by tile to a .npy file hold the numbers `AnalyticKernel.compute`
+/// gives in memory, whatever the tile size, and leave no file behind when stopped.
+@Suite struct TiledKernelTests {
+    struct Stop: Error {}
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-tiled-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func inputs(_ n: Int, _ d: Int, seed: UInt64) -> Matrix {
+        var g = NumpyGenerator(seed: seed)
+        return g.standardNormal(rows: n, cols: d)
+    }
+
+    static func maxRelativeDifference(_ a: Matrix, _ b: Matrix) -> Double {
+        let scale = b.storage.map(abs).max() ?? 1
+        return zip(a.storage, b.storage).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+    }
+
+    @Test(arguments: [(Activation.relu, 7), (.erf, 16), (.gelu, 50), (.tanh, 13)])
+    func symmetricKernelFileEqualsTheKernelInMemory(activation: Activation, tile: Int) throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let net = MLP(widths: [64, 64], activation: activation, wStd: 1.5, bStd: 0.1)
+        let x = Self.inputs(50, 6, seed: 3)
+        for which in [KernelSelection.nngp, .ntk] {
+            let url = dir.appendingPathComponent("K.npy")
+            let written = try TiledKernel.write(net, x, nil, which, to: url, tile: tile) { () throws(Stop) in }
+            #expect(written.rows == 50 && written.cols == 50 && written.tile == tile)
+            let tilesPerSide = (50 + tile - 1) / tile
+            #expect(written.blocks == (activation == .tanh ? tilesPerSide * tilesPerSide : tilesPerSide * (tilesPerSide + 1) / 2))
+            let fromFile = try NPY.read(from: url)
+            let pair = try AnalyticKernel.compute(net, x, nil, which)
+            let inMemory = which == .ntk ? pair.ntk : pair.nngp
+            #expect(fromFile.rows == 50 && fromFile.cols == 50)
+            #expect(Self.maxRelativeDifference(fromFile, inMemory) <= 1e-12, "\(activation) \(which)")
+            if activation != .tanh {
+                #expect(fromFile.storage == fromFile.transposed.storage, "the file is not exactly symmetric")
+            }
+        }
+    }
+
+    @Test func crossKernelFileEqualsTheKernelInMemory() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let net = MLP(widths: [32, 32, 32], activation: .relu, wStd: 2.0.squareRoot(), bStd: 0.1)
+        let x1 = Self.inputs(23, 5, seed: 1), x2 = Self.inputs(41, 5, seed: 2)
+        let url = dir.appendingPathComponent("K12.npy")
+        let written = try TiledKernel.write(net, x1, x2, .ntk, to: url, tile: 9) { () throws(Stop) in }
+        #expect(written.blocks == 3 * 5)
+        let fromFile = try NPY.read(from: url)
+        let inMemory = try AnalyticKernel.compute(net, x1, x2, .ntk).ntk
+        #expect(fromFile.rows == 23 && fromFile.cols == 41)
+        #expect(Self.maxRelativeDifference(fromFile, inMemory) <= 1e-12)
+    }
+
+    @Test func aStoppedKernelLeavesNoFile() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let net = MLP(widths: [16], activation: .erf, wStd: 1, bStd: 0)
+        let url = dir.appendingPathComponent("K.npy")
+        var blocks = 0
+        #expect(throws: Stop.self) {
+            _ = try TiledKernel.write(net, Self.inputs(40, 3, seed: 0), nil, .nngp, to: url, tile: 10) { () throws(Stop) in
+                blocks += 1
+                if blocks == 3 { throw Stop() }
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    @Test func aTileTooLargeForTheBudgetIsRefusedBeforeWriting() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let net = MLP(widths: [16], activation: .relu, wStd: 1, bStd: 0)
+        let url = dir.appendingPathComponent("K.npy")
+        #expect(throws: KernelError.self) {
+            _ = try TiledKernel.write(net, Self.inputs(4, 3, seed: 0), nil, .ntk, to: url, tile: 3_000_000) { () throws(Stop) in }
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+}
