@@ -14,3 +14,6 @@ export TANGENT_RELEASE_BINARY="$PWD/.build/release/tangent"
 swift build --build-tests
 swift test --skip-build
 .build/release/tangent check notebooks --quiet
+# The fuzz targets, briefly, on the committed corpus (about a minute in all; a crash fails CI
+# and leaves its reproducer in Fuzz/crashes/).
+bash scripts/fuzz.sh --ci

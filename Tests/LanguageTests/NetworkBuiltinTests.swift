@@ -130,3 +130,46 @@ import NTKCore
         #expect(Date().timeIntervalSince(start) < 5)
     }
 }
+
+/// `ntk(net, X, out: "K.npy")`: the kernel file, its record, and the path rules.
+@Suite struct KernelFileBuiltinTests {
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-kfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func run(_ code: String, in dir: URL) throws(Diagnostic) -> EvaluationContext {
+        let source = SourceText(code)
+        let context = EvaluationContext(environment: Environment(), baseDirectory: dir, seed: 0, fileRoot: dir)
+        try Evaluator(context: context, source: source).run(try Parser.parse(source))
+        return context
+    }
+
+    @Test func writesTheKernelAndReturnsARecord() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ctx = try Self.run("""
+            net = mlp(depth: 2, width: 64, W_std: 1.4, b_std: 0.1)
+            X = randn(30, 4, seed: 1)
+            r = ntk(net, X, out: "k/K.npy")
+            expect max(abs(load("k/K.npy") - ntk(net, X))) <= 1e-12 * max(abs(ntk(net, X)))
+            expect r.rows == 30 and r.cols == 30 and r.path == "k/K.npy"
+            """, in: dir)
+        #expect(ctx.filesWritten == [dir.appendingPathComponent("k/K.npy").standardizedFileURL.path])
+    }
+
+    @Test func outsideTheProjectOrNotNpyIsALocatedError() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (out, words) in [("../K.npy", "outside the project root"), ("K.csv", "must name a .npy file")] {
+            do {
+                _ = try Self.run("net = mlp(depth: 1, width: 8)\nr = ntk(net, ones(3, 2), out: \"\(out)\")", in: dir)
+                Issue.record("\(out) was accepted")
+            } catch {
+                #expect(error.message.contains(words), "\(error.message)")
+                #expect(error.range.start.line == 2 && error.range.start.column == 31, "\(error.range)")
+            }
+        }
+    }
+}

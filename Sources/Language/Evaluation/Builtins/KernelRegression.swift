@@ -20,6 +20,8 @@ extension Builtins {
                 throw c.fail("k_test_train", "k_test_train is \(ktd.shapeDescription) but k_train_train is \(k.shapeDescription): k_test_train needs \(k.rows) columns")
             }
             let (times, isList) = try timeArgument(c)
+            // Besides the kernel itself: its factorisation and one n×n work matrix.
+            try c.ensureAllocatable(2 * k.rows * k.rows, what: "predict on a \(k.rows)×\(k.rows) train kernel (its factorisation and a work matrix)")
             let eta = try c.number("learning_rate"), reg = try c.number("diag_reg")
             let predictor = try c.context.environment.predictor(k, y, learningRate: eta, diagReg: reg,
                                                                  absolute: try c.bool("diag_reg_absolute_scale"), call: c)
