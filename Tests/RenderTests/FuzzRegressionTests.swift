@@ -43,4 +43,20 @@ import Language
             #expect(error.range.start.line == 10)
         }
     }
+
+    /// FuzzNotebook, crash-a17f853a: a region whose end marker is missing runs on to a later
+    /// `tangent:end` with the same id, over other blocks; replacing it dropped their outputs,
+    /// so a second update differed from the first. Now refused at the begin marker.
+    @Test func regionRunningOverAnotherBlockIsRefused() throws {
+        let text = "```ntk {#a}\nshow 1\n```\n\n<!-- tangent:begin id=a hash=0 -->\n```text\n1\n```\n\n```ntk {#b}\nshow 2\n```\n\n<!-- tangent:end id=a -->\n"
+        let notebook = try Notebook.parse(text, path: "nb.md")
+        #expect(notebook.cells.map(\.id) == ["a", "b"])
+        do {
+            _ = try MarkdownWriter.update(notebook, ["a": .keep, "b": .keep], force: true)
+            Issue.record("a region over another block was accepted")
+        } catch {
+            #expect(error.message.contains("runs over block 'b'"), "\(error.message)")
+            #expect(error.range.start.line == 5)
+        }
+    }
 }

@@ -90,6 +90,17 @@ extension Notebook {
             sites[cell.id] = RegionSite(fenceLine: line, prefix: prefix,
                                         region: try region(after: line, prefix: prefix, in: table))
         }
+        // A region that runs over another block (its end marker was deleted or moved, and the
+        // next one found belongs further down) cannot be replaced without losing that block's
+        // output: refused, pointing at its begin marker.
+        for cell in cells {
+            guard let r = sites[cell.id]?.region else { continue }
+            if let inside = cells.first(where: { $0.id != cell.id && r.beginLine < $0.fenceLine && $0.fenceLine < r.endLine }) {
+                throw .error("the generated output region of block '\(cell.id)' runs over block '\(inside.id)' (line \(inside.fenceLine)); "
+                             + "its end marker is missing or misplaced: restore it or delete the region",
+                             at: SourceRange(at: SourceLocation(line: r.beginLine, column: r.prefix.count + 1)))
+            }
+        }
         return sites
     }
 
