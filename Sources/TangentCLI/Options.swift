@@ -49,32 +49,16 @@ public struct Options: Equatable, Sendable {
             throw UsageError("unknown command '\(first)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
         }
         var o = Options(verb: verb)
-        var i = 1
-        var onlyPaths = false
-        func value(_ name: String, _ inline: String?) throws(UsageError) -> String {
-            if let inline { return inline }
-            i += 1
-            guard i < arguments.count else { throw UsageError("option '\(name)' needs a value") }
-            return arguments[i]
-        }
-        while i < arguments.count {
-            let arg = arguments[i]
-            if onlyPaths || !arg.hasPrefix("-") || arg == "-" {
-                o.paths.append(arg)
-            } else if arg == "--" {
-                onlyPaths = true
-            } else {
-                let parts = arg.split(separator: "=", maxSplits: 1)
-                var name = String(parts[0])
-                var inline = parts.count == 2 ? String(parts[1]) : nil
-                if name.hasPrefix("-j"), name.count > 2, name.dropFirst(2).allSatisfy(\.isNumber) {
-                    (name, inline) = ("-j", String(name.dropFirst(2)))  // -j4 is -j 4
-                }
+        var scan = ArgumentScanner(arguments, from: 1)
+        while let item = scan.next() {
+            switch item {
+            case .path(let path): o.paths.append(path)
+            case .option(let name):
                 switch name {
-                case "--json": o.jsonPath = try value(name, inline)
-                case "--out", "-o": o.outDirectory = try value(name, inline)
+                case "--json": o.jsonPath = try scan.value(name)
+                case "--out", "-o": o.outDirectory = try scan.value(name)
                 case "--timeout":
-                    let v = try value(name, inline)
+                    let v = try scan.value(name)
                     guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
                     o.timeout = t
                 case "--quiet", "-q": o.quiet = true
@@ -82,20 +66,19 @@ public struct Options: Equatable, Sendable {
                 case "--no-cache": o.noCache = true
                 case "--cached": o.cached = true
                 case "--allow-outside": o.allowOutside = true
-                case "--junit": o.junitPath = try value(name, inline)
-                case "--to": o.format = try value(name, inline)
+                case "--junit": o.junitPath = try scan.value(name)
+                case "--to": o.format = try scan.value(name)
                 case "--jobs", "-j":
-                    let v = try value(name, inline)
+                    let v = try scan.value(name)
                     guard let n = Int(v), n > 0 else { throw UsageError("\(name) needs a positive whole number of notebooks, got '\(v)'") }
                     o.jobs = n
-                case "--shard": o.shard = try ShardSpec(parsing: try value(name, inline))
-                case "--timings": o.timingsPath = try value(name, inline)
+                case "--shard": o.shard = try ShardSpec(parsing: try scan.value(name))
+                case "--timings": o.timingsPath = try scan.value(name)
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
                     throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
                 }
             }
-            i += 1
         }
         if o.paths.isEmpty { throw UsageError("'tangent \(verb.rawValue)' needs at least one PATH (a .md file or a folder)") }
         if verb == .render && o.outDirectory == nil { throw UsageError("'tangent render' needs --out DIR") }

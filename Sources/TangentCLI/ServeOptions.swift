@@ -15,35 +15,22 @@ struct ServeOptions: Equatable {
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
         var o = ServeOptions()
-        var i = 0
-        var onlyPaths = false
-        func value(_ name: String, _ inline: String?) throws(UsageError) -> String {
-            if let inline { return inline }
-            i += 1
-            guard i < arguments.count else { throw UsageError("option '\(name)' needs a value") }
-            return arguments[i]
-        }
-        while i < arguments.count {
-            let arg = arguments[i]
-            if onlyPaths || !arg.hasPrefix("-") || arg == "-" {
-                o.paths.append(arg)
-            } else if arg == "--" {
-                onlyPaths = true
-            } else {
-                let parts = arg.split(separator: "=", maxSplits: 1)
-                let name = String(parts[0])
-                let inline = parts.count == 2 ? String(parts[1]) : nil
+        var scan = ArgumentScanner(arguments, from: 0)
+        while let item = scan.next() {
+            switch item {
+            case .path(let path): o.paths.append(path)
+            case .option(let name):
                 switch name {
                 case "--port", "-p":
-                    let v = try value(name, inline)
+                    let v = try scan.value(name)
                     guard let port = UInt16(v) else { throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'") }
                     o.port = port
                 case "--host":
-                    o.host = try value(name, inline)
+                    o.host = try scan.value(name)
                 case "--out", "-o":
-                    o.outDirectory = try value(name, inline)
+                    o.outDirectory = try scan.value(name)
                 case "--timeout":
-                    let v = try value(name, inline)
+                    let v = try scan.value(name)
                     guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
                     o.timeout = t
                 case "--no-cache":
@@ -53,7 +40,6 @@ struct ServeOptions: Equatable {
                     throw UsageError("unknown option '\(name)' for 'tangent serve'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
                 }
             }
-            i += 1
         }
         if o.paths.isEmpty { throw UsageError("'tangent serve' needs at least one PATH (a .md file or a folder)") }
         return o
