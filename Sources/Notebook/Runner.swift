@@ -47,7 +47,7 @@ public struct Runner {
 
     public init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false, allowOutside: Bool = false) {
         self.notebookURL = notebookURL
-        self.fileRoot = allowOutside ? nil : ProjectRoot.find(for: notebookURL)
+        self.fileRoot = allowOutside ? nil : ProjectRoot.fileRoot(for: notebookURL)
         self.relativePath = ProjectRoot.relativePath(of: notebookURL)
         self.defaultTimeout = defaultTimeout
         self.cache = useCache ? BlockCache(projectRoot: ProjectRoot.find(for: notebookURL)) : nil

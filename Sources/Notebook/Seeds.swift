@@ -1,4 +1,5 @@
 import Foundation
+import NTKCore
 
 /// Block seeds (LANGUAGE.md §6): derived from (notebook seed, notebook path relative to the
 /// project root, block id), so a block gives the same numbers when run alone or moved.
@@ -39,6 +40,23 @@ public enum ProjectRoot {
             if parent.path == dir.path { return folder }
             dir = parent
         }
+    }
+
+    /// The folder `load`/`save` must stay inside: the project root when a marker (`.git`,
+    /// `tangent.toml`) is found; without one, the current folder when it holds the notebook
+    /// (the run's own tree), else the notebook's folder.
+    public static func fileRoot(for notebook: URL) -> URL {
+        let folder = notebook.deletingLastPathComponent().standardizedFileURL
+        var dir = folder
+        let fm = FileManager.default
+        while true {
+            for m in markers where fm.fileExists(atPath: dir.appendingPathComponent(m).path) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { break }
+            dir = parent
+        }
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL
+        return cwd.path != "/" && RealPath.isInside(folder.path, root: cwd.path) ? cwd : folder
     }
 
     /// The notebook's path relative to its project root, with `/` separators.

@@ -101,7 +101,7 @@ struct NotebookJob {
     private func writeTarget(of url: URL) throws(UpdateRefusal) -> (URL, String) {
         guard RealPath.isSymbolicLink(url.path) else { return (url, "") }
         let real = RealPath.resolve(url.path)
-        let root = ProjectRoot.find(for: url)
+        let root = ProjectRoot.fileRoot(for: url)
         if !options.allowOutside && !RealPath.isInside(real, root: root.path) {
             throw UpdateRefusal("the notebook is a symbolic link to \(real), outside the project root "
                                 + "\(RealPath.resolve(root.path)); refusing to write there (pass --allow-outside)")

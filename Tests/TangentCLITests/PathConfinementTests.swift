@@ -67,4 +67,23 @@ import Testing
         #expect(r.err.contains("outside the project root") && r.err.contains("--allow-outside"), "\(r.err)")
         #expect(try String(contentsOf: target, encoding: .utf8) == text)
     }
+
+    /// Without `.git` or `tangent.toml`, the folder tangent runs from is the root when it
+    /// holds the notebook: `../data/x.csv` from `tree/nb/` works when run from `tree/`.
+    @Test func withoutAMarkerTheRunFolderIsTheRoot() throws {
+        try #require(TangentBinary.exists, "build the binary first: swift build")
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let tree = sandbox.root.appendingPathComponent("tree")
+        for dir in ["nb", "data"] {
+            try FileManager.default.createDirectory(at: tree.appendingPathComponent(dir), withIntermediateDirectories: true)
+        }
+        try "1,2\n".write(to: tree.appendingPathComponent("data/x.csv"), atomically: true, encoding: .utf8)
+        let nb = tree.appendingPathComponent("nb/nb.md").path
+        try "# T\n\n```ntk\nx = load(\"../data/x.csv\")\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
+        let fromTree = try TangentBinary.run(["run", nb, "--no-cache"], in: tree, scratch: sandbox)
+        #expect(fromTree.status == 0, "\(fromTree.transcript)")
+        let fromNotebookFolder = try TangentBinary.run(["run", nb, "--no-cache"], in: tree.appendingPathComponent("nb"), scratch: sandbox)
+        #expect(fromNotebookFolder.status == 1 && fromNotebookFolder.err.contains("outside the project root"), "\(fromNotebookFolder.transcript)")
+    }
 }
