@@ -153,11 +153,12 @@ public struct Notebook: Sendable {
             if number <= lines.count {
                 // cmark removed the container prefix and fence indentation (expanding tabs on
                 // the way): find the code's text at the end of the file line.
-                let fileLine = Array(lines[number - 1].withoutCarriageReturn)
-                let code = Array(text)
-                let lead = code.prefix { $0 == " " || $0 == "\t" }.count
-                let rest = code[lead...]
-                if fileLine.count >= rest.count, fileLine[(fileLine.count - rest.count)...].elementsEqual(rest) {
+                // (Compared as views, not copied into [Character]: a line may be 100 MB.)
+                let fileLine = lines[number - 1].withoutCarriageReturn
+                let lead = text.prefix { $0 == " " || $0 == "\t" }.count
+                let rest = text.dropFirst(lead)
+                let restBytes = rest.utf8.count, lineBytes = fileLine.utf8.count
+                if lineBytes >= restBytes, fileLine.utf8.dropFirst(lineBytes - restBytes).elementsEqual(rest.utf8) {
                     offset = fileLine.count - rest.count - lead
                 }
             }

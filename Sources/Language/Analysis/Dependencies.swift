@@ -49,7 +49,9 @@ public struct Dependencies: Equatable, Sendable {
     public static func approximate(_ source: SourceText) -> Dependencies {
         var reads = Set<String>(), writes = Set<String>()
         for line in source.lines {
-            let chars = Array(line.text.prefix { $0 != "#" })
+            // Names bound or read sit at the start of real code; a line longer than a lexer
+            // accepts is only scanned in part.
+            let chars = Array(line.text.prefix(Lexer.maxLineBytes).prefix { $0 != "#" })
             var i = 0, first = true
             while i < chars.count {
                 if chars[i].isLetter || chars[i] == "_" {

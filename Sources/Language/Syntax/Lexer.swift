@@ -5,10 +5,20 @@ public struct Lexer {
 
     public init(_ source: SourceText) { self.source = source }
 
+    /// The longest line of code, in bytes.
+    public static let maxLineBytes = 1 << 20
+
     public func tokenize() throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
         var open: [Token] = []  // unclosed ( and [
         for line in source.lines {
+            // A code line longer than this is data pasted into the notebook; refusing it keeps a
+            // 100 MB one-liner from costing gigabytes (each Character below takes 16 bytes).
+            if line.text.utf8.count > Lexer.maxLineBytes {
+                throw .error("this line of code is \(line.text.utf8.count / (1 << 20)) MiB long; lines of ntk code are limited "
+                             + "to 1 MiB (put data in a .npy or .csv file and load() it)",
+                             at: SourceRange(at: SourceLocation(line: line.number, column: line.columnOffset + 1)))
+            }
             let chars = Array(line.text)
             var i = 0
             func loc(_ k: Int) -> SourceLocation {

@@ -55,11 +55,20 @@ extension String {
     /// The lines of a text split at "\n" only. Swift's Character-based `split` treats "\r\n" as
     /// one character and would never split a CRLF file; here a CRLF line keeps its "\r".
     public var physicalLines: [String] {
-        unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        // Split on the UTF-8 bytes: "\n" is one byte and never part of another scalar.
+        var lines: [String] = []
+        let bytes = utf8
+        var start = bytes.startIndex
+        while let newline = bytes[start...].firstIndex(of: 10) {
+            lines.append(String(decoding: bytes[start..<newline], as: UTF8.self))
+            start = bytes.index(after: newline)
+        }
+        lines.append(String(decoding: bytes[start...], as: UTF8.self))
+        return lines
     }
 
     /// The line without a trailing "\r".
     public var withoutCarriageReturn: String {
-        unicodeScalars.last == "\r" ? String(String.UnicodeScalarView(unicodeScalars.dropLast())) : self
+        utf8.last == 13 ? String(decoding: utf8.dropLast(), as: UTF8.self) : self
     }
 }
