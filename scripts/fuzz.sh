@@ -16,11 +16,12 @@ targets=()
 seconds=60
 runs=""
 ci=0
+unit_timeout=20
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --time) seconds="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
-        --ci) ci=1; seconds=20; shift ;;
+        --ci) ci=1; seconds=20; unit_timeout=60; shift ;;
         Fuzz*) targets+=("$1"); shift ;;
         *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator...] [--time S | --runs N] [--ci]" >&2; exit 2 ;;
     esac
@@ -41,10 +42,10 @@ for t in "${targets[@]}"; do
     limit=(-max_total_time="$seconds")
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $t: ${runs:-${seconds}s}"
-    # The evaluator gets a memory cap (refused allocations are located errors, not crashes).
-    if ! SWIFT_BACKTRACE=enable=no TANGENT_MEMORY_LIMIT="${TANGENT_MEMORY_LIMIT:-1G}" ".build/fuzz/release/$t" \
+    # The evaluator gets a cap on single allocations (refused ones are located errors, not crashes).
+    if ! SWIFT_BACKTRACE=enable=no TANGENT_ALLOCATION_LIMIT="${TANGENT_ALLOCATION_LIMIT:-256M}" ".build/fuzz/release/$t" \
         ".build/fuzz-work/$t" "Fuzz/corpus/$t" \
-        -dict=Fuzz/ntk.dict -max_len=4096 -timeout=20 -rss_limit_mb=4096 \
+        -dict=Fuzz/ntk.dict -max_len=4096 -timeout="$unit_timeout" -rss_limit_mb=4096 \
         -artifact_prefix="Fuzz/crashes/$t/" -print_final_stats=1 "${limit[@]}" \
         2> ".build/fuzz-work/$t.log"; then
         status=1

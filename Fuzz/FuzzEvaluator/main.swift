@@ -4,14 +4,14 @@ import Language
 
 // libFuzzer target: bytes → parse → evaluate, with a time budget per input (the deadline is
 // checked between statements, calls and training chunks) and a memory budget
-// (TANGENT_MEMORY_LIMIT, set below unless already set): every allocation sized by the
+// (TANGENT_ALLOCATION_LIMIT, 256M unless already set): every allocation sized by the
 // program is checked against it first. load/save are confined to a scratch folder, emptied
 // after each input.
 nonisolated(unsafe) private var scratch: URL?
 
 private func scratchFolder() -> URL {
     if let scratch { return scratch }
-    if getenv("TANGENT_MEMORY_LIMIT") == nil { setenv("TANGENT_MEMORY_LIMIT", "1G", 1) }
+    if getenv("TANGENT_ALLOCATION_LIMIT") == nil { setenv("TANGENT_ALLOCATION_LIMIT", "256M", 1) }
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-fuzz-\(getpid())")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     scratch = url

@@ -10,7 +10,9 @@ import Foundation
 ///   container with a memory cap is respected;
 /// - `TANGENT_MEMORY_LIMIT` minus the process's resident size, when that variable is set (bytes, or with a
 ///   suffix `K`, `M`, `G`, `T`: `TANGENT_MEMORY_LIMIT=2G`), for users and fuzzers that want a
-///   hard cap below the machine's.
+///   hard cap below the machine's;
+/// - `TANGENT_ALLOCATION_LIMIT`, the largest single allocation (same units), which the fuzzer
+///   sets so that its inputs stay small however large its own resident size grows.
 public enum MemoryBudget {
     /// Bytes that may still be allocated; nil when nothing is known.
     public static func availableBytes() -> Int? {
@@ -19,6 +21,7 @@ public enum MemoryBudget {
         cap(machineAvailable())
         cap(cgroupRoom())
         if let limit = configuredLimit() { cap(limit - residentBytes()) }
+        if let text = ProcessInfo.processInfo.environment["TANGENT_ALLOCATION_LIMIT"], let each = parseSize(text) { cap(each) }
         return budget
     }
 
