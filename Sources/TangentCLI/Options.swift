@@ -106,7 +106,8 @@ public struct Options: Equatable, Sendable {
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,
-                     3 check found outputs that differ from the stored ones.
+                     3 check found outputs that differ from the stored ones,
+                     130 / 143 stopped by SIGINT / SIGTERM (temporary files removed).
         """
 }
 
