@@ -116,7 +116,12 @@ public enum MarkdownWriter {
         return lines
     }
 
-    private static func apply(_ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol: String) {
+    private static func apply(_ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol fileEOL: String) {
+        // The region's lines end like its block's closing fence (in a file with mixed line
+        // endings the file's majority can change as regions are written, the fence's cannot),
+        // so a second update writes the same bytes.
+        let fenceEnd = site.fenceLine >= 1 && site.fenceLine <= table.lines.count ? table.lines[site.fenceLine - 1].terminator : ""
+        let eol = fenceEnd.isEmpty ? fileEOL : fenceEnd
         let p = site.prefix
         // A blank line inside a container is its prefix without trailing spaces (`>`, or nothing).
         let blank = String(p.reversed().drop { $0 == " " || $0 == "\t" }.reversed())

@@ -59,4 +59,15 @@ import Language
             #expect(error.range.start.line == 5)
         }
     }
+
+    /// FuzzNotebook, crash-e74d21d5: in a file with mixed line endings the region took the
+    /// file's majority ending, which the region itself could tip, so a second update rewrote it.
+    /// Regions now end their lines like their block's closing fence.
+    @Test func mixedLineEndingsGiveTheSameBytesOnTheSecondUpdate() throws {
+        let text = "# T\n\n```ntk {#a}\nshow 1\n```\r\n\ntext\n\n```ntk {#b}\r\nshow 2\r\n```\r\n"
+        let first = try runAndUpdate(text).1
+        #expect(first.contains("```\r\n\r\n<!-- tangent:begin id=a"), "\(first.debugDescription)")
+        let second = try runAndUpdate(first).1
+        #expect(second == first)
+    }
 }
