@@ -31,32 +31,29 @@ public enum ProjectRoot {
     public static let markers = [".git", "tangent.toml"]
 
     public static func find(for notebook: URL) -> URL {
-        let folder = notebook.deletingLastPathComponent().standardizedFileURL
-        var dir = folder
-        let fm = FileManager.default
-        while true {
-            for m in markers where fm.fileExists(atPath: dir.appendingPathComponent(m).path) { return dir }
-            let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { return folder }
-            dir = parent
-        }
+        marked(for: notebook) ?? notebook.deletingLastPathComponent().standardizedFileURL
     }
 
     /// The folder `load`/`save` must stay inside: the project root when a marker (`.git`,
     /// `tangent.toml`) is found; without one, the current folder when it holds the notebook
     /// (the run's own tree), else the notebook's folder.
     public static func fileRoot(for notebook: URL) -> URL {
+        if let root = marked(for: notebook) { return root }
         let folder = notebook.deletingLastPathComponent().standardizedFileURL
-        var dir = folder
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        return cwd.path != "/" && RealPath.isInside(folder.path, root: cwd.path) ? cwd : folder
+    }
+
+    /// The nearest folder above the notebook holding a marker, or nil.
+    private static func marked(for notebook: URL) -> URL? {
+        var dir = notebook.deletingLastPathComponent().standardizedFileURL
         let fm = FileManager.default
         while true {
             for m in markers where fm.fileExists(atPath: dir.appendingPathComponent(m).path) { return dir }
             let parent = dir.deletingLastPathComponent()
-            if parent.path == dir.path { break }
+            if parent.path == dir.path { return nil }
             dir = parent
         }
-        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL
-        return cwd.path != "/" && RealPath.isInside(folder.path, root: cwd.path) ? cwd : folder
     }
 
     /// The notebook's path relative to its project root, with `/` separators.

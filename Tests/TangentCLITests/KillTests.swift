@@ -34,15 +34,7 @@ import Testing
         for attempt in 0..<kills {
             // Every attempt starts from the old notebook, so every run has a write to interrupt.
             try original.write(to: URL(fileURLWithPath: path))
-            let process = Process()
-            process.executableURL = TangentBinary.url
-            process.arguments = ["update", path, "--no-cache", "--quiet"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(UInt32.random(in: 0...span, using: &g))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = try SignalTests.interrupt(["update", path, "--no-cache", "--quiet"], with: SIGKILL, within: span, using: &g)
             let now = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(now == original || now == updated, "attempt \(attempt): the notebook is torn (\(now.count) bytes)")
             if now == original { sawOld += 1 } else if now == updated { sawNew += 1 }
