@@ -61,8 +61,7 @@ public struct Runner {
         // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
         var poisoned: [String: String] = [:]
         for cell in notebook.cells {
-            let seed = cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed,
-                                                              relativePath: relativePath, blockID: cell.id)
+            let seed = cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
             let parsed: Result<[Statement], Diagnostic>
             do throws(Diagnostic) { parsed = .success(try Parser.parse(cell.source)) } catch { parsed = .failure(error) }
             let deps: Dependencies

@@ -1,21 +1,22 @@
 import Foundation
 import NTKCore
 
-/// Block seeds (LANGUAGE.md §6): derived from (notebook seed, notebook path relative to the
-/// project root, block id), so a block gives the same numbers when run alone or moved.
+/// Block seeds (LANGUAGE.md §6): derived from (notebook seed, block id) and nothing else, so a
+/// block gives the same numbers when run alone, when other blocks move, and when the notebook
+/// is renamed, moved or downloaded on its own.
 public enum Seeds {
-    /// The default seed of a block. FNV-1a over the three parts, then SplitMix64's finaliser;
-    /// the result is a plain UInt64 that `numpy.random.default_rng(seed)` accepts too.
-    public static func blockSeed(notebookSeed: UInt64, relativePath: String, blockID: String) -> UInt64 {
+    /// The default seed of a block: 64-bit FNV-1a over the UTF-8 bytes of
+    /// `"tangent-block-seed-v2" NUL <notebook seed in decimal> NUL <block id>`, then SplitMix64's
+    /// finaliser. The result is a plain UInt64 that `numpy.random.default_rng(seed)` accepts too;
+    /// docs/guide.md ("Randomness") gives the same derivation in Python.
+    public static func blockSeed(notebookSeed: UInt64, blockID: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: some Sequence<UInt8>) {
             for b in bytes { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
         }
-        mix("tangent-block-seed-v1".utf8)
+        mix("tangent-block-seed-v2".utf8)
         mix([0])
         mix(String(notebookSeed).utf8)
-        mix([0])
-        mix(relativePath.utf8)
         mix([0])
         mix(blockID.utf8)
         var z = h &+ 0x9e37_79b9_7f4a_7c15

@@ -90,6 +90,20 @@ public enum MarkdownWriter {
         return (text, files)
     }
 
+    /// The figure files that regions left as they are (`.keep`: the block failed or was
+    /// skipped, or has no update) still link to, relative to the notebook's folder: `update`
+    /// must not delete them, or a kept region would link to nothing.
+    public static func keptFigures(_ notebook: Notebook, _ updates: [String: RegionUpdate], figures: FigureFolder) -> Set<String> {
+        guard let sites = try? notebook.regionSites() else { return [] }
+        var kept: Set<String> = []
+        for cell in notebook.cells {
+            if case .write? = updates[cell.id] { continue }
+            guard let region = sites[cell.id]?.region else { continue }
+            kept.formUnion(region.linkedFiles(under: figures.link))
+        }
+        return kept
+    }
+
     /// True when `text` has the same blocks (ids and code, in order) as `notebook`.
     static func sameBlocks(_ text: String, as notebook: Notebook) -> Bool {
         guard let again = try? Notebook.parse(text, path: notebook.path) else { return false }

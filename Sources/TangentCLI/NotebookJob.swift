@@ -24,13 +24,13 @@ struct NotebookJob {
     }
 
     func process(_ file: NotebookFiles.Found) -> Outcome {
-        switch NotebookLoader.load(file, console: console) {
-        case .success(let notebook): return process(notebook, url: file.url)
+        switch NotebookLoader.loadWithSnapshot(file, console: console) {
+        case .success(let loaded): return process(loaded.notebook, url: file.url, snapshot: loaded.snapshot)
         case .failure(let failure): return Outcome(loadFailure: (file.display, failure.diagnostic), inputError: true)
         }
     }
 
-    private func process(_ notebook: Notebook, url: URL) -> Outcome {
+    private func process(_ notebook: Notebook, url: URL, snapshot: NotebookSnapshot) -> Outcome {
         var result = Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
                             allowOutside: options.allowOutside).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
@@ -38,7 +38,7 @@ struct NotebookJob {
         if !errors.isEmpty { console.err(errors) }
         var outcome = Outcome()
         switch options.verb {
-        case .update: outcome.inputError = !update(result, url: url)
+        case .update: outcome.inputError = !update(result, url: url, snapshot: snapshot)
         case .check: (outcome.inputError, outcome.mismatches) = check(&result)
         default: break
         }
@@ -47,8 +47,9 @@ struct NotebookJob {
     }
 
     /// Writes the outputs of the blocks that ran into the notebook, atomically. False when it
-    /// could not.
-    private func update(_ result: NotebookResult, url: URL) -> Bool {
+    /// could not, or when the notebook was saved by someone else while it ran (then nothing is
+    /// written: their edit wins, and update is run again).
+    private func update(_ result: NotebookResult, url: URL, snapshot: NotebookSnapshot) -> Bool {
         var updates: [String: MarkdownWriter.RegionUpdate] = [:]
         for b in result.blocks {
             switch b.status {
@@ -59,6 +60,7 @@ struct NotebookJob {
         let notebook = result.notebook
         do {
             let (url, via) = try writeTarget(of: url)
+            guard snapshot.isCurrent(at: url.path) else { throw UpdateRefusal(NotebookJob.changedWhileRunning) }
             let folder = MarkdownWriter.FigureFolder.beside(url.lastPathComponent)
             let (text, figures) = try MarkdownWriter.update(notebook, updates, force: options.force, figures: folder)
             let base = url.deletingLastPathComponent()
@@ -72,11 +74,16 @@ struct NotebookJob {
                     try writeAtomically(Data(svg.utf8), to: target)
                 }
             }
-            removeStaleFigures(in: base.appendingPathComponent(folder.link), keeping: Set(figures.keys.map { ($0 as NSString).lastPathComponent }))
+            // Figures of regions kept as they were (a failed or skipped block) stay too.
+            let linked = Set(figures.keys).union(MarkdownWriter.keptFigures(notebook, updates, figures: folder))
+            removeStaleFigures(in: base.appendingPathComponent(folder.link), keeping: Set(linked.map { ($0 as NSString).lastPathComponent }))
             if text == notebook.text {
                 if !options.quiet { console.out("unchanged \(notebook.path)\(via)\n") }
                 return true
             }
+            // Checked again right before the rename: figures took time, and an editor may have
+            // saved in between.
+            guard snapshot.isCurrent(at: url.path) else { throw UpdateRefusal(NotebookJob.changedWhileRunning) }
             try writeAtomically(Data(text.utf8), to: url)
             if !options.quiet { console.out("updated \(notebook.path)\(via)\n") }
             return true
@@ -89,6 +96,8 @@ struct NotebookJob {
         }
         return false
     }
+
+    static let changedWhileRunning = "the notebook changed while it ran; run update again"
 
     struct UpdateRefusal: Error {
         var message: String
@@ -126,7 +135,20 @@ struct NotebookJob {
     private func check(_ result: inout NotebookResult) -> (inputError: Bool, mismatches: Int) {
         let notebook = result.notebook
         do {
-            let differences = try Check.compare(&result)
+            var differences = try Check.compare(&result)
+            // The visible text must say what the data line says: a reader sees only the former.
+            let figures = MarkdownWriter.FigureFolder.beside((notebook.path as NSString).lastPathComponent)
+            for problem in try RegionConsistency.problems(in: notebook, figures: figures)
+            where !differences.contains(where: { $0.range.start.line == problem.range.start.line }) {
+                differences.append(problem)
+                // The region follows its block: the last block opening above it.
+                if let j = result.blocks.lastIndex(where: { $0.cell.fenceLine <= problem.range.start.line }),
+                   [.ran, .cached].contains(result.blocks[j].status) {
+                    result.blocks[j].status = .mismatch
+                    result.blocks[j].error = problem
+                }
+            }
+            differences.sort { $0.range.start.line < $1.range.start.line }
             for d in differences {
                 console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
                 if let i = result.blocks.firstIndex(where: { $0.cell.codeLine <= d.range.start.line && d.range.start.line <= $0.cell.endLine }),

@@ -10,10 +10,18 @@ enum NotebookLoader {
 
     /// Reads and parses a notebook, printing a located error when it cannot.
     static func load(_ file: NotebookFiles.Found, console: Console) -> Result<Notebook, LoadFailure> {
-        guard let data = FileManager.default.contents(atPath: file.url.path) else {
+        loadWithSnapshot(file, console: console).map(\.notebook)
+    }
+
+    /// Reads and parses a notebook, and keeps what was read (bytes and file identity) so that a
+    /// later write can check that nobody changed the file in the meantime.
+    static func loadWithSnapshot(_ file: NotebookFiles.Found, console: Console)
+        -> Result<(notebook: Notebook, snapshot: NotebookSnapshot), LoadFailure> {
+        guard let snapshot = NotebookSnapshot.read(file.url.path) else {
             console.err("\(file.display): error: cannot read the file\n")
             return .failure(LoadFailure())
         }
+        let data = snapshot.bytes
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, column) = UTF8Validation.firstInvalid(in: Array(data))
             let d = Diagnostic.error("the file is not valid UTF-8 text (save it as UTF-8)",
@@ -26,7 +34,7 @@ enum NotebookLoader {
             return .failure(LoadFailure(diagnostic: d))
         }
         do {
-            return .success(try Notebook.parse(text, path: file.display))
+            return .success((try Notebook.parse(text, path: file.display), snapshot))
         } catch {
             let lines = text.physicalLines
             console.err(error.formatted(file: file.display, lineText: { n in

@@ -119,15 +119,52 @@ import Language
         #expect(r.failed)
     }
 
-    @Test func seedsDependOnPathAndIDButNotOrder() throws {
+    @Test func seedsDependOnIDButNotOrder() throws {
         let a = try runNotebook("```ntk {#p}\nx = randn(1, 1)\n```\n```ntk {#q}\nx = randn(1, 1)\n```\n")
         let b = try runNotebook("```ntk {#q}\nx = randn(1, 1)\n```\n```ntk {#p}\nx = randn(1, 1)\n```\n")
         #expect(a.blocks[0].seed == b.blocks[1].seed)
         #expect(a.blocks[0].seed != a.blocks[1].seed)
-        let s1 = Seeds.blockSeed(notebookSeed: 0, relativePath: "a.md", blockID: "b1")
-        #expect(s1 != Seeds.blockSeed(notebookSeed: 1, relativePath: "a.md", blockID: "b1"))
-        #expect(s1 != Seeds.blockSeed(notebookSeed: 0, relativePath: "b.md", blockID: "b1"))
-        #expect(s1 == Seeds.blockSeed(notebookSeed: 0, relativePath: "a.md", blockID: "b1"))
+        let s1 = Seeds.blockSeed(notebookSeed: 0, blockID: "b1")
+        #expect(s1 != Seeds.blockSeed(notebookSeed: 1, blockID: "b1"))
+        #expect(s1 != Seeds.blockSeed(notebookSeed: 0, blockID: "b2"))
+    }
+
+    /// The derivation docs/guide.md prints in Python (FNV-1a, then SplitMix64's finaliser),
+    /// run by CPython: a reader recomputes a block's seed from the guide alone.
+    @Test(arguments: [(UInt64(0), "b1", UInt64(8_941_362_386_371_682_164)),
+                      (7, "fit", 13_795_657_348_231_579_222),
+                      (0, "données", 4_145_794_974_210_102_345)])
+    func blockSeedMatchesTheGuide(notebookSeed: UInt64, id: String, expected: UInt64) {
+        #expect(Seeds.blockSeed(notebookSeed: notebookSeed, blockID: id) == expected)
+    }
+
+    /// LANGUAGE.md §6: moving, renaming or copying a notebook out of its project does not change
+    /// its numbers.
+    @Test func seedsSurviveAMoveOutOfTheProject() throws {
+        let fm = FileManager.default
+        let base = fm.temporaryDirectory.appendingPathComponent("tangent-move-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: base) }
+        let project = base.appendingPathComponent("course")
+        try fm.createDirectory(at: project.appendingPathComponent("notebooks/week1"), withIntermediateDirectories: true)
+        try Data().write(to: project.appendingPathComponent("tangent.toml"))
+        let text = "---\nseed: 3\n---\n```ntk {#data}\nshow randn(2, 2)\n```\n```ntk\nshow uniform(1, 3)\n```\n"
+        let inside = project.appendingPathComponent("notebooks/week1/intro.md")
+        let moved = base.appendingPathComponent("downloads/renamed.md")
+        try fm.createDirectory(at: moved.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var results: [NotebookResult] = []
+        for url in [inside, moved] {
+            try Data(text.utf8).write(to: url)
+            results.append(Runner(notebookURL: url).run(try Notebook.parse(text, path: url.path)))
+        }
+        #expect(results[0].blocks.map(\.seed) == results[1].blocks.map(\.seed))
+        #expect(results[0].blocks.map(\.seed) == [Seeds.blockSeed(notebookSeed: 3, blockID: "data"),
+                                                  Seeds.blockSeed(notebookSeed: 3, blockID: "b2")])
+        for (a, b) in zip(results[0].blocks, results[1].blocks) {
+            guard case .value(.matrix(let x), _, _)? = a.outputs.first, case .value(.matrix(let y), _, _)? = b.outputs.first else {
+                Issue.record("no matrix output"); continue
+            }
+            #expect(x.storage == y.storage)
+        }
     }
 
     @Test func blockSeedAttributeIsNumpySeed() throws {

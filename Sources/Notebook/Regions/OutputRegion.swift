@@ -45,6 +45,24 @@ public struct OutputRegion: Sendable {
         return nil
     }
 
+    /// Paths of the files this region links to (`![title](folder/name)`) inside `folder`,
+    /// relative to the notebook's folder, as written.
+    public func linkedFiles(under folder: String) -> Set<String> {
+        var found: Set<String> = []
+        let start = "](" + folder + "/"
+        for line in content {
+            var rest = Substring(line)
+            while let r = rest.range(of: start) {
+                let after = rest[r.upperBound...]
+                guard let close = after.firstIndex(of: ")") else { break }
+                let name = after[..<close]
+                if !name.isEmpty, !name.contains("/") { found.insert(folder + "/" + name) }
+                rest = after[close...]
+            }
+        }
+        return found
+    }
+
     static let beginPrefix = "<!-- tangent:begin "
     static let endPrefix = "<!-- tangent:end "
     public static let dataPrefix = "<!-- tangent:data "
