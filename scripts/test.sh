@@ -7,6 +7,9 @@ TANGENT_WITH_BROWSER=1 bash scripts/install-deps.sh
 # Exported Jupyter notebooks are validated by the real nbformat (Python), kept in a venv.
 bash scripts/nbformat-venv.sh
 export TANGENT_NBFORMAT_PYTHON="$PWD/.build/venv-nbformat/bin/python"
+# The cache's secret key lives in the user's cache folder; the tests keep theirs in .build so a
+# test run never writes into the real home folder.
+export XDG_CACHE_HOME="$PWD/.build/test-xdg-cache"
 # The tutorials run on an optimised build: their kernels and training loops are ~8x faster.
 # The Jupyter round-trip test runs every tutorial with it too.
 swift build -c release --product tangent

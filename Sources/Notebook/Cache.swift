@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Language
 import NTKCore
 
@@ -6,15 +9,21 @@ import NTKCore
 /// code, seed, Tangent's version, every binding it read, every file it loaded and every file it
 /// saved are exactly as they were. Exact dependencies, so an unrelated edit above a block does
 /// not invalidate it. A damaged entry is ignored and rewritten, never trusted.
+///
+/// Every entry, every value file beside it and every file fingerprint in it is tagged with
+/// SipHash-2-4 under this machine's `CacheSecret`, so an entry that did not come from this
+/// machine (shipped in a repository, copied, edited) is a miss, never an output shown.
 public struct BlockCache: Sendable {
     public let directory: URL
+    public let secret: CacheSecret
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 3
+    static let formatVersion: UInt8 = 4
     /// Blocks that bind more than this many bytes of values are not cached.
     public static let maxEntryBytes = 1 << 30
 
-    public init(projectRoot: URL) {
+    public init(projectRoot: URL, secret: CacheSecret = .machine) {
         directory = projectRoot.appendingPathComponent(".tangent/cache", isDirectory: true)
+        self.secret = secret
     }
 
     /// What identifies a block apart from its inputs.
@@ -45,16 +54,20 @@ public struct BlockCache: Sendable {
         public var fingerprint: UInt64
         public var value: Value?
         public var file: URL?
+        /// The value file's tag under the cache's secret.
+        var tag: UInt64 = 0
+        var secret: CacheSecret?
 
-        /// Binds it into the environment (lazily when it lives in its own file).
+        /// Binds it into the environment (lazily when it lives in its own file). A value file
+        /// that no longer has its tag reads back as nothing: the environment marks the name
+        /// damaged and the runner treats the entry as a miss.
         public func restore(into environment: Environment) {
             if let value { environment[name] = value; return }
-            guard let file else { return }
-            let expected = fingerprint
+            guard let file, let secret else { return }
+            let expected = tag
             environment.restore(name, fingerprint: fingerprint) {
-                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
-                let bytes = [UInt8](data)
-                guard Fingerprint.of(bytes) == expected else { return nil }
+                guard let bytes = BlockCache.readPlainFile(file.path) else { return nil }
+                guard secret.tag(bytes) == expected else { return nil }
                 var r = BinaryReader(bytes)
                 guard let v = Value.decode(from: &r), r.atEnd else { return nil }
                 return v
@@ -65,7 +78,7 @@ public struct BlockCache: Sendable {
     /// Values whose encoding is larger than this go to files of their own.
     static let inlineLimit = 256 * 1024
 
-    func url(for key: Key) -> URL {
+    public func url(for key: Key) -> URL {
         directory.appendingPathComponent(Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
     }
 
@@ -74,12 +87,11 @@ public struct BlockCache: Sendable {
     /// The entry for this block when every input still matches; nil otherwise. Output
     /// locations are stored relative to the block and placed at `codeLine` again.
     public func load(_ key: Key, environment: Environment, codeLine: Int) -> Entry? {
-        guard let data = FileManager.default.contents(atPath: url(for: key).path) else { return nil }
-        let bytes = [UInt8](data)
+        guard let bytes = BlockCache.readPlainFile(url(for: key).path) else { return nil }
         guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else { return nil }
         var header = BinaryReader(Array(bytes[5..<13]))
         let payload = Array(bytes[13...])
-        guard let sum = header.u64(), sum == Fingerprint.of(payload) else { return nil }
+        guard let sum = header.u64(), sum == secret.tag(payload) else { return nil }
         var r = BinaryReader(payload)
         guard r.u64() == key.hash else { return nil }
         // Inputs: bindings read, files read and written.
@@ -93,7 +105,7 @@ public struct BlockCache: Sendable {
             guard let nFiles = r.count() else { return nil }
             for _ in 0..<nFiles {
                 guard let path = r.string(), let print = r.u64() else { return nil }
-                guard BlockCache.fileFingerprint(path) == print else { return nil }
+                guard fileTag(path) == print else { return nil }
             }
         }
         // Results.
@@ -108,10 +120,14 @@ public struct BlockCache: Sendable {
                 guard let v = Value.decode(from: &r) else { return nil }
                 bindings.append(Binding(name: name, fingerprint: print, value: v, file: nil))
             } else {
-                guard let fileName = r.string(), !fileName.contains("/") else { return nil }
+                guard let fileName = r.string(), !fileName.contains("/"), fileName != "..", let size = r.int(), size >= 0,
+                      let tag = r.u64() else { return nil }
                 let file = directory.appendingPathComponent(fileName)
-                guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-                bindings.append(Binding(name: name, fingerprint: print, value: nil, file: file))
+                // A value file that is missing, replaced by a link or of another size is a miss
+                // now; one with other bytes of the same size is caught by its tag when read.
+                var info = stat()
+                guard lstat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == size else { return nil }
+                bindings.append(Binding(name: name, fingerprint: print, value: nil, file: file, tag: tag, secret: secret))
             }
         }
         guard let hasError = r.bool() else { return nil }
@@ -145,7 +161,7 @@ public struct BlockCache: Sendable {
         for files in [context.filesRead, context.filesWritten] {
             let unique = Array(Set(files)).sorted()
             w.int(unique.count)
-            for path in unique { w.string(path); w.u64(BlockCache.fileFingerprint(path)) }
+            for path in unique { w.string(path); w.u64(fileTag(path)) }
         }
         w.int(context.outputs.count)
         context.outputs.forEach { $0.shifted(by: -codeLine).encode(into: &w) }
@@ -169,6 +185,8 @@ public struct BlockCache: Sendable {
                 let fileName = "\(stem)-\(k).value"
                 w.bool(false)
                 w.string(fileName)
+                w.int(v.bytes.count)
+                w.u64(secret.tag(v.bytes))
                 sideFiles.append((directory.appendingPathComponent(fileName), v.bytes))
             }
         }
@@ -180,7 +198,7 @@ public struct BlockCache: Sendable {
         var file = BlockCache.magic
         file.append(BlockCache.formatVersion)
         var sum = BinaryWriter()
-        sum.u64(Fingerprint.of(w.bytes))
+        sum.u64(secret.tag(w.bytes))
         file += sum.bytes
         file += w.bytes
         do {
@@ -199,9 +217,28 @@ public struct BlockCache: Sendable {
         }
     }
 
-    /// The content fingerprint of a file, or a fixed value for a missing one.
-    static func fileFingerprint(_ path: String) -> UInt64 {
+    /// The keyed tag of a file's content, or a fixed value for a missing one.
+    func fileTag(_ path: String) -> UInt64 {
         guard let data = FileManager.default.contents(atPath: path) else { return 0x6d69_7373_696e_6721 }
-        return Fingerprint.of([UInt8](data))
+        return secret.tag([UInt8](data))
+    }
+
+    /// A whole plain file, never read through a symbolic link (a link planted at an entry's
+    /// name is a miss, not a way to make the cache read another file).
+    static func readPlainFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { _ = close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
     }
 }

@@ -53,9 +53,29 @@ public struct Runner {
         self.cache = useCache ? BlockCache(projectRoot: ProjectRoot.find(for: notebookURL)) : nil
     }
 
+    /// Runs every block. A cached value that cannot be read back (its file damaged or replaced
+    /// since the entry was written) is a cache miss, never a user-visible error: the entries
+    /// that restored it are set aside and the notebook runs again from the top, where the block
+    /// that made the value now runs and stores it afresh. Blocks before it are still served
+    /// from the cache, so the second pass costs about what the miss does.
     public func run(_ notebook: Notebook) -> NotebookResult {
         let start = DispatchTime.now()
+        var distrusted: Set<URL> = []
+        while true {
+            let pass = run(notebook, distrusting: distrusted)
+            if pass.damaged.isEmpty || pass.damaged.isSubset(of: distrusted) {
+                return NotebookResult(notebook: notebook, blocks: pass.blocks, seconds: elapsed(since: start))
+            }
+            distrusted.formUnion(pass.damaged)
+        }
+    }
+
+    /// One pass over the blocks; `damaged` lists the cache entries whose values could not be
+    /// read back.
+    private func run(_ notebook: Notebook, distrusting distrusted: Set<URL>) -> (blocks: [BlockResult], damaged: Set<URL>) {
         let environment = Environment()
+        // The cache entry each name was last restored from.
+        var restoredFrom: [String: URL] = [:]
         let baseDirectory = notebookURL.deletingLastPathComponent()
         var results: [BlockResult] = []
         // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
@@ -84,7 +104,17 @@ public struct Runner {
                 continue
             }
             let result = runBlock(cell, parsed: parsed, notebook: notebook, environment: environment,
-                                  baseDirectory: baseDirectory, seed: seed)
+                                  baseDirectory: baseDirectory, seed: seed, distrusted: distrusted)
+            if result.status == .cached, let cache {
+                let entry = cache.url(for: cacheKey(cell, seed: seed))
+                for w in deps.writes { restoredFrom[w] = entry }
+            } else {
+                for w in deps.writes { restoredFrom[w] = nil }
+            }
+            if result.status == .failed {
+                let damaged = Set(environment.damagedNames.compactMap { restoredFrom[$0] })
+                if !damaged.isEmpty, !damaged.isSubset(of: distrusted) { return (results, damaged) }
+            }
             if result.status == .failed {
                 for w in deps.writes { poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))" }
             } else {
@@ -92,15 +122,20 @@ public struct Runner {
             }
             results.append(result)
         }
-        return NotebookResult(notebook: notebook, blocks: results, seconds: elapsed(since: start))
+        return (results, [])
+    }
+
+    func cacheKey(_ cell: CodeCell, seed: UInt64) -> BlockCache.Key {
+        BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
+                       expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
     }
 
     func runBlock(_ cell: CodeCell, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
-                  environment: Environment, baseDirectory: URL, seed: UInt64) -> BlockResult {
+                  environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = []) -> BlockResult {
         let start = DispatchTime.now()
-        let key = BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
-                                 expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
-        if let cache, case .success = parsed, let entry = cache.load(key, environment: environment, codeLine: cell.codeLine) {
+        let key = cacheKey(cell, seed: seed)
+        if let cache, case .success = parsed, !distrusted.contains(cache.url(for: key)),
+           let entry = cache.load(key, environment: environment, codeLine: cell.codeLine) {
             for binding in entry.bindings { binding.restore(into: environment) }
             return BlockResult(cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
                                outputs: entry.outputs, error: entry.expectedError, note: nil)

@@ -143,5 +143,8 @@ public final class Environment {
     /// True when a cached value of this name could not be read back (a damaged cache file).
     public func isDamaged(_ name: String) -> Bool { damaged.contains(name) }
 
+    /// Every cached value that could not be read back so far.
+    public var damagedNames: Set<String> { damaged }
+
     public var names: [String] { Array(Set(values.keys).union(pending.keys)) }
 }

@@ -84,7 +84,7 @@ public struct Evaluator {
             if let v = context.lookup(name) { return v }
             if let c = Builtins.constants[name] { return .number(c) }
             if context.environment.isDamaged(name) {
-                throw .error("the cached value of '\(name)' could not be read back; run again with --no-cache", at: e.range)
+                throw .error("the cached value of '\(name)' could not be read back (the cache file was damaged)", at: e.range)
             }
             if Builtins.table[name] != nil {
                 throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
