@@ -210,7 +210,7 @@ struct HTTPServerTests {
         s.builds.advance()
         #expect(events.nextData(within: 5) == "2")
         // A page fetched now names the new build, so it does not reload again.
-        #expect(try RawHTTP.get(s.port, "/page.html").text.contains("var build = \"2\""))
+        #expect(try RawHTTP.get(s.port, "/page.html").text.contains("data-build=\"2\""))
         // Builds in quick succession may be announced together: the stream only ever moves on.
         s.builds.advance()
         s.builds.advance()
