@@ -128,6 +128,25 @@ import Language
         #expect(unsafe.warnings.isEmpty)
     }
 
+    @Test(.enabled(if: KaTeXRenderer.isAvailable, "needs node and libjs-katex"))
+    func mathCannotLinkToScript() throws {
+        // KaTeX's HTML goes in after sanitising; it runs with trust off, so \href and \url
+        // to javascript: and the \html… commands come out as error text, not links.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-math-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = "Math $\\href{javascript:alert(1)}{x}$, $\\url{javascript:alert(2)}$ and $\\htmlData{onload=alert(3)}{y}$.\n"
+        let result = Runner(notebookURL: dir.appendingPathComponent("m.md")).run(try Notebook.parse(text, path: "m.md"))
+        let site = SiteBuilder(outputDirectory: dir.appendingPathComponent("site"))
+        try site.build([.init(result: result, pagePath: "m.html")])
+        let html = try String(contentsOf: dir.appendingPathComponent("site/m.html"), encoding: .utf8)
+        #expect(html.contains("class=\"katex"), "the math was typeset")
+        let own: Set<String> = ["<script src=\"search-index.js\">", "<script src=\"assets/search.js\">"]
+        // KaTeX sizes its boxes with style attributes and adds MathML: its own, not the notebook's.
+        let problems = ScriptFinder.problems(in: html, allowedTags: nil, ownScripts: own)
+            .filter { !$0.hasPrefix("style in") && $0 != "a <math> tag" }
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
     @Test func pageLinksCanOnlyBeRelativePaths() {
         #expect(PageLink.href("javascript:alert(1).html", root: "") == "./javascript%3Aalert%281%29.html")
         #expect(PageLink.href("part/a b.html", root: "../") == "../part/a%20b.html")
