@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Notebook
 @testable import Render
 
 /// Prose HTML from untrusted notebooks: hostile inputs (after OWASP's XSS filter evasion cheat
@@ -141,6 +142,19 @@ import Testing
         for markdown in SanitizerTests.harmless {
             let unsafe = PageRenderer.proseHTML(markdown, unsafeHTML: true)
             #expect(PageRenderer.proseHTML(markdown, unsafeHTML: false) == unsafe, "\(markdown.debugDescription)")
+        }
+    }
+
+    @Test func theTutorialsProseIsUnchanged() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("notebooks")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }.sorted()
+        #expect(names.count >= 10)
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let (markdown, _) = PageRenderer.markdownWithBlockPlaceholders(try Notebook.parse(text, path: name))
+            let prose = MathExtractor.extract(markdown).markdown
+            #expect(PageRenderer.proseHTML(prose, unsafeHTML: false) == PageRenderer.proseHTML(prose, unsafeHTML: true), "\(name)")
         }
     }
 
