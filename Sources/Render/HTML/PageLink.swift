@@ -3,8 +3,8 @@
 ///
 /// Every byte but `A–Z a–z 0–9 - . _ ~` is percent-encoded in each path segment, so no `:` is
 /// left to start a scheme, and the path always starts with `./` or `../`, so it can only ever
-/// be read as a relative path. The result still needs `HTMLText.escape` only by habit: it holds
-/// no character that is special in HTML.
+/// be read as a relative path. The result holds no character that is special in HTML; it is
+/// escaped where it is written all the same.
 enum PageLink {
     /// The URL of `pagePath` (relative to the site) from a page `root` (`""`, `"../"`, …) deep.
     static func href(_ pagePath: String, root: String) -> String {
