@@ -47,29 +47,35 @@ public final class BuildCounter: @unchecked Sendable {
     }
 }
 
-/// The live-reload protocol: a script added to each HTML page as it is served (the files on
-/// disk are untouched) and the event stream it listens to.
+/// The live-reload protocol: a script tag added to each HTML page as it is served (the files on
+/// disk are untouched), the script it loads and the event stream that script listens to.
+///
+/// The script is a file of the server's, not inline code: the site's Content-Security-Policy
+/// allows only scripts loaded from the site itself, and a served page must still reload.
 public enum LiveReload {
     public static let eventsPath = "/__tangent/events"
+    public static let scriptPath = "/__tangent/live-reload.js"
     /// A comment is sent this often when nothing happens, so a client that left is noticed.
     static let keepAliveSeconds = 15.0
 
+    /// The tag added to a page: the page's build rides on the tag, so the script stays one file.
+    public static func script(build: Int) -> String {
+        "<script src=\"\(scriptPath)\" data-build=\"\(build)\"></script>\n"
+    }
+
     /// Reloads the page when the stream announces a build other than the one it was served from.
     /// EventSource reconnects by itself, so a restarted server also reloads open pages.
-    public static func script(build: Int) -> String {
-        """
-        <script>
-        // tangent serve: reload when the site is rebuilt (added by the server, not in the file).
+    public static let clientScript = """
+        // tangent serve: reload when the site is rebuilt (added by the server, not in the site).
         (function () {
-          if (!window.EventSource) return;
-          var build = "\(build)";
+          var me = document.currentScript;
+          if (!window.EventSource || !me) return;
+          var build = me.getAttribute("data-build");
           var events = new EventSource("\(eventsPath)");
           events.onmessage = function (e) { if (e.data !== build) { events.close(); location.reload(); } };
         })();
-        </script>
 
         """
-    }
 
     /// The page with the script inserted before its last `</body>` (appended when there is none).
     public static func inject(into html: [UInt8], build: Int) -> [UInt8] {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Answers requests for a rendered site: its files with the right `Content-Type` (HTML pages
-/// with the live-reload script added), the build event stream, and 403/404 for the rest.
+/// with the live-reload script tag added), that script, the build event stream, and 403/404
+/// for the rest.
 public struct PreviewSite: Sendable {
     /// The site folder, symbolic links resolved.
     public let root: String
@@ -22,6 +23,10 @@ public struct PreviewSite: Sendable {
     public func respond(_ request: HTTPRequest) -> HTTPResponse {
         if request.target == LiveReload.eventsPath || request.target.hasPrefix(LiveReload.eventsPath + "?") {
             return LiveReload.events(builds)
+        }
+        if request.target == LiveReload.scriptPath || request.target.hasPrefix(LiveReload.scriptPath + "?") {
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-cache"),
+                                                       ("X-Content-Type-Options", "nosniff")], body: Array(LiveReload.clientScript.utf8))
         }
         switch SitePath.resolve(request.target, root: root) {
         case .badRequest: return .text(400, "bad request target")

@@ -34,13 +34,15 @@ public struct Options: Equatable, Sendable {
     public var shard: ShardSpec?
     /// `--timings FILE`: a JSON report whose per-notebook seconds balance the shards.
     public var timingsPath: String?
+    /// `render --unsafe-html`: pass raw HTML in prose through instead of sanitising it.
+    public var unsafeHTML = false
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).
     public var usesCache: Bool { !noCache && (verb != .check || cached) }
 
     static let optionNames = ["--json", "--junit", "--out", "--timeout", "--quiet", "--force", "--no-cache", "--cached",
-                              "--allow-outside", "--to", "--jobs", "--shard", "--timings", "--help", "--version"]
+                              "--allow-outside", "--to", "--jobs", "--shard", "--timings", "--unsafe-html", "--help", "--version"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         guard let first = arguments.first else { throw UsageError("missing command") }
@@ -74,6 +76,7 @@ public struct Options: Equatable, Sendable {
                     o.jobs = n
                 case "--shard": o.shard = try ShardSpec(parsing: try scan.value(name))
                 case "--timings": o.timingsPath = try scan.value(name)
+                case "--unsafe-html": o.unsafeHTML = true
                 default:
                     let hint = Suggestions.nearest(name, optionNames)
                     throw UsageError("unknown option '\(name)'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
@@ -83,6 +86,7 @@ public struct Options: Equatable, Sendable {
         if o.paths.isEmpty { throw UsageError("'tangent \(verb.rawValue)' needs at least one PATH (a .md file or a folder)") }
         if verb == .render && o.outDirectory == nil { throw UsageError("'tangent render' needs --out DIR") }
         if verb == .render && o.shard != nil { throw UsageError("'tangent render' cannot take --shard (a site needs every notebook)") }
+        if o.unsafeHTML && verb != .render { throw UsageError("--unsafe-html only applies to 'tangent render' and 'tangent serve'") }
         if o.timingsPath != nil && o.shard == nil { throw UsageError("--timings only balances --shard; give --shard i/N too") }
         return o
     }
@@ -91,10 +95,10 @@ public struct Options: Equatable, Sendable {
         usage: tangent run PATH...      execute; print outputs and errors
                tangent update PATH...   execute; write outputs back into each .md [--force]
                tangent check PATH...    execute; compare with the stored outputs; write nothing
-               tangent render PATH... --out DIR
+               tangent render PATH... --out DIR [--unsafe-html]
                tangent export PATH... --to ipynb [--out FILE]      a Jupyter notebook beside each .md
                tangent import NB.ipynb... [--out FILE] [--force]   a .md beside each .ipynb
-               tangent serve PATH... [--port 8000] [--host 127.0.0.1] [--out DIR]
+               tangent serve PATH... [--port 8000] [--host 127.0.0.1] [--out DIR] [--unsafe-html]
                                         render, serve, re-render and reload on save
                tangent report merge REPORT.json... [--json FILE] [--junit FILE]
 
@@ -103,6 +107,8 @@ public struct Options: Equatable, Sendable {
                  --allow-outside (let load/save reach files outside the project root)
                  -j, --jobs N (notebooks at once; default: one per core)
                  --shard I/N (run the I-th of N balanced parts)  --timings REPORT.json
+                 --unsafe-html (render, serve: keep raw HTML in prose, scripts included;
+                                only for notebooks you trust)
 
         PATH is a .md notebook or a folder (every .md under it).
         Exit status: 0 success, 1 a block failed, 2 usage or input error,

@@ -1,6 +1,6 @@
 import Language
 
-/// The command line of `tangent serve PATH... [--port N] [--host ADDR] [--out DIR]`: parsed
+/// The command line of `tangent serve PATH... [--port N] [--host ADDR] [--out DIR] [--unsafe-html]`: parsed
 /// apart from `Options`, since its options (where to listen) belong to no other verb.
 struct ServeOptions: Equatable {
     var paths: [String] = []
@@ -10,8 +10,10 @@ struct ServeOptions: Equatable {
     var outDirectory: String?
     var timeout: Double?
     var noCache = false
+    /// `--unsafe-html`, as for `tangent render`.
+    var unsafeHTML = false
 
-    static let optionNames = ["--port", "--host", "--out", "--timeout", "--no-cache"]
+    static let optionNames = ["--port", "--host", "--out", "--timeout", "--no-cache", "--unsafe-html"]
 
     static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
         var o = ServeOptions()
@@ -35,6 +37,8 @@ struct ServeOptions: Equatable {
                     o.timeout = t
                 case "--no-cache":
                     o.noCache = true
+                case "--unsafe-html":
+                    o.unsafeHTML = true
                 default:
                     let hint = Suggestions.nearest(to: name, in: optionNames)
                     throw UsageError("unknown option '\(name)' for 'tangent serve'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
@@ -52,6 +56,7 @@ struct ServeOptions: Equatable {
         r.outDirectory = out
         r.timeout = timeout
         r.noCache = noCache
+        r.unsafeHTML = unsafeHTML
         return r
     }
 }

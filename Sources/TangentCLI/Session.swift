@@ -68,6 +68,7 @@ struct Session {
         do {
             let start = Date()
             let site = SiteBuilder(outputDirectory: url)
+            site.unsafeHTML = options.unsafeHTML
             let files = try site.build(entries)
             for w in site.warnings { console.err("warning: \(w)\n") }
             let index = url.appendingPathComponent("index.html").path

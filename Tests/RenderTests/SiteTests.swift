@@ -70,7 +70,7 @@ import Language
         let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "sub/b.html")])
         #expect(Set(files).isSuperset(of: ["a.html", "sub/b.html", "index.html", "search-index.js", "assets/tangent.css", "assets/search.js"]))
         let index = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
-        #expect(index.contains("<a href=\"a.html\">First</a><p>The very first paragraph.</p>"))
+        #expect(index.contains("<a href=\"./a.html\">First</a><p>The very first paragraph.</p>"))
         let sub = try String(contentsOf: dir.appendingPathComponent("sub/b.html"), encoding: .utf8)
         #expect(sub.contains("href=\"../assets/tangent.css\""))
         #expect(sub.contains("<a class=\"prev\" href=\"../a.html\">← First</a>"))

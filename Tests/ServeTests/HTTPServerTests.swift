@@ -95,8 +95,7 @@ struct HTTPServerTests {
             #expect(r.headers["content-type"] == "text/html; charset=utf-8", "\(target)")
             let onDisk = String(decoding: try s.fixture.bytes(file), as: UTF8.self)
             #expect(!onDisk.contains("EventSource"))
-            #expect(r.text.contains("new EventSource(\"/__tangent/events\")"), "\(target)")
-            #expect(r.text.contains("var build = \"1\""), "\(target)")
+            #expect(r.text.contains("<script src=\"/__tangent/live-reload.js\" data-build=\"1\"></script>"), "\(target)")
             // The page is the file with the script inserted before </body> (or appended).
             let script = LiveReload.script(build: 1)
             if let close = onDisk.range(of: "</body>", options: [.caseInsensitive, .backwards]) {
@@ -105,6 +104,16 @@ struct HTTPServerTests {
                 #expect(r.text == onDisk + script, "\(target)")
             }
         }
+    }
+
+    @Test func theReloadScriptIsAFileOfTheServer() throws {
+        // A file, not inline code: the site's Content-Security-Policy runs only the site's own files.
+        let s = try RunningSite()
+        let r = try RawHTTP.get(s.port, "/__tangent/live-reload.js")
+        #expect(r.status == 200)
+        #expect(r.headers["content-type"] == "text/javascript; charset=utf-8")
+        #expect(r.text.contains("new EventSource(\"/__tangent/events\")"))
+        #expect(r.text.contains("getAttribute(\"data-build\")"))
     }
 
     @Test func headSendsTheHeadersOfGetWithoutABody() throws {
@@ -201,7 +210,7 @@ struct HTTPServerTests {
         s.builds.advance()
         #expect(events.nextData(within: 5) == "2")
         // A page fetched now names the new build, so it does not reload again.
-        #expect(try RawHTTP.get(s.port, "/page.html").text.contains("var build = \"2\""))
+        #expect(try RawHTTP.get(s.port, "/page.html").text.contains("data-build=\"2\""))
         // Builds in quick succession may be announced together: the stream only ever moves on.
         s.builds.advance()
         s.builds.advance()

@@ -68,7 +68,7 @@ final class ConsoleCapture: Sendable {
         #expect(events.nextData(within: 60) == "2")
         let second = try RawHTTP.get(port, "/alpha.html")
         #expect(second.text.contains("alpha says 35") && !second.text.contains("alpha says 5"))
-        #expect(second.text.contains("var build = \"2\""))
+        #expect(second.text.contains("data-build=\"2\""))
         #expect(capture.out.contains("changed: \(project.notebooks.path)/alpha.md"))
 
         // A failing block: the error shows on the page and the server carries on.

@@ -3,9 +3,10 @@ import Foundation
 import Language
 import Notebook
 
-/// One notebook as an HTML article: the prose as cmark renders it (math typeset by KaTeX),
-/// each ntk block as highlighted source with its id, line and status, followed by its outputs.
-/// Stored output regions are left out: the page shows the outputs of this run.
+/// One notebook as an HTML article: the prose as cmark renders it (raw HTML sanitised unless
+/// the site is built with `--unsafe-html`; math typeset by KaTeX), each ntk block as highlighted
+/// source with its id, line and status, followed by its outputs. Stored output regions are left
+/// out: the page shows the outputs of this run.
 public struct PageRenderer {
     public struct Page {
         /// The `<article>` contents.
@@ -29,9 +30,10 @@ public struct PageRenderer {
     }
 
     /// Finishes the page with the typeset math (placeholder → HTML; missing spans stay as TeX).
-    public static func finish(_ p: Prepared, math: [String: String]) -> Page {
+    /// `unsafeHTML` passes raw HTML in the prose through as written (trusted notebooks only).
+    public static func finish(_ p: Prepared, math: [String: String], unsafeHTML: Bool = false) -> Page {
         let notebook = p.result.notebook
-        var html = CommonMarkHTML.render(p.extraction.markdown)
+        var html = proseHTML(p.extraction.markdown, unsafeHTML: unsafeHTML)
         if !p.extraction.spans.isEmpty {
             var complete = math
             for span in p.extraction.spans where complete[span.placeholder] == nil {
@@ -50,9 +52,17 @@ public struct PageRenderer {
         return Page(body: html, searchText: prose + "\n" + code, summary: firstParagraph(notebook.document.root))
     }
 
+    /// The prose as HTML: cmark's rendering, sanitised (`HTMLSanitizer`) unless `unsafeHTML`.
+    /// Math and blocks are put in afterwards: they are Tangent's own HTML, escaped where it must be.
+    static func proseHTML(_ markdown: String, unsafeHTML: Bool) -> String {
+        let html = CommonMarkHTML.render(markdown)
+        return unsafeHTML ? html : HTMLSanitizer.sanitize(html)
+    }
+
     /// Replaces each block token (a paragraph of its own, or bare inside a list item) with the
     /// block's HTML in one pass over the prose: replacing token by token rescanned the page,
-    /// large figures included, once per block.
+    /// large figures included, once per block. A token inside a tag (`<img alt="TANGENTBLOCKx1x">`,
+    /// written by hand or made from `&#120;`) is left alone: a block there would end the attribute.
     static func insertBlocks(_ html: String, _ blocks: [String: String]) -> String {
         let bytes = Array(html.utf8)
         let prefix = Array(blockTokenPrefix.utf8)
@@ -63,8 +73,10 @@ public struct PageRenderer {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var copied = 0, i = 0
+        var inTag = false
         while i < bytes.count {
-            guard bytes[i] == prefix[0], has(prefix, at: i) else { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "<") { inTag = true } else if bytes[i] == UInt8(ascii: ">") { inTag = false }
+            guard !inTag, bytes[i] == prefix[0], has(prefix, at: i) else { i += 1; continue }
             var end = i + prefix.count
             while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 { end += 1 }
             guard end > i + prefix.count, end < bytes.count, bytes[end] == UInt8(ascii: "x"),

@@ -1,5 +1,14 @@
-/// The site's stylesheet and search script, written next to the pages (no CDN, no server).
+/// The site's stylesheet and search script, written next to the pages (no CDN, no server),
+/// and the Content-Security-Policy its pages carry.
 enum SiteAssets {
+    /// Scripts run only from the site's own files (`search-index.js`, `assets/search.js`, and
+    /// under `tangent serve` its live-reload file): no inline script, no `on…=` handler, no
+    /// `javascript:` URL, no plugin, frame, form target or `<base>`, whatever got into a page.
+    /// The site has no inline script to allow (KaTeX runs at build time). `file:` is listed
+    /// beside `'self'` because browsers differ on whether `'self'` covers a page opened from disk.
+    static let contentSecurityPolicy =
+        "script-src 'self' file:; object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'"
+
     static let stylesheet = """
     :root {
       --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa;
@@ -127,7 +136,7 @@ enum SiteAssets {
         box.hidden = false;
         if (hits.length === 0) { box.innerHTML = "<p>No matches.</p>"; return; }
         box.innerHTML = "<ol>" + hits.slice(0, 20).map(function (h) {
-          return '<li><a href="' + root + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + '</a>' +
+          return '<li><a href="' + (root || "./") + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + '</a>' +
             '<div class="snippet">' + escapeHTML(h.snippet) + '</div></li>';
         }).join("") + "</ol>";
       }

@@ -23,6 +23,10 @@ public final class SiteBuilder {
 
     public let outputDirectory: URL
     public var siteTitle: String
+    /// `--unsafe-html`: raw HTML in prose is passed through instead of sanitised, and pages get
+    /// no Content-Security-Policy. A notebook's own `unsafe_html: false` still keeps it safe;
+    /// its `unsafe_html: true` alone changes nothing (a notebook cannot vouch for itself).
+    public var unsafeHTML = false
     /// Problems that did not stop the build (e.g. math left as TeX), for the caller to print.
     public private(set) var warnings: [String] = []
 
@@ -114,10 +118,11 @@ public final class SiteBuilder {
                 }
             }
         }
+        let unsafe = entries.map { passesRawHTML($0) }
         let pages = prepared.enumerated().map { k, p in
             var math: [String: String] = [:]
             for span in p.extraction.spans { math[span.placeholder] = rendered["P\(k)/" + span.placeholder] }
-            return PageRenderer.finish(p, math: math)
+            return PageRenderer.finish(p, math: math, unsafeHTML: unsafe[k])
         }
         let summaryHTML = summaries.enumerated().map { k, summary in
             var math: [String: String] = [:]
@@ -132,11 +137,12 @@ public final class SiteBuilder {
             let depth = e.pagePath.split(separator: "/").count - 1
             let root = String(repeating: "../", count: depth)
             let html = layout(title: e.result.notebook.title, root: root, current: k, entries: entries,
-                              body: "<article class=\"notebook\">\n" + pages[k].body + "</article>\n" + pager(k, entries, root: root))
+                              body: "<article class=\"notebook\">\n" + pages[k].body + "</article>\n" + pager(k, entries, root: root),
+                              scriptPolicy: !unsafe[k])
             try write(html, e.pagePath)
             searchEntries.append(.object([
                 ("title", .string(e.result.notebook.title)),
-                ("url", .string(e.pagePath)),
+                ("url", .string(PageLink.encoded(e.pagePath))),
                 ("text", .string(pages[k].searchText)),
             ]))
         }
@@ -167,6 +173,18 @@ public final class SiteBuilder {
     }
 
     static let mathCacheName = ".tangent-math.json"
+
+    /// Whether the page of `entry` passes raw HTML through: only with `--unsafe-html`, and not
+    /// when the notebook's front matter says `unsafe_html: false`. A notebook asking for it
+    /// without the flag gets a warning and a sanitised page.
+    func passesRawHTML(_ entry: Entry) -> Bool {
+        let asked = entry.result.notebook.frontMatter.fields["unsafe_html"]
+        if !unsafeHTML, asked == "true" {
+            warnings.append("\(entry.result.notebook.path): front matter 'unsafe_html: true' is ignored: raw HTML is "
+                            + "passed through only by 'tangent render --unsafe-html' (the notebook's HTML was sanitised)")
+        }
+        return unsafeHTML && asked != "false"
+    }
 
     /// The cache key of a formula: display mode and TeX source.
     static func mathKey(_ span: MathSpan) -> String { (span.display ? "D " : "I ") + span.tex }
@@ -217,19 +235,23 @@ public final class SiteBuilder {
 
     // MARK: Layout
 
-    func layout(title: String, root: String, current: Int?, entries: [Entry], body: String) -> String {
+    /// A page of the site; `scriptPolicy` adds the Content-Security-Policy that runs only the
+    /// site's own script files (every page but those built with `--unsafe-html`).
+    func layout(title: String, root: String, current: Int?, entries: [Entry], body: String, scriptPolicy: Bool = true) -> String {
         var nav = "<ul>"
         for (k, e) in entries.enumerated() {
             let cls = k == current ? " class=\"current\" aria-current=\"page\"" : ""
-            nav += "<li><a\(cls) href=\"\(root)\(HTMLText.escape(e.pagePath))\">\(HTMLText.escape(e.result.notebook.title))</a></li>"
+            nav += "<li><a\(cls) href=\"\(HTMLText.escape(PageLink.href(e.pagePath, root: root)))\">\(HTMLText.escape(e.result.notebook.title))</a></li>"
         }
+        let policy = scriptPolicy
+            ? "<meta http-equiv=\"Content-Security-Policy\" content=\"\(HTMLText.escape(SiteAssets.contentSecurityPolicy))\">\n" : ""
         nav += "</ul>"
         return """
             <!doctype html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
+            \(policy)<meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="Tangent \(TangentInfo.version)">
             <title>\(HTMLText.escape(title))</title>
             <link rel="stylesheet" href="\(root)assets/tangent.css">
@@ -259,11 +281,11 @@ public final class SiteBuilder {
         var out = "<nav class=\"pager\">"
         if k > 0 {
             let p = entries[k - 1]
-            out += "<a class=\"prev\" href=\"\(root)\(HTMLText.escape(p.pagePath))\">← \(HTMLText.escape(p.result.notebook.title))</a>"
+            out += "<a class=\"prev\" href=\"\(HTMLText.escape(PageLink.href(p.pagePath, root: root)))\">← \(HTMLText.escape(p.result.notebook.title))</a>"
         }
         if k + 1 < entries.count {
             let n = entries[k + 1]
-            out += "<a class=\"next\" href=\"\(root)\(HTMLText.escape(n.pagePath))\">\(HTMLText.escape(n.result.notebook.title)) →</a>"
+            out += "<a class=\"next\" href=\"\(HTMLText.escape(PageLink.href(n.pagePath, root: root)))\">\(HTMLText.escape(n.result.notebook.title)) →</a>"
         }
         return out + "</nav>\n"
     }
@@ -273,7 +295,7 @@ public final class SiteBuilder {
         var out = "<article class=\"index\"><h1>\(HTMLText.escape(siteTitle))</h1>\n<ol class=\"notebook-list\">\n"
         for (k, e) in entries.enumerated() {
             let failed = e.result.failed ? " <span class=\"block-status bad\">has failures</span>" : ""
-            out += "<li><a href=\"\(HTMLText.escape(e.pagePath))\">\(HTMLText.escape(e.result.notebook.title))</a>\(failed)"
+            out += "<li><a href=\"\(HTMLText.escape(PageLink.href(e.pagePath, root: "")))\">\(HTMLText.escape(e.result.notebook.title))</a>\(failed)"
             if !summaries[k].isEmpty { out += "<p>\(summaries[k])</p>" }
             out += "</li>\n"
         }
