@@ -76,7 +76,7 @@ public struct FrontMatter: Equatable, Sendable {
     }
 
     /// The keys Tangent interprets.
-    public static let knownKeys = ["title", "seed", "rtol", "atol", "timeout"]
+    public static let knownKeys = ["title", "seed", "rtol", "atol", "timeout", "unsafe_html"]
 
     /// The known key `key` is a slip of (one letter added, dropped or changed, or two
     /// neighbours swapped: `sede`, `seeds`, `rtl`), or nil.
