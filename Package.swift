@@ -72,5 +72,6 @@ if Context.environment["TANGENT_FUZZ"] != nil {
         .executableTarget(name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Render"], path: "Fuzz/FuzzNotebook"),
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzParser"),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzEvaluator"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "Notebook"], path: "Fuzz/FuzzJSON", exclude: ["json.dict"]),
     ]
 }

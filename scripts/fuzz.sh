@@ -5,7 +5,8 @@
 #   bash scripts/fuzz.sh --ci            # CI: every target briefly on the committed corpus
 #
 # TARGETs: FuzzNotebook (bytes → notebook → write-back), FuzzParser (bytes → AST),
-# FuzzEvaluator (bytes → AST → evaluation with a time and memory budget). Default: all three.
+# FuzzEvaluator (bytes → AST → evaluation with a time and memory budget), FuzzJSON (bytes →
+# JSON → serialise → parse round trip). Default: all four.
 # New inputs go to .build/fuzz-work/TARGET; at the end the ones that add coverage are merged
 # into the committed corpus Fuzz/corpus/TARGET. Crash reproducers land in Fuzz/crashes/TARGET/
 # (commit them, and turn each into a regression test in Tests/).
@@ -23,10 +24,10 @@ while [[ $# -gt 0 ]]; do
         --runs) runs="$2"; shift 2 ;;
         --ci) ci=1; seconds=20; unit_timeout=60; shift ;;
         Fuzz*) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator...] [--time S | --runs N] [--ci]" >&2; exit 2 ;;
+        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON...] [--time S | --runs N] [--ci]" >&2; exit 2 ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON)
 
 bash scripts/install-deps.sh
 export TANGENT_FUZZ=1
@@ -42,10 +43,13 @@ for t in "${targets[@]}"; do
     limit=(-max_total_time="$seconds")
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $t: ${runs:-${seconds}s}"
+    # FuzzJSON has JSON's tokens; the others the language's and the notebook markers.
+    dict=Fuzz/ntk.dict
+    [[ $t == FuzzJSON ]] && dict=Fuzz/FuzzJSON/json.dict
     # The evaluator gets a cap on single allocations (refused ones are located errors, not crashes).
     if ! SWIFT_BACKTRACE=enable=no TANGENT_ALLOCATION_LIMIT="${TANGENT_ALLOCATION_LIMIT:-256M}" ".build/fuzz/release/$t" \
         ".build/fuzz-work/$t" "Fuzz/corpus/$t" \
-        -dict=Fuzz/ntk.dict -max_len=4096 -timeout="$unit_timeout" -rss_limit_mb=4096 \
+        -dict="$dict" -max_len=4096 -timeout="$unit_timeout" -rss_limit_mb=4096 \
         -artifact_prefix="Fuzz/crashes/$t/" -print_final_stats=1 "${limit[@]}" \
         2> ".build/fuzz-work/$t.log"; then
         status=1
