@@ -219,7 +219,7 @@ public final class SiteBuilder {
     /// files but was not written by Tangent.
     func openSite() throws -> ConfinedFolder {
         let rootURL = SiteBuilder.confinementRoot(for: outputDirectory)
-        let relative = String(outputDirectory.standardizedFileURL.path.dropFirst(rootURL.path.count))
+        let relative = String(outputDirectory.standardizedFileURL.path.dropFirst(rootURL.path.count).drop { $0 == "/" })
         let site: ConfinedFolder
         do {
             let root = try ConfinedFolder(rootURL)
