@@ -52,7 +52,7 @@ public final class ConfinedFolder {
         if create { try ConfinedFolder.makeFolders(given) }
         var fd: Int32
         repeat { fd = open(given, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-        if fd < 0 { throw posixError("cannot open folder '\(given)'", errno) }
+        if fd < 0 { throw posixError("cannot open folder", errno) }
         self.fd = fd
         if let p = realpath(given, nil) {
             realPath = String(cString: p)
@@ -78,7 +78,7 @@ public final class ConfinedFolder {
     public func folder(_ relativePath: String, create: Bool = true) throws(MatrixFileError) -> ConfinedFolder {
         if ConfinedFolder.components(relativePath).isEmpty {
             let copy = dup(fd)
-            if copy < 0 { throw posixError("cannot open folder '\(path)'", errno) }
+            if copy < 0 { throw posixError("cannot open folder", errno) }
             return ConfinedFolder(descriptor: copy, path: path)
         }
         let shown = path + "/" + relativePath
@@ -87,13 +87,13 @@ public final class ConfinedFolder {
         var sub: Int32
         repeat { sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while sub < 0 && errno == EINTR
         if sub < 0 && errno == ENOENT && create {
-            if mkdirat(place.folder, place.name, 0o777) != 0 && errno != EEXIST { throw posixError("cannot create folder '\(shown)'", errno) }
+            if mkdirat(place.folder, place.name, 0o777) != 0 && errno != EEXIST { throw posixError("cannot create folder", errno) }
             repeat { sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while sub < 0 && errno == EINTR
         }
         if sub < 0 {
             let code = errno
             if code == ELOOP { throw MatrixFileError("'\(shown)' is a symbolic link that changed while it was opened") }
-            throw posixError("cannot open folder '\(shown)'", code)
+            throw posixError("cannot open folder", code)
         }
         return ConfinedFolder(descriptor: sub, path: shown)
     }
@@ -282,7 +282,7 @@ public final class ConfinedFolder {
             let code = errno
             if code == ENOENT && create {
                 if mkdirat(current(), name, 0o777) != 0 && errno != EEXIST {
-                    throw fail(posixError("cannot create folder '\(shown(name))'", errno))
+                    throw fail(posixError("cannot create folder", errno))
                 }
                 pending.insert(name, at: 0)   // open what was made (or what another writer made)
                 continue
@@ -296,9 +296,9 @@ public final class ConfinedFolder {
                     try follow(name)
                     continue
                 }
-                throw fail(posixError("cannot create folder '\(shown(name))'", ENOTDIR))
+                throw fail(posixError("cannot create folder", ENOTDIR))
             }
-            throw fail(posixError("cannot open folder '\(shown(name))'", code))
+            throw fail(posixError("cannot open folder", code))
         }
         throw fail(MatrixFileError("'\(relativePath)' leads back to the folder \(path) itself"))
     }
@@ -342,7 +342,7 @@ public final class ConfinedFolder {
         let parent = (folder as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != folder && parent != "/" { try makeFolders(parent) }
         if mkdir(folder, 0o777) != 0 && errno != EEXIST {
-            throw posixError("cannot create folder '\(folder)'", errno)
+            throw posixError("cannot create folder", errno)
         }
     }
 }
