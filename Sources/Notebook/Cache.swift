@@ -202,15 +202,22 @@ public struct BlockCache: Sendable {
         file += sum.bytes
         file += w.bytes
         do {
-            // writeAtomically makes missing folders and tolerates another writer making them at
-            // the same moment (`-j N` stores entries of several notebooks at once).
-            let ignore = directory.deletingLastPathComponent().appendingPathComponent(".gitignore")
-            if !FileManager.default.fileExists(atPath: ignore.path) {
-                try? writeAtomically(Data("# Tangent's cache: safe to delete, never commit.\n*\n".utf8), to: ignore)
+            // Every file is written by walking from the project root, opened once (ConfinedFolder):
+            // a symbolic link at `.tangent`, `.tangent/cache` or an entry's name never sends a
+            // write out of the project (a link at a name is replaced, one on the way is followed
+            // only inside the project); a cache that cannot be written so is not written. The
+            // walk makes missing folders and tolerates another writer making them at the same
+            // moment (`-j N` stores entries of several notebooks at once).
+            let tangent = directory.deletingLastPathComponent()
+            let root = try ConfinedFolder(tangent.deletingLastPathComponent(), create: false)
+            let cache = tangent.lastPathComponent + "/" + directory.lastPathComponent
+            let ignore = tangent.lastPathComponent + "/.gitignore"
+            if root.kind(of: ignore) != .file {
+                try? root.write(Data("# Tangent's cache: safe to delete, never commit.\n*\n".utf8), to: ignore)
             }
             // Side files first: an entry never names a file that is not there.
-            for (url, bytes) in sideFiles { try writeAtomically(Data(bytes), to: url) }
-            try writeAtomically(Data(file), to: url(for: key))
+            for (url, bytes) in sideFiles { try root.write(Data(bytes), to: cache + "/" + url.lastPathComponent) }
+            try root.write(Data(file), to: cache + "/" + url(for: key).lastPathComponent)
             return true
         } catch {
             return false

@@ -54,7 +54,8 @@ struct JupyterCommand {
                     (try? Data(contentsOf: folder.appendingPathComponent(path))).flatMap { String(data: $0, encoding: .utf8) }
                 }
                 for w in exported.warnings { console.err("\(file.display): warning: \(w)\n") }
-                try writeAtomically(Data((exported.json.serialized() + "\n").utf8), to: target)
+                // Never through a symbolic link at the target (it could lead anywhere): refused.
+                try write(Data((exported.json.serialized() + "\n").utf8), to: target, link: .refuse)
                 if !options.quiet { console.out("exported \(file.display) to \(display(target, like: file.display))\n") }
             } catch let d as Diagnostic {
                 failed = true
@@ -82,7 +83,9 @@ struct JupyterCommand {
             let target = options.outDirectory.map { URL(fileURLWithPath: $0) }
                 ?? (url.pathExtension.lowercased() == "ipynb" ? url.deletingPathExtension() : url).appendingPathExtension("md")
             let shown = display(target, like: path)
-            if !options.force && fm.fileExists(atPath: target.path) {
+            // A symbolic link counts as existing even when it leads nowhere (fileExists follows it).
+            let existing = Self.exists(target)
+            if !options.force && existing {
                 console.err("\(path): error: '\(shown)' already exists; use --force to overwrite it (or --out FILE)\n")
                 failed = true
                 continue
@@ -94,7 +97,11 @@ struct JupyterCommand {
             }
             do {
                 let imported = try JupyterImport.markdown(fromJSON: String(decoding: data, as: UTF8.self))
-                try writeAtomically(Data(imported.markdown.utf8), to: target)
+                // With --force a symbolic link at the target is replaced by the file, never written
+                // through; without it a link appearing meanwhile is refused.
+                let replacesLink = options.force && RealPath.isSymbolicLink(target.path)
+                try write(Data(imported.markdown.utf8), to: target, link: options.force ? .replace : .refuse)
+                if replacesLink && !options.quiet { console.out("replaced the symbolic link \(shown) by a file\n") }
                 if !options.quiet { console.out(summary(imported, from: path, to: shown)) }
             } catch let f as JupyterImport.Failure {
                 failed = true
@@ -106,6 +113,20 @@ struct JupyterCommand {
             }
         }
         return failed ? .usage : .success
+    }
+
+    /// Writes an output file by a confined walk from its project root (`ProjectRoot.fileRoot`),
+    /// so no symbolic link on the way leads the write out of the project, and `link` decides
+    /// what a link at the name itself means.
+    private func write(_ data: Data, to target: URL, link: ConfinedFolder.FinalLink) throws(MatrixFileError) {
+        let root = ProjectRoot.fileRoot(for: target)
+        try ConfinedFolder(root, create: false).write(data, to: target.standardizedFileURL.path, finalLink: link)
+    }
+
+    /// Whether anything, a dangling symbolic link included, is at `url`.
+    private static func exists(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0
     }
 
     private func summary(_ imported: JupyterImport.Imported, from path: String, to shown: String) -> String {

@@ -17,7 +17,8 @@ final class LivePreview: Sendable {
     /// there is nothing to serve or the address is taken.
     init(_ options: ServeOptions, console: Console) throws(UsageError) {
         let files = try NotebookFiles.collect(options.paths)
-        let site = options.outDirectory.map { URL(fileURLWithPath: $0) } ?? LivePreview.defaultSite(for: files)
+        let site: URL
+        if let out = options.outDirectory { site = URL(fileURLWithPath: out) } else { site = try LivePreview.defaultSite(for: files) }
         siteDirectory = site
         let notebooks: @Sendable () throws(UsageError) -> [NotebookFiles.Found] = {
             try LivePreview.notebooks(options.paths, outside: site)
@@ -69,13 +70,21 @@ final class LivePreview: Sendable {
     }
 
     /// `.tangent/site` under the first notebook's project root (beside the cache, git-ignored).
-    static func defaultSite(for files: [NotebookFiles.Found]) -> URL {
+    /// `.tangent` is made (and its `.gitignore` written) by a confined walk from the project
+    /// root: a `.tangent` that is a symbolic link leading out of the project is refused.
+    static func defaultSite(for files: [NotebookFiles.Found]) throws(UsageError) -> URL {
         let root = files.first.map { ProjectRoot.find(for: $0.url) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let tangent = root.appendingPathComponent(".tangent")
-        let ignore = tangent.appendingPathComponent(".gitignore")
-        if !FileManager.default.fileExists(atPath: ignore.path) {
-            try? writeAtomically(Data("# Tangent's cache and preview site: safe to delete, never commit.\n*\n".utf8), to: ignore)
+        do {
+            let project = try ConfinedFolder(root, create: false)
+            _ = try project.folder(".tangent")
+            if project.kind(of: ".tangent/.gitignore") != .file {
+                try? project.write(Data("# Tangent's cache and preview site: safe to delete, never commit.\n*\n".utf8),
+                                   to: ".tangent/.gitignore")
+            }
+        } catch {
+            throw UsageError("cannot put the preview site in '\(tangent.path)': \(error.message) (or choose a folder with --out)")
         }
         return tangent.appendingPathComponent("site")
     }

@@ -63,20 +63,14 @@ struct NotebookJob {
             guard snapshot.isCurrent(at: url.path) else { throw UpdateRefusal(NotebookJob.changedWhileRunning) }
             let folder = MarkdownWriter.FigureFolder.beside(url.lastPathComponent)
             let (text, figures) = try MarkdownWriter.update(notebook, updates, force: options.force, figures: folder)
-            let base = url.deletingLastPathComponent()
             // Figures first: the notebook never links to a file that is not there yet.
+            let base = try figuresBase(url)
             for (path, svg) in figures.sorted(by: { $0.key < $1.key }) {
-                let target = base.appendingPathComponent(path)
-                for p in [target.deletingLastPathComponent().path, target.path] where RealPath.isSymbolicLink(p) {
-                    throw UpdateRefusal("'\(p)' is a symbolic link; Tangent writes figures only as plain files in plain folders (remove the link)")
-                }
-                if FileManager.default.contents(atPath: target.path) != Data(svg.utf8) {
-                    try writeAtomically(Data(svg.utf8), to: target)
-                }
+                try writeFigure(Data(svg.utf8), to: path, in: base)
             }
             // Figures of regions kept as they were (a failed or skipped block) stay too.
             let linked = Set(figures.keys).union(MarkdownWriter.keptFigures(notebook, updates, figures: folder))
-            removeStaleFigures(in: base.appendingPathComponent(folder.link), keeping: Set(linked.map { ($0 as NSString).lastPathComponent }))
+            removeStaleFigures(in: folder.link, of: base, keeping: Set(linked.map { ($0 as NSString).lastPathComponent }))
             if text == notebook.text {
                 if !options.quiet { console.out("unchanged \(notebook.path)\(via)\n") }
                 return true
@@ -118,16 +112,39 @@ struct NotebookJob {
         return (URL(fileURLWithPath: real), " (through the symbolic link, into \(real))")
     }
 
-    /// Removes figure files Tangent wrote for blocks that no longer draw them (only `*.svg`
-    /// in the notebook's own figures folder), and the folder when it is left empty.
-    private func removeStaleFigures(in folder: URL, keeping: Set<String>) {
-        let fm = FileManager.default
-        if RealPath.isSymbolicLink(folder.path) { return }   // never delete through a link
-        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasSuffix(".svg") && !keeping.contains(name) {
-            try? fm.removeItem(at: folder.appendingPathComponent(name))
+    /// The notebook's folder, opened once: figures are written and removed only by walking
+    /// from it with no symbolic link followed (ConfinedFolder), so a link planted at the figures
+    /// folder or a figure's name, or swapped in while Tangent writes, never sends a write out.
+    private func figuresBase(_ notebook: URL) throws(UpdateRefusal) -> ConfinedFolder {
+        do {
+            return try ConfinedFolder(notebook.deletingLastPathComponent(), create: false)
+        } catch {
+            throw UpdateRefusal("cannot write figures: \(error.message)")
         }
-        if (try? fm.contentsOfDirectory(atPath: folder.path))?.isEmpty == true { try? fm.removeItem(at: folder) }
+    }
+
+    /// Writes one figure (`NAME.figures/x.svg`) as a plain file in a plain folder, unless it
+    /// already holds these bytes.
+    private func writeFigure(_ data: Data, to path: String, in base: ConfinedFolder) throws(UpdateRefusal) {
+        let shown = base.path + "/" + path
+        do {
+            if base.read(path, folderLinks: .refuse) == data { return }
+            try base.write(data, to: path, finalLink: .refuse, folderLinks: .refuse)
+        } catch {
+            throw UpdateRefusal("cannot write the figure '\(shown)': \(error.message); "
+                                + "Tangent writes figures only as plain files in plain folders")
+        }
+    }
+
+    /// Removes figure files Tangent wrote for blocks that no longer draw them (only `*.svg`
+    /// plain files in the notebook's own figures folder, never through a link), and the folder
+    /// when it is left empty.
+    private func removeStaleFigures(in folder: String, of base: ConfinedFolder, keeping: Set<String>) {
+        guard let names = base.contents(of: folder) else { return }   // nil for a link
+        for name in names where name.hasSuffix(".svg") && !keeping.contains(name) {
+            base.removeFile(folder + "/" + name)
+        }
+        base.removeFolderIfEmpty(folder)
     }
 
     /// Compares with the stored outputs; prints each difference as `FILE:LINE:COL: mismatch:`.

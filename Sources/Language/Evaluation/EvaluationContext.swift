@@ -21,7 +21,9 @@ public final class EvaluationContext {
     public let seed: UInt64
     public let deadline: Deadline?
     /// `load` and `save` refuse paths that resolve (through `..` and symbolic links) outside
-    /// this folder, the project root; nil allows any path (`--allow-outside`).
+    /// this folder, the project root; nil allows any path (`--allow-outside`). `save` also
+    /// writes by a walk from this folder that follows no link out of it (`ConfinedFolder`),
+    /// so a folder swapped for a link after the check cannot send the file outside.
     public var fileRoot: URL?
     public private(set) var outputs: [DisplayItem] = []
     /// Names the block read from bindings made before it, with the value each had then

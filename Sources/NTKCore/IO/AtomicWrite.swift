@@ -20,28 +20,37 @@ import Darwin
 /// created. When the destination already exists its permission bits (and, when
 /// allowed, its owner and group) are carried over to the new file. When the
 /// destination is a symbolic link, the file it points to is replaced and the
-/// link itself is kept.
+/// link itself is kept: this is for paths the user named (reports); files whose
+/// place comes from a repository go through `ConfinedFolder`, which never
+/// follows a link out of its folder.
 public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
     let requested = try fileSystemPath(of: url, action: "write")
     if requested.hasSuffix("/") { throw posixError("cannot write file", EISDIR) }
     let path = resolvingSymbolicLinks(requested)
     let (folder, name) = splitPath(path)
     try createFolders(folder)
+    let dir = try openFolder(folder)
+    defer { _ = close(dir) }
+    try replaceAtomically(data, in: dir, name: name)
+}
 
-    // Keep an existing file's permissions; refuse to replace a folder, or a
-    // device or pipe (renaming over /dev/null would delete it).
+/// Replaces `name` in the open folder `folder` with a new file holding `data`, through a
+/// registered temporary file renamed over it. A symbolic link at `name` is replaced itself
+/// (rename never follows it); a folder, device or pipe there is refused (renaming over
+/// /dev/null would delete it). An existing file's permission bits (and, when allowed, owner
+/// and group) are kept.
+func replaceAtomically(_ data: Data, in folder: Int32, name: String) throws(MatrixFileError) {
     var existing = stat()
-    let exists = stat(path, &existing) == 0
-    if exists && (existing.st_mode & S_IFMT) == S_IFDIR {
-        throw posixError("cannot write file", EISDIR)
-    }
-    if exists && (existing.st_mode & S_IFMT) != S_IFREG {
+    let exists = fstatat(folder, name, &existing, AT_SYMLINK_NOFOLLOW) == 0
+    let kind = existing.st_mode & S_IFMT
+    if exists && kind == S_IFDIR { throw posixError("cannot write file", EISDIR) }
+    if exists && kind != S_IFREG && kind != S_IFLNK {
         throw MatrixFileError("cannot write file: not a regular file")
     }
 
-    let (tempPath, fd) = try createTemporaryFile(in: folder, for: name)
+    let (tempName, fd) = try createTemporaryFile(in: folder, for: name)
     var failure: MatrixFileError?
-    if exists {
+    if exists && kind == S_IFREG {
         // Owner and group can only be kept by a privileged user or a member of
         // the group; failing to keep them is not an error (like most editors).
         _ = fchown(fd, existing.st_uid, existing.st_gid)
@@ -58,14 +67,14 @@ public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
     if close(fd) != 0, failure == nil {
         failure = posixError("cannot write file", errno)
     }
-    if failure == nil, TemporaryFiles.finish(tempPath, renamingTo: path) != 0 {
+    if failure == nil, TemporaryFiles.finish(in: folder, tempName, renamingTo: name) != 0 {
         failure = posixError("cannot write file", errno)
     }
     if let failure {
-        TemporaryFiles.discard(tempPath)
+        TemporaryFiles.discard(in: folder, tempName)
         throw failure
     }
-    syncFolder(folder)
+    _ = fsync(folder)   // makes the rename durable; best effort (the data is already safe)
 }
 
 /// A file written piece by piece at any offsets (a kernel too large for memory, block by
@@ -73,7 +82,9 @@ public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
 /// temporary file beside it, which `commit()` flushes and renames over the destination.
 public final class AtomicFile {
     public let destination: String
-    private let tempPath: String
+    private let folder: Int32
+    private let name: String
+    private let tempName: String
     private var fd: Int32
     private var done = false
 
@@ -82,26 +93,38 @@ public final class AtomicFile {
     public init(url: URL, size: Int) throws(MatrixFileError) {
         let requested = try fileSystemPath(of: url, action: "write")
         destination = resolvingSymbolicLinks(requested)
-        let (folder, name) = splitPath(destination)
-        try createFolders(folder)
+        let (folderPath, name) = splitPath(destination)
+        self.name = name
+        try createFolders(folderPath)
+        folder = try openFolder(folderPath)
         var fs = statvfs()
-        if statvfs(folder, &fs) == 0 {
+        if fstatvfs(folder, &fs) == 0 {
             let free = Int(fs.f_bavail) &* Int(fs.f_frsize)
             if free >= 0, size > free {
+                _ = close(folder)
                 throw MatrixFileError(String(format: "not enough disk space: the file needs %.1f GiB but only %.1f GiB is free",
                                              Double(size) / 1_073_741_824, Double(free) / 1_073_741_824))
             }
         }
-        (tempPath, fd) = try createTemporaryFile(in: folder, for: name)
+        do {
+            (tempName, fd) = try createTemporaryFile(in: folder, for: name)
+        } catch {
+            _ = close(folder)
+            throw error
+        }
         if ftruncate(fd, off_t(size)) != 0 {
             let code = errno
             _ = close(fd)
-            TemporaryFiles.discard(tempPath)
+            TemporaryFiles.discard(in: folder, tempName)
+            _ = close(folder)
             throw posixError("cannot write file", code)
         }
     }
 
-    deinit { if !done { discard() } }
+    deinit {
+        if !done { discard() }
+        _ = close(folder)
+    }
 
     /// Writes `bytes` at `offset`.
     public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(MatrixFileError) {
@@ -122,14 +145,14 @@ public final class AtomicFile {
         var failure: MatrixFileError?
         if fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
         if close(fd) != 0, failure == nil { failure = posixError("cannot write file", errno) }
-        if failure == nil, TemporaryFiles.finish(tempPath, renamingTo: destination) != 0 {
+        if failure == nil, TemporaryFiles.finish(in: folder, tempName, renamingTo: name) != 0 {
             failure = posixError("cannot write file", errno)
         }
         if let failure {
-            TemporaryFiles.discard(tempPath)
+            TemporaryFiles.discard(in: folder, tempName)
             throw failure
         }
-        syncFolder(splitPath(destination).folder)
+        _ = fsync(folder)
     }
 
     /// Removes the temporary file; the destination is left as it was.
@@ -137,7 +160,7 @@ public final class AtomicFile {
         guard !done else { return }
         done = true
         _ = close(fd)
-        TemporaryFiles.discard(tempPath)
+        TemporaryFiles.discard(in: folder, tempName)
     }
 }
 
@@ -178,7 +201,7 @@ func posixError(_ context: String, _ code: Int32) -> MatrixFileError {
     MatrixFileError("\(context): \(String(cString: strerror(code)))")
 }
 
-private func fileSystemPath(of url: URL, action: String) throws(MatrixFileError) -> String {
+func fileSystemPath(of url: URL, action: String) throws(MatrixFileError) -> String {
     guard url.isFileURL else { throw MatrixFileError("cannot \(action) file: not a local file") }
     let path = url.withUnsafeFileSystemRepresentation { $0.map { String(cString: $0) } }
     guard let path, !path.isEmpty else {
@@ -227,21 +250,30 @@ private func createFolders(_ folder: String) throws(MatrixFileError) {
     }
 }
 
-/// Creates `<folder>/.<name>.<random>.tmp` exclusively (so two writers never
-/// share a temporary file) and returns its path and descriptor.
-private func createTemporaryFile(
-    in folder: String, for name: String
+/// Creates `.<name>.<pid>.<random>.tmp` exclusively in the open folder `folder` (so two
+/// writers never share a temporary file, and a link planted at that name is never followed)
+/// and returns its name and descriptor.
+func createTemporaryFile(
+    in folder: Int32, for name: String
 ) throws(MatrixFileError) -> (String, Int32) {
     // Keep the temporary name well below NAME_MAX even for long file names.
     let stem = name.utf8.count > 100 ? String(name.prefix(40)) : name
     for _ in 0..<100 {
         let tag = String(UInt64.random(in: .min ... .max), radix: 36)
-        let path = "\(folder)/.\(stem).\(getpid()).\(tag).tmp"
-        let fd = TemporaryFiles.create(path)
-        if fd >= 0 { return (path, fd) }
+        let tempName = ".\(stem).\(getpid()).\(tag).tmp"
+        let fd = TemporaryFiles.create(in: folder, tempName)
+        if fd >= 0 { return (tempName, fd) }
         if errno != EEXIST && errno != EINTR { throw posixError("cannot write file", errno) }
     }
     throw posixError("cannot write file", EEXIST)
+}
+
+/// Opens a folder to create files in with `openat`.
+private func openFolder(_ path: String) throws(MatrixFileError) -> Int32 {
+    var fd: Int32
+    repeat { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+    if fd < 0 { throw posixError("cannot write file", errno) }
+    return fd
 }
 
 /// Writes every byte, retrying short writes and interruptions; returns the
@@ -260,13 +292,4 @@ private func writeAll(_ data: Data, to fd: Int32) -> Int32? {
         }
         return nil
     }
-}
-
-/// Makes the rename itself durable. Best effort: not every file system lets a
-/// folder be opened or synced, and the data is already safe at this point.
-private func syncFolder(_ folder: String) {
-    let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard fd >= 0 else { return }
-    _ = fsync(fd)
-    _ = close(fd)
 }

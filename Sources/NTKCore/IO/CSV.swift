@@ -49,6 +49,13 @@ public enum CSV {
         try writeAtomically(Data(encode(matrix).utf8), to: url)
     }
 
+    /// Writes `encode(matrix)` atomically at `url` (absolute, under `root`), walking from `root`
+    /// without following a symbolic link out of it (`ConfinedFolder`); a link at the name is
+    /// followed only when it leads inside `root`.
+    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(MatrixFileError) {
+        try ConfinedFolder(root, create: false).write(Data(encode(matrix).utf8), to: url.path, finalLink: .followInside)
+    }
+
     /// One number as CSV: Swift's round-tripping description, with NaN
     /// always `nan` (Swift writes `-nan` or `snan` for some NaNs, which
     /// Python's `float()` does not read).

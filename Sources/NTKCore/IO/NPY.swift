@@ -64,6 +64,13 @@ public enum NPY {
     public static func write(_ matrix: Matrix, to url: URL) throws(MatrixFileError) {
         try writeAtomically(encode(matrix), to: url)
     }
+
+    /// Writes `encode(matrix)` atomically at `url` (absolute, under `root`), walking from `root`
+    /// without following a symbolic link out of it (`ConfinedFolder`); a link at the name is
+    /// followed only when it leads inside `root`.
+    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(MatrixFileError) {
+        try ConfinedFolder(root, create: false).write(encode(matrix), to: url.path, finalLink: .followInside)
+    }
 }
 
 // MARK: - Decoding

@@ -59,22 +59,21 @@ public final class SiteBuilder {
     /// date), relative to the site folder.
     @discardableResult
     public func build(_ entries: [Entry]) throws -> [String] {
-        let fm = FileManager.default
-        try checkOutputDirectory()
-        let previous = previousManifest()
+        let site = try openSite()
+        let previous = previousManifest(site)
         // Journal first: the manifest lists every file this render may write before any is
         // written, so a render interrupted half-way (Ctrl-C, a kill) leaves a folder the next
         // render recognises as its own and can clean up.
         let planned = entries.map(\.pagePath) + ["index.html", "search-index.js", "assets/tangent.css",
                                                  "assets/search.js", SiteBuilder.mathCacheName]
-        try writeAtomically(Data(JSON.array(Set(previous + planned).sorted().map(JSON.string)).serialized().utf8),
-                            to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
+        try site.write(Data(JSON.array(Set(previous + planned).sorted().map(JSON.string)).serialized().utf8),
+                       to: SiteBuilder.manifestName)
         var written: [String] = []
         func write(_ text: String, _ path: String) throws {
             // A file that already holds these bytes is left alone: a re-render after one notebook
             // changed (tangent serve) then syncs a few files to disk instead of every page.
-            let url = outputDirectory.appendingPathComponent(path), data = Data(text.utf8)
-            if fm.contents(atPath: url.path) != data { try writeAtomically(data, to: url) }
+            let data = Data(text.utf8)
+            if site.read(path) != data { try site.write(data, to: path) }
             written.append(path)
         }
         // Math for every page in one KaTeX run (placeholders made unique per page).
@@ -97,7 +96,7 @@ public final class SiteBuilder {
             }
         }
         var rendered: [String: String] = [:]
-        var mathCache = loadMathCache()
+        var mathCache = loadMathCache(site)
         if !allSpans.isEmpty {
             // Formulas typeset by an earlier render are reused; node runs only for new ones.
             var missing: [MathSpan] = []
@@ -151,11 +150,10 @@ public final class SiteBuilder {
         try write(SiteAssets.stylesheet, "assets/tangent.css")
         try write(SiteAssets.searchScript, "assets/search.js")
         if !rendered.isEmpty {
-            if !FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent(KaTeXAssets.stylesheetPath).path)
-                || !previous.contains(KaTeXAssets.stylesheetPath) {
-                try KaTeXAssets.install(into: outputDirectory)
+            if site.kind(of: KaTeXAssets.stylesheetPath) != .file || !previous.contains(KaTeXAssets.stylesheetPath) {
+                try KaTeXAssets.install(into: site)
             }
-            written += files(under: "assets/katex")
+            written += files(under: KaTeXAssets.directoryPath, in: site)
             // Keep only the formulas this site still uses.
             var used: [String: String] = [:]
             for span in allSpans { used[SiteBuilder.mathKey(span)] = mathCache[SiteBuilder.mathKey(span)] }
@@ -164,11 +162,13 @@ public final class SiteBuilder {
         }
         // Remove pages this site no longer has, but only files an earlier render wrote.
         let now = Set(written)
+        // Only plain files reached through plain folders are removed (ConfinedFolder.removeFile):
+        // a planted manifest naming a file under a linked folder, or a link, deletes nothing.
         for stale in previous where !now.contains(stale) {
-            try? fm.removeItem(at: outputDirectory.appendingPathComponent(stale))
+            site.removeFile(stale)
         }
-        try writeAtomically(Data(JSON.array(written.sorted().map(JSON.string)).serialized().utf8),
-                            to: outputDirectory.appendingPathComponent(SiteBuilder.manifestName))
+        try site.write(Data(JSON.array(written.sorted().map(JSON.string)).serialized().utf8),
+                       to: SiteBuilder.manifestName)
         return written
     }
 
@@ -190,47 +190,79 @@ public final class SiteBuilder {
     static func mathKey(_ span: MathSpan) -> String { (span.display ? "D " : "I ") + span.tex }
 
     /// Typeset formulas from the previous render of this site (empty when missing or damaged).
-    func loadMathCache() -> [String: String] {
-        let url = outputDirectory.appendingPathComponent(SiteBuilder.mathCacheName)
-        guard let data = FileManager.default.contents(atPath: url.path),
+    func loadMathCache(_ site: ConfinedFolder) -> [String: String] {
+        guard let data = site.read(SiteBuilder.mathCacheName),
               case .object(let fields)? = JSON.parse(String(decoding: data, as: UTF8.self)) else { return [:] }
         var out: [String: String] = [:]
         for (k, v) in fields { if let html = v.stringValue { out[k] = html } }
         return out
     }
 
-    /// Files under a folder of the site, relative to the site.
-    func files(under folder: String) -> [String] {
-        let base = outputDirectory.appendingPathComponent(folder)
-        guard let e = FileManager.default.enumerator(atPath: base.path) else { return [] }
+    /// Plain files under a folder of the site, relative to the site (symbolic links are not
+    /// followed, nor listed).
+    func files(under folder: String, in site: ConfinedFolder) -> [String] {
         var out: [String] = []
-        while let rel = e.nextObject() as? String {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base.appendingPathComponent(rel).path, isDirectory: &isDir), !isDir.boolValue {
-                out.append(folder + "/" + rel)
+        for name in site.contents(of: folder) ?? [] {
+            let path = folder + "/" + name
+            switch site.kind(of: path) {
+            case .file: out.append(path)
+            case .folder: out += files(under: path, in: site)
+            default: break
             }
         }
         return out
     }
 
-    /// Refuses an output folder that holds files but was not written by Tangent.
-    func checkOutputDirectory() throws {
+    /// Where the site's files are confined: the nearest folder above the site holding `.git` or
+    /// `tangent.toml`; else the current folder when the site path (as written) lies inside it;
+    /// else the site folder itself (a folder named on the command line outside any project).
+    /// The site folder is then reached from there without following a link out of it.
+    static func confinementRoot(for site: URL) -> URL {
+        let folder = site.standardizedFileURL
+        var dir = folder.deletingLastPathComponent()
         let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: outputDirectory.path, isDirectory: &isDir) else { return }
-        guard isDir.boolValue else { throw SiteError(description: "'\(outputDirectory.path)' exists and is not a folder") }
-        let contents = (try? fm.contentsOfDirectory(atPath: outputDirectory.path)) ?? []
-        if !contents.isEmpty && !fm.fileExists(atPath: outputDirectory.appendingPathComponent(SiteBuilder.manifestName).path) {
+        while true {
+            if ProjectRoot.markers.contains(where: { fm.fileExists(atPath: dir.appendingPathComponent($0).path) }) { return dir }
+            let parent = dir.deletingLastPathComponent()
+            if parent.path == dir.path { break }
+            dir = parent
+        }
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).standardizedFileURL
+        if cwd.path != "/" && folder.path.hasPrefix(cwd.path + "/") { return cwd }
+        return folder
+    }
+
+    /// Opens the site folder (made when missing) by a confined walk from its root, and refuses
+    /// one that is not a folder, leads out of the project through a symbolic link, or holds
+    /// files but was not written by Tangent.
+    func openSite() throws -> ConfinedFolder {
+        let rootURL = SiteBuilder.confinementRoot(for: outputDirectory)
+        let relative = String(outputDirectory.standardizedFileURL.path.dropFirst(rootURL.path.count).drop { $0 == "/" })
+        let site: ConfinedFolder
+        do {
+            let root = try ConfinedFolder(rootURL)
+            let kind = root.kind(of: relative)
+            if kind == .file || kind == .other {
+                throw SiteError(description: "'\(outputDirectory.path)' exists and is not a folder")
+            }
+            site = try root.folder(relative)
+        } catch let e as MatrixFileError {
+            throw SiteError(description: "cannot write the site into '\(outputDirectory.path)': \(e.message)")
+        }
+        let contents = site.contents(of: "") ?? []
+        if !contents.isEmpty && site.kind(of: SiteBuilder.manifestName) != .file {
             throw SiteError(description: "'\(outputDirectory.path)' is not empty and was not written by tangent render; "
                             + "choose an empty or new folder (nothing was deleted)")
         }
+        return site
     }
 
-    func previousManifest() -> [String] {
-        let url = outputDirectory.appendingPathComponent(SiteBuilder.manifestName)
-        guard let data = FileManager.default.contents(atPath: url.path),
+    /// The files the previous render wrote, from its manifest (not followed when it is a
+    /// link); entries with `..` or an absolute path are ignored.
+    func previousManifest(_ site: ConfinedFolder) -> [String] {
+        guard let data = site.read(SiteBuilder.manifestName),
               let items = JSON.parse(String(decoding: data, as: UTF8.self))?.arrayValue else { return [] }
-        return items.compactMap(\.stringValue).filter { !$0.hasPrefix("/") && !$0.contains("..") }
+        return items.compactMap(\.stringValue).filter { !$0.hasPrefix("/") && !$0.split(separator: "/").contains("..") }
     }
 
     // MARK: Layout

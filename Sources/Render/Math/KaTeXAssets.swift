@@ -23,6 +23,13 @@ public enum KaTeXAssets {
     /// Copies `katex.min.css`, `fonts/` and the copyright notice into `<directory>/assets/katex/`.
     /// Existing files there are replaced; nothing else is removed.
     public static func install(into directory: URL) throws {
+        try install(into: ConfinedFolder(directory))
+    }
+
+    /// `install(into:)` for a site folder opened by `SiteBuilder`: every file is written by a
+    /// confined walk, so a symbolic link planted at `assets`, `assets/katex`, `fonts` or a
+    /// file's name never sends a copy out of the site (a link at a name is replaced).
+    public static func install(into site: ConfinedFolder) throws {
         let files = FileManager.default
         let source = KaTeXInstallation.directory
         guard let stylesheet = KaTeXInstallation.file(["katex.min.css", "katex.css"]) else {
@@ -36,24 +43,21 @@ public enum KaTeXAssets {
         let woff2 = available.filter { $0.lowercased().hasSuffix(".woff2") }
         let fonts = woff2.isEmpty ? available : woff2
 
-        let target = directory.appendingPathComponent(directoryPath, isDirectory: true)
-        let fontsTarget = target.appendingPathComponent("fonts", isDirectory: true)
-        try files.createDirectory(at: fontsTarget, withIntermediateDirectories: true)
         for font in fonts {
-            try copyContents(of: fontsSource.appendingPathComponent(font), to: fontsTarget.appendingPathComponent(font))
+            try copyContents(of: fontsSource.appendingPathComponent(font), to: directoryPath + "/fonts/" + font, in: site)
         }
         let css = try String(contentsOf: stylesheet, encoding: .utf8)
-        try writeAtomically(Data(keepingFonts(Set(fonts), in: css).utf8), to: target.appendingPathComponent("katex.min.css"))
+        try site.write(Data(keepingFonts(Set(fonts), in: css).utf8), to: stylesheetPath)
         if let notice = copyrightNotice(near: source) {
-            try copyContents(of: notice, to: target.appendingPathComponent("COPYRIGHT"))
+            try copyContents(of: notice, to: directoryPath + "/COPYRIGHT", in: site)
         }
     }
 
     static let fontExtensions: Set<String> = ["woff2", "woff", "ttf", "otf", "eot"]
 
     /// The file's bytes (symbolic links followed) written as a regular file.
-    private static func copyContents(of source: URL, to destination: URL) throws {
-        try writeAtomically(Data(contentsOf: source), to: destination)
+    private static func copyContents(of source: URL, to destination: String, in site: ConfinedFolder) throws {
+        try site.write(Data(contentsOf: source), to: destination)
     }
 
     /// KaTeX's license terms (MIT code, OFL/MIT fonts) travel with the copied files.

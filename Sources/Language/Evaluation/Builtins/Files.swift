@@ -21,9 +21,20 @@ extension Builtins {
             let m = try c.matrix("value")
             let (url, format) = try fileArgument(c)
             do {
-                switch format {
-                case .npy: try NPY.write(m, to: url)
-                case .csv: try CSV.write(m, to: url)
+                if let root = c.context.fileRoot {
+                    // The check in fileArgument gives the located refusal; the write itself walks
+                    // from the root without following a link out of it, so a folder swapped for a
+                    // link after the check cannot send it outside (no check-then-use gap).
+                    let target = try confinedTarget(c)
+                    switch format {
+                    case .npy: try NPY.write(m, to: target, confinedTo: root)
+                    case .csv: try CSV.write(m, to: target, confinedTo: root)
+                    }
+                } else {
+                    switch format {
+                    case .npy: try NPY.write(m, to: url)
+                    case .csv: try CSV.write(m, to: url)
+                    }
                 }
             } catch {
                 throw c.fail("path", "cannot save '\(try c.string("path"))': \(error)")
@@ -34,6 +45,14 @@ extension Builtins {
     ]
 
     enum MatrixFileFormat { case npy, csv }
+
+    /// The path `save` walks from the root: the notebook's folder, resolved, joined with the
+    /// path as written (its `..` and links are resolved by the confined walk, not lexically).
+    static func confinedTarget(_ c: BuiltinCall, _ p: String = "path") throws(Diagnostic) -> URL {
+        let path = try c.string(p)
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        return URL(fileURLWithPath: RealPath.resolve(c.context.baseDirectory.path)).appendingPathComponent(path)
+    }
 
     /// The file named by argument `p`: relative to the notebook, a .npy or .csv, and inside the
     /// project root unless `--allow-outside`.
