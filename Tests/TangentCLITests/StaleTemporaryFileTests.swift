@@ -96,7 +96,7 @@ struct StaleTemporaryFileTests {
         }
     }
 
-    @Test func updateRemovesStaleFilesBesideTheNotebookItsFiguresAndTheCache() throws {
+    @Test func updateRemovesStaleFilesBesideTheNotebookItsFiguresTheCacheAndSavedFiles() throws {
         let sandbox = try CorpusSandbox()
         let outsideBox = try CorpusSandbox()
         defer { sandbox.remove(); outsideBox.remove() }
@@ -104,14 +104,14 @@ struct StaleTemporaryFileTests {
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: outside))
         try Self.setAge(outside, 7200)
         let nb = sandbox.path("nb.md")
-        try "# T\n\n```ntk\nx = linspace(0, 1, 5)\nplot(x, x)\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
+        try "# T\n\n```ntk\nx = linspace(0, 1, 5)\nplot(x, x)\nsave(x, \"data/x.npy\")\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
         let sleeper = try Self.newProcess()
         defer { Self.stop(sleeper) }
         let dead = try Self.deadPID()
         // No marker file: the project root (holding .tangent/cache) is the notebook's folder.
-        let folders = [sandbox.root.path, sandbox.path("nb.figures"), sandbox.path(".tangent/cache")]
+        let folders = [sandbox.root.path, sandbox.path("nb.figures"), sandbox.path(".tangent/cache"), sandbox.path("data")]
         var plans: [Plan] = []
-        for (folder, name) in zip(folders, ["nb.md", "nb-1.svg", "0123456789abcdef.block"]) {
+        for (folder, name) in zip(folders, ["nb.md", "nb-1.svg", "0123456789abcdef.block", "x.npy"]) {
             plans.append(try Self.plantCase(in: folder, name: name, dead: dead, reused: sleeper.processIdentifier, outside: outside))
         }
         let r = try LimitRun.run(["update", nb, "--quiet"], in: sandbox)

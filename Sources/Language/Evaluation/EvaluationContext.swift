@@ -75,7 +75,11 @@ public final class EvaluationContext {
     }
 
     func noteFileRead(_ path: String) { filesRead.append(path) }
-    func noteFileWritten(_ path: String) { filesWritten.append(path) }
+    func noteFileWritten(_ path: String) {
+        filesWritten.append(path)
+        // A run killed while saving here left its temporary files beside this one.
+        StaleTemporaryFiles.sweepOnce(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
 
     /// Adds `points` points to the block's current figure (repeated `plot`/`scatter` calls draw
     /// into one), or throws at `range` when that would pass the block's `OutputLimits`; the

@@ -40,6 +40,18 @@ public enum StaleTemporaryFiles {
         return removed
     }
 
+    private static let sweptLock = NSLock()
+    nonisolated(unsafe) private static var swept: Set<String> = []
+
+    /// `sweep(folder)` the first time this process asks for `folder` (the folder of a file a
+    /// notebook saved: `save` may write many files into one folder).
+    public static func sweepOnce(_ folder: String) {
+        sweptLock.lock()
+        let first = swept.insert(folder).inserted
+        sweptLock.unlock()
+        if first { sweep(folder) }
+    }
+
     /// Removes stale scratch folders named `<prefix><pid>-<tag>` in `folder` (the system temp
     /// folder), with their contents. Returns the paths removed.
     @discardableResult
