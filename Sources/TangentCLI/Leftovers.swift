@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Notebook
 import NTKCore
 import Render
@@ -23,7 +26,11 @@ enum Leftovers {
             if roots.insert(root).inserted { StaleTemporaryFiles.sweep(root, below: [".tangent", "cache"]) }
         }
         if let site {
-            StaleTemporaryFiles.sweep(site, depth: siteDepth)
+            // Below the top level only in a folder that is Tangent's site (it has the manifest,
+            // written before any page), not in whatever folder `--out` names.
+            var info = stat()
+            let manifest = lstat(site + "/" + SiteBuilder.manifestName, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            StaleTemporaryFiles.sweep(site, depth: manifest ? siteDepth : 0)
             KaTeXRenderer.removeStaleScratchFolders()
         }
     }
