@@ -32,8 +32,8 @@ struct Session {
     }
 
     func execute(_ files: [NotebookFiles.Found]) -> ExitCode {
-        let start = Date()
         Leftovers.sweep(notebooks: files.map(\.url), site: options.verb == .render ? options.outDirectory : nil)
+        let start = Date()
         let jobs = Session.jobs(requested: options.jobs, notebooks: files.count)
         let (options, console) = (self.options, self.console)
         let transcripts = files.map { _ in Transcript() }
