@@ -159,4 +159,21 @@ struct StaleTemporaryFileTests {
         #expect(fm.fileExists(atPath: liveScratch + "/input.json"), "a live Tangent's scratch folder was removed")
         #expect(fm.fileExists(atPath: foreign + "/input.json"), "a folder not named by Tangent was removed")
     }
+
+    /// `--out` naming a folder that is not (yet) a Tangent site: only its top level is swept.
+    @Test func aFolderWithoutTheSiteManifestIsSweptOnlyAtItsTopLevel() throws {
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let nb = sandbox.path("nb.md"), out = sandbox.path("out")
+        try "# T\n\n```ntk\nshow 1\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
+        let dead = try Self.deadPID()
+        let top = out + "/.tangent-site.json.\(dead).m1.tmp", nested = out + "/notes/.draft.md.\(dead).m2.tmp"
+        try Self.plant(top)
+        try Self.plant(nested)
+        let r = try LimitRun.run(["render", nb, "--no-cache", "--quiet", "--out", out], in: sandbox,
+                                 environment: ["TMPDIR": sandbox.root.path])
+        #expect(r.reason == .exit, "\(r.transcript)")
+        #expect(!FileManager.default.fileExists(atPath: top), "\(r.transcript)")
+        #expect(FileManager.default.fileExists(atPath: nested), "\(r.transcript)")
+    }
 }
