@@ -32,6 +32,7 @@ struct Session {
     }
 
     func execute(_ files: [NotebookFiles.Found]) -> ExitCode {
+        Leftovers.sweep(notebooks: files.map(\.url), site: options.verb == .render ? options.outDirectory : nil)
         let start = Date()
         let jobs = Session.jobs(requested: options.jobs, notebooks: files.count)
         let (options, console) = (self.options, self.console)

@@ -47,7 +47,28 @@ public struct Figure: Equatable, Sendable {
     }
 }
 
+extension Figure {
+    /// Bytes of text the figure carries (title, axis names, series labels), for `OutputLimits`.
+    var textBytes: Int {
+        [title, xlabel, ylabel].reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+            + series.reduce(0) { $0 + ($1.label?.utf8.count ?? 0) }
+    }
+
+    /// Points of its line and scatter series, for `OutputLimits`.
+    var pointCount: Int { series.reduce(0) { $0 + max($1.x.count, $1.y.count) } }
+}
+
 extension DisplayItem {
+    /// Bytes of text this output adds to what its block shows, for `OutputLimits`: a value as
+    /// `print` writes it (a large matrix as its summary) with its caption; a figure's texts.
+    var textBytes: Int {
+        switch self {
+        case .value(let v, let caption, _): return ValueFormatter.text(v).utf8.count + (caption?.utf8.count ?? 0)
+        case .text(let t, _): return t.utf8.count
+        case .figure(let f, _): return f.textBytes
+        }
+    }
+
     /// The same output with its source lines moved by `lines` (cached outputs are stored
     /// relative to their block, which may have moved in the file since).
     public func shifted(by lines: Int) -> DisplayItem {

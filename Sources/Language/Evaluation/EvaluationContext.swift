@@ -39,6 +39,8 @@ public final class EvaluationContext {
     /// The block's default random stream: numpy `default_rng(seed)`, drawn from in call order.
     var generator: NumpyGenerator
     private var figureIndex: Int?
+    /// What the block has shown so far, against `OutputLimits`.
+    private var shown = OutputLimits()
     private var boundHere: Set<String> = []
 
     public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
@@ -62,22 +64,45 @@ public final class EvaluationContext {
         environment[name] = value
     }
 
-    func emit(_ item: DisplayItem) { outputs.append(item) }
+    /// Adds an output, or throws at its statement when it would pass the block's `OutputLimits`.
+    func emit(_ item: DisplayItem) throws(Diagnostic) {
+        let range: SourceRange
+        var figures = 0, points = 0
+        switch item {
+        case .value(_, _, let r), .text(_, let r): range = r
+        case .figure(let f, let r): (range, figures, points) = (r, 1, f.pointCount)
+        }
+        try shown.add(text: item.textBytes, figures: figures, points: points, at: range)
+        outputs.append(item)
+    }
 
     func noteFileRead(_ path: String) { filesRead.append(path) }
-    func noteFileWritten(_ path: String) { filesWritten.append(path) }
+    func noteFileWritten(_ path: String) {
+        filesWritten.append(path)
+        // A run killed while saving here left its temporary files beside this one.
+        StaleTemporaryFiles.sweepOnce(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
 
-    /// Adds to the block's current figure (repeated `plot`/`scatter` calls draw into one).
-    func drawIntoFigure(at range: SourceRange, _ update: (inout Figure) -> Void) {
+    /// Adds `points` points to the block's current figure (repeated `plot`/`scatter` calls draw
+    /// into one), or throws at `range` when that would pass the block's `OutputLimits`; the
+    /// points are counted before `update` copies them.
+    func drawIntoFigure(at range: SourceRange, points: Int, _ update: (inout Figure) -> Void) throws(Diagnostic) {
+        var limits = shown
         if let i = figureIndex, case .figure(var f, let r) = outputs[i] {
+            try limits.add(text: 0, points: points, at: range)
+            let before = f.textBytes
             update(&f)
+            try limits.add(text: max(f.textBytes - before, 0), at: range)
             outputs[i] = .figure(f, range: r)
         } else {
+            try limits.add(text: 0, figures: 1, points: points, at: range)
             var f = Figure()
             update(&f)
+            try limits.add(text: f.textBytes, at: range)
             figureIndex = outputs.count
             outputs.append(.figure(f, range: range))
         }
+        shown = limits
     }
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {

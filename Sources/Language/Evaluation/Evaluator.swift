@@ -30,7 +30,7 @@ public struct Evaluator {
                 }
                 caption = text
             }
-            context.emit(.value(value, caption: caption, range: s.range))
+            try context.emit(.value(value, caption: caption, range: s.range))
         case .expect(let e):
             try expect(e)
         case .expression(let e):

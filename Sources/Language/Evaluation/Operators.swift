@@ -3,6 +3,9 @@ import NTKCore
 
 /// Arithmetic and comparison with numpy's 2-D broadcasting (numbers, n×1, 1×k, n×k).
 enum Operators {
+    /// Strings up to this many bytes are joined without checking the memory budget.
+    static let smallString = 64 * 1024
+
     static func unaryPlus(_ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
         switch v {
         case .number, .matrix: return v
@@ -21,7 +24,16 @@ enum Operators {
 
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
         if op == .matmul { return try matmul(a, b, opRange: opRange) }
-        if op == .add, case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+        if op == .add, case .string(let x) = a, case .string(let y) = b {
+            // `s = s + s` line after line doubles a string: refuse one that cannot fit (short
+            // ones, the usual labels and captions, skip reading the budget).
+            let (bytes, overflow) = x.utf8.count.addingReportingOverflow(y.utf8.count)
+            if overflow || bytes > smallString {
+                try MemoryGuard.check(bytes: overflow ? .max : bytes,
+                                      what: "the \(overflow ? "" : "\(bytes)-byte ")string made by '+'", at: opRange)
+            }
+            return .string(x + y)
+        }
         let f: (Double, Double) -> Double
         switch op {
         case .add: f = (+)

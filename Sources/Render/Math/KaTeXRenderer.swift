@@ -156,11 +156,22 @@ public enum KaTeXRenderer {
         return html
     }
 
+    /// The scratch folders of `run` are `tangent-katex-<pid>-<UUID>` in the system temp folder
+    /// (`TemporaryName.scratchFolder`), so a later run can tell a killed run's leftovers.
+    static let scratchPrefix = "tangent-katex-"
+
+    /// Removes the scratch folders that runs killed without warning left in the system temp
+    /// folder (`StaleTemporaryFiles`); a live run's folders are kept. Returns their paths.
+    @discardableResult
+    public static func removeStaleScratchFolders() -> [String] {
+        StaleTemporaryFiles.sweepScratchFolders(prefix: scratchPrefix, in: FileManager.default.temporaryDirectory.path)
+    }
+
     /// Runs a program with `input` on stdin and returns its stdout. stdin and stderr are
     /// temporary files, so no pipe can fill up and block either side.
     private static func run(_ executable: URL, arguments: [String], input: Data) throws(KaTeXError) -> Data {
         let files = FileManager.default
-        let scratch = files.temporaryDirectory.appendingPathComponent("tangent-katex-\(UUID().uuidString)")
+        let scratch = files.temporaryDirectory.appendingPathComponent(TemporaryName.scratchFolder(prefix: scratchPrefix))
         do {
             try files.createDirectory(at: scratch, withIntermediateDirectories: true)
             TemporaryFiles.track(folder: scratch.path)

@@ -201,9 +201,14 @@ struct BuiltinCall {
 public enum MemoryGuard {
     public static func check(doubles count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: 8)
+        try check(bytes: overflow ? .max : bytes, what: what, at: range)
+    }
+
+    /// The same for `bytes` bytes (strings); `Int.max` stands for more than 64 bits can count.
+    public static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let available = MemoryBudget.availableBytes() ?? Int.max
-        if overflow || bytes > available {
-            throw .error("\(what) needs \(gib(overflow ? nil : bytes)) but only \(gib(available)) of memory is available",
+        if bytes == .max || bytes > available {
+            throw .error("\(what) needs \(gib(bytes == .max ? nil : bytes)) but only \(gib(available)) of memory is available",
                          at: range)
         }
     }

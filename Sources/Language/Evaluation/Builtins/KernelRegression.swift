@@ -22,6 +22,7 @@ extension Builtins {
             let (times, isList) = try timeArgument(c)
             // Besides the kernel itself: its factorisation and one n×n work matrix.
             try c.ensureAllocatable(2 * k.rows * k.rows, what: "predict on a \(k.rows)×\(k.rows) train kernel (its factorisation and a work matrix)")
+            if isList { try ensureResultsFit(c, times: times.count, outputRows: ktd?.rows ?? k.rows, trainRows: k.rows, outputs: y.cols) }
             let eta = try c.number("learning_rate"), reg = try c.number("diag_reg")
             let predictor = try c.context.environment.predictor(k, y, learningRate: eta, diagReg: reg,
                                                                  absolute: try c.bool("diag_reg_absolute_scale"), call: c)
@@ -31,7 +32,7 @@ extension Builtins {
             do { results = try predictor.predict(times: times, kTestTrain: ktd, fxTrain0: fx0, fxTest0: g0) }
             catch { throw locate(error, in: c) }
             if predictor.usedEigenFallback {
-                c.context.emit(.text("note: predict: k_train_train (with diag_reg) is not positive definite enough for Cholesky; "
+                try c.context.emit(.text("note: predict: k_train_train (with diag_reg) is not positive definite enough for Cholesky; "
                                      + "solved through its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
             }
             return isList ? .list(results.map(Value.matrix)) : .matrix(results[0])
@@ -57,19 +58,20 @@ extension Builtins {
             let dd = try analyticPair(c, net, xd, nil, .both)
             let td = try analyticPair(c, net, xt, xd, .both)
             let tt = cov ? try analytic(c, net, xt, nil, .nngp) : nil
+            let r: EnsemblePrediction
             do {
-                let r = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: dd.nngp, ntkTrainTrain: dd.ntk,
-                                                     nngpTestTrain: td.nngp, ntkTestTrain: td.ntk, nngpTestTest: tt,
-                                                     yTrain: y, t: t, learningRate: try c.number("learning_rate"),
-                                                     diagReg: try c.number("diag_reg"), computeCovariance: cov)
-                if r.usedEigenFallback {
-                    c.context.emit(.text("note: predict_ensemble: the train kernel is not positive definite enough for Cholesky; "
-                                         + "used its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
-                }
-                return .record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)]))
+                r = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: dd.nngp, ntkTrainTrain: dd.ntk,
+                                                 nngpTestTrain: td.nngp, ntkTestTrain: td.ntk, nngpTestTest: tt,
+                                                 yTrain: y, t: t, learningRate: try c.number("learning_rate"),
+                                                 diagReg: try c.number("diag_reg"), computeCovariance: cov)
             } catch {
                 throw locate(error, in: c)
             }
+            if r.usedEigenFallback {
+                try c.context.emit(.text("note: predict_ensemble: the train kernel is not positive definite enough for Cholesky; "
+                                         + "used its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
+            }
+            return .record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)]))
         },
     ]
 
@@ -78,6 +80,17 @@ extension Builtins {
         let message = "\(c.name): \(error)"
         if let a = (error as? PredictError)?.argument, c.has(a) { return c.fail(a, message) }
         return .error(message, at: c.range)
+    }
+
+    /// Refuses a list of times whose results cannot fit: one m×k matrix per time, made from an
+    /// (n + m)×(k·times) work space of all times side by side (`GradientDescentMSE`), so about
+    /// 2·(m + n)·k doubles per time. Located at `t:`.
+    static func ensureResultsFit(_ c: BuiltinCall, times: Int, outputRows m: Int, trainRows n: Int, outputs k: Int) throws(Diagnostic) {
+        let perTime = 2.0 * Double(m + n) * Double(k)
+        let doubles = perTime * Double(times)
+        let count = doubles < 9e18 ? Int(doubles) : .max
+        try MemoryGuard.check(doubles: count, what: "predict at \(times) times (a \(m)×\(k) result for each, and its work space)",
+                              at: c.range("t"))
     }
 
     /// `t:` as a list of times (and whether a list was given). Times must be ≥ 0; inf is allowed.

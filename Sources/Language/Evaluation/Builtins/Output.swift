@@ -11,7 +11,7 @@ extension Builtins {
                 if k > 0 { text += piece.contains("\n") || text.hasSuffix("\n") || text.contains("\n") ? "\n" : " " }
                 text += piece
             }
-            c.context.emit(.text(text, range: c.range))
+            try c.context.emit(.text(text, range: c.range))
             return .none
         },
         series("plot", .line, "a line plot of y against x (one line per column of y); calls in one block share a figure"),
@@ -21,7 +21,7 @@ extension Builtins {
             guard !k.isEmpty else { throw c.fail("K", "heatmap of an empty \(k.shapeDescription) matrix") }
             var f = Figure(title: try c.optionalString("title"))
             f.heatmap = k
-            c.context.emit(.figure(f, range: c.range))
+            try c.context.emit(.figure(f, range: c.range))
             return .none
         },
     ]
@@ -41,7 +41,8 @@ extension Builtins {
             let label = try c.optionalString("label")
             let title = try c.optionalString("title"), xl = try c.optionalString("xlabel"), yl = try c.optionalString("ylabel")
             let logx = try c.bool("logx"), logy = try c.bool("logy")
-            c.context.drawIntoFigure(at: c.range) { f in
+            let (points, overflow) = ys.rows.multipliedReportingOverflow(by: ys.cols)
+            try c.context.drawIntoFigure(at: c.range, points: overflow ? .max : points) { f in
                 if let title { f.title = title }
                 if let xl { f.xlabel = xl }
                 if let yl { f.ylabel = yl }
