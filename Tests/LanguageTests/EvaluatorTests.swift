@@ -34,12 +34,18 @@ import NTKCore
         #expect(diagnostic("r = 2 @ 3")?.message.contains("'@' needs matrices") == true)
     }
 
-    @Test func comparisonsHoldForEveryElement() throws {
-        guard case .bool(true) = try value("r = [[1, 2]] < [[2, 3]]") else { Issue.record("all less"); return }
-        guard case .bool(false) = try value("r = [[1, 5]] < 3") else { Issue.record("not all less"); return }
+    @Test func comparisonsOfMatricesAreMasks() throws {
+        #expect(try matrix("r = [[1, 2]] < [[2, 2]]") == Matrix(rowArrays: [[1, 0]]))
+        #expect(try matrix("r = [[1, 5]] < 3") == Matrix(rowArrays: [[1, 0]]))
+        #expect(try matrix("r = 0 < [[0.5, 2]] < 1") == Matrix(rowArrays: [[1, 0]]))
         guard case .bool(true) = try value("r = 0 < 0.5 < 1") else { Issue.record("chained"); return }
         guard case .bool(false) = try value("r = 0 < 2 < 1") else { Issue.record("chained false"); return }
         guard case .bool(true) = try value("r = \"relu\" == \"relu\" and none == none") else { Issue.record("eq"); return }
+        // In a boolean context a mask is true only when every entry is non-zero.
+        guard case .bool(true) = try value("r = [[1, 2]] < [[2, 3]] and true") else { Issue.record("all less"); return }
+        guard case .bool(true) = try value("r = not ([[1, 5]] < 3)") else { Issue.record("not of a partly false mask"); return }
+        #expect(diagnostic("expect [[1, 5]] < 3")?.message.hasPrefix("expectation failed") == true)
+        #expect(diagnostic("expect [[1, 2]] < 3") == nil)
     }
 
     @Test func logicRequiresBools() throws {

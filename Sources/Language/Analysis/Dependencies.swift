@@ -11,15 +11,22 @@ public struct Dependencies: Equatable, Sendable {
         self.writes = writes
     }
 
-    /// The dependencies of parsed statements.
+    /// The dependencies of parsed statements. Names a `def` reads from outside itself count as
+    /// reads of the block that defines it (a function of a failed block's values is skipped with
+    /// them); names local to a function or a comprehension are not reads.
     public static func of(_ statements: [Statement]) -> Dependencies {
         var reads = Set<String>(), writes = Set<String>()
+        // Names local to the function or comprehension being visited.
+        var local: [Set<String>] = []
+        func isLocal(_ n: String) -> Bool { local.contains { $0.contains(n) } }
+        func read(_ n: String) { if !isLocal(n), !writes.contains(n) { reads.insert(n) } }
+        func write(_ n: String) { if !isLocal(n) { writes.insert(n) } }
         func visit(_ e: Expr) {
             switch e.kind {
             case .number, .string, .bool, .none: break
-            case .name(let n): if !writes.contains(n) { reads.insert(n) }
+            case .name(let n): read(n)
             case .list(let items): items.forEach(visit)
-            case .call(_, _, let args): args.forEach { visit($0.value) }
+            case .call(let callee, _, let args): read(callee); args.forEach { visit($0.value) }
             case .index(let base, let items):
                 visit(base)
                 for item in items {
@@ -32,15 +39,43 @@ public struct Dependencies: Equatable, Sendable {
             case .unary(_, let x), .not(let x): visit(x)
             case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): visit(a); visit(b)
             case .comparison(let first, let links): visit(first); links.forEach { visit($0.rhs) }
+            case .comprehension(let element, let clauses):
+                local.append([])
+                for c in clauses {
+                    switch c {
+                    case .for(let n, _, let xs): visit(xs); local[local.count - 1].insert(n)
+                    case .if(let x): visit(x)
+                    }
+                }
+                visit(element)
+                local.removeLast()
+            case .fstring(let segments):
+                for case .field(let x, _, _) in segments { visit(x) }
             }
         }
-        for s in statements {
-            switch s.kind {
-            case .assign(let name, _, let value): visit(value); writes.insert(name)
-            case .show(let e, let caption): visit(e); caption.map(visit)
-            case .expect(let e), .expression(let e): visit(e)
+        func run(_ statements: [Statement]) {
+            for s in statements {
+                switch s.kind {
+                case .assign(let name, _, let value): visit(value); write(name)
+                case .show(let e, let caption): visit(e); caption.map(visit)
+                case .expect(let e), .expression(let e): visit(e)
+                case .conditional(let branches, let orElse):
+                    for b in branches { visit(b.condition); run(b.body) }
+                    if let orElse { run(orElse) }
+                case .loop(let name, _, let iterable, let body): visit(iterable); write(name); run(body)
+                case .whileLoop(let condition, let body): visit(condition); run(body)
+                case .function(let f):
+                    for p in f.parameters { p.defaultValue.map(visit) }
+                    write(f.name)
+                    local.append(f.locals)
+                    run(f.body)
+                    local.removeLast()
+                case .returnValue(let e): e.map(visit)
+                case .breakLoop, .continueLoop, .pass: break
+                }
             }
         }
+        run(statements)
         return Dependencies(reads: reads, writes: writes)
     }
 

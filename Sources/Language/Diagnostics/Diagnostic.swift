@@ -9,12 +9,26 @@ public struct Diagnostic: Error, Equatable, Sendable {
     public var severity: Severity
     public var message: String
     public var range: SourceRange
+    /// Second locations, printed after the diagnostic (innermost first): for an error inside a
+    /// function, one `called from` note per call on the way (LANGUAGE.md §8).
+    public var notes: [Diagnostic] = []
 
     public init(_ severity: Severity = .error, _ message: String, at range: SourceRange) {
         self.severity = severity
         self.message = message
         self.range = range
     }
+
+    /// The most notes printed; the rest are summed up in one last note.
+    public static let maxNotes = 10
+
+    /// Adds a `called from` note for a call at `range` (the error happened inside it).
+    public mutating func addCall(at range: SourceRange) {
+        notes.append(Diagnostic(.note, Diagnostic.calledFrom, at: range))
+    }
+
+    /// The message of a call note; the location is added when printed.
+    static let calledFrom = "called from"
 
     public static func error(_ message: String, at range: SourceRange) -> Diagnostic {
         Diagnostic(.error, message, at: range)
@@ -25,7 +39,23 @@ extension Diagnostic {
     /// Renders the diagnostic like a compiler: header line, the source line, a `^~~~` underline.
     /// `lineText(n)` returns line n of the file (1-based) or nil.
     public func formatted(file: String, lineText: (Int) -> String?) -> String {
-        var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(message)"
+        var out = formattedAlone(file: file, lineText: lineText)
+        let shown = notes.prefix(Diagnostic.maxNotes)
+        for note in shown { out += "\n" + note.formattedAlone(file: file, lineText: lineText) }
+        if notes.count > shown.count {
+            let last = notes[notes.count - 1]
+            out += "\n\(file):\(last.range.start.line):\(last.range.start.column): note: … \(notes.count - shown.count) more calls"
+        }
+        return out
+    }
+
+    /// The message as printed, a call note naming where the call is (`called from nb.md:12:5`).
+    public func text(file: String) -> String {
+        message == Diagnostic.calledFrom && severity == .note ? "\(message) \(file):\(range.start)" : message
+    }
+
+    private func formattedAlone(file: String, lineText: (Int) -> String?) -> String {
+        var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(text(file: file))"
         guard let text = lineText(range.start.line) else { return out }
         let line = text.hasSuffix("\r") ? String(text.dropLast()) : text
         var width = 1

@@ -36,9 +36,16 @@ public final class EvaluationContext {
     public private(set) var filesRead: [String] = []
     public private(set) var filesWritten: [String] = []
 
+    /// Calls of `def` functions active right now (recursion is limited, LANGUAGE.md §8).
+    var callDepth = 0
+    /// The lowest address of the stack of the thread running this block (found on first use).
+    lazy var stackLowerBound: UInt? = StackGuard.lowerBound()
+
     /// The block's default random stream: numpy `default_rng(seed)`, drawn from in call order.
     var generator: NumpyGenerator
     private var figureIndex: Int?
+    /// The title `figure(title:)` gave the next figure.
+    private var pendingFigureTitle: String?
     /// What the block has shown so far, against `OutputLimits`.
     private var shown = OutputLimits()
     private var boundHere: Set<String> = []
@@ -96,13 +103,21 @@ public final class EvaluationContext {
             outputs[i] = .figure(f, range: r)
         } else {
             try limits.add(text: 0, figures: 1, points: points, at: range)
-            var f = Figure()
+            var f = Figure(title: pendingFigureTitle)
+            pendingFigureTitle = nil
             update(&f)
             try limits.add(text: f.textBytes, at: range)
             figureIndex = outputs.count
             outputs.append(.figure(f, range: range))
         }
         shown = limits
+    }
+
+    /// `figure(title:)`: later `plot`/`scatter` calls draw into a new figure (shown only once
+    /// something is drawn into it).
+    func startFigure(title: String?) {
+        figureIndex = nil
+        pendingFigureTitle = title
     }
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {

@@ -1,26 +1,51 @@
 import NTKCore
 
 /// Runs statements against an `EvaluationContext`: a `switch` over the AST, no visitor classes.
+///
+/// At notebook level names live in the context's environment; inside a function call they live
+/// in that call's `Scope` (and names not bound there are read from the enclosing function's
+/// scope, then from the notebook: lexical scope, as in Python).
 public struct Evaluator {
     public let context: EvaluationContext
     let source: SourceText
+    /// The innermost function call or comprehension being evaluated; nil at notebook level.
+    let scope: Scope?
 
     public init(context: EvaluationContext, source: SourceText) {
+        self.init(context: context, source: source, scope: nil)
+    }
+
+    init(context: EvaluationContext, source: SourceText, scope: Scope?) {
         self.context = context
         self.source = source
+        self.scope = scope
+    }
+
+    /// How a statement ended: normally, or by `break`, `continue` or `return`.
+    enum Flow {
+        case normal, breakLoop, continueLoop
+        case returned(Value)
     }
 
     public func run(_ statements: [Statement]) throws(Diagnostic) {
-        for s in statements {
-            try context.checkDeadline(at: s.range)
-            try execute(s)
-        }
+        _ = try execute(statements)
     }
 
-    func execute(_ s: Statement) throws(Diagnostic) {
+    /// Runs a body; stops early on `break`, `continue` or `return` and says which.
+    func execute(_ body: [Statement]) throws(Diagnostic) -> Flow {
+        for s in body {
+            try context.checkDeadline(at: s.range)
+            let flow = try execute(s)
+            if case .normal = flow { continue }
+            return flow
+        }
+        return .normal
+    }
+
+    func execute(_ s: Statement) throws(Diagnostic) -> Flow {
         switch s.kind {
         case .assign(let name, _, let value):
-            context.bind(name, try evaluate(value))
+            bind(name, try evaluate(value))
         case .show(let e, let captionExpr):
             let value = try evaluate(e)
             var caption: String?
@@ -35,12 +60,87 @@ public struct Evaluator {
             try expect(e)
         case .expression(let e):
             _ = try evaluate(e)
+        case .conditional(let branches, let orElse):
+            for b in branches where try truth(b.condition, "if") {
+                return try execute(b.body)
+            }
+            if let orElse { return try execute(orElse) }
+        case .loop(let name, let nameRange, let iterable, let body):
+            for item in try iterate(try evaluate(iterable), at: iterable.range) {
+                try context.checkDeadline(at: nameRange)
+                bind(name, item)
+                switch try execute(body) {
+                case .breakLoop: return .normal
+                case .returned(let v): return .returned(v)
+                case .normal, .continueLoop: continue
+                }
+            }
+        case .whileLoop(let condition, let body):
+            while try truth(condition, "while") {
+                try context.checkDeadline(at: condition.range)
+                switch try execute(body) {
+                case .breakLoop: return .normal
+                case .returned(let v): return .returned(v)
+                case .normal, .continueLoop: continue
+                }
+            }
+        case .function(let definition):
+            var defaults: [String: Value] = [:]
+            for p in definition.parameters {
+                if let d = p.defaultValue { defaults[p.name] = try evaluate(d) }
+            }
+            bind(definition.name, .function(Function(definition: definition, defaults: defaults, closure: scope)))
+        case .returnValue(let e):
+            return .returned(try e.map { x throws(Diagnostic) in try evaluate(x) } ?? .none)
+        case .breakLoop: return .breakLoop
+        case .continueLoop: return .continueLoop
+        case .pass: break
+        }
+        return .normal
+    }
+
+    /// Binds a name where this code runs: the notebook, or the current function call.
+    func bind(_ name: String, _ value: Value) {
+        var s = scope
+        while let current = s, !current.isFunction { s = current.parent }
+        if let function = s { function.values[name] = value } else { context.bind(name, value) }
+    }
+
+    /// The value of a name: the innermost scope that has it, else the notebook's binding.
+    /// Throws for a function's local that is read before it is assigned.
+    func lookup(_ name: String, at range: SourceRange) throws(Diagnostic) -> Value? {
+        var s = scope
+        var innermostFunction = true
+        while let current = s {
+            if let v = current.values[name] { return v }
+            if current.isFunction {
+                if innermostFunction, current.locals.contains(name) {
+                    throw .error("'\(name)' is read before it is assigned in this function (it is local because the "
+                                 + "function assigns it)", at: range)
+                }
+                innermostFunction = false
+            }
+            s = current.parent
+        }
+        return context.lookup(name)
+    }
+
+    /// The items a `for` loop or a comprehension goes through: a list's items; a vector's
+    /// numbers; an n×k matrix's rows (each 1×k).
+    func iterate(_ v: Value, at range: SourceRange) throws(Diagnostic) -> [Value] {
+        switch v {
+        case .list(let items): return items
+        case .matrix(let m):
+            if m.rows == 1 || m.cols == 1 { return m.storage.map(Value.number) }
+            return (0..<m.rows).map { i in .matrix(m.submatrix(rows: i..<(i + 1), cols: 0..<m.cols)) }
+        default:
+            throw .error("cannot loop over \(v.typeDescription) (loop over a list, a range(...) or a matrix)", at: range)
         }
     }
 
     private func expect(_ e: Expr) throws(Diagnostic) {
         let value = try evaluate(e)
-        guard case .bool(let ok) = value else {
+        guard let ok = Evaluator.truthValue(value) else {
             throw .error("expect needs true or false, got \(value.typeDescription)", at: e.range)
         }
         if ok { return }
@@ -75,13 +175,14 @@ public struct Evaluator {
     // MARK: Expressions
 
     public func evaluate(_ e: Expr) throws(Diagnostic) -> Value {
+        try StackGuard.check(context, at: e.range)
         switch e.kind {
         case .number(let v): return .number(v)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .none: return .none
         case .name(let name):
-            if let v = context.lookup(name) { return v }
+            if let v = try lookup(name, at: e.range) { return v }
             if let c = Builtins.constants[name] { return .number(c) }
             if context.environment.isDamaged(name) {
                 throw .error("the cached value of '\(name)' could not be read back (the cache file was damaged)", at: e.range)
@@ -89,7 +190,7 @@ public struct Evaluator {
             if Builtins.table[name] != nil {
                 throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
             }
-            let hint = Suggestions.hint(for: name, in: Array(context.environment.names) + Builtins.names)
+            let hint = Suggestions.hint(for: name, in: visibleNames + Builtins.names)
             throw .error("unknown name '\(name)'\(hint)", at: e.range)
         case .list(let items):
             var values: [Value] = []
@@ -112,13 +213,18 @@ public struct Evaluator {
         case .binary(let op, let a, let b, let opRange):
             return try Operators.binary(op, try evaluate(a), try evaluate(b), opRange: opRange)
         case .comparison(let first, let links):
+            // Chained like Python (every link must hold); links of matrices give masks, which
+            // are combined entry by entry.
             var lhs = try evaluate(first)
+            var result: Value = .bool(true)
             for link in links {
                 let rhs = try evaluate(link.rhs)
-                if !(try Operators.compare(link.op, lhs, rhs, opRange: link.opRange)) { return .bool(false) }
+                let r = try Operators.compare(link.op, lhs, rhs, opRange: link.opRange)
+                if case .bool(false) = r { return r }
+                result = try Operators.both(result, r, opRange: link.opRange)
                 lhs = rhs
             }
-            return .bool(true)
+            return result
         case .and(let a, let b):
             guard try truth(a, "and") else { return .bool(false) }
             return .bool(try truth(b, "and"))
@@ -127,12 +233,68 @@ public struct Evaluator {
             return .bool(try truth(b, "or"))
         case .not(let x):
             return .bool(!(try truth(x, "not")))
+        case .comprehension(let element, let clauses):
+            var out: [Value] = []
+            let inner = Scope(locals: [], parent: scope, isFunction: false)
+            try comprehend(element, clauses[...], in: Evaluator(context: context, source: source, scope: inner),
+                           scope: inner, into: &out)
+            return .list(out)
+        case .fstring(let segments):
+            var text = ""
+            for segment in segments {
+                switch segment {
+                case .literal(let s): text += s
+                case .field(let x, let spec, let range):
+                    text += try PythonFormat.format(try evaluate(x), spec: spec, at: range)
+                }
+            }
+            return .string(text)
         }
     }
 
-    private func truth(_ e: Expr, _ op: String) throws(Diagnostic) -> Bool {
+    /// Names that can be read here (for "did you mean").
+    private var visibleNames: [String] {
+        var names = Array(context.environment.names)
+        var s = scope
+        while let current = s { names += current.values.keys; s = current.parent }
+        return names
+    }
+
+    /// The clauses of a comprehension from the left; each `for` binds its name in the
+    /// comprehension's own scope (so it does not leak), each `if` filters.
+    private func comprehend(_ element: Expr, _ clauses: ArraySlice<ComprehensionClause>, in inner: Evaluator, scope: Scope,
+                            into out: inout [Value]) throws(Diagnostic) {
+        guard let clause = clauses.first else {
+            out.append(try inner.evaluate(element))
+            return
+        }
+        switch clause {
+        case .for(let name, let nameRange, let iterable):
+            for item in try iterate(try inner.evaluate(iterable), at: iterable.range) {
+                try context.checkDeadline(at: nameRange)
+                scope.values[name] = item
+                try comprehend(element, clauses.dropFirst(), in: inner, scope: scope, into: &out)
+            }
+        case .if(let condition):
+            if try inner.truth(condition, "if") {
+                try comprehend(element, clauses.dropFirst(), in: inner, scope: scope, into: &out)
+            }
+        }
+    }
+
+    /// What a value means where a truth value is needed: a bool; a matrix is true only if every
+    /// entry is non-zero (so `expect A > 0` means every entry is positive). Nil otherwise.
+    static func truthValue(_ v: Value) -> Bool? {
+        switch v {
+        case .bool(let b): return b
+        case .matrix(let m): return m.storage.allSatisfy { $0 != 0 }
+        default: return nil
+        }
+    }
+
+    func truth(_ e: Expr, _ op: String) throws(Diagnostic) -> Bool {
         let v = try evaluate(e)
-        guard case .bool(let b) = v else {
+        guard let b = Evaluator.truthValue(v) else {
             throw .error("'\(op)' needs true or false, got \(v.typeDescription)", at: e.range)
         }
         return b
@@ -165,31 +327,16 @@ public struct Evaluator {
             if name == "T" { return .matrix(m.transposed) }
         case .number:
             if name == "T" { return v }
+        case .list:
+            // A list of numbers stands for the n×1 column it is.
+            if name == "T", let m = v.asMatrix { return .matrix(m.transposed) }
         case .record(let r):
             if let f = r[name] { return f }
             throw .error("record has no field '\(name)'\(Suggestions.hint(for: name, in: r.fieldNames))"
                          + " (fields: \(r.fieldNames.joined(separator: ", ")))", at: nameRange)
         default: break
         }
-        let known = v.kindName == "matrix" || v.kindName == "number" ? " (a matrix has the field 'T')" : ""
+        let known = ["matrix", "number", "list"].contains(v.kindName) ? " (a matrix has the field 'T')" : ""
         throw .error("\(v.typeDescription) has no field '\(name)'\(known)", at: nameRange)
-    }
-
-    // MARK: Calls
-
-    private func call(_ name: String, calleeRange: SourceRange, _ args: [Argument], range: SourceRange) throws(Diagnostic) -> Value {
-        guard let builtin = Builtins.table[name] else {
-            if let v = context.environment[name] {
-                throw .error("'\(name)' is \(v.typeDescription), not a function", at: calleeRange)
-            }
-            throw .error("unknown function '\(name)'\(Suggestions.hint(for: name, in: Builtins.names))", at: calleeRange)
-        }
-        var evaluated: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)] = []
-        for a in args {
-            evaluated.append((a.label, a.labelRange, try evaluate(a.value), a.value.range))
-        }
-        var call = try BuiltinCall(builtin: builtin, arguments: evaluated, range: range,
-                                   calleeRange: calleeRange, context: context)
-        return try builtin.body(&call)
     }
 }

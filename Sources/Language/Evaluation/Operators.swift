@@ -34,6 +34,8 @@ enum Operators {
             }
             return .string(x + y)
         }
+        // `+` joins two lists (LANGUAGE.md §8); a list with a matrix or number is a column.
+        if op == .add, case .list(let x) = a, case .list(let y) = b { return .list(x + y) }
         let f: (Double, Double) -> Double
         switch op {
         case .add: f = (+)
@@ -98,7 +100,44 @@ enum Operators {
     }
 
     /// True when the comparison holds (for matrices: for every element after broadcasting).
-    static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Bool {
+    /// A comparison: of two numbers (or strings, or any values for `==`/`!=`) a bool; of
+    /// matrices (a number or list against a matrix too) the 0/1 mask of where it holds, entry by
+    /// entry with numpy broadcasting (LANGUAGE.md §2).
+    static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+        let f = predicate(op)
+        let isMatrix: (Value) -> Bool = { if case .matrix = $0 { return true } else { return false } }
+        if isMatrix(a) || isMatrix(b), numeric(a) != nil, numeric(b) != nil {
+            let (ma, mb) = try operands(a, b, op.rawValue, opRange: opRange)
+            return .matrix(Matrix.broadcast(ma, mb) { f($0, $1) ? 1 : 0 })
+        }
+        return .bool(try compareValues(op, a, b, opRange: opRange))
+    }
+
+    /// Two links of a chained comparison, both holding: `and` of bools, entrywise of masks.
+    static func both(_ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+        switch (a, b) {
+        case (.bool(let x), .bool(let y)): return .bool(x && y)
+        case (.bool(true), _): return b
+        case (_, .bool(true)): return a
+        case (.bool(false), _), (_, .bool(false)): return .bool(false)
+        default:
+            let (ma, mb) = try operands(a, b, "and", opRange: opRange)
+            return .matrix(Matrix.broadcast(ma, mb) { $0 != 0 && $1 != 0 ? 1 : 0 })
+        }
+    }
+
+    private static func predicate(_ op: ComparisonOperator) -> (Double, Double) -> Bool {
+        switch op {
+        case .less: return (<)
+        case .lessEqual: return (<=)
+        case .greater: return (>)
+        case .greaterEqual: return (>=)
+        case .equal: return (==)
+        case .notEqual: return (!=)
+        }
+    }
+
+    private static func compareValues(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Bool {
         let f: (Double, Double) -> Bool
         switch op {
         case .less: f = (<)

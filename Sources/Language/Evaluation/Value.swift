@@ -11,6 +11,8 @@ public enum Value: Equatable, Sendable {
     case network(MLP)
     case params(NetworkParams)
     case record(Record)
+    /// A `def` function (LANGUAGE.md §8).
+    case function(Function)
 
     /// The kind of value as a user reads it in an error message ("a 3×2 matrix").
     public var typeDescription: String {
@@ -24,6 +26,7 @@ public enum Value: Equatable, Sendable {
         case .network: return "a network"
         case .params: return "params"
         case .record: return "a record"
+        case .function(let f): return "the function \(f.name)"
         }
     }
 
@@ -39,6 +42,7 @@ public enum Value: Equatable, Sendable {
         case .network: return "network"
         case .params: return "params"
         case .record: return "record"
+        case .function: return "function"
         }
     }
 

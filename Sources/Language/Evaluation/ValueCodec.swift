@@ -95,13 +95,17 @@ public struct BinaryReader {
 }
 
 extension Value {
-    public func encode(into w: inout BinaryWriter) {
+    public func encode(into w: inout BinaryWriter) { encode(into: &w, locations: true) }
+
+    /// `locations: false` leaves out where a function's source sits in the file, so a block
+    /// that only moved does not change the fingerprint of the functions it defines.
+    func encode(into w: inout BinaryWriter, locations: Bool) {
         switch self {
         case .number(let x): w.u8(0); w.double(x)
         case .bool(let b): w.u8(1); w.bool(b)
         case .string(let s): w.u8(2); w.string(s)
         case .none: w.u8(3)
-        case .list(let items): w.u8(4); w.int(items.count); items.forEach { $0.encode(into: &w) }
+        case .list(let items): w.u8(4); w.int(items.count); items.forEach { $0.encode(into: &w, locations: locations) }
         case .matrix(let m): w.u8(5); w.matrix(m)
         case .network(let n):
             w.u8(6)
@@ -116,7 +120,22 @@ extension Value {
         case .record(let r):
             w.u8(8)
             w.int(r.fields.count)
-            for f in r.fields { w.string(f.name); f.value.encode(into: &w) }
+            for f in r.fields { w.string(f.name); f.value.encode(into: &w, locations: locations) }
+        case .function(let f):
+            // A notebook-level function is its source (parsed again when read back) and its
+            // defaults; one that closes over a call's scope is marked by that scope's identity
+            // and cannot be read back (the cache does not store it).
+            w.u8(f.closure == nil ? 9 : 10)
+            w.string(f.definition.name)
+            w.int(f.definition.source.count)
+            for line in f.definition.source {
+                if locations { w.int(line.number); w.int(line.columnOffset) }
+                w.string(line.text)
+            }
+            let names = f.defaults.keys.sorted()
+            w.int(names.count)
+            for n in names { w.string(n); f.defaults[n]!.encode(into: &w, locations: locations) }
+            if let scope = f.closure { w.u64(UInt64(UInt(bitPattern: ObjectIdentifier(scope).hashValue))) }
         }
     }
 
@@ -162,6 +181,21 @@ extension Value {
                 fields.append((name, v))
             }
             return .record(Record(fields))
+        case 9:
+            guard let name = r.string(), let n = r.count(unit: 24) else { return nil }
+            var lines: [SourceText.Line] = []
+            for _ in 0..<n {
+                guard let number = r.int(), let offset = r.int(), let text = r.string() else { return nil }
+                lines.append(SourceText.Line(text: text, number: number, columnOffset: offset))
+            }
+            guard let nd = r.count() else { return nil }
+            var defaults: [String: Value] = [:]
+            for _ in 0..<nd {
+                guard let k = r.string(), let v = decode(from: &r, depth: depth + 1) else { return nil }
+                defaults[k] = v
+            }
+            guard let definition = FunctionDefinition.reparse(lines), definition.name == name else { return nil }
+            return .function(Function(definition: definition, defaults: defaults, closure: nil))
         default: return nil
         }
     }
@@ -169,8 +203,25 @@ extension Value {
     /// A 64-bit fingerprint of the value's content (equal values, equal fingerprints).
     public var fingerprint: UInt64 {
         var w = BinaryWriter()
-        encode(into: &w)
+        encode(into: &w, locations: false)
         return Fingerprint.of(w.bytes)
+    }
+}
+
+extension FunctionDefinition {
+    /// The definition parsed again from its own lines (at their places in the file), as the
+    /// cache reads a function back; nil when they no longer hold exactly one `def`.
+    static func reparse(_ lines: [SourceText.Line]) -> FunctionDefinition? {
+        guard let first = lines.first else { return nil }
+        // A `def` nested in an `if` at notebook level is indented: parse it at indentation 0.
+        let indent = first.text.prefix { $0 == " " }.count
+        let shifted = lines.map { line in
+            let cut = min(indent, line.text.prefix { $0 == " " }.count)
+            return SourceText.Line(text: String(line.text.dropFirst(cut)), number: line.number, columnOffset: line.columnOffset + cut)
+        }
+        guard let statements = try? Parser.parse(SourceText(lines: shifted)), statements.count == 1,
+              case .function(let definition) = statements[0].kind else { return nil }
+        return definition
     }
 }
 
@@ -224,11 +275,19 @@ extension DisplayItem {
 extension Diagnostic {
     public func encode(into w: inout BinaryWriter) {
         w.string(severity.rawValue); w.string(message); w.range(range)
+        w.int(notes.count)
+        for n in notes { w.string(n.severity.rawValue); w.string(n.message); w.range(n.range) }
     }
 
     public static func decode(from r: inout BinaryReader) -> Diagnostic? {
-        guard let s = r.string().flatMap(Severity.init(rawValue:)), let m = r.string(), let range = r.range() else { return nil }
-        return Diagnostic(s, m, at: range)
+        guard let s = r.string().flatMap(Severity.init(rawValue:)), let m = r.string(), let range = r.range(),
+              let n = r.count(unit: 48) else { return nil }
+        var d = Diagnostic(s, m, at: range)
+        for _ in 0..<n {
+            guard let ns = r.string().flatMap(Severity.init(rawValue:)), let nm = r.string(), let nr = r.range() else { return nil }
+            d.notes.append(Diagnostic(ns, nm, at: nr))
+        }
+        return d
     }
 }
 

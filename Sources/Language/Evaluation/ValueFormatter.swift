@@ -46,6 +46,7 @@ public enum ValueFormatter {
         case .matrix(let m): return isLarge(m) ? summary(m) : table(m)
         case .network(let net): return describe(net)
         case .params(let p): return describe(p)
+        case .function(let f): return "<function \(f.signature)>"
         case .record(let r):
             return r.fields.map { f in
                 let body = text(f.value)

@@ -18,6 +18,10 @@ public struct Expr: Equatable, Sendable {
         case and(Expr, Expr)
         case or(Expr, Expr)
         case not(Expr)
+        /// `[element for x in xs if cond for y in ys]`: a list, its variables local to it.
+        case comprehension(element: Expr, clauses: [ComprehensionClause])
+        /// `f"…{expr:spec}…"`.
+        case fstring([FStringSegment])
     }
 
     public var kind: Kind
@@ -50,8 +54,32 @@ public struct Expr: Equatable, Sendable {
         case .unary(_, let x), .not(let x): return x.height
         case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): return max(a.height, b.height)
         case .comparison(let first, let links): return max(first.height, links.map(\.rhs.height).max() ?? 0)
+        case .comprehension(let element, let clauses):
+            return clauses.reduce(element.height) { h, c in
+                switch c {
+                case .for(_, _, let xs): return max(h, xs.height)
+                case .if(let x): return max(h, x.height)
+                }
+            }
+        case .fstring(let segments):
+            return segments.reduce(0) { h, s in
+                if case .field(let e, _, _) = s { return max(h, e.height) }
+                return h
+            }
         }
     }
+}
+
+/// One `for name in iterable` or `if condition` clause of a comprehension, in source order.
+public enum ComprehensionClause: Equatable, Sendable {
+    case `for`(name: String, nameRange: SourceRange, iterable: Expr)
+    case `if`(Expr)
+}
+
+/// A piece of an f-string: literal text or a field with an optional format spec.
+public enum FStringSegment: Equatable, Sendable {
+    case literal(String)
+    case field(Expr, spec: String?, range: SourceRange)
 }
 
 /// One argument of a call: positional (`label == nil`) or `label: value`.
@@ -102,9 +130,53 @@ public struct Statement: Equatable, Sendable {
         case show(Expr, caption: Expr?)
         case expect(Expr)
         case expression(Expr)
+        /// `if c: … elif d: … else: …`
+        case conditional(branches: [ConditionalBranch], orElse: [Statement]?)
+        /// `for name in iterable:`
+        case loop(name: String, nameRange: SourceRange, iterable: Expr, body: [Statement])
+        /// `while condition:`
+        case whileLoop(condition: Expr, body: [Statement])
+        /// `def name(params):`
+        case function(FunctionDefinition)
+        case returnValue(Expr?)
+        case breakLoop
+        case continueLoop
+        case pass
     }
 
     public var kind: Kind
     public var range: SourceRange
     public init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+}
+
+/// `if`/`elif` condition and the body it guards.
+public struct ConditionalBranch: Equatable, Sendable {
+    public var condition: Expr
+    public var body: [Statement]
+    public init(condition: Expr, body: [Statement]) { self.condition = condition; self.body = body }
+}
+
+/// A `def`: its parameters (positional ones first, then keyword ones with defaults), its body,
+/// the names it binds (local to each call, as in Python), and its own source lines, so that a
+/// function kept in the cache can be parsed again at the same place in the file.
+public struct FunctionDefinition: Equatable, Sendable {
+    public struct Parameter: Equatable, Sendable {
+        public var name: String
+        public var range: SourceRange
+        /// Set for keyword parameters (`seed: 0`); evaluated when the `def` runs.
+        public var defaultValue: Expr?
+    }
+
+    public var name: String
+    public var nameRange: SourceRange
+    public var parameters: [Parameter]
+    public var body: [Statement]
+    /// Parameters and every name the body binds (assignments, loop variables, nested defs).
+    public var locals: Set<String>
+    /// The lines of the `def` (header and body) as they are in the file.
+    public var source: [SourceText.Line]
+
+    public static func == (a: FunctionDefinition, b: FunctionDefinition) -> Bool {
+        a.name == b.name && a.nameRange == b.nameRange && a.parameters == b.parameters && a.body == b.body
+    }
 }

@@ -12,7 +12,27 @@ public enum ASTDump {
         case .show(let e, let caption): return "(show\(at) \(dump(e))\(caption.map { " " + dump($0) } ?? ""))"
         case .expect(let e): return "(expect\(at) \(dump(e)))"
         case .expression(let e): return "(expr\(at) \(dump(e)))"
+        case .conditional(let branches, let orElse):
+            var out = "(if\(at)"
+            for b in branches { out += " (branch \(dump(b.condition)) \(dump(body: b.body)))" }
+            if let orElse { out += " (else \(dump(body: orElse)))" }
+            return out + ")"
+        case .loop(let name, _, let iterable, let body):
+            return "(for\(at) \(name) \(dump(iterable)) \(dump(body: body)))"
+        case .whileLoop(let condition, let body):
+            return "(while\(at) \(dump(condition)) \(dump(body: body)))"
+        case .function(let f):
+            let params = f.parameters.map { p in p.name + (p.defaultValue.map { ": " + dump($0) } ?? "") }
+            return "(def\(at) \(f.name) (\(params.joined(separator: " "))) \(dump(body: f.body)))"
+        case .returnValue(let e): return "(return\(at)\(e.map { " " + dump($0) } ?? ""))"
+        case .breakLoop: return "(break\(at))"
+        case .continueLoop: return "(continue\(at))"
+        case .pass: return "(pass\(at))"
         }
+    }
+
+    static func dump(body: [Statement]) -> String {
+        "(body" + body.map { " " + dump($0) }.joined() + ")"
     }
 
     public static func dump(_ e: Expr) -> String {
@@ -38,6 +58,20 @@ public enum ASTDump {
         case .and(let a, let b): return "(and\(at) \(dump(a)) \(dump(b)))"
         case .or(let a, let b): return "(or\(at) \(dump(a)) \(dump(b)))"
         case .not(let x): return "(not\(at) \(dump(x)))"
+        case .comprehension(let element, let clauses):
+            return "(comprehension\(at) \(dump(element))" + clauses.map { c in
+                switch c {
+                case .for(let n, _, let xs): return " (for \(n) \(dump(xs)))"
+                case .if(let x): return " (if \(dump(x)))"
+                }
+            }.joined() + ")"
+        case .fstring(let segments):
+            return "(fstring\(at)" + segments.map { s in
+                switch s {
+                case .literal(let text): return " \"\(text)\""
+                case .field(let x, let spec, _): return " (field \(dump(x))\(spec.map { " :" + $0 } ?? ""))"
+                }
+            }.joined() + ")"
         }
     }
 

@@ -1,5 +1,7 @@
 /// Turns a block's source into tokens. A newline ends a statement unless a `(` or `[` is open;
-/// `#` starts a comment that runs to the end of the line.
+/// `#` starts a comment that runs to the end of the line. Indentation is tokenised as CPython
+/// does: a logical line indented deeper than the one before emits `indent`, one indented less
+/// emits a `dedent` per body it closes; blank and comment-only lines do not count.
 public struct Lexer {
     private let source: SourceText
 
@@ -11,6 +13,13 @@ public struct Lexer {
     public func tokenize() throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
         var open: [Token] = []  // unclosed ( and [
+        var indents: [Int] = [0]
+        // The leading whitespace of the block's first line of code is its baseline (a block
+        // may be indented as a whole, and a tab after a quote marker leaves some behind).
+        let baseline: [Character] = source.lines.lazy.map { Array($0.text) }.first { chars in
+            let lead = chars.prefix { $0 == " " || $0 == "\t" }.count
+            return lead < chars.count && chars[lead] != "#" && chars[lead] != "\r"
+        }.map { Array($0.prefix { $0 == " " || $0 == "\t" }) } ?? []
         for line in source.lines {
             // A code line longer than this is data pasted into the notebook; refusing it keeps a
             // 100 MB one-liner from costing gigabytes (each Character below takes 16 bytes).
@@ -23,6 +32,37 @@ public struct Lexer {
             var i = 0
             func loc(_ k: Int) -> SourceLocation {
                 SourceLocation(line: line.number, column: line.columnOffset + k + 1)
+            }
+            if open.isEmpty {
+                // The start of a logical line: measure its indentation (spaces only).
+                var lead = 0
+                while lead < chars.count, chars[lead] == " " || chars[lead] == "\t" { lead += 1 }
+                let blank = lead == chars.count || chars[lead] == "#" || (chars[lead] == "\r" && lead + 1 == chars.count)
+                let base = baseline.count
+                if !blank, !chars.starts(with: baseline) {
+                    throw .error("this line is indented less than the first line of the block", at: SourceRange(loc(0), loc(lead)))
+                }
+                if !blank, let tab = chars[base..<lead].firstIndex(of: "\t") {
+                    throw .error("a tab in indentation; indent with spaces", at: SourceRange(loc(tab), loc(tab + 1)))
+                }
+                let width = lead - base
+                if !blank {
+                    if width > indents.last! {
+                        indents.append(width)
+                        tokens.append(Token(.indent, SourceRange(loc(0), loc(lead)), text: ""))
+                    } else if width < indents.last! {
+                        while width < indents.last! {
+                            indents.removeLast()
+                            tokens.append(Token(.dedent, SourceRange(at: loc(lead)), text: ""))
+                        }
+                        if width != indents.last! {
+                            throw .error("this line's indentation (\(width) spaces) matches no enclosing body "
+                                         + "(the bodies around it are indented \(indents.map(String.init).joined(separator: ", ")) spaces)",
+                                         at: SourceRange(loc(0), loc(lead)))
+                        }
+                    }
+                }
+                i = lead
             }
             while i < chars.count {
                 let c = chars[i]
@@ -43,6 +83,13 @@ public struct Lexer {
                         throw .error("malformed number '\(text)'", at: SourceRange(loc(start), loc(i)))
                     }
                     tokens.append(Token(.number(value), SourceRange(loc(start), loc(i)), text: text))
+                    continue
+                }
+                if (c == "f" || c == "F"), i + 1 < chars.count, chars[i + 1] == "\"" || chars[i + 1] == "'",
+                   i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_") {
+                    let (pieces, next) = try scanFString(chars, from: i + 1, quote: chars[i + 1], loc: loc)
+                    i = next
+                    tokens.append(Token(.fstring(pieces), SourceRange(loc(start), loc(i)), text: String(chars[start..<i])))
                     continue
                 }
                 if c.isLetter || c == "_" {
@@ -101,6 +148,7 @@ public struct Lexer {
         let endLocation = source.lines.last.map {
             SourceLocation(line: $0.number, column: $0.columnOffset + $0.text.count + 1)
         } ?? SourceLocation(line: 1, column: 1)
+        for _ in indents.dropFirst() { tokens.append(Token(.dedent, SourceRange(at: endLocation), text: "")) }
         tokens.append(Token(.end, SourceRange(at: endLocation), text: ""))
         return tokens
     }
@@ -151,6 +199,86 @@ public struct Lexer {
             }
         }
         return i
+    }
+
+    /// The rest of an f-string after its `f` and opening quote: literal text (with the same
+    /// escapes as strings, `{{` and `}}` for braces) and `{code}` / `{code:spec}` fields. A
+    /// field's spec starts at the first `:` outside brackets, parentheses and strings.
+    private func scanFString(_ chars: [Character], from quoteIndex: Int, quote: Character,
+                             loc: (Int) -> SourceLocation) throws(Diagnostic) -> ([FStringPiece], Int) {
+        var pieces: [FStringPiece] = []
+        var literal = ""
+        var i = quoteIndex + 1
+        func flush() { if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" } }
+        while i < chars.count {
+            let c = chars[i]
+            if c == quote { flush(); return (pieces, i + 1) }
+            if c == "\\", i + 1 < chars.count {
+                switch chars[i + 1] {
+                case "n": literal.append("\n")
+                case "t": literal.append("\t")
+                case "\\": literal.append("\\")
+                case "\"": literal.append("\"")
+                case "'": literal.append("'")
+                default:
+                    throw .error("unknown escape '\\\(chars[i + 1])' in string", at: SourceRange(loc(i), loc(i + 2)))
+                }
+                i += 2
+                continue
+            }
+            if c == "{" || c == "}" {
+                if i + 1 < chars.count, chars[i + 1] == c { literal.append(c); i += 2; continue }
+                if c == "}" {
+                    throw .error("a single '}' in an f-string (write '}}' for a brace)", at: SourceRange(loc(i), loc(i + 1)))
+                }
+                // A field: find its end, and where its spec starts.
+                let open = i
+                var j = i + 1
+                var depth = 0
+                var specStart: Int?
+                var inString: Character?
+                while j < chars.count {
+                    let d = chars[j]
+                    if let q = inString {
+                        if d == "\\" { j += 2; continue }
+                        if d == q { inString = nil }
+                    } else if d == quote {
+                        break
+                    } else if d == "\"" || d == "'" {
+                        inString = d
+                    } else if d == "(" || d == "[" || d == "{" {
+                        if specStart == nil { depth += 1 }
+                    } else if d == ")" || d == "]" {
+                        if specStart == nil { depth -= 1 }
+                    } else if d == "}" {
+                        if depth == 0 { break }
+                        if specStart == nil { depth -= 1 }
+                    } else if d == ":", depth == 0, specStart == nil {
+                        specStart = j
+                    }
+                    j += 1
+                }
+                guard j < chars.count, chars[j] == "}" else {
+                    throw .error("'{' in an f-string is never closed with '}' (write '{{' for a brace)", at: SourceRange(loc(open), loc(open + 1)))
+                }
+                let codeEnd = specStart ?? j
+                let code = String(chars[(open + 1)..<codeEnd])
+                if code.allSatisfy({ $0 == " " }) {
+                    throw .error("an empty field '{}' in an f-string", at: SourceRange(loc(open), loc(j + 1)))
+                }
+                let spec = specStart.map { String(chars[($0 + 1)..<j]) }
+                if let spec, spec.contains("{") || spec.contains("}") {
+                    throw .error("nested fields in a format spec are not supported", at: SourceRange(loc(specStart!), loc(j)))
+                }
+                flush()
+                pieces.append(.field(code: code, codeStart: loc(open + 1), spec: spec, range: SourceRange(loc(open), loc(j + 1))))
+                i = j + 1
+                continue
+            }
+            literal.append(c)
+            i += 1
+        }
+        throw .error("unterminated string", at: SourceRange(loc(quoteIndex - 1), loc(chars.count)))
     }
 
     private func scanString(_ chars: [Character], from start: Int, quote: Character,

@@ -8,12 +8,20 @@ public struct Parser {
     /// stay far below; the limit keeps the recursive parser and evaluator off the stack's end.
     public static let maxDepth = 200
     private var depth = 0
+    /// The block's lines (kept with each `def`, so a cached function can be parsed again).
+    private var source: SourceText?
+    /// Enclosing `def`s and loops of the statement being parsed.
+    private var functionDepth = 0
+    private var loopDepth = 0
 
-    public init(tokens: [Token]) { self.tokens = tokens }
+    public init(tokens: [Token], source: SourceText? = nil) {
+        self.tokens = tokens
+        self.source = source
+    }
 
     /// Lexes and parses a whole block.
     public static func parse(_ source: SourceText) throws(Diagnostic) -> [Statement] {
-        var parser = Parser(tokens: try Lexer(source).tokenize())
+        var parser = Parser(tokens: try Lexer(source).tokenize(), source: source)
         return try parser.parseStatements()
     }
 
@@ -22,26 +30,41 @@ public struct Parser {
         while true {
             while peek.kind == .newline { advance() }
             if peek.kind == .end { return out }
-            out.append(try statement())
-            switch peek.kind {
-            case .newline: advance()
-            case .end: break
-            default:
-                throw .error("expected end of statement, found \(peek.kind)", at: peek.range)
+            if peek.kind == .indent {
+                throw .error("unexpected indentation: this line follows no header ending in ':'", at: peek.range)
             }
+            out.append(try statement())
         }
+    }
+
+    /// The statements of an indented body, up to its `dedent`.
+    private mutating func body(after header: Token) throws(Diagnostic) -> [Statement] {
+        if peek.kind != .newline && peek.kind != .end {
+            // A one-line body: `if x > 0: y = 1`.
+            return [try simpleStatement(endsLine: true)]
+        }
+        while peek.kind == .newline { advance() }
+        guard peek.kind == .indent else {
+            throw .error("expected an indented body after '\(header.text)' (indent the lines below it)", at: peek.range)
+        }
+        advance()
+        var out: [Statement] = []
+        while peek.kind != .dedent && peek.kind != .end {
+            if peek.kind == .newline { advance(); continue }
+            if peek.kind == .indent {
+                throw .error("unexpected indentation: this line is indented deeper than the body it is in", at: peek.range)
+            }
+            out.append(try statement())
+        }
+        if peek.kind == .dedent { advance() }
+        return out
     }
 
     // MARK: Statements
 
     /// Python statements people type from habit, with what to do instead.
     static let pythonStatements: [String: String] = [
-        "for": "there are no loops; work on whole matrices (broadcasting, @, linspace)",
-        "while": "there are no loops; work on whole matrices (broadcasting, @, linspace)",
-        "if": "there are no conditionals; use expect for checks",
-        "def": "there are no user functions; bind values with '='",
-        "lambda": "there are no user functions; bind values with '='",
-        "return": "blocks have no return; use show or bind a name",
+        "lambda": "there are no lambdas; define a function with def",
         "import": "every builtin is always available; there is nothing to import",
         "from": "every builtin is always available; there is nothing to import",
         "class": "there are no classes",
@@ -49,8 +72,73 @@ public struct Parser {
         "del": "names cannot be deleted; rebind them",
     ]
 
+    /// The keywords that start a statement, for "did you mean" on a slip (`esle`, `retrun`).
+    static let statementKeywords: [Keyword] = [.for, .while, .if, .elif, .else, .def, .return, .break, .continue, .pass]
+
     private mutating func statement() throws(Diagnostic) -> Statement {
         let first = peek
+        switch first.kind {
+        case .keyword(.if): return try conditional()
+        case .keyword(.for): return try forLoop()
+        case .keyword(.while): return try whileLoop()
+        case .keyword(.def): return try functionDefinition()
+        case .keyword(.elif), .keyword(.else):
+            throw .error("'\(first.text)' without an 'if' before it (at the same indentation)", at: first.range)
+        default: return try simpleStatement(endsLine: true)
+        }
+    }
+
+    /// A statement that fits on its line, and the end of that line.
+    private mutating func simpleStatement(endsLine: Bool) throws(Diagnostic) -> Statement {
+        let s = try simpleStatement()
+        switch peek.kind {
+        case .newline: advance()
+        case .end, .dedent: break
+        default:
+            throw .error("expected end of statement, found \(peek.kind)", at: peek.range)
+        }
+        return s
+    }
+
+    private mutating func simpleStatement() throws(Diagnostic) -> Statement {
+        let first = peek
+        switch first.kind {
+        case .keyword(.return):
+            advance()
+            guard functionDepth > 0 else { throw .error("'return' outside a function", at: first.range) }
+            if peek.kind == .newline || peek.kind == .end || peek.kind == .dedent {
+                return Statement(.returnValue(nil), first.range)
+            }
+            let value = try expression()
+            return Statement(.returnValue(value), first.range.union(value.range))
+        case .keyword(.break), .keyword(.continue):
+            advance()
+            guard loopDepth > 0 else { throw .error("'\(first.text)' outside a loop", at: first.range) }
+            return Statement(first.kind == .keyword(.break) ? .breakLoop : .continueLoop, first.range)
+        case .keyword(.pass):
+            advance()
+            return Statement(.pass, first.range)
+        case .keyword(.if), .keyword(.for), .keyword(.while), .keyword(.def), .keyword(.elif), .keyword(.else):
+            throw .error("'\(first.text)' must start its own line", at: first.range)
+        default: break
+        }
+        if case .identifier(let name) = first.kind {
+            // `esle:`, `retrun x`, `whle x > 0:`: a slip of a keyword, followed by what the
+            // keyword would take (a lone `brek` is a slip of a keyword that stands alone).
+            let candidates: [Keyword]?
+            switch peekKind(1) {
+            case .identifier, .number, .string, .fstring, .symbol(.colon), .keyword(.none), .keyword(.true), .keyword(.false),
+                 .keyword(.not):
+                candidates = Parser.statementKeywords
+            case .newline, .end, .dedent:
+                candidates = [.break, .continue, .pass, .return]
+            default:
+                candidates = nil
+            }
+            if let candidates, let k = Suggestions.nearest(to: name, in: candidates.map(\.rawValue)) {
+                throw .error("unknown statement '\(name)' (did you mean '\(k)'?)", at: first.range)
+            }
+        }
         if case .keyword(let k) = first.kind, peekKind(1) == .symbol(.assign) {
             throw .error("'\(k.rawValue)' is a keyword and cannot be assigned to; choose another name", at: first.range)
         }
@@ -89,6 +177,130 @@ public struct Parser {
                 throw .error("cannot assign to this expression (only a name can be bound with '=')", at: value.range)
             }
             return Statement(.expression(value), value.range)
+        }
+    }
+
+    // MARK: Compound statements
+
+    private mutating func header(_ keyword: Token) throws(Diagnostic) {
+        guard peek.kind == .symbol(.colon) else {
+            throw .error("expected ':' at the end of the '\(keyword.text)' line, found \(peek.kind)", at: peek.range)
+        }
+        advance()
+    }
+
+    private mutating func conditional() throws(Diagnostic) -> Statement {
+        let first = advance()
+        var branches: [ConditionalBranch] = []
+        var keyword = first
+        var end = first.range
+        while true {
+            let condition = try expression()
+            try header(keyword)
+            let body = try body(after: keyword)
+            end = body.last?.range ?? condition.range
+            branches.append(ConditionalBranch(condition: condition, body: body))
+            guard peek.kind == .keyword(.elif) else { break }
+            keyword = advance()
+        }
+        var orElse: [Statement]?
+        if peek.kind == .keyword(.else) {
+            let e = advance()
+            try header(e)
+            let body = try body(after: e)
+            end = body.last?.range ?? e.range
+            orElse = body
+        }
+        return Statement(.conditional(branches: branches, orElse: orElse), first.range.union(end))
+    }
+
+    private mutating func forLoop() throws(Diagnostic) -> Statement {
+        let first = advance()
+        guard case .identifier(let name) = peek.kind else {
+            throw .error("expected a name after 'for', found \(peek.kind)", at: peek.range)
+        }
+        let nameToken = advance()
+        guard peek.kind == .keyword(.in) else {
+            throw .error("expected 'in' after 'for \(name)', found \(peek.kind)", at: peek.range)
+        }
+        advance()
+        let iterable = try expression()
+        try header(first)
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        let body = try body(after: first)
+        return Statement(.loop(name: name, nameRange: nameToken.range, iterable: iterable, body: body),
+                         first.range.union(body.last?.range ?? iterable.range))
+    }
+
+    private mutating func whileLoop() throws(Diagnostic) -> Statement {
+        let first = advance()
+        let condition = try expression()
+        try header(first)
+        loopDepth += 1
+        defer { loopDepth -= 1 }
+        let body = try body(after: first)
+        return Statement(.whileLoop(condition: condition, body: body), first.range.union(body.last?.range ?? condition.range))
+    }
+
+    private mutating func functionDefinition() throws(Diagnostic) -> Statement {
+        let first = advance()
+        guard case .identifier(let name) = peek.kind else {
+            if case .keyword(let k) = peek.kind {
+                throw .error("'\(k.rawValue)' is a keyword and cannot name a function", at: peek.range)
+            }
+            throw .error("expected a function name after 'def', found \(peek.kind)", at: peek.range)
+        }
+        let nameToken = advance()
+        _ = try consume(.leftParen, "'(' after the function name")
+        var parameters: [FunctionDefinition.Parameter] = []
+        while peek.kind != .symbol(.rightParen) {
+            guard case .identifier(let p) = peek.kind else {
+                throw .error("expected a parameter name, found \(peek.kind)", at: peek.range)
+            }
+            let pToken = advance()
+            if parameters.contains(where: { $0.name == p }) {
+                throw .error("parameter '\(p)' is given twice", at: pToken.range)
+            }
+            var defaultValue: Expr?
+            if peek.kind == .symbol(.colon) || peek.kind == .symbol(.assign) {
+                advance()
+                defaultValue = try expression()
+            } else if parameters.contains(where: { $0.defaultValue != nil }) {
+                throw .error("positional parameter '\(p)' after a keyword parameter (positional ones come first)", at: pToken.range)
+            }
+            parameters.append(.init(name: p, range: pToken.range, defaultValue: defaultValue))
+            if peek.kind == .symbol(.comma) { advance() } else { break }
+        }
+        _ = try consume(.rightParen, "')' to close the parameters")
+        try header(first)
+        functionDepth += 1
+        let savedLoops = loopDepth
+        loopDepth = 0
+        defer { functionDepth -= 1; loopDepth = savedLoops }
+        let body = try body(after: first)
+        let range = first.range.union(body.last?.range ?? nameToken.range)
+        var locals = Set(parameters.map(\.name))
+        Parser.collectBindings(body, into: &locals)
+        let lines = source?.lines.filter { $0.number >= range.start.line && $0.number <= range.end.line } ?? []
+        let def = FunctionDefinition(name: name, nameRange: nameToken.range, parameters: parameters, body: body,
+                                     locals: locals, source: lines)
+        return Statement(.function(def), range)
+    }
+
+    /// Names a body binds: assignments, loop variables, nested `def` names (not their insides).
+    static func collectBindings(_ body: [Statement], into names: inout Set<String>) {
+        for s in body {
+            switch s.kind {
+            case .assign(let n, _, _): names.insert(n)
+            case .loop(let n, _, _, let b): names.insert(n); collectBindings(b, into: &names)
+            case .whileLoop(_, let b): collectBindings(b, into: &names)
+            case .conditional(let branches, let orElse):
+                for br in branches { collectBindings(br.body, into: &names) }
+                if let orElse { collectBindings(orElse, into: &names) }
+            case .function(let f): names.insert(f.name)
+            default: break
+            }
         }
     }
 
@@ -335,10 +547,26 @@ public struct Parser {
             var items: [Expr] = []
             while peek.kind != .symbol(.rightBracket) {
                 items.append(try expression())
+                if items.count == 1, peek.kind == .keyword(.for) {
+                    let clauses = try comprehensionClauses()
+                    let close = try consume(.rightBracket, "']' to close the comprehension")
+                    return try checked(Expr(.comprehension(element: items[0], clauses: clauses), t.range.union(close.range)))
+                }
                 if peek.kind == .symbol(.comma) { advance() } else { break }
             }
             let close = try consume(.rightBracket, "']' to close the list")
             return Expr(.list(items), t.range.union(close.range))
+        case .fstring(let pieces):
+            advance()
+            var segments: [FStringSegment] = []
+            for piece in pieces {
+                switch piece {
+                case .literal(let text): segments.append(.literal(text))
+                case .field(let code, let start, let spec, let range):
+                    segments.append(.field(try Parser.fieldExpression(code, at: start, depth: depth), spec: spec, range: range))
+                }
+            }
+            return Expr(.fstring(segments), t.range)
         case .keyword(let k) where k == .show || k == .expect:
             throw .error("'\(k.rawValue)' must start a statement", at: t.range)
         case .newline, .end:
@@ -346,6 +574,50 @@ public struct Parser {
         default:
             throw .error("expected an expression, found \(t.kind)", at: t.range)
         }
+    }
+
+    /// `for x in xs`, `if cond`, … after a comprehension's element (the first is a `for`).
+    private mutating func comprehensionClauses() throws(Diagnostic) -> [ComprehensionClause] {
+        var clauses: [ComprehensionClause] = []
+        while true {
+            if peek.kind == .keyword(.for) {
+                advance()
+                guard case .identifier(let name) = peek.kind else {
+                    throw .error("expected a name after 'for', found \(peek.kind)", at: peek.range)
+                }
+                let nameToken = advance()
+                guard peek.kind == .keyword(.in) else {
+                    throw .error("expected 'in' after 'for \(name)', found \(peek.kind)", at: peek.range)
+                }
+                advance()
+                clauses.append(.for(name: name, nameRange: nameToken.range, iterable: try orExprChecked()))
+            } else if peek.kind == .keyword(.if) {
+                advance()
+                clauses.append(.if(try orExprChecked()))
+            } else {
+                return clauses
+            }
+        }
+    }
+
+    private mutating func orExprChecked() throws(Diagnostic) -> Expr {
+        try enter()
+        defer { depth -= 1 }
+        return try checked(try orExpr())
+    }
+
+    /// The expression of an f-string field, parsed where it sits in the file.
+    static func fieldExpression(_ code: String, at start: SourceLocation, depth: Int) throws(Diagnostic) -> Expr {
+        let lead = code.prefix { $0 == " " }.count
+        let line = SourceText.Line(text: String(code.dropFirst(lead)), number: start.line, columnOffset: start.column - 1 + lead)
+        var parser = Parser(tokens: try Lexer(SourceText(lines: [line])).tokenize())
+        parser.depth = depth
+        let e = try parser.expression()
+        while parser.peek.kind == .newline { parser.advance() }
+        guard parser.peek.kind == .end else {
+            throw .error("unexpected \(parser.peek.kind) in an f-string field", at: parser.peek.range)
+        }
+        return e
     }
 
     // MARK: Token helpers

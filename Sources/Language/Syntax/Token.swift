@@ -6,7 +6,13 @@ public struct Token: Equatable, Sendable {
         case identifier(String)
         case keyword(Keyword)
         case symbol(Symbol)
+        /// `f"…{expr:spec}…"`: literal pieces and fields, each field's code located in the file.
+        case fstring([FStringPiece])
         case newline
+        /// The first line of a body, indented deeper than its header (Python's INDENT).
+        case indent
+        /// A body ends: the next line is indented less (Python's DEDENT).
+        case dedent
         case end
     }
 
@@ -25,6 +31,14 @@ public struct Token: Equatable, Sendable {
 /// Reserved words. `inf` and `nan` are number literals, `true`/`false`/`none` constants.
 public enum Keyword: String, CaseIterable, Sendable {
     case show, expect, and, or, not, `true`, `false`, none
+    case `for`, `in`, `while`, `if`, elif, `else`, def, `return`, `break`, `continue`, pass
+}
+
+/// One piece of an f-string: literal text, or a field `{code:spec}` whose code starts at
+/// `codeStart` in the file (so errors inside it are located exactly).
+public enum FStringPiece: Equatable, Sendable {
+    case literal(String)
+    case field(code: String, codeStart: SourceLocation, spec: String?, range: SourceRange)
 }
 
 /// Operators and punctuation.
@@ -46,7 +60,10 @@ extension Token.Kind: CustomStringConvertible {
         case .identifier(let n): return "name '\(n)'"
         case .keyword(let k): return "'\(k.rawValue)'"
         case .symbol(let s): return "'\(s.rawValue)'"
+        case .fstring: return "f-string"
         case .newline: return "end of line"
+        case .indent: return "indented line"
+        case .dedent: return "end of the indented body"
         case .end: return "end of block"
         }
     }

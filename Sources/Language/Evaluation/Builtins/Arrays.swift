@@ -99,6 +99,18 @@ extension Builtins {
 
     static func matrices(_ c: BuiltinCall) throws(Diagnostic) -> [(m: Matrix, range: SourceRange)] {
         guard !c.rest.isEmpty else { throw .error("\(c.name)() needs at least one matrix", at: c.range) }
+        // One list of matrices (LANGUAGE.md §8): hcat(blocks); numbers are 1×1 entries, so
+        // hcat of numbers is a row and vcat a column.
+        if c.rest.count == 1, case .list(let items) = c.rest[0].value {
+            guard !items.isEmpty else { throw .error("\(c.name)() of an empty list", at: c.rest[0].range) }
+            var out: [(Matrix, SourceRange)] = []
+            for (i, item) in items.enumerated() {
+                if case .number(let x) = item { out.append((Matrix(rows: 1, cols: 1, storage: [x]), c.rest[0].range)); continue }
+                out.append((try BuiltinCall.matrix(item, at: c.rest[0].range, what: "item \(i) of the list given to \(c.name)()"),
+                            c.rest[0].range))
+            }
+            return out
+        }
         var out: [(Matrix, SourceRange)] = []
         for (i, arg) in c.rest.enumerated() {
             out.append((try BuiltinCall.matrix(arg.value, at: arg.range, what: "argument \(i + 1) of \(c.name)()"), arg.range))
