@@ -31,15 +31,18 @@ extension Builtins {
         },
     ]
 
-    /// Eigenvectors with each column's first largest-magnitude entry made positive. LAPACK (and
-    /// numpy) leave the sign to the algorithm, so it could differ between machines or BLAS
-    /// builds; a fixed rule keeps stored outputs (`tangent check`) stable.
+    /// Eigenvectors with each column's largest-magnitude entry made positive (the first one of
+    /// entries within 1e-10 relative of the largest, so that equal magnitudes that differ only by
+    /// rounding pick the same entry everywhere). LAPACK (and numpy) leave the sign to the
+    /// algorithm, so it could differ between machines or BLAS builds; a fixed rule keeps stored
+    /// outputs (`tangent check`) stable.
     static func withFixedSigns(_ v: Matrix) -> Matrix {
         var out = v
         for j in 0..<v.cols {
-            var pivot = 0
-            for i in 0..<v.rows where Swift.abs(v[i, j]) > Swift.abs(v[pivot, j]) { pivot = i }
-            if v.rows > 0, v[pivot, j] < 0 { for i in 0..<v.rows { out[i, j] = -v[i, j] } }
+            let largest = (0..<v.rows).reduce(0.0) { Swift.max($0, Swift.abs(v[$1, j])) }
+            guard let pivot = (0..<v.rows).first(where: { Swift.abs(v[$0, j]) >= largest * (1 - 1e-10) }),
+                  v[pivot, j] < 0 else { continue }
+            for i in 0..<v.rows { out[i, j] = -v[i, j] }
         }
         return out
     }

@@ -5,10 +5,12 @@ import NTKCore
 /// and argmin return the first NaN, sorts put NaN last).
 extension Builtins {
     static let ordering: [Builtin] = [
-        extremeIndex("argmax", "index of the largest entry of each row (axis: 0 of each column, none of the whole "
-                     + "matrix, row-major); the first of ties; the first NaN if any (numpy.argmax)", largest: true),
-        extremeIndex("argmin", "index of the smallest entry of each row (axis: 0 of each column, none of the whole "
-                     + "matrix, row-major); the first of ties; the first NaN if any (numpy.argmin)", largest: false),
+        extremeIndex("argmax", "index of the largest entry in each row, n×1 (axis: 0 in each column, 1×k; axis: none "
+                     + "the row-major index in the whole matrix, so a vector needs axis: none); ties: the first; NaN: the "
+                     + "first NaN (numpy.argmax)", largest: true),
+        extremeIndex("argmin", "index of the smallest entry in each row, n×1 (axis: 0 in each column, 1×k; axis: none "
+                     + "the row-major index in the whole matrix, so a vector needs axis: none); ties: the first; NaN: the "
+                     + "first NaN (numpy.argmin)", largest: false),
         Builtin("sort", [.required("A"), .keyword("axis", .number(-1))],
                 "entries in ascending order, NaN last: a vector's entries (shape kept), each row of a matrix "
                 + "(axis: 0 each column), or with axis: none all entries as an n·k×1 column (numpy.sort)") { c throws(Diagnostic) in
