@@ -100,7 +100,7 @@ enum ArrayCompare {
 
 @Suite struct ArrayToolsNumpyTests {
     @Test func fixturesArePresent() {
-        #expect(ArrayToolsCase.all.count == 42, "run Tests/LanguageTests/Fixtures/make_array_tools.py")
+        #expect(ArrayToolsCase.all.count == 47, "run Tests/LanguageTests/Fixtures/make_array_tools.py")
     }
 
     @Test(arguments: ArrayToolsCase.all)
@@ -250,6 +250,21 @@ enum ArrayCompare {
             #expect(err < 1e-9 * max(1, scale * scale), "scale \(scale): \(err)")
             #expect(abs(d - t) <= 1e-10 * abs(t), "scale \(scale)")
         }
+    }
+
+    @Test func expmSquaringAsksWhetherToStop() throws {
+        // ‖A‖₁ = 1e300 needs s = ⌈log2(1e300 / θ13)⌉ squarings; each asks first, so a block
+        // timeout can interrupt them. A small norm needs none.
+        // Nilpotent: e^A = I + A exactly, and every squaring stays finite.
+        let huge = Matrix(rowArrays: [[0, 1e300], [0, 0]])
+        #expect(try huge.exponential { true } == nil)
+        var asked = 0
+        let e = try #require(try huge.exponential { asked += 1; return false })
+        #expect(asked == Int((log2(1e300 / 5.371920351148152)).rounded(.up)))
+        #expect(ArrayCompare.relativeError(.matrix(e), .matrix(Matrix(rowArrays: [[1, 1e300], [0, 1]]))) < 1e-15)
+        var askedSmall = 0
+        #expect(try Matrix(rowArrays: [[0.1]]).exponential { askedSmall += 1; return true } != nil)
+        #expect(askedSmall == 0)
     }
 
     @Test func expmOfASymmetricMatrixMatchesItsEigendecomposition() throws {

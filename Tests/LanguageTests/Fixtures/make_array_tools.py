@@ -155,7 +155,12 @@ for label, A in (("tiny", rng.standard_normal((4, 4)) * 0.002), ("small", rng.st
                  ("large", rng.standard_normal((4, 4)) * 4),
                  ("nilpotent", np.array([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0]])),
                  ("rotation", np.array([[0.0, -1.2], [1.2, 0.0]])), ("zero", np.zeros((3, 3))),
-                 ("scalar", np.array([[2.0]])), ("symmetric", H / 2)):
+                 ("scalar", np.array([[2.0]])), ("symmetric", H / 2),
+                 ("diagonal", np.diag([1.5, -40.0, 0.0])),
+                 ("upper", np.array([[1.0, 50.0, 3.0], [0.0, 2.0, 40.0], [0.0, 0.0, -1.0]])),
+                 ("lower", np.array([[0.5, 0.0, 0.0], [30.0, 0.5, 0.0], [2.0, -20.0, -3.0]])),
+                 ("huge_nilpotent", np.array([[0.0, 1e300], [0.0, 0.0]])),
+                 ("skew", np.array([[0.0, -30.0], [30.0, 0.0]]))):
     case(f"expm_{label}", "r = expm(A)", {"A": A}, {"r": scipy.linalg.expm(A)}, compare="rel", tol=1e-12)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "array_tools.json")

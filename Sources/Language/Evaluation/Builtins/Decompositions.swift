@@ -21,9 +21,11 @@ extension Builtins {
             let a = try c.matrix("A")
             guard a.isSquare else { throw c.fail("A", "expm() needs a square matrix, got \(a.shapeDescription)") }
             guard a.isFinite else { throw c.fail("A", "expm() needs finite entries, but the matrix has NaN or infinity") }
-            let e: Matrix
-            do { e = try a.exponential() }
+            let result: Matrix?
+            let deadline = c.context.deadline
+            do { result = try a.exponential { deadline?.hasPassed ?? false } }
             catch { throw c.fail("A", "expm: \(error)") }
+            guard let e = result else { try c.context.checkDeadline(at: c.range); throw c.fail("A", "expm() was interrupted") }
             guard e.isFinite else {
                 throw c.fail("A", "expm(): e^A overflows (its entries exceed the largest double, about 1.8e308)")
             }
