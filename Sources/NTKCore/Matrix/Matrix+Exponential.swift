@@ -57,6 +57,15 @@ extension Matrix {
             for i in 0..<n { d[i, i] = Foundation.exp(self[i, i]) }
             return d
         }
+        var r = try scaledAndSquared(upper: upper, lower: lower, isCancelled: isCancelled)
+        guard upper || lower else { return r }
+        // e^A of a triangular A is triangular: clear the rounding in the other triangle, as scipy.
+        for i in 0..<n { for j in 0..<n where upper ? i > j : i < j { r?[i, j] = 0 } }
+        return r
+    }
+
+    /// Padé approximant of A / 2^s squared s times (Higham 2005, Algorithm 2.3).
+    func scaledAndSquared(upper: Bool, lower: Bool, isCancelled: () -> Bool) throws(LinearAlgebraError) -> Matrix? {
         let norm = oneNorm
         for (m, theta) in Matrix.padeThetas.dropLast() where norm <= theta {
             return try Matrix.padeQuotient(lowDegree: m, self)
@@ -78,9 +87,6 @@ extension Matrix {
             if triangular { fixTriangle(&r, power: i, lower: lower, offDiagonal: true) }
             // An overflowed entry never becomes finite again: stop squaring.
             else if !r.isFinite { break }
-        }
-        if triangular {
-            for i in 0..<n { for j in 0..<n where upper ? i > j : i < j { r[i, j] = 0 } }
         }
         return r
     }
