@@ -80,7 +80,8 @@ extension Evaluator {
         defer { context.callDepth -= 1 }
         let body = Evaluator(context: context, source: SourceText(lines: def.source), scope: scope)
         do throws(Diagnostic) {
-            if case .returned(let v) = try body.execute(def.body) { return v }
+            let flow = try StackGuard.withRoom(context) { () throws(Diagnostic) -> Flow in try body.execute(def.body) }
+            if case .returned(let v) = flow { return v }
             return .none
         } catch var error {
             error.addCall(at: range)
