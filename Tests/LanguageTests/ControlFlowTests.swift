@@ -182,8 +182,11 @@ import NTKCore
 
     static let countdown = "def down(n):\n    if n == 0:\n        return 0\n    return down(n - 1) + 1\n"
 
-    @Test func recursionOf200CallsIsFine() throws {
-        let result = Self.onThread(stackSize: 64 << 20) { () -> Result<Double, Diagnostic> in
+    /// 200 nested calls fit wherever a notebook runs: the main thread's and the `-j N` workers'
+    /// 8 MiB, and a 512 KiB thread (a call short of stack continues on a thread of its own).
+    @Test(arguments: [8 << 20, 512 << 10])
+    func recursionOf200CallsIsFine(stackSize: Int) throws {
+        let result = Self.onThread(stackSize: stackSize) { () -> Result<Double, Diagnostic> in
             Result { () throws(Diagnostic) -> Double in
                 guard case .number(let x) = try run(Self.countdown + "r = down(199)").environment["r"] else { return .nan }
                 return x
@@ -194,7 +197,7 @@ import NTKCore
 
     @Test func recursionOf201CallsIsALocatedErrorWithTenNotes() throws {
         let source = Self.countdown + "r = down(200)"
-        let d = try #require(Self.onThread(stackSize: 64 << 20) { diagnosticOrNil(source) })
+        let d = try #require(Self.onThread(stackSize: 8 << 20) { diagnosticOrNil(source) })
         #expect(d.message == "more than 200 calls are active at once (is a recursion missing its base case?)")
         #expect(d.range.start == SourceLocation(line: 4, column: 12))
         // One note per active call, innermost first: 199 from inside down, the first from line 5.
@@ -211,11 +214,42 @@ import NTKCore
         #expect(text == expected)
     }
 
+    /// Parses `code` here, then evaluates it on a thread with the given stack: the diagnostic, or
+    /// nil when it ran. (The parser itself needs ~20 KiB of stack per nesting level in a debug
+    /// build; notebooks are parsed on the main thread or an 8 MiB worker.)
+    static func evaluateOnThread(_ code: String, stackSize: Int) throws -> Diagnostic? {
+        let source = SourceText(code)
+        let statements = try Parser.parse(source)
+        return onThread(stackSize: stackSize) { () -> Diagnostic? in
+            let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
+            do throws(Diagnostic) { try Evaluator(context: context, source: source).run(statements); return nil } catch { return error }
+        }
+    }
+
+    /// `[[…[1 for a in [1]]… for a in [1]]`: evaluation nested `depth` levels deep.
+    static func nestedComprehension(_ depth: Int) -> String {
+        String(repeating: "[", count: depth) + "1" + String(repeating: " for a in [1]]", count: depth)
+    }
+
     @Test func deepRecursionOnASmallStackIsAnErrorNotACrash() throws {
-        let d = try #require(Self.onThread(stackSize: 512 << 10) { diagnosticOrNil(Self.countdown + "r = down(199)") })
-        #expect(d.message == "the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)")
-        #expect(d.notes.count > 0)
-        #expect(d.notes.last?.range.start == SourceLocation(line: 5, column: 5))
+        // Endless recursion on a 512 KiB stack: the call limit, located, not a crash.
+        let endless = try #require(try Self.evaluateOnThread("def f(n):\n    return f(n + 1) * 2\nr = f(0)", stackSize: 512 << 10))
+        #expect(endless.message == "more than 200 calls are active at once (is a recursion missing its base case?)")
+        #expect(endless.range.start == SourceLocation(line: 2, column: 12))
+        // An expression nested 150 levels deep needs more than 512 KiB in a debug build: the
+        // stack guard stops it with a located error.
+        let deep = try Self.evaluateOnThread("r = " + Self.nestedComprehension(150), stackSize: 512 << 10)
+        #if DEBUG
+        #expect(deep != nil)
+        #endif
+        if let deep {
+            #expect(deep.message == "the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)")
+            #expect(deep.range.start.line == 1)
+        }
+        // 199 nested calls, each evaluating a 100-level expression, on an 8 MiB thread: calls
+        // continue on a thread of their own when the stack runs short, so it runs.
+        let code = "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1) + len(\(Self.nestedComprehension(100)))\nr = f(199)"
+        #expect(try Self.evaluateOnThread(code, stackSize: 8 << 20) == nil)
     }
 
     // MARK: Random streams
