@@ -57,6 +57,14 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) of \(Self.fixture.cases.count):\n\(failures.prefix(400).joined(separator: "\n"))")
     }
 
+    /// Zero padding with grouping is laid out in one pass (it once took seconds per field).
+    @Test func wideGroupedZeroPaddingIsFast() throws {
+        let start = Date()
+        let context = try run("x = 1234.5\nn = 0\nfor i in range(20):\n    n = n + len(f\"{x:010000,.2f}\")")
+        #expect(context.environment["n"] == .number(200_000))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test func whatCPythonRefusesIsALocatedError() {
         var accepted: [String] = []
         for c in Self.fixture.errors {

@@ -61,6 +61,9 @@ def main():
                 cases.append({"kind": "number", "value": text, "spec": spec, "expected": format(v, spec)})
             except ValueError as e:
                 errors.append({"kind": "number", "value": text, "spec": spec, "python": str(e)})
+    # Wide zero padding with grouping (the padding is grouped too).
+    for text, spec in [("1234.5", "010000,.2f"), ("-7", "0=4001_d"), ("0.5", "0777,%"), ("-7", "0=12_d"), ("1234.5", "0=14,.1f"), ("5", "0>8,d")]:
+        cases.append({"kind": "number", "value": text, "spec": spec, "expected": format(as_python(text, spec), spec)})
     for s in STRINGS:
         for spec in STRING_SPECS:
             try:
