@@ -70,7 +70,7 @@ extension Evaluator {
             throw .error("\(def.name)() is missing argument '\(positional[next].name)'; it takes \(f.signature)", at: range)
         }
         for p in def.parameters where p.defaultValue != nil && scope.values[p.name] == nil {
-            scope.values[p.name] = f.defaults[p.name] ?? .none
+            scope.values[p.name] = f.defaults[p.name] ?? Value.none
         }
         guard context.callDepth < maxCallDepth else {
             throw .error("more than \(maxCallDepth) calls are active at once (is a recursion missing its base case?)", at: range)
