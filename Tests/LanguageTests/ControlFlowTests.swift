@@ -127,6 +127,17 @@ import NTKCore
         #expect(try number("def f(a, b=3):\n    return a * b\nr = f(2) + f(2, b: 4)") == 14)
     }
 
+    /// A keyword parameter whose default is not stored is bound to none (not left unbound, which
+    /// read as "read before it is assigned").
+    @Test func aKeywordParameterWithoutAStoredDefaultIsNone() throws {
+        let statements = try Parser.parse(SourceText("def f(seed: 3):\n    return seed"))
+        guard case .function(let definition) = statements[0].kind else { Issue.record("not a def"); return }
+        let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
+        let f = Function(definition: definition, defaults: [:], closure: nil)
+        let r = try Evaluator.invoke(f, [], context: context, range: SourceRange(at: SourceLocation(line: 3, column: 1)))
+        #expect(r == .none)
+    }
+
     @Test(arguments: [
         ("r = f(1, 2, 3)", "f() takes 2 positional arguments, got 3; it takes f(a, b, seed: 0)", 3, 13),
         ("r = f(1)", "f() is missing argument 'b'; it takes f(a, b, seed: 0)", 3, 5),
