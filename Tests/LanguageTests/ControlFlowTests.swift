@@ -112,6 +112,26 @@ import NTKCore
         #expect(try number(deep) == 123)
     }
 
+    /// A def inside a call makes a cycle (scope → function → scope) that ARC alone would leak.
+    @Test func aCallsScopeIsReleasedWhenNoFunctionLeavesIt() throws {
+        let context = try run("def f():\n    def g():\n        return 1\n    show g\n    return g() + 1\nr = f()")
+        #expect(context.environment["r"] == .number(2))
+        guard case .value(.function(let g), _, _)? = context.outputs.first else { Issue.record("g was not shown"); return }
+        #expect(g.closure?.values.isEmpty == true)
+    }
+
+    @Test func aReturnedClosureKeepsItsScopeUntilTheNotebookIsDone() throws {
+        weak var captured: Scope?
+        do {
+            let context = try run("def make(k):\n    def add(x):\n        return x + k\n    return add\nadd3 = make(3)\nr = add3(4)")
+            guard case .function(let add)? = context.environment["add3"] else { Issue.record("add3 is not a function"); return }
+            captured = add.closure
+            #expect(captured?.values["k"] == .number(3))
+            #expect(context.environment["r"] == .number(7))
+        }
+        #expect(captured == nil)
+    }
+
     @Test func readingALocalBeforeItsAssignmentIsAnError() throws {
         let d = try #require(diagnostic("a = 1\ndef f():\n    b = a\n    a = 2\n    return b\nr = f()"))
         #expect(d.message == "'a' is read before it is assigned in this function (it is local because the function assigns it)")
