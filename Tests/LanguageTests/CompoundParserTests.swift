@@ -70,6 +70,21 @@ import Testing
         #expect(f.locals == ["a", "k", "b", "i", "c", "g"])
     }
 
+    /// `if true:` nested `levels` deep (one more space per level) around `x = 1`.
+    static func nestedIfs(_ levels: Int) -> String {
+        (0..<levels).map { String(repeating: " ", count: $0) + "if true:\n" }.joined()
+            + String(repeating: " ", count: levels) + "x = 1"
+    }
+
+    @Test func bodiesNestFiftyLevelsDeepAndNoMore() throws {
+        #expect(try number(Self.nestedIfs(Parser.maxBodyDepth), "x") == 1)
+        let d = try #require(Self.parseError(Self.nestedIfs(Parser.maxBodyDepth + 1)))
+        #expect(d.message == "bodies are nested too deeply (more than 50 levels)")
+        #expect(d.range == SourceRange(SourceLocation(line: 51, column: 51), SourceLocation(line: 51, column: 53)))
+        // A nesting bomb is refused before it can exhaust the stack.
+        #expect(Self.parseError(Self.nestedIfs(3000))?.message == "bodies are nested too deeply (more than 50 levels)")
+    }
+
     @Test(arguments: [
         ("return 1", "'return' outside a function", 1, 1),
         ("for i in xs:\n    return", "'return' outside a function", 2, 5),
