@@ -266,6 +266,11 @@ public struct Evaluator {
                             into out: inout [Value]) throws(Diagnostic) {
         guard let clause = clauses.first else {
             out.append(try inner.evaluate(element))
+            // Several `for` clauses multiply: check the budget each time the list doubles.
+            if out.count >= 4096, out.count & (out.count - 1) == 0 {
+                try MemoryGuard.check(listItems: 2 * out.count, what: "a comprehension of more than \(out.count) items",
+                                      at: element.range)
+            }
             return
         }
         switch clause {
