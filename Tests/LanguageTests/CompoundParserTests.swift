@@ -19,6 +19,9 @@ import Testing
             + "(branch (compare@3:6 x@3:6 == 0.0@3:11) (body (assign@4:5 y 0.0@4:9))) (else (body (assign@6:5 y -1.0@6:9))))"),
         ("if a:\n    pass\nelif b:\n    pass\nelif c:\n    pass",
          "(if@1:1 (branch a@1:4 (body (pass@2:5))) (branch b@3:6 (body (pass@4:5))) (branch c@5:6 (body (pass@6:5))))"),
+        // an else after two bodies close at once belongs to the outer if
+        ("if a:\n    if b:\n        x = 1\nelse:\n    x = 2",
+         "(if@1:1 (branch a@1:4 (body (if@2:5 (branch b@2:8 (body (assign@3:9 x 1.0@3:13)))))) (else (body (assign@5:5 x 2.0@5:9))))"),
         // one-line bodies
         ("if x > 0: y = 1\nelse: y = 2",
          "(if@1:1 (branch (compare@1:4 x@1:4 > 0.0@1:8) (body (assign@1:11 y 1.0@1:15))) (else (body (assign@2:7 y 2.0@2:11))))"),

@@ -65,6 +65,20 @@ import NTKCore
         #expect(try Self.numbers(nested) == [11, 21])
     }
 
+    @Test func returnLeavesNestedLoopsAndBreakOnlyTheInnermost() throws {
+        let code = """
+            def f(n):
+                for i in range(10):
+                    while true:
+                        if i == n:
+                            return i * 100
+                        break
+                return -1
+            r = [f(3), f(20)]
+            """
+        #expect(try Self.numbers(code) == [300, -1])
+    }
+
     @Test func comprehensionVariablesDoNotLeak() throws {
         let context = try run("x = 7\nr = [x * 2 for x in [1, 2, 3] if x != 2]")
         #expect(context.environment["r"] == .list([.number(2), .number(6)]))
