@@ -478,6 +478,31 @@ import NTKCore
         #expect(n > 0)
     }
 
+    /// The time runs out during the slow statement: it is named, not the statement after it.
+    @Test func aTimeoutIsLocatedAtTheStatementThatRanPastIt() throws {
+        for (code, line) in [("x = 1\nK = 2 * eigvalsh(randn(1000, 1000) @ randn(1000, 1000).T)\ny = 2", 2),
+                             // No call in line 2: only the statement's own check can name it.
+                             ("x = 1\nK = A @ A.T @ A\ny = 2", 2)] {
+            let source = SourceText(code)
+            let statements = try Parser.parse(source)
+            let environment = Environment()
+            environment["A"] = .matrix(Matrix(rowArrays: (0..<1000).map { i in (0..<1000).map { j in Double((i * 7 + j) % 13) } }))
+            let context = EvaluationContext(environment: environment, baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
+                                            seed: 0, deadline: Deadline(seconds: 0.01))
+            let start = Date()
+            do {
+                try Evaluator(context: context, source: source).run(statements)
+                Issue.record("ran in \(Date().timeIntervalSince(start)) s, past a 0.01 s deadline")
+            } catch {
+                // (Unless even `x = 1` started after the deadline, on a machine that stalled.)
+                if error.range.start.line != 1 {
+                    #expect(error.message == "block timed out after 0.01 s")
+                    #expect(error.range.start.line == line, "\(code)")
+                }
+            }
+        }
+    }
+
     @Test func aTimeoutInsideAFunctionCalledInALoopIsLocatedInsideIt() throws {
         let source = SourceText("def spin():\n    while true:\n        pass\nfor i in [1, 2]:\n    spin()")
         let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
