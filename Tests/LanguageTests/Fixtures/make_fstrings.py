@@ -72,9 +72,12 @@ def main():
                 errors.append({"kind": "string", "value": s, "spec": spec, "python": str(e)})
     out = {"generator": "make_fstrings.py", "python": sys.version.split()[0], "cases": cases, "errors": errors}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fstrings.json")
+    # One case per line, so that a change to the generator reads as a short diff.
+    def lines(items):
+        return ",\n".join(json.dumps(c, ensure_ascii=False) for c in items)
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(out, f, indent=0, ensure_ascii=False)
-        f.write("\n")
+        f.write('{"generator": %s, "python": %s,\n' % (json.dumps(out["generator"]), json.dumps(out["python"])))
+        f.write('"cases": [\n' + lines(cases) + '\n],\n"errors": [\n' + lines(errors) + '\n]}\n')
     print(f"{len(cases)} cases, {len(errors)} errors -> {path}")
 
 
