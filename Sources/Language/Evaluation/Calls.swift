@@ -70,7 +70,7 @@ extension Evaluator {
             throw .error("\(def.name)() is missing argument '\(positional[next].name)'; it takes \(f.signature)", at: range)
         }
         for p in def.parameters where p.defaultValue != nil && scope.values[p.name] == nil {
-            scope.values[p.name] = f.defaults[p.name] ?? .none
+            scope.values[p.name] = f.defaults[p.name] ?? Value.none
         }
         guard context.callDepth < maxCallDepth else {
             throw .error("more than \(maxCallDepth) calls are active at once (is a recursion missing its base case?)", at: range)
@@ -80,11 +80,41 @@ extension Evaluator {
         defer { context.callDepth -= 1 }
         let body = Evaluator(context: context, source: SourceText(lines: def.source), scope: scope)
         do throws(Diagnostic) {
-            if case .returned(let v) = try body.execute(def.body) { return v }
-            return .none
+            let flow = try StackGuard.withRoom(context) { () throws(Diagnostic) -> Flow in try body.execute(def.body) }
+            var result = Value.none
+            if case .returned(let v) = flow { result = v }
+            release(scope, returning: result, environment: context.environment)
+            return result
         } catch var error {
+            release(scope, returning: .none, environment: context.environment)
             error.addCall(at: range)
             throw error
+        }
+    }
+
+    /// A `def` run inside a call binds a function that holds the call's scope, in that scope: a
+    /// reference cycle ARC never frees. When the call returns no function, nothing outside can
+    /// reach the scope any more (a function only leaves its call through the returned value;
+    /// one shown as output is only ever printed), so its bindings are dropped now. When it
+    /// returns one (a closure), the environment drops them when the notebook is done.
+    private static func release(_ scope: Scope, returning result: Value, environment: Environment) {
+        guard scope.values.values.contains(where: { $0.holdsFunction(closingOver: scope) }) else { return }
+        if result.containsFunction {
+            environment.keepUntilDone(scope)
+        } else {
+            scope.values.removeAll()
+        }
+    }
+}
+
+extension Value {
+    /// Whether the value is, or holds in a list or record, a function defined in `scope`.
+    func holdsFunction(closingOver scope: Scope) -> Bool {
+        switch self {
+        case .function(let f): return f.closure === scope
+        case .list(let items): return items.contains { $0.holdsFunction(closingOver: scope) }
+        case .record(let r): return r.fields.contains { $0.value.holdsFunction(closingOver: scope) }
+        default: return false
         }
     }
 }

@@ -139,8 +139,18 @@ public final class Environment {
     private var damaged: Set<String> = []
     /// Factorised kernel-regression predictors, keyed by a fingerprint of their inputs.
     var predictors: [UInt64: GradientDescentMSE] = [:]
+    /// Scopes of calls that returned a closure while holding a function defined in them (a
+    /// reference cycle): their bindings are dropped with the environment, freeing them.
+    private var closureScopes: [Scope] = []
 
     public init() {}
+
+    deinit {
+        for scope in closureScopes { scope.values.removeAll() }
+    }
+
+    /// Keeps a call's scope until the notebook is done, then breaks its cycle (see `invoke`).
+    func keepUntilDone(_ scope: Scope) { closureScopes.append(scope) }
 
     public subscript(name: String) -> Value? {
         get {

@@ -36,10 +36,21 @@ public struct Evaluator {
         for s in body {
             try context.checkDeadline(at: s.range)
             let flow = try execute(s)
+            // A statement that ran past the deadline is where the time ran out (not the next
+            // one); the statements of a loop, `if` or `def` body are checked inside it.
+            if Evaluator.isSimple(s) { try context.checkDeadline(at: s.range) }
             if case .normal = flow { continue }
             return flow
         }
         return .normal
+    }
+
+    /// A statement without a body.
+    private static func isSimple(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .conditional, .loop, .whileLoop, .function: return false
+        default: return true
+        }
     }
 
     func execute(_ s: Statement) throws(Diagnostic) -> Flow {
@@ -199,7 +210,10 @@ public struct Evaluator {
             return try listOrMatrix(values, items: items, range: e.range)
         case .call(let callee, let calleeRange, let args):
             try context.checkDeadline(at: e.range)
-            return try call(callee, calleeRange: calleeRange, args, range: e.range)
+            let value = try call(callee, calleeRange: calleeRange, args, range: e.range)
+            // A call that ran past the deadline is where the time ran out.
+            try context.checkDeadline(at: e.range)
+            return value
         case .index(let base, let items):
             return try index(try evaluate(base), items, baseRange: base.range, range: e.range)
         case .field(let base, let name, let nameRange):
@@ -266,6 +280,11 @@ public struct Evaluator {
                             into out: inout [Value]) throws(Diagnostic) {
         guard let clause = clauses.first else {
             out.append(try inner.evaluate(element))
+            // Several `for` clauses multiply: check the budget each time the list doubles.
+            if out.count >= 4096, out.count & (out.count - 1) == 0 {
+                try MemoryGuard.check(listItems: 2 * out.count, what: "a comprehension of more than \(out.count) items",
+                                      at: element.range)
+            }
             return
         }
         switch clause {

@@ -5,6 +5,8 @@ import NTKCore
 enum Operators {
     /// Strings up to this many bytes are joined without checking the memory budget.
     static let smallString = 64 * 1024
+    /// Lists up to this many items are joined without reading the memory budget.
+    static let smallList = 4096
 
     static func unaryPlus(_ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
         switch v {
@@ -35,7 +37,14 @@ enum Operators {
             return .string(x + y)
         }
         // `+` joins two lists (LANGUAGE.md §8); a list with a matrix or number is a column.
-        if op == .add, case .list(let x) = a, case .list(let y) = b { return .list(x + y) }
+        // (`xs = xs + xs` in a loop doubles a list: refuse one that cannot fit.)
+        if op == .add, case .list(let x) = a, case .list(let y) = b {
+            if x.count + y.count > smallList {
+                try MemoryGuard.check(listItems: x.count + y.count, what: "the list of \(x.count + y.count) items made by '+'",
+                                      at: opRange)
+            }
+            return .list(x + y)
+        }
         let f: (Double, Double) -> Double
         switch op {
         case .add: f = (+)

@@ -112,7 +112,9 @@ enum PythonFormat {
         if type == "d" && spec.precision != nil {
             throw .error("a precision is not allowed with format 'd'", at: range)
         }
-        let negative = x.sign == .minus && !x.isNaN && !(spec.noNegativeZero && (x == 0 || rounds(toZero: x, spec, type)))
+        // A whole number formatted as an int has no negative zero (Python's int(-0.0) is 0).
+        let negative = x.sign == .minus && !x.isNaN && !(type == "d" && x == 0)
+            && !(spec.noNegativeZero && (x == 0 || rounds(toZero: x, spec, type)))
         let a = abs(x)
         var body: String
         let upper = type == "E" || type == "F" || type == "G"
@@ -133,15 +135,27 @@ enum PythonFormat {
             default:
                 // No type: like 'g' with at least one digit after the point; without a
                 // precision, the shortest text that reads back the same (Python's repr).
-                if let p = spec.precision {
-                    body = String(format: spec.alternate ? "%#.*g" : "%.*g", max(p, 1), a)
-                    if !body.contains(".") && !body.contains("e") { body += ".0" }
+                // With a precision p, scientific notation starts at exponent p - 1 already (not
+                // p as for 'g'): format(1.5, '.1') is '2e+00' and format(100.0, '.3') is '1e+02'.
+                if let precision = spec.precision {
+                    let p = max(precision, 1)
+                    let scientific = String(format: spec.alternate ? "%#.*e" : "%.*e", p - 1, a)
+                    let exponent = a == 0 ? 0 : Int(scientific[scientific.index(after: scientific.firstIndex(of: "e")!)...]) ?? 0
+                    if exponent < -4 || exponent >= p - 1 {
+                        body = spec.alternate ? scientific : withoutTrailingZeros(scientific)
+                    } else {
+                        body = String(format: spec.alternate ? "%#.*g" : "%.*g", p, a)
+                        if !body.contains(".") { body += ".0" }
+                    }
                 } else {
                     body = repr(a)
+                    // `#` keeps a point in the exponent form too: 1.e-07
+                    if spec.alternate, !body.contains("."), let e = body.firstIndex(of: "e") { body.insert(".", at: e) }
                 }
             }
+            // (Not for a percentage that overflowed to inf: 'inf%'.)
             if spec.alternate && (type == "f" || type == "F" || type == "%" || type == "e" || type == "E"),
-               spec.precision == 0 {
+               spec.precision == 0, body.first?.isNumber == true {
                 // `#` keeps the point: 3. and 3.e+00
                 if let e = body.firstIndex(where: { $0 == "e" || $0 == "E" }) { body.insert(".", at: e) }
                 else if body.hasSuffix("%") { body.insert(".", at: body.index(before: body.endIndex)) }
@@ -152,7 +166,8 @@ enum PythonFormat {
         let signText = negative ? "-" : (spec.sign == "+" ? "+" : spec.sign == " " ? " " : "")
         var aligned = spec
         if spec.zeroPad && spec.align == nil { aligned.fill = "0"; aligned.align = "=" }
-        if spec.zeroPad && spec.grouping != nil && aligned.align == "=" && aligned.fill == "0" {
+        // (As CPython does for any fill of 0 with = alignment, written as a 0 flag or as "0=".)
+        if spec.grouping != nil && aligned.align == "=" && aligned.fill == "0", body.first?.isNumber == true {
             // Python groups the zero padding too: 0,001,234
             let target = spec.width - signText.count
             if body.count < target {
@@ -160,6 +175,16 @@ enum PythonFormat {
             }
         }
         return pad(signText, body, aligned, defaultAlign: ">")
+    }
+
+    /// `1.500e+02` → `1.5e+02`, `2.000e+00` → `2e+00` (as 'g' drops trailing zeros).
+    private static func withoutTrailingZeros(_ scientific: String) -> String {
+        guard let e = scientific.firstIndex(of: "e") else { return scientific }
+        var mantissa = scientific[..<e]
+        guard mantissa.contains(".") else { return scientific }
+        while mantissa.last == "0" { mantissa.removeLast() }
+        if mantissa.last == "." { mantissa.removeLast() }
+        return String(mantissa + scientific[e...])
     }
 
     /// Whether a negative number prints as zero (for `z`): -0.0001 with .2f is -0.00.
@@ -237,8 +262,11 @@ enum PythonFormat {
         let end = body.firstIndex { !$0.isNumber && $0 != separator } ?? body.endIndex
         let digits = body[..<end].filter { $0 != separator }
         let tail = String(body[end...])
-        var padded = String(digits)
-        while group(padded, with: separator).count + tail.count < width { padded = "0" + padded }
+        // The fewest digits whose grouped text fills the width (n digits group to n + (n-1)/3
+        // characters); counted, not built one zero at a time (a width of 10000 took seconds).
+        var count = digits.count
+        while count + (count - 1) / 3 + tail.count < width { count += 1 }
+        let padded = String(repeating: "0", count: count - digits.count) + String(digits)
         var grouped = group(padded, with: separator)
         // Python never starts with a separator: it widens to one more zero instead.
         if grouped.first == separator { grouped = "0" + grouped }

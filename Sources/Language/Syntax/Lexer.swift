@@ -39,11 +39,14 @@ public struct Lexer {
                 while lead < chars.count, chars[lead] == " " || chars[lead] == "\t" { lead += 1 }
                 let blank = lead == chars.count || chars[lead] == "#" || (chars[lead] == "\r" && lead + 1 == chars.count)
                 let base = baseline.count
+                // A tab past the part of the indentation the baseline accounts for is a tab in
+                // indentation, whether or not the line also starts differently from the baseline.
+                let common = zip(chars[..<lead], baseline).prefix { $0 == $1 }.count
+                if !blank, let tab = chars[common..<lead].firstIndex(of: "\t") {
+                    throw .error("a tab in indentation; indent with spaces", at: SourceRange(loc(tab), loc(tab + 1)))
+                }
                 if !blank, !chars.starts(with: baseline) {
                     throw .error("this line is indented less than the first line of the block", at: SourceRange(loc(0), loc(lead)))
-                }
-                if !blank, let tab = chars[base..<lead].firstIndex(of: "\t") {
-                    throw .error("a tab in indentation; indent with spaces", at: SourceRange(loc(tab), loc(tab + 1)))
                 }
                 let width = lead - base
                 if !blank {

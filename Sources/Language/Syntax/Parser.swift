@@ -8,6 +8,11 @@ public struct Parser {
     /// stay far below; the limit keeps the recursive parser and evaluator off the stack's end.
     public static let maxDepth = 200
     private var depth = 0
+    /// How deeply bodies (`if`, `for`, `while`, `def`) may nest. Each level costs the parser and
+    /// the evaluator several frames; without a limit a notebook of nested `if`s (a 500 KB file)
+    /// ran off the stack's end.
+    public static let maxBodyDepth = 50
+    private var bodyDepth = 0
     /// The block's lines (kept with each `def`, so a cached function can be parsed again).
     private var source: SourceText?
     /// Enclosing `def`s and loops of the statement being parsed.
@@ -47,6 +52,11 @@ public struct Parser {
         guard peek.kind == .indent else {
             throw .error("expected an indented body after '\(header.text)' (indent the lines below it)", at: peek.range)
         }
+        guard bodyDepth < Parser.maxBodyDepth else {
+            throw .error("bodies are nested too deeply (more than \(Parser.maxBodyDepth) levels)", at: header.range)
+        }
+        bodyDepth += 1
+        defer { bodyDepth -= 1 }
         advance()
         var out: [Statement] = []
         while peek.kind != .dedent && peek.kind != .end {

@@ -204,6 +204,13 @@ public enum MemoryGuard {
         try check(bytes: overflow ? .max : bytes, what: what, at: range)
     }
 
+    /// The same for a list of `count` values (each takes `MemoryLayout<Value>.stride` bytes, ~10
+    /// times a matrix entry: `range(1e8)` needs 10 GB, not 800 MB).
+    public static func check(listItems count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
+        let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: MemoryLayout<Value>.stride)
+        try check(bytes: overflow ? .max : bytes, what: what, at: range)
+    }
+
     /// The same for `bytes` bytes (strings); `Int.max` stands for more than 64 bits can count.
     public static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let available = MemoryBudget.availableBytes() ?? Int.max

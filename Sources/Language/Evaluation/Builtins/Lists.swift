@@ -17,7 +17,7 @@ extension Builtins {
             let step = try whole(c, "step")
             guard step != 0 else { throw c.fail("step", "range() step must not be zero") }
             let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
-            try c.ensureAllocatable(count, what: "range() of \(count) numbers")
+            try MemoryGuard.check(listItems: count, what: "range() of \(count) numbers", at: c.range)
             return .list((0..<count).map { .number(Double(start + $0 * step)) })
         },
         Builtin("str", [.required("x")], "the text print(x) shows, as a string") { c throws(Diagnostic) in
