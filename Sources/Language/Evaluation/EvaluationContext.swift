@@ -2,15 +2,26 @@ import Foundation
 import NTKCore
 
 /// A point in time after which a running block stops with a timeout error.
+///
+/// The evaluator checks it between statements and before calls; `checkpoint`, when set, is
+/// told the range of every check (the worker process reports the running statement to the
+/// CLI with it, so that a block the CLI has to kill is still located).
 public struct Deadline: Sendable {
     public let seconds: Double
     let end: DispatchTime
-    public init(seconds: Double) {
+    public var checkpoint: (@Sendable (SourceRange) -> Void)?
+    public init(seconds: Double, checkpoint: (@Sendable (SourceRange) -> Void)? = nil) {
         self.seconds = seconds
+        self.checkpoint = checkpoint
         let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
         end = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
     }
     public var hasPassed: Bool { DispatchTime.now() >= end }
+
+    /// The error of a block that ran past its timeout, at `range`.
+    public static func timeoutError(seconds: Double, at range: SourceRange) -> Diagnostic {
+        .error("block timed out after \(ValueFormatter.number(seconds)) s", at: range)
+    }
 }
 
 /// The state one block runs with: the notebook's shared bindings, the block's random stream,
@@ -79,9 +90,9 @@ public final class EvaluationContext {
     }
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {
-        if let d = deadline, d.hasPassed {
-            throw .error("block timed out after \(ValueFormatter.number(d.seconds)) s", at: range)
-        }
+        guard let d = deadline else { return }
+        d.checkpoint?(range)
+        if d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
     }
 }
 

@@ -1,0 +1,102 @@
+import Foundation
+import Language
+import Notebook
+import NTKCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker side of `KernelProcess`: `tangent __kernel` reads one request on standard
+/// input, runs the notebook with the in-process `Runner`, and streams each block's start,
+/// statements and result to standard output as `KernelProtocol` frames.
+///
+/// It stops on its own when its parent goes away (standard input reaches end of file: the
+/// parent's end of the pipe closes however the parent died, even by SIGKILL), and on SIGTERM
+/// (the parent's hard stop) it removes its temporary files before exiting, like `tangent`.
+public enum KernelWorker {
+    public static let verb = KernelProtocol.verb
+
+    /// Runs the worker; returns its exit status.
+    public static func main() -> Int32 {
+        // Frames go to a private copy of standard output; anything else that writes to
+        // standard output (nothing should) lands on standard error instead.
+        let frames = dup(1)
+        guard frames >= 0 else { return 2 }
+        _ = fcntl(frames, F_SETFD, FD_CLOEXEC)
+        _ = dup2(2, 1)
+        let channel = FrameChannel(fd: frames)
+        guard let request = KernelProtocol.readRequest(from: 0) else {
+            channel.send(.failure("the kernel worker did not receive a notebook"))
+            return 2
+        }
+        watchParent()
+        let notebook: Notebook
+        do {
+            notebook = try Notebook.parse(request.text, path: request.displayPath)
+        } catch {
+            channel.send(.failure("the kernel worker could not parse the notebook: \(error.message)"))
+            return 2
+        }
+        var runner = Runner(notebookURL: URL(fileURLWithPath: request.notebookPath), defaultTimeout: request.timeout,
+                            useCache: request.useCache, allowOutside: request.allowOutside)
+        let tracker = StatementTracker(channel: channel)
+        runner.observer = RunObserver(
+            blockStarted: { index, seed, timeout in
+                tracker.start(block: index)
+                channel.send(.blockStarted(index: index, seed: seed, timeout: timeout))
+            },
+            checkpoint: { tracker.reach($0) },
+            blockFinished: { index, result in channel.send(.blockFinished(index: index, .init(result))) })
+        _ = BLASThreads.limited(to: request.blasThreads) { _ in runner.run(notebook) }
+        channel.send(.done)
+        return 0
+    }
+
+    /// Ends the worker (removing its temporary files) once standard input is closed: the
+    /// parent is gone, so nobody will read the results.
+    private static func watchParent() {
+        let thread = Thread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(0, &byte, 1)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+            }
+            TemporaryFiles.removeAllAndExit(143)
+        }
+        thread.start()
+    }
+}
+
+/// Frames written from any thread, one whole frame at a time.
+private final class FrameChannel: Sendable {
+    private let fd: Int32
+    private let lock = Mutex(())
+    init(fd: Int32) { self.fd = fd }
+
+    func send(_ message: KernelProtocol.Message) {
+        let bytes = message.frame()
+        lock.withLock { _ in _ = KernelProtocol.writeAll(bytes, to: fd) }
+    }
+}
+
+/// Reports each statement a block starts. The evaluator checks its deadline at every
+/// statement and before every call; a call lies inside its statement, so a range outside
+/// the current statement's is the next statement (one frame per statement, not per call).
+private final class StatementTracker: Sendable {
+    private let channel: FrameChannel
+    private let state = Mutex<(block: Int, statement: SourceRange?)>((-1, nil))
+    init(channel: FrameChannel) { self.channel = channel }
+
+    func start(block: Int) { state.withLock { $0 = (block, nil) } }
+
+    func reach(_ range: SourceRange) {
+        let block: Int? = state.withLock { s in
+            if let current = s.statement, current.start <= range.start, range.end <= current.end { return nil }
+            s.statement = range
+            return s.block
+        }
+        if let block { channel.send(.statement(index: block, range: range)) }
+    }
+}
