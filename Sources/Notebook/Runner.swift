@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import NTKCore
 
 /// What happened to one block (LANGUAGE.md §7 report statuses).
 public enum BlockStatus: String, Sendable {
@@ -132,13 +133,16 @@ public struct Runner {
                                         deadline: Deadline(seconds: timeout, checkpoint: observer?.checkpoint),
                                         fileRoot: fileRoot)
         var error: Diagnostic?
-        do throws(Diagnostic) {
-            switch parsed {
-            case .success(let statements): try Evaluator(context: context, source: cell.source).run(statements)
-            case .failure(let e): throw e
+        // NTKCore's long loops stop at the same deadline (see `Cancellation`).
+        Cancellation.$current.withValue(context.deadline?.cancellation) {
+            do throws(Diagnostic) {
+                switch parsed {
+                case .success(let statements): try Evaluator(context: context, source: cell.source).run(statements)
+                case .failure(let e): throw e
+                }
+            } catch let e {
+                error = e
             }
-        } catch let e {
-            error = e
         }
         var status: BlockStatus = error == nil ? .ran : .failed
         if cell.attributes.expectError {

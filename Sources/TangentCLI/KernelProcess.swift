@@ -25,8 +25,11 @@ public final class KernelProcess {
     static let termWait: Double = 1
 
     private static let executable = Mutex<String?>(nil)
-    /// Live workers and the folders their temporary files can be in (for the fallback cleanup).
-    private static let live = Mutex<[pid_t: [URL]]>([:])
+    /// Live workers and the folders their temporary files can be in (for the fallback
+    /// cleanup), and whether `tangent` is stopping on a signal (then nothing is reaped or
+    /// started any more: the job threads wait for the exit instead of reporting the workers'
+    /// deaths as failures).
+    private static let live = Mutex<(workers: [pid_t: [URL]], stopping: Bool)>(([:], false))
     /// Held while pipes are made and a worker is spawned: pipes are made close-on-exec and
     /// no other worker may be spawned (and inherit them) before that is set.
     private static let spawnLock = Mutex(())
@@ -121,13 +124,19 @@ public final class KernelProcess {
             let argv: [UnsafeMutablePointer<CChar>?] = [strdup(exe), strdup(KernelProtocol.verb), nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
-            let result = posix_spawn(&pid, exe, &actions, &attributes, argv, environ)
+            // Spawned and listed in one step, so that `stopAll` cannot miss it.
+            let result = live.withLock { state -> Int32? in
+                if state.stopping { return nil }
+                let result = posix_spawn(&pid, exe, &actions, &attributes, argv, environ)
+                if result == 0 { state.workers[pid] = roots }
+                return result
+            }
+            guard let result else { parkUntilExit() }
             for i in [0, 3, 5] { _ = close(fds[i]) }
             guard result == 0 else {
                 for i in [1, 2, 4] { _ = close(fds[i]) }
                 return nil
             }
-            live.withLock { $0[pid] = roots }
             return Worker(pid: pid, input: fds[1], output: fds[2], errors: fds[4])
         }
     }
@@ -163,19 +172,29 @@ public final class KernelProcess {
     private static func reap(_ pid: pid_t) -> Int32 {
         var info = siginfo_t()
         while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
-        return live.withLock { workers -> Int32 in
-            workers[pid] = nil
+        let status = live.withLock { state -> Int32? in
+            if state.stopping { return nil }
+            state.workers[pid] = nil
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return status
         }
+        guard let status else { parkUntilExit() }
+        return status
+    }
+
+    /// Waits for the interruption handler to end the process.
+    private static func parkUntilExit() -> Never {
+        while true { sleep(60) }
     }
 
     /// Stops every live worker and removes their temporary files (SIGINT/SIGTERM of
     /// `tangent`, just before it exits). Keeps the list locked: no worker is reaped or
     /// started from here on.
     static func stopAll() {
-        live.withLock { workers in
+        live.withLock { state in
+            state.stopping = true
+            let workers = state.workers
             for pid in workers.keys { _ = kill(pid, SIGTERM) }
             let end = DispatchTime.now() + .milliseconds(Int(termWait * 1000))
             while DispatchTime.now() < end, !workers.keys.allSatisfy(hasExited) { usleep(5_000) }
@@ -185,7 +204,6 @@ public final class KernelProcess {
                 while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
                 removeTemporaryFiles(of: pid, under: roots)
             }
-            workers.removeAll()
         }
     }
 

@@ -3,18 +3,22 @@ import NTKCore
 
 /// A point in time after which a running block stops with a timeout error.
 ///
-/// The evaluator checks it between statements and before calls; `checkpoint`, when set, is
-/// told the range of every check (the worker process reports the running statement to the
-/// CLI with it, so that a block the CLI has to kill is still located).
+/// The evaluator checks it between statements and before calls; inside a call, NTKCore's
+/// long loops check `cancellation` (due at the same moment) and stop early. `checkpoint`,
+/// when set, is told the range of every check (the worker process reports the running
+/// statement to the CLI with it, so that a block the CLI has to kill is still located).
 public struct Deadline: Sendable {
     public let seconds: Double
     let end: DispatchTime
+    /// The same moment for NTKCore (bound as `Cancellation.current` while the block runs).
+    public let cancellation: Cancellation
     public var checkpoint: (@Sendable (SourceRange) -> Void)?
     public init(seconds: Double, checkpoint: (@Sendable (SourceRange) -> Void)? = nil) {
         self.seconds = seconds
         self.checkpoint = checkpoint
         let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
         end = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
+        cancellation = Cancellation(deadline: end)
     }
     public var hasPassed: Bool { DispatchTime.now() >= end }
 
@@ -93,6 +97,23 @@ public final class EvaluationContext {
         guard let d = deadline else { return }
         d.checkpoint?(range)
         if d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
+    }
+
+    /// Runs a builtin call. When an NTKCore loop inside it stopped early because the block's
+    /// time ran out, the call fails with the timeout error at `range`, whatever it returned
+    /// (a partial result) or threw (an NTKCore `cancelled` error); a timeout already located
+    /// at a call inside it is kept.
+    func stoppable<T>(at range: SourceRange, _ body: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        guard let d = deadline else { return try body() }
+        let value: T
+        do { value = try body() } catch {
+            if d.cancellation.stopped && error != Deadline.timeoutError(seconds: d.seconds, at: error.range) {
+                throw Deadline.timeoutError(seconds: d.seconds, at: range)
+            }
+            throw error
+        }
+        if d.cancellation.stopped { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
+        return value
     }
 }
 

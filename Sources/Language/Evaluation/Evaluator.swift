@@ -98,7 +98,9 @@ public struct Evaluator {
             return try listOrMatrix(values, items: items, range: e.range)
         case .call(let callee, let calleeRange, let args):
             try context.checkDeadline(at: e.range)
-            return try call(callee, calleeRange: calleeRange, args, range: e.range)
+            return try context.stoppable(at: e.range) { () throws(Diagnostic) in
+                try call(callee, calleeRange: calleeRange, args, range: e.range)
+            }
         case .index(let base, let items):
             return try index(try evaluate(base), items, baseRange: base.range, range: e.range)
         case .field(let base, let name, let nameRange):
