@@ -172,13 +172,13 @@ public struct Runner {
 public struct RunObserver: Sendable {
     /// A block starts evaluating (not restored from the cache) with this timeout in seconds.
     public var blockStarted: @Sendable (_ index: Int, _ seed: UInt64, _ timeout: Double) -> Void
-    /// The running block reached a statement or call at this range.
-    public var checkpoint: @Sendable (SourceRange) -> Void
+    /// The running block reached a statement or call at this range, having shown these outputs.
+    public var checkpoint: @Sendable (SourceRange, [DisplayItem]) -> Void
     /// A block is done (ran, cached, skipped or failed); `index` is its place in `cells`.
     public var blockFinished: @Sendable (_ index: Int, _ result: BlockResult) -> Void
 
     public init(blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
-                checkpoint: @escaping @Sendable (SourceRange) -> Void,
+                checkpoint: @escaping @Sendable (SourceRange, [DisplayItem]) -> Void,
                 blockFinished: @escaping @Sendable (Int, BlockResult) -> Void) {
         self.blockStarted = blockStarted
         self.checkpoint = checkpoint

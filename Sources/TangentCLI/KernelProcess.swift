@@ -236,6 +236,7 @@ private final class Progress: @unchecked Sendable {
         var timeout: Double
         var started: DispatchTime
         var statement: SourceRange?
+        var outputs: [DisplayItem] = []
     }
 
     private let condition = NSCondition()
@@ -255,6 +256,10 @@ private final class Progress: @unchecked Sendable {
             running = Running(index: index, seed: seed, timeout: timeout, started: .now(), statement: nil)
         case .statement(let index, let range):
             if running?.index == index { running?.statement = range }
+        case .outputs(let index, let from, let items):
+            if running?.index == index, let count = running?.outputs.count, from <= count {
+                running?.outputs.replaceSubrange(from..., with: items)
+            }
         case .blockFinished(let index, let block):
             finished[index] = block
             if running?.index == index { running = nil }
@@ -331,10 +336,11 @@ private final class Progress: @unchecked Sendable {
                 blocks.append(BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed(cell), outputs: [], error: nil, note: note))
                 continue
             }
-            let r = overrun ?? running
+            // What the reader saw last (the frames sent before the kill included).
+            let r = running?.index == index ? running : overrun?.index == index ? overrun : nil
             let at = r?.statement ?? SourceRange(at: SourceLocation(line: cell.codeLine, column: 1))
-            let taken = r?.index == index ? elapsed(since: r!.started) : 0
-            var block = BlockResult(cell: cell, status: .failed, seconds: taken, seed: seed(cell), outputs: [], error: nil, note: nil)
+            var block = BlockResult(cell: cell, status: .failed, seconds: r.map { elapsed(since: $0.started) } ?? 0,
+                                    seed: seed(cell), outputs: r?.outputs ?? [], error: nil, note: nil)
             if let overrun, overrun.index == index {
                 block.error = Deadline.timeoutError(seconds: overrun.timeout, at: at)
                 // `expect=error` accepts a timeout, as it does in-process.

@@ -72,6 +72,9 @@ enum KernelProtocol {
         /// Block `index` started the statement at `range`.
         case statement(index: Int, range: SourceRange)
         case blockFinished(index: Int, FinishedBlock)
+        /// Block `index` has shown these outputs from position `from` on (the ones before
+        /// were reported already): what a killed block keeps.
+        case outputs(index: Int, from: Int, [DisplayItem])
         /// Every block has finished.
         case done
         /// The worker could not run the notebook at all.
@@ -92,6 +95,9 @@ enum KernelProtocol {
                 w.bool(b.error != nil)
                 if let e = b.error { e.encode(into: &w) }
                 w.optionalString(b.note)
+            case .outputs(let index, let from, let items):
+                tag = 6; w.int(index); w.int(from); w.int(items.count)
+                for o in items { o.encode(into: &w) }
             case .done: tag = 4
             case .failure(let message): tag = 5; w.string(message)
             }
@@ -122,6 +128,11 @@ enum KernelProtocol {
                 guard let note = r.optionalString() else { return nil }
                 message = .blockFinished(index: i, FinishedBlock(status: status, seconds: seconds, seed: seed,
                                                                  outputs: outputs, error: error, note: note))
+            case 6:
+                guard let i = r.int(), let from = r.int(), from >= 0, let n = r.count() else { return nil }
+                var items: [DisplayItem] = []
+                for _ in 0..<n { guard let o = DisplayItem.decode(from: &r) else { return nil }; items.append(o) }
+                message = .outputs(index: i, from: from, items)
             case 4: message = .done
             case 5:
                 guard let m = r.string() else { return nil }

@@ -46,7 +46,7 @@ public enum KernelWorker {
                 tracker.start(block: index)
                 channel.send(.blockStarted(index: index, seed: seed, timeout: timeout))
             },
-            checkpoint: { tracker.reach($0) },
+            checkpoint: { tracker.reach($0, outputs: $1) },
             blockFinished: { index, result in channel.send(.blockFinished(index: index, .init(result))) })
         _ = BLASThreads.limited(to: request.blasThreads) { _ in runner.run(notebook) }
         channel.send(.done)
@@ -81,22 +81,36 @@ private final class FrameChannel: Sendable {
     }
 }
 
-/// Reports each statement a block starts. The evaluator checks its deadline at every
-/// statement and before every call; a call lies inside its statement, so a range outside
-/// the current statement's is the next statement (one frame per statement, not per call).
+/// Reports each statement a block starts, with the outputs shown since the last report. The
+/// evaluator checks its deadline at every statement and before every call; a call lies
+/// inside its statement, so a range outside the current statement's is the next statement
+/// (frames per statement, not per call).
 private final class StatementTracker: Sendable {
+    private struct State {
+        var block = -1
+        var statement: SourceRange?
+        var outputsSent = 0
+    }
     private let channel: FrameChannel
-    private let state = Mutex<(block: Int, statement: SourceRange?)>((-1, nil))
+    private let state = Mutex(State())
     init(channel: FrameChannel) { self.channel = channel }
 
-    func start(block: Int) { state.withLock { $0 = (block, nil) } }
+    func start(block: Int) { state.withLock { $0 = State(block: block) } }
 
-    func reach(_ range: SourceRange) {
-        let block: Int? = state.withLock { s in
+    func reach(_ range: SourceRange, outputs: [DisplayItem]) {
+        let report: (block: Int, from: Int)? = state.withLock { s in
             if let current = s.statement, current.start <= range.start, range.end <= current.end { return nil }
             s.statement = range
-            return s.block
+            // New outputs, and from the block's figure on: later plots draw into it.
+            let figure = outputs.firstIndex { if case .figure = $0 { true } else { false } } ?? outputs.count
+            let from = min(s.outputsSent, figure)
+            s.outputsSent = outputs.count
+            return (s.block, from)
         }
-        if let block { channel.send(.statement(index: block, range: range)) }
+        guard let report else { return }
+        if report.from < outputs.count {
+            channel.send(.outputs(index: report.block, from: report.from, Array(outputs[report.from...])))
+        }
+        channel.send(.statement(index: report.block, range: range))
     }
 }

@@ -5,15 +5,16 @@ import NTKCore
 ///
 /// The evaluator checks it between statements and before calls; inside a call, NTKCore's
 /// long loops check `cancellation` (due at the same moment) and stop early. `checkpoint`,
-/// when set, is told the range of every check (the worker process reports the running
-/// statement to the CLI with it, so that a block the CLI has to kill is still located).
+/// when set, is told the range of every check and what the block has shown so far (the
+/// worker process streams the running statement and the outputs to the CLI with it, so that
+/// a block the CLI has to kill is still located and keeps what it printed).
 public struct Deadline: Sendable {
     public let seconds: Double
     let end: DispatchTime
     /// The same moment for NTKCore (bound as `Cancellation.current` while the block runs).
     public let cancellation: Cancellation
-    public var checkpoint: (@Sendable (SourceRange) -> Void)?
-    public init(seconds: Double, checkpoint: (@Sendable (SourceRange) -> Void)? = nil) {
+    public var checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)?
+    public init(seconds: Double, checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)? = nil) {
         self.seconds = seconds
         self.checkpoint = checkpoint
         let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
@@ -95,7 +96,7 @@ public final class EvaluationContext {
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {
         guard let d = deadline else { return }
-        d.checkpoint?(range)
+        d.checkpoint?(range, outputs)
         if d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
     }
 
