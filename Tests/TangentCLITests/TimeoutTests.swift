@@ -228,6 +228,48 @@ struct TimeoutTests {
         #expect(Self.temporaryFiles(under: sandbox.root).isEmpty)
     }
 
+    /// The two ways the CLI stops a worker, landed while it writes a kernel file through a
+    /// temporary file: after SIGTERM the worker has removed it itself; after SIGKILL it is
+    /// still there and the CLI's cleanup (by the worker's pid in the name) removes it.
+    @Test(arguments: [SIGTERM, SIGKILL])
+    func aWorkerStoppedMidWriteLeavesNoTemporaryFile(signal: Int32) throws {
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let n = Self.release == nil ? 6000 : 12000
+        let text = "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")\n"
+            + "K = ntk(net, X, out: \"K.npy\")\n```\n"
+        try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
+        let request = KernelProtocol.Request(notebookPath: sandbox.path("nb.md"), displayPath: "nb.md", text: text,
+                                             timeout: 600, useCache: false, allowOutside: false, blasThreads: 1)
+        let input = Pipe(), output = Pipe()
+        let worker = Process()
+        worker.executableURL = Self.binary
+        worker.arguments = [KernelProtocol.verb]
+        worker.standardInput = input
+        worker.standardOutput = output
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
+        try input.fileHandleForWriting.write(contentsOf: KernelProtocol.requestFrame(request))
+        var temporary: [String] = []
+        for _ in 0..<600 where temporary.isEmpty {
+            usleep(50_000)
+            temporary = Self.temporaryFiles(under: sandbox.root)
+        }
+        #expect(temporary.count == 1, "the worker never started writing K.npy")
+        #expect(temporary.first?.contains(".\(worker.processIdentifier).") == true, "\(temporary)")
+        kill(worker.processIdentifier, signal)
+        worker.waitUntilExit()
+        if signal == SIGKILL {
+            #expect(Self.temporaryFiles(under: sandbox.root) == temporary, "SIGKILL gives the worker no chance to clean up")
+            KernelProcess.removeTemporaryFiles(of: worker.processIdentifier, under: [sandbox.root])
+        } else {
+            #expect(worker.terminationReason == .exit && worker.terminationStatus == 143)
+        }
+        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "\(Self.temporaryFiles(under: sandbox.root))")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("K.npy")))
+    }
+
     /// Children of `pid`, from /proc.
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
