@@ -137,7 +137,9 @@ public struct Runner {
         Cancellation.$current.withValue(context.deadline?.cancellation) {
             do throws(Diagnostic) {
                 switch parsed {
-                case .success(let statements): try Evaluator(context: context, source: cell.source).run(statements)
+                case .success(let statements):
+                    try Evaluator(context: context, source: cell.source).run(statements)
+                    try context.checkDeadlineAtEnd()
                 case .failure(let e): throw e
                 }
             } catch let e {

@@ -177,7 +177,7 @@ struct TimeoutTests {
     }
 
     /// TANGENT_IN_PROCESS=1 runs the blocks in the `tangent` process itself: the timeout is
-    /// only cooperative again, seen after the call, at the next statement, and the next
+    /// only cooperative again, seen when the call returns (located at it), and the next
     /// independent block runs.
     @Test func inProcessSwitchKeepsTheCooperativeTimeout() throws {
         let sandbox = try CorpusSandbox()
@@ -190,7 +190,8 @@ struct TimeoutTests {
                              environment: [KernelProtocol.inProcessVariable: "1"])
         #expect(!r.watchdogFired, "\(r.transcript)")
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
-        #expect(r.err.contains("nb.md:\(line + 1):1: error: block timed out after 1 s"), "\(r.transcript)")
+        #expect(r.err.contains("nb.md:\(line):5: error: block timed out after 1 s"), "\(r.transcript)")
+        #expect(!r.out.contains("finished"), "\(r.transcript)")
         let blocks = try Self.blocks(json)
         #expect(blocks["free"]?["status"] as? String == "ran")
         #expect(blocks["after"]?["status"] as? String == "skipped")
@@ -269,6 +270,46 @@ struct TimeoutTests {
         }
         #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "\(Self.temporaryFiles(under: sandbox.root))")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("K.npy")))
+    }
+
+    /// In-process (the library's `Runner`), a block whose long work is its last statement
+    /// used to be reported `ran` however late it ended. Now a call that returns past the
+    /// deadline fails at the call, and a block that ends past it (a large `@`, no call) fails
+    /// at its statement; a block that does not depend on it still runs.
+    @Test func blocksThatEndPastTheirTimeoutFailInProcess() throws {
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let text = """
+        # Late
+
+        ```ntk {#a}
+        A = randn(2000, 2000)
+        ```
+
+        ```ntk {#product timeout=0.01}
+        C = A @ A @ A
+        ```
+
+        ```ntk {#call timeout=0.01}
+        d = det(A @ A @ A)
+        ```
+
+        ```ntk {#free}
+        e = 1
+        ```
+
+        """
+        let url = sandbox.root.appendingPathComponent("late.md")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let result = Runner(notebookURL: url).run(try Notebook.parse(text, path: "late.md"))
+        let byID = Dictionary(uniqueKeysWithValues: result.blocks.map { ($0.cell.id, $0) })
+        #expect(byID["product"]?.status == .failed)
+        #expect(byID["product"]?.error?.message == "block timed out after 0.01 s")
+        #expect(byID["product"]?.error?.range.start == SourceLocation(line: 8, column: 1))
+        #expect(byID["call"]?.status == .failed)
+        #expect(byID["call"]?.error?.message == "block timed out after 0.01 s")
+        #expect(byID["call"]?.error?.range.start == SourceLocation(line: 12, column: 5))
+        #expect(byID["free"]?.status == .ran)
     }
 
     /// Children of `pid`, from /proc.

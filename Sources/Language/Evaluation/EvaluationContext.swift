@@ -54,6 +54,8 @@ public final class EvaluationContext {
     var generator: NumpyGenerator
     private var figureIndex: Int?
     private var boundHere: Set<String> = []
+    /// The statement running now (from the deadline checks).
+    private var statement: SourceRange?
 
     public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
                 fileRoot: URL? = nil) {
@@ -96,14 +98,25 @@ public final class EvaluationContext {
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {
         guard let d = deadline else { return }
+        // A call lies inside its statement: a range outside the current one is the next statement.
+        if let s = statement, s.start <= range.start, range.end <= s.end {} else { statement = range }
         d.checkpoint?(range, outputs)
         if d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
     }
 
-    /// Runs a builtin call. When an NTKCore loop inside it stopped early because the block's
-    /// time ran out, the call fails with the timeout error at `range`, whatever it returned
-    /// (a partial result) or threw (an NTKCore `cancelled` error); a timeout already located
-    /// at a call inside it is kept.
+    /// After the block's last statement: a block that ran past its deadline fails even when
+    /// nothing was checked after its long work (a block of one large `@`), at the statement
+    /// that was running when the time ran out.
+    public func checkDeadlineAtEnd() throws(Diagnostic) {
+        guard let d = deadline, d.hasPassed, let range = statement else { return }
+        throw Deadline.timeoutError(seconds: d.seconds, at: range)
+    }
+
+    /// Runs a builtin call. A call that returns after the block's deadline (one long LAPACK
+    /// call) fails with the timeout error at `range`, as does one in which an NTKCore loop
+    /// stopped early because the time ran out, whatever it returned (a partial result) or
+    /// threw (an NTKCore `cancelled` error); a timeout already located at a call inside it is
+    /// kept.
     func stoppable<T>(at range: SourceRange, _ body: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
         guard let d = deadline else { return try body() }
         let value: T
@@ -113,7 +126,7 @@ public final class EvaluationContext {
             }
             throw error
         }
-        if d.cancellation.stopped { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
+        if d.cancellation.stopped || d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
         return value
     }
 }
