@@ -73,7 +73,9 @@ public final class KernelProcess {
         KernelProtocol.writeAll(KernelProtocol.requestFrame(request), to: worker.input)
 
         let overrun = progress.waitForEndOrOverrun(grace: Self.grace)
-        if overrun != nil { Self.stop(worker.pid, roots: cleanupRoots) }
+        // Overran, or its output ended before it said it was done (it died, or a frame was
+        // damaged and it may be blocked writing the next one): make sure it is gone.
+        if overrun != nil || !progress.isDone { Self.stop(worker.pid, roots: cleanupRoots) }
         let status = Self.reap(worker.pid)
         progress.waitForEnd()
         _ = close(worker.input)
@@ -266,6 +268,12 @@ private final class Progress: @unchecked Sendable {
         case .done: done = true
         case .failure(let message): failure = message
         }
+    }
+
+    var isDone: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return done
     }
 
     func end() {

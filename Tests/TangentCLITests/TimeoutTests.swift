@@ -312,6 +312,38 @@ struct TimeoutTests {
         #expect(byID["free"]?.status == .ran)
     }
 
+    /// A worker killed from outside (as the out-of-memory killer would) fails the block it was
+    /// running with a located error saying so; the blocks before it keep their results, the
+    /// ones after it are skipped, and `tangent` itself goes on to report (exit 1).
+    @Test func aWorkerKilledFromOutsideFailsItsBlock() throws {
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let n = Self.size
+        let (text, _) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
+        try text.replacingOccurrences(of: "timeout=1", with: "timeout=600")
+            .write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
+        let json = sandbox.path("report.json")
+        let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox) { process in
+            var worker: pid_t?
+            for _ in 0..<200 where worker == nil {
+                worker = Self.children(of: process.processIdentifier).first
+                usleep(50_000)
+            }
+            sleep(2)
+            if let worker { kill(worker, SIGKILL) }
+        }
+        #expect(!r.watchdogFired, "\(r.transcript)")
+        #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
+        #expect(r.err.contains(": error: the kernel process running this block stopped unexpectedly (killed by signal 9"),
+                "\(r.transcript)")
+        let report = try CorpusReport.load(json)
+        let statuses = CorpusReport.blocks(try #require(CorpusReport.notebooks(report).first)).map { $0["status"] as? String ?? "" }
+        let failed = try #require(statuses.firstIndex(of: "failed"), "\(statuses)")
+        #expect(statuses[..<failed].allSatisfy { $0 == "ran" }, "\(statuses)")
+        #expect(statuses[(failed + 1)...].allSatisfy { $0 == "skipped" }, "\(statuses)")
+        #expect(statuses.count == 4)
+    }
+
     /// Children of `pid`, from /proc.
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
