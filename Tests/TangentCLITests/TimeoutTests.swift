@@ -344,6 +344,34 @@ struct TimeoutTests {
         #expect(statuses.count == 4)
     }
 
+    /// NTKCore on its own: with a due `Cancellation` bound, the analytic kernel throws
+    /// `cancelled` and the empirical NTK gives up (saying so through `stopped`); with one that
+    /// is not due, both compute the same numbers as without any.
+    @Test func ntkCoreLoopsStopAtADueCancellation() throws {
+        var g = NumpyGenerator(seed: 3)
+        let x = g.standardNormal(rows: 300, cols: 5)
+        let net = MLP(widths: [32, 32], activation: .erf, wStd: 1.4, bStd: 0.2)
+        let p = net.initialize(inputWidth: 5, generator: &g)
+        let free = try AnalyticKernel.compute(net, x, nil, .ntk)
+        let freeEmpirical = net.empiricalNTK(p, x, nil)
+
+        let due = Cancellation(seconds: 0)
+        #expect(throws: KernelError.cancelled) {
+            try Cancellation.$current.withValue(due) { try AnalyticKernel.compute(net, x, nil, .ntk) }
+        }
+        let dueEmpirical = Cancellation(seconds: 0)
+        _ = Cancellation.$current.withValue(dueEmpirical) { net.empiricalNTK(p, x, nil) }
+        #expect(dueEmpirical.stopped)
+
+        let later = Cancellation(seconds: 3600)
+        let (kernel, empirical) = try Cancellation.$current.withValue(later) {
+            (try AnalyticKernel.compute(net, x, nil, .ntk), net.empiricalNTK(p, x, nil))
+        }
+        #expect(!later.stopped)
+        #expect(kernel.ntk.storage == free.ntk.storage)
+        #expect(empirical.storage == freeEmpirical.storage)
+    }
+
     /// Children of `pid`, from /proc.
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
