@@ -11,7 +11,7 @@ import Glibc
 /// that `tangent` can kill, the way Jupyter runs a kernel, so that a block timeout holds even
 /// inside one call that never returns to the evaluator (a LAPACK `solve`, a big `@`).
 ///
-/// The worker applies the timeouts itself, cooperatively (between statements, before calls,
+/// The worker applies the timeouts itself, cooperatively (between statements, around calls,
 /// inside NTKCore's loops), and streams each block's start, statements and result back. The
 /// parent watches the same clock: when a block overruns its timeout by `grace`, it stops
 /// the worker (SIGTERM, which removes the worker's temporary files; SIGKILL a second later if
@@ -62,7 +62,7 @@ public final class KernelProcess {
     func run(_ notebook: Notebook) -> NotebookResult? {
         let start = DispatchTime.now()
         guard let exe = Self.executable.withLock({ $0 }), let worker = Self.spawn(exe, roots: cleanupRoots) else { return nil }
-        let progress = Progress()
+        let progress = WorkerProgress()
         let reader = Thread {
             while let message = KernelProtocol.readMessage(from: worker.output) { progress.receive(message) }
             progress.end()
@@ -231,7 +231,7 @@ public final class KernelProcess {
 }
 
 /// What the parent knows of a running worker, filled in by its reader thread.
-private final class Progress: @unchecked Sendable {
+private final class WorkerProgress: @unchecked Sendable {
     struct Running {
         var index: Int
         var seed: UInt64
