@@ -77,6 +77,10 @@ public final class KernelProcess {
         // damaged and it may be blocked writing the next one): make sure it is gone.
         if overrun != nil || !progress.isDone { Self.stop(worker.pid, roots: cleanupRoots) }
         let status = Self.reap(worker.pid)
+        // A worker stopped by SIGINT or SIGTERM that was not ours: Ctrl-C reaches the whole
+        // process group, and this process's own handler is about to end it with 130; give it
+        // the time to, rather than report the worker's death as the block's failure.
+        if overrun == nil && Self.endedBySignal(status) { sleep(2) }
         progress.waitForEnd()
         _ = close(worker.input)
         _ = close(worker.output)
@@ -141,6 +145,12 @@ public final class KernelProcess {
             }
             return Worker(pid: pid, input: fds[1], output: fds[2], errors: fds[4])
         }
+    }
+
+    /// Whether a wait status is that of SIGINT or SIGTERM (taken, or handled with exit 130/143).
+    private static func endedBySignal(_ status: Int32) -> Bool {
+        let signal = status & 0x7f, code = (status >> 8) & 0xff
+        return signal == 0 ? code == 128 + SIGINT || code == 128 + SIGTERM : signal == SIGINT || signal == SIGTERM
     }
 
     /// True once the process has exited (without reaping it).

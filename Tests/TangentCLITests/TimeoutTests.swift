@@ -372,6 +372,50 @@ struct TimeoutTests {
         #expect(empirical.storage == freeEmpirical.storage)
     }
 
+    /// Ctrl-C in a terminal reaches the whole process group, workers included: `tangent`
+    /// still exits 130, without reporting the worker's death as a failed block.
+    @Test func ctrlCToTheProcessGroupExits130() throws {
+        let setsid = "/usr/bin/setsid"
+        try #require(FileManager.default.isExecutableFile(atPath: setsid), "needs setsid(1) to make a process group")
+        let sandbox = try CorpusSandbox()
+        defer { sandbox.remove() }
+        let n = Self.size
+        let (text, _) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
+        try text.replacingOccurrences(of: "timeout=1", with: "timeout=600")
+            .write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: setsid)
+        // --wait: setsid forks (its child is already a group leader) and exits with tangent's status.
+        process.arguments = ["--wait", Self.binary.path, "run", sandbox.path("nb.md"), "--no-cache"]
+        let errURL = sandbox.root.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let errFile = try FileHandle(forWritingTo: errURL)
+        defer { try? errFile.close() }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errFile
+        try process.run()
+        var tangent: pid_t?, worker: pid_t?
+        for _ in 0..<200 where worker == nil {
+            tangent = tangent ?? Self.children(of: process.processIdentifier).first
+            worker = tangent.flatMap { Self.children(of: $0).first }
+            usleep(50_000)
+        }
+        let group = try #require(tangent, "tangent did not start")
+        try #require(worker != nil, "no worker process was seen")
+        sleep(1)
+        kill(-group, SIGINT)   // the group, as a terminal does
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        process.waitUntilExit()
+        watchdog.cancel()
+        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "stderr:\n\(err)")
+        #expect(!err.contains("stopped unexpectedly"), "\(err)")
+        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty)
+    }
+
     /// Children of `pid`, from /proc.
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
