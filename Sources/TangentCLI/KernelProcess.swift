@@ -72,7 +72,15 @@ public final class KernelProcess {
         errors.start()
         KernelProtocol.writeAll(KernelProtocol.requestFrame(request), to: worker.input)
 
-        let overrun = progress.waitForEndOrOverrun(grace: Self.grace)
+        // The OpenBLAS share is one setting per process: pass on the session's changes.
+        var threads = request.blasThreads
+        let overrun = progress.waitForEndOrOverrun(grace: Self.grace) {
+            let now = BLASThreads.count
+            if now != threads {
+                threads = now
+                KernelProtocol.writeAll(KernelProtocol.threadsFrame(now), to: worker.input)
+            }
+        }
         // Overran, or its output ended before it said it was done (it died, or a frame was
         // damaged and it may be blocked writing the next one): make sure it is gone.
         if overrun != nil || !progress.isDone { Self.stop(worker.pid, roots: cleanupRoots) }
@@ -312,15 +320,21 @@ private final class WorkerProgress: @unchecked Sendable {
     }
 
     /// Waits until the worker's output ends, or a block runs `grace` seconds past its
-    /// timeout: then returns that block.
-    func waitForEndOrOverrun(grace: Double) -> Running? {
+    /// timeout: then returns that block. Calls `tick` about every quarter of a second.
+    func waitForEndOrOverrun(grace: Double, tick: () -> Void) -> Running? {
         condition.lock()
         defer { condition.unlock() }
         while !ended {
-            guard let r = running else { condition.wait(); continue }
-            let left = r.timeout + grace - elapsed(since: r.started)
-            if left <= 0 { return r }
-            _ = condition.wait(until: Date(timeIntervalSinceNow: min(left, 3600)))
+            var left = 0.25
+            if let r = running {
+                let over = r.timeout + grace - elapsed(since: r.started)
+                if over <= 0 { return r }
+                left = min(left, over)
+            }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: left))
+            condition.unlock()
+            tick()
+            condition.lock()
         }
         return nil
     }

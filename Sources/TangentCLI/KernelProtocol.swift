@@ -186,6 +186,21 @@ enum KernelProtocol {
         return w.bytes + payload
     }
 
+    /// After the request, the parent sends the worker its OpenBLAS thread share whenever it
+    /// changes (`-j N` raises it as notebooks finish), as one 8-byte count.
+    static func threadsFrame(_ threads: Int) -> [UInt8] {
+        var w = BinaryWriter()
+        w.int(threads)
+        return w.bytes
+    }
+
+    /// The next thread count from the parent; nil when the parent is gone.
+    static func readThreads(from fd: Int32) -> Int? {
+        guard let bytes = readExactly(8, from: fd) else { return nil }
+        var r = BinaryReader(bytes)
+        return r.int()
+    }
+
     static func readRequest(from fd: Int32) -> Request? {
         guard let header = readExactly(8, from: fd) else { return nil }
         var r = BinaryReader(header)

@@ -48,20 +48,30 @@ public enum KernelWorker {
             },
             checkpoint: { tracker.reach($0, outputs: $1) },
             blockFinished: { index, result in channel.send(.blockFinished(index: index, .init(result))) })
-        _ = BLASThreads.limited(to: request.blasThreads) { _ in runner.run(notebook) }
+        _ = BLASThreads.limited(to: request.blasThreads) { limit in
+            blasLimit.withLock { state in
+                state.limit = limit
+                if let threads = state.pending { limit.change(to: threads) }
+            }
+            return runner.run(notebook)
+        }
         channel.send(.done)
         return 0
     }
 
-    /// Ends the worker (removing its temporary files) once standard input is closed: the
-    /// parent is gone, so nobody will read the results.
+    /// The OpenBLAS limit the notebook runs under, which the parent changes (a change that
+    /// arrives before the run starts waits in `pending`).
+    private static let blasLimit = Mutex<(limit: BLASThreads.Limit?, pending: Int?)>((nil, nil))
+
+    /// Applies the thread shares the parent sends on standard input, and ends the worker
+    /// (removing its temporary files) once standard input is closed: the parent is gone, so
+    /// nobody will read the results.
     private static func watchParent() {
         let thread = Thread {
-            var byte: UInt8 = 0
-            while true {
-                let n = read(0, &byte, 1)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
+            while let threads = KernelProtocol.readThreads(from: 0) {
+                blasLimit.withLock { state in
+                    if let limit = state.limit { limit.change(to: threads) } else { state.pending = threads }
+                }
             }
             TemporaryFiles.removeAllAndExit(143)
         }

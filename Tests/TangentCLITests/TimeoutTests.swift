@@ -475,5 +475,13 @@ struct TimeoutTests {
         let request = KernelProtocol.Request(notebookPath: "/a/nb.md", displayPath: "nb.md", text: "# x\n", timeout: nil,
                                              useCache: true, allowOutside: false, blasThreads: 2)
         #expect(KernelProtocol.Request.decode(Array(KernelProtocol.requestFrame(request).dropFirst(8))) == request)
+        // The thread shares that follow it on the worker's standard input.
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        for n in [1, 2, 7] { KernelProtocol.writeAll(KernelProtocol.threadsFrame(n), to: fds[1]) }
+        close(fds[1])
+        #expect([KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0]),
+                 KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0])] == [1, 2, 7, nil])
     }
 }
