@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import NTKCore
 
 /// What happened to one block (LANGUAGE.md §7 report statuses).
 public enum BlockStatus: String, Sendable {
@@ -17,6 +18,16 @@ public struct BlockResult: Sendable {
     public var error: Diagnostic?
     /// Why a block was skipped, when it was.
     public var note: String?
+    public init(cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
+                error: Diagnostic?, note: String?) {
+        self.cell = cell
+        self.status = status
+        self.seconds = seconds
+        self.seed = seed
+        self.outputs = outputs
+        self.error = error
+        self.note = note
+    }
     /// True when the block had `expect=error` and did fail as required.
     public var failedAsExpected: Bool { cell.attributes.expectError && (status == .ran || status == .cached) && error != nil }
 }
@@ -26,6 +37,11 @@ public struct NotebookResult: Sendable {
     public var notebook: Notebook
     public var blocks: [BlockResult]
     public var seconds: Double
+    public init(notebook: Notebook, blocks: [BlockResult], seconds: Double) {
+        self.notebook = notebook
+        self.blocks = blocks
+        self.seconds = seconds
+    }
     public var failed: Bool { blocks.contains { $0.status == .failed } }
 }
 
@@ -41,6 +57,8 @@ public struct Runner {
     /// The folder `load`/`save` paths must stay inside (the project root); nil allows any
     /// path (`--allow-outside`).
     public var fileRoot: URL?
+    /// Told as blocks start, pass statements and finish (nil: nobody is watching).
+    public var observer: RunObserver?
 
     /// The timeout when neither the block, the front matter nor the command line sets one.
     public static let standardTimeout: Double = 900
@@ -80,7 +98,7 @@ public struct Runner {
         var results: [BlockResult] = []
         // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
         var poisoned: [String: String] = [:]
-        for cell in notebook.cells {
+        for (index, cell) in notebook.cells.enumerated() {
             let seed = cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
             let parsed: Result<[Statement], Diagnostic>
             do throws(Diagnostic) { parsed = .success(try Parser.parse(cell.source)) } catch { parsed = .failure(error) }
@@ -90,8 +108,10 @@ public struct Runner {
             case .failure: deps = Dependencies.approximate(cell.source)
             }
             func skip(_ note: String) {
-                results.append(BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed, outputs: [],
-                                           error: nil, note: note))
+                let result = BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed, outputs: [],
+                                         error: nil, note: note)
+                results.append(result)
+                observer?.blockFinished(index, result)
             }
             if cell.attributes.skip {
                 skip("skip=true")
@@ -103,7 +123,7 @@ public struct Runner {
                 for w in deps.writes { poisoned[w] = poisoned[w] ?? culprit }
                 continue
             }
-            let result = runBlock(cell, parsed: parsed, notebook: notebook, environment: environment,
+            let result = runBlock(cell, index: index, parsed: parsed, notebook: notebook, environment: environment,
                                   baseDirectory: baseDirectory, seed: seed, distrusted: distrusted)
             if result.status == .cached, let cache {
                 let entry = cache.url(for: cacheKey(cell, seed: seed))
@@ -121,6 +141,7 @@ public struct Runner {
                 for w in deps.writes { poisoned[w] = nil }
             }
             results.append(result)
+            observer?.blockFinished(index, result)
         }
         return (results, [])
     }
@@ -130,7 +151,7 @@ public struct Runner {
                        expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
     }
 
-    func runBlock(_ cell: CodeCell, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
+    func runBlock(_ cell: CodeCell, index: Int, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
                   environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = []) -> BlockResult {
         let start = DispatchTime.now()
         let key = cacheKey(cell, seed: seed)
@@ -141,16 +162,23 @@ public struct Runner {
                                outputs: entry.outputs, error: entry.expectedError, note: nil)
         }
         let timeout = cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
+        observer?.blockStarted(index, seed, timeout)
         let context = EvaluationContext(environment: environment, baseDirectory: baseDirectory, seed: seed,
-                                        deadline: Deadline(seconds: timeout), fileRoot: fileRoot)
+                                        deadline: Deadline(seconds: timeout, checkpoint: observer?.checkpoint),
+                                        fileRoot: fileRoot)
         var error: Diagnostic?
-        do throws(Diagnostic) {
-            switch parsed {
-            case .success(let statements): try Evaluator(context: context, source: cell.source).run(statements)
-            case .failure(let e): throw e
+        // NTKCore's long loops stop at the same deadline (see `Cancellation`).
+        Cancellation.$current.withValue(context.deadline?.cancellation) {
+            do throws(Diagnostic) {
+                switch parsed {
+                case .success(let statements):
+                    try Evaluator(context: context, source: cell.source).run(statements)
+                    try context.checkDeadlineAtEnd()
+                case .failure(let e): throw e
+                }
+            } catch let e {
+                error = e
             }
-        } catch let e {
-            error = e
         }
         var status: BlockStatus = error == nil ? .ran : .failed
         if cell.attributes.expectError {
@@ -171,6 +199,26 @@ public struct Runner {
 
     private func elapsed(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// What a run reports as it goes, for a caller that must act while a block runs: the CLI
+/// runs notebooks in a worker process it can kill when a block overruns its timeout (inside
+/// one LAPACK call, say), and needs to know which block is running since when, and where.
+public struct RunObserver: Sendable {
+    /// A block starts evaluating (not restored from the cache) with this timeout in seconds.
+    public var blockStarted: @Sendable (_ index: Int, _ seed: UInt64, _ timeout: Double) -> Void
+    /// The running block reached a statement or call at this range, having shown these outputs.
+    public var checkpoint: @Sendable (SourceRange, [DisplayItem]) -> Void
+    /// A block is done (ran, cached, skipped or failed); `index` is its place in `cells`.
+    public var blockFinished: @Sendable (_ index: Int, _ result: BlockResult) -> Void
+
+    public init(blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
+                checkpoint: @escaping @Sendable (SourceRange, [DisplayItem]) -> Void,
+                blockFinished: @escaping @Sendable (Int, BlockResult) -> Void) {
+        self.blockStarted = blockStarted
+        self.checkpoint = checkpoint
+        self.blockFinished = blockFinished
     }
 }
 

@@ -42,6 +42,8 @@ public enum Interruption {
                 let name = number == SIGINT ? "interrupted" : "terminated"
                 let message = "\ntangent: \(name); removing temporary files and stopping\n"
                 _ = message.withCString { write(2, $0, strlen($0)) }
+                // Kernel workers first: they remove their own temporary files on SIGTERM.
+                KernelProcess.stopAll()
                 TemporaryFiles.removeAllAndExit(128 + number)
             }
         }

@@ -31,8 +31,11 @@ struct NotebookJob {
     }
 
     private func process(_ notebook: Notebook, url: URL, snapshot: NotebookSnapshot) -> Outcome {
-        var result = Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
-                            allowOutside: options.allowOutside).run(notebook)
+        // In a worker process that a block timeout can kill (see KernelProcess); in this
+        // process when workers are off or none could be started.
+        let worker = KernelProcess.isEnabled ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook) : nil
+        var result = worker ?? Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
+                                      allowOutside: options.allowOutside).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
         let errors = TerminalReport.errors(result)
         if !errors.isEmpty { console.err(errors) }

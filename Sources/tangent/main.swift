@@ -8,4 +8,8 @@ signal(SIGPIPE, SIG_IGN)
 signal(SIGXFSZ, SIG_IGN)
 // Ctrl-C and SIGTERM remove temporary files first, then exit 130 / 143.
 Interruption.install()
+// `tangent __kernel`: the worker process that runs one notebook's blocks for its parent.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == KernelWorker.verb { exit(KernelWorker.main()) }
+// Notebooks run in worker processes that a block timeout can kill (TANGENT_IN_PROCESS=1: not).
+KernelProcess.enable()
 exit(Tangent.main(Array(CommandLine.arguments.dropFirst())))

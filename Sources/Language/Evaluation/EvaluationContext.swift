@@ -2,15 +2,31 @@ import Foundation
 import NTKCore
 
 /// A point in time after which a running block stops with a timeout error.
+///
+/// The evaluator checks it between statements and before calls; inside a call, NTKCore's
+/// long loops check `cancellation` (due at the same moment) and stop early. `checkpoint`,
+/// when set, is told the range of every check and what the block has shown so far (the
+/// worker process streams the running statement and the outputs to the CLI with it, so that
+/// a block the CLI has to kill is still located and keeps what it printed).
 public struct Deadline: Sendable {
     public let seconds: Double
     let end: DispatchTime
-    public init(seconds: Double) {
+    /// The same moment for NTKCore (bound as `Cancellation.current` while the block runs).
+    public let cancellation: Cancellation
+    public var checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)?
+    public init(seconds: Double, checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)? = nil) {
         self.seconds = seconds
+        self.checkpoint = checkpoint
         let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
         end = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
+        cancellation = Cancellation(deadline: end)
     }
     public var hasPassed: Bool { DispatchTime.now() >= end }
+
+    /// The error of a block that ran past its timeout, at `range`.
+    public static func timeoutError(seconds: Double, at range: SourceRange) -> Diagnostic {
+        .error("block timed out after \(ValueFormatter.number(seconds)) s", at: range)
+    }
 }
 
 /// The state one block runs with: the notebook's shared bindings, the block's random stream,
@@ -49,6 +65,8 @@ public final class EvaluationContext {
     /// What the block has shown so far, against `OutputLimits`.
     private var shown = OutputLimits()
     private var boundHere: Set<String> = []
+    /// The statement running now (from the deadline checks).
+    private var statement: SourceRange?
 
     public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
                 fileRoot: URL? = nil) {
@@ -121,9 +139,37 @@ public final class EvaluationContext {
     }
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {
-        if let d = deadline, d.hasPassed {
-            throw .error("block timed out after \(ValueFormatter.number(d.seconds)) s", at: range)
+        guard let d = deadline else { return }
+        // A call lies inside its statement: a range outside the current one is the next statement.
+        if let s = statement, s.start <= range.start, range.end <= s.end {} else { statement = range }
+        d.checkpoint?(range, outputs)
+        if d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
+    }
+
+    /// After the block's last statement: a block that ran past its deadline fails even when
+    /// nothing was checked after its long work (a block of one large `@`), at the statement
+    /// that was running when the time ran out.
+    public func checkDeadlineAtEnd() throws(Diagnostic) {
+        guard let d = deadline, d.hasPassed, let range = statement else { return }
+        throw Deadline.timeoutError(seconds: d.seconds, at: range)
+    }
+
+    /// Runs a builtin call. A call that returns after the block's deadline (one long LAPACK
+    /// call) fails with the timeout error at `range`, as does one in which an NTKCore loop
+    /// stopped early because the time ran out, whatever it returned (a partial result) or
+    /// threw (an NTKCore `cancelled` error); a timeout already located at a call inside it is
+    /// kept.
+    func stoppable<T>(at range: SourceRange, _ body: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        guard let d = deadline else { return try body() }
+        let value: T
+        do { value = try body() } catch {
+            if d.cancellation.stopped && error != Deadline.timeoutError(seconds: d.seconds, at: error.range) {
+                throw Deadline.timeoutError(seconds: d.seconds, at: range)
+            }
+            throw error
         }
+        if d.cancellation.stopped || d.hasPassed { throw Deadline.timeoutError(seconds: d.seconds, at: range) }
+        return value
     }
 }
 

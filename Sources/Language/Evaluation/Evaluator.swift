@@ -210,10 +210,9 @@ public struct Evaluator {
             return try listOrMatrix(values, items: items, range: e.range)
         case .call(let callee, let calleeRange, let args):
             try context.checkDeadline(at: e.range)
-            let value = try call(callee, calleeRange: calleeRange, args, range: e.range)
-            // A call that ran past the deadline is where the time ran out.
-            try context.checkDeadline(at: e.range)
-            return value
+            return try context.stoppable(at: e.range) { () throws(Diagnostic) in
+                try call(callee, calleeRange: calleeRange, args, range: e.range)
+            }
         case .index(let base, let items):
             return try index(try evaluate(base), items, baseRange: base.range, range: e.range)
         case .field(let base, let name, let nameRange):

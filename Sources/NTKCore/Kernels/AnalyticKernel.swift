@@ -100,6 +100,7 @@ public enum AnalyticKernel {
                 }
             }
         }
+        if Cancellation.current?.stopped == true { throw .cancelled }
         guard finite else { throw .overflow }
         return KernelPair(nngp: which.wantsNNGP ? Matrix(rows: n1, cols: n2, storage: nngpStorage) : empty,
                           ntk: which.wantsNTK ? Matrix(rows: n1, cols: n2, storage: ntkStorage) : empty)

@@ -15,6 +15,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     case invalidNetwork(String)
     /// The result would not fit in the memory that is available right now.
     case tooLarge(neededBytes: Int, availableBytes: Int)
+    /// The caller's time ran out (`Cancellation`) before the kernel was complete.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
         case .tooLarge(let needed, let available):
             return "kernel needs \(Self.gib(needed)) GiB but only \(Self.gib(available)) GiB of memory is available"
                 + "; use fewer inputs or compute it in blocks"
+        case .cancelled:
+            return "stopped: the time allowed ran out"
         }
     }
 

@@ -116,15 +116,17 @@ struct TileContext: @unchecked Sendable {
     }
 
     /// Runs every tile, on all cores when there is more than one tile; false if any
-    /// entry is not finite.
+    /// entry is not finite. Stops taking tiles once the current `Cancellation` is due (the
+    /// caller then throws instead of returning the partial kernel).
     func runAll<A: ActivationMap>(_ map: A, _ tiles: [KernelTile]) -> Bool {
         let side = KernelTile.side
+        let cancellation = Cancellation.current
         let workers = min(tiles.count, ProcessInfo.processInfo.activeProcessorCount)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: workers * side * side)
         let finite = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
         defer { scratch.deallocate(); finite.deallocate() }
         if workers <= 1 {
-            finite[0] = tiles.allSatisfy { run(map, $0, gram: scratch) }
+            finite[0] = tiles.allSatisfy { cancellation?.isDue != true && run(map, $0, gram: scratch) }
             return finite[0]
         }
         let shared = SharedWork(scratch: scratch, finite: finite.baseAddress!, tiles: tiles)
@@ -132,7 +134,7 @@ struct TileContext: @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var ok = true
                 let gram = shared.scratch + w * side * side
-                while let t = shared.next() { ok = run(map, shared.tiles[t], gram: gram) && ok }
+                while cancellation?.isDue != true, let t = shared.next() { ok = run(map, shared.tiles[t], gram: gram) && ok }
                 shared.finite[w] = ok
             }
         }

@@ -39,6 +39,9 @@ extension MLP {
 
     private func kernel(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
         let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        // A due `Cancellation` stops the tile passes; the rest is skipped and the partial Θ
+        // (which the caller, told by `stopped`, throws away) returned as it is.
+        let cancellation = Cancellation.current
         let t1 = forward(p, x1, keep: true)
         let t2 = x2.map { forward(p, $0, keep: true) }
         guard n1 > 0, n2 > 0 else { return Matrix(rows: n1, cols: n2) }
@@ -54,7 +57,7 @@ extension MLP {
         var signal1 = depth > 0 ? topSignal(p, t1) : nil
         var signal2 = depth > 0 ? t2.map { topSignal(p, $0) } : nil
         for l in stride(from: depth, through: 1, by: -1) {
-            guard let s1 = signal1 else { break }
+            guard let s1 = signal1, cancellation?.isDue != true else { break }
             let cl = coefficients(layer: l, fanIn: p.weights[l - 1].rows)
             // The signals are (n·k) × n_l; read them as n × (k·n_l).
             let view1 = Matrix(rows: n1, cols: s1.count / n1, storage: s1.storage)
@@ -69,6 +72,7 @@ extension MLP {
                 }
             }
         }
+        if cancellation?.stopped == true { return Matrix(rows: n1, cols: n2) }
         return gram.finish()
     }
 

@@ -141,9 +141,12 @@ final class GramAccumulator {
 
     /// Runs `body(rows, cols, scratch)` for every tile: one task per core takes the next tile
     /// until none are left. `scratch` holds two tileSize² blocks, the task's own, allocated once
-    /// per accumulator (fresh memory on every tile would be paid for in page faults).
+    /// per accumulator (fresh memory on every tile would be paid for in page faults). Stops
+    /// taking tiles once the current `Cancellation` is due (its `stopped` then tells the caller
+    /// that the sum is partial).
     private func forEachTile(_ body: (Range<Int>, Range<Int>, UnsafeMutablePointer<Double>) -> Void) {
         let tiles = tiles, workers = min(NetworkKernels.cores, tiles.count)
+        let cancellation = Cancellation.current
         if scratch.isEmpty {
             scratch = (0..<workers).map { _ in .allocate(capacity: 2 * tileSize * tileSize) }
         }
@@ -151,7 +154,7 @@ final class GramAccumulator {
         counter.reset()
         NetworkKernels.parallelFor(workers, grain: 1, piecesPerCore: workers) { range in
             for worker in range {
-                while case let k = counter.next(), k < tiles.count {
+                while cancellation?.isDue != true, case let k = counter.next(), k < tiles.count {
                     body(tiles[k].0, tiles[k].1, scratch[worker])
                 }
             }
