@@ -1,0 +1,178 @@
+/// neural-tangents' kernel state between two layers (NT `utils.Kernel`, vectors only):
+/// the NNGP and NTK of X1 against X2, the variances of each side (`cov1`, `cov2`; NT keeps
+/// them apart from the NNGP's diagonal), whether the activations are a mean-zero Gaussian
+/// (an affine layer came last), and the finite width (`shape1[-1]`) that `'standard'` Dense
+/// and `FanInConcat` read.
+struct KernelState {
+    var nngp: Matrix
+    var ntk: Matrix?
+    var cov1: [Double]
+    /// nil: X2 is X1 (K(X, X)), so cov2 is cov1.
+    var cov2: [Double]?
+    var isGaussian: Bool
+    var width: Int
+}
+
+/// The analytic NNGP and NTK of any `Layer` network (LANGUAGE.md §9), by walking the tree with
+/// neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. Entry-by-entry
+/// scalar code: general, not the vectorised `mlp` recursion (`AnalyticKernel`), which
+/// `compute` uses whenever the network is an MLP.
+public enum LayerKernel {
+    /// K(X1, X2) (X2 nil: K(X1, X1)). Throws `refused` where NT has no kernel.
+    public static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+                               _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+        if let x2, x2.cols != x1.cols { throw .inputWidthMismatch(x1.cols, x2.cols) }
+        let d = x1.cols
+        if d == 0 && (x1.rows > 0 || (x2?.rows ?? 0) > 0) { throw .zeroInputWidth }
+        guard x1.isFinite, x2?.isFinite ?? true else { throw .notFinite }
+        try check(net)
+        let input = inputState(x1, x2, wantNTK: which.wantsNTK)
+        let out = try walk(net, [input], wantNTK: which.wantsNTK)
+        guard out.count == 1 else {
+            throw .refused(layer: "the network", rule: "it ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
+        }
+        let result = out[0]
+        let ntk = result.ntk ?? Matrix(rows: result.nngp.rows, cols: result.nngp.cols)
+        guard result.nngp.isFinite, ntk.isFinite else { throw .overflow }
+        return KernelPair(nngp: result.nngp, ntk: ntk)
+    }
+
+    /// NT `_inputs_to_kernel`: nngp = X1X2ᵀ/d, cov = Σ x²/d per row, NTK 0, not Gaussian.
+    static func inputState(_ x1: Matrix, _ x2: Matrix?, wantNTK: Bool) -> KernelState {
+        let d = Double(x1.cols)
+        var nngp = NetworkKernels.product(x1, x2 ?? x1, transB: true)
+        nngp = nngp.map { $0 / d }
+        func variances(_ x: Matrix) -> [Double] {
+            (0..<x.rows).map { i in
+                var s = 0.0
+                for j in 0..<x.cols { s += x[i, j] * x[i, j] }
+                return s / d
+            }
+        }
+        return KernelState(nngp: nngp, ntk: wantNTK ? Matrix(rows: nngp.rows, cols: nngp.cols) : nil,
+                           cov1: variances(x1), cov2: x2.map(variances), isGaussian: false, width: x1.cols)
+    }
+
+    /// Arguments NT would refuse before computing anything.
+    static func check(_ net: Layer) throws(KernelError) {
+        switch net {
+        case .serial(let ls), .parallel(let ls): for l in ls { try check(l) }
+        case .dense(let d):
+            guard d.wStd.isFinite, d.bStd?.isFinite ?? true else {
+                throw .invalidNetwork("Dense: W_std and b_std must be finite")
+            }
+        default: break
+        }
+    }
+
+    static func walk(_ layer: Layer, _ states: [KernelState], wantNTK: Bool) throws(KernelError) -> [KernelState] {
+        switch layer {
+        case .serial(let layers):
+            var s = states
+            for l in layers { s = try walk(l, s, wantNTK: wantNTK) }
+            return s
+        case .parallel(let layers):
+            guard layers.count == states.count else {
+                throw .refused(layer: "parallel", rule: "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it")
+            }
+            var out: [KernelState] = []
+            for (l, s) in zip(layers, states) { out += try walk(l, [s], wantNTK: wantNTK) }
+            return out
+        case .fanOut(let n):
+            return Array(repeating: try single("FanOut", states), count: n)
+        case .fanInSum:
+            return [try LayerKernelFanIn.sum(states)]
+        case .fanInProd:
+            return [try LayerKernelFanIn.product(states)]
+        case .fanInConcat:
+            return [try LayerKernelFanIn.concat(states)]
+        case .dense(let d):
+            return [dense(d, try single("Dense", states))]
+        case .identity:
+            return [try single("Identity", states)]
+        case .layerNorm(let eps):
+            return [try layerNorm(eps, try single("LayerNorm", states))]
+        case .activation(let act):
+            return [try activation(act, try single(act.name, states))]
+        }
+    }
+
+    static func single(_ name: String, _ states: [KernelState]) throws(KernelError) -> KernelState {
+        guard states.count == 1 else {
+            throw .refused(layer: name, rule: "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)")
+        }
+        return states[0]
+    }
+
+    /// NT `Dense.kernel_fn`: q ← σ_w²q + σ_b²; 'ntk' Θ ← q_new + σ_w²Θ; 'standard'
+    /// Θ ← n·q_old + σ_w²Θ (+1 with a bias), n the finite input width.
+    static func dense(_ d: DenseLayer, _ k: KernelState) -> KernelState {
+        let w2 = d.wStd * d.wStd, b2 = (d.bStd ?? 0) * (d.bStd ?? 0)
+        func affine(_ x: Double) -> Double { w2 * x + b2 }
+        var out = k
+        out.nngp = k.nngp.map(affine)
+        out.cov1 = k.cov1.map(affine)
+        out.cov2 = k.cov2.map { $0.map(affine) }
+        if var ntk = k.ntk {
+            switch d.parameterization {
+            case .ntk:
+                for i in 0..<ntk.count { ntk.storage[i] = out.nngp.storage[i] + w2 * ntk.storage[i] }
+            case .standard:
+                let n = Double(k.width), beta = d.bStd == nil ? 0.0 : 1.0
+                for i in 0..<ntk.count {
+                    ntk.storage[i] = n * k.nngp.storage[i] + w2 * ntk.storage[i]
+                    if d.bStd != nil { ntk.storage[i] += beta }
+                }
+            }
+            out.ntk = ntk
+        }
+        out.isGaussian = true
+        out.width = d.outDim
+        return out
+    }
+
+    /// NT `LayerNorm.kernel_fn` over the feature axis: every entry divided by
+    /// √((ε + q1)(ε + q2)); only for Gaussian inputs.
+    static func layerNorm(_ eps: Double, _ k: KernelState) throws(KernelError) -> KernelState {
+        guard k.isGaussian else {
+            throw .refused(layer: "LayerNorm", rule: "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)")
+        }
+        var out = k
+        let c2 = k.cov2 ?? k.cov1
+        for i in 0..<k.nngp.rows {
+            for j in 0..<k.nngp.cols {
+                let r = ((eps + k.cov1[i]) * (eps + c2[j])).squareRoot()
+                out.nngp[i, j] = k.nngp[i, j] / r
+                if out.ntk != nil { out.ntk![i, j] = k.ntk![i, j] / r }
+            }
+        }
+        out.cov1 = k.cov1.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() }
+        out.cov2 = k.cov2.map { $0.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() } }
+        return out
+    }
+
+    /// NT `_elementwise`: the activation's kernel map, only for Gaussian inputs.
+    static func activation(_ act: Elementwise, _ k: KernelState) throws(KernelError) -> KernelState {
+        guard k.isGaussian else {
+            throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
+        }
+        let rule = act.rule
+        var out = k
+        let c2 = k.cov2 ?? k.cov1
+        let wantNTK = k.ntk != nil
+        if wantNTK, rule.derivative(0) == nil {
+            throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
+        }
+        for i in 0..<k.nngp.rows {
+            for j in 0..<k.nngp.cols {
+                let (t, slope) = rule.pair(k.nngp[i, j], k.cov1[i], c2[j])
+                out.nngp[i, j] = t
+                if wantNTK { out.ntk![i, j] = k.ntk![i, j] * (slope ?? 0) }
+            }
+        }
+        out.cov1 = k.cov1.map(rule.variance)
+        out.cov2 = k.cov2.map { $0.map(rule.variance) }
+        out.isGaussian = false
+        return out
+    }
+}
