@@ -19,7 +19,7 @@ extension Builtins {
             let net = try network(c)
             let x = try c.matrix("X")
             do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
-            let count = parameterCount(net, inputWidth: x.cols)
+            let count = net.parameterCount(inputWidth: x.cols)
             try c.ensureAllocatable(count, what: count == .max ? "init of a network with more than 2^63 parameters"
                                                                : "init of a network with \(count) parameters")
             return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
@@ -28,7 +28,7 @@ extension Builtins {
                 "explicit params: weights [W1, …] (fan_in×fan_out), biases [b1, …] (1×fan_out or fan_out×1; none for a layer without bias, or biases: none)") { c throws(Diagnostic) in
             let net = try network(c)
             guard case .list(let ws) = c.value("weights") else {
-                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.depth + 1)], got \(c.value("weights").typeDescription)")
+                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.denseCount)], got \(c.value("weights").typeDescription)")
             }
             var weights: [Matrix] = []
             for (i, w) in ws.enumerated() {
@@ -73,6 +73,12 @@ extension Builtins {
                 x2 = m
             }
             try c.ensureAllocatable(x1.rows * (x2?.rows ?? x1.rows), what: "a \(x1.rows)×\(x2?.rows ?? x1.rows) kernel")
+            if case .layer(let layer) = net {
+                // Per-input Jacobians: (n1 + n2)·k·P numbers.
+                let k = p.weights.last?.cols ?? 1, count = net.parameterCount(inputWidth: x1.cols)
+                let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, parameters: count, outputs: k)
+                try c.ensureAllocatable(bytes / 8, what: "the Jacobians of \(x1.rows + (x2?.rows ?? 0)) inputs × \(k) outputs × \(count) parameters")
+            }
             return .matrix(net.empiricalNTK(p, x1, x2))
         },
         Builtin("train", [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
@@ -137,11 +143,12 @@ extension Builtins {
         return total
     }
 
-    static func network(_ c: BuiltinCall, _ p: String = "net") throws(Diagnostic) -> MLP {
-        guard case .network(let n) = c.value(p) else {
-            throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...)), got \(c.value(p).typeDescription)")
+    static func network(_ c: BuiltinCall, _ p: String = "net") throws(Diagnostic) -> AnyNetwork {
+        switch c.value(p) {
+        case .network(let n): return .mlp(n)
+        case .layer(let l): return .layer(l)
+        case let v: throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...) or layers such as serial(Dense(1))), got \(v.typeDescription)")
         }
-        return n
     }
 
     static func params(_ c: BuiltinCall, _ name: String = "p") throws(Diagnostic) -> NetworkParams {
@@ -152,12 +159,12 @@ extension Builtins {
     }
 
     /// The network, params that fit it for these inputs, and the (finite) inputs.
-    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (MLP, NetworkParams, Matrix) {
+    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (AnyNetwork, NetworkParams, Matrix) {
         let net = try network(c)
         let p = try params(c)
         let x = try c.matrix(inputs)
         guard x.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
-        if let w1 = p.weights.first, p.weights.count == net.depth + 1, w1.rows != x.cols {
+        if let w1 = p.weights.first, p.weights.count == net.denseCount, w1.rows != x.cols {
             throw c.fail(inputs, "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))")
         }
         do {
@@ -222,7 +229,12 @@ extension Builtins {
                 summary + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record") { c throws(Diagnostic) in
             let net = try network(c)
             let (x1, x2) = try kernelInputs(c)
-            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
+            if !c.isNone("out") {
+                guard case .mlp(let m) = net else {
+                    throw c.fail("out", "out: is only for mlp(...) networks; compute the kernel in memory and save() it")
+                }
+                return try kernelFile(c, m, x1, x2, which)
+            }
             return .matrix(try analytic(c, net, x1, x2, which))
         }
     }
@@ -269,13 +281,13 @@ extension Builtins {
     }
 
     /// The analytic kernel(s), with NTKCore's errors located at the call.
-    static func analytic(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
+    static func analytic(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
         let pair = try analyticPair(c, net, x1, x2, which)
         return which == .ntk ? pair.ntk : pair.nngp
     }
 
-    static func analyticPair(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
-        do { return try AnalyticKernel.compute(net, x1, x2, which) }
+    static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
+        do { return try net.analytic(x1, x2, which) }
         catch { throw .error("\(c.name): \(error)", at: c.range) }
     }
 }
