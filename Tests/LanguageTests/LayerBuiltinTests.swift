@@ -115,4 +115,33 @@ import NTKCore
         let ctx = try run(Self.setup + "a = ntk(serial(Dense(8, b_std: 0.2), Sign(), Dense(1)), X)\nb = nngp(serial(Dense(8, b_std: 0.2), Sign(), Dense(1)), X)")
         #expect(ctx.environment["a"] == ctx.environment["b"])
     }
+
+    /// ElementwiseNumerical with def functions for tanh and its derivative is Tanh: same
+    /// kernels, outputs and training, through the user-function bridge.
+    @Test func elementwiseNumericalWithUserFunctionsIsTanh() throws {
+        let code = Self.setup + """
+        def t(x):
+            return tanh(x)
+        def dt(x):
+            return 1 - tanh(x) * tanh(x)
+        a = serial(Dense(5, b_std: 0.1), ElementwiseNumerical(t, 25, df: dt), Dense(2))
+        b = serial(Dense(5, b_std: 0.1), Tanh(), Dense(2))
+        ka = ntk(a, X, Z)
+        kb = ntk(b, X, Z)
+        p = init(a, X, seed: 1)
+        fa = apply(a, train(a, p, X, Y, steps: 3, learning_rate: 0.1), X)
+        fb = apply(b, train(b, p, X, Y, steps: 3, learning_rate: 0.1), X)
+        """
+        let ctx = try run(code)
+        #expect(ctx.environment["ka"] == ctx.environment["kb"])
+        #expect(ctx.environment["fa"] == ctx.environment["fb"])
+        #expect(ctx.environment["a"]?.isPortable == false, "a layer holding user functions is not cached")
+    }
+
+    @Test func userFunctionErrorsSurfaceAtTheCall() {
+        let d = diagnostic(Self.setup + "def f(x):\n    return x + missing\nr = nngp(serial(Dense(3), ElementwiseNumerical(f, 5), Dense(1)), X)")
+        #expect(d?.message.contains("missing") == true, "\(d?.message ?? "no error")")
+        let e = diagnostic(Self.setup + "def f(x):\n    return x\nr = train(serial(Dense(3), ElementwiseNumerical(f, 5), Dense(1)), init(serial(Dense(3), ElementwiseNumerical(f, 5), Dense(1)), X), X, Y[:, 0:1], steps: 1, learning_rate: 0.1)")
+        #expect(e?.message.contains("no derivative") == true, "\(e?.message ?? "no error")")
+    }
 }

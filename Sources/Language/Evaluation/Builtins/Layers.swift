@@ -132,6 +132,25 @@ extension Builtins {
             guard deg <= 150 else { throw c.fail("deg", "Tanh: deg must be at most 150 (the Gauss–Hermite rule neural-tangents uses), got \(deg)") }
             return .tanh(degree: deg)
         },
+        Builtin("ElementwiseNumerical", [.required("fn"), .required("deg"), .optional("df")],
+                "fn(x) of a def function, its kernel by deg-point Gauss–Hermite quadrature; the NTK and training need df, fn's derivative (stax.ElementwiseNumerical)") { c throws(Diagnostic) in
+            guard case .function(let fn) = c.value("fn") else {
+                throw c.fail("fn", "ElementwiseNumerical: fn must be a function of one number (def f(x): ...), got \(c.value("fn").typeDescription)")
+            }
+            let deg = try c.integer("deg", minimum: 1)
+            guard deg <= 150 else { throw c.fail("deg", "ElementwiseNumerical: deg must be at most 150, got \(deg)") }
+            var df: Function?
+            if !c.isNone("df") {
+                guard case .function(let d) = c.value("df") else {
+                    throw c.fail("df", "ElementwiseNumerical: df must be a function of one number or none, got \(c.value("df").typeDescription)")
+                }
+                df = d
+            }
+            let identity = "\(fn.name)" + (df.map { ", df: \($0.name)" } ?? "")
+            let act = NumericalActivation(identity: identity, degree: deg, fn: UserFunctions.closure(fn, role: "fn"),
+                                          df: df.map { UserFunctions.closure($0, role: "df") })
+            return .layer(.activation(.numerical(act)))
+        },
     ]
 
     /// A builtin that makes one activation layer.

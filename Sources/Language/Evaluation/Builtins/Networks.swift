@@ -52,7 +52,7 @@ extension Builtins {
         },
         Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim") { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
-            return .matrix(net.apply(p, x))
+            return .matrix(try UserFunctions.bridge(c) { net.apply(p, x) })
         },
         Builtin("weights", [.required("p")], "the weight matrices of params, as a list") { c throws(Diagnostic) in
             .list(try params(c).weights.map(Value.matrix))
@@ -63,6 +63,7 @@ extension Builtins {
         Builtin("empirical_ntk", [.required("net"), .required("p"), .required("X1"), .optional("X2")],
                 "the finite-width NTK, traced over outputs as a mean (neural-tangents default), n1×n2") { c throws(Diagnostic) in
             let (net, p, x1) = try networkParamsInputs(c, inputs: "X1")
+            try requireDerivatives(c, net)
             var x2: Matrix?
             if !c.isNone("X2") {
                 let m = try c.matrix("X2")
@@ -79,12 +80,13 @@ extension Builtins {
                 let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, parameters: count, outputs: k)
                 try c.ensureAllocatable(bytes / 8, what: "the Jacobians of \(x1.rows + (x2?.rows ?? 0)) inputs × \(k) outputs × \(count) parameters")
             }
-            return .matrix(net.empiricalNTK(p, x1, x2))
+            return .matrix(try UserFunctions.bridge(c) { net.empiricalNTK(p, x1, x2) })
         },
         Builtin("train", [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
                           .keyword("learning_rate")],
                 "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²") { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
+            try requireDerivatives(c, net)
             let y = try c.matrix("Y")
             let steps = try c.integer("steps")
             let eta = try c.number("learning_rate")
@@ -100,8 +102,13 @@ extension Builtins {
             repeat {
                 let n = min(chunk, steps - done)
                 let start = DispatchTime.now()
+                let from = current
+                let stepped = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
+                    do throws(NetworkError) { return .success(try net.train(from, x, y, steps: n, learningRate: eta)) }
+                    catch { return .failure(error) }
+                }
                 do throws(NetworkError) {
-                    current = try net.train(current, x, y, steps: n, learningRate: eta)
+                    current = try stepped.get()
                 } catch {
                     switch error {
                     case .targetShape: throw c.fail("Y", "train: \(error)")
@@ -121,7 +128,7 @@ extension Builtins {
             let (net, p, x) = try networkParamsInputs(c)
             let y = try c.matrix("Y")
             do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
-            return .number(net.loss(p, x, y))
+            return .number(try UserFunctions.bridge(c) { net.loss(p, x, y) })
         },
     ]
 
@@ -148,6 +155,13 @@ extension Builtins {
         case .network(let n): return .mlp(n)
         case .layer(let l): return .layer(l)
         case let v: throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...) or layers such as serial(Dense(1))), got \(v.typeDescription)")
+        }
+    }
+
+    /// Gradients need every activation's derivative (`ElementwiseNumerical` without `df` has none).
+    static func requireDerivatives(_ c: BuiltinCall, _ net: AnyNetwork) throws(Diagnostic) {
+        if case .layer(let l) = net, !l.isDifferentiable {
+            throw c.fail("net", "\(c.name): an ElementwiseNumerical layer without df: has no derivative (Tangent does not differentiate fn); give df:")
         }
     }
 
@@ -287,7 +301,10 @@ extension Builtins {
     }
 
     static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
-        do { return try net.analytic(x1, x2, which) }
+        let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<KernelPair, KernelError> in
+            do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
+        }
+        do { return try result.get() }
         catch { throw .error("\(c.name): \(error)", at: c.range) }
     }
 }
