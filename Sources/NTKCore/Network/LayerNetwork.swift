@@ -23,51 +23,55 @@ extension Layer {
         }
     }
 
-    /// Bytes the per-input Jacobians of `empiricalNTK` take: (n1 + n2)·k·P doubles plus Θ.
-    public func empiricalNTKEstimatedBytes(n1: Int, n2: Int?, parameters: Int, outputs k: Int) -> Int {
-        let total = (Double(n1) + Double(n2 ?? 0)) * Double(k) * Double(parameters) + Double(n1) * Double(n2 ?? n1)
+    /// About the bytes `empiricalNTK` allocates: Θ, one forward tape per input set (every
+    /// layer's output, ~2 matrices per layer of n × its width) and a backward pass's signals.
+    public func empiricalNTKEstimatedBytes(n1: Int, n2: Int?, inputWidth: Int) -> Int {
+        let widths = Double(activationWidths(inputWidth: inputWidth))
+        let total = Double(n1) * Double(n2 ?? n1) * 3 + (Double(n1) + Double(n2 ?? 0)) * 3 * widths
         return 8 * total >= Double(Int.max) ? Int.max : Int(8 * total)
     }
 
-    /// Θ(X1, X2) = (1/k) Σ_c J_c(X1) J_c(X2)ᵀ with J_c the Jacobian of output c in the raw
-    /// parameters (NT `empirical_ntk_fn`, `trace_axes=(-1,)`). Per-input Jacobians, one
-    /// backward pass per input and output.
+    /// The sum of the widths of every layer's outputs (for memory estimates); 0 when the
+    /// layers do not fit.
+    func activationWidths(inputWidth: Int) -> Int {
+        guard let shapes = try? LayerShapes(self, inputWidth: inputWidth) else { return 0 }
+        return inputWidth + shapes.dense.reduce(0) { $0 + 3 * $1.layer.outDim }
+    }
+
+    /// Θ(X1, X2) = (1/k) Σ_c Σ_p ∂f_c(x)/∂p ∂f_c(x′)/∂p (NT `empirical_ntk_fn`,
+    /// `trace_axes=(-1,)`), layer by layer as for `MLP`: every layer acts on each input row
+    /// alone, so one backward pass of the whole batch with cotangent e_c gives each row's
+    /// signal z̄_i = ∂f_c/∂z_i at every Dense layer i, and
+    /// Θ = (1/k) Σ_c Σ_i (s_i² H1_i H2_iᵀ + β_i t_i²) ∘ (Z̄1_i Z̄2_iᵀ).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
         BLASThreads.singleThreaded {
-            let j1 = jacobians(p, x1)
-            let j2 = x2.map { jacobians(p, $0) } ?? j1
-            let k = j1.count
-            var theta = Matrix(rows: x1.rows, cols: x2?.rows ?? x1.rows)
-            guard theta.count > 0 else { return theta }
+            let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+            var theta = Matrix(rows: n1, cols: n2)
+            guard n1 > 0, n2 > 0, let shapes = try? LayerShapes(self, inputWidth: x1.cols) else { return theta }
+            let t1 = LayerTape.forward(self, p, x1)
+            let t2 = x2.map { LayerTape.forward(self, p, $0) }
+            let k = t1.outputs[0].cols
             for c in 0..<k {
-                NetworkKernels.gemm(j1[c], j2[c], transB: true, alpha: 1 / Double(k), beta: 1, into: &theta)
+                func signals(_ t: LayerTape, rows: Int) -> LayerTape.GradientSink {
+                    var cot = Matrix(rows: rows, cols: k)
+                    for r in 0..<rows { cot.storage[r * k + c] = 1 }
+                    var sink = LayerTape.GradientSink(grads: nil, keepSignals: true)
+                    _ = t.backward([cot], &sink)
+                    return sink
+                }
+                let s1 = signals(t1, rows: n1)
+                let s2 = t2.map { signals($0, rows: n2) } ?? s1
+                for (i, (fanIn, d)) in shapes.dense.enumerated() {
+                    guard let h1 = s1.inputs[i], let g1 = s1.signals[i], let h2 = s2.inputs[i], let g2 = s2.signals[i] else { continue }
+                    let coefficients = d.coefficients(fanIn: fanIn)
+                    let a = NetworkKernels.product(h1, h2, transB: true, alpha: coefficients.weight * coefficients.weight)
+                    let b = NetworkKernels.product(g1, g2, transB: true, alpha: 1 / Double(k))
+                    let shift = p.biases[i] != nil ? coefficients.bias * coefficients.bias : 0
+                    for e in 0..<theta.count { theta.storage[e] += (a.storage[e] + shift) * b.storage[e] }
+                }
             }
             return theta
         }
-    }
-
-    /// One n×P Jacobian per output c.
-    private func jacobians(_ p: NetworkParams, _ x: Matrix) -> [Matrix] {
-        let count = p.weights.reduce(0) { $0 + $1.count } + p.biases.reduce(0) { $0 + ($1?.count ?? 0) }
-        var out: [Matrix] = []
-        for a in 0..<x.rows {
-            let row = x.submatrix(rows: a..<(a + 1), cols: 0..<x.cols)
-            let tape = LayerTape.forward(self, p, row)
-            let k = tape.outputs[0].cols
-            if out.isEmpty { out = Array(repeating: Matrix(rows: x.rows, cols: count), count: k) }
-            for c in 0..<k {
-                var cot = Matrix(rows: 1, cols: k)
-                cot.storage[c] = 1
-                var grads = LayerTape.zeros(like: p)
-                _ = tape.backward([cot], &grads)
-                var offset = a * count
-                for w in grads.weights {
-                    for v in w.storage { out[c].storage[offset] = v; offset += 1 }
-                }
-                for b in grads.biases { if let b { for v in b.storage { out[c].storage[offset] = v; offset += 1 } } }
-            }
-        }
-        return out
     }
 
     /// Full-batch gradient descent on `1/(2·n·k) Σ (f − Y)²` (as `MLP.train`): the
@@ -93,8 +97,9 @@ extension Layer {
                 if step == steps { break }
                 var g = f
                 for i in 0..<g.count { g.storage[i] = (g.storage[i] - y.storage[i]) * scale }
-                var grads = LayerTape.zeros(like: p)
-                _ = tape.backward([g], &grads)
+                var sink = LayerTape.GradientSink(grads: LayerTape.zeros(like: p))
+                _ = tape.backward([g], &sink)
+                let grads = sink.grads!
                 for l in 0..<p.weights.count {
                     for i in 0..<p.weights[l].count { p.weights[l].storage[i] -= eta * grads.weights[l].storage[i] }
                     if let gb = grads.biases[l] {

@@ -3,8 +3,18 @@
 /// n×width matrices; parameters are read and their gradients written in `LayerShapes` order.
 struct LayerTape {
     /// Sends cotangents of a layer's outputs back to cotangents of its inputs, adding the
-    /// parameter gradients into `grads`.
-    typealias Backward = (_ cotangents: [Matrix], _ grads: inout NetworkParams) -> [Matrix]
+    /// parameter gradients into `sink`.
+    typealias Backward = (_ cotangents: [Matrix], _ sink: inout GradientSink) -> [Matrix]
+
+    /// Where a backward pass leaves what it finds at each Dense layer i: the parameter
+    /// gradients (summed over rows), and/or each row's input h_i and signal z̄_i (kept apart
+    /// per row, for the empirical NTK).
+    struct GradientSink {
+        var grads: NetworkParams?
+        var keepSignals = false
+        var inputs: [Int: Matrix] = [:]
+        var signals: [Int: Matrix] = [:]
+    }
 
     let outputs: [Matrix]
     let backward: Backward
@@ -109,11 +119,17 @@ struct LayerTape {
         if let b {
             for r in 0..<z.rows { for j in 0..<z.cols { z.storage[r * z.cols + j] += c.bias * b.storage[j] } }
         }
-        return LayerTape(outputs: [z]) { cot, grads in
+        return LayerTape(outputs: [z]) { cot, sink in
             let g = cot[0]
-            NetworkKernels.gemm(h, transA: true, g, alpha: c.weight, beta: 1, into: &grads.weights[i])
-            if grads.biases[i] != nil {
-                for r in 0..<g.rows { for j in 0..<g.cols { grads.biases[i]!.storage[j] += c.bias * g.storage[r * g.cols + j] } }
+            if sink.grads != nil {
+                NetworkKernels.gemm(h, transA: true, g, alpha: c.weight, beta: 1, into: &sink.grads!.weights[i])
+                if sink.grads!.biases[i] != nil {
+                    for r in 0..<g.rows { for j in 0..<g.cols { sink.grads!.biases[i]!.storage[j] += c.bias * g.storage[r * g.cols + j] } }
+                }
+            }
+            if sink.keepSignals {
+                sink.inputs[i] = h
+                sink.signals[i] = g
             }
             return [NetworkKernels.product(g, w, transB: true, alpha: c.weight)]
         }

@@ -75,10 +75,9 @@ extension Builtins {
             }
             try c.ensureAllocatable(x1.rows * (x2?.rows ?? x1.rows), what: "a \(x1.rows)×\(x2?.rows ?? x1.rows) kernel")
             if case .layer(let layer) = net {
-                // Per-input Jacobians: (n1 + n2)·k·P numbers.
-                let k = p.weights.last?.cols ?? 1, count = net.parameterCount(inputWidth: x1.cols)
-                let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, parameters: count, outputs: k)
-                try c.ensureAllocatable(bytes / 8, what: "the Jacobians of \(x1.rows + (x2?.rows ?? 0)) inputs × \(k) outputs × \(count) parameters")
+                // Θ, the forward tapes and a backward pass's signals.
+                let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, inputWidth: x1.cols)
+                try c.ensureAllocatable(bytes / 8, what: "the empirical NTK of \(x1.rows)×\(x2?.rows ?? x1.rows) inputs (with the network's activations)")
             }
             return .matrix(try UserFunctions.bridge(c) { net.empiricalNTK(p, x1, x2) })
         },
