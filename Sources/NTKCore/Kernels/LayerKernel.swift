@@ -37,6 +37,20 @@ public enum LayerKernel {
         return KernelPair(nngp: result.nngp, ntk: ntk)
     }
 
+    /// About the most bytes `compute` holds for an n1×n2 kernel: NNGP and NTK for each branch
+    /// alive at once (at most the FanOut copies plus one) and a layer's new pair. Saturates.
+    public static func estimatedBytes(_ net: Layer, n1: Int, n2: Int) -> Int {
+        func copies(_ l: Layer) -> Int {
+            switch l {
+            case .serial(let ls), .parallel(let ls): return ls.reduce(0) { $0 + copies($1) }
+            case .fanOut(let n): return n
+            default: return 0
+            }
+        }
+        let total = 8 * Double(n1) * Double(n2) * Double(2 * (copies(net) + 1) + 2)
+        return total >= Double(Int.max) ? Int.max : Int(total)
+    }
+
     /// NT `_inputs_to_kernel`: nngp = X1X2ᵀ/d, cov = Σ x²/d per row, NTK 0, not Gaussian.
     static func inputState(_ x1: Matrix, _ x2: Matrix?, wantNTK: Bool) -> KernelState {
         let d = Double(x1.cols)

@@ -300,6 +300,11 @@ extension Builtins {
     }
 
     static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
+        if case .layer(let layer) = net {
+            let n2 = x2?.rows ?? x1.rows
+            try c.ensureAllocatable(LayerKernel.estimatedBytes(layer, n1: x1.rows, n2: n2) / 8,
+                                    what: "computing the \(x1.rows)×\(n2) kernels of every branch of the network")
+        }
         let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<KernelPair, KernelError> in
             do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
         }
