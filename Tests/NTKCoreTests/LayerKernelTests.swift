@@ -172,4 +172,11 @@ import Testing
         #expect(nngp == builtin.nngp)
         #expect(throws: KernelError.self) { try LayerKernel.compute(net, Self.x1, Self.x2, .ntk) }
     }
+
+    @Test func noInputsGiveEmptyKernels() throws {
+        let net = Layer.serial([.dense(DenseLayer(outDim: 3)), .activation(.relu), .dense(DenseLayer(outDim: 1))])
+        let k = try LayerKernel.compute(net, Matrix(rows: 0, cols: 3), Self.x2)
+        #expect(k.nngp.rows == 0 && k.nngp.cols == 4 && k.ntk.rows == 0)
+        #expect(try LayerKernel.compute(net, Matrix(rows: 0, cols: 3), nil).nngp.count == 0)
+    }
 }

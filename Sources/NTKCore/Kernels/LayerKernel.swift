@@ -170,22 +170,57 @@ public enum LayerKernel {
         guard k.isGaussian else {
             throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
         }
-        let rule = act.rule
-        var out = k
-        let c2 = k.cov2 ?? k.cov1
-        let wantNTK = k.ntk != nil
-        if wantNTK, rule.derivative(0) == nil {
+        if k.ntk != nil, act.rule.derivative(0) == nil {
             throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
         }
-        for i in 0..<k.nngp.rows {
-            for j in 0..<k.nngp.cols {
-                let (t, slope) = rule.pair(k.nngp[i, j], k.cov1[i], c2[j])
-                out.nngp[i, j] = t
-                if wantNTK { out.ntk![i, j] = k.ntk![i, j] * (slope ?? 0) }
+        return act.accept(ActivationMapper(state: k))
+    }
+}
+
+/// One activation applied to a kernel state, specialised for its rule: rows of the NNGP (and
+/// NTK) in parallel when the rule is pure.
+private struct ActivationMapper: ElementwiseRuleVisitor {
+    let state: KernelState
+
+    func visit<R: ElementwiseRule>(_ rule: R) -> KernelState {
+        var out = state
+        let rows = state.nngp.rows, cols = state.nngp.cols
+        let c2 = state.cov2 ?? state.cov1
+        let wantNTK = state.ntk != nil
+        var ntk = state.ntk ?? Matrix(rows: 0, cols: 0)
+        if rows > 0 && cols > 0 {
+            state.cov1.withUnsafeBufferPointer { q1 in
+                c2.withUnsafeBufferPointer { q2 in
+                    state.nngp.storage.withUnsafeBufferPointer { qin in
+                        out.nngp.storage.withUnsafeMutableBufferPointer { tout in
+                            ntk.storage.withUnsafeMutableBufferPointer { nt in
+                                let q1 = q1.baseAddress!, q2 = q2.baseAddress!, qin = qin.baseAddress!, tout = tout.baseAddress!
+                                let nt = nt.baseAddress
+                                let body: (Range<Int>) -> Void = { range in
+                                    for i in range {
+                                        let a = q1[i]
+                                        for j in 0..<cols {
+                                            let e = i &* cols &+ j
+                                            let (t, slope) = rule.pair(qin[e], a, q2[j])
+                                            tout[e] = t
+                                            if wantNTK { nt![e] = nt![e] * (slope ?? 0) }
+                                        }
+                                    }
+                                }
+                                if rule.isPure {
+                                    NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), body)
+                                } else {
+                                    body(0..<rows)
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        out.cov1 = k.cov1.map(rule.variance)
-        out.cov2 = k.cov2.map { $0.map(rule.variance) }
+        if wantNTK { out.ntk = ntk }
+        out.cov1 = state.cov1.map(rule.variance)
+        out.cov2 = state.cov2.map { $0.map(rule.variance) }
         out.isGaussian = false
         return out
     }

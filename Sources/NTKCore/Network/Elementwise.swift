@@ -40,28 +40,32 @@ public enum Elementwise: Equatable, Sendable {
     case numerical(NumericalActivation)
 
     /// The rule that computes this activation, finite and infinite.
-    var rule: any ElementwiseRule {
+    var rule: any ElementwiseRule { accept(AnyRule()) }
+
+    /// Calls `visitor` with this activation's rule as its concrete type, so that loops over
+    /// it are specialised.
+    func accept<V: ElementwiseRuleVisitor>(_ visitor: V) -> V.Output {
         switch self {
-        case .relu: return RectifiedRule(a: 0, b: 1)
-        case .leakyRelu(let alpha): return RectifiedRule(a: alpha, b: 1)
-        case .abRelu(let a, let b): return RectifiedRule(a: a, b: b)
-        case .abs: return RectifiedRule(a: -1, b: 1)
-        case .sign: return SignRule()
-        case .erf(let a, let b, let c): return ErfRule(a: a, b: b, c: c)
-        case .gelu(let approximate): return GeluRule(approximate: approximate)
-        case .sin(let a, let b, let c): return SinRule(a: a, b: b, c: c)
-        case .cos(let a, let b, let c): return SinRule(a: a, b: b, c: c + Double.pi / 2)
-        case .rbf(let gamma): return RbfRule(gamma: gamma)
-        case .gaussian(let a, let b): return GaussianRule(a: a, b: b)
-        case .exp(let a, let b): return ExpRule(a: a, b: b)
-        case .monomial(let n): return MonomialRule(degree: n)
-        case .rectifiedMonomial(let n): return RectifiedMonomialRule(degree: n)
-        case .polynomial(let coef): return PolynomialRule(coef: coef)
-        case .hermite(let n): return HermiteRule(degree: n)
+        case .relu: return visitor.visit(RectifiedRule(a: 0, b: 1))
+        case .leakyRelu(let alpha): return visitor.visit(RectifiedRule(a: alpha, b: 1))
+        case .abRelu(let a, let b): return visitor.visit(RectifiedRule(a: a, b: b))
+        case .abs: return visitor.visit(RectifiedRule(a: -1, b: 1))
+        case .sign: return visitor.visit(SignRule())
+        case .erf(let a, let b, let c): return visitor.visit(ErfRule(a: a, b: b, c: c))
+        case .gelu(let approximate): return visitor.visit(GeluRule(approximate: approximate))
+        case .sin(let a, let b, let c): return visitor.visit(SinRule(a: a, b: b, c: c))
+        case .cos(let a, let b, let c): return visitor.visit(SinRule(a: a, b: b, c: c + Double.pi / 2))
+        case .rbf(let gamma): return visitor.visit(RbfRule(gamma: gamma))
+        case .gaussian(let a, let b): return visitor.visit(GaussianRule(a: a, b: b))
+        case .exp(let a, let b): return visitor.visit(ExpRule(a: a, b: b))
+        case .monomial(let n): return visitor.visit(MonomialRule(degree: n))
+        case .rectifiedMonomial(let n): return visitor.visit(RectifiedMonomialRule(degree: n))
+        case .polynomial(let coef): return visitor.visit(PolynomialRule(coef: coef))
+        case .hermite(let n): return visitor.visit(HermiteRule(degree: n))
         case .tanh(let deg):
-            return QuadratureRule(degree: deg, fn: { Foundation.tanh($0) },
-                                  df: { let t = Foundation.tanh($0); return 1 - t * t })
-        case .numerical(let f): return QuadratureRule(degree: f.degree, fn: f.fn, df: f.df)
+            return visitor.visit(QuadratureRule(degree: deg, fn: { Foundation.tanh($0) },
+                                                df: { let t = Foundation.tanh($0); return 1 - t * t }, isPure: true))
+        case .numerical(let f): return visitor.visit(QuadratureRule(degree: f.degree, fn: f.fn, df: f.df, isPure: false))
         }
     }
 
@@ -122,6 +126,24 @@ protocol ElementwiseRule: Sendable {
     func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?)
     /// T_diag(q): NT's `nngp_fn_diag`.
     func variance(_ q: Double) -> Double
+    /// False when φ calls back into the language (user functions), which must stay on the
+    /// calling thread.
+    var isPure: Bool { get }
+}
+
+extension ElementwiseRule {
+    var isPure: Bool { true }
+}
+
+/// Something done with an activation's rule, generic over its concrete type.
+protocol ElementwiseRuleVisitor {
+    associatedtype Output
+    func visit<R: ElementwiseRule>(_ rule: R) -> Output
+}
+
+/// The rule itself, type-erased (for the finite network).
+struct AnyRule: ElementwiseRuleVisitor {
+    func visit<R: ElementwiseRule>(_ rule: R) -> any ElementwiseRule { rule }
 }
 
 #if canImport(Glibc)

@@ -9,12 +9,14 @@ struct QuadratureRule: ElementwiseRule {
     let rule: GaussHermite
     let fn: @Sendable (Double) -> Double
     let df: (@Sendable (Double) -> Double)?
+    let isPure: Bool
 
     /// `degree` must be in 1 … `GaussHermite.maximumDegree` (checked where layers are made).
-    init(degree: Int, fn: @escaping @Sendable (Double) -> Double, df: (@Sendable (Double) -> Double)?) {
+    init(degree: Int, fn: @escaping @Sendable (Double) -> Double, df: (@Sendable (Double) -> Double)?, isPure: Bool) {
         self.rule = GaussHermite(degree: Swift.min(Swift.max(degree, 1), GaussHermite.maximumDegree))!
         self.fn = fn
         self.df = df
+        self.isPure = isPure
     }
 
     func value(_ x: Double) -> Double { fn(x) }
