@@ -144,4 +144,19 @@ import NTKCore
         let e = diagnostic(Self.setup + "def f(x):\n    return x\nr = train(serial(Dense(3), ElementwiseNumerical(f, 5), Dense(1)), init(serial(Dense(3), ElementwiseNumerical(f, 5), Dense(1)), X), X, Y[:, 0:1], steps: 1, learning_rate: 0.1)")
         #expect(e?.message.contains("no derivative") == true, "\(e?.message ?? "no error")")
     }
+
+    /// t: a list gives one record per time, each the record of that single t.
+    @Test func predictEnsembleWithAListOfTimes() throws {
+        let code = Self.setup + """
+        net = serial(Dense(16, b_std: 0.1), Erf(), Dense(2))
+        r = predict_ensemble(net, X, Y, Z, t: [0, 1, 10, inf])
+        a = predict_ensemble(net, X, Y, Z, t: 10)
+        b = predict_ensemble(net, X, Y, Z)
+        """
+        let ctx = try run(code)
+        guard case .list(let rs) = ctx.environment["r"] else { Issue.record("not a list"); return }
+        #expect(rs.count == 4)
+        #expect(rs[2] == ctx.environment["a"])
+        #expect(rs[3] == ctx.environment["b"])
+    }
 }
