@@ -179,4 +179,26 @@ import Testing
         #expect(k.nngp.rows == 0 && k.nngp.cols == 4 && k.ntk.rows == 0)
         #expect(try LayerKernel.compute(net, Matrix(rows: 0, cols: 3), nil).nngp.count == 0)
     }
+
+    /// A serial of the `mlp` shape is recognised as that MLP (its kernels agree with the tree
+    /// walk), and anything else is not.
+    @Test func mlpShapedSerialsAreRecognised() throws {
+        let m = MLP(widths: [7, 5], activation: .erf, wStd: 1.3, bStd: 0.1, wStdOut: 0.8, bStdOut: .some(nil),
+                    parameterization: .standard, outDim: 2)
+        #expect(MLP(exactly: m.asLayer) == m)
+        for act in Activation.allCases {
+            let n = MLP(widths: [4], activation: act, wStd: 1.1, bStd: nil, tanhDegree: act == .tanh ? 10 : 25)
+            #expect(MLP(exactly: n.asLayer) == n)
+            let a = try LayerKernel.compute(n.asLayer, Self.x1, Self.x2), b = try AnalyticKernel.compute(n, Self.x1, Self.x2)
+            #expect(Self.relativeError(a.nngp, b.nngp) < 1e-13 && Self.relativeError(a.ntk, b.ntk) < 1e-13, "\(act)")
+        }
+        let d = Layer.dense(DenseLayer(outDim: 3, wStd: 1.2))
+        #expect(MLP(exactly: .serial([d])) != nil)
+        #expect(MLP(exactly: .serial([d, .activation(.relu), .dense(DenseLayer(outDim: 3, wStd: 1.5)), .activation(.relu), d])) == nil)
+        #expect(MLP(exactly: .serial([d, .activation(.relu), d, .activation(.erf(a: 1, b: 1, c: 0)), d])) == nil)
+        #expect(MLP(exactly: .serial([d, .activation(.erf(a: 2, b: 1, c: 0)), d])) == nil)
+        #expect(MLP(exactly: .serial([d, .activation(.sign), d])) == nil)
+        #expect(MLP(exactly: .serial([d, .layerNorm(eps: 1e-12), d])) == nil)
+        #expect(MLP(exactly: .serial([d, .dense(DenseLayer(outDim: 3, parameterization: .standard))])) == nil)
+    }
 }

@@ -75,3 +75,44 @@ extension Activation {
         }
     }
 }
+
+extension MLP {
+    /// The `MLP` a layer network is, when it is one: `serial(Dense, act, Dense, act, …, Dense)`
+    /// with one activation that `mlp` has (Relu, Erf(), Gelu, Tanh, Identity), the same W_std
+    /// and b_std in every hidden Dense layer (the read-out's may differ) and one
+    /// parameterization. Lets the analytic kernels of such networks take the vectorised path.
+    public init?(exactly layer: Layer) {
+        guard case .serial(let items) = layer, items.count % 2 == 1 else { return nil }
+        var dense: [DenseLayer] = []
+        var activation: Activation?
+        var tanhDegree = 25
+        for (i, item) in items.enumerated() {
+            if i % 2 == 0 {
+                guard case .dense(let d) = item else { return nil }
+                dense.append(d)
+                continue
+            }
+            let a: Activation
+            switch item {
+            case .identity: a = .identity
+            case .activation(.relu): a = .relu
+            case .activation(.erf(1, 1, 0)): a = .erf
+            case .activation(.gelu): a = .gelu
+            case .activation(.tanh(let deg)):
+                guard activation == nil || tanhDegree == deg else { return nil }
+                a = .tanh
+                tanhDegree = deg
+            default: return nil
+            }
+            guard activation == nil || activation == a else { return nil }
+            activation = a
+        }
+        let hidden = dense.dropLast(), out = dense[dense.count - 1]
+        let first = hidden.first ?? out
+        guard hidden.allSatisfy({ $0.wStd == first.wStd && $0.bStd == first.bStd }),
+              dense.allSatisfy({ $0.parameterization == first.parameterization }) else { return nil }
+        self.init(widths: hidden.map(\.outDim), activation: activation ?? .relu, wStd: first.wStd, bStd: first.bStd,
+                  wStdOut: out.wStd, bStdOut: .some(out.bStd), parameterization: first.parameterization,
+                  outDim: out.outDim, tanhDegree: tanhDegree)
+    }
+}

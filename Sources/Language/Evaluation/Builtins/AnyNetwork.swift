@@ -97,7 +97,10 @@ enum AnyNetwork {
     func analytic(_ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(KernelError) -> KernelPair {
         switch self {
         case .mlp(let m): return try AnalyticKernel.compute(m, x1, x2, which)
-        case .layer(let l): return try LayerKernel.compute(l, x1, x2, which)
+        case .layer(let l):
+            // A serial that is an MLP takes the vectorised recursion (same numbers, faster).
+            if let m = MLP(exactly: l) { return try AnalyticKernel.compute(m, x1, x2, which) }
+            return try LayerKernel.compute(l, x1, x2, which)
         }
     }
 }
