@@ -11,6 +11,9 @@ struct KernelState {
     var cov2: [Double]?
     var isGaussian: Bool
     var width: Int
+
+    /// A placeholder that holds no matrices (left where a state was moved out).
+    static let empty = KernelState(nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
 }
 
 /// The analytic NNGP and NTK of any `Layer` network (LANGUAGE.md §9), by walking the tree with
@@ -26,8 +29,8 @@ public enum LayerKernel {
         if d == 0 && (x1.rows > 0 || (x2?.rows ?? 0) > 0) { throw .zeroInputWidth }
         guard x1.isFinite, x2?.isFinite ?? true else { throw .notFinite }
         try check(net)
-        let input = inputState(x1, x2, wantNTK: which.wantsNTK)
-        let out = try walk(net, [input], wantNTK: which.wantsNTK)
+        var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
+        try walk(net, &out, wantNTK: which.wantsNTK)
         guard out.count == 1 else {
             throw .refused(layer: "the network", rule: "it ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
         }
@@ -79,149 +82,173 @@ public enum LayerKernel {
         }
     }
 
-    static func walk(_ layer: Layer, _ states: [KernelState], wantNTK: Bool) throws(KernelError) -> [KernelState] {
+    /// Runs `layer` on the kernel states of its inputs, in place: each state's matrices are
+    /// updated where they are (copied only where FanOut made branches share them).
+    static func walk(_ layer: Layer, _ states: inout [KernelState], wantNTK: Bool) throws(KernelError) {
         switch layer {
         case .serial(let layers):
-            var s = states
-            for l in layers { s = try walk(l, s, wantNTK: wantNTK) }
-            return s
+            for l in layers { try walk(l, &states, wantNTK: wantNTK) }
         case .parallel(let layers):
             guard layers.count == states.count else {
                 throw .refused(layer: "parallel", rule: "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it")
             }
+            var inputs = states
+            states = []
             var out: [KernelState] = []
-            for (l, s) in zip(layers, states) { out += try walk(l, [s], wantNTK: wantNTK) }
-            return out
+            for (i, l) in layers.enumerated() {
+                var branch = [inputs[i]]
+                inputs[i] = .empty  // the branch holds the only reference
+                try walk(l, &branch, wantNTK: wantNTK)
+                out += branch
+            }
+            states = out
         case .fanOut(let n):
-            return Array(repeating: try single("FanOut", states), count: n)
+            try single("FanOut", states)
+            states = Array(repeating: states[0], count: n)
         case .fanInSum:
-            return [try LayerKernelFanIn.sum(states)]
+            try LayerKernelFanIn.sum(&states)
         case .fanInProd:
-            return [try LayerKernelFanIn.product(states)]
+            try LayerKernelFanIn.product(&states)
         case .fanInConcat:
-            return [try LayerKernelFanIn.concat(states)]
+            try LayerKernelFanIn.concat(&states)
         case .dense(let d):
-            return [dense(d, try single("Dense", states))]
+            try single("Dense", states)
+            dense(d, &states[0])
         case .identity:
-            return [try single("Identity", states)]
+            try single("Identity", states)
         case .layerNorm(let eps):
-            return [try layerNorm(eps, try single("LayerNorm", states))]
+            try single("LayerNorm", states)
+            try layerNorm(eps, &states[0])
         case .activation(let act):
-            return [try activation(act, try single(act.name, states))]
+            try single(act.name, states)
+            try activation(act, &states[0])
         }
     }
 
-    static func single(_ name: String, _ states: [KernelState]) throws(KernelError) -> KernelState {
+    static func single(_ name: String, _ states: [KernelState]) throws(KernelError) {
         guard states.count == 1 else {
             throw .refused(layer: name, rule: "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)")
         }
-        return states[0]
     }
 
     /// NT `Dense.kernel_fn`: q ← σ_w²q + σ_b²; 'ntk' Θ ← q_new + σ_w²Θ; 'standard'
     /// Θ ← n·q_old + σ_w²Θ (+1 with a bias), n the finite input width.
-    static func dense(_ d: DenseLayer, _ k: KernelState) -> KernelState {
+    static func dense(_ d: DenseLayer, _ k: inout KernelState) {
         let w2 = d.wStd * d.wStd, b2 = (d.bStd ?? 0) * (d.bStd ?? 0)
         func affine(_ x: Double) -> Double { w2 * x + b2 }
-        var out = k
-        out.nngp = k.nngp.map(affine)
-        out.cov1 = k.cov1.map(affine)
-        out.cov2 = k.cov2.map { $0.map(affine) }
-        if var ntk = k.ntk {
-            switch d.parameterization {
-            case .ntk:
-                for i in 0..<ntk.count { ntk.storage[i] = out.nngp.storage[i] + w2 * ntk.storage[i] }
-            case .standard:
-                let n = Double(k.width), beta = d.bStd == nil ? 0.0 : 1.0
-                for i in 0..<ntk.count {
-                    ntk.storage[i] = n * k.nngp.storage[i] + w2 * ntk.storage[i]
-                    if d.bStd != nil { ntk.storage[i] += beta }
+        let count = k.nngp.count, n = Double(k.width), hasBias = d.bStd != nil
+        k.nngp.storage.withUnsafeMutableBufferPointer { q in
+            if k.ntk == nil {
+                for i in 0..<count { q[i] = affine(q[i]) }
+                return
+            }
+            k.ntk!.storage.withUnsafeMutableBufferPointer { t in
+                switch d.parameterization {
+                case .ntk:
+                    for i in 0..<count {
+                        q[i] = affine(q[i])
+                        t[i] = q[i] + w2 * t[i]
+                    }
+                case .standard:
+                    for i in 0..<count {
+                        t[i] = n * q[i] + w2 * t[i]
+                        if hasBias { t[i] += 1 }
+                        q[i] = affine(q[i])
+                    }
                 }
             }
-            out.ntk = ntk
         }
-        out.isGaussian = true
-        out.width = d.outDim
-        return out
+        k.cov1 = k.cov1.map(affine)
+        k.cov2 = k.cov2.map { $0.map(affine) }
+        k.isGaussian = true
+        k.width = d.outDim
     }
 
     /// NT `LayerNorm.kernel_fn` over the feature axis: every entry divided by
     /// √((ε + q1)(ε + q2)); only for Gaussian inputs.
-    static func layerNorm(_ eps: Double, _ k: KernelState) throws(KernelError) -> KernelState {
+    static func layerNorm(_ eps: Double, _ k: inout KernelState) throws(KernelError) {
         guard k.isGaussian else {
             throw .refused(layer: "LayerNorm", rule: "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)")
         }
-        var out = k
-        let c2 = k.cov2 ?? k.cov1
+        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1, cols = k.nngp.cols
         for i in 0..<k.nngp.rows {
-            for j in 0..<k.nngp.cols {
-                let r = ((eps + k.cov1[i]) * (eps + c2[j])).squareRoot()
-                out.nngp[i, j] = k.nngp[i, j] / r
-                if out.ntk != nil { out.ntk![i, j] = k.ntk![i, j] / r }
+            for j in 0..<cols {
+                let r = ((eps + c1[i]) * (eps + c2[j])).squareRoot()
+                k.nngp.storage[i * cols + j] /= r
+                if k.ntk != nil { k.ntk!.storage[i * cols + j] /= r }
             }
         }
-        out.cov1 = k.cov1.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() }
-        out.cov2 = k.cov2.map { $0.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() } }
-        return out
+        k.cov1 = c1.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() }
+        k.cov2 = k.cov2.map { $0.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() } }
     }
 
     /// NT `_elementwise`: the activation's kernel map, only for Gaussian inputs.
-    static func activation(_ act: Elementwise, _ k: KernelState) throws(KernelError) -> KernelState {
+    static func activation(_ act: Elementwise, _ k: inout KernelState) throws(KernelError) {
         guard k.isGaussian else {
             throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
         }
         if k.ntk != nil, act.rule.derivative(0) == nil {
             throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
         }
-        return act.accept(ActivationMapper(state: k))
+        let mapper = ActivationMapper(state: k)
+        k = .empty  // the mapper holds the only reference, so it updates the matrices in place
+        k = act.accept(mapper)
     }
 }
 
-/// One activation applied to a kernel state, specialised for its rule: rows of the NNGP (and
-/// NTK) in parallel when the rule is pure.
-private struct ActivationMapper: ElementwiseRuleVisitor {
-    let state: KernelState
+/// One activation applied to a kernel state in place, specialised for its rule: rows of the
+/// NNGP (and NTK) in parallel when the rule is pure. A class, so that it holds the only
+/// reference to the matrices while it updates them.
+private final class ActivationMapper: ElementwiseRuleVisitor {
+    var state: KernelState
+
+    init(state: KernelState) { self.state = state }
 
     func visit<R: ElementwiseRule>(_ rule: R) -> KernelState {
-        var out = state
-        let rows = state.nngp.rows, cols = state.nngp.cols
-        let c2 = state.cov2 ?? state.cov1
-        let wantNTK = state.ntk != nil
-        var ntk = state.ntk ?? Matrix(rows: 0, cols: 0)
+        var k = state
+        state = .empty
+        // Moved out of `k`, so that each is uniquely referenced and updated in place.
+        var nngp = k.nngp, ntk = k.ntk
+        k.nngp = KernelState.empty.nngp
+        k.ntk = nil
+        let rows = nngp.rows, cols = nngp.cols
+        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1
+        let wantNTK = ntk != nil
+        var ntkStorage = ntk?.storage ?? []
+        ntk = nil  // `ntkStorage` holds the only reference
         if rows > 0 && cols > 0 {
-            state.cov1.withUnsafeBufferPointer { q1 in
+            c1.withUnsafeBufferPointer { q1 in
                 c2.withUnsafeBufferPointer { q2 in
-                    state.nngp.storage.withUnsafeBufferPointer { qin in
-                        out.nngp.storage.withUnsafeMutableBufferPointer { tout in
-                            ntk.storage.withUnsafeMutableBufferPointer { nt in
-                                let q1 = q1.baseAddress!, q2 = q2.baseAddress!, qin = qin.baseAddress!, tout = tout.baseAddress!
-                                let nt = nt.baseAddress
-                                let body: (Range<Int>) -> Void = { range in
-                                    for i in range {
-                                        let a = q1[i]
-                                        for j in 0..<cols {
-                                            let e = i &* cols &+ j
-                                            let (t, slope) = rule.pair(qin[e], a, q2[j])
-                                            tout[e] = t
-                                            if wantNTK { nt![e] = nt![e] * (slope ?? 0) }
-                                        }
+                    nngp.storage.withUnsafeMutableBufferPointer { q in
+                        ntkStorage.withUnsafeMutableBufferPointer { nt in
+                            let q1 = q1.baseAddress!, q2 = q2.baseAddress!, q = q.baseAddress!
+                            let nt = nt.baseAddress
+                            let body: (Range<Int>) -> Void = { range in
+                                for i in range {
+                                    let a = q1[i]
+                                    for j in 0..<cols {
+                                        let e = i &* cols &+ j
+                                        let (t, slope) = rule.pair(q[e], a, q2[j])
+                                        q[e] = t
+                                        if wantNTK { nt![e] = nt![e] * (slope ?? 0) }
                                     }
                                 }
-                                if rule.isPure {
-                                    NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), body)
-                                } else {
-                                    body(0..<rows)
-                                }
+                            }
+                            if rule.isPure {
+                                NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), body)
+                            } else {
+                                body(0..<rows)
                             }
                         }
                     }
                 }
             }
         }
-        if wantNTK { out.ntk = ntk }
-        out.cov1 = state.cov1.map(rule.variance)
-        out.cov2 = state.cov2.map { $0.map(rule.variance) }
-        out.isGaussian = false
-        return out
+        k.nngp = nngp
+        k.ntk = wantNTK ? Matrix(rows: rows, cols: cols, storage: ntkStorage) : nil
+        k.cov1 = c1.map(rule.variance)
+        k.cov2 = k.cov2.map { $0.map(rule.variance) }
+        k.isGaussian = false
+        return k
     }
 }
