@@ -59,6 +59,10 @@ public enum LayerKernel {
         let d = Double(x1.cols)
         var nngp = NetworkKernels.product(x1, x2 ?? x1, transB: true)
         nngp = nngp.map { $0 / d }
+        if x2 == nil && x1.rows > 0 {
+            // Exactly symmetric, so that symmetric layers may compute one triangle.
+            nngp.storage.withUnsafeMutableBufferPointer { NetworkKernels.mirrorUpper($0.baseAddress!, n: x1.rows) }
+        }
         func variances(_ x: Matrix) -> [Double] {
             (0..<x.rows).map { i in
                 var s = 0.0
@@ -223,10 +227,12 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                         ntkStorage.withUnsafeMutableBufferPointer { nt in
                             let q1 = q1.baseAddress!, q2 = q2.baseAddress!, q = q.baseAddress!
                             let nt = nt.baseAddress
+                            // K(X, X) of a symmetric rule: the upper triangle, mirrored below.
+                            let triangle = k.cov2 == nil && rule.isSymmetric && rows == cols
                             let body: (Range<Int>) -> Void = { range in
                                 for i in range {
                                     let a = q1[i]
-                                    for j in 0..<cols {
+                                    for j in (triangle ? i : 0)..<cols {
                                         let e = i &* cols &+ j
                                         let (t, slope) = rule.pair(q[e], a, q2[j])
                                         q[e] = t
@@ -235,9 +241,14 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                 }
                             }
                             if rule.isPure {
-                                NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), body)
+                                NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), piecesPerCore: triangle ? 8 : 1, body)
                             } else {
                                 body(0..<rows)
+                            }
+                            if triangle {
+                                NetworkKernels.mirrorUpper(q, n: rows)
+                                // (An empty buffer may still have an address: only with an NTK.)
+                                if wantNTK, let nt { NetworkKernels.mirrorUpper(nt, n: rows) }
                             }
                         }
                     }

@@ -129,10 +129,14 @@ protocol ElementwiseRule: Sendable {
     /// False when φ calls back into the language (user functions), which must stay on the
     /// calling thread.
     var isPure: Bool { get }
+    /// Whether T(q12; q1, q2) = T(q12; q2, q1) exactly (false for the quadrature rules, which
+    /// integrate over x first), so that K(X, X) may be computed as a symmetric matrix.
+    var isSymmetric: Bool { get }
 }
 
 extension ElementwiseRule {
     var isPure: Bool { true }
+    var isSymmetric: Bool { true }
 }
 
 /// Something done with an activation's rule, generic over its concrete type.

@@ -19,6 +19,8 @@ struct QuadratureRule: ElementwiseRule {
         self.isPure = isPure
     }
 
+    var isSymmetric: Bool { false }
+
     func value(_ x: Double) -> Double { fn(x) }
     func derivative(_ x: Double) -> Double? { df.map { $0(x) } }
 
