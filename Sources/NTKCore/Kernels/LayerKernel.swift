@@ -234,7 +234,9 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                     let a = q1[i]
                                     for j in (triangle ? i : 0)..<cols {
                                         let e = i &* cols &+ j
-                                        let (t, slope) = rule.pair(q[e], a, q2[j])
+                                        // On the diagonal of K(X, X), q12 is the variance itself, so that
+                                        // kinked maps see θ = 0 exactly (their limit; NT rounds near it).
+                                        let (t, slope) = rule.pair(triangle && j == i ? a : q[e], a, q2[j])
                                         q[e] = t
                                         if wantNTK { nt![e] = nt![e] * (slope ?? 0) }
                                     }
