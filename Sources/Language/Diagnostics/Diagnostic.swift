@@ -107,14 +107,17 @@ extension Diagnostic {
 public enum Suggestions {
     /// The candidate nearest to `name`, if it is near enough to be a plausible typo.
     public static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
-        var best: (String, Int)?
+        var best: (String, Int, Int)?
         let limit = max(1, name.count / 3 + 1)
         for c in candidates {
             let d = editDistance(name.lowercased(), c.lowercased())
             // One- and two-letter names are too short for a typo guess, unless only case differs.
             if d > 0 && (name.count < 3 || c.count < 3) { continue }
-            if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) {
-                best = (c, d)
+            guard d <= limit else { continue }
+            // Ties go to the name whose case matches better (`tanhh` → `tanh`, not the layer `Tanh`).
+            let exact = editDistance(name, c)
+            if best == nil || (d, exact) < (best!.1, best!.2) || ((d, exact) == (best!.1, best!.2) && c < best!.0) {
+                best = (c, d, exact)
             }
         }
         return best?.0

@@ -56,6 +56,7 @@ extension Value {
     public var isPortable: Bool {
         switch self {
         case .function(let f): return f.isPortable
+        case .layer(let l): return !l.containsUserFunctions
         case .list(let items): return items.allSatisfy(\.isPortable)
         case .record(let r): return r.fields.allSatisfy { $0.value.isPortable }
         default: return true

@@ -9,6 +9,8 @@ public enum Value: Equatable, Sendable {
     case list([Value])
     case matrix(Matrix)
     case network(MLP)
+    /// A network built from stax layers (LANGUAGE.md §9).
+    case layer(Layer)
     case params(NetworkParams)
     case record(Record)
     /// A `def` function (LANGUAGE.md §8).
@@ -26,6 +28,7 @@ public enum Value: Equatable, Sendable {
         case .list(let items): return "a list of \(items.count)"
         case .matrix(let m): return "a \(m.shapeDescription) matrix"
         case .network: return "a network"
+        case .layer: return "a network"
         case .params: return "params"
         case .record: return "a record"
         case .function(let f): return "the function \(f.name)"
@@ -43,6 +46,7 @@ public enum Value: Equatable, Sendable {
         case .list: return "list"
         case .matrix: return "matrix"
         case .network: return "network"
+        case .layer: return "layer"
         case .params: return "params"
         case .record: return "record"
         case .function: return "function"

@@ -113,6 +113,9 @@ extension Value {
             w.string(n.activation.rawValue); w.double(n.wStd); w.optionalDouble(n.bStd)
             w.double(n.wStdOut); w.optionalDouble(n.bStdOut)
             w.string(n.parameterization.rawValue); w.int(n.outDim); w.int(n.tanhDegree)
+        case .layer(let l):
+            w.u8(12)
+            l.encode(into: &w)
         case .params(let p):
             w.u8(7)
             w.int(p.weights.count); p.weights.forEach { w.matrix($0) }
@@ -164,6 +167,8 @@ extension Value {
                   let deg = r.int() else { return nil }
             return .network(MLP(widths: widths, activation: act, wStd: wStd, bStd: bStd, wStdOut: wOut,
                                 bStdOut: .some(bOut), parameterization: par, outDim: outDim, tanhDegree: deg))
+        case 12:
+            return Layer.decode(from: &r, depth: depth + 1).map(Value.layer)
         case 7:
             guard let nw = r.count() else { return nil }
             var weights: [Matrix] = []

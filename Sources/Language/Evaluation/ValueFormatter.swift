@@ -45,6 +45,7 @@ public enum ValueFormatter {
         case .list(let items): return "[" + items.map(inline).joined(separator: ", ") + "]"
         case .matrix(let m): return isLarge(m) ? summary(m) : table(m)
         case .network(let net): return describe(net)
+        case .layer(let layer): return describe(layer)
         case .params(let p): return describe(p)
         case .function(let f): return "<function \(f.signature)>"
         case .table(let t): return t.text
@@ -110,6 +111,46 @@ public enum ValueFormatter {
         parts.append(net.parameterization.rawValue)
         if net.outDim != 1 { parts.append("out_dim \(net.outDim)") }
         return "mlp(" + parts.joined(separator: ", ") + ")"
+    }
+
+    /// A stax network as it would be written: `serial(Dense(512, W_std: 1.5), Relu(), …)`.
+    public static func describe(_ layer: Layer) -> String {
+        func args(_ items: [(String?, String)]) -> String {
+            items.map { item in (item.0.map { "\($0): " } ?? "") + item.1 }.joined(separator: ", ")
+        }
+        switch layer {
+        case .serial(let ls): return "serial(" + ls.map(describe).joined(separator: ", ") + ")"
+        case .parallel(let ls): return "parallel(" + ls.map(describe).joined(separator: ", ") + ")"
+        case .fanOut(let n): return "FanOut(\(n))"
+        case .fanInSum: return "FanInSum()"
+        case .fanInProd: return "FanInProd()"
+        case .fanInConcat: return "FanInConcat()"
+        case .identity: return "Identity()"
+        case .layerNorm(let eps): return eps == 1e-12 ? "LayerNorm()" : "LayerNorm(eps: \(number(eps)))"
+        case .dense(let d):
+            var items: [(String?, String)] = [(nil, "\(d.outDim)")]
+            if d.wStd != 1 { items.append(("W_std", number(d.wStd))) }
+            if let b = d.bStd { items.append(("b_std", number(b))) }
+            if d.parameterization != .ntk { items.append(("parameterization", "\"\(d.parameterization.rawValue)\"")) }
+            return "Dense(" + args(items) + ")"
+        case .activation(let act):
+            let inside: String
+            switch act {
+            case .relu, .abs, .sign: inside = ""
+            case .leakyRelu(let alpha): inside = number(alpha)
+            case .abRelu(let a, let b): inside = "\(number(a)), \(number(b))"
+            case .erf(let a, let b, let c), .sin(let a, let b, let c), .cos(let a, let b, let c):
+                inside = "a: \(number(a)), b: \(number(b)), c: \(number(c))"
+            case .gelu(let approximate): inside = approximate ? "approximate: true" : ""
+            case .rbf(let gamma): inside = "gamma: \(number(gamma))"
+            case .gaussian(let a, let b), .exp(let a, let b): inside = "a: \(number(a)), b: \(number(b))"
+            case .monomial(let n), .rectifiedMonomial(let n), .hermite(let n): inside = "\(n)"
+            case .polynomial(let coef): inside = "[" + coef.map(number).joined(separator: ", ") + "]"
+            case .tanh(let deg): inside = deg == 25 ? "" : "deg: \(deg)"
+            case .numerical(let f): inside = "\(f.identity), deg: \(f.degree)"
+            }
+            return "\(act.name)(\(inside))"
+        }
     }
 
     public static func describe(_ p: NetworkParams) -> String {

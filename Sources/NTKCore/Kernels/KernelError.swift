@@ -17,6 +17,9 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
     case tooLarge(neededBytes: Int, availableBytes: Int)
     /// The caller's time ran out (`Cancellation`) before the kernel was complete.
     case cancelled
+    /// neural-tangents has no infinite-width kernel for this composition: `layer` names the
+    /// layer, `rule` says what NT requires.
+    case refused(layer: String, rule: String)
 
     public var description: String {
         switch self {
@@ -30,6 +33,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
             return "the kernel overflowed to infinity or NaN; use smaller W_std/b_std or a shallower network"
         case .invalidNetwork(let why):
             return "invalid network: \(why)"
+        case .refused(let layer, let rule):
+            return "\(layer): \(rule)"
         case .tooLarge(let needed, let available):
             return "kernel needs \(Self.gib(needed)) GiB but only \(Self.gib(available)) GiB of memory is available"
                 + "; use fewer inputs or compute it in blocks"

@@ -29,6 +29,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     case invalidStepCount(Int)
     /// Training needs at least one input row.
     case noInputs
+    /// The layers do not fit together (branch counts, widths); the string says where.
+    case structure(String)
 
     public var description: String {
         switch self {
@@ -61,6 +63,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             return "the number of training steps must be ≥ 0, got \(s)"
         case .noInputs:
             return "training needs at least one input row"
+        case .structure(let why):
+            return why
         }
     }
 }

@@ -54,24 +54,43 @@ extension Builtins {
                 throw c.fail("kernel", "kernel must be \"ntk\" or \"nngp\", got \"\(kernelName)\"\(Suggestions.hint(for: kernelName, in: ["ntk", "nngp"]))")
             }
             let cov = try c.bool("cov")
-            guard case .number(let t) = c.value("t") else { throw c.fail("t", "t must be a number (inf for the converged ensemble)") }
+            // t: a number, or a list of numbers (one record each, as predict returns a list).
+            var times: [Double] = []
+            switch c.value("t") {
+            case .number(let t): times = [t]
+            case .list(let items):
+                for item in items {
+                    guard case .number(let t) = item else {
+                        throw c.fail("t", "t must be a number or a list of numbers (inf for the converged ensemble), got \(ValueFormatter.inline(item)) in the list")
+                    }
+                    times.append(t)
+                }
+            default: throw c.fail("t", "t must be a number or a list of numbers (inf for the converged ensemble)")
+            }
             let dd = try analyticPair(c, net, xd, nil, .both)
             let td = try analyticPair(c, net, xt, xd, .both)
             let tt = cov ? try analytic(c, net, xt, nil, .nngp) : nil
-            let r: EnsemblePrediction
-            do {
-                r = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: dd.nngp, ntkTrainTrain: dd.ntk,
-                                                 nngpTestTrain: td.nngp, ntkTestTrain: td.ntk, nngpTestTest: tt,
-                                                 yTrain: y, t: t, learningRate: try c.number("learning_rate"),
-                                                 diagReg: try c.number("diag_reg"), computeCovariance: cov)
-            } catch {
-                throw locate(error, in: c)
+            var records: [Value] = []
+            var fellBack = false
+            for t in times {
+                let r: EnsemblePrediction
+                do {
+                    r = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: dd.nngp, ntkTrainTrain: dd.ntk,
+                                                     nngpTestTrain: td.nngp, ntkTestTrain: td.ntk, nngpTestTest: tt,
+                                                     yTrain: y, t: t, learningRate: try c.number("learning_rate"),
+                                                     diagReg: try c.number("diag_reg"), computeCovariance: cov)
+                } catch {
+                    throw locate(error, in: c)
+                }
+                fellBack = fellBack || r.usedEigenFallback
+                records.append(.record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)])))
             }
-            if r.usedEigenFallback {
+            if fellBack {
                 try c.context.emit(.text("note: predict_ensemble: the train kernel is not positive definite enough for Cholesky; "
                                          + "used its eigendecomposition with the non-positive eigenvalues dropped", range: c.range))
             }
-            return .record(Record([("mean", .matrix(r.mean)), ("cov", r.covariance.map(Value.matrix) ?? .none)]))
+            if case .list = c.value("t") { return .list(records) }
+            return records[0]
         },
     ]
 

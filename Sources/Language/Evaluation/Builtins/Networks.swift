@@ -19,7 +19,7 @@ extension Builtins {
             let net = try network(c)
             let x = try c.matrix("X")
             do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
-            let count = parameterCount(net, inputWidth: x.cols)
+            let count = net.parameterCount(inputWidth: x.cols)
             try c.ensureAllocatable(count, what: count == .max ? "init of a network with more than 2^63 parameters"
                                                                : "init of a network with \(count) parameters")
             return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
@@ -28,7 +28,7 @@ extension Builtins {
                 "explicit params: weights [W1, …] (fan_in×fan_out), biases [b1, …] (1×fan_out or fan_out×1; none for a layer without bias, or biases: none)") { c throws(Diagnostic) in
             let net = try network(c)
             guard case .list(let ws) = c.value("weights") else {
-                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.depth + 1)], got \(c.value("weights").typeDescription)")
+                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.denseCount)], got \(c.value("weights").typeDescription)")
             }
             var weights: [Matrix] = []
             for (i, w) in ws.enumerated() {
@@ -52,7 +52,7 @@ extension Builtins {
         },
         Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim") { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
-            return .matrix(net.apply(p, x))
+            return .matrix(try UserFunctions.bridge(c) { net.apply(p, x) })
         },
         Builtin("weights", [.required("p")], "the weight matrices of params, as a list") { c throws(Diagnostic) in
             .list(try params(c).weights.map(Value.matrix))
@@ -63,6 +63,7 @@ extension Builtins {
         Builtin("empirical_ntk", [.required("net"), .required("p"), .required("X1"), .optional("X2")],
                 "the finite-width NTK, traced over outputs as a mean (neural-tangents default), n1×n2") { c throws(Diagnostic) in
             let (net, p, x1) = try networkParamsInputs(c, inputs: "X1")
+            try requireDerivatives(c, net)
             var x2: Matrix?
             if !c.isNone("X2") {
                 let m = try c.matrix("X2")
@@ -73,12 +74,18 @@ extension Builtins {
                 x2 = m
             }
             try c.ensureAllocatable(x1.rows * (x2?.rows ?? x1.rows), what: "a \(x1.rows)×\(x2?.rows ?? x1.rows) kernel")
-            return .matrix(net.empiricalNTK(p, x1, x2))
+            if case .layer(let layer) = net {
+                // Θ, the forward tapes and a backward pass's signals.
+                let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, inputWidth: x1.cols)
+                try c.ensureAllocatable(bytes / 8, what: "the empirical NTK of \(x1.rows)×\(x2?.rows ?? x1.rows) inputs (with the network's activations)")
+            }
+            return .matrix(try UserFunctions.bridge(c) { net.empiricalNTK(p, x1, x2) })
         },
         Builtin("train", [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
                           .keyword("learning_rate")],
                 "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²") { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
+            try requireDerivatives(c, net)
             let y = try c.matrix("Y")
             let steps = try c.integer("steps")
             let eta = try c.number("learning_rate")
@@ -94,8 +101,13 @@ extension Builtins {
             repeat {
                 let n = min(chunk, steps - done)
                 let start = DispatchTime.now()
+                let from = current
+                let stepped = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
+                    do throws(NetworkError) { return .success(try net.train(from, x, y, steps: n, learningRate: eta)) }
+                    catch { return .failure(error) }
+                }
                 do throws(NetworkError) {
-                    current = try net.train(current, x, y, steps: n, learningRate: eta)
+                    current = try stepped.get()
                 } catch {
                     switch error {
                     case .targetShape: throw c.fail("Y", "train: \(error)")
@@ -115,7 +127,7 @@ extension Builtins {
             let (net, p, x) = try networkParamsInputs(c)
             let y = try c.matrix("Y")
             do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
-            return .number(net.loss(p, x, y))
+            return .number(try UserFunctions.bridge(c) { net.loss(p, x, y) })
         },
     ]
 
@@ -137,11 +149,19 @@ extension Builtins {
         return total
     }
 
-    static func network(_ c: BuiltinCall, _ p: String = "net") throws(Diagnostic) -> MLP {
-        guard case .network(let n) = c.value(p) else {
-            throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...)), got \(c.value(p).typeDescription)")
+    static func network(_ c: BuiltinCall, _ p: String = "net") throws(Diagnostic) -> AnyNetwork {
+        switch c.value(p) {
+        case .network(let n): return .mlp(n)
+        case .layer(let l): return .layer(l)
+        case let v: throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...) or layers such as serial(Dense(1))), got \(v.typeDescription)")
         }
-        return n
+    }
+
+    /// Gradients need every activation's derivative (`ElementwiseNumerical` without `df` has none).
+    static func requireDerivatives(_ c: BuiltinCall, _ net: AnyNetwork) throws(Diagnostic) {
+        if case .layer(let l) = net, !l.isDifferentiable {
+            throw c.fail("net", "\(c.name): an ElementwiseNumerical layer without df: has no derivative (Tangent does not differentiate fn); give df:")
+        }
     }
 
     static func params(_ c: BuiltinCall, _ name: String = "p") throws(Diagnostic) -> NetworkParams {
@@ -152,12 +172,12 @@ extension Builtins {
     }
 
     /// The network, params that fit it for these inputs, and the (finite) inputs.
-    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (MLP, NetworkParams, Matrix) {
+    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (AnyNetwork, NetworkParams, Matrix) {
         let net = try network(c)
         let p = try params(c)
         let x = try c.matrix(inputs)
         guard x.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
-        if let w1 = p.weights.first, p.weights.count == net.depth + 1, w1.rows != x.cols {
+        if let w1 = p.weights.first, p.weights.count == net.denseCount, w1.rows != x.cols {
             throw c.fail(inputs, "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))")
         }
         do {
@@ -222,7 +242,12 @@ extension Builtins {
                 summary + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record") { c throws(Diagnostic) in
             let net = try network(c)
             let (x1, x2) = try kernelInputs(c)
-            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
+            if !c.isNone("out") {
+                guard case .mlp(let m) = net else {
+                    throw c.fail("out", "out: is only for mlp(...) networks; compute the kernel in memory and save() it")
+                }
+                return try kernelFile(c, m, x1, x2, which)
+            }
             return .matrix(try analytic(c, net, x1, x2, which))
         }
     }
@@ -269,13 +294,21 @@ extension Builtins {
     }
 
     /// The analytic kernel(s), with NTKCore's errors located at the call.
-    static func analytic(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
+    static func analytic(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
         let pair = try analyticPair(c, net, x1, x2, which)
         return which == .ntk ? pair.ntk : pair.nngp
     }
 
-    static func analyticPair(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
-        do { return try AnalyticKernel.compute(net, x1, x2, which) }
+    static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
+        if case .layer(let layer) = net {
+            let n2 = x2?.rows ?? x1.rows
+            try c.ensureAllocatable(LayerKernel.estimatedBytes(layer, n1: x1.rows, n2: n2) / 8,
+                                    what: "computing the \(x1.rows)×\(n2) kernels of every branch of the network")
+        }
+        let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<KernelPair, KernelError> in
+            do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
+        }
+        do { return try result.get() }
         catch { throw .error("\(c.name): \(error)", at: c.range) }
     }
 }

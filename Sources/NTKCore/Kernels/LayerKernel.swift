@@ -1,0 +1,267 @@
+/// neural-tangents' kernel state between two layers (NT `utils.Kernel`, vectors only):
+/// the NNGP and NTK of X1 against X2, the variances of each side (`cov1`, `cov2`; NT keeps
+/// them apart from the NNGP's diagonal), whether the activations are a mean-zero Gaussian
+/// (an affine layer came last), and the finite width (`shape1[-1]`) that `'standard'` Dense
+/// and `FanInConcat` read.
+struct KernelState {
+    var nngp: Matrix
+    var ntk: Matrix?
+    var cov1: [Double]
+    /// nil: X2 is X1 (K(X, X)), so cov2 is cov1.
+    var cov2: [Double]?
+    var isGaussian: Bool
+    var width: Int
+
+    /// A placeholder that holds no matrices (left where a state was moved out).
+    static let empty = KernelState(nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
+}
+
+/// The analytic NNGP and NTK of any `Layer` network (LANGUAGE.md §9), by walking the tree with
+/// neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. Entry-by-entry
+/// scalar code: general, not the vectorised `mlp` recursion (`AnalyticKernel`), which
+/// `compute` uses whenever the network is an MLP.
+public enum LayerKernel {
+    /// K(X1, X2) (X2 nil: K(X1, X1)). Throws `refused` where NT has no kernel.
+    public static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+                               _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+        if let x2, x2.cols != x1.cols { throw .inputWidthMismatch(x1.cols, x2.cols) }
+        let d = x1.cols
+        if d == 0 && (x1.rows > 0 || (x2?.rows ?? 0) > 0) { throw .zeroInputWidth }
+        guard x1.isFinite, x2?.isFinite ?? true else { throw .notFinite }
+        try check(net)
+        var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
+        try walk(net, &out, wantNTK: which.wantsNTK)
+        guard out.count == 1 else {
+            throw .refused(layer: "the network", rule: "it ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
+        }
+        let result = out[0]
+        let ntk = result.ntk ?? Matrix(rows: result.nngp.rows, cols: result.nngp.cols)
+        guard result.nngp.isFinite, ntk.isFinite else { throw .overflow }
+        return KernelPair(nngp: result.nngp, ntk: ntk)
+    }
+
+    /// About the most bytes `compute` holds for an n1×n2 kernel: NNGP and NTK for each branch
+    /// alive at once (at most the FanOut copies plus one) and a layer's new pair. Saturates.
+    public static func estimatedBytes(_ net: Layer, n1: Int, n2: Int) -> Int {
+        func copies(_ l: Layer) -> Int {
+            switch l {
+            case .serial(let ls), .parallel(let ls): return ls.reduce(0) { $0 + copies($1) }
+            case .fanOut(let n): return n
+            default: return 0
+            }
+        }
+        let total = 8 * Double(n1) * Double(n2) * Double(2 * (copies(net) + 1) + 2)
+        return total >= Double(Int.max) ? Int.max : Int(total)
+    }
+
+    /// NT `_inputs_to_kernel`: nngp = X1X2ᵀ/d, cov = Σ x²/d per row, NTK 0, not Gaussian.
+    static func inputState(_ x1: Matrix, _ x2: Matrix?, wantNTK: Bool) -> KernelState {
+        let d = Double(x1.cols)
+        var nngp = NetworkKernels.product(x1, x2 ?? x1, transB: true)
+        nngp = nngp.map { $0 / d }
+        if x2 == nil && x1.rows > 0 {
+            // Exactly symmetric, so that symmetric layers may compute one triangle.
+            nngp.storage.withUnsafeMutableBufferPointer { NetworkKernels.mirrorUpper($0.baseAddress!, n: x1.rows) }
+        }
+        func variances(_ x: Matrix) -> [Double] {
+            (0..<x.rows).map { i in
+                var s = 0.0
+                for j in 0..<x.cols { s += x[i, j] * x[i, j] }
+                return s / d
+            }
+        }
+        return KernelState(nngp: nngp, ntk: wantNTK ? Matrix(rows: nngp.rows, cols: nngp.cols) : nil,
+                           cov1: variances(x1), cov2: x2.map(variances), isGaussian: false, width: x1.cols)
+    }
+
+    /// Arguments NT would refuse before computing anything.
+    static func check(_ net: Layer) throws(KernelError) {
+        switch net {
+        case .serial(let ls), .parallel(let ls): for l in ls { try check(l) }
+        case .dense(let d):
+            guard d.wStd.isFinite, d.bStd?.isFinite ?? true else {
+                throw .invalidNetwork("Dense: W_std and b_std must be finite")
+            }
+        default: break
+        }
+    }
+
+    /// Runs `layer` on the kernel states of its inputs, in place: each state's matrices are
+    /// updated where they are (copied only where FanOut made branches share them).
+    static func walk(_ layer: Layer, _ states: inout [KernelState], wantNTK: Bool) throws(KernelError) {
+        switch layer {
+        case .serial(let layers):
+            for l in layers { try walk(l, &states, wantNTK: wantNTK) }
+        case .parallel(let layers):
+            guard layers.count == states.count else {
+                throw .refused(layer: "parallel", rule: "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it")
+            }
+            var inputs = states
+            states = []
+            var out: [KernelState] = []
+            for (i, l) in layers.enumerated() {
+                var branch = [inputs[i]]
+                inputs[i] = .empty  // the branch holds the only reference
+                try walk(l, &branch, wantNTK: wantNTK)
+                out += branch
+            }
+            states = out
+        case .fanOut(let n):
+            try single("FanOut", states)
+            states = Array(repeating: states[0], count: n)
+        case .fanInSum:
+            try LayerKernelFanIn.sum(&states)
+        case .fanInProd:
+            try LayerKernelFanIn.product(&states)
+        case .fanInConcat:
+            try LayerKernelFanIn.concat(&states)
+        case .dense(let d):
+            try single("Dense", states)
+            dense(d, &states[0])
+        case .identity:
+            try single("Identity", states)
+        case .layerNorm(let eps):
+            try single("LayerNorm", states)
+            try layerNorm(eps, &states[0])
+        case .activation(let act):
+            try single(act.name, states)
+            try activation(act, &states[0])
+        }
+    }
+
+    static func single(_ name: String, _ states: [KernelState]) throws(KernelError) {
+        guard states.count == 1 else {
+            throw .refused(layer: name, rule: "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)")
+        }
+    }
+
+    /// NT `Dense.kernel_fn`: q ← σ_w²q + σ_b²; 'ntk' Θ ← q_new + σ_w²Θ; 'standard'
+    /// Θ ← n·q_old + σ_w²Θ (+1 with a bias), n the finite input width.
+    static func dense(_ d: DenseLayer, _ k: inout KernelState) {
+        let w2 = d.wStd * d.wStd, b2 = (d.bStd ?? 0) * (d.bStd ?? 0)
+        func affine(_ x: Double) -> Double { w2 * x + b2 }
+        let count = k.nngp.count, n = Double(k.width), hasBias = d.bStd != nil
+        k.nngp.storage.withUnsafeMutableBufferPointer { q in
+            if k.ntk == nil {
+                for i in 0..<count { q[i] = affine(q[i]) }
+                return
+            }
+            k.ntk!.storage.withUnsafeMutableBufferPointer { t in
+                switch d.parameterization {
+                case .ntk:
+                    for i in 0..<count {
+                        q[i] = affine(q[i])
+                        t[i] = q[i] + w2 * t[i]
+                    }
+                case .standard:
+                    for i in 0..<count {
+                        t[i] = n * q[i] + w2 * t[i]
+                        if hasBias { t[i] += 1 }
+                        q[i] = affine(q[i])
+                    }
+                }
+            }
+        }
+        k.cov1 = k.cov1.map(affine)
+        k.cov2 = k.cov2.map { $0.map(affine) }
+        k.isGaussian = true
+        k.width = d.outDim
+    }
+
+    /// NT `LayerNorm.kernel_fn` over the feature axis: every entry divided by
+    /// √((ε + q1)(ε + q2)); only for Gaussian inputs.
+    static func layerNorm(_ eps: Double, _ k: inout KernelState) throws(KernelError) {
+        guard k.isGaussian else {
+            throw .refused(layer: "LayerNorm", rule: "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)")
+        }
+        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1, cols = k.nngp.cols
+        for i in 0..<k.nngp.rows {
+            for j in 0..<cols {
+                let r = ((eps + c1[i]) * (eps + c2[j])).squareRoot()
+                k.nngp.storage[i * cols + j] /= r
+                if k.ntk != nil { k.ntk!.storage[i * cols + j] /= r }
+            }
+        }
+        k.cov1 = c1.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() }
+        k.cov2 = k.cov2.map { $0.map { $0 / ((eps + $0) * (eps + $0)).squareRoot() } }
+    }
+
+    /// NT `_elementwise`: the activation's kernel map, only for Gaussian inputs.
+    static func activation(_ act: Elementwise, _ k: inout KernelState) throws(KernelError) {
+        guard k.isGaussian else {
+            throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
+        }
+        if k.ntk != nil, act.rule.derivative(0) == nil {
+            throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
+        }
+        let mapper = ActivationMapper(state: k)
+        k = .empty  // the mapper holds the only reference, so it updates the matrices in place
+        k = act.accept(mapper)
+    }
+}
+
+/// One activation applied to a kernel state in place, specialised for its rule: rows of the
+/// NNGP (and NTK) in parallel when the rule is pure. A class, so that it holds the only
+/// reference to the matrices while it updates them.
+private final class ActivationMapper: ElementwiseRuleVisitor {
+    var state: KernelState
+
+    init(state: KernelState) { self.state = state }
+
+    func visit<R: ElementwiseRule>(_ rule: R) -> KernelState {
+        var k = state
+        state = .empty
+        // Moved out of `k`, so that each is uniquely referenced and updated in place.
+        var nngp = k.nngp, ntk = k.ntk
+        k.nngp = KernelState.empty.nngp
+        k.ntk = nil
+        let rows = nngp.rows, cols = nngp.cols
+        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1
+        let wantNTK = ntk != nil
+        var ntkStorage = ntk?.storage ?? []
+        ntk = nil  // `ntkStorage` holds the only reference
+        if rows > 0 && cols > 0 {
+            c1.withUnsafeBufferPointer { q1 in
+                c2.withUnsafeBufferPointer { q2 in
+                    nngp.storage.withUnsafeMutableBufferPointer { q in
+                        ntkStorage.withUnsafeMutableBufferPointer { nt in
+                            let q1 = q1.baseAddress!, q2 = q2.baseAddress!, q = q.baseAddress!
+                            let nt = nt.baseAddress
+                            // K(X, X) of a symmetric rule: the upper triangle, mirrored below.
+                            let triangle = k.cov2 == nil && rule.isSymmetric && rows == cols
+                            let body: (Range<Int>) -> Void = { range in
+                                for i in range {
+                                    let a = q1[i]
+                                    for j in (triangle ? i : 0)..<cols {
+                                        let e = i &* cols &+ j
+                                        // On the diagonal of K(X, X), q12 is the variance itself, so that
+                                        // kinked maps see θ = 0 exactly (their limit; NT rounds near it).
+                                        let (t, slope) = rule.pair(triangle && j == i ? a : q[e], a, q2[j])
+                                        q[e] = t
+                                        if wantNTK { nt![e] = nt![e] * (slope ?? 0) }
+                                    }
+                                }
+                            }
+                            if rule.isPure {
+                                NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), piecesPerCore: triangle ? 8 : 1, body)
+                            } else {
+                                body(0..<rows)
+                            }
+                            if triangle {
+                                NetworkKernels.mirrorUpper(q, n: rows)
+                                // (An empty buffer may still have an address: only with an NTK.)
+                                if wantNTK, let nt { NetworkKernels.mirrorUpper(nt, n: rows) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        k.nngp = nngp
+        k.ntk = wantNTK ? Matrix(rows: rows, cols: cols, storage: ntkStorage) : nil
+        k.cov1 = c1.map(rule.variance)
+        k.cov2 = k.cov2.map { $0.map(rule.variance) }
+        k.isGaussian = false
+        return k
+    }
+}

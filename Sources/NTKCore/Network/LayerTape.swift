@@ -1,0 +1,168 @@
+/// Reverse mode for any `Layer` network: a forward pass that records, for every layer, how to
+/// send a cotangent back through it (NT's `apply_fn` under `jax.vjp`). Branches are lists of
+/// n×width matrices; parameters are read and their gradients written in `LayerShapes` order.
+struct LayerTape {
+    /// Sends cotangents of a layer's outputs back to cotangents of its inputs, adding the
+    /// parameter gradients into `sink`.
+    typealias Backward = (_ cotangents: [Matrix], _ sink: inout GradientSink) -> [Matrix]
+
+    /// Where a backward pass leaves what it finds at each Dense layer i: the parameter
+    /// gradients (summed over rows), and/or each row's input h_i and signal z̄_i (kept apart
+    /// per row, for the empirical NTK).
+    struct GradientSink {
+        var grads: NetworkParams?
+        var keepSignals = false
+        var inputs: [Int: Matrix] = [:]
+        var signals: [Int: Matrix] = [:]
+    }
+
+    let outputs: [Matrix]
+    let backward: Backward
+
+    /// Runs `x` through `net` with parameters `p` (validated for this network).
+    static func forward(_ net: Layer, _ p: NetworkParams, _ x: Matrix) -> LayerTape {
+        var index = 0
+        return run(net, [x], p, &index)
+    }
+
+    /// The network's outputs only.
+    static func apply(_ net: Layer, _ p: NetworkParams, _ x: Matrix) -> Matrix {
+        forward(net, p, x).outputs[0]
+    }
+
+    /// Zero gradients shaped like `p`.
+    static func zeros(like p: NetworkParams) -> NetworkParams {
+        NetworkParams(weights: p.weights.map { Matrix(rows: $0.rows, cols: $0.cols) },
+                      biases: p.biases.map { $0.map { Matrix(rows: $0.rows, cols: $0.cols) } })
+    }
+
+    private static func run(_ layer: Layer, _ xs: [Matrix], _ p: NetworkParams, _ index: inout Int) -> LayerTape {
+        switch layer {
+        case .serial(let layers):
+            var tapes: [LayerTape] = []
+            var h = xs
+            for l in layers {
+                let t = run(l, h, p, &index)
+                tapes.append(t)
+                h = t.outputs
+            }
+            return LayerTape(outputs: h) { cot, grads in
+                var c = cot
+                for t in tapes.reversed() { c = t.backward(c, &grads) }
+                return c
+            }
+        case .parallel(let layers):
+            precondition(layers.count == xs.count, "parallel: \(layers.count) branches for \(xs.count) inputs")
+            var tapes: [LayerTape] = []
+            for (l, x) in zip(layers, xs) { tapes.append(run(l, [x], p, &index)) }
+            return LayerTape(outputs: tapes.flatMap(\.outputs)) { cot, grads in
+                var out: [Matrix] = []
+                var offset = 0
+                for t in tapes {
+                    let n = t.outputs.count
+                    out += t.backward(Array(cot[offset..<(offset + n)]), &grads)
+                    offset += n
+                }
+                return out
+            }
+        case .fanOut(let n):
+            return LayerTape(outputs: Array(repeating: xs[0], count: n)) { cot, _ in
+                var sum = cot[0]
+                for c in cot.dropFirst() { for i in 0..<sum.count { sum.storage[i] += c.storage[i] } }
+                return [sum]
+            }
+        case .fanInSum:
+            var sum = xs[0]
+            for x in xs.dropFirst() { for i in 0..<sum.count { sum.storage[i] += x.storage[i] } }
+            return LayerTape(outputs: [sum]) { cot, _ in Array(repeating: cot[0], count: xs.count) }
+        case .fanInProd:
+            var prod = xs[0]
+            for x in xs.dropFirst() { for i in 0..<prod.count { prod.storage[i] *= x.storage[i] } }
+            return LayerTape(outputs: [prod]) { cot, _ in
+                (0..<xs.count).map { k in
+                    var g = cot[0]
+                    for (m, x) in xs.enumerated() where m != k { for i in 0..<g.count { g.storage[i] *= x.storage[i] } }
+                    return g
+                }
+            }
+        case .fanInConcat:
+            return LayerTape(outputs: [Matrix.hcat(xs)]) { cot, _ in
+                var offset = 0
+                return xs.map { x in
+                    defer { offset += x.cols }
+                    return cot[0].submatrix(rows: 0..<x.rows, cols: offset..<(offset + x.cols))
+                }
+            }
+        case .identity:
+            return LayerTape(outputs: xs) { cot, _ in cot }
+        case .dense(let d):
+            let i = index
+            index += 1
+            return dense(d, xs[0], p.weights[i], p.biases[i], index: i)
+        case .layerNorm(let eps):
+            return layerNorm(eps, xs[0])
+        case .activation(let act):
+            let rule = act.rule
+            let z = xs[0]
+            return LayerTape(outputs: [z.map(rule.value)]) { cot, _ in
+                var g = cot[0]
+                for k in 0..<g.count { g.storage[k] *= rule.derivative(z.storage[k]) ?? .nan }
+                return [g]
+            }
+        }
+    }
+
+    /// z = s·hW + t·b; W̄ += s·hᵀz̄, b̄ += t·Σ_rows z̄, h̄ = s·z̄Wᵀ.
+    private static func dense(_ d: DenseLayer, _ h: Matrix, _ w: Matrix, _ b: Matrix?, index i: Int) -> LayerTape {
+        let c = d.coefficients(fanIn: w.rows)
+        var z = NetworkKernels.product(h, w, alpha: c.weight)
+        if let b {
+            for r in 0..<z.rows { for j in 0..<z.cols { z.storage[r * z.cols + j] += c.bias * b.storage[j] } }
+        }
+        return LayerTape(outputs: [z]) { cot, sink in
+            let g = cot[0]
+            if sink.grads != nil {
+                NetworkKernels.gemm(h, transA: true, g, alpha: c.weight, beta: 1, into: &sink.grads!.weights[i])
+                if sink.grads!.biases[i] != nil {
+                    for r in 0..<g.rows { for j in 0..<g.cols { sink.grads!.biases[i]!.storage[j] += c.bias * g.storage[r * g.cols + j] } }
+                }
+            }
+            if sink.keepSignals {
+                sink.inputs[i] = h
+                sink.signals[i] = g
+            }
+            return [NetworkKernels.product(g, w, transB: true, alpha: c.weight)]
+        }
+    }
+
+    /// y = (x − μ)/√(ε + σ²) per row (NT `LayerNorm(axis: -1)`);
+    /// x̄ = (ȳ − mean(ȳ) − y·mean(ȳ∘y))/√(ε + σ²).
+    private static func layerNorm(_ eps: Double, _ x: Matrix) -> LayerTape {
+        var y = x
+        var scales = [Double](repeating: 0, count: x.rows)
+        let n = Double(x.cols)
+        for r in 0..<x.rows {
+            var mean = 0.0
+            for j in 0..<x.cols { mean += x[r, j] }
+            mean /= n
+            var variance = 0.0
+            for j in 0..<x.cols { let e = x[r, j] - mean; variance += e * e }
+            variance /= n
+            let s = (eps + variance).squareRoot()
+            scales[r] = s
+            for j in 0..<x.cols { y[r, j] = (x[r, j] - mean) / s }
+        }
+        return LayerTape(outputs: [y]) { cot, _ in
+            let g = cot[0]
+            var out = g
+            for r in 0..<g.rows {
+                var mg = 0.0, mgy = 0.0
+                for j in 0..<g.cols { mg += g[r, j]; mgy += g[r, j] * y[r, j] }
+                mg /= n
+                mgy /= n
+                for j in 0..<g.cols { out[r, j] = (g[r, j] - mg - y[r, j] * mgy) / scales[r] }
+            }
+            return [out]
+        }
+    }
+}

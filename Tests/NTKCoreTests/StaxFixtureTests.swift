@@ -1,0 +1,250 @@
+import Foundation
+import Testing
+@testable import NTKCore
+
+/// neural-tangents 0.6.5 stax fixtures (Fixtures/stax, make_stax_fixtures.py) against NTKCore
+/// directly: each case's `tangent` line is read into a `Layer` by `LayerLine` (below, test
+/// only), then `LayerKernel`, `Layer.apply` and `Layer.empiricalNTK` are compared with NT.
+/// Cases with user functions are evaluated by LanguageTests' StaxFixtureTests.
+@Suite struct StaxFixtureTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String, family: String, tangent: String, refused: Bool
+        let x1: Matrix, x2: Matrix
+        let nngp11: Matrix, ntk11: Matrix, nngp12: Matrix, ntk12: Matrix
+        let weights: [Matrix], biases: [Matrix?]
+        let f1: Matrix, f2: Matrix, e11: Matrix, e12: Matrix
+        /// The K(X1, X1) diagonal's finite limit, where NT's is NaN or noise (RectifiedMonomial).
+        let limitNNGP: [Double]?, limitNTK: [Double]?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/stax")
+        func matrix(_ a: Any?) -> Matrix {
+            let rows = (a as? [[Any]]) ?? []
+            return Matrix(rowArrays: rows.map { $0.map { ($0 as? NSNumber)?.doubleValue ?? .nan } })
+        }
+        var out: [Case] = []
+        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json"] {
+            guard let data = try? Data(contentsOf: dir.appendingPathComponent(file)),
+                  let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let cases = root["cases"] as? [[String: Any]] else { continue }
+            for c in cases {
+                let tangent = c["tangent"] as? String ?? ""
+                guard c["tangent_defs"] == nil, (try? LayerLine.parse(tangent)) != nil else { continue }
+                out.append(Case(name: c["name"] as? String ?? "?", family: c["family"] as? String ?? "?", tangent: tangent,
+                                refused: c["nt_error"] != nil, x1: matrix(c["X1"]), x2: matrix(c["X2"]),
+                                nngp11: matrix(c["nngp_11"]), ntk11: matrix(c["ntk_11"]), nngp12: matrix(c["nngp_12"]),
+                                ntk12: matrix(c["ntk_12"]),
+                                weights: ((c["weights"] as? [Any]) ?? []).map(matrix),
+                                biases: ((c["biases"] as? [Any]) ?? []).map { $0 is NSNull ? nil : matrix($0) },
+                                f1: matrix(c["f1"]), f2: matrix(c["f2"]),
+                                e11: matrix(c["empirical_ntk_11"]), e12: matrix(c["empirical_ntk_12"]),
+                                limitNNGP: ((c["diag_11_limit"] as? [String: Any])?["nngp"] as? [NSNumber])?.map(\.doubleValue),
+                                limitNTK: ((c["diag_11_limit"] as? [String: Any])?["ntk"] as? [NSNumber])?.map(\.doubleValue)))
+            }
+        }
+        return out
+    }()
+
+    /// max |a − b| / max |b| off and on the diagonal (NaN entries of NT skipped).
+    static func errors(_ a: Matrix, _ b: Matrix, square: Bool = false) -> (off: Double, diagonal: Double) {
+        guard a.rows == b.rows, a.cols == b.cols else { return (.infinity, .infinity) }
+        let scale = max(b.storage.filter { !$0.isNaN }.map(abs).max() ?? 0, .leastNormalMagnitude)
+        var off = 0.0, diagonal = 0.0
+        for i in 0..<b.rows {
+            for j in 0..<b.cols where !b[i, j].isNaN {
+                let e = abs(a[i, j] - b[i, j]) / scale
+                let v = e.isNaN ? .infinity : e
+                if square && i == j { diagonal = max(diagonal, v) } else { off = max(off, v) }
+            }
+        }
+        return (off, diagonal)
+    }
+
+    static let kinked = ["Relu(", "LeakyRelu(", "ABRelu(", "Abs(", "Sign(", "RectifiedMonomial("]
+
+    /// Every case but those with user functions (2) and the §10 convolutions.
+    @Test func readsTheFixtures() { #expect(Self.cases.count >= 70, "\(Self.cases.count)") }
+
+    @Test(arguments: StaxFixtureTests.cases)
+    func matchesNeuralTangents(_ c: Case) throws {
+        let net = try LayerLine.parse(c.tangent)
+        let shapes = try LayerShapes(net, inputWidth: c.x1.cols)
+        let p = try shapes.validated(NetworkParams(weights: c.weights, biases: c.biases))
+        #expect(Self.errors(net.apply(p, c.x1), c.f1).off <= 1e-12)
+        #expect(Self.errors(net.apply(p, c.x2), c.f2).off <= 1e-12)
+        let e11 = Self.errors(net.empiricalNTK(p, c.x1, nil), c.e11, square: true)
+        #expect(max(e11.off, e11.diagonal) <= 1e-12, "empirical 11 \(e11)")
+        #expect(Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off <= 1e-12)
+        if c.refused {
+            #expect(throws: KernelError.self) { try LayerKernel.compute(net, c.x1, c.x2) }
+            return
+        }
+        let k11 = try LayerKernel.compute(net, c.x1, nil), k12 = try LayerKernel.compute(net, c.x1, c.x2)
+        let diagonal = Self.kinked.contains(where: c.tangent.contains) ? 1e-7 : 1e-12
+        let n11 = Self.errors(k11.nngp, c.nngp11, square: true), t11 = Self.errors(k11.ntk, c.ntk11, square: true)
+        #expect(n11.off <= 1e-12 && n11.diagonal <= diagonal, "nngp 11 \(n11)")
+        // RectifiedMonomial: the finite limit on the diagonal, where NT gives NaN or noise.
+        #expect(t11.off <= 1e-12 && (t11.diagonal <= diagonal || c.tangent.contains("RectifiedMonomial(")), "ntk 11 \(t11)")
+        #expect(Self.errors(k12.nngp, c.nngp12).off <= 1e-12)
+        #expect(Self.errors(k12.ntk, c.ntk12).off <= 1e-12)
+        if let n = c.limitNNGP, let t = c.limitNTK {
+            for i in 0..<n.count {
+                #expect(abs(k11.nngp[i, i] - n[i]) <= 1e-12 * abs(n[i]) && abs(k11.ntk[i, i] - t[i]) <= 1e-12 * abs(t[i]),
+                        "diagonal limit \(i): \(k11.nngp[i, i]) vs \(n[i]), \(k11.ntk[i, i]) vs \(t[i])")
+            }
+        }
+    }
+
+    /// The worst errors per layer name (for reports; each is bounded by the test above).
+    @Test func worstErrorsPerLayer() throws {
+        var worst: [String: (kernel: Double, diagonal: Double, finite: Double, count: Int)] = [:]
+        let names = ["Relu", "LeakyRelu", "ABRelu", "Abs", "Sign", "Erf", "Gelu", "Sin", "Cos", "Rbf", "Gaussian", "Exp",
+                     "Monomial", "RectifiedMonomial", "Polynomial", "Hermite", "Tanh", "LayerNorm", "FanInSum",
+                     "FanInProd", "FanInConcat", "repeat", "Identity"]
+        for c in Self.cases {
+            let net = try LayerLine.parse(c.tangent)
+            let p = try LayerShapes(net, inputWidth: c.x1.cols).validated(NetworkParams(weights: c.weights, biases: c.biases))
+            let finite = max(Self.errors(net.apply(p, c.x1), c.f1).off, Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off)
+            var kernel = 0.0, diagonal = 0.0
+            if !c.refused {
+                let k11 = try LayerKernel.compute(net, c.x1, nil), k12 = try LayerKernel.compute(net, c.x1, c.x2)
+                let a = Self.errors(k11.nngp, c.nngp11, square: true), b = Self.errors(k11.ntk, c.ntk11, square: true)
+                kernel = max(a.off, b.off, Self.errors(k12.nngp, c.nngp12).off, Self.errors(k12.ntk, c.ntk12).off)
+                diagonal = c.tangent.contains("RectifiedMonomial(") ? a.diagonal : max(a.diagonal, b.diagonal)
+            }
+            for n in names where c.tangent.contains(n + "(") && !(n == "Relu" && !c.tangent.contains("Relu()")) {
+                let w = worst[n] ?? (0, 0, 0, 0)
+                worst[n] = (max(w.kernel, kernel), max(w.diagonal, diagonal), max(w.finite, finite), w.count + 1)
+            }
+        }
+        for n in names where worst[n] != nil {
+            let w = worst[n]!
+            print("stax fixture \(n): \(w.count) cases, kernels \(w.kernel), K(X,X) diagonal \(w.diagonal), finite \(w.finite)")
+            #expect(w.kernel <= 1e-12 && w.finite <= 1e-12)
+        }
+    }
+}
+
+/// Reads a fixture's `tangent` line (`serial(Dense(6, W_std: 1.5), Relu(), …)`) into a
+/// `Layer`: the layer calls of LANGUAGE.md §9 with numbers, strings, booleans and number
+/// lists as arguments, NT's defaults for the rest. Test support only.
+enum LayerLine {
+    struct Failure: Error { let why: String }
+    enum Arg { case number(Double), string(String), bool(Bool), list([Double]), layer(Layer) }
+
+    static func parse(_ text: String) throws -> Layer {
+        var s = Substring(text)
+        let v = try value(&s)
+        guard case .layer(let l) = v, s.allSatisfy(\.isWhitespace) else { throw Failure(why: "not a layer: \(text)") }
+        return l
+    }
+
+    private static func skip(_ s: inout Substring) { while s.first?.isWhitespace == true { s.removeFirst() } }
+
+    private static func value(_ s: inout Substring) throws -> Arg {
+        skip(&s)
+        if s.first == "\"" {
+            s.removeFirst()
+            let str = s.prefix { $0 != "\"" }
+            s = s.dropFirst(str.count + 1)
+            return .string(String(str))
+        }
+        if s.first == "[" {
+            s.removeFirst()
+            var xs: [Double] = []
+            while true {
+                skip(&s)
+                if s.first == "]" { s.removeFirst(); break }
+                guard case .number(let x) = try value(&s) else { throw Failure(why: "list") }
+                xs.append(x)
+                skip(&s)
+                if s.first == "," { s.removeFirst() }
+            }
+            return .list(xs)
+        }
+        let word = s.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" || $0 == "+" }
+        s = s.dropFirst(word.count)
+        if word == "true" { return .bool(true) }
+        if word == "false" { return .bool(false) }
+        if let x = Double(word) { return .number(x) }
+        skip(&s)
+        guard s.first == "(" else { throw Failure(why: "expected ( after \(word)") }
+        s.removeFirst()
+        var positional: [Arg] = [], keywords: [String: Arg] = [:]
+        while true {
+            skip(&s)
+            if s.first == ")" { s.removeFirst(); break }
+            let save = s
+            let key = s.prefix { $0.isLetter || $0 == "_" }
+            var rest = s.dropFirst(key.count)
+            skip(&rest)
+            if !key.isEmpty, rest.first == ":" {
+                rest.removeFirst()
+                s = rest
+                keywords[String(key)] = try value(&s)
+            } else {
+                s = save
+                positional.append(try value(&s))
+            }
+            skip(&s)
+            if s.first == "," { s.removeFirst() }
+        }
+        return .layer(try make(String(word), positional, keywords))
+    }
+
+    private static func make(_ name: String, _ p: [Arg], _ k: [String: Arg]) throws -> Layer {
+        func num(_ i: Int, _ key: String, _ d: Double? = nil) throws -> Double {
+            if case .number(let x)? = k[key] { return x }
+            if i < p.count, case .number(let x) = p[i] { return x }
+            guard let d else { throw Failure(why: "\(name) needs \(key)") }
+            return d
+        }
+        func layers() throws -> [Layer] {
+            try p.map { a in guard case .layer(let l) = a else { throw Failure(why: "\(name) takes layers") }; return l }
+        }
+        func act(_ e: Elementwise) -> Layer { .activation(e) }
+        switch name {
+        case "serial": return .serial(try layers())
+        case "parallel": return .parallel(try layers())
+        case "repeat":
+            guard case .layer(let l)? = p.first else { throw Failure(why: "repeat needs a layer") }
+            return .repeated(l, Int(try num(1, "n")))
+        case "FanOut": return .fanOut(Int(try num(0, "num")))
+        case "FanInSum": return .fanInSum
+        case "FanInProd": return .fanInProd
+        case "FanInConcat": return .fanInConcat
+        case "Identity": return .identity
+        case "LayerNorm": return .layerNorm(eps: try num(1, "eps", 1e-12))
+        case "Dense":
+            var b: Double? = nil
+            if case .number(let x)? = k["b_std"] { b = x } else if p.count > 2, case .number(let x) = p[2] { b = x }
+            var par = Parameterization.ntk
+            if case .string(let s)? = k["parameterization"] { par = Parameterization(rawValue: s)! }
+            return .dense(DenseLayer(outDim: Int(try num(0, "out_dim")), wStd: try num(1, "W_std", 1), bStd: b, parameterization: par))
+        case "Relu": return act(.relu)
+        case "LeakyRelu": return act(.leakyRelu(alpha: try num(0, "alpha")))
+        case "ABRelu": return act(.abRelu(a: try num(0, "a"), b: try num(1, "b")))
+        case "Abs": return act(.abs)
+        case "Sign": return act(.sign)
+        case "Erf": return act(.erf(a: try num(0, "a", 1), b: try num(1, "b", 1), c: try num(2, "c", 0)))
+        case "Gelu":
+            if case .bool(let b)? = k["approximate"] { return act(.gelu(approximate: b)) }
+            return act(.gelu(approximate: false))
+        case "Sin": return act(.sin(a: try num(0, "a", 1), b: try num(1, "b", 1), c: try num(2, "c", 0)))
+        case "Cos": return act(.cos(a: try num(0, "a", 1), b: try num(1, "b", 1), c: try num(2, "c", 0)))
+        case "Rbf": return act(.rbf(gamma: try num(0, "gamma", 1)))
+        case "Gaussian": return act(.gaussian(a: try num(0, "a", 1), b: try num(1, "b", -1)))
+        case "Exp": return act(.exp(a: try num(0, "a", 1), b: try num(1, "b", 1)))
+        case "Monomial": return act(.monomial(degree: Int(try num(0, "degree"))))
+        case "RectifiedMonomial": return act(.rectifiedMonomial(degree: Int(try num(0, "degree"))))
+        case "Hermite": return act(.hermite(degree: Int(try num(0, "degree"))))
+        case "Tanh": return act(.tanh(degree: Int(try num(0, "deg", 25))))
+        case "Polynomial":
+            if case .list(let xs)? = k["coef"] ?? p.first { return act(.polynomial(coef: xs)) }
+            throw Failure(why: "Polynomial needs coef")
+        default: throw Failure(why: "unknown layer \(name)")
+        }
+    }
+}
