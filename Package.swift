@@ -56,7 +56,7 @@ let package = Package(
         // MARK: Tests (one target per module; fixtures are read through #filePath)
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus", "CorpusPending"]),

@@ -17,7 +17,7 @@ public struct BlockCache: Sendable {
     public let directory: URL
     public let secret: CacheSecret
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 4
+    static let formatVersion: UInt8 = 5
     /// Blocks that bind more than this many bytes of values are not cached.
     public static let maxEntryBytes = 1 << 30
 
@@ -93,7 +93,7 @@ public struct BlockCache: Sendable {
         let payload = Array(bytes[13...])
         guard let sum = header.u64(), sum == secret.tag(payload) else { return nil }
         var r = BinaryReader(payload)
-        guard r.u64() == key.hash else { return nil }
+        guard r.u64() == key.hash, let functionsAt = r.int(), functionsAt == -1 || functionsAt == codeLine else { return nil }
         // Inputs: bindings read, files read and written.
         guard let nInputs = r.count() else { return nil }
         for _ in 0..<nInputs {
@@ -134,7 +134,7 @@ public struct BlockCache: Sendable {
         var expected: Diagnostic?
         if hasError {
             guard var d = Diagnostic.decode(from: &r) else { return nil }
-            d.range = d.range.shifted(by: codeLine)
+            d = d.shifted(by: codeLine)
             expected = d
         }
         guard r.atEnd else { return nil }
@@ -149,6 +149,12 @@ public struct BlockCache: Sendable {
     public func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?, codeLine: Int) -> Bool {
         var w = BinaryWriter()
         w.u64(key.hash)
+        // A function that closes over a call's scope cannot be read back: such a block is not
+        // stored. One that defines functions is served only where it was run, so that errors
+        // inside its functions point at the lines where the block is now.
+        let boundValues = context.namesBound.map { context.environment[$0] ?? .none }
+        if !boundValues.allSatisfy(\.isPortable) { return false }
+        w.int(boundValues.contains(where: \.containsFunction) ? codeLine : -1)
         let inputs = context.inputs.sorted { $0.key < $1.key }
         w.int(inputs.count)
         for (name, value) in inputs {
@@ -175,7 +181,10 @@ public struct BlockCache: Sendable {
             (context.environment[name] ?? .none).encode(into: &v)
             total += v.bytes.count
             if total > BlockCache.maxEntryBytes { return false }
-            let print = Fingerprint.of(v.bytes)
+            // The same fingerprint the environment computes (a function's leaves out where
+            // its source sits).
+            let value = context.environment[name] ?? .none
+            let print = value.containsFunction ? value.fingerprint : Fingerprint.of(v.bytes)
             w.string(name)
             w.u64(print)
             if v.bytes.count <= BlockCache.inlineLimit {
@@ -192,7 +201,7 @@ public struct BlockCache: Sendable {
         }
         w.bool(expectedError != nil)
         if var e = expectedError {
-            e.range = e.range.shifted(by: -codeLine)
+            e = e.shifted(by: -codeLine)
             e.encode(into: &w)
         }
         var file = BlockCache.magic

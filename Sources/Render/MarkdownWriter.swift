@@ -174,6 +174,9 @@ public enum MarkdownWriter {
         case .value(let v, let caption, _):
             var out: [String] = []
             if let caption { out.append("**" + escapeInline(caption) + "**"); out.append("") }
+            if case .table(let t) = v {
+                return out + table(t.matrix, columns: t.columns)
+            }
             if case .matrix(let m) = v {
                 if ValueFormatter.isLarge(m) {
                     let s = MatrixSummary(m)
@@ -204,6 +207,16 @@ public enum MarkdownWriter {
         out.append("|---|" + String(repeating: "---:|", count: m.cols))
         for i in 0..<m.rows {
             out.append("| **\(i)** | " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
+        }
+        return out
+    }
+
+    /// A Markdown table with the given column names as its header, numbers right-aligned.
+    static func table(_ m: Matrix, columns: [String]) -> [String] {
+        var out = ["| " + columns.map { escapeInline($0).isEmpty ? " " : escapeInline($0) }.joined(separator: " | ") + " |"]
+        out.append("|" + String(repeating: "---:|", count: m.cols))
+        for i in 0..<m.rows {
+            out.append("| " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
         }
         return out
     }

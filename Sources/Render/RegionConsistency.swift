@@ -75,6 +75,11 @@ public enum RegionConsistency {
         case "number":
             guard o.numbers.count == 1 else { return nil }
             return out + MarkdownWriter.textFence(ValueFormatter.number(o.numbers[0]))
+        case "table":
+            guard let shape = o.shape, shape.count == 2, shape[0] >= 0, shape[1] >= 1, o.numbers.count == shape[0] * shape[1] else { return nil }
+            let columns = o.text.components(separatedBy: "\n")
+            guard columns.count == shape[1] else { return nil }
+            return out + MarkdownWriter.table(Matrix(rows: shape[0], cols: shape[1], storage: o.numbers), columns: columns)
         case "matrix":
             guard let shape = o.shape, shape.count == 2, shape[0] >= 0, shape[1] >= 0 else { return nil }
             let (rows, cols) = (shape[0], shape[1])

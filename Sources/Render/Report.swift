@@ -69,8 +69,8 @@ public enum Report {
             ("line", .number(Double(d.range.start.line))),
             ("column", .number(Double(d.range.start.column))),
             ("severity", .string(d.severity.rawValue)),
-            ("message", .string(d.message)),
-        ])
+            ("message", .string(d.text(file: file))),
+        ] + (d.notes.isEmpty ? [] : [("notes", .array(d.notes.map { diagnostic($0, file: file) }))]))
     }
 
     static func output(_ item: DisplayItem) -> JSON {

@@ -294,6 +294,20 @@ struct HostileProjectTests {
         #expect(t.changedOutside(since: before).isEmpty, "changed outside: \(t.changedOutside(since: before))")
     }
 
+    /// `ntk(…, out:)` writes its kernel file by the same confined walk as `save`.
+    @Test(arguments: [("out/K.npy", "out", true), ("K.npy", "K.npy", false), ("new.npy", "new.npy", false)])
+    func kernelFilesNeverWriteThroughALinkOut(_ target: String, _ linked: String, _ isFolder: Bool) throws {
+        let t = try Layout()
+        defer { t.sandbox.remove() }
+        let destination = linked == "new.npy" ? t.outsideFolder + "/new.npy" : (isFolder ? t.outsideFolder : t.bashrc)
+        try t.link(linked, to: destination)
+        try t.write("nb.md", "# Kernel\n\n```ntk\nk = ntk(mlp(depth: 1, width: 4), randn(3, 2), out: \"\(target)\")\n```\n")
+        let before = t.outsideSnapshot()
+        let r = try t.run(["run", "nb.md", "--no-cache"])
+        #expect(r.status == 1 && r.err.contains("nb.md:4:"), "\(r.transcript)")
+        #expect(t.changedOutside(since: before).isEmpty, "changed outside: \(t.changedOutside(since: before))")
+    }
+
     @Test func saveThroughALinkInsideTheProjectStillWorks() throws {
         let t = try Layout()
         defer { t.sandbox.remove() }

@@ -27,6 +27,15 @@ public struct Diagnostic: Error, Equatable, Sendable {
         notes.append(Diagnostic(.note, Diagnostic.calledFrom, at: range))
     }
 
+    /// The same diagnostic, and its notes, moved by `lines` (outputs cached relative to their
+    /// block are placed where the block is now).
+    public func shifted(by lines: Int) -> Diagnostic {
+        var d = self
+        d.range = range.shifted(by: lines)
+        d.notes = notes.map { $0.shifted(by: lines) }
+        return d
+    }
+
     /// The message of a call note; the location is added when printed.
     static let calledFrom = "called from"
 

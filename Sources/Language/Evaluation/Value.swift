@@ -13,6 +13,8 @@ public enum Value: Equatable, Sendable {
     case record(Record)
     /// A `def` function (LANGUAGE.md §8).
     case function(Function)
+    /// `table(A, columns:)`: a matrix shown in full with named columns.
+    case table(Table)
 
     /// The kind of value as a user reads it in an error message ("a 3×2 matrix").
     public var typeDescription: String {
@@ -27,6 +29,7 @@ public enum Value: Equatable, Sendable {
         case .params: return "params"
         case .record: return "a record"
         case .function(let f): return "the function \(f.name)"
+        case .table(let t): return "a \(t.matrix.shapeDescription) table"
         }
     }
 
@@ -43,6 +46,7 @@ public enum Value: Equatable, Sendable {
         case .params: return "params"
         case .record: return "record"
         case .function: return "function"
+        case .table: return "table"
         }
     }
 
@@ -51,6 +55,7 @@ public enum Value: Equatable, Sendable {
     public var asMatrix: Matrix? {
         switch self {
         case .matrix(let m): return m
+        case .table(let t): return t.matrix
         case .number(let v): return Matrix(rows: 1, cols: 1, storage: [v])
         case .list(let items): return Value.matrix(fromList: items)
         default: return nil

@@ -121,6 +121,8 @@ extension Value {
             w.u8(8)
             w.int(r.fields.count)
             for f in r.fields { w.string(f.name); f.value.encode(into: &w, locations: locations) }
+        case .table(let t):
+            w.u8(11); w.matrix(t.matrix); w.int(t.columns.count); t.columns.forEach { w.string($0) }
         case .function(let f):
             // A notebook-level function is its source (parsed again when read back) and its
             // defaults; one that closes over a call's scope is marked by that scope's identity
@@ -181,6 +183,12 @@ extension Value {
                 fields.append((name, v))
             }
             return .record(Record(fields))
+        case 11:
+            guard let m = r.matrix(), let n = r.count(unit: 8) else { return nil }
+            var columns: [String] = []
+            for _ in 0..<n { guard let s = r.string() else { return nil }; columns.append(s) }
+            guard columns.count == m.cols else { return nil }
+            return .table(Table(matrix: m, columns: columns))
         case 9:
             guard let name = r.string(), let n = r.count(unit: 24) else { return nil }
             var lines: [SourceText.Line] = []

@@ -47,6 +47,7 @@ public enum ValueFormatter {
         case .network(let net): return describe(net)
         case .params(let p): return describe(p)
         case .function(let f): return "<function \(f.signature)>"
+        case .table(let t): return t.text
         case .record(let r):
             return r.fields.map { f in
                 let body = text(f.value)

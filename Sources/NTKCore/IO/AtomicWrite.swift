@@ -90,13 +90,20 @@ public final class AtomicFile {
 
     /// Creates the temporary file, sized `size` bytes (sparse until written), after checking
     /// that the file system has room for it.
-    public init(url: URL, size: Int) throws(MatrixFileError) {
+    public convenience init(url: URL, size: Int) throws(MatrixFileError) {
         let requested = try fileSystemPath(of: url, action: "write")
-        destination = resolvingSymbolicLinks(requested)
+        let destination = resolvingSymbolicLinks(requested)
         let (folderPath, name) = splitPath(destination)
-        self.name = name
         try createFolders(folderPath)
-        folder = try openFolder(folderPath)
+        try self.init(folder: try openFolder(folderPath), name: name, destination: destination, size: size)
+    }
+
+    /// The file `name` in an open folder (which this object now owns and closes): how a
+    /// `ConfinedFolder` makes one without a path that a link could redirect.
+    init(folder: Int32, name: String, destination: String, size: Int) throws(MatrixFileError) {
+        self.folder = folder
+        self.name = name
+        self.destination = destination
         var fs = statvfs()
         if fstatvfs(folder, &fs) == 0 {
             let free = Int(fs.f_bavail) &* Int(fs.f_frsize)

@@ -110,6 +110,17 @@ public final class ConfinedFolder {
         try replaceAtomically(data, in: place.folder, name: place.name)
     }
 
+    /// A file written piece by piece at `relativePath` (a kernel larger than memory), which
+    /// appears there only when committed; the folder is reached by the confined walk, and a link
+    /// at the name is followed only when it leads inside the root (as `save` does).
+    public func atomicFile(_ relativePath: String, size: Int) throws(MatrixFileError) -> AtomicFile {
+        let place = try walk(relativePath, create: true, folderLinks: .followInside, finalLink: .followInside)
+        defer { place.close() }
+        let copy = dup(place.folder)
+        if copy < 0 { throw posixError("cannot open folder", errno) }
+        return try AtomicFile(folder: copy, name: place.name, destination: relativePath, size: size)
+    }
+
     /// The bytes of the regular file at `relativePath`, reached without following any link
     /// out of the root (a link at the name itself is not followed at all); nil when there is
     /// none.

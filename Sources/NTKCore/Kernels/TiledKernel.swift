@@ -31,7 +31,7 @@ public enum TiledKernel {
     /// `shouldStop` is asked between blocks (a block timeout); when it throws, the partial file
     /// is removed and the error passed on.
     public static func write<E: Error>(_ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
-                                       to url: URL, tile requestedTile: Int? = nil,
+                                       to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
                                        shouldStop: () throws(E) -> Void) throws -> Written {
         precondition(which != .both, "a kernel file holds one kernel")
         if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
@@ -46,7 +46,9 @@ public enum TiledKernel {
         let needed = AnalyticKernel.estimatedBytes(net, n1: tile, n2: tile, which) + 2 * 8 * tile * tile
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
 
-        let file = try AtomicFile(url: url, size: header.count + dataBytes)
+        // Confined to the project root when there is one: no link on the way leads the file out.
+        let file = try root.map { r throws(MatrixFileError) in try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes) }
+            ?? AtomicFile(url: url, size: header.count + dataBytes)
         do {
             try header.withUnsafeBytes { try file.write($0, at: 0) }
             func block(_ i: Int, _ j: Int) throws -> Matrix {

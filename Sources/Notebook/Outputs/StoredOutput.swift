@@ -48,6 +48,11 @@ public struct StoredOutput: Equatable, Sendable {
             case .matrix(let m):
                 out.shape = [m.rows, m.cols]
                 out.numbers = numbers(of: m)
+            case .table(let t):
+                // Every entry (a table is shown in full) and the column names, one per line.
+                out.shape = [t.matrix.rows, t.matrix.cols]
+                out.numbers = t.matrix.storage
+                out.text = t.columns.joined(separator: "\n")
             default:
                 out.text = ValueFormatter.text(v)
             }

@@ -25,6 +25,8 @@ enum OutputHTML {
         case .value(let v, let caption, _):
             let cap = caption.map { "<div class=\"caption\">\(HTMLText.escape($0))</div>" } ?? ""
             switch v {
+            case .table(let t):
+                return "<div class=\"output matrix table\">\(cap)\(table(t.matrix, columns: t.columns))</div>\n"
             case .matrix(let m):
                 if ValueFormatter.isLarge(m) {
                     let s = MatrixSummary(m)
@@ -46,6 +48,19 @@ enum OutputHTML {
             let label = f.title.map { " aria-label=\"\(HTMLText.escape($0))\"" } ?? ""
             return "<figure class=\"output figure\"\(label)>\(SVGFigure.render(f))</figure>\n"
         }
+    }
+
+    /// A table with named columns (`table(A, columns:)`), shown in full.
+    static func table(_ m: Matrix, columns: [String]) -> String {
+        var out = "<div class=\"table-wrap\"><table class=\"matrix-table named\"><thead><tr>"
+        for name in columns { out += "<th scope=\"col\">\(HTMLText.escape(name))</th>" }
+        out += "</tr></thead><tbody>"
+        for i in 0..<m.rows {
+            out += "<tr>"
+            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            out += "</tr>"
+        }
+        return out + "</tbody></table></div>"
     }
 
     static func table(_ m: Matrix) -> String {

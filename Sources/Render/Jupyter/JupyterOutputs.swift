@@ -43,7 +43,13 @@ enum JupyterOutputs {
     /// A shown value as text (as the terminal prints it) and, for a matrix, an HTML table.
     static func value(_ o: StoredOutput) -> (plain: String, html: String?) {
         var plain = o.text, html: String?
-        if o.type == "number", o.numbers.count == 1 {
+        if o.type == "table", let shape = o.shape, shape.count == 2, shape[1] >= 1, o.numbers.count == shape[0] * shape[1] {
+            let columns = o.text.components(separatedBy: "\n")
+            if columns.count == shape[1] {
+                let t = Table(matrix: Matrix(rows: shape[0], cols: shape[1], storage: o.numbers), columns: columns)
+                (plain, html) = (t.text, OutputHTML.table(t.matrix, columns: columns))
+            }
+        } else if o.type == "number", o.numbers.count == 1 {
             plain = ValueFormatter.number(o.numbers[0])
         } else if o.type == "matrix", let shape = o.shape, shape.count == 2, let (p, h) = matrix(rows: shape[0], cols: shape[1], o.numbers) {
             (plain, html) = (p, h)

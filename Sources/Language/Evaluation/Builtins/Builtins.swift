@@ -3,6 +3,7 @@ import Foundation
 /// Every builtin function of the language, by name (LANGUAGE.md §4).
 enum Builtins {
     static let all: [Builtin] = arrays + lists + elementwise + reductions + linearAlgebra + files + networks + kernelRegression + output
+        + arrayTools + ordering + statistics + masks + decompositions + tables
 
     static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 

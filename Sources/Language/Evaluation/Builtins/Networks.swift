@@ -235,7 +235,10 @@ extension Builtins {
         guard format == .npy else { throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")") }
         let written: TiledKernel.Written
         do {
-            written = try TiledKernel.write(net, x1, x2, which, to: url) { () throws(Diagnostic) in
+            // Walked from the project root (no link on the way leads out), like save().
+            let root = c.context.fileRoot
+            let target = root == nil ? url : try Builtins.confinedTarget(c, "out")
+            written = try TiledKernel.write(net, x1, x2, which, to: target, confinedTo: root) { () throws(Diagnostic) in
                 try c.context.checkDeadline(at: c.range)
             }
         } catch let d as Diagnostic {
