@@ -204,6 +204,16 @@ public struct Lexer {
         return i
     }
 
+    /// The character a backslash escape in a string stands for (`\n \t \\ \" \'`).
+    static func escaped(_ c: Character, at range: SourceRange) throws(Diagnostic) -> Character {
+        switch c {
+        case "n": return "\n"
+        case "t": return "\t"
+        case "\\", "\"", "'": return c
+        default: throw .error("unknown escape '\\\(c)' in string", at: range)
+        }
+    }
+
     /// The rest of an f-string after its `f` and opening quote: literal text (with the same
     /// escapes as strings, `{{` and `}}` for braces) and `{code}` / `{code:spec}` fields. A
     /// field's spec starts at the first `:` outside brackets, parentheses and strings.
@@ -217,15 +227,7 @@ public struct Lexer {
             let c = chars[i]
             if c == quote { flush(); return (pieces, i + 1) }
             if c == "\\", i + 1 < chars.count {
-                switch chars[i + 1] {
-                case "n": literal.append("\n")
-                case "t": literal.append("\t")
-                case "\\": literal.append("\\")
-                case "\"": literal.append("\"")
-                case "'": literal.append("'")
-                default:
-                    throw .error("unknown escape '\\\(chars[i + 1])' in string", at: SourceRange(loc(i), loc(i + 2)))
-                }
+                literal.append(try Lexer.escaped(chars[i + 1], at: SourceRange(loc(i), loc(i + 2))))
                 i += 2
                 continue
             }
@@ -292,15 +294,7 @@ public struct Lexer {
             let c = chars[i]
             if c == quote { return (value, i + 1) }
             if c == "\\", i + 1 < chars.count {
-                switch chars[i + 1] {
-                case "n": value.append("\n")
-                case "t": value.append("\t")
-                case "\\": value.append("\\")
-                case "\"": value.append("\"")
-                case "'": value.append("'")
-                default:
-                    throw .error("unknown escape '\\\(chars[i + 1])' in string", at: SourceRange(loc(i), loc(i + 2)))
-                }
+                value.append(try Lexer.escaped(chars[i + 1], at: SourceRange(loc(i), loc(i + 2))))
                 i += 2
                 continue
             }

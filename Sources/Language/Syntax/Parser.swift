@@ -224,8 +224,8 @@ public struct Parser {
         return Statement(.conditional(branches: branches, orElse: orElse), first.range.union(end))
     }
 
-    private mutating func forLoop() throws(Diagnostic) -> Statement {
-        let first = advance()
+    /// `name in` after a `for` (of a loop or a comprehension clause).
+    private mutating func loopVariable() throws(Diagnostic) -> (name: String, range: SourceRange) {
         guard case .identifier(let name) = peek.kind else {
             throw .error("expected a name after 'for', found \(peek.kind)", at: peek.range)
         }
@@ -234,12 +234,18 @@ public struct Parser {
             throw .error("expected 'in' after 'for \(name)', found \(peek.kind)", at: peek.range)
         }
         advance()
+        return (name, nameToken.range)
+    }
+
+    private mutating func forLoop() throws(Diagnostic) -> Statement {
+        let first = advance()
+        let (name, nameRange) = try loopVariable()
         let iterable = try expression()
         try header(first)
         loopDepth += 1
         defer { loopDepth -= 1 }
         let body = try body(after: first)
-        return Statement(.loop(name: name, nameRange: nameToken.range, iterable: iterable, body: body),
+        return Statement(.loop(name: name, nameRange: nameRange, iterable: iterable, body: body),
                          first.range.union(body.last?.range ?? iterable.range))
     }
 
@@ -592,15 +598,8 @@ public struct Parser {
         while true {
             if peek.kind == .keyword(.for) {
                 advance()
-                guard case .identifier(let name) = peek.kind else {
-                    throw .error("expected a name after 'for', found \(peek.kind)", at: peek.range)
-                }
-                let nameToken = advance()
-                guard peek.kind == .keyword(.in) else {
-                    throw .error("expected 'in' after 'for \(name)', found \(peek.kind)", at: peek.range)
-                }
-                advance()
-                clauses.append(.for(name: name, nameRange: nameToken.range, iterable: try orExprChecked()))
+                let (name, nameRange) = try loopVariable()
+                clauses.append(.for(name: name, nameRange: nameRange, iterable: try orExprChecked()))
             } else if peek.kind == .keyword(.if) {
                 advance()
                 clauses.append(.if(try orExprChecked()))
