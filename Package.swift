@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "TangentSupportTests", dependencies: ["TangentSupport"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "NTKCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "NTKCore", "TangentSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TangentSupport"]),
         .testTarget(
             name: "RenderTests",

@@ -3,6 +3,7 @@ import Language
 import Notebook
 #if canImport(Glibc)
 import Glibc
+import TangentSupport
 #endif
 
 /// What `tangent` and its kernel worker (`tangent __kernel`, see `KernelProcess`) say to each

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Language
 import NTKCore
+import TangentSupport
 
 /// The stax layer builtins of LANGUAGE.md §9: networks from layers serve every network
 /// builtin, an `mlp` is the serial it describes (same kernels, params, outputs), layer values

@@ -4,6 +4,7 @@ import Notebook
 import NTKCore
 import Testing
 @testable import TangentCLI
+import TangentSupport
 
 /// Block timeouts hold inside one long call: the real binary runs a notebook's blocks in a
 /// kernel worker process and kills it when a block overruns its timeout (LAPACK, BLAS), and

@@ -16,6 +16,13 @@ public struct Figure: Equatable, Sendable {
         public var x: [Double]
         public var y: [Double]
         public var label: String?
+
+        public init(kind: SeriesKind, x: [Double], y: [Double], label: String?) {
+            self.kind = kind
+            self.x = x
+            self.y = y
+            self.label = label
+        }
     }
 
     public var title: String?

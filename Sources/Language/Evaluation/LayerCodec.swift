@@ -1,4 +1,5 @@
 import NTKCore
+import TangentSupport
 
 /// The binary form of a stax network inside a value (`ValueCodec` tag 12): a tag per layer,
 /// then its arguments. An `ElementwiseNumerical` layer holds user functions bound to the run

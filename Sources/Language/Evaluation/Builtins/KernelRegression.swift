@@ -1,4 +1,5 @@
 import NTKCore
+import TangentSupport
 
 /// Kernel regression: neural-tangents' `predict.gradient_descent_mse` and
 /// `gradient_descent_mse_ensemble` (LANGUAGE.md §4).
