@@ -7,6 +7,9 @@ enum CommandLineReference {
     static let verbs: [VerbReference] = Options.Verb.allCases.map { Options.spec(for: $0).reference }
         + [ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference, HelpCommand.spec.reference]
 
+    /// The options of `tangent` itself, before any verb.
+    static let commandOptions = ["--version"]
+
     /// The verb called `name`; `report` finds `report merge`.
     static func verb(named name: String) -> VerbReference? {
         verbs.first { $0.name == name } ?? verbs.first { $0.name.split(separator: " ").first.map(String.init) == name }

@@ -123,6 +123,9 @@ struct VerbSpec<Model>: Sendable {
         let owners = CommandLineReference.verbs(taking: spelling).filter { $0.name != name }
         let long = owners.lazy.compactMap { $0.longName(of: spelling) }.first ?? spelling
         if let why = refusals[long] { return UsageError(why) }
+        if CommandLineReference.commandOptions.contains(spelling) {
+            return UsageError("option '\(spelling)' does not apply to 'tangent \(name)' (it goes alone: 'tangent \(spelling)')")
+        }
         if !owners.isEmpty {
             let list = CommandLineReference.listed(owners.map { "'tangent \($0.name)'" })
             return UsageError("option '\(spelling)' does not apply to 'tangent \(name)' (it is an option of \(list))")
