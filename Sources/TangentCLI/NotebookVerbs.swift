@@ -46,9 +46,9 @@ extension Options {
         seeAlso: ["check"])
 
     private static let checkSpec = executing(
-        .check, summary: "execute; compare with the stored outputs; write nothing",
+        .check, summary: "execute; compare with the stored outputs",
         about: "Runs the notebooks again and compares what every block shows with the outputs 'tangent update'\nstored, within the rtol and atol of the block or front matter; writes nothing.",
-        own: [.flag("--cached", "restore unchanged blocks from the cache too (by default check runs them all)") { $0.cached = true }],
+        own: [.flag("--cached", "restore unchanged blocks from the cache too (check runs all by default)") { $0.cached = true }],
         exit: [.init("0", "every output matches"), .init("1", "a block failed"), .init("2", "usage or input error"),
                .init("3", "outputs differ from the stored ones"), stopped],
         seeAlso: ["update"])
@@ -102,11 +102,11 @@ extension Options {
     // MARK: Options several verbs take
 
     private static let json = OptionSpec<Options>.value(
-        "--json", "FILE", "write a JSON report: every block's id, line, status, seconds, outputs, errors") { o, v, _ in o.jsonPath = v }
+        "--json", "FILE", "write a JSON report: every block's status, seconds, outputs, errors") { o, v, _ in o.jsonPath = v }
     private static let junit = OptionSpec<Options>.value(
         "--junit", "FILE", "write a JUnit XML report: a notebook a test suite, a block a test case") { o, v, _ in o.junitPath = v }
     private static let timeout = OptionSpec<Options>.value(
-        "--timeout", "SECONDS", "a block's time limit when neither it nor the front matter sets one (default 900)") { o, v, _ throws(UsageError) in
+        "--timeout", "SECONDS", "the time limit of a block that sets none (default 900 s)") { o, v, _ throws(UsageError) in
         o.timeout = try Options.seconds(v)
     }
     private static let quiet = OptionSpec<Options>.flag(
@@ -121,7 +121,7 @@ extension Options {
         o.jobs = n
     }
     private static let shard = OptionSpec<Options>.value(
-        "--shard", "I/N", "run only the I-th of N balanced parts of the notebooks (for a CI matrix)") { o, v, _ throws(UsageError) in
+        "--shard", "I/N", "run only the I-th of N balanced parts of the notebooks (a CI matrix)") { o, v, _ throws(UsageError) in
         o.shard = try ShardSpec(parsing: v)
     }
     private static let timings = OptionSpec<Options>.value(

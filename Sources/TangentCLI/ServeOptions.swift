@@ -30,10 +30,10 @@ struct ServeOptions: Equatable {
                 o.port = port
             },
             .value("--host", "ADDR", "the address to listen on (default 127.0.0.1; 0.0.0.0: other machines too)") { o, v, _ in o.host = v },
-            .value("--out", short: "-o", "DIR", "the folder to write the site into (default: .tangent/site at the project root)") { o, v, _ in
+            .value("--out", short: "-o", "DIR", "where to write the site (default: .tangent/site at the project root)") { o, v, _ in
                 o.outDirectory = v
             },
-            .value("--timeout", "SECONDS", "a block's time limit when neither it nor the front matter sets one (default 900)") { o, v, _ throws(UsageError) in
+            .value("--timeout", "SECONDS", "the time limit of a block that sets none (default 900 s)") { o, v, _ throws(UsageError) in
                 o.timeout = try Options.seconds(v)
             },
             .flag("--no-cache", "run every block at every build; restore nothing from .tangent/cache") { $0.noCache = true },
