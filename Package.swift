@@ -24,6 +24,7 @@ let package = Package(
     name: "Tangent",
     products: [
         .executable(name: "tangent", targets: ["tangent"]),
+        .library(name: "TangentSupport", targets: ["TangentSupport"]),
         .library(name: "NTKCore", targets: ["NTKCore"]),
         .library(name: "Language", targets: ["Language"]),
         .library(name: "Notebook", targets: ["Notebook"]),
@@ -38,29 +39,47 @@ let package = Package(
             name: "CLinearAlgebra", path: "Sources/CLinearAlgebra", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
-        // MARK: Stages (data flows top to bottom; each depends only on those above)
+        // MARK: Support (what every stage needs and none owns: safe file writing, temporary
+        // files, real paths, the memory budget, stable hashes, JSON, the product version;
+        // knows neither notebooks nor numerics)
+        .target(name: "TangentSupport", exclude: ["README.md"]),
+
+        // MARK: Stages (data flows top to bottom; each depends only on those above, and every
+        // module a target imports is listed here)
         .target(name: "CommonMark", dependencies: ["CCMark"]),
-        .target(name: "NTKCore", dependencies: ["CLinearAlgebra"], swiftSettings: coreSettings),
-        .target(name: "Language", dependencies: ["NTKCore"]),
-        .target(name: "Notebook", dependencies: ["CommonMark", "Language"]),
-        .target(name: "Render", dependencies: ["Notebook"]),
+        .target(
+            name: "NTKCore", dependencies: ["CLinearAlgebra", "TangentSupport"],
+            swiftSettings: coreSettings),
+        .target(name: "Language", dependencies: ["NTKCore", "TangentSupport"]),
+        .target(name: "Notebook", dependencies: ["CommonMark", "Language", "NTKCore", "TangentSupport"]),
+        .target(
+            name: "Render",
+            dependencies: ["CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"]),
         // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
         .target(name: "Serve"),
 
         // MARK: Command line (a thin layer over the library)
-        .target(name: "TangentCLI", dependencies: ["Render", "Notebook", "Serve"]),
+        .target(
+            name: "TangentCLI",
+            dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "TangentSupport"]),
         .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
-        .executableTarget(name: "tangent-bench", dependencies: ["NTKCore"]),
+        .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra"]),
 
         // MARK: Tests (one target per module; fixtures are read through #filePath)
+        .testTarget(name: "TangentSupportTests", dependencies: ["TangentSupport"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
-        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus", "CorpusPending"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "TangentCLI"]),
+        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "NTKCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TangentSupport"]),
+        .testTarget(
+            name: "RenderTests",
+            dependencies: ["Render", "CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"]),
+        .testTarget(
+            name: "TangentCLITests",
+            dependencies: ["TangentCLI", "Notebook", "Language", "NTKCore", "TangentSupport"],
+            exclude: ["Corpus", "CorpusPending"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "TangentCLI", "Render"]),
     ]
 )
 
@@ -69,9 +88,9 @@ let package = Package(
 if Context.environment["TANGENT_FUZZ"] != nil {
     package.targets += [
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
-        .executableTarget(name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Render"], path: "Fuzz/FuzzNotebook"),
+        .executableTarget(name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Language", "Render"], path: "Fuzz/FuzzNotebook"),
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzParser"),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzEvaluator"),
-        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "Notebook"], path: "Fuzz/FuzzJSON", exclude: ["json.dict"]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "TangentSupport"], path: "Fuzz/FuzzJSON", exclude: ["json.dict"]),
     ]
 }

@@ -12,6 +12,8 @@ export TANGENT_NBFORMAT_PYTHON="$PWD/.build/venv-nbformat/bin/python"
 export XDG_CACHE_HOME="$PWD/.build/test-xdg-cache"
 # The tutorials run on an optimised build: their kernels and training loops are ~8x faster.
 # The Jupyter round-trip test runs every tutorial with it too.
+# Every import declared in Package.swift, none across the layering (scripts/check-imports.py).
+python3 scripts/check-imports.py
 swift build -c release --product tangent
 export TANGENT_RELEASE_BINARY="$PWD/.build/release/tangent"
 swift build --build-tests

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Language
 import NTKCore
+import TangentSupport
 
 /// The block cache in `<project root>/.tangent/cache/`: a block is served from it only when its
 /// code, seed, Tangent's version, every binding it read, every file it loaded and every file it

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import NTKCore
+import TangentSupport
 
 /// What happened to one block (LANGUAGE.md §7 report statuses).
 public enum BlockStatus: String, Sendable {
@@ -220,9 +221,4 @@ public struct RunObserver: Sendable {
         self.checkpoint = checkpoint
         self.blockFinished = blockFinished
     }
-}
-
-/// Facts about this build of Tangent (its version keys the cache and the reports).
-public enum TangentInfo {
-    public static let version = "0.2.0"
 }

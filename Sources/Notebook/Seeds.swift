@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// Block seeds (LANGUAGE.md §6): derived from (notebook seed, block id) and nothing else, so a
 /// block gives the same numbers when run alone, when other blocks move, and when the notebook
@@ -10,16 +11,13 @@ public enum Seeds {
     /// finaliser. The result is a plain UInt64 that `numpy.random.default_rng(seed)` accepts too;
     /// docs/guide.md ("Randomness") gives the same derivation in Python.
     public static func blockSeed(notebookSeed: UInt64, blockID: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for b in bytes { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
-        }
-        mix("tangent-block-seed-v2".utf8)
-        mix([0])
-        mix(String(notebookSeed).utf8)
-        mix([0])
-        mix(blockID.utf8)
-        var z = h &+ 0x9e37_79b9_7f4a_7c15
+        var hash = StableHash()
+        hash.combine("tangent-block-seed-v2".utf8)
+        hash.combine(byte: 0)
+        hash.combine(String(notebookSeed).utf8)
+        hash.combine(byte: 0)
+        hash.combine(blockID.utf8)
+        var z = hash.value &+ 0x9e37_79b9_7f4a_7c15
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)

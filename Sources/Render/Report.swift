@@ -2,6 +2,7 @@ import Foundation
 import Language
 import Notebook
 import NTKCore
+import TangentSupport
 
 /// The machine-readable report of a run (`--json FILE`): per notebook, per block, its id,
 /// line, status, seconds and errors with file, line, column and message.

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TangentSupport
 
 /// A JSON report (the `--json` format of `Report`) read back, for `tangent report merge` and
 /// `--timings`. Every field used is checked, so a damaged or foreign file is refused with a

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TangentSupport
 
 /// `tangent report merge`: the reports of a sharded run (one `--json` file per shard) as one
 /// report, the same as a single run over all the notebooks would have written, apart from

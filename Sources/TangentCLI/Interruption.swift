@@ -2,6 +2,7 @@ import Foundation
 import NTKCore
 #if canImport(Glibc)
 import Glibc
+import TangentSupport
 #endif
 
 /// SIGINT and SIGTERM: stop at once, but first remove the temporary files of writes in

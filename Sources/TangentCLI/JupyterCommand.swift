@@ -3,6 +3,7 @@ import Language
 import Notebook
 import NTKCore
 import Render
+import TangentSupport
 
 /// `tangent export NB.md --to ipynb [--out FILE]` and `tangent import NB.ipynb [--out FILE]
 /// [--force]`: convert between Tangent and Jupyter notebooks. Nothing is run.
@@ -106,7 +107,7 @@ struct JupyterCommand {
     /// Writes an output file by a confined walk from its project root (`ProjectRoot.fileRoot`),
     /// so no symbolic link on the way leads the write out of the project, and `link` decides
     /// what a link at the name itself means.
-    private func write(_ data: Data, to target: URL, link: ConfinedFolder.FinalLink) throws(MatrixFileError) {
+    private func write(_ data: Data, to target: URL, link: ConfinedFolder.FinalLink) throws(FileError) {
         let root = ProjectRoot.fileRoot(for: target)
         try ConfinedFolder(root, create: false).write(data, to: target.standardizedFileURL.path, finalLink: link)
     }

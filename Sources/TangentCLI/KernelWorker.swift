@@ -5,6 +5,7 @@ import NTKCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import TangentSupport
 #endif
 
 /// The worker side of `KernelProcess`: `tangent __kernel` reads one request on standard

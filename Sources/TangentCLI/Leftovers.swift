@@ -5,6 +5,7 @@ import Glibc
 import Notebook
 import NTKCore
 import Render
+import TangentSupport
 
 /// Before a command writes, removes what earlier runs killed without warning (SIGKILL, a power
 /// loss) left in the folders it writes to: stale `.<name>.<pid>.<tag>.tmp` files beside the

@@ -3,6 +3,7 @@ import Notebook
 import NTKCore
 import Render
 import Serve
+import TangentSupport
 
 /// `tangent serve`: renders the site exactly as `tangent render` does, serves it over HTTP, and
 /// renders it again (blocks come from the cache) whenever a notebook under the paths is saved,

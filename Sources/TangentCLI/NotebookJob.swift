@@ -3,6 +3,7 @@ import Language
 import Notebook
 import NTKCore
 import Render
+import TangentSupport
 
 /// One notebook's share of a `run`, `update`, `check` or `render`: load it, run it, and do the
 /// verb's work on it (print, write back, compare). Jobs for different notebooks share nothing

@@ -1,6 +1,7 @@
 import Foundation
 import NTKCore
 import Render
+import TangentSupport
 
 /// `tangent report merge REPORT.json... [--json FILE] [--junit FILE]`: joins the `--json`
 /// reports of a sharded run into one, exiting with the most severe of their exit codes so a

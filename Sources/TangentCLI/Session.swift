@@ -4,6 +4,7 @@ import Notebook
 import NTKCore
 import Render
 import Synchronization
+import TangentSupport
 
 /// One invocation of `run`, `update`, `check` or `render` over a list of notebooks: runs the
 /// notebooks (`-j N` at a time, each a `NotebookJob`), prints what each printed in the order

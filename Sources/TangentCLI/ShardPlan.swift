@@ -1,3 +1,4 @@
+import TangentSupport
 /// Splits a collection of notebooks into shards for a CI matrix: balanced by the expected run
 /// time, the same on every machine, and stable, so that a new notebook moves few others.
 ///
@@ -50,8 +51,7 @@ enum ShardPlan {
     /// The rendezvous score of a path for a shard: FNV-1a over the path's UTF-8 bytes, mixed with
     /// the shard number by the SplitMix64 finaliser. Fixed here so plans never change underfoot.
     static func score(_ path: String, _ shard: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in path.utf8 { h = (h ^ UInt64(byte)) &* 0x0100_0000_01b3 }
+        var h = StableHash.of(path)
         h ^= UInt64(shard) &* 0x9e37_79b9_7f4a_7c15
         h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
         h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb

@@ -2,6 +2,7 @@ import Foundation
 import Language
 import Notebook
 import Render
+import TangentSupport
 
 /// Exit statuses (LANGUAGE.md §7).
 public enum ExitCode: Int32 {

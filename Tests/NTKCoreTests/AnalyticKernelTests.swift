@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKCore
+import TangentSupport
 
 /// The analytic NNGP/NTK against neural-tangents 0.6.5 (golden fixtures made by
 /// Fixtures/nt/analytic/make_analytic_fixtures.py) and against independent mathematics.
@@ -214,11 +215,6 @@ import Testing
         }
         #expect(Date().timeIntervalSince(start) < 1, "refusal must not allocate or compute")
         #expect(AnalyticKernel.estimatedBytes(net, n1: Int.max / 2, n2: 4, .both) == Int.max)
-    }
-
-    @Test func parsesMemAvailable() {
-        #expect(MemoryBudget.parseMemAvailable("MemTotal: 100 kB\nMemAvailable:     2048 kB\n") == 2 << 20)
-        #expect(MemoryBudget.parseMemAvailable("MemTotal: 100 kB\n") == nil)
     }
 
     @Test func rejectsBadInputsWithActionableErrors() throws {

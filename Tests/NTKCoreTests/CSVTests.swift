@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKCore
+import TangentSupport
 
 // Fixture helpers (`MatrixFileFixture`, `check`, `sameValues`, `ScratchFolder`)
 // live in NPYTests.swift.
@@ -15,7 +16,7 @@ import Testing
     @Test(arguments: MatrixFileFixture.csv.read)
     func decodesFixtureText(_ fixture: MatrixFileFixture) throws {
         let text = try #require(String(data: try Data(contentsOf: fixture.url("csv")), encoding: .utf8))
-        check(fixture, kind: "csv", read: { (_: URL) throws(MatrixFileError) -> Matrix in
+        check(fixture, kind: "csv", read: { (_: URL) throws(FileError) -> Matrix in
             try CSV.decode(text)
         })
     }
@@ -99,7 +100,7 @@ import Testing
          "line 2, field 1: '" + String(repeating: "9", count: 37) + "...' is not a number"),
     ])
     func rejects(_ text: String, _ message: String) {
-        #expect(throws: MatrixFileError(message)) { try CSV.decode(text) }
+        #expect(throws: FileError(message)) { try CSV.decode(text) }
     }
 
     @Test func writeThenReadAtomically() throws {
@@ -119,7 +120,7 @@ import Testing
     @Test func readErrors() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        #expect(throws: MatrixFileError("cannot read file: No such file or directory")) {
+        #expect(throws: FileError("cannot read file: No such file or directory")) {
             try CSV.read(from: scratch.url.appendingPathComponent("nope.csv"))
         }
         // A Latin-1 header is skipped like any other; bytes that are not
@@ -129,7 +130,7 @@ import Testing
         #expect(try CSV.read(from: latin1) == Matrix(column: [1]))
         let binary = scratch.url.appendingPathComponent("binary.csv")
         try Data([0x31, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: binary)
-        #expect(throws: MatrixFileError("line 2, field 1: '\u{FFFD}\u{FFFD}' is not a number")) {
+        #expect(throws: FileError("line 2, field 1: '\u{FFFD}\u{FFFD}' is not a number")) {
             try CSV.read(from: binary)
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NTKCore
+import TangentSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -66,10 +67,10 @@ func sameValues(_ a: Matrix, _ b: Matrix) -> Bool {
 /// Checks one fixture against what `read` makes of it.
 func check(
     _ fixture: MatrixFileFixture, kind: String,
-    read: (URL) throws(MatrixFileError) -> Matrix,
+    read: (URL) throws(FileError) -> Matrix,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    do throws(MatrixFileError) {
+    do throws(FileError) {
         let matrix = try read(fixture.url(kind))
         guard let expected = fixture.matrix else {
             Issue.record("read \(matrix.shapeDescription); expected an error", sourceLocation: sourceLocation)
@@ -225,7 +226,7 @@ struct ScratchFolder {
          "shape (9223372036854775807,) is too large"),
     ])
     func rejectsBadHeaders(_ header: String, _ message: String) {
-        do throws(MatrixFileError) {
+        do throws(FileError) {
             let matrix = try NPY.decode(Self.npy(header))
             Issue.record("decoded \(matrix.shapeDescription)")
         } catch {
@@ -236,7 +237,7 @@ struct ScratchFolder {
     @Test func rejectsEveryPrefixOfAFileWithoutTrapping() {
         let data = NPY.encode(Matrix(rows: 2, cols: 3) { i, j in Double(i - j) })
         for length in 0..<data.count {
-            #expect(throws: MatrixFileError.self) { try NPY.decode(data.prefix(length)) }
+            #expect(throws: FileError.self) { try NPY.decode(data.prefix(length)) }
         }
     }
 
@@ -250,13 +251,13 @@ struct ScratchFolder {
     @Test func readErrorsCarryTheSystemReason() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }
-        #expect(throws: MatrixFileError("cannot read file: No such file or directory")) {
+        #expect(throws: FileError("cannot read file: No such file or directory")) {
             try NPY.read(from: scratch.url.appendingPathComponent("missing.npy"))
         }
-        #expect(throws: MatrixFileError("cannot read file: Is a directory")) {
+        #expect(throws: FileError("cannot read file: Is a directory")) {
             try NPY.read(from: scratch.url)
         }
-        #expect(throws: MatrixFileError("cannot read file: not a local file")) {
+        #expect(throws: FileError("cannot read file: not a local file")) {
             try NPY.read(from: URL(string: "https://example.com/x.npy")!)
         }
     }
@@ -326,21 +327,21 @@ struct ScratchFolder {
         defer { scratch.remove() }
         let folder = scratch.url.appendingPathComponent("folder")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        #expect(throws: MatrixFileError("cannot write file: Is a directory")) {
+        #expect(throws: FileError("cannot write file: Is a directory")) {
             try writeAtomically(Data([1]), to: folder)
         }
         let file = scratch.url.appendingPathComponent("file")
         try Data([0]).write(to: file)
-        #expect(throws: MatrixFileError("cannot create folder: Not a directory")) {
+        #expect(throws: FileError("cannot create folder: Not a directory")) {
             try writeAtomically(Data([1]), to: file.appendingPathComponent("sub/out.npy"))
         }
-        #expect(throws: MatrixFileError("cannot write file: not a local file")) {
+        #expect(throws: FileError("cannot write file: not a local file")) {
             try writeAtomically(Data([1]), to: URL(string: "https://example.com/x.npy")!)
         }
         // Never replaces a device or a pipe (think of /dev/null).
         let pipe = scratch.url.appendingPathComponent("pipe")
         #expect(mkfifo(pipe.path, 0o644) == 0)
-        #expect(throws: MatrixFileError("cannot write file: not a regular file")) {
+        #expect(throws: FileError("cannot write file: not a regular file")) {
             try writeAtomically(Data([1]), to: pipe)
         }
         #expect(scratch.contents() == ["file", "folder", "pipe"])

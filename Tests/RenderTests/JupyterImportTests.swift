@@ -3,6 +3,7 @@ import Testing
 @testable import Notebook
 @testable import Render
 import Language
+import TangentSupport
 
 @Suite struct JupyterImportTests {
     /// A notebook as Jupyter writes one: no Tangent metadata, sources as lists of lines.

@@ -4,6 +4,7 @@ import Testing
 @testable import Render
 import Language
 import NTKCore
+import TangentSupport
 
 /// Notebooks on disk for the Jupyter tests: the tutorials, and a small notebook updated in a
 /// temporary folder so that it has a region of every kind and a figure file.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Notebook
+import TangentSupport
 
 /// Hostile JSON wherever the binary reads JSON: stored output regions (`check`, `export`),
 /// `.ipynb` files (`import`), reports (`report merge`, `--timings`) and a site's manifests

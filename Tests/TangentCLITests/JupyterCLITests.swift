@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Language
 import Notebook
+import TangentSupport
 
 /// `tangent export --to ipynb` and `tangent import` as the shell sees them.
 @Suite(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))

@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// A point in time after which a running block stops with a timeout error.
 ///

@@ -1,3 +1,4 @@
+import TangentSupport
 /// How much one block may show, so that a runaway `print`, `show` or `plot` fails its block
 /// with a located error instead of writing a notebook, site page, cache entry and report of
 /// hundreds of megabytes (a shown string is stored twice in a notebook: as Markdown for people
@@ -35,7 +36,7 @@ public struct OutputLimits: Sendable {
         }
         let (t, tOverflow) = text.addingReportingOverflow(bytes)
         if tOverflow || t > Self.textBytes {
-            throw .error("this output would bring the block's text to \(tOverflow ? "more than 8 EiB" : MemoryGuard.gib(t)), over the "
+            throw .error("this output would bring the block's text to \(tOverflow ? "more than 8 EiB" : ByteCount.formatted(t)), over the "
                          + "limit of \(Self.textBytes >> 20) MiB of text per block; show a part or a summary of it instead, "
                          + "or spread the output over several blocks", at: range)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// Reads and writes matrices as comma-separated numbers, one row per line.
 ///
@@ -20,7 +21,7 @@ import Foundation
 /// one row per line, `\n` line ends, and no header.
 public enum CSV {
     /// Decodes CSV text; errors name the line (1-based) and field.
-    public static func decode(_ text: String) throws(MatrixFileError) -> Matrix {
+    public static func decode(_ text: String) throws(FileError) -> Matrix {
         try decode(bytes: Array(text.utf8))
     }
 
@@ -40,19 +41,19 @@ public enum CSV {
 
     /// Reads a CSV file; see `decode(_:)`. Bytes that are not UTF-8 are only
     /// a problem where a number is expected (a Latin-1 header is fine).
-    public static func read(from url: URL) throws(MatrixFileError) -> Matrix {
+    public static func read(from url: URL) throws(FileError) -> Matrix {
         try decode(bytes: [UInt8](readFileContents(of: url)))
     }
 
     /// Writes `encode(matrix)` atomically, creating missing folders.
-    public static func write(_ matrix: Matrix, to url: URL) throws(MatrixFileError) {
+    public static func write(_ matrix: Matrix, to url: URL) throws(FileError) {
         try writeAtomically(Data(encode(matrix).utf8), to: url)
     }
 
     /// Writes `encode(matrix)` atomically at `url` (absolute, under `root`), walking from `root`
     /// without following a symbolic link out of it (`ConfinedFolder`); a link at the name is
     /// followed only when it leads inside `root`.
-    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(MatrixFileError) {
+    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(FileError) {
         try ConfinedFolder(root, create: false).write(Data(encode(matrix).utf8), to: url.path, finalLink: .followInside)
     }
 
@@ -73,7 +74,7 @@ extension CSV {
     private static let newline = UInt8(ascii: "\n")
     private static let carriageReturn = UInt8(ascii: "\r")
 
-    static func decode(bytes: [UInt8]) throws(MatrixFileError) -> Matrix {
+    static func decode(bytes: [UInt8]) throws(FileError) -> Matrix {
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }  // byte order mark
 
@@ -107,7 +108,7 @@ extension CSV {
             }
             if fields.count == 1, fields[0].contains(UInt8(ascii: ";")) || fields[0].contains(UInt8(ascii: "\t")) {
                 let separator = fields[0].contains(UInt8(ascii: ";")) ? "';'" : "tabs"
-                throw MatrixFileError("line \(lineNumber) separates its fields with \(separator); "
+                throw FileError("line \(lineNumber) separates its fields with \(separator); "
                                       + "Tangent reads comma-separated values (use ',' between numbers)")
             }
             if isFirstContent && fields.contains(where: { !$0.isEmpty && parseNumber($0) == nil }) {
@@ -115,13 +116,13 @@ extension CSV {
                 continue
             }
             if let expected = columns, fields.count != expected {
-                throw MatrixFileError("line \(lineNumber) has \(fields.count) \(plural(fields.count, "field")), expected \(expected)")
+                throw FileError("line \(lineNumber) has \(fields.count) \(plural(fields.count, "field")), expected \(expected)")
             }
             if let bad {
                 if bad.field.isEmpty {
-                    throw MatrixFileError("line \(lineNumber), field \(bad.index + 1) is empty")
+                    throw FileError("line \(lineNumber), field \(bad.index + 1) is empty")
                 }
-                throw MatrixFileError("line \(lineNumber), field \(bad.index + 1): \(quoted(bad.field)) is not a number")
+                throw FileError("line \(lineNumber), field \(bad.index + 1): \(quoted(bad.field)) is not a number")
             }
             columns = fields.count
             storage.append(contentsOf: values)

@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// Reads and writes NumPy `.npy` files.
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// float16 in either byte order; signed and unsigned integers and booleans
 /// (converted to `Double`); C or Fortran order; and 0-D (→ 1×1), 1-D
 /// (→ n×1) or 2-D arrays. Anything else (3-D arrays, complex, object or
-/// string dtypes, truncated or malformed files) is a `MatrixFileError` with a
+/// string dtypes, truncated or malformed files) is a `FileError` with a
 /// message for the user.
 ///
 /// Writing produces exactly the bytes `numpy.save` produces for a C-order
@@ -17,10 +18,10 @@ public enum NPY {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
     /// Decodes the contents of a `.npy` file.
-    public static func decode(_ data: Data) throws(MatrixFileError) -> Matrix {
+    public static func decode(_ data: Data) throws(FileError) -> Matrix {
         // `withUnsafeBytes` rethrows untyped errors, so the result travels as a `Result`.
         let result = data.withUnsafeBytes { bytes in
-            Result { () throws(MatrixFileError) -> Matrix in try decode(bytes) }
+            Result { () throws(FileError) -> Matrix in try decode(bytes) }
         }
         return try result.get()
     }
@@ -56,19 +57,19 @@ public enum NPY {
     }
 
     /// Reads a `.npy` file; see `decode(_:)`.
-    public static func read(from url: URL) throws(MatrixFileError) -> Matrix {
+    public static func read(from url: URL) throws(FileError) -> Matrix {
         try decode(readFileContents(of: url))
     }
 
     /// Writes `encode(matrix)` atomically, creating missing folders.
-    public static func write(_ matrix: Matrix, to url: URL) throws(MatrixFileError) {
+    public static func write(_ matrix: Matrix, to url: URL) throws(FileError) {
         try writeAtomically(encode(matrix), to: url)
     }
 
     /// Writes `encode(matrix)` atomically at `url` (absolute, under `root`), walking from `root`
     /// without following a symbolic link out of it (`ConfinedFolder`); a link at the name is
     /// followed only when it leads inside `root`.
-    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(MatrixFileError) {
+    public static func write(_ matrix: Matrix, to url: URL, confinedTo root: URL) throws(FileError) {
         try ConfinedFolder(root, create: false).write(encode(matrix), to: url.path, finalLink: .followInside)
     }
 }
@@ -76,13 +77,13 @@ public enum NPY {
 // MARK: - Decoding
 
 extension NPY {
-    private static func decode(_ bytes: UnsafeRawBufferPointer) throws(MatrixFileError) -> Matrix {
-        if bytes.isEmpty { throw MatrixFileError("not a .npy file (the file is empty)") }
+    private static func decode(_ bytes: UnsafeRawBufferPointer) throws(FileError) -> Matrix {
+        if bytes.isEmpty { throw FileError("not a .npy file (the file is empty)") }
         guard zip(bytes, magic).allSatisfy({ $0 == $1 }) else {
-            throw MatrixFileError("not a .npy file (bad magic)")
+            throw FileError("not a .npy file (bad magic)")
         }
-        guard bytes.count >= magic.count else { throw MatrixFileError("file is truncated: incomplete magic") }
-        guard bytes.count >= 8 else { throw MatrixFileError("file is truncated: no format version") }
+        guard bytes.count >= magic.count else { throw FileError("file is truncated: incomplete magic") }
+        guard bytes.count >= 8 else { throw FileError("file is truncated: no format version") }
         let (major, minor) = (bytes[6], bytes[7])
 
         // Version 1.0 has a 2-byte header length, 2.0 and 3.0 a 4-byte one;
@@ -91,16 +92,16 @@ extension NPY {
         switch (major, minor) {
         case (1, 0): lengthSize = 2
         case (2, 0), (3, 0): lengthSize = 4
-        default: throw MatrixFileError("unsupported .npy format version \(major).\(minor)")
+        default: throw FileError("unsupported .npy format version \(major).\(minor)")
         }
         let headerStart = 8 + lengthSize
         guard bytes.count >= headerStart else {
-            throw MatrixFileError("file is truncated: the header length is missing")
+            throw FileError("file is truncated: the header length is missing")
         }
         var headerLength = 0
         for k in 0..<lengthSize { headerLength |= Int(bytes[8 + k]) << (8 * k) }
         guard bytes.count - headerStart >= headerLength else {
-            throw MatrixFileError(
+            throw FileError(
                 "file is truncated: the header is \(headerLength) bytes but only "
                 + "\(bytes.count - headerStart) bytes follow")
         }
@@ -108,7 +109,7 @@ extension NPY {
         let headerText: String
         if major == 3 {
             guard let text = String(validating: headerBytes, as: UTF8.self) else {
-                throw MatrixFileError("malformed header: not valid UTF-8")
+                throw FileError("malformed header: not valid UTF-8")
             }
             headerText = text
         } else {
@@ -120,10 +121,10 @@ extension NPY {
         let available = bytes.count - dataStart
         let (byteCount, overflow) = header.count.multipliedReportingOverflow(by: header.dtype.size)
         guard !overflow else {
-            throw MatrixFileError("malformed header: shape \(header.shapeText) is too large")
+            throw FileError("malformed header: shape \(header.shapeText) is too large")
         }
         guard available >= byteCount else {
-            throw MatrixFileError(
+            throw FileError(
                 "file is truncated: header says \(header.count) values (\(byteCount) bytes) "
                 + "but only \(available) bytes follow")
         }
@@ -160,35 +161,35 @@ extension NPY {
         /// The shape as Python writes it, e.g. `(3,)` or `(2, 3, 4)`.
         var shapeText: String
 
-        init(parsing text: String) throws(MatrixFileError) {
+        init(parsing text: String) throws(FileError) {
             var parser = PythonLiteralParser(text)
             let literal: PythonLiteral
             do throws(PythonLiteralParser.Failure) {
                 literal = try parser.parseHeader()
             } catch {
-                throw MatrixFileError("malformed header: \(error.message)")
+                throw FileError("malformed header: \(error.message)")
             }
             guard case .dict(let entries) = literal else {
-                throw MatrixFileError("malformed header: expected a dictionary")
+                throw FileError("malformed header: expected a dictionary")
             }
-            func value(_ key: String) throws(MatrixFileError) -> PythonLiteral {
+            func value(_ key: String) throws(FileError) -> PythonLiteral {
                 guard let entry = entries.last(where: { $0.key == key }) else {
-                    throw MatrixFileError("malformed header: missing key '\(key)'")
+                    throw FileError("malformed header: missing key '\(key)'")
                 }
                 return entry.value
             }
 
             let descr = try value("descr")
             guard case .bool(let fortranOrder) = try value("fortran_order") else {
-                throw MatrixFileError("malformed header: 'fortran_order' must be True or False")
+                throw FileError("malformed header: 'fortran_order' must be True or False")
             }
             guard case .tuple(let dims) = try value("shape") else {
-                throw MatrixFileError("malformed header: 'shape' must be a tuple of integers")
+                throw FileError("malformed header: 'shape' must be a tuple of integers")
             }
             var shape: [Int] = []
             for dim in dims {
                 guard case .int(let n) = dim, n >= 0 else {
-                    throw MatrixFileError("malformed header: 'shape' must be a tuple of non-negative integers")
+                    throw FileError("malformed header: 'shape' must be a tuple of non-negative integers")
                 }
                 shape.append(n)
             }
@@ -196,13 +197,13 @@ extension NPY {
                 ? "(\(shape[0]),)"
                 : "(" + shape.map(String.init).joined(separator: ", ") + ")"
             guard shape.count <= 2 else {
-                throw MatrixFileError("\(shape.count)-D array of shape \(shapeText) cannot be loaded as a matrix")
+                throw FileError("\(shape.count)-D array of shape \(shapeText) cannot be loaded as a matrix")
             }
             var count = 1
             for n in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: n)
                 guard !overflow else {
-                    throw MatrixFileError("malformed header: shape \(shapeText) is too large")
+                    throw FileError("malformed header: shape \(shapeText) is too large")
                 }
                 count = product
             }
@@ -211,9 +212,9 @@ extension NPY {
             case .string(let text):
                 self.dtype = try DType(parsing: text)
             case .list:
-                throw MatrixFileError("unsupported dtype: structured arrays (with named fields) cannot be loaded as a matrix")
+                throw FileError("unsupported dtype: structured arrays (with named fields) cannot be loaded as a matrix")
             default:
-                throw MatrixFileError("malformed header: 'descr' must be a string")
+                throw FileError("malformed header: 'descr' must be a string")
             }
             self.fortranOrder = fortranOrder
             self.shape = shape
@@ -231,7 +232,7 @@ extension NPY {
         var bigEndian: Bool
 
         /// Parses a numpy type string such as `<f8`, `>i4` or `|b1`.
-        init(parsing descr: String) throws(MatrixFileError) {
+        init(parsing descr: String) throws(FileError) {
             var rest = Substring(descr)
             var bigEndian = false
             switch rest.first {
@@ -241,10 +242,10 @@ extension NPY {
             default: bigEndian = (1 as UInt16).bigEndian == 1  // no prefix: native order
             }
             let unsupported = { (what: String) in
-                MatrixFileError("unsupported dtype '\(descr)' (\(what)): only float, integer "
+                FileError("unsupported dtype '\(descr)' (\(what)): only float, integer "
                                 + "and boolean arrays can be loaded as a matrix")
             }
-            guard let code = rest.first else { throw MatrixFileError("malformed header: empty dtype") }
+            guard let code = rest.first else { throw FileError("malformed header: empty dtype") }
             let size = Int(rest.dropFirst())
             let kind: Kind
             switch (code, size) {
@@ -258,7 +259,7 @@ extension NPY {
             case ("U", _), ("S", _), ("a", _): throw unsupported("strings")
             case ("M", _), ("m", _): throw unsupported("dates and times")
             case ("V", _): throw unsupported("raw bytes")
-            default: throw MatrixFileError("unsupported dtype '\(descr)'")
+            default: throw FileError("unsupported dtype '\(descr)'")
             }
             self.kind = kind
             self.size = size ?? 0

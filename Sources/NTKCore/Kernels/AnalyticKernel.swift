@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// The infinite-width NNGP and NTK kernels of an `MLP`, matching neural-tangents 0.6.5's
 /// `stax.serial(...).kernel_fn(x1, x2, ('nngp', 'ntk'))` to about 1e-15 (CONVENTIONS.md §1).

@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// Why an analytic kernel could not be computed. Every case is caused by the caller's
 /// data or network, so each message says what to change.
@@ -36,14 +37,10 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
         case .refused(let layer, let rule):
             return "\(layer): \(rule)"
         case .tooLarge(let needed, let available):
-            return "kernel needs \(Self.gib(needed)) GiB but only \(Self.gib(available)) GiB of memory is available"
+            return "kernel needs \(ByteCount.formatted(needed)) but only \(ByteCount.formatted(available)) of memory is available"
                 + "; use fewer inputs or compute it in blocks"
         case .cancelled:
             return "stopped: the time allowed ran out"
         }
-    }
-
-    private static func gib(_ bytes: Int) -> String {
-        String(format: "%.1f", Double(bytes) / Double(1 << 30))
     }
 }

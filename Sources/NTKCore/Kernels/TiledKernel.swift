@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// An analytic kernel too large for memory, computed block by block into a `.npy` file
 /// (float64, C order) that numpy opens with `np.load(path, mmap_mode="r")`.
@@ -47,7 +48,7 @@ public enum TiledKernel {
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
 
         // Confined to the project root when there is one: no link on the way leads the file out.
-        let file = try root.map { r throws(MatrixFileError) in try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes) }
+        let file = try root.map { r throws(FileError) in try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes) }
             ?? AtomicFile(url: url, size: header.count + dataBytes)
         do {
             try header.withUnsafeBytes { try file.write($0, at: 0) }

@@ -1,5 +1,6 @@
 import Language
 import NTKCore
+import TangentSupport
 
 /// One output of a block in the form `update` stores and `check` compares: numbers in full
 /// precision (all entries of a small matrix; summary and corner of a large one) and text.

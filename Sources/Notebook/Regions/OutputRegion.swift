@@ -1,4 +1,5 @@
 import Language
+import TangentSupport
 
 /// The generated region `tangent update` writes right after an `ntk` block:
 ///
@@ -78,12 +79,14 @@ public struct OutputRegion: Sendable {
 
     /// FNV-1a 64 over the content lines joined by "\n", as 16 hex digits.
     public static func hash(_ content: [String]) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = StableHash()
         for (i, line) in content.enumerated() {
-            if i > 0 { h ^= 0x0a; h = h &* 0x0000_0100_0000_01b3 }
-            for b in line.utf8 { h ^= UInt64(b); h = h &* 0x0000_0100_0000_01b3 }
+            if i > 0 {
+                hash.combine(byte: 0x0a)
+            }
+            hash.combine(line.utf8)
         }
-        let hex = String(h, radix: 16)
+        let hex = String(hash.value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Language
 import Notebook
 import NTKCore
+import TangentSupport
 
 /// Writes a static site for a collection of notebooks: one page each, an index, navigation,
 /// a client-side search index, one stylesheet, and KaTeX's CSS and fonts; nothing loads from
@@ -246,7 +247,7 @@ public final class SiteBuilder {
                 throw SiteError(description: "'\(outputDirectory.path)' exists and is not a folder")
             }
             site = try root.folder(relative)
-        } catch let e as MatrixFileError {
+        } catch let e as FileError {
             throw SiteError(description: "cannot write the site into '\(outputDirectory.path)': \(e.message)")
         }
         let contents = site.contents(of: "") ?? []

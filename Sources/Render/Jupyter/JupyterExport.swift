@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import TangentSupport
 
 /// What the nbformat 4 files Tangent writes and reads share.
 public enum Jupyter {

@@ -1,5 +1,6 @@
 import Language
 import Notebook
+import TangentSupport
 
 /// Reads a Jupyter notebook (nbformat 4) back into a Tangent notebook: Markdown and raw cells
 /// as prose, code cells in ntk as ```ntk blocks (their attributes from `metadata.tangent`),

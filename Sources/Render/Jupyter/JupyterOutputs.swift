@@ -1,6 +1,7 @@
 import Language
 import Notebook
 import NTKCore
+import TangentSupport
 
 /// A block's stored outputs (the `tangent:data` line of its region) as nbformat 4 outputs:
 /// `print` text as a `stream`, `show` values as `display_data` (text/plain, and text/html for

@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// KaTeX's stylesheet and fonts, copied into a site so typeset math displays offline.
 ///

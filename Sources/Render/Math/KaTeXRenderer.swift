@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// Why math could not be typeset; the description says what to install.
 public enum KaTeXError: Error, Equatable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// A parameter of a builtin function: its label, whether it must be given, and its default.
 struct Parameter: Sendable {
@@ -215,15 +216,8 @@ public enum MemoryGuard {
     public static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let available = MemoryBudget.availableBytes() ?? Int.max
         if bytes == .max || bytes > available {
-            throw .error("\(what) needs \(gib(bytes == .max ? nil : bytes)) but only \(gib(available)) of memory is available",
+            throw .error("\(what) needs \(ByteCount.formatted(bytes == .max ? nil : bytes)) but only \(ByteCount.formatted(available)) of memory is available",
                          at: range)
         }
-    }
-
-    /// `1.5 GiB`, `12 MiB`, `7.5e+09 GiB` for sizes beyond 64 bits.
-    static func gib(_ bytes: Int?) -> String {
-        guard let bytes else { return "more than 8 EiB" }
-        let g = Double(bytes) / 1_073_741_824
-        return g >= 0.1 ? String(format: "%.1f GiB", g) : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// `load` and `save` of `.npy` and `.csv`; paths are relative to the notebook's folder.
 extension Builtins {

@@ -1,5 +1,6 @@
 import Dispatch
 import NTKCore
+import TangentSupport
 
 /// Networks: `mlp`, the analytic kernels `nngp`/`ntk`, and the finite network's `init`,
 /// `params`, `apply`, `weights`, `biases`, `empirical_ntk`, `train`, `loss` (LANGUAGE.md §4).
@@ -268,7 +269,7 @@ extension Builtins {
             }
         } catch let d as Diagnostic {
             throw d
-        } catch let e as MatrixFileError {
+        } catch let e as FileError {
             throw c.fail("out", "\(c.name): cannot write '\(try c.string("out"))': \(e)")
         } catch {
             throw .error("\(c.name): \(error)", at: c.range)

@@ -1,5 +1,5 @@
 import Foundation
-@testable import NTKCore
+@testable import TangentSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

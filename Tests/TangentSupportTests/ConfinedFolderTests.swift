@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import NTKCore
+@testable import TangentSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,8 +62,8 @@ import Glibc
         try t.link("out", to: t.victim)
         try t.link("in", to: "data/real.txt")   // dangling, but inside
         let folder = try ConfinedFolder(t.root)
-        #expect(throws: MatrixFileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .refuse) }
-        #expect(throws: MatrixFileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .followInside) }
+        #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .refuse) }
+        #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .followInside) }
         try folder.write(Data("x".utf8), to: "in", finalLink: .followInside)
         #expect(t.text(t.victim) == "victim")
         #expect(t.text(t.at("data/real.txt")) == "x")
@@ -87,9 +87,9 @@ import Glibc
         #expect(t.text(t.at("real/b.txt")) == "2")
         #expect(t.text(t.at("real/c.txt")) == "3")
         for path in ["escape/x", "escapeAbsolute/x", "../outside/x", t.outside.path + "/x", "loop/x", "real/../../outside/x"] {
-            #expect(throws: MatrixFileError.self, "\(path)") { try folder.write(Data("x".utf8), to: path) }
+            #expect(throws: FileError.self, "\(path)") { try folder.write(Data("x".utf8), to: path) }
         }
-        #expect(throws: MatrixFileError.self) { try folder.write(Data("x".utf8), to: "relative/a.txt", folderLinks: .refuse) }
+        #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "relative/a.txt", folderLinks: .refuse) }
         #expect(t.outsideNames == ["victim"])
     }
 
@@ -120,10 +120,10 @@ import Glibc
         try t.link("site/up", to: "..")
         try site.write(Data("i".utf8), to: "index.html")
         #expect(t.text(t.at("site/index.html")) == "i")
-        #expect(throws: MatrixFileError.self) { try site.write(Data("x".utf8), to: "up/escaped.html") }
-        #expect(throws: MatrixFileError.self) { try site.write(Data("x".utf8), to: "../escaped.html") }
+        #expect(throws: FileError.self) { try site.write(Data("x".utf8), to: "up/escaped.html") }
+        #expect(throws: FileError.self) { try site.write(Data("x".utf8), to: "../escaped.html") }
         #expect(!FileManager.default.fileExists(atPath: t.at("escaped.html")))
         try t.link("gone", to: t.outside.path)
-        #expect(throws: MatrixFileError.self) { _ = try root.folder("gone") }
+        #expect(throws: FileError.self) { _ = try root.folder("gone") }
     }
 }

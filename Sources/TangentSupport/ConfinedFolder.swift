@@ -46,7 +46,7 @@ public final class ConfinedFolder {
 
     /// Opens `root`, creating it (and missing parents) when `create` is set. The root itself
     /// is trusted: links in its own path are followed.
-    public init(_ root: URL, create: Bool = true) throws(MatrixFileError) {
+    public init(_ root: URL, create: Bool = true) throws(FileError) {
         let given = try fileSystemPath(of: root, action: "write")
         path = given
         if create { try ConfinedFolder.makeFolders(given) }
@@ -75,7 +75,7 @@ public final class ConfinedFolder {
 
     /// The folder at `relativePath`, reached (and, with `create`, made) by the confined walk,
     /// as a confined folder of its own: what is written in it stays in it.
-    public func folder(_ relativePath: String, create: Bool = true) throws(MatrixFileError) -> ConfinedFolder {
+    public func folder(_ relativePath: String, create: Bool = true) throws(FileError) -> ConfinedFolder {
         if ConfinedFolder.components(relativePath).isEmpty {
             let copy = dup(fd)
             if copy < 0 { throw posixError("cannot open folder", errno) }
@@ -92,7 +92,7 @@ public final class ConfinedFolder {
         }
         if sub < 0 {
             let code = errno
-            if code == ELOOP { throw MatrixFileError("'\(shown)' is a symbolic link that changed while it was opened") }
+            if code == ELOOP { throw FileError("'\(shown)' is a symbolic link that changed while it was opened") }
             throw posixError("cannot open folder", code)
         }
         return ConfinedFolder(descriptor: sub, path: shown)
@@ -104,7 +104,7 @@ public final class ConfinedFolder {
     /// lie under the root), creating missing folders. See `replaceAtomically` for what is kept
     /// of an existing file.
     public func write(_ data: Data, to relativePath: String, finalLink: FinalLink = .replace,
-                      folderLinks: FolderLinks = .followInside) throws(MatrixFileError) {
+                      folderLinks: FolderLinks = .followInside) throws(FileError) {
         let place = try walk(relativePath, create: true, folderLinks: folderLinks, finalLink: finalLink)
         defer { place.close() }
         try replaceAtomically(data, in: place.folder, name: place.name)
@@ -113,7 +113,7 @@ public final class ConfinedFolder {
     /// A file written piece by piece at `relativePath` (a kernel larger than memory), which
     /// appears there only when committed; the folder is reached by the confined walk, and a link
     /// at the name is followed only when it leads inside the root (as `save` does).
-    public func atomicFile(_ relativePath: String, size: Int) throws(MatrixFileError) -> AtomicFile {
+    public func atomicFile(_ relativePath: String, size: Int) throws(FileError) -> AtomicFile {
         let place = try walk(relativePath, create: true, folderLinks: .followInside, finalLink: .followInside)
         defer { place.close() }
         let copy = dup(place.folder)
@@ -229,26 +229,26 @@ public final class ConfinedFolder {
     /// root); a symbolic link for a folder is followed by walking its target when
     /// `folderLinks` allows it, and so is one at the last component under `.followInside`.
     func walk(_ relativePath: String, create: Bool, folderLinks: FolderLinks,
-              finalLink: FinalLink) throws(MatrixFileError) -> Place {
+              finalLink: FinalLink) throws(FileError) -> Place {
         var pending = try relativeComponents(relativePath)
-        guard !pending.isEmpty else { throw MatrixFileError("cannot write file: the path names the folder \(path) itself") }
+        guard !pending.isEmpty else { throw FileError("cannot write file: the path names the folder \(path) itself") }
         var stack: [Int32] = []        // folders opened below the root
         var walked: [String] = []      // their names, for messages
         var hops = 0
         func current() -> Int32 { stack.last ?? fd }
-        func fail(_ error: MatrixFileError) -> MatrixFileError {
+        func fail(_ error: FileError) -> FileError {
             for f in stack { _ = Glibc.close(f) }
             return error
         }
         func shown(_ name: String) -> String { (walked + [name]).joined(separator: "/") }
         /// Replaces `name` (a link) in the walk by its target.
-        func follow(_ name: String) throws(MatrixFileError) {
+        func follow(_ name: String) throws(FileError) {
             hops += 1
             if hops > 40 { throw fail(posixError("cannot write file", ELOOP)) }
             guard let target = readLink(current(), name) else { throw fail(posixError("cannot write file", errno)) }
             if target.hasPrefix("/") {
                 guard let rest = beneathRoot(target) else {
-                    throw fail(MatrixFileError("'\(shown(name))' is a symbolic link to \(target), outside \(path); "
+                    throw fail(FileError("'\(shown(name))' is a symbolic link to \(target), outside \(path); "
                                                + "Tangent never writes through a link that leads out of the folder"))
                 }
                 for f in stack { _ = Glibc.close(f) }
@@ -263,7 +263,7 @@ public final class ConfinedFolder {
             let name = pending.removeFirst()
             if name == ".." {
                 guard let last = stack.popLast() else {
-                    throw fail(MatrixFileError("'\(shown(".."))' leads out of \(path)"))
+                    throw fail(FileError("'\(shown(".."))' leads out of \(path)"))
                 }
                 _ = Glibc.close(last)
                 walked.removeLast()
@@ -273,7 +273,7 @@ public final class ConfinedFolder {
                 var info = stat()
                 let isLink = fstatat(current(), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
                 if isLink && finalLink == .refuse {
-                    throw fail(MatrixFileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
+                    throw fail(FileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
                 }
                 if isLink && finalLink == .followInside {
                     try follow(name)
@@ -302,7 +302,7 @@ public final class ConfinedFolder {
                 var info = stat()
                 if fstatat(current(), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
                     if folderLinks == .refuse {
-                        throw fail(MatrixFileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
+                        throw fail(FileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
                     }
                     try follow(name)
                     continue
@@ -311,15 +311,15 @@ public final class ConfinedFolder {
             }
             throw fail(posixError("cannot open folder", code))
         }
-        throw fail(MatrixFileError("'\(relativePath)' leads back to the folder \(path) itself"))
+        throw fail(FileError("'\(relativePath)' leads back to the folder \(path) itself"))
     }
 
     /// The components of a path relative to the root; an absolute path must lie under the
     /// root (as given or as resolved).
-    private func relativeComponents(_ relativePath: String) throws(MatrixFileError) -> [String] {
+    private func relativeComponents(_ relativePath: String) throws(FileError) -> [String] {
         guard relativePath.hasPrefix("/") else { return ConfinedFolder.components(relativePath) }
         guard let rest = beneathRoot(relativePath) else {
-            throw MatrixFileError("'\(relativePath)' is outside \(path)")
+            throw FileError("'\(relativePath)' is outside \(path)")
         }
         return rest
     }
@@ -347,7 +347,7 @@ public final class ConfinedFolder {
     }
 
     /// `mkdir -p` for the (trusted) root itself.
-    private static func makeFolders(_ folder: String) throws(MatrixFileError) {
+    private static func makeFolders(_ folder: String) throws(FileError) {
         var info = stat()
         if stat(folder, &info) == 0 { return }
         let parent = (folder as NSString).deletingLastPathComponent

@@ -23,7 +23,7 @@ import Darwin
 /// link itself is kept: this is for paths the user named (reports); files whose
 /// place comes from a repository go through `ConfinedFolder`, which never
 /// follows a link out of its folder.
-public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
+public func writeAtomically(_ data: Data, to url: URL) throws(FileError) {
     let requested = try fileSystemPath(of: url, action: "write")
     if requested.hasSuffix("/") { throw posixError("cannot write file", EISDIR) }
     let path = resolvingSymbolicLinks(requested)
@@ -39,17 +39,17 @@ public func writeAtomically(_ data: Data, to url: URL) throws(MatrixFileError) {
 /// (rename never follows it); a folder, device or pipe there is refused (renaming over
 /// /dev/null would delete it). An existing file's permission bits (and, when allowed, owner
 /// and group) are kept.
-func replaceAtomically(_ data: Data, in folder: Int32, name: String) throws(MatrixFileError) {
+package func replaceAtomically(_ data: Data, in folder: Int32, name: String) throws(FileError) {
     var existing = stat()
     let exists = fstatat(folder, name, &existing, AT_SYMLINK_NOFOLLOW) == 0
     let kind = existing.st_mode & S_IFMT
     if exists && kind == S_IFDIR { throw posixError("cannot write file", EISDIR) }
     if exists && kind != S_IFREG && kind != S_IFLNK {
-        throw MatrixFileError("cannot write file: not a regular file")
+        throw FileError("cannot write file: not a regular file")
     }
 
     let (tempName, fd) = try createTemporaryFile(in: folder, for: name)
-    var failure: MatrixFileError?
+    var failure: FileError?
     if exists && kind == S_IFREG {
         // Owner and group can only be kept by a privileged user or a member of
         // the group; failing to keep them is not an error (like most editors).
@@ -90,7 +90,7 @@ public final class AtomicFile {
 
     /// Creates the temporary file, sized `size` bytes (sparse until written), after checking
     /// that the file system has room for it.
-    public convenience init(url: URL, size: Int) throws(MatrixFileError) {
+    public convenience init(url: URL, size: Int) throws(FileError) {
         let requested = try fileSystemPath(of: url, action: "write")
         let destination = resolvingSymbolicLinks(requested)
         let (folderPath, name) = splitPath(destination)
@@ -100,7 +100,7 @@ public final class AtomicFile {
 
     /// The file `name` in an open folder (which this object now owns and closes): how a
     /// `ConfinedFolder` makes one without a path that a link could redirect.
-    init(folder: Int32, name: String, destination: String, size: Int) throws(MatrixFileError) {
+    init(folder: Int32, name: String, destination: String, size: Int) throws(FileError) {
         self.folder = folder
         self.name = name
         self.destination = destination
@@ -109,8 +109,8 @@ public final class AtomicFile {
             let free = Int(fs.f_bavail) &* Int(fs.f_frsize)
             if free >= 0, size > free {
                 _ = close(folder)
-                throw MatrixFileError(String(format: "not enough disk space: the file needs %.1f GiB but only %.1f GiB is free",
-                                             Double(size) / 1_073_741_824, Double(free) / 1_073_741_824))
+                throw FileError("not enough disk space: the file needs \(ByteCount.formatted(size)) "
+                    + "but only \(ByteCount.formatted(free)) is free")
             }
         }
         do {
@@ -134,7 +134,7 @@ public final class AtomicFile {
     }
 
     /// Writes `bytes` at `offset`.
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(MatrixFileError) {
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileError) {
         var written = 0
         while written < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
@@ -147,9 +147,9 @@ public final class AtomicFile {
     }
 
     /// Flushes the file and renames it over the destination.
-    public func commit() throws(MatrixFileError) {
+    public func commit() throws(FileError) {
         done = true
-        var failure: MatrixFileError?
+        var failure: FileError?
         if fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
         if close(fd) != 0, failure == nil { failure = posixError("cannot write file", errno) }
         if failure == nil, TemporaryFiles.finish(in: folder, tempName, renamingTo: name) != 0 {
@@ -173,7 +173,7 @@ public final class AtomicFile {
 
 /// Reads a whole file; failures carry the system's reason, e.g.
 /// `cannot read file: No such file or directory`.
-func readFileContents(of url: URL) throws(MatrixFileError) -> Data {
+package func readFileContents(of url: URL) throws(FileError) -> Data {
     let path = try fileSystemPath(of: url, action: "read")
     var fd: Int32
     repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
@@ -204,15 +204,15 @@ func readFileContents(of url: URL) throws(MatrixFileError) -> Data {
 // MARK: - Helpers
 
 /// `"<context>: <system reason>"`, e.g. `cannot write file: Permission denied`.
-func posixError(_ context: String, _ code: Int32) -> MatrixFileError {
-    MatrixFileError("\(context): \(String(cString: strerror(code)))")
+package func posixError(_ context: String, _ code: Int32) -> FileError {
+    FileError("\(context): \(String(cString: strerror(code)))")
 }
 
-func fileSystemPath(of url: URL, action: String) throws(MatrixFileError) -> String {
-    guard url.isFileURL else { throw MatrixFileError("cannot \(action) file: not a local file") }
+package func fileSystemPath(of url: URL, action: String) throws(FileError) -> String {
+    guard url.isFileURL else { throw FileError("cannot \(action) file: not a local file") }
     let path = url.withUnsafeFileSystemRepresentation { $0.map { String(cString: $0) } }
     guard let path, !path.isEmpty else {
-        throw MatrixFileError("cannot \(action) file: the path is not valid")
+        throw FileError("cannot \(action) file: the path is not valid")
     }
     return path
 }
@@ -242,7 +242,7 @@ private func resolvingSymbolicLinks(_ path: String) -> String {
 }
 
 /// `mkdir -p`: creates `folder` and any missing parents.
-private func createFolders(_ folder: String) throws(MatrixFileError) {
+private func createFolders(_ folder: String) throws(FileError) {
     var info = stat()
     if stat(folder, &info) == 0 {
         if (info.st_mode & S_IFMT) == S_IFDIR { return }
@@ -260,9 +260,9 @@ private func createFolders(_ folder: String) throws(MatrixFileError) {
 /// Creates `.<name>.<pid>.<random>.tmp` exclusively in the open folder `folder` (so two
 /// writers never share a temporary file, and a link planted at that name is never followed)
 /// and returns its name and descriptor.
-func createTemporaryFile(
+package func createTemporaryFile(
     in folder: Int32, for name: String
-) throws(MatrixFileError) -> (String, Int32) {
+) throws(FileError) -> (String, Int32) {
     // Keep the temporary name well below NAME_MAX even for long file names.
     let stem = name.utf8.count > 100 ? String(name.prefix(40)) : name
     for _ in 0..<100 {
@@ -276,7 +276,7 @@ func createTemporaryFile(
 }
 
 /// Opens a folder to create files in with `openat`.
-private func openFolder(_ path: String) throws(MatrixFileError) -> Int32 {
+private func openFolder(_ path: String) throws(FileError) -> Int32 {
     var fd: Int32
     repeat { fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } while fd < 0 && errno == EINTR
     if fd < 0 { throw posixError("cannot write file", errno) }

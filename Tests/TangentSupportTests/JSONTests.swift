@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Notebook
+@testable import TangentSupport
 #if canImport(Glibc)
 import Glibc
 #endif
