@@ -8,12 +8,21 @@ struct BuiltinsOptions: Equatable {
     static let spec = VerbSpec<BuiltinsOptions>(
         "builtins", operands: "[--used-in PATH...]", needed: nil,
         summary: "print the table of builtins (docs/language.md)",
-        about: "Prints the table of builtin functions as Markdown (docs/language.md embeds it); with\n--used-in, which notebooks under the paths use each builtin (docs/tutorials.md).",
-        options: [.flag("--used-in", "list for each builtin the notebooks under PATH... that call or name it") { $0.usedIn = true }],
+        about: """
+            Prints the table of builtin functions as Markdown (docs/language.md embeds it); with
+            --used-in, which notebooks under the paths use each builtin (docs/tutorials.md).
+            """,
+        options: [.flag("--used-in", "list for each builtin the notebooks under PATH... that call or name it") {
+            $0.usedIn = true
+        }],
         exitStatus: [.init("0", "the table was printed"), .init("2", "usage or input error")],
         start: { BuiltinsOptions() }, operand: { $0.paths.append($1) },
         validate: { o throws(UsageError) in
-            if o.usedIn && o.paths.isEmpty { throw UsageError("--used-in needs at least one PATH (a .md file or a folder)") }
-            if !o.usedIn && !o.paths.isEmpty { throw UsageError("'tangent builtins' takes a PATH only after --used-in") }
+            if o.usedIn && o.paths.isEmpty {
+                throw UsageError("--used-in needs at least one PATH (a .md file or a folder)")
+            }
+            if !o.usedIn && !o.paths.isEmpty {
+                throw UsageError("'tangent builtins' takes a PATH only after --used-in")
+            }
         })
 }

@@ -4,8 +4,10 @@ import Language
 /// verb takes which option (for "it is an option of 'tangent export'"), what `tangent --help`
 /// prints, and the command-line reference generated into docs/guide.md.
 enum CommandLineReference {
-    static let verbs: [VerbReference] = Options.Verb.allCases.map { Options.spec(for: $0).reference }
-        + [ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference, HelpCommand.spec.reference]
+    static let verbs: [VerbReference] = Options.Verb.allCases.map { Options.spec(for: $0).reference } + [
+        ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference,
+        HelpCommand.spec.reference,
+    ]
 
     /// The options of `tangent` itself, before any verb.
     static let commandOptions = ["--version"]
@@ -34,7 +36,7 @@ enum CommandLineReference {
     static var overview: String {
         let width = verbs.map(\.command.count).max()! + 3
         var lines = verbs.enumerated().map { i, verb in
-            (i == 0 ? "usage: " : "       ") + verb.command.padding(toLength: width, withPad: " ", startingAt: 0) + verb.summary
+            (i == 0 ? "usage: " : "       ") + VerbReference.padded(verb.command, width) + verb.summary
         }
         lines += [
             "",

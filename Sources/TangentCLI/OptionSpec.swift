@@ -28,10 +28,13 @@ struct OptionSpec<Model>: Sendable {
     }
 
     /// An option with a value (`--json FILE`); `set` checks and stores it.
-    static func value(_ name: String, short: String? = nil, _ valueName: String, choices: [String] = [], required: Bool = false,
-                      _ help: String,
-                      _ set: @escaping @Sendable (inout Model, _ value: String, _ spelling: String) throws(UsageError) -> Void) -> OptionSpec {
-        OptionSpec(name: name, short: short, valueName: valueName, choices: choices, required: required, help: help, apply: set)
+    static func value(
+        _ name: String, short: String? = nil, _ valueName: String, choices: [String] = [], required: Bool = false,
+        _ help: String,
+        _ set: @escaping @Sendable (inout Model, _ value: String, _ spelling: String) throws(UsageError) -> Void
+    ) -> OptionSpec {
+        OptionSpec(name: name, short: short, valueName: valueName, choices: choices, required: required, help: help,
+                   apply: set)
     }
 
     var takesValue: Bool { valueName != nil }

@@ -11,7 +11,10 @@ extension ReportCommand {
     static let spec = VerbSpec<Arguments>(
         "report merge", operands: "REPORT.json...", needed: "at least one JSON report",
         summary: "join the --json reports of CI shards into one",
-        about: "Joins the --json reports of a sharded run ('tangent check --shard I/N --json FILE') into the\nreport one run would have written, prints its summary and exits with the most severe status.",
+        about: """
+            Joins the --json reports of a sharded run ('tangent check --shard I/N --json FILE') into the
+            report one run would have written, prints its summary and exits with the most severe status.
+            """,
         options: [
             .value("--json", "FILE", "write the merged JSON report") { a, v, _ in a.jsonPath = v },
             .value("--junit", "FILE", "write the merged report as JUnit XML") { a, v, _ in a.junitPath = v },

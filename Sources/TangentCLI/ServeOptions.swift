@@ -23,21 +23,33 @@ struct ServeOptions: Equatable {
     static let spec = VerbSpec<ServeOptions>(
         "serve", operands: "PATH...", needed: "at least one PATH (a .md file or a folder)",
         summary: "render, serve, re-render and reload on save",
-        about: "Renders the site as 'tangent render' does, serves it on http://HOST:PORT/ and renders again,\nreloading open pages, whenever a notebook under the paths is saved, added or removed.",
+        about: """
+            Renders the site as 'tangent render' does, serves it on http://HOST:PORT/ and renders again,
+            reloading open pages, whenever a notebook under the paths is saved, added or removed.
+            """,
         options: [
-            .value("--port", short: "-p", "N", "the port to listen on (default 8000; 0: any free port)") { o, v, _ throws(UsageError) in
-                guard let port = UInt16(v) else { throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'") }
+            .value("--port", short: "-p", "N", "the port to listen on (default 8000; 0: any free port)") {
+                o, v, _ throws(UsageError) in
+                guard let port = UInt16(v) else {
+                    throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'")
+                }
                 o.port = port
             },
-            .value("--host", "ADDR", "the address to listen on (default 127.0.0.1; 0.0.0.0: other machines too)") { o, v, _ in o.host = v },
-            .value("--out", short: "-o", "DIR", "where to write the site (default: .tangent/site at the project root)") { o, v, _ in
-                o.outDirectory = v
+            .value("--host", "ADDR", "the address to listen on (default 127.0.0.1; 0.0.0.0: other machines too)") {
+                o, v, _ in o.host = v
             },
-            .value("--timeout", "SECONDS", "the time limit of a block that sets none (default 900 s)") { o, v, _ throws(UsageError) in
-                o.timeout = try Options.seconds(v)
+            .value("--out", short: "-o", "DIR", "where to write the site (default: .tangent/site in the project)") {
+                o, v, _ in o.outDirectory = v
             },
-            .flag("--no-cache", "run every block at every build; restore nothing from .tangent/cache") { $0.noCache = true },
-            .flag("--unsafe-html", "keep raw HTML in prose, scripts included (only for notebooks you trust)") { $0.unsafeHTML = true },
+            .value("--timeout", "SECONDS", "the time limit of a block that sets none (default 900 s)") {
+                o, v, _ throws(UsageError) in o.timeout = try Options.seconds(v)
+            },
+            .flag("--no-cache", "run every block at every build; restore nothing from .tangent/cache") {
+                $0.noCache = true
+            },
+            .flag("--unsafe-html", "keep raw HTML in prose, scripts included (only for notebooks you trust)") {
+                $0.unsafeHTML = true
+            },
         ],
         notes: ["PATH is a .md notebook or a folder (every .md under it)."],
         exitStatus: [.init("2", "usage or input error (a port already in use, too)"),

@@ -54,15 +54,13 @@ public enum Tangent {
             console.out("tangent \(TangentInfo.version)\n")
             return ExitCode.success.rawValue
         case "help", "--help", "-h":
-            return verb({ () throws(UsageError) in try HelpCommand.spec.read(rest) }, help: HelpCommand.spec.reference.help,
-                        usage: CommandLineReference.overview, console: console) { request throws(UsageError) in
+            return verb(HelpCommand.spec, rest, usage: CommandLineReference.overview, console: console) { request in
                 let text = HelpCommand.text(for: request)
                 console.out(text.hasSuffix("\n") ? text : text + "\n")
                 return ExitCode.success.rawValue
             }
         case "builtins":
-            return verb({ () throws(UsageError) in try BuiltinsOptions.spec.read(rest) }, help: BuiltinsOptions.spec.reference.help,
-                        console: console) { o throws(UsageError) in
+            return verb(BuiltinsOptions.spec, rest, console: console) { o throws(UsageError) in
                 guard o.usedIn else {
                     console.out(BuiltinCatalog.markdownTable)
                     return ExitCode.success.rawValue
@@ -72,31 +70,34 @@ public enum Tangent {
                 return ExitCode.success.rawValue
             }
         case "serve":
-            return verb({ () throws(UsageError) in try ServeOptions.spec.read(rest) }, help: ServeOptions.spec.reference.help,
-                        console: console) { o in
-                ServeCommand.main(o, console: console)
-            }
+            return verb(ServeOptions.spec, rest, console: console) { ServeCommand.main($0, console: console) }
         case "report":
-            return verb({ () throws(UsageError) in try ReportCommand.read(rest) }, help: ReportCommand.usage, console: console) { a in
-                ReportCommand.merge(a, console: console).rawValue
-            }
+            let read = { () throws(UsageError) in try ReportCommand.read(rest) }
+            return respond(to: read, help: ReportCommand.usage, console: console) { ReportCommand.merge($0, console: console).rawValue }
         default:
             guard let name = Options.Verb(rawValue: first) else {
-                console.err("error: \(CommandLineReference.unknownCommand(first).message)\n\(CommandLineReference.overview)\n")
+                let error = CommandLineReference.unknownCommand(first)
+                console.err("error: \(error.message)\n\(CommandLineReference.overview)\n")
                 return ExitCode.usage.rawValue
             }
-            let spec = Options.spec(for: name)
-            return verb({ () throws(UsageError) in try spec.read(rest) }, help: spec.reference.help, console: console) { options throws(UsageError) in
+            return verb(Options.spec(for: name), rest, console: console) { options throws(UsageError) in
                 try execute(options, console: console).rawValue
             }
         }
     }
 
-    /// Runs one verb: prints its help when asked, else runs `body` with its options. A usage
-    /// error, from reading the command line or from `body`, is printed with `usage` (by default
-    /// the verb's help, as git does) and exits 2.
-    private static func verb<Model>(_ read: () throws(UsageError) -> VerbRequest<Model>, help: String, usage: String? = nil,
-                                    console: Console, _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+    /// Runs the verb `spec` declares with the words after it (`respond`).
+    private static func verb<Model>(_ spec: VerbSpec<Model>, _ arguments: [String], usage: String? = nil, console: Console,
+                                    _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+        let read = { () throws(UsageError) in try spec.read(arguments) }
+        return respond(to: read, help: spec.reference.help, usage: usage, console: console, body)
+    }
+
+    /// Prints a verb's help when asked, else runs `body` with its options. A usage error, from
+    /// reading the command line or from `body`, is printed with `usage` (by default the verb's
+    /// help, as git does) and exits 2.
+    private static func respond<Model>(to read: () throws(UsageError) -> VerbRequest<Model>, help: String, usage: String? = nil,
+                                       console: Console, _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
         do {
             switch try read() {
             case .help:

@@ -43,13 +43,20 @@ struct VerbReference: Sendable {
         var lines = ["usage: \(synopsis)", "", about, "", "options:"]
         let all = options + [Option(spellings: ["-h", "--help"], label: "-h, --help", help: "print this help")]
         let width = all.map(\.label.count).max()! + 2
-        for option in all { lines.append("  " + option.label.padding(toLength: width, withPad: " ", startingAt: 0) + option.help) }
+        for option in all { lines.append("  " + Self.padded(option.label, width) + option.help) }
         if !notes.isEmpty { lines += [""] + notes }
         lines += ["", "exit status:"]
         let codeWidth = exitStatus.map(\.code.count).max()! + 2
-        for status in exitStatus { lines.append("  " + status.code.padding(toLength: codeWidth, withPad: " ", startingAt: 0) + status.meaning) }
+        for status in exitStatus { lines.append("  " + Self.padded(status.code, codeWidth) + status.meaning) }
         let related = seeAlso.compactMap { CommandLineReference.verb(named: $0)?.synopsis }
-        if !related.isEmpty { lines += [""] + related.enumerated().map { ($0.offset == 0 ? "see also: " : "          ") + $0.element } }
+        for (i, synopsis) in related.enumerated() {
+            lines += i == 0 ? ["", "see also: " + synopsis] : ["          " + synopsis]
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` followed by spaces up to `width` characters (a column of the help).
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
     }
 }

@@ -99,7 +99,8 @@ struct VerbSpec<Model>: Sendable {
         }
         if operandCount == 0, let needed = operandsNeeded { throw UsageError("'tangent \(name)' needs \(needed)") }
         for option in options where option.required && !given.contains(option.name) {
-            throw UsageError("'tangent \(name)' needs \(option.name) \(option.valueName ?? "")" + Self.choiceNote(option))
+            let value = option.valueName.map { " " + $0 } ?? ""
+            throw UsageError("'tangent \(name)' needs \(option.name)\(value)" + Self.choiceNote(option))
         }
         try validate(model)
         return .parsed(model)
@@ -112,7 +113,8 @@ struct VerbSpec<Model>: Sendable {
         while let item = scan.next() {
             guard case .option(let spelling) = item else { continue }
             if Self.helpSpellings.contains(spelling) { return true }
-            if let option = option(spelled: spelling), option.takesValue, (try? scan.value(spelling)) == nil { return false }
+            guard let option = option(spelled: spelling), option.takesValue else { continue }
+            if (try? scan.value(spelling)) == nil { return false }
         }
         return false
     }
@@ -124,7 +126,8 @@ struct VerbSpec<Model>: Sendable {
         let long = owners.lazy.compactMap { $0.longName(of: spelling) }.first ?? spelling
         if let why = refusals[long] { return UsageError(why) }
         if CommandLineReference.commandOptions.contains(spelling) {
-            return UsageError("option '\(spelling)' does not apply to 'tangent \(name)' (it goes alone: 'tangent \(spelling)')")
+            return UsageError(
+                "option '\(spelling)' does not apply to 'tangent \(name)' (it goes alone: 'tangent \(spelling)')")
         }
         if !owners.isEmpty {
             let list = CommandLineReference.listed(owners.map { "'tangent \($0.name)'" })
