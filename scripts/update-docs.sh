@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the builtin table of docs/language.md from the code (`tangent builtins`).
+# Regenerates the builtin table of docs/language.md from the code (`tangent builtins`) and the
+# command-line reference of docs/guide.md (`tangent help --markdown`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product tangent >/dev/null
@@ -12,6 +13,13 @@ begin, end = "<!-- builtins:begin -->\n", "<!-- builtins:end -->"
 a = text.index(begin) + len(begin)
 b = text.index(end)
 open(path, "w").write(text[:a] + table + text[b:])
+reference = subprocess.run([".build/debug/tangent", "help", "--markdown"], capture_output=True, text=True, check=True).stdout
+path = "docs/guide.md"
+text = open(path).read()
+begin, end = "<!-- cli:begin -->\n", "<!-- cli:end -->"
+a = text.index(begin) + len(begin)
+b = text.index(end)
+open(path, "w").write(text[:a] + reference + text[b:])
 PY
 {
   echo "# Which tutorial uses which builtin"
@@ -21,4 +29,4 @@ PY
   echo
   .build/debug/tangent builtins --used-in notebooks
 } > docs/tutorials.md
-echo "docs/language.md and docs/tutorials.md updated"
+echo "docs/language.md, docs/guide.md and docs/tutorials.md updated"

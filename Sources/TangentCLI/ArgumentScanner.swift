@@ -35,6 +35,10 @@ struct ArgumentScanner {
         return nil
     }
 
+    /// Whether the option `next()` just returned was written with a value (`--quiet=yes`) that
+    /// `value(_:)` has not taken.
+    var hasInlineValue: Bool { inline != nil }
+
     /// The value of the option `next()` just returned: after its `=`, or the next word.
     mutating func value(_ name: String) throws(UsageError) -> String {
         if let v = inline {

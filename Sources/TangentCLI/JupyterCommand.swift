@@ -11,21 +11,9 @@ struct JupyterCommand {
     let options: Options
     let console: Console
 
-    /// Checks the options; usage errors are thrown before anything is read or written.
+    /// Checks what parsing cannot (`--out` with several notebooks); usage errors are thrown before
+    /// anything is read or written. Which options each verb takes is in NotebookVerbs.swift.
     init(options: Options, console: Console) throws(UsageError) {
-        let verb = options.verb.rawValue
-        let unused: [(String, Bool)] = [
-            ("--json", options.jsonPath != nil), ("--junit", options.junitPath != nil),
-            ("--timeout", options.timeout != nil), ("--no-cache", options.noCache), ("--cached", options.cached),
-        ]
-        if let (name, _) = unused.first(where: \.1) { throw UsageError("option '\(name)' does not apply to 'tangent \(verb)'") }
-        if options.verb == .export {
-            guard let format = options.format else { throw UsageError("'tangent export' needs --to FORMAT (the one format is ipynb)") }
-            guard format == "ipynb" else { throw UsageError("'tangent export' cannot write '\(format)'; the one format is ipynb") }
-            if options.force { throw UsageError("option '--force' does not apply to 'tangent export' (it always writes its output)") }
-        } else if options.format != nil {
-            throw UsageError("option '--to' does not apply to 'tangent import' (it reads .ipynb files)")
-        }
         if options.outDirectory != nil && options.paths.count > 1 {
             throw UsageError("--out names one output file: give one notebook with it")
         }

@@ -6,14 +6,7 @@ import Glibc
 /// `tangent serve PATH... [--port N] [--host ADDR] [--out DIR]`: a live preview of the site
 /// until SIGINT or SIGTERM, which stop it with status 130 or 143 (128 + the signal).
 enum ServeCommand {
-    static func main(_ arguments: [String], console: Console) -> Int32 {
-        let options: ServeOptions
-        do {
-            options = try ServeOptions.parse(arguments)
-        } catch {
-            console.err("error: \(error.message)\n\(Options.usage)\n")
-            return ExitCode.usage.rawValue
-        }
+    static func main(_ options: ServeOptions, console: Console) -> Int32 {
         let preview: LivePreview
         do {
             preview = try LivePreview(options, console: console)

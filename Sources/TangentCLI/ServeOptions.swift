@@ -1,7 +1,5 @@
-import Language
-
-/// The command line of `tangent serve PATH... [--port N] [--host ADDR] [--out DIR] [--unsafe-html]`: parsed
-/// apart from `Options`, since its options (where to listen) belong to no other verb.
+/// The command line of `tangent serve PATH... [--port N] [--host ADDR] [--out DIR] [--unsafe-html]`: a
+/// model apart from `Options`, since its options (where to listen) belong to no other verb.
 struct ServeOptions: Equatable {
     var paths: [String] = []
     var host = "127.0.0.1"
@@ -13,41 +11,51 @@ struct ServeOptions: Equatable {
     /// `--unsafe-html`, as for `tangent render`.
     var unsafeHTML = false
 
-    static let optionNames = ["--port", "--host", "--out", "--timeout", "--no-cache", "--unsafe-html"]
-
+    /// The options of a command line that does not ask for help.
     static func parse(_ arguments: [String]) throws(UsageError) -> ServeOptions {
-        var o = ServeOptions()
-        var scan = ArgumentScanner(arguments, from: 0)
-        while let item = scan.next() {
-            switch item {
-            case .path(let path): o.paths.append(path)
-            case .option(let name):
-                switch name {
-                case "--port", "-p":
-                    let v = try scan.value(name)
-                    guard let port = UInt16(v) else { throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'") }
-                    o.port = port
-                case "--host":
-                    o.host = try scan.value(name)
-                case "--out", "-o":
-                    o.outDirectory = try scan.value(name)
-                case "--timeout":
-                    let v = try scan.value(name)
-                    guard let t = Double(v), t > 0 else { throw UsageError("--timeout needs a positive number of seconds, got '\(v)'") }
-                    o.timeout = t
-                case "--no-cache":
-                    o.noCache = true
-                case "--unsafe-html":
-                    o.unsafeHTML = true
-                default:
-                    let hint = Suggestions.nearest(to: name, in: optionNames)
-                    throw UsageError("unknown option '\(name)' for 'tangent serve'" + (hint.map { " (did you mean '\($0)'?)" } ?? ""))
-                }
-            }
+        switch try spec.read(arguments) {
+        case .parsed(let options): return options
+        case .help: throw UsageError("'tangent serve --help' asks for the help, not for a server")
         }
-        if o.paths.isEmpty { throw UsageError("'tangent serve' needs at least one PATH (a .md file or a folder)") }
-        return o
     }
+
+    /// What `tangent serve` takes: its parsing and its `--help` (VerbSpec).
+    static let spec = VerbSpec<ServeOptions>(
+        "serve", operands: "PATH...", needed: "at least one PATH (a .md file or a folder)",
+        summary: "render, serve, re-render and reload on save",
+        about: """
+            Renders the site as 'tangent render' does, serves it on http://HOST:PORT/ and renders again,
+            reloading open pages, whenever a notebook under the paths is saved, added or removed.
+            """,
+        options: [
+            .value("--port", short: "-p", "N", "the port to listen on (default 8000; 0: any free port)") {
+                o, v, _ throws(UsageError) in
+                guard let port = UInt16(v) else {
+                    throw UsageError("--port needs a number from 0 to 65535 (0: any free port), got '\(v)'")
+                }
+                o.port = port
+            },
+            .value("--host", "ADDR", "the address to listen on (default 127.0.0.1; 0.0.0.0: other machines too)") {
+                o, v, _ in o.host = v
+            },
+            .value("--out", short: "-o", "DIR", "where to write the site (default: .tangent/site in the project)") {
+                o, v, _ in o.outDirectory = v
+            },
+            .value("--timeout", "SECONDS", "the time limit of a block that sets none (default 900 s)") {
+                o, v, _ throws(UsageError) in o.timeout = try Options.seconds(v)
+            },
+            .flag("--no-cache", "run every block at every build; restore nothing from .tangent/cache") {
+                $0.noCache = true
+            },
+            .flag("--unsafe-html", "keep raw HTML in prose, scripts included (only for notebooks you trust)") {
+                $0.unsafeHTML = true
+            },
+        ],
+        notes: ["PATH is a .md notebook or a folder (every .md under it)."],
+        exitStatus: [.init("2", "usage or input error (a port already in use, too)"),
+                     .init("130, 143", "stopped by SIGINT (Ctrl-C), SIGTERM: the usual end")],
+        seeAlso: ["render"],
+        start: { ServeOptions() }, operand: { $0.paths.append($1) })
 
     /// The options each build renders with (`tangent render PATH... --out DIR`).
     func renderOptions(out: String) -> Options {

@@ -39,50 +39,85 @@ public struct Console: Sendable {
     }
 }
 
-/// The `tangent` command: a thin layer that parses options, runs notebooks through the
+/// The `tangent` command: a thin layer that reads the command line of a verb (each verb takes
+/// only the options it declares, CommandLineReference lists them), runs notebooks through the
 /// library and maps the outcome to an exit status.
 public enum Tangent {
     public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
-        if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
-            (arguments.isEmpty ? console.err : console.out)(Options.usage + "\n")
-            return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.success.rawValue
-        }
-        if arguments == ["builtins"] {
-            console.out(BuiltinCatalog.markdownTable)
-            return 0
-        }
-        if arguments.count >= 3, arguments[0] == "builtins", arguments[1] == "--used-in" {
-            do {
-                let files = try NotebookFiles.collect(Array(arguments.dropFirst(2)))
-                console.out(BuiltinUsage.markdown(BuiltinUsage.usage(in: files)))
-                return 0
-            } catch {
-                console.err("error: \(error.message)\n")
-                return ExitCode.usage.rawValue
-            }
-        }
-        if arguments.first == "serve" {
-            return ServeCommand.main(Array(arguments.dropFirst()), console: console)
-        }
-        if arguments.first == "report" {
-            return ReportCommand.main(Array(arguments.dropFirst()), console: console).rawValue
-        }
-        if arguments == ["--version"] {
-            console.out("tangent \(TangentInfo.version)\n")
-            return 0
-        }
-        let options: Options
-        var files: [NotebookFiles.Found]
-        do {
-            options = try Options.parse(arguments)
-            if options.verb == .export || options.verb == .import {
-                return try JupyterCommand(options: options, console: console).execute().rawValue
-            }
-            files = try NotebookFiles.collect(options.paths)
-        } catch {
-            console.err("error: \(error.message)\n\(Options.usage)\n")
+        guard let first = arguments.first else {
+            console.err(CommandLineReference.overview + "\n")
             return ExitCode.usage.rawValue
         }
+        let rest = Array(arguments.dropFirst())
+        switch first {
+        case "--version" where rest.isEmpty:
+            console.out("tangent \(TangentInfo.version)\n")
+            return ExitCode.success.rawValue
+        case "help", "--help", "-h":
+            return verb(HelpCommand.spec, rest, usage: CommandLineReference.overview, console: console) { request in
+                let text = HelpCommand.text(for: request)
+                console.out(text.hasSuffix("\n") ? text : text + "\n")
+                return ExitCode.success.rawValue
+            }
+        case "builtins":
+            return verb(BuiltinsOptions.spec, rest, console: console) { o throws(UsageError) in
+                guard o.usedIn else {
+                    console.out(BuiltinCatalog.markdownTable)
+                    return ExitCode.success.rawValue
+                }
+                let files = try NotebookFiles.collect(o.paths)
+                console.out(BuiltinUsage.markdown(BuiltinUsage.usage(in: files)))
+                return ExitCode.success.rawValue
+            }
+        case "serve":
+            return verb(ServeOptions.spec, rest, console: console) { ServeCommand.main($0, console: console) }
+        case "report":
+            let read = { () throws(UsageError) in try ReportCommand.read(rest) }
+            return respond(to: read, help: ReportCommand.usage, console: console) { ReportCommand.merge($0, console: console).rawValue }
+        default:
+            guard let name = Options.Verb(rawValue: first) else {
+                let error = CommandLineReference.unknownCommand(first)
+                console.err("error: \(error.message)\n\(CommandLineReference.overview)\n")
+                return ExitCode.usage.rawValue
+            }
+            return verb(Options.spec(for: name), rest, console: console) { options throws(UsageError) in
+                try execute(options, console: console).rawValue
+            }
+        }
+    }
+
+    /// Runs the verb `spec` declares with the words after it (`respond`).
+    private static func verb<Model>(_ spec: VerbSpec<Model>, _ arguments: [String], usage: String? = nil, console: Console,
+                                    _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+        let read = { () throws(UsageError) in try spec.read(arguments) }
+        return respond(to: read, help: spec.reference.help, usage: usage, console: console, body)
+    }
+
+    /// Prints a verb's help when asked, else runs `body` with its options. A usage error, from
+    /// reading the command line or from `body`, is printed with `usage` (by default the verb's
+    /// help, as git does) and exits 2.
+    private static func respond<Model>(to read: () throws(UsageError) -> VerbRequest<Model>, help: String, usage: String? = nil,
+                                       console: Console, _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+        do {
+            switch try read() {
+            case .help:
+                console.out(help + "\n")
+                return ExitCode.success.rawValue
+            case .parsed(let model):
+                return try body(model)
+            }
+        } catch {
+            console.err("error: \(error.message)\n\(usage ?? help)\n")
+            return ExitCode.usage.rawValue
+        }
+    }
+
+    /// `run`, `update`, `check`, `render`, `export` and `import` with their options.
+    private static func execute(_ options: Options, console: Console) throws(UsageError) -> ExitCode {
+        if options.verb == .export || options.verb == .import {
+            return try JupyterCommand(options: options, console: console).execute()
+        }
+        var files = try NotebookFiles.collect(options.paths)
         if let shard = options.shard {
             do {
                 let timings = try options.timingsPath.map { path throws(ReportFile.Malformed) in try Sharding.Timings.load(path) }
@@ -93,9 +128,9 @@ public enum Tangent {
                 files = selection.files
             } catch {
                 console.err(error.formatted + "\n")
-                return ExitCode.usage.rawValue
+                return .usage
             }
         }
-        return Session(options: options, console: console).execute(files).rawValue
+        return Session(options: options, console: console).execute(files)
     }
 }

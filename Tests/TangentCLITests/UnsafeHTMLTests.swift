@@ -8,7 +8,7 @@ import Testing
     @Test func theFlagIsParsedForRenderAndServeOnly() throws {
         #expect(try Options.parse(["render", "nb.md", "--out", "site", "--unsafe-html"]).unsafeHTML)
         #expect(try Options.parse(["render", "nb.md", "--out", "site"]).unsafeHTML == false)
-        #expect(throws: UsageError("--unsafe-html only applies to 'tangent render' and 'tangent serve'")) {
+        #expect(throws: UsageError("option '--unsafe-html' does not apply to 'tangent run' (it is an option of 'tangent render' and 'tangent serve')")) {
             try Options.parse(["run", "nb.md", "--unsafe-html"])
         }
         let serve = try ServeOptions.parse(["nb.md", "--unsafe-html"])
