@@ -17,14 +17,14 @@ public enum Check {
 
     /// Marks blocks whose outputs differ from the stored ones as `.mismatch` and returns the
     /// located differences. A notebook with no stored outputs at all is one difference.
-    public static func compare(_ result: inout NotebookResult) throws(Diagnostic) -> [Diagnostic] {
+    public static func compare(_ result: inout NotebookResult) throws(Diagnostic) -> [Mismatch] {
         let notebook = result.notebook
         let sites = try notebook.regionSites()
-        var diagnostics: [Diagnostic] = []
+        var mismatches: [Mismatch] = []
         let anyStored = sites.values.contains { $0.region != nil }
         if !anyStored, result.blocks.contains(where: { $0.status == .ran && !outputs(of: $0).isEmpty }) {
             let first = notebook.cells.first
-            return [Diagnostic(.mismatch, "this notebook has no stored outputs; run 'tangent update \(notebook.path)' first",
+            return [Mismatch("this notebook has no stored outputs; run 'tangent update \(notebook.path)' first",
                                at: SourceRange(at: SourceLocation(line: first?.fenceLine ?? 1, column: first?.fenceColumn ?? 1)))]
         }
         for i in result.blocks.indices where result.blocks[i].status == .ran || result.blocks[i].status == .cached {
@@ -35,7 +35,7 @@ public enum Check {
             guard let region else {
                 if !new.isEmpty {
                     result.blocks[i].status = .mismatch
-                    diagnostics.append(Diagnostic(.mismatch, "block '\(block.cell.id)' shows \(new.count) output\(new.count == 1 ? "" : "s") but none are stored; run 'tangent update'",
+                    mismatches.append(Mismatch("block '\(block.cell.id)' shows \(new.count) output\(new.count == 1 ? "" : "s") but none are stored; run 'tangent update'",
                                                   at: fenceLocation))
                 }
                 continue
@@ -43,7 +43,7 @@ public enum Check {
             let beginLocation = SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1))
             guard let stored = region.storedOutputs else {
                 result.blocks[i].status = .mismatch
-                diagnostics.append(Diagnostic(.mismatch, "the stored outputs of block '\(block.cell.id)' cannot be read (the data line is missing or damaged); run 'tangent update --force'",
+                mismatches.append(Mismatch("the stored outputs of block '\(block.cell.id)' cannot be read (the data line is missing or damaged); run 'tangent update --force'",
                                               at: beginLocation))
                 continue
             }
@@ -52,10 +52,10 @@ public enum Check {
                 let line = block.cell.codeLine + d.lineOffset
                 let sourceLine = block.cell.source.lines.first { $0.number == line }
                 let column = (sourceLine.map { $0.columnOffset + ($0.text.prefix { $0 == " " || $0 == "\t" }.count) } ?? 0) + 1
-                diagnostics.append(Diagnostic(.mismatch, "block '\(block.cell.id)' \(d.message)",
+                mismatches.append(Mismatch("block '\(block.cell.id)' \(d.message)",
                                               at: SourceRange(at: SourceLocation(line: line, column: column))))
             }
         }
-        return diagnostics
+        return mismatches
     }
 }

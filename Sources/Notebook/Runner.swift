@@ -19,6 +19,8 @@ public struct BlockResult: Sendable {
     public var error: Diagnostic?
     /// Why a block was skipped, when it was.
     public var note: String?
+    /// What `tangent check` found different in this block (its status is then `.mismatch`).
+    public var mismatch: Mismatch?
     public init(cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
                 error: Diagnostic?, note: String?) {
         self.cell = cell

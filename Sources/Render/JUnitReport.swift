@@ -36,7 +36,9 @@ public enum JUnitReport {
                 let outcome: Outcome
                 switch b.status {
                 case .failed: outcome = .error(message: b.error?.message ?? "failed", text: located(b.error, path))
-                case .mismatch: outcome = .failure(message: b.error?.message ?? "mismatch", text: located(b.error, path))
+                case .mismatch:
+                    let text = b.mismatch.map { "\(path):\($0.range.start.line):\($0.range.start.column): \(Mismatch.label): \($0.message)" } ?? path
+                    outcome = .failure(message: b.mismatch?.message ?? "mismatch", text: text)
                 case .skipped: outcome = .skipped(message: b.note ?? "skipped")
                 case .ran, .cached: outcome = .passed
                 }

@@ -10,21 +10,21 @@ import NTKCore
 public enum RegionConsistency {
     /// One located problem per region whose visible text disagrees with its data (or whose hash
     /// says it was edited by hand). Regions whose data line cannot be read are left to `Check`.
-    public static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic) -> [Diagnostic] {
+    public static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic) -> [Mismatch] {
         let sites = try notebook.regionSites()
-        var out: [Diagnostic] = []
+        var out: [Mismatch] = []
         for cell in notebook.cells {
             guard let region = sites[cell.id]?.region, let stored = region.storedOutputs else { continue }
             let at = SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1))
             if region.editedByHand {
-                out.append(Diagnostic(.mismatch, "the generated output of block '\(cell.id)' was edited by hand "
+                out.append(Mismatch("the generated output of block '\(cell.id)' was edited by hand "
                                       + "(its text no longer matches its hash); run 'tangent update --force'", at: at))
                 continue
             }
             let visible = Array(region.content.dropLast())
             if let line = firstDifference(visible, stored: stored, block: cell.id, figures: figures) {
                 let fileLine = region.beginLine + 1 + line
-                out.append(Diagnostic(.mismatch, "the visible output of block '\(cell.id)' does not match its stored data "
+                out.append(Mismatch("the visible output of block '\(cell.id)' does not match its stored data "
                                       + "(line \(fileLine) was changed by hand); run 'tangent update --force'", at: at))
             }
         }

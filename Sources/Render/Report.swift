@@ -57,11 +57,28 @@ public enum Report {
         ]
         if b.failedAsExpected { fields.append(("expected_error", .bool(true))) }
         if let note = b.note { fields.append(("note", .string(note))) }
-        let errors: [JSON] = b.status == .failed || b.status == .mismatch ? b.error.map { [diagnostic($0, file: file)] } ?? [] : []
+        var errors: [JSON] = []
+        if b.status == .failed, let e = b.error {
+            errors.append(diagnostic(e, file: file))
+        }
+        if b.status == .mismatch, let m = b.mismatch {
+            errors.append(mismatch(m, file: file))
+        }
         fields.append(("errors", .array(errors)))
         if b.failedAsExpected, let e = b.error { fields.append(("raised", diagnostic(e, file: file))) }
         fields.append(("outputs", .array(b.outputs.map(output))))
         return .object(fields)
+    }
+
+    /// A `check` finding in the form of a diagnostic, with `"severity": "mismatch"`.
+    public static func mismatch(_ m: Mismatch, file: String) -> JSON {
+        .object([
+            ("file", .string(file)),
+            ("line", .number(Double(m.range.start.line))),
+            ("column", .number(Double(m.range.start.column))),
+            ("severity", .string(Mismatch.label)),
+            ("message", .string(m.message)),
+        ])
     }
 
     public static func diagnostic(_ d: Diagnostic, file: String) -> JSON {

@@ -166,7 +166,7 @@ struct NotebookJob {
                 if let j = result.blocks.lastIndex(where: { $0.cell.fenceLine <= problem.range.start.line }),
                    [.ran, .cached].contains(result.blocks[j].status) {
                     result.blocks[j].status = .mismatch
-                    result.blocks[j].error = problem
+                    result.blocks[j].mismatch = problem
                 }
             }
             differences.sort { $0.range.start.line < $1.range.start.line }
@@ -174,7 +174,7 @@ struct NotebookJob {
                 console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
                 if let i = result.blocks.firstIndex(where: { $0.cell.codeLine <= d.range.start.line && d.range.start.line <= $0.cell.endLine }),
                    result.blocks[i].status == .mismatch {
-                    result.blocks[i].error = d
+                    result.blocks[i].mismatch = d
                 }
             }
             return (false, differences.count)

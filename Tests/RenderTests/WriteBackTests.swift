@@ -15,7 +15,7 @@ func runAndUpdate(_ text: String, force: Bool = false, path: String = "/tmp/tang
     return (result, try MarkdownWriter.update(notebook, updates, force: force))
 }
 
-func checkDifferences(_ text: String) throws -> [Diagnostic] {
+func checkDifferences(_ text: String) throws -> [Mismatch] {
     var result = Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-render-tests/nb.md")).run(try Notebook.parse(text, path: "nb.md"))
     return try Check.compare(&result)
 }
@@ -85,7 +85,7 @@ func checkDifferences(_ text: String) throws -> [Diagnostic] {
         #expect(try checkDifferences(near).isEmpty)
         let far = text.replacingOccurrences(of: "show 1.0", with: "show 1.001")
         let d = try #require(try checkDifferences(far).first)
-        #expect(d.severity == .mismatch)
+        #expect(d.formatted(file: "nb.md", lineText: { _ in nil }).hasPrefix("nb.md:2:1: mismatch: "))
         #expect(d.message == "block 'b1' output 1: value is 1.001 but 1 was stored (rtol 1e-07, atol 1e-12)")
         #expect(d.range.start == SourceLocation(line: 2, column: 1))
     }

@@ -3,7 +3,7 @@
 /// Printed as `FILE:LINE:COL: error: message`, then the source line and a caret.
 public struct Diagnostic: Error, Equatable, Sendable {
     public enum Severity: String, Sendable {
-        case error, warning, note, mismatch
+        case error, warning, note
     }
 
     public var severity: Severity
@@ -47,8 +47,10 @@ public struct Diagnostic: Error, Equatable, Sendable {
 extension Diagnostic {
     /// Renders the diagnostic like a compiler: header line, the source line, a `^~~~` underline.
     /// `lineText(n)` returns line n of the file (1-based) or nil.
-    public func formatted(file: String, lineText: (Int) -> String?) -> String {
-        var out = formattedAlone(file: file, lineText: lineText)
+    /// `label` stands where the severity stands (`tangent check` prints its findings with
+    /// `mismatch`).
+    public func formatted(file: String, lineText: (Int) -> String?, label: String? = nil) -> String {
+        var out = formattedAlone(file: file, lineText: lineText, label: label)
         let shown = notes.prefix(Diagnostic.maxNotes)
         for note in shown { out += "\n" + note.formattedAlone(file: file, lineText: lineText) }
         if notes.count > shown.count {
@@ -63,8 +65,9 @@ extension Diagnostic {
         message == Diagnostic.calledFrom && severity == .note ? "\(message) \(file):\(range.start)" : message
     }
 
-    private func formattedAlone(file: String, lineText: (Int) -> String?) -> String {
-        var out = "\(file):\(range.start.line):\(range.start.column): \(severity.rawValue): \(text(file: file))"
+    private func formattedAlone(file: String, lineText: (Int) -> String?, label: String? = nil) -> String {
+        let severityText = label ?? severity.rawValue
+        var out = "\(file):\(range.start.line):\(range.start.column): \(severityText): \(text(file: file))"
         guard let text = lineText(range.start.line) else { return out }
         let line = text.hasSuffix("\r") ? String(text.dropLast()) : text
         var width = 1

@@ -13,7 +13,7 @@ enum OutputHTML {
         case .skipped:
             out += "<div class=\"skipped\">Skipped: \(HTMLText.escape(b.note ?? "not run"))</div>\n"
         case .mismatch:
-            if let e = b.error { out += error(e, notebook: notebook, expected: false) }
+            if let m = b.mismatch { out += mismatch(m, notebook: notebook) }
         case .ran, .cached:
             if b.failedAsExpected, let e = b.error { out += error(e, notebook: notebook, expected: true) }
         }
@@ -75,9 +75,14 @@ enum OutputHTML {
         return out + "</tbody></table></div>"
     }
 
+    static func mismatch(_ m: Mismatch, notebook: Notebook) -> String {
+        let text = m.formatted(file: notebook.path, lineText: notebook.line)
+        return "<div class=\"error mismatch\"><pre>\(HTMLText.escape(text))</pre></div>\n"
+    }
+
     static func error(_ d: Diagnostic, notebook: Notebook, expected: Bool) -> String {
         let text = d.formatted(file: notebook.path, lineText: notebook.line)
-        let cls = expected ? "error expected" : (d.severity == .mismatch ? "error mismatch" : "error")
+        let cls = expected ? "error expected" : "error"
         let label = expected ? "<div class=\"error-label\">Expected error</div>" : ""
         return "<div class=\"\(cls)\">\(label)<pre>\(HTMLText.escape(text))</pre></div>\n"
     }
