@@ -177,6 +177,22 @@ import NTKCore
         #expect(ctx.filesWritten.count == 2)
     }
 
+    /// User functions (ElementwiseNumerical) are called while the file is written, as in memory.
+    @Test func writesTheKernelOfANetworkWithUserFunctions() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.run("""
+            def f(x):
+                return sin(x) + 0.5 * x
+            def g(x):
+                return cos(x) + 0.5
+            net = serial(Dense(16, W_std: 1.2, b_std: 0.1), ElementwiseNumerical(f, 25, df: g), Dense(1))
+            X = randn(11, 3, seed: 4)
+            r = ntk(net, X, out: "K.npy")
+            expect max(abs(load("K.npy") - ntk(net, X))) <= 1e-12 * max(abs(ntk(net, X)))
+            """, in: dir)
+    }
+
     /// A layer network's kernel error is located at the call and leaves no file.
     @Test func aRefusedLayerNetworkIsALocatedErrorAndNoFile() throws {
         let dir = try Self.folder()
