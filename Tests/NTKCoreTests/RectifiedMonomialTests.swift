@@ -105,6 +105,28 @@ import Testing
         }
     }
 
+    /// NT computes the variances after a RectifiedMonomial at θ = 0 (NaN), and every later
+    /// layer is NaN (Fixtures/stax/README.md); here they are the limit (2n − 1)!!/2·qⁿ, so a
+    /// layer after it is finite, and RectifiedMonomial(1) under a Relu equals Relu under Relu.
+    @Test func layersAfterItSeeTheFiniteVariance() throws {
+        var g = NumpyGenerator(seed: 7)
+        let x = g.standardNormal(rows: 5, cols: 3), z = g.standardNormal(rows: 4, cols: 3)
+        func net(_ a: Elementwise) -> Layer {
+            .serial([.dense(DenseLayer(outDim: 6, wStd: 1.2, bStd: 0.1)), .activation(a),
+                     .dense(DenseLayer(outDim: 6, wStd: 1.1, bStd: 0.1)), .activation(.relu), .dense(DenseLayer(outDim: 1))])
+        }
+        for (x2, name) in [(nil, "K(X, X)"), (z, "K(X, Z)")] as [(Matrix?, String)] {
+            let rm = try LayerKernel.compute(net(.rectifiedMonomial(degree: 1)), x, x2)
+            let relu = try LayerKernel.compute(net(.relu), x, x2)
+            for (a, b) in [(rm.nngp, relu.nngp), (rm.ntk, relu.ntk)] {
+                let scale = b.storage.map(abs).max()!
+                #expect(zip(a.storage, b.storage).allSatisfy { abs($0 - $1) <= 1e-13 * scale }, "\(name)")
+            }
+            let seven = try LayerKernel.compute(net(.rectifiedMonomial(degree: 7)), x, x2)
+            #expect(seven.nngp.isFinite && seven.ntk.isFinite)
+        }
+    }
+
     /// The finite network: (x ≥ 0)·xⁿ and its derivative, for a degree the written-out kernels
     /// never had.
     @Test func finiteFunctionAndDerivative() {
