@@ -40,13 +40,16 @@ import Testing
     }
 
     @Test func theRecursionGivesChoAndSaulsWrittenOutKernels() {
-        let tables = ArcCosineKernel.tables(upTo: 3)
+        let tables = (0...3).map { ArcCosineKernel.degree($0).0 }
         for theta in stride(from: 0.0, through: Double.pi, by: Double.pi / 9) {
             let s = sin(theta), c = cos(theta), r = Double.pi - theta
             let written = [r, s + r * c, 3 * s * c + r * (1 + 2 * c * c),
                            4 * s * s * s + 15 * s * c * c + r * (9 * s * s * c + 15 * c * c * c)]
             for n in 0...3 {
                 let j = tables[n].normalized(r, s, c) * doubleFactorial(2 * n - 1)
+                if n > 0 {  // the step before is J_{n−1}
+                    #expect(ArcCosineKernel.degree(n).1!.normalized(r, s, c) == tables[n - 1].normalized(r, s, c))
+                }
                 #expect(abs(j - written[n]) <= 1e-14 * written[0...n].map(abs).max()! * doubleFactorial(2 * n - 1), "J_\(n)(\(theta))")
             }
         }

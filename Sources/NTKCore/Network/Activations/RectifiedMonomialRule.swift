@@ -20,10 +20,8 @@ struct RectifiedMonomialRule: ElementwiseRule {
 
     init(degree: Int) {
         self.degree = degree
-        // Built up to degree n once: J_{n−1}'s tables are the step before J_n's.
-        let tables = ArcCosineKernel.tables(upTo: degree)
-        self.kernel = tables[degree]
-        self.lower = degree > 0 ? tables[degree - 1] : nil
+        // J_{n−1}'s tables are the step before J_n's.
+        (self.kernel, self.lower) = ArcCosineKernel.degree(degree)
     }
 
     func value(_ x: Double) -> Double { x >= 0 ? integerPower(x, degree) : 0 * integerPower(x, degree) }
@@ -80,10 +78,9 @@ struct ArcCosineKernel: Sendable {
         return r * pa + s * pb
     }
 
-    /// The kernels of degrees 0 … n.
-    static func tables(upTo n: Int) -> [ArcCosineKernel] {
-        var out = [ArcCosineKernel(a: [1], b: [0])]
-        out.reserveCapacity(n + 1)
+    /// J_n's tables, and J_{n−1}'s (nil for n = 0): n steps of the recursion, O(n²).
+    static func degree(_ n: Int) -> (ArcCosineKernel, ArcCosineKernel?) {
+        var previous: ArcCosineKernel? = nil
         var a: [Double] = [1], b: [Double] = [0]
         for k in 0..<Swift.max(n, 0) {
             let denominator = Double(2 * k + 1)
@@ -104,10 +101,10 @@ struct ArcCosineKernel: Sendable {
                 nb[i - 1] += d
                 nb[i + 1] -= d
             }
+            previous = ArcCosineKernel(a: a, b: b)
             a = na
             b = nb
-            out.append(ArcCosineKernel(a: a, b: b))
         }
-        return out
+        return (ArcCosineKernel(a: a, b: b), previous)
     }
 }
