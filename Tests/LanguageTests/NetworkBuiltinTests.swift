@@ -159,6 +159,80 @@ import NTKCore
         #expect(ctx.filesWritten == [dir.appendingPathComponent("k/K.npy").standardizedFileURL.path])
     }
 
+    /// Any §9 layer network, not only mlp(...): the file equals the kernel in memory.
+    @Test func writesTheKernelOfALayerNetwork() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ctx = try Self.run("""
+            block = serial(FanOut(2), parallel(serial(Relu(), Dense(64, W_std: 1.1)), Identity()), FanInSum())
+            net = serial(Dense(64, W_std: 1.5, b_std: 0.05), block, block, Relu(), Dense(1, W_std: 1.5))
+            X = randn(23, 4, seed: 1)
+            Z = randn(9, 4, seed: 2)
+            r = ntk(net, X, out: "K.npy")
+            s = nngp(net, X, Z, out: "K12.npy")
+            expect max(abs(load("K.npy") - ntk(net, X))) <= 1e-12 * max(abs(ntk(net, X)))
+            expect max(abs(load("K12.npy") - nngp(net, X, Z))) <= 1e-12 * max(abs(nngp(net, X, Z)))
+            expect r.rows == 23 and r.cols == 23 and s.rows == 23 and s.cols == 9
+            """, in: dir)
+        #expect(ctx.filesWritten.count == 2)
+    }
+
+    /// User functions (ElementwiseNumerical) are called while the file is written, as in memory.
+    @Test func writesTheKernelOfANetworkWithUserFunctions() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.run("""
+            def f(x):
+                return sin(x) + 0.5 * x
+            def g(x):
+                return cos(x) + 0.5
+            net = serial(Dense(16, W_std: 1.2, b_std: 0.1), ElementwiseNumerical(f, 25, df: g), Dense(1))
+            X = randn(11, 3, seed: 4)
+            r = ntk(net, X, out: "K.npy")
+            expect max(abs(load("K.npy") - ntk(net, X))) <= 1e-12 * max(abs(ntk(net, X)))
+            """, in: dir)
+    }
+
+    /// A layer network's kernel error is located at the call and leaves no file.
+    @Test func aRefusedLayerNetworkIsALocatedErrorAndNoFile() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (net, words) in [("serial(Relu(), Dense(1))", "Relu"),
+                             ("serial(Dense(4), RectifiedMonomial(200), Dense(1))", "RectifiedMonomial(200) maps a variance")] {
+            do {
+                _ = try Self.run("net = \(net)\nr = ntk(net, randn(5, 3, seed: 1), out: \"K.npy\")", in: dir)
+                Issue.record("\(net) was accepted")
+            } catch {
+                #expect(error.message.contains(words), "\(error.message)")
+                #expect(error.range.start.line == 2, "\(error.range)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        }
+    }
+
+    /// out: through a symbolic link that leads out of the project is refused, for an mlp and
+    /// for a layer network alike, and nothing is written where the link points.
+    @Test(arguments: ["mlp(depth: 1, width: 8)", "serial(Dense(8), Erf(), Dense(1))"])
+    func aSymlinkOutOfTheProjectIsRefused(_ net: String) throws {
+        let dir = try Self.folder(), outside = try Self.folder()
+        defer {
+            try? FileManager.default.removeItem(at: dir)
+            try? FileManager.default.removeItem(at: outside)
+        }
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("link"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("K.npy"),
+                                                   withDestinationURL: outside.appendingPathComponent("K.npy"))
+        for out in ["link/K.npy", "K.npy"] {
+            do {
+                _ = try Self.run("net = \(net)\nr = ntk(net, ones(3, 2), out: \"\(out)\")", in: dir)
+                Issue.record("\(out) was accepted")
+            } catch {
+                #expect(error.range.start.line == 2, "\(error.message)")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        }
+    }
+
     @Test func outsideTheProjectOrNotNpyIsALocatedError() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -54,7 +54,7 @@ import NTKCore
 
     static let cases: [Case] = {
         var out: [Case] = []
-        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json"] {
+        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"] {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(file)),
                   let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let cases = root["cases"] as? [[String: Any]] else { continue }

@@ -25,7 +25,7 @@ import Testing
             return Matrix(rowArrays: rows.map { $0.map { ($0 as? NSNumber)?.doubleValue ?? .nan } })
         }
         var out: [Case] = []
-        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json"] {
+        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"] {
             guard let data = try? Data(contentsOf: dir.appendingPathComponent(file)),
                   let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let cases = root["cases"] as? [[String: Any]] else { continue }

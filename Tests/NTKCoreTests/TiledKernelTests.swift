@@ -60,6 +60,75 @@ import Testing
         #expect(Self.maxRelativeDifference(fromFile, inMemory) <= 1e-12)
     }
 
+    /// The cookbook's residual network (LANGUAGE.md §9), and one with a Tanh branch (its
+    /// quadrature is not symmetric, so every block is computed): N = 30 in tiles of 7.
+    static let residual: Layer = {
+        let block = Layer.serial([.fanOut(2), .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: 16, wStd: 1.1))]), .identity]),
+                                  .fanInSum])
+        return .serial([.dense(DenseLayer(outDim: 16, wStd: 1.5, bStd: 0.05)), block, block, .activation(.relu),
+                        .dense(DenseLayer(outDim: 1, wStd: 1.5))])
+    }()
+    static let tanhBranch: Layer = .serial([.dense(DenseLayer(outDim: 8, wStd: 1.2, bStd: 0.1)), .fanOut(2),
+                                            .parallel([.activation(.tanh(degree: 12)), .activation(.erf(a: 1, b: 1, c: 0))]),
+                                            .fanInConcat, .dense(DenseLayer(outDim: 1))])
+
+    @Test(arguments: [("residual", 7), ("tanhBranch", 7), ("residual", 30)])
+    func layerNetworkFileEqualsTheKernelInMemory(name: String, tile: Int) throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let net = name == "residual" ? Self.residual : Self.tanhBranch
+        let x = Self.inputs(30, 5, seed: 8), z = Self.inputs(17, 5, seed: 9)
+        let tiles = (30 + tile - 1) / tile
+        for which in [KernelSelection.nngp, .ntk] {
+            let url = dir.appendingPathComponent("K.npy")
+            let written = try TiledKernel.write(net, x, nil, which, to: url, tile: tile) { () throws(Stop) in }
+            #expect(written.rows == 30 && written.cols == 30 && written.tile == tile)
+            #expect(written.blocks == (name == "residual" ? tiles * (tiles + 1) / 2 : tiles * tiles))
+            let fromFile = try NPY.read(from: url)
+            let pair = try LayerKernel.compute(net, x, nil, which)
+            #expect(fromFile.rows == 30 && fromFile.cols == 30)
+            #expect(Self.maxRelativeDifference(fromFile, which == .ntk ? pair.ntk : pair.nngp) <= 1e-12, "\(name) \(which)")
+            if name == "residual" {
+                #expect(fromFile.storage == fromFile.transposed.storage, "the file is not exactly symmetric")
+            }
+            let url12 = dir.appendingPathComponent("K12.npy")
+            _ = try TiledKernel.write(net, x, z, which, to: url12, tile: tile) { () throws(Stop) in }
+            let cross = try LayerKernel.compute(net, x, z, which)
+            let fromFile12 = try NPY.read(from: url12)
+            #expect(fromFile12.rows == 30 && fromFile12.cols == 17)
+            #expect(Self.maxRelativeDifference(fromFile12, which == .ntk ? cross.ntk : cross.nngp) <= 1e-12)
+        }
+    }
+
+    /// A layer network's block holds every live branch's kernels: its tile is smaller than an
+    /// MLP's for the same budget, and a tile too large is refused before any file appears.
+    @Test func aLayerNetworksTileFollowsItsBranches() throws {
+        let budget = 64 << 20
+        let mlpTile = TiledKernel.tileSize(MLP(widths: [16], activation: .relu, wStd: 1, bStd: 0), budget: budget, limit: 1 << 20)
+        let layerTile = TiledKernel.tileSize(Self.residual, budget: budget, limit: 1 << 20)
+        #expect(layerTile < mlpTile)
+        #expect(TiledKernel.blockBytes(Self.residual, layerTile) <= budget / 4)
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("K.npy")
+        #expect(throws: KernelError.self) {
+            _ = try TiledKernel.write(Self.residual, Self.inputs(4, 3, seed: 0), nil, .ntk, to: url, tile: 3_000_000) { () throws(Stop) in }
+        }
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
+    /// NT refuses the composition (an activation first): the error, and no file.
+    @Test func aRefusedLayerNetworkLeavesNoFile() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("K.npy")
+        let net = Layer.serial([.activation(.relu), .dense(DenseLayer(outDim: 1))])
+        #expect(throws: KernelError.self) {
+            _ = try TiledKernel.write(net, Self.inputs(9, 3, seed: 0), nil, .nngp, to: url, tile: 4) { () throws(Stop) in }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func aStoppedKernelLeavesNoFile() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -38,26 +38,36 @@ public enum TiledKernel {
         if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
         guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
         let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
-        let (cells, o1) = n1.multipliedReportingOverflow(by: n2)
-        let (dataBytes, o2) = cells.multipliedReportingOverflow(by: 8)
-        let header = NPY.header(rows: n1, cols: n2)
-        if o1 || o2 || dataBytes > Int.max - header.count { throw KernelError.tooLarge(neededBytes: .max, availableBytes: 0) }
+        _ = try fileBytes(n1, n2)
         let budget = MemoryBudget.availableBytes() ?? (1 << 30)
         let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
         let needed = AnalyticKernel.estimatedBytes(net, n1: tile, n2: tile, which) + 2 * 8 * tile * tile
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
 
+        // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
+        let mirror = x2 == nil && !(net.activation == .tanh && net.depth > 0)
+        return try write(rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
+                         shouldStop: shouldStop) { i, j in
+            let a = rows(x1, i, tile)
+            let pair = x2 == nil && i == j ? try AnalyticKernel.compute(net, a, nil, which)
+                : try AnalyticKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
+            return which == .ntk ? pair.ntk : pair.nngp
+        }
+    }
+
+    /// The n1×n2 file of `block(i, j)` (the tile×tile block at tile row i, tile column j), written
+    /// through the confined, atomic writer; with `mirror` (a symmetric K(X, X)) only blocks on or
+    /// above the diagonal are computed, each written with its transpose.
+    static func write<E: Error>(rows n1: Int, cols n2: Int, tile: Int, mirror: Bool, to url: URL,
+                                confinedTo root: URL?, shouldStop: () throws(E) -> Void,
+                                block: (Int, Int) throws -> Matrix) throws -> Written {
+        let header = NPY.header(rows: n1, cols: n2)
+        let dataBytes = try fileBytes(n1, n2) - header.count
         // Confined to the project root when there is one: no link on the way leads the file out.
         let file = try root.map { r throws(FileError) in try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes) }
             ?? AtomicFile(url: url, size: header.count + dataBytes)
         do {
             try header.withUnsafeBytes { try file.write($0, at: 0) }
-            func block(_ i: Int, _ j: Int) throws -> Matrix {
-                let a = rows(x1, i, tile)
-                let pair = x2 == nil && i == j ? try AnalyticKernel.compute(net, a, nil, which)
-                    : try AnalyticKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
-                return which == .ntk ? pair.ntk : pair.nngp
-            }
             func put(_ m: Matrix, row: Int, col: Int) throws {
                 try m.storage.withUnsafeBytes { raw in
                     for r in 0..<m.rows {
@@ -67,8 +77,6 @@ public enum TiledKernel {
                 }
             }
             let tiles1 = (n1 + tile - 1) / tile, tiles2 = (n2 + tile - 1) / tile
-            // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
-            let mirror = x2 == nil && !(net.activation == .tanh && net.depth > 0)
             var blocks = 0
             for i in 0..<tiles1 {
                 for j in (mirror ? i : 0)..<tiles2 {
@@ -87,8 +95,17 @@ public enum TiledKernel {
         }
     }
 
+    /// The size of an n1×n2 float64 `.npy` file; `tooLarge` when it does not fit in an Int.
+    static func fileBytes(_ n1: Int, _ n2: Int) throws(KernelError) -> Int {
+        let (cells, o1) = n1.multipliedReportingOverflow(by: n2)
+        let (dataBytes, o2) = cells.multipliedReportingOverflow(by: 8)
+        let header = NPY.header(rows: n1, cols: n2)
+        if o1 || o2 || dataBytes > Int.max - header.count { throw .tooLarge(neededBytes: .max, availableBytes: 0) }
+        return header.count + dataBytes
+    }
+
     /// Rows `k·tile ..< min((k+1)·tile, rows)` of `m`.
-    private static func rows(_ m: Matrix, _ k: Int, _ tile: Int) -> Matrix {
+    static func rows(_ m: Matrix, _ k: Int, _ tile: Int) -> Matrix {
         let start = k * tile, end = min(start + tile, m.rows)
         return Matrix(rows: end - start, cols: m.cols, storage: Array(m.storage[(start * m.cols)..<(end * m.cols)]))
     }

@@ -243,19 +243,16 @@ extension Builtins {
                 summary + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record") { c throws(Diagnostic) in
             let net = try network(c)
             let (x1, x2) = try kernelInputs(c)
-            if !c.isNone("out") {
-                guard case .mlp(let m) = net else {
-                    throw c.fail("out", "out: is only for mlp(...) networks; compute the kernel in memory and save() it")
-                }
-                return try kernelFile(c, m, x1, x2, which)
-            }
+            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
             return .matrix(try analytic(c, net, x1, x2, which))
         }
     }
 
     /// `ntk(net, X, out: "K.npy")`: the kernel written block by block to a .npy file; only a
     /// few tiles are in memory at once, so the file may be far larger than memory.
-    private static func kernelFile(_ c: BuiltinCall, _ net: MLP, _ x1: Matrix, _ x2: Matrix?,
+    /// Any network: `mlp(...)` through its vectorised recursion, a layer network through
+    /// `LayerKernel` (with its user functions bridged, as in memory).
+    private static func kernelFile(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?,
                                    _ which: KernelSelection) throws(Diagnostic) -> Value {
         let (url, format) = try fileArgument(c, "out")
         guard format == .npy else { throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")") }
@@ -264,13 +261,23 @@ extension Builtins {
             // Walked from the project root (no link on the way leads out), like save().
             let root = c.context.fileRoot
             let target = root == nil ? url : try Builtins.confinedTarget(c, "out")
-            written = try TiledKernel.write(net, x1, x2, which, to: target, confinedTo: root) { () throws(Diagnostic) in
-                try c.context.checkDeadline(at: c.range)
+            let stop = { () throws(Diagnostic) in try c.context.checkDeadline(at: c.range) }
+            switch net {
+            case .mlp(let m):
+                written = try TiledKernel.write(m, x1, x2, which, to: target, confinedTo: root, shouldStop: stop)
+            case .layer(let l):
+                let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<TiledKernel.Written, any Error> in
+                    do { return .success(try TiledKernel.write(l, x1, x2, which, to: target, confinedTo: root, shouldStop: stop)) }
+                    catch { return .failure(error) }
+                }
+                written = try result.get()
             }
         } catch let d as Diagnostic {
             throw d
         } catch let e as FileError {
             throw c.fail("out", "\(c.name): cannot write '\(try c.string("out"))': \(e)")
+        } catch let e as KernelError {
+            throw .error("\(c.name): \(e)\(overflowHint(e, net))", at: c.range)
         } catch {
             throw .error("\(c.name): \(error)", at: c.range)
         }
@@ -310,6 +317,21 @@ extension Builtins {
             do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
         }
         do { return try result.get() }
-        catch { throw .error("\(c.name): \(error)", at: c.range) }
+        catch { throw .error("\(c.name): \(error)\(overflowHint(error, net))", at: c.range) }
+    }
+
+    /// Why a kernel with `RectifiedMonomial` overflowed: its variance (2n − 1)!!/2·qⁿ.
+    static func overflowHint(_ error: KernelError, _ net: AnyNetwork) -> String {
+        guard error == .overflow else { return "" }
+        func degrees(_ l: Layer) -> [Int] {
+            switch l {
+            case .serial(let ls), .parallel(let ls): return ls.flatMap(degrees)
+            case .activation(.rectifiedMonomial(let n)): return [n]
+            default: return []
+            }
+        }
+        guard case .layer(let layer) = net, let n = degrees(layer).max() else { return "" }
+        return " (RectifiedMonomial(\(n)) maps a variance q to (2n − 1)!!/2·qⁿ, which exceeds double precision"
+            + " at q = 1 from n = 151; use a lower degree, or smaller inputs or W_std)"
     }
 }

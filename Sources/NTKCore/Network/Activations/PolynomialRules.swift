@@ -35,45 +35,6 @@ func doubleFactorial(_ n: Int) -> Double {
     return r
 }
 
-/// `RectifiedMonomial(degree)` = (x ≥ 0)·x^degree (NT `stax.RectifiedMonomial`): the
-/// arc-cosine kernel of Cho & Saul, T = (q1q2)^{n/2}/(2π)·J_n(θ), θ = arccos(q12/√(q1q2)),
-/// with Ṫ = n²·(q1q2)^{(n−1)/2}/(2π)·J_{n−1}(θ) (NT differentiates J_n with autodiff; the
-/// closed form agrees). Degrees 0 … 3. The diagonal of K(X, X) is the finite limit
-/// (2n − 1)!!/2·qⁿ where NT returns NaN (LANGUAGE.md §9).
-struct RectifiedMonomialRule: ElementwiseRule {
-    let degree: Int
-    static let maximumDegree = 3
-
-    func value(_ x: Double) -> Double { x >= 0 ? integerPower(x, degree) : 0 * integerPower(x, degree) }
-    func derivative(_ x: Double) -> Double? {
-        degree == 0 ? 0 : (x >= 0 ? Double(degree) * integerPower(x, degree - 1) : 0)
-    }
-
-    /// J_n(θ) for n = 0 … 3.
-    static func arcCosine(_ n: Int, _ theta: Double) -> Double {
-        let s = Foundation.sin(theta), c = Foundation.cos(theta), rest = Double.pi - theta
-        switch n {
-        case 0: return rest
-        case 1: return s + rest * c
-        case 2: return 3 * s * c + rest * (1 + 2 * c * c)
-        default: return 4 * s * s * s + 15 * s * c * c + rest * (9 * s * s * c + 15 * c * c * c)
-        }
-    }
-
-    func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?) {
-        let root = clampedRoot(q1 * q2)
-        let ratio = root == 0 ? 0 : Swift.min(1, Swift.max(-1, q12 / root))
-        let theta = Foundation.acos(ratio)
-        let value = integerPower(root, degree) / (2 * Double.pi) * Self.arcCosine(degree, theta)
-        guard degree > 0 else { return (value, 0) }
-        let slope = Double(degree * degree) * integerPower(root, degree - 1) / (2 * Double.pi)
-            * Self.arcCosine(degree - 1, theta)
-        return (value, slope)
-    }
-
-    func variance(_ q: Double) -> Double { doubleFactorial(2 * degree - 1) * integerPower(q, degree) / 2 }
-}
-
 /// `Polynomial(coef)` = Σ coef[i]·xⁱ (NT `stax.Polynomial`), by NT's expansion in the
 /// correlation ρ = q12/√⁺(q1q2): T = Σ_l r_l(q1) r_l(q2) ρˡ, Ṫ = Σ_l l·r_l(q1) r_l(q2) ρ^{l−1}/√⁺(q1q2),
 /// r_l(q) = Σ_i coef[2i+l]·(2i+l)!/(2ⁱ i! √l!)·√q^{2i+l}; T_diag(q) = Σ_l r_l(q)².

@@ -6,9 +6,10 @@ Run with the reference venv (see /work/shared/reference/README.md), from anywher
 
     /tmp/ntref/bin/python Tests/NTKCoreTests/Fixtures/stax/make_stax_fixtures.py
 
-Writes, next to this script, stax_activations.json, stax_combinators.json, stax_conv.json and
-stax_finite.json, each {"nt_version", "jax_version", "cases": [...]}. README.md in this folder
-describes every field. Every case is written twice from one description: as the NT stax
+Writes, next to this script, stax_activations.json, stax_combinators.json, stax_conv.json,
+stax_finite.json and stax_rectified_monomial.json, each {"nt_version", "jax_version",
+"cases": [...]}. README.md in this folder describes every field. Every case is written twice
+from one description: as the NT stax
 expression ("nt", evaluated here) and as the Tangent §9/§10 source line ("tangent"). The output
 is deterministic. It takes about 15 minutes on two shared cores (mostly JAX compiling the
 empirical NTK three ways per case).
@@ -24,7 +25,9 @@ fixture that disagrees with an independent computation:
     implementations 2 and 3 are recorded beside it.
 
     STAX_ANALYTIC_ONLY=1 STAX_OUT=/tmp/x /tmp/ntref/bin/python make_stax_fixtures.py
-runs only the analytic side and its audit (about 1 minute) into another folder.
+runs only the analytic side and its audit (about 1 minute) into another folder. File names as
+arguments regenerate only those files, e.g. `make_stax_fixtures.py stax_rectified_monomial.json`,
+and STAX_CASES=name,name only those cases of them (the others are kept as they are).
 """
 
 import json
@@ -1006,11 +1009,43 @@ def finite_cases():
     return c
 
 
+def rectified_monomial_cases():
+    """RectifiedMonomial of degree 4, 5 and 7 (NT applies (1/sin θ) d/dθ `degree` times to
+    (π − θ)/sin θ, any degree), in a file of their own so that the other fixtures stay as they
+    were generated. One is a residual network, one trains."""
+    c = []
+    s = iter(range(500, 600))
+    note = ("NT's K(X1,X1) diagonal is NaN (arccos(1) = 0 divides by sin 0); LANGUAGE.md §9: "
+            "Tangent returns the finite limit there")
+    c.append(mlp_case("rectified_monomial_4", lambda: A("RectifiedMonomial", 4), next(s),
+                      depth=1, W=1.0, b=0.2, note=note))
+    # NT's K(X1, X1) diagonal NaN after a RectifiedMonomial reaches every entry of every later
+    # layer (its cov1 is that diagonal), K(X1, X2) included; so here RectifiedMonomial is the last
+    # activation, where NT still gives numbers off the diagonal.
+    c.append(dict(name="rectified_monomial_5_after_relu", seed=next(s), n1=5, n2=3,
+                  input_shape=[4], note=note,
+                  net=Serial(Dense(7, W_std=0.9, b_std=0.1), A("Relu"),
+                             Dense(7, W_std=0.9, b_std=0.1), A("RectifiedMonomial", 5),
+                             Dense(1, W_std=0.9, b_std=0.1))))
+    c.append(mlp_case("rectified_monomial_7", lambda: A("RectifiedMonomial", 7), next(s),
+                      depth=1, W=0.6, b=0.1, note=note, train=True))
+    c.append(dict(name="rectified_monomial_4_residual", seed=next(s), n1=5, n2=3,
+                  input_shape=[4], note=note,
+                  net=Serial(Dense(6, W_std=1.0, b_std=0.1),
+                             Serial(A("FanOut", 2),
+                                    Parallel(Serial(A("Erf"), Dense(6, W_std=0.8)),
+                                             A("Identity")),
+                                    A("FanInSum")),
+                             A("RectifiedMonomial", 4), Dense(1, W_std=1.1))))
+    return c
+
+
 FAMILIES = {
     "stax_activations.json": ("activations", activation_cases),
     "stax_combinators.json": ("combinators", combinator_cases),
     "stax_conv.json": ("conv", conv_cases),
     "stax_finite.json": ("finite", finite_cases),
+    "stax_rectified_monomial.json": ("activations", rectified_monomial_cases),
 }
 
 
@@ -1022,10 +1057,21 @@ def main(argv):
     if os.environ.get("STAX_ANALYTIC_ONLY") and OUT == HERE:
         raise SystemExit("STAX_ANALYTIC_ONLY=1 (a quick audit without the finite side) needs "
                          "STAX_OUT=<another folder>: it would overwrite the fixtures")
+    # STAX_CASES=a,b: evaluate only these cases and put them into the existing file (in the
+    # order of its description), leaving every other case as it was generated.
+    pick = [n for n in os.environ.get("STAX_CASES", "").split(",") if n]
     for fname, (family, make) in FAMILIES.items():
         if only and fname not in only:
             continue
-        cases = [run_case(c, family) for c in make()]
+        if pick:
+            with open(os.path.join(OUT, fname)) as f:
+                kept = {c["name"]: c for c in json.load(f)["cases"]}
+            described = make()
+            assert all(n in {c["name"] for c in described} for n in pick), "unknown STAX_CASES"
+            cases = [run_case(c, family) if c["name"] in pick else kept[c["name"]]
+                     for c in described if c["name"] in pick or c["name"] in kept]
+        else:
+            cases = [run_case(c, family) for c in make()]
         same_numbers(cases, "dense_on_images_gap", "conv1x1_gap")
         names = [c["name"] for c in cases]
         assert len(set(names)) == len(names), "duplicate case names"

@@ -7,7 +7,7 @@ It shares no code with NT and follows the textbook derivations rather than NT's 
   * Dense/Conv: the covariance of a random linear map of the patches, written with explicit
     patch index maps (zero padding for SAME, wrap for CIRCULAR, per stride);
   * kinked activations use the Cho & Saul arc-cosine kernels (ABRelu = b relu(x) - a relu(-x),
-    Sign, RectifiedMonomial n = 0, 1, 2), Erf uses Williams' arcsine kernel, Gaussian and Exp are closed-form Gaussian integrals, and every other smooth
+    Sign, RectifiedMonomial n = 0, 1, 2; larger n by a Price's-theorem integral), Erf uses Williams' arcsine kernel, Gaussian and Exp are closed-form Gaussian integrals, and every other smooth
     activation is integrated by a 2-D Gauss-Hermite rule of degree 200 (80 is not enough for
     Gelu at 1e-10; 400 underflows), except NT's numerical
     layers, integrated with their own `deg` (see QUAD_DEG);
@@ -137,15 +137,31 @@ def _abrelu(a, b):
 
 
 def _rect_monomial(n):
+    """T = s^n F_n(rho), F_n = E[relu(u)^n relu(v)^n] at correlation rho, s = sqrt(q1 q2).
+    n <= 2: Cho & Saul's J_n written out. Any n: Price's theorem gives F_n' = n^2 F_{n-1}, and
+    F_n(-1) = 0, so by Cauchy's repeated integral F_n(rho) = n n! int_{-1}^{rho} (rho - t)^{n-1}
+    F_0(t) dt with F_0(t) = (pi - arccos t) / (2 pi); with t = cos(phi) the integrand is smooth
+    on [theta, pi] and Gauss-Legendre converges to rounding (no derivative recursion, unlike NT)."""
     Js = [lambda t: np.pi - t,
           lambda t: np.sin(t) + (np.pi - t) * np.cos(t),
           lambda t: 3 * np.sin(t) * np.cos(t) + (np.pi - t) * (1 + 2 * np.cos(t) ** 2)]
+    gx, gw = np.polynomial.legendre.leggauss(120)
+
+    def F(k, th):
+        if k <= 2:
+            return Js[k](th) / (2 * np.pi)
+        th = np.asarray(th, dtype=float)
+        half = (np.pi - th) / 2
+        phi = th[..., None] + half[..., None] * (gx + 1)  # nodes on [theta, pi]
+        g = (np.cos(th)[..., None] - np.cos(phi)) ** (k - 1) * (np.pi - phi) / (2 * np.pi) \
+            * np.sin(phi)
+        return k * math.factorial(k) * half * (g @ gw)
 
     def f(q1, q2, q12):
         s = np.sqrt(q1 * q2)
         th = np.arccos(np.clip(q12 / s, -1, 1))
-        T = s ** n * Js[n](th) / (2 * np.pi)
-        Td = 0 * T if n == 0 else n * n * s ** (n - 1) * Js[n - 1](th) / (2 * np.pi)
+        T = s ** n * F(n, th)
+        Td = 0 * T if n == 0 else n * n * s ** (n - 1) * F(n - 1, th)
         return T, Td
     return f
 

@@ -1,0 +1,60 @@
+import Foundation
+
+/// `TiledKernel` for networks built from stax layers (LANGUAGE.md §9): the same confined,
+/// atomic block-by-block `.npy` writer, with each block computed by `LayerKernel`. A layer
+/// network's block keeps the NNGP and NTK of every branch that is alive at once (FanOut copies),
+/// so its working set is estimated from the network (`LayerKernel.estimatedBytes`), not from an
+/// MLP's recursion, and the tile shrinks until it fits a quarter of the memory budget.
+extension TiledKernel {
+    /// The tile size that keeps a block of `net` within a quarter of `budget` bytes (at most
+    /// 4096 inputs, at least 16).
+    public static func tileSize(_ net: Layer, budget: Int, limit: Int) -> Int {
+        var t = 4096
+        while t > 16 && blockBytes(net, t) > budget / 4 { t /= 2 }
+        return max(1, min(t, limit))
+    }
+
+    /// A block's working set: the layer walk's matrices plus the block and its transpose.
+    static func blockBytes(_ net: Layer, _ tile: Int) -> Int {
+        let (square, o1) = tile.multipliedReportingOverflow(by: tile)
+        let (copies, o2) = square.multipliedReportingOverflow(by: 16)
+        let walk = LayerKernel.estimatedBytes(net, n1: tile, n2: tile)
+        if o1 || o2 || walk > Int.max - copies { return .max }
+        return walk + copies
+    }
+
+    /// Computes `which` (`.nngp` or `.ntk`) of K(X1, X2) (X2 nil: K(X1, X1)) of a layer network
+    /// into `url`, as `write(_: MLP, …)` does; the file equals `LayerKernel.compute` in memory.
+    /// K(X, X) is mirrored only when every activation's kernel map is symmetric in (x, x′).
+    public static func write<E: Error>(_ net: Layer, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+                                       to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
+                                       shouldStop: () throws(E) -> Void) throws -> Written {
+        precondition(which != .both, "a kernel file holds one kernel")
+        if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
+        guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
+        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        _ = try fileBytes(n1, n2)
+        let budget = MemoryBudget.availableBytes() ?? (1 << 30)
+        let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
+        let needed = blockBytes(net, tile)
+        if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
+
+        let mirror = x2 == nil && isSymmetric(net)
+        return try write(rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
+                         shouldStop: shouldStop) { i, j in
+            let a = rows(x1, i, tile)
+            let pair = x2 == nil && i == j ? try LayerKernel.compute(net, a, nil, which)
+                : try LayerKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
+            return which == .ntk ? pair.ntk : pair.nngp
+        }
+    }
+
+    /// Whether K(x, x′) = K(x′, x) exactly: every activation's map is (quadrature rules are not).
+    static func isSymmetric(_ net: Layer) -> Bool {
+        switch net {
+        case .serial(let ls), .parallel(let ls): return ls.allSatisfy(isSymmetric)
+        case .activation(let act): return act.rule.isSymmetric
+        default: return true
+        }
+    }
+}
