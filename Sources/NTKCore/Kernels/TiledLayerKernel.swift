@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 /// `TiledKernel` for networks built from stax layers (LANGUAGE.md §9): the same confined,
 /// atomic block-by-block `.npy` writer, with each block computed by `LayerKernel`. A layer
