@@ -54,13 +54,21 @@ let package = Package(
         .executableTarget(name: "tangent-bench", dependencies: ["NTKCore"]),
 
         // MARK: Tests (one target per module; fixtures are read through #filePath)
+        // Helpers the test targets share (seeded generator, temporary folders, launching the
+        // binary, a raw HTTP client): test targets only; not a product (Tests/TestSupport/README.md).
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["README.md"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
-        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render"]),
-        .testTarget(name: "TangentCLITests", dependencies: ["TangentCLI"], exclude: ["Corpus", "CorpusPending"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "TangentCLI"]),
+        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "NTKCore", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TestSupport"]),
+        .testTarget(
+            name: "RenderTests",
+            dependencies: ["Render", "Notebook", "Language", "NTKCore", "CommonMark", "TestSupport"]),
+        .testTarget(
+            name: "TangentCLITests",
+            dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TestSupport"],
+            exclude: ["Corpus", "CorpusPending"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
     ]
 )
 

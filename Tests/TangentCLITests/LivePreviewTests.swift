@@ -1,16 +1,17 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import TangentCLI
+import TestSupport
 
 /// A project in a temporary folder (`tangent.toml` marks its root, so the cache and the default
 /// site stay inside it) with notebooks in `notebooks/`.
 struct PreviewProject {
-    let root: URL
+    let folder: TemporaryFolder
+    var root: URL { folder.root }
     var notebooks: URL { root.appendingPathComponent("notebooks") }
 
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-preview-\(UUID().uuidString)")
+        folder = try TemporaryFolder("preview")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("notebooks"), withIntermediateDirectories: true)
         try Data().write(to: root.appendingPathComponent("tangent.toml"))
         try write("alpha.md", PreviewProject.alpha(says: "x"))
@@ -25,24 +26,14 @@ struct PreviewProject {
         try Data(text.utf8).write(to: notebooks.appendingPathComponent(name))
     }
 
-    func remove() { try? FileManager.default.removeItem(at: root) }
-}
-
-/// Collects what a `Console` writes, from any thread.
-final class ConsoleCapture: Sendable {
-    private let text = Mutex((out: "", err: ""))
-    var out: String { text.withLock { $0.out } }
-    var err: String { text.withLock { $0.err } }
-    var console: Console {
-        Console(out: { s in self.text.withLock { $0.out += s } }, err: { s in self.text.withLock { $0.err += s } })
-    }
+    func remove() { folder.remove() }
 }
 
 @Suite(.serialized) struct LivePreviewTests {
     @Test func aSavedNotebookIsRenderedAgainAndOpenPagesAreTold() throws {
         let project = try PreviewProject()
         defer { project.remove() }
-        let capture = ConsoleCapture()
+        let capture = CapturedConsole()
         var options = ServeOptions()
         options.paths = [project.notebooks.path]
         options.port = 0
@@ -95,7 +86,7 @@ final class ConsoleCapture: Sendable {
         options.paths = [project.notebooks.path]
         options.port = 0
         options.outDirectory = foreign.path
-        let capture = ConsoleCapture()
+        let capture = CapturedConsole()
         #expect(throws: UsageError.self) { try LivePreview(options, console: capture.console) }
         #expect(try String(contentsOf: foreign.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep me")
     }

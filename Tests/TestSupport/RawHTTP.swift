@@ -5,19 +5,19 @@ import Glibc
 
 /// A deliberately raw HTTP client for the tests: it sends targets exactly as written (no
 /// normalisation of `..` as URLSession would do) and reads responses off a plain socket.
-enum RawHTTP {
-    struct Failure: Error, CustomStringConvertible { var description: String }
+package enum RawHTTP {
+    package struct Failure: Error, CustomStringConvertible { package var description: String }
 
-    struct Response {
-        var status: Int
+    package struct Response {
+        package var status: Int
         /// Header names lowercased.
-        var headers: [String: String]
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+        package var headers: [String: String]
+        package var body: [UInt8]
+        package var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// A connected socket to 127.0.0.1:port; reads give up after `timeout` seconds.
-    static func connect(_ port: UInt16, timeout: Int = 10) throws -> Int32 {
+    package static func connect(_ port: UInt16, timeout: Int = 10) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var t = timeval(tv_sec: timeout, tv_usec: 0)
@@ -36,7 +36,7 @@ enum RawHTTP {
         return fd
     }
 
-    static func send(_ fd: Int32, _ text: String) {
+    package static func send(_ fd: Int32, _ text: String) {
         let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
@@ -47,7 +47,7 @@ enum RawHTTP {
     }
 
     /// Everything until the server closes the connection (or the read times out).
-    static func readToEnd(_ fd: Int32) -> [UInt8] {
+    package static func readToEnd(_ fd: Int32) -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -58,7 +58,7 @@ enum RawHTTP {
     }
 
     /// Sends raw request text on a new connection and reads the one response.
-    static func exchange(_ port: UInt16, _ request: String) throws -> Response {
+    package static func exchange(_ port: UInt16, _ request: String) throws -> Response {
         let fd = try connect(port)
         defer { close(fd) }
         send(fd, request)
@@ -69,13 +69,13 @@ enum RawHTTP {
         return r
     }
 
-    static func get(_ port: UInt16, _ target: String, method: String = "GET") throws -> Response {
+    package static func get(_ port: UInt16, _ target: String, method: String = "GET") throws -> Response {
         try exchange(port, "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     }
 
     /// Parses one response off the front of `bytes` (its body sized by Content-Length, or the
     /// rest of the bytes), removing it.
-    static func parse(_ bytes: inout [UInt8], bodyless: Bool = false) -> Response? {
+    package static func parse(_ bytes: inout [UInt8], bodyless: Bool = false) -> Response? {
         let separator: [UInt8] = [13, 10, 13, 10]
         guard let end = (0..<max(0, bytes.count - 3)).first(where: { Array(bytes[$0..<($0 + 4)]) == separator }) else { return nil }
         let lines = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
@@ -96,12 +96,12 @@ enum RawHTTP {
 }
 
 /// Reads a `text/event-stream` response line by line: the data of each event in turn.
-final class EventStreamClient {
+package final class EventStreamClient {
     private let fd: Int32
     private var pending: [UInt8] = []
-    private(set) var status = 0
+    package private(set) var status = 0
 
-    init(port: UInt16, path: String = "/__tangent/events") throws {
+    package init(port: UInt16, path: String = "/__tangent/events") throws {
         // Short reads so `nextData` can keep to its deadline.
         fd = try RawHTTP.connect(port, timeout: 1)
         RawHTTP.send(fd, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
@@ -115,7 +115,7 @@ final class EventStreamClient {
     deinit { close(fd) }
 
     /// The data of the next event, or nil when none arrives before the deadline.
-    func nextData(within seconds: Double) -> String? {
+    package func nextData(within seconds: Double) -> String? {
         let deadline = Date(timeIntervalSinceNow: seconds)
         while let line = readLine(until: deadline) {
             if line.hasPrefix("data: ") { return String(line.dropFirst(6)) }
@@ -140,7 +140,7 @@ final class EventStreamClient {
 }
 
 /// Polls `condition` until it holds or `seconds` pass (no fixed sleeps in the tests).
-func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+package func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date(timeIntervalSinceNow: seconds)
     while Date() < deadline {
         if try condition() { return true }

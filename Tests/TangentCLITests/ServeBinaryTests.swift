@@ -4,17 +4,11 @@ import Testing
 import Glibc
 #endif
 import Serve
+import TestSupport
 
 /// `tangent serve` as a user runs it: the built binary in a subprocess, its printed URL, a real
 /// request, and the exit status after SIGINT or SIGTERM. Skipped without `.build/debug/tangent`.
-enum BuiltBinary {
-    static let url = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/tangent")
-    static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
-}
-
-@Suite(.serialized, .enabled(if: BuiltBinary.exists, "no .build/debug/tangent: run `swift build` first"))
+@Suite(.serialized, .enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` first"))
 struct ServeBinaryTests {
 
     /// A running `tangent serve`, its output going to files.
@@ -27,7 +21,7 @@ struct ServeBinaryTests {
             err = project.root.appendingPathComponent("stderr.txt")
             try Data().write(to: out)
             try Data().write(to: err)
-            process.executableURL = BuiltBinary.url
+            process.executableURL = TangentBinary.url
             process.arguments = ["serve"] + arguments
             process.currentDirectoryURL = project.root
             process.standardInput = FileHandle.nullDevice
