@@ -155,7 +155,7 @@ private func extracted(_ markdown: String, sourceLocation: SourceLocation = #_so
             "    $i$", "<!-- $h$ -->", "<b title='$t$'>", "[l]($u$)", "> $q$", "- $l$", "# $h$", "\n\n", "\n",
             " text ", "Ü😀", "\r\n", "\\", "$", "`", "<", "[", "]", "(", ")",
         ]
-        var g = SeededGenerator(state: 42)
+        var g = SeededGenerator(seed: 42)
         for _ in 0..<500 {
             var text = ""
             for _ in 0..<g.int(12) { text += g.pick(pieces) }

@@ -112,7 +112,7 @@ enum NotebookGenerator {
     }
 
     @Test func updatePreservesEveryByteOutsideRegionsAndIsIdempotent() throws {
-        var g = SeededGenerator(state: 20261125)
+        var g = SeededGenerator(seed: 20261125)
         var refused = 0
         for _ in 0..<1000 {
             let original = NotebookGenerator.make(&g)

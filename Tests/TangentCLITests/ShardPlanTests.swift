@@ -7,7 +7,7 @@ import Testing
 /// (log-normal), some equal weights, some zero.
 enum Collections {
     static func make(seed: UInt64, count: Int) -> [ShardPlan.Item] {
-        var g = SeededGenerator(state: seed)
+        var g = SeededGenerator(seed: seed)
         return (0..<count).map { k in
             let folder = ["", "intro/", "kernels/", "kernels/deep/"][Int.random(in: 0..<4, using: &g)]
             let path = "\(folder)nb-\(k)-\(UInt32.random(in: 0...UInt32.max, using: &g)).md"
@@ -42,7 +42,7 @@ enum Collections {
     @Test(arguments: Collections.cases)
     func planDoesNotDependOnTheInputOrder(_ seed: UInt64, _ count: Int, _ shards: Int) {
         let items = Collections.make(seed: seed, count: count)
-        var g = SeededGenerator(state: seed ^ 0xabcdef)
+        var g = SeededGenerator(seed: seed ^ 0xabcdef)
         let shuffled = items.shuffled(using: &g)
         let a = Dictionary(uniqueKeysWithValues: zip(items.map(\.path), ShardPlan.assign(items, shards: shards)))
         let b = Dictionary(uniqueKeysWithValues: zip(shuffled.map(\.path), ShardPlan.assign(shuffled, shards: shards)))

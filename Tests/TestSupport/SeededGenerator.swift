@@ -1,12 +1,9 @@
 /// A small seeded generator (SplitMix64), so every generated test case can be recreated from
-/// its seed. The tests' expected values never depend on the numbers it draws, only on the
-/// fact that the same seed draws the same numbers.
+/// its seed (the same seed draws the same numbers on every machine and run).
 package struct SeededGenerator: RandomNumberGenerator {
-    package var state: UInt64
+    private var state: UInt64
 
     package init(seed: UInt64) { state = seed }
-
-    package init(state: UInt64) { self.state = state }
 
     package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

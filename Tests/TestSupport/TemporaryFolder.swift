@@ -18,15 +18,6 @@ package struct TemporaryFolder: Sendable {
     /// The path of `relative` inside the folder.
     package func path(_ relative: String) -> String { url(relative).path }
 
-    /// Writes `text` (UTF-8) to `relative`, creating the folders on the way; returns its path.
-    @discardableResult
-    package func write(_ text: String, to relative: String) throws -> String {
-        let target = url(relative)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: target)
-        return target.path
-    }
-
     /// Every `*.tmp` file anywhere under the folder (hidden folders included), relative paths, sorted.
     package func temporaryFiles() -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root.path) else { return [] }
