@@ -67,19 +67,25 @@ let package = Package(
         .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra"]),
 
         // MARK: Tests (one target per module; fixtures are read through #filePath)
-        .testTarget(name: "TangentSupportTests", dependencies: ["TangentSupport"]),
+        // Helpers the test targets share (seeded generator, temporary folders, launching the
+        // binary, a raw HTTP client): test targets only; not a product (Tests/TestSupport/README.md).
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["README.md"]),
+        .testTarget(name: "TangentSupportTests", dependencies: ["TangentSupport", "TestSupport"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
-        .testTarget(name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "NTKCore", "TangentSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TangentSupport"]),
+        .testTarget(
+            name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "LanguageTests", dependencies: ["Language", "NTKCore", "TangentSupport", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TangentSupport", "TestSupport"]),
         .testTarget(
             name: "RenderTests",
-            dependencies: ["Render", "CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"]),
+            dependencies: ["Render", "Notebook", "Language", "NTKCore", "CommonMark", "TangentSupport", "TestSupport"]),
         .testTarget(
             name: "TangentCLITests",
-            dependencies: ["TangentCLI", "Notebook", "Language", "NTKCore", "TangentSupport"],
+            dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"],
             exclude: ["Corpus", "CorpusPending"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "TangentCLI", "Render"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
     ]
 )
 

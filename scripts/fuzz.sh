@@ -3,6 +3,7 @@
 #
 #   bash scripts/fuzz.sh [TARGET...] [--time SECONDS | --runs N] [--jobs N]
 #   bash scripts/fuzz.sh --ci            # CI: every target briefly on the committed corpus
+#   bash scripts/fuzz.sh --minimise [TARGET...]   # shrink the committed corpus, keep its coverage
 #
 # TARGETs: FuzzNotebook (bytes → notebook → write-back), FuzzParser (bytes → AST),
 # FuzzEvaluator (bytes → AST → evaluation with a time and memory budget), FuzzJSON (bytes →
@@ -10,6 +11,10 @@
 # New inputs go to .build/fuzz-work/TARGET; at the end the ones that add coverage are merged
 # into the committed corpus Fuzz/corpus/TARGET. Crash reproducers land in Fuzz/crashes/TARGET/
 # (commit them, and turn each into a regression test in Tests/).
+# --minimise rebuilds Fuzz/corpus/TARGET in a fresh folder: the named seeds first (regression-*,
+# hand-written cases: every name that is not a content hash or a generated seed-<hex>), then
+# libFuzzer's set-cover merge (-set_cover_merge=1, the -merge=1 family) adds the fewest inputs
+# that reach every coverage feature the old corpus reached; the old corpus is then replaced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,14 +22,16 @@ targets=()
 seconds=60
 runs=""
 ci=0
+minimise=0
 unit_timeout=20
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --time) seconds="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --ci) ci=1; seconds=20; unit_timeout=60; shift ;;
+        --minimise) minimise=1; shift ;;
         Fuzz*) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON...] [--time S | --runs N] [--ci]" >&2; exit 2 ;;
+        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON...] [--time S | --runs N] [--ci | --minimise]" >&2; exit 2 ;;
     esac
 done
 [[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON)
@@ -36,6 +43,27 @@ for t in "${targets[@]}"; do
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld 2>&1 | grep -v '^\[' || true
     test -x ".build/fuzz/release/$t" || { echo "error: building $t failed" >&2; exit 1; }
 done
+
+if [[ $minimise -eq 1 ]]; then
+    for t in "${targets[@]}"; do
+        fresh=".build/fuzz-work/$t.minimised"
+        rm -rf "$fresh"
+        mkdir -p "$fresh" "Fuzz/crashes/$t"
+        for f in "Fuzz/corpus/$t"/*; do
+            name=$(basename "$f")
+            [[ $name =~ ^[0-9a-f]{40}$ || $name =~ ^seed-[0-9a-f]{16}$ ]] || cp "$f" "$fresh/"
+        done
+        before="$(ls "Fuzz/corpus/$t" | wc -l) files, $(du -sb "Fuzz/corpus/$t" | cut -f1) bytes"
+        SWIFT_BACKTRACE=enable=no TANGENT_ALLOCATION_LIMIT="${TANGENT_ALLOCATION_LIMIT:-256M}" ".build/fuzz/release/$t" \
+            -set_cover_merge=1 "$fresh" "Fuzz/corpus/$t" -max_len=4096 -timeout=60 -rss_limit_mb=4096 \
+            -artifact_prefix="Fuzz/crashes/$t/" 2> ".build/fuzz-work/$t.minimise.log" \
+            || { echo "error: minimising $t failed (.build/fuzz-work/$t.minimise.log)" >&2; exit 1; }
+        rm -rf "Fuzz/corpus/$t"
+        mv "$fresh" "Fuzz/corpus/$t"
+        echo "== $t: $before -> $(ls "Fuzz/corpus/$t" | wc -l) files, $(du -sb "Fuzz/corpus/$t" | cut -f1) bytes"
+    done
+    exit 0
+fi
 
 status=0
 for t in "${targets[@]}"; do

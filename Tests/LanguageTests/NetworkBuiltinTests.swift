@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Language
 import NTKCore
@@ -134,9 +135,7 @@ import NTKCore
 /// `ntk(net, X, out: "K.npy")`: the kernel file, its record, and the path rules.
 @Suite struct KernelFileBuiltinTests {
     static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-kfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFolder("kfile").root
     }
 
     static func run(_ code: String, in dir: URL) throws(Diagnostic) -> EvaluationContext {

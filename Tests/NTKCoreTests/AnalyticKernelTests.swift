@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import NTKCore
 import TangentSupport
@@ -150,7 +151,7 @@ import TangentSupport
     }
 
     @Test func vectorAtan2IsAccurate() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         var worst = 0.0
         for _ in 0..<(1 << 21) / Vec.lanes {
             var y = Vec(), x = Vec()
@@ -180,7 +181,7 @@ import TangentSupport
     }
 
     @Test func reluDerivativeIsAccurate() {
-        var rng = SplitMix(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         var worst = 0.0
         for _ in 0..<(1 << 19) / Vec.lanes {
             var s = Vec(), q = Vec()
@@ -324,25 +325,11 @@ enum AnalyticFixtures {
     }
 
     static func gaussian(rows: Int, cols: Int, seed: UInt64) -> Matrix {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return Matrix(rows: rows, cols: cols) { _, _ in
             (-2 * log(rng.uniform(0, 1) + 1e-300)).squareRoot() * cos(2 * .pi * rng.uniform(0, 1))
         }
     }
-}
-
-/// A small deterministic generator for the tests.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(next() >> 11) / Double(1 << 53) }
 }
 
 /// Independent numerical integration for the cross-checks: composite Gauss–Legendre

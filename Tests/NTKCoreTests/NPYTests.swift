@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import NTKCore
 import TangentSupport
@@ -88,16 +89,14 @@ func check(
     }
 }
 
-/// A fresh folder under the system temporary folder, removed by `remove()`.
+/// A temporary folder for the file tests, removed by `remove()`, with a sorted listing.
 struct ScratchFolder {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("tangent-io-tests-\(UUID().uuidString)")
+    let folder: TemporaryFolder
+    var url: URL { folder.root }
 
-    init() throws {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try TemporaryFolder("io-tests") }
 
-    func remove() { try? FileManager.default.removeItem(at: url) }
+    func remove() { folder.remove() }
 
     func contents(_ sub: String = "") -> [String] {
         let folder = sub.isEmpty ? url : url.appendingPathComponent(sub)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import NTKCore
 
@@ -8,9 +9,7 @@ import Testing
     struct Stop: Error {}
 
     static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-tiled-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFolder("tiled").root
     }
 
     static func inputs(_ n: Int, _ d: Int, seed: UInt64) -> Matrix {

@@ -1,17 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 import Language
 
 /// A throwaway project folder (with a tangent.toml, so it is its own project root).
 struct Project {
-    let root: URL
+    let folder: TemporaryFolder
+    var root: URL { folder.root }
     init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        folder = try TemporaryFolder("cache")
         try Data().write(to: root.appendingPathComponent("tangent.toml"))
     }
-    func remove() { try? FileManager.default.removeItem(at: root) }
+    func remove() { folder.remove() }
 
     func run(_ text: String, cache: Bool = true) throws -> NotebookResult {
         let url = root.appendingPathComponent("nb.md")

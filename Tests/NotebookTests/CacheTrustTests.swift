@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 import Language
@@ -95,8 +96,9 @@ import Language
     /// The key is made once, private to the user (0600), and read back the same; a key file
     /// that others can read is not used.
     @Test func theMachineKeyIsPrivateAndStable() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-key-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let temporary = try TemporaryFolder("key")
+        defer { temporary.remove() }
+        let folder = temporary.path("key")
         let a = try #require(CacheSecret.load(from: folder))
         let b = try #require(CacheSecret.load(from: folder))
         #expect(a.key == b.key)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 import Language
@@ -89,9 +90,9 @@ import Language
 
 @Suite struct RunnerTests {
     func runNotebook(_ text: String, name: String = "nb.md") throws -> NotebookResult {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-runner-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent(name)
+        let folder = try TemporaryFolder("runner")
+        defer { folder.remove() }
+        let url = folder.url(name)
         try text.write(to: url, atomically: true, encoding: .utf8)
         return Runner(notebookURL: url).run(try Notebook.parse(text, path: name))
     }
@@ -142,8 +143,9 @@ import Language
     /// its numbers.
     @Test func seedsSurviveAMoveOutOfTheProject() throws {
         let fm = FileManager.default
-        let base = fm.temporaryDirectory.appendingPathComponent("tangent-move-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: base) }
+        let folder = try TemporaryFolder("move")
+        defer { folder.remove() }
+        let base = folder.root
         let project = base.appendingPathComponent("course")
         try fm.createDirectory(at: project.appendingPathComponent("notebooks/week1"), withIntermediateDirectories: true)
         try Data().write(to: project.appendingPathComponent("tangent.toml"))
@@ -176,7 +178,9 @@ import Language
     }
 
     @Test func projectRootIsTheNearestMarkedFolder() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-root-\(UUID().uuidString)")
+        let folder = try TemporaryFolder("root")
+        defer { folder.remove() }
+        let root = folder.root
         let sub = root.appendingPathComponent("docs/part")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         try Data().write(to: root.appendingPathComponent("tangent.toml"))

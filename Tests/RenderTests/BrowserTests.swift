@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
@@ -10,7 +11,7 @@ import Language
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static func site() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-browser-\(UUID().uuidString)")
+        let dir = try TemporaryFolder("browser").root
         let first = "---\ntitle: Kernels on a circle\n---\nThe arc-cosine kernel $k(x, x') = \\frac{1}{2\\pi}$ and a broken one $\\frac{$.\n\n$$\\Theta = \\sum_l \\Sigma_l$$\n\n```ntk {#fig}\nx = linspace(0, 1, 20)\nplot(x, x ^ 2, label: \"square\", title: \"Parabola\")\nheatmap(eye(4), title: \"identity\")\n```\n"
         let second = "# Zebra page\n\nThe word xylophone appears only here.\n\n```ntk\nx = nope\n```\n"
         let a = Runner(notebookURL: dir.appendingPathComponent("a.md")).run(try Notebook.parse(first, path: "a.md"))

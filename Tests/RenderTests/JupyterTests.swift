@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
@@ -73,10 +74,6 @@ enum JupyterFixture {
         try Data(text.utf8).write(to: url)
     }
 
-    static func tempDir() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tangent-jupyter-\(UUID().uuidString)")
-    }
-
     static func export(_ notebook: Notebook, folder: URL, name: String) throws -> JupyterExport.Exported {
         try JupyterExport.export(notebook, figures: .beside(name)) { path in
             try? String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
@@ -137,8 +134,9 @@ enum JupyterFixture {
     }
 
     @Test func everyOutputKindIsExported() throws {
-        let dir = JupyterFixture.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("jupyter")
+        defer { folder.remove() }
+        let dir = folder.url("project")
         let (notebook, result) = try JupyterFixture.updated(JupyterFixture.everything, in: dir)
         let exported = try JupyterFixture.export(notebook, folder: dir, name: "nb.md")
         #expect(exported.warnings.isEmpty)
@@ -188,8 +186,9 @@ enum JupyterFixture {
     }
 
     @Test func aMissingFigureFileIsAWarningAndText() throws {
-        let dir = JupyterFixture.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("jupyter")
+        defer { folder.remove() }
+        let dir = folder.url("project")
         let (notebook, _) = try JupyterFixture.updated(JupyterFixture.everything, in: dir)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("nb.figures"))
         let exported = try JupyterFixture.export(notebook, folder: dir, name: "nb.md")
@@ -214,8 +213,9 @@ enum JupyterFixture {
         "<!-- tangent:begin id=x hash=0 -->\nnot a region: no block before it\n<!-- tangent:end id=x -->\n",
     ])
     func unusualLayoutsComeBackExactly(_ text: String) throws {
-        let dir = JupyterFixture.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("jupyter")
+        defer { folder.remove() }
+        let dir = folder.url("project")
         let (notebook, _) = try JupyterFixture.updated(text, in: dir)
         let back = try JupyterFixture.roundTrip(notebook, folder: dir, name: "nb.md")
         #expect(back == text)
@@ -223,11 +223,9 @@ enum JupyterFixture {
     }
 
     @Test func updatingTheImportedNotebookGivesBackTheSameFile() throws {
-        let first = JupyterFixture.tempDir(), second = JupyterFixture.tempDir()
-        defer {
-            try? FileManager.default.removeItem(at: first)
-            try? FileManager.default.removeItem(at: second)
-        }
+        let folder = try TemporaryFolder("jupyter")
+        defer { folder.remove() }
+        let first = folder.url("first"), second = folder.url("second")
         let (notebook, _) = try JupyterFixture.updated(JupyterFixture.everything, in: first)
         let imported = try JupyterFixture.roundTrip(notebook, folder: first, name: "nb.md")
         let (again, _) = try JupyterFixture.updated(imported, in: second)

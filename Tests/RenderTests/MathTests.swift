@@ -1,5 +1,6 @@
 import CommonMark
 import Foundation
+import TestSupport
 import Testing
 @testable import Render
 
@@ -154,7 +155,7 @@ private func extracted(_ markdown: String, sourceLocation: SourceLocation = #_so
             "    $i$", "<!-- $h$ -->", "<b title='$t$'>", "[l]($u$)", "> $q$", "- $l$", "# $h$", "\n\n", "\n",
             " text ", "Ü😀", "\r\n", "\\", "$", "`", "<", "[", "]", "(", ")",
         ]
-        var g = SeededGenerator(state: 42)
+        var g = SeededGenerator(seed: 42)
         for _ in 0..<500 {
             var text = ""
             for _ in 0..<g.int(12) { text += g.pick(pieces) }
@@ -286,8 +287,9 @@ struct KaTeXRendererTests {
 @Suite(.enabled(if: KaTeXInstallation.file(["katex.min.css"]) != nil, "needs libjs-katex (apt-get install libjs-katex)"))
 struct KaTeXAssetsTests {
     @Test func installsStylesheetAndFontsForOfflineUse() throws {
-        let site = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-katex-assets-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: site) }
+        let folder = try TemporaryFolder("katex-assets")
+        defer { folder.remove() }
+        let site = folder.url("site")
         try KaTeXAssets.install(into: site)
         try KaTeXAssets.install(into: site)  // again, over the first copy
         let css = try String(contentsOf: site.appendingPathComponent(KaTeXAssets.stylesheetPath), encoding: .utf8)

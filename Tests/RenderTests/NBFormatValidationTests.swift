@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
@@ -25,8 +26,9 @@ import Testing
 
     @Test(.enabled(if: python != nil, "TANGENT_NBFORMAT_PYTHON is not set: run scripts/test.sh (it makes .build/venv-nbformat with nbformat) or point it at a python that has nbformat"))
     func exportedNotebooksAreValidNBFormat4() throws {
-        let dir = JupyterFixture.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("nbformat")
+        defer { folder.remove() }
+        let dir = folder.url("export")
         var files: [String] = []
         for name in JupyterFixture.tutorials {
             let text = try String(contentsOf: JupyterFixture.notebooks.appendingPathComponent(name), encoding: .utf8)
@@ -41,17 +43,10 @@ import Testing
         try JupyterFixture.write(try JupyterFixture.export(notebook, folder: everything, name: "nb.md").json.serialized(), to: url)
         files.append(url.path)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: NBFormatValidationTests.python!)
-        process.arguments = ["-c", NBFormatValidationTests.script] + files
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "nbformat refused a notebook:\n\(stderr)")
+        let python = URL(fileURLWithPath: NBFormatValidationTests.python!)
+        let result = try ChildProcess.run(python, ["-c", NBFormatValidationTests.script] + files, scratch: folder.root)
+        let stdout = result.out, stderr = result.err
+        #expect(result.status == 0, "nbformat refused a notebook:\n\(stderr)")
         #expect(stdout.split(separator: "\n").count == files.count, "\(stdout)\n\(stderr)")
     }
 }

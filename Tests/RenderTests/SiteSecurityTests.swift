@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
@@ -45,7 +46,7 @@ import Language
 
     /// Builds the hostile site; `unsafe` turns on `--unsafe-html` (the control experiment).
     static func site(unsafe: Bool = false) throws -> (URL, [String]) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-security-\(UUID().uuidString)")
+        let dir = try TemporaryFolder("security").root
         let pagePaths = SiteBuilder.pagePaths(for: names)
         var entries: [SiteBuilder.Entry] = []
         for (name, page) in zip(names, pagePaths) {
@@ -92,8 +93,9 @@ import Language
     }
 
     @Test func unsafeHTMLIsTheSiteBuildersChoiceNotTheNotebooks() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-unsafe-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("unsafe")
+        defer { folder.remove() }
+        let dir = folder.root
         func result(_ text: String, _ name: String) throws -> NotebookResult {
             Runner(notebookURL: dir.appendingPathComponent(name)).run(try Notebook.parse(text, path: name))
         }
@@ -132,8 +134,9 @@ import Language
     func mathCannotLinkToScript() throws {
         // KaTeX's HTML goes in after sanitising; it runs with trust off, so \href and \url
         // to javascript: and the \html… commands come out as error text, not links.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-math-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("math")
+        defer { folder.remove() }
+        let dir = folder.root
         let text = "Math $\\href{javascript:alert(1)}{x}$, $\\url{javascript:alert(2)}$ and $\\htmlData{onload=alert(3)}{y}$.\n"
         let result = Runner(notebookURL: dir.appendingPathComponent("m.md")).run(try Notebook.parse(text, path: "m.md"))
         let site = SiteBuilder(outputDirectory: dir.appendingPathComponent("site"))

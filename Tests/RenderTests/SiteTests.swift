@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
@@ -7,10 +8,6 @@ import Language
 @Suite struct SiteTests {
     func result(_ text: String, path: String = "nb.md") throws -> NotebookResult {
         Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-site-tests/" + path)).run(try Notebook.parse(text, path: path))
-    }
-
-    func tempDir() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("tangent-site-\(UUID().uuidString)")
     }
 
     @Test func pagePathsDropTheCommonFolder() {
@@ -64,7 +61,9 @@ import Language
     }
 
     @Test func siteHasPagesIndexSearchAndAssets() throws {
-        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("site")
+        defer { folder.remove() }
+        let dir = folder.url("site")
         let a = try result("---\ntitle: First\n---\nThe very first paragraph.\n\n```ntk\nshow 2\n```\n", path: "a.md")
         let b = try result("# Second\n\nAbout kernels.\n", path: "sub/b.md")
         let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "sub/b.html")])
@@ -80,7 +79,9 @@ import Language
     }
 
     @Test func foreignFoldersAreNeverDeleted() throws {
-        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("site")
+        defer { folder.remove() }
+        let dir = folder.url("site")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try "mine".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let a = try result("text\n", path: "a.md")
@@ -89,7 +90,9 @@ import Language
     }
 
     @Test func aReRenderRewritesOnlyTheFilesThatChanged() throws {
-        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("site")
+        defer { folder.remove() }
+        let dir = folder.url("site")
         let a = try result("# A\n\nfirst\n", path: "a.md"), b = try result("# B\n\nsecond\n", path: "b.md")
         try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
         // Each write replaces the file (temp file + rename), so an untouched file keeps its inode.
@@ -106,7 +109,9 @@ import Language
     }
 
     @Test func staleFilesFromAnEarlierRenderAreRemovedOthersKept() throws {
-        let dir = tempDir(); defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("site")
+        defer { folder.remove() }
+        let dir = folder.url("site")
         let a = try result("text\n", path: "a.md"), b = try result("more\n", path: "b.md")
         try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
         try "mine".write(to: dir.appendingPathComponent("extra.txt"), atomically: true, encoding: .utf8)

@@ -1,23 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Notebook
 @testable import Render
 import Language
-
-/// A small deterministic generator (SplitMix64) so every run tests the same notebooks.
-struct SeededGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
-}
 
 /// A generated notebook: its text, and the offsets (in the text's UTF-8) right after each
 /// closing fence whose block shows output, where `update` must insert a region.
@@ -126,7 +112,7 @@ enum NotebookGenerator {
     }
 
     @Test func updatePreservesEveryByteOutsideRegionsAndIsIdempotent() throws {
-        var g = SeededGenerator(state: 20261125)
+        var g = SeededGenerator(seed: 20261125)
         var refused = 0
         for _ in 0..<1000 {
             let original = NotebookGenerator.make(&g)

@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 @testable import Serve
 
 struct FileWatcherTests {
     @Test func reportsChangedAddedAndRemovedFiles() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("watch")
+        defer { folder.remove() }
+        let dir = folder.root
         let a = dir.appendingPathComponent("a.md").path, b = dir.appendingPathComponent("b.md").path
         try "one".write(toFile: a, atomically: false, encoding: .utf8)
         let reports = Mutex<[[String]]>([])
@@ -27,9 +28,9 @@ struct FileWatcherTests {
     }
 
     @Test func aSaveWakesTheWatcherBeforeItsNextPoll() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = try TemporaryFolder("watch")
+        defer { folder.remove() }
+        let dir = folder.root
         let a = dir.appendingPathComponent("a.md").path
         try "one".write(toFile: a, atomically: false, encoding: .utf8)
         let reports = Mutex<[[String]]>([])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -8,12 +9,13 @@ import Glibc
 /// A site folder in a temporary directory, with a secret file beside it (outside the site)
 /// and a symbolic link inside the site that points at the secret.
 struct SiteFixture {
-    let base: URL
+    let folder: TemporaryFolder
+    var base: URL { folder.root }
     var site: URL { base.appendingPathComponent("site") }
     static let secret = "TOP-SECRET-OUTSIDE-THE-SITE"
 
     init() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-serve-\(UUID().uuidString)")
+        folder = try TemporaryFolder("serve")
         let files: [String: [UInt8]] = [
             "index.html": Array("<!doctype html><html><body><h1>Index</h1></body></html>\n".utf8),
             "page.html": Array("<!doctype html><html><BODY><p>A page</p></BODY></html>\n".utf8),
@@ -43,7 +45,7 @@ struct SiteFixture {
 
     func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: site.appendingPathComponent(path))) }
 
-    func remove() { try? FileManager.default.removeItem(at: base) }
+    func remove() { folder.remove() }
 }
 
 /// A server on a free port serving a fixture site.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,60 +8,12 @@ import Glibc
 // Process-level tests of the built `tangent` binary: exit statuses as the shell sees them,
 // `--json` files, usage, and a standard output that is closed before the run writes to it.
 // The binary is `.build/debug/tangent` (located from #filePath); without it these tests are
-// skipped: run `swift build` first.
-
-enum TangentBinary {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // TangentCLITests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
-    static let url = packageRoot.appendingPathComponent(".build/debug/tangent")
-    static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
-
-    struct Result {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var out: String
-        var err: String
-        var transcript: String {
-            "--- \(reason == .exit ? "exit" : "signal") \(status)\n--- stdout:\n\(out)\n--- stderr:\n\(err)"
-        }
-    }
-
-    /// Runs the binary. Standard output and error go to files in `scratch` (no pipe can fill up);
-    /// `stdout` replaces standard output when given.
-    static func run(_ arguments: [String], in directory: URL? = nil, scratch: CorpusSandbox,
-                    stdout: FileHandle? = nil) throws -> Result {
-        let id = UUID().uuidString
-        let outURL = scratch.root.appendingPathComponent("stdout-\(id).txt")
-        let errURL = scratch.root.appendingPathComponent("stderr-\(id).txt")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let outFile = try FileHandle(forWritingTo: outURL)
-        let errFile = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? outFile.close()
-            try? errFile.close()
-        }
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout ?? outFile
-        process.standardError = errFile
-        try process.run()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, reason: process.terminationReason,
-                      out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
-    }
-}
+// skipped: run `swift build` first. (TangentBinary is in TestSupport.)
 
 @Suite(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))
 struct CLITests {
     @Test func goodNotebookExitsZeroAndWritesJSON() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try sandbox.copy("expect_error_good.md")
         let notebook = sandbox.path("expect_error_good.md")
@@ -82,7 +35,7 @@ struct CLITests {
     }
 
     @Test func badNotebookExitsOneWithLocatedError() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try sandbox.copy("name_linspce.md")
 
@@ -107,7 +60,7 @@ struct CLITests {
     }
 
     @Test func helpExitsZero() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let r = try TangentBinary.run(["--help"], scratch: sandbox)
         #expect(r.reason == .exit && r.status == 0, "\(r.transcript)")
@@ -116,7 +69,7 @@ struct CLITests {
     }
 
     @Test func noArgumentsExitsTwoWithUsage() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let r = try TangentBinary.run([], scratch: sandbox)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
@@ -127,7 +80,7 @@ struct CLITests {
     /// neither die of SIGPIPE nor crash on the failed write (LANGUAGE.md §7: "A run never exits on
     /// a signal"); it finishes and writes its JSON report.
     @Test func closedStandardOutputDoesNotKillTheRun() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try sandbox.copy("expect_error_good.md")
         let json = sandbox.path("report.json")

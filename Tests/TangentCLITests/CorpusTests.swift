@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import TestSupport
 import Testing
 import TangentCLI
 
@@ -69,17 +70,9 @@ struct CorpusManifest: Decodable, Sendable {
 
 // MARK: - Helpers shared with CLITests
 
-/// A fresh temporary folder, removed by `remove()`.
-struct CorpusSandbox {
-    let root: URL
-
-    init() throws {
-        root = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tangent-corpus-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    /// Copies `relative` (a file or folder of Corpus/) to the same relative place in the sandbox.
+/// Copying the corpus into a temporary folder (the folder itself is TestSupport's).
+extension TemporaryFolder {
+    /// Copies `relative` (a file or folder of Corpus/) to the same relative place in the folder.
     func copy(_ relative: String) throws {
         let source = CorpusManifest.directory.appendingPathComponent(relative)
         let target = root.appendingPathComponent(relative)
@@ -93,32 +86,6 @@ struct CorpusSandbox {
         if FileManager.default.fileExists(atPath: CorpusManifest.directory.appendingPathComponent("data").path) {
             try copy("data")
         }
-    }
-
-    func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    func remove() { try? FileManager.default.removeItem(at: root) }
-}
-
-/// Collects what a `Console` writes; safe to call from any thread.
-final class CapturedConsole: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outText = ""
-    private var errText = ""
-
-    var out: String { lock.withLock { outText } }
-    var err: String { lock.withLock { errText } }
-
-    var console: Console {
-        Console(out: { s in self.lock.withLock { self.outText += s } },
-                err: { s in self.lock.withLock { self.errText += s } })
-    }
-
-    /// Runs `Tangent.main` in process.
-    static func run(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
-        let capture = CapturedConsole()
-        let status = Tangent.main(arguments, console: capture.console)
-        return (status, capture.out, capture.err)
     }
 }
 
@@ -225,7 +192,7 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
 
     @Test(arguments: CorpusManifest.shared.notebooks)
     func notebook(_ c: CorpusCase) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try sandbox.copy(c.file)
         try sandbox.copyData()
@@ -258,7 +225,7 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
 
     @Test(arguments: CorpusManifest.shared.usage)
     func usage(_ u: CorpusUsageCase) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         var arguments: [String] = []
         for arg in u.args {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Under a file-size limit (`ulimit -f`) a write that would pass it fails with "File too large"
@@ -17,17 +18,17 @@ struct FileSizeLimitTests {
         return "# Big\n\n```ntk\n" + code + "print(s)\n```\n"
     }()
 
-    static func expectNoTemporaryFiles(_ sandbox: CorpusSandbox, _ r: TangentBinary.Result) {
-        let left = LimitRun.temporaryFiles(under: sandbox.root)
+    static func expectNoTemporaryFiles(_ sandbox: TemporaryFolder, _ r: TangentBinary.Result) {
+        let left = sandbox.temporaryFiles()
         #expect(left.isEmpty, "temporary files left: \(left)\n\(r.transcript)")
     }
 
     @Test func updateOfANotebookThatWouldPassTheLimitExits2() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try LimitRun.run(["update", nb, "--no-cache", "--quiet"], in: sandbox, fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(["update", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
         #expect(r.err.contains("\(nb): error: ") && r.err.contains("cannot write file: File too large"), "\(r.transcript)")
         #expect(try String(contentsOfFile: nb, encoding: .utf8) == Self.bigPrint, "the notebook changed")
@@ -35,15 +36,15 @@ struct FileSizeLimitTests {
     }
 
     @Test func saveOfABigMatrixIsALocatedBlockFailure() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md")
         // 200 × 100 doubles: 160 000 bytes of .npy data, over 64 KiB.
         let line = "save(zeros(200, 100), \"big.npy\")"
         try "# Save\n\n```ntk\n\(line)\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try LimitRun.run(["run", nb, "--no-cache", "--quiet"], in: sandbox, fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
-        let column = try #require(LimitRun.column(of: "\"big.npy\"", in: line))
+        let column = try #require(DiagnosticText.column(of: "\"big.npy\"", in: line))
         #expect(r.err.contains("\(nb):4:\(column): error: cannot save 'big.npy': cannot write file: File too large"),
                 "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("big.npy")))
@@ -51,11 +52,11 @@ struct FileSizeLimitTests {
     }
 
     @Test func aJSONReportThatWouldPassTheLimitExits2() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md"), report = sandbox.path("report.json")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try LimitRun.run(["run", nb, "--no-cache", "--quiet", "--json", report], in: sandbox,
+        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet", "--json", report], in: sandbox.root, scratch: sandbox,
                                  fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
         #expect(r.err.contains("error: cannot write the JSON report '\(report)': cannot write file: File too large"),
@@ -65,11 +66,11 @@ struct FileSizeLimitTests {
     }
 
     @Test func renderOfAPageThatWouldPassTheLimitExits2() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md"), site = sandbox.path("site")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try LimitRun.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox,
+        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
                                  fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
         #expect(r.err.contains("error: cannot render the site into '\(site)': cannot write file: File too large"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -20,14 +21,14 @@ struct HostileProjectTests {
 
     /// A project (with `.git`) and an outside folder holding `bashrc` and an empty `folder/`.
     struct Layout {
-        let sandbox: CorpusSandbox
+        let sandbox: TemporaryFolder
         var project: URL { sandbox.root.appendingPathComponent("project") }
         var outside: URL { sandbox.root.appendingPathComponent("outside") }
         var bashrc: String { outside.appendingPathComponent("bashrc").path }
         var outsideFolder: String { outside.appendingPathComponent("folder").path }
 
         init() throws {
-            sandbox = try CorpusSandbox()
+            sandbox = try TemporaryFolder("corpus")
             for dir in [project.appendingPathComponent(".git"), outside.appendingPathComponent("folder")] {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             }
@@ -66,32 +67,15 @@ struct HostileProjectTests {
             HostileProjectTests.snapshot(outside.path)
         }
 
-        /// Runs the binary under test in the project folder.
         /// The outside names that appeared, disappeared or changed since `before`.
         func changedOutside(since before: [String: String]) -> [String] {
             let now = outsideSnapshot()
             return Set(now.keys).union(before.keys).filter { now[$0] != before[$0] }.sorted()
         }
 
+        /// Runs the binary under test in the project folder.
         func run(_ arguments: [String]) throws -> TangentBinary.Result {
-            let process = Process()
-            process.executableURL = HostileProjectTests.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = project
-            let id = UUID().uuidString
-            let outURL = sandbox.root.appendingPathComponent("stdout-\(id).txt")
-            let errURL = sandbox.root.appendingPathComponent("stderr-\(id).txt")
-            for url in [outURL, errURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-            let outFile = try FileHandle(forWritingTo: outURL), errFile = try FileHandle(forWritingTo: errURL)
-            defer { try? outFile.close(); try? errFile.close() }
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = outFile
-            process.standardError = errFile
-            try process.run()
-            process.waitUntilExit()
-            return TangentBinary.Result(status: process.terminationStatus, reason: process.terminationReason,
-                                        out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                                        err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+            try TangentBinary.run(arguments, in: project, scratch: sandbox, executable: HostileProjectTests.binary)
         }
     }
 

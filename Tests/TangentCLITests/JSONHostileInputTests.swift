@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Notebook
 import TangentSupport
@@ -65,7 +66,7 @@ struct JSONHostileInputTests {
     /// `json` in the data line and a hash that matches the edited region (so only the JSON is wrong).
     /// Returns the 1-based line of the begin marker.
     @discardableResult
-    func notebookWithStoredJSON(_ json: String, at relative: String, in sandbox: CorpusSandbox) throws -> Int {
+    func notebookWithStoredJSON(_ json: String, at relative: String, in sandbox: TemporaryFolder) throws -> Int {
         let path = sandbox.path(relative)
         try write(JSONHostileInputTests.notebook, path)
         let updated = try TangentBinary.run(["update", path], scratch: sandbox)
@@ -82,7 +83,7 @@ struct JSONHostileInputTests {
 
     @Test(arguments: StoredData.allCases)
     func checkReportsUnreadableStoredOutputs(_ data: StoredData) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let line = try notebookWithStoredJSON(data.json, at: "nb.md", in: sandbox)
         let r = try TangentBinary.run(["check", "nb.md"], in: sandbox.root, scratch: sandbox)
@@ -92,7 +93,7 @@ struct JSONHostileInputTests {
 
     /// `-j 2` compares on Dispatch threads, whose stacks are smaller than the main thread's.
     @Test func parallelCheckReportsEveryNotebook() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try notebookWithStoredJSON(JSONHostileInputTests.deep, at: "nbs/one.md", in: sandbox)
         try notebookWithStoredJSON(JSONHostileInputTests.deep, at: "nbs/two.md", in: sandbox)
@@ -105,7 +106,7 @@ struct JSONHostileInputTests {
     }
 
     @Test func exportWarnsAndLeavesTheOutputsOut() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try notebookWithStoredJSON(JSONHostileInputTests.deep, at: "nb.md", in: sandbox)
         let r = try TangentBinary.run(["export", "nb.md", "--to", "ipynb"], in: sandbox.root, scratch: sandbox)
@@ -117,7 +118,7 @@ struct JSONHostileInputTests {
     }
 
     @Test func importOfDeepNestingIsLocatedAtTheBracketBeyondTheLimit() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let prefix = ##"{"cells": "# A title\n", "x": "##
         try write(prefix + JSONHostileInputTests.deep, sandbox.path("nb.ipynb"))
@@ -130,7 +131,7 @@ struct JSONHostileInputTests {
     }
 
     @Test func importOfALoneSurrogateIsLocatedAtItsEscape() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let first = #"{"nbformat": 4, "nbformat_minor": 5, "metadata": {},"#
         let second = #" "cells": [{"cell_type": "markdown", "metadata": {}, "source": ["a \uD800\u0041"]}]}"#
@@ -143,7 +144,7 @@ struct JSONHostileInputTests {
     }
 
     /// A good report to merge with the hostile one.
-    func goodReport(in sandbox: CorpusSandbox) throws -> String {
+    func goodReport(in sandbox: TemporaryFolder) throws -> String {
         try write(JSONHostileInputTests.notebook, sandbox.path("nb.md"))
         let run = try TangentBinary.run(["run", "nb.md", "--json", "good.json"], in: sandbox.root, scratch: sandbox)
         expectExit(run, 0, "run --json")
@@ -152,7 +153,7 @@ struct JSONHostileInputTests {
 
     @Test(arguments: HostileReport.allCases)
     func reportMergeRefusesTheReport(_ hostile: HostileReport) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let good = try goodReport(in: sandbox)
         try write(hostile.text, sandbox.path("bad.json"))
@@ -163,7 +164,7 @@ struct JSONHostileInputTests {
     }
 
     @Test func timingsFileIsRefused() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JSONHostileInputTests.notebook, sandbox.path("nb.md"))
         try write(JSONHostileInputTests.deep, sandbox.path("timings.json"))
@@ -175,7 +176,7 @@ struct JSONHostileInputTests {
     /// The site's manifest and math cache are Tangent's own records of the previous render: a
     /// damaged one counts as missing (nothing is deleted on its word) and is written afresh.
     @Test func renderOverHostileSiteManifests() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JSONHostileInputTests.notebook, sandbox.path("nbs/nb.md"))
         let first = try TangentBinary.run(["render", "nbs", "--out", "site", "--quiet"], in: sandbox.root, scratch: sandbox)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Language
 import Notebook
@@ -35,7 +36,7 @@ struct JupyterCLITests {
     func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
     @Test func exportImportAndUpdateGiveBackTheNotebook() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md")
         try write(JupyterCLITests.notebook, nb)
@@ -68,7 +69,7 @@ struct JupyterCLITests {
     }
 
     @Test func outChoosesTheFile() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JupyterCLITests.notebook, sandbox.path("nb.md"))
         let r = try TangentBinary.run(["export", "nb.md", "--to=ipynb", "--out", "sub/other.ipynb"], in: sandbox.root, scratch: sandbox)
@@ -80,7 +81,7 @@ struct JupyterCLITests {
     }
 
     @Test func malformedJSONIsALocatedInputError() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write("{\"nbformat\": 4,\n \"cells\": [}\n", sandbox.path("bad.ipynb"))
         let r = try TangentBinary.run(["import", "bad.ipynb"], in: sandbox.root, scratch: sandbox)
@@ -90,7 +91,7 @@ struct JupyterCLITests {
     }
 
     @Test func aJSONFileThatIsNotANotebookIsRefused() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write("{\"nbformat\": 3, \"worksheets\": []}", sandbox.path("old.ipynb"))
         let r = try TangentBinary.run(["import", "old.ipynb"], in: sandbox.root, scratch: sandbox)
@@ -108,7 +109,7 @@ struct JupyterCLITests {
         (["import", "missing.ipynb"], "no such file: 'missing.ipynb'"),
     ])
     func usageErrors(_ arguments: [String], _ message: String) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JupyterCLITests.notebook, sandbox.path("nb.md"))
         try write("{}", sandbox.path("nb.ipynb"))
@@ -129,7 +130,7 @@ struct JupyterCLITests {
     @Test(.enabled(if: binary != nil, "TANGENT_RELEASE_BINARY is not set: scripts/test.sh sets it to .build/release/tangent (running every tutorial in a debug build takes minutes)"))
     func tutorialsSurviveExportImportAndUpdate() throws {
         let tangent = URL(fileURLWithPath: JupyterTutorialRoundTripTests.binary!)
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let fm = FileManager.default
         let source = TutorialCoverageTests.root.appendingPathComponent("notebooks")

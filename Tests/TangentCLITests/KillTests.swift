@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `tangent update` killed with SIGKILL at random moments leaves every notebook either as it
@@ -6,7 +7,7 @@ import Testing
 @Suite(.serialized) struct KillTests {
     @Test func killedUpdatesNeverTearANotebook() throws {
         try #require(TangentBinary.exists, "build the binary first: swift build")
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         // A notebook large enough that writing it takes a while, with a region to rewrite.
         var text = "# Kill test\n\n"

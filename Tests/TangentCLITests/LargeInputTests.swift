@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ struct LargeRun {
     var transcript: String { "--- \(ended)\n--- stderr (start):\n\(errHead.prefix(2000))" }
 
     /// `tangent run PATH --json report.json` in `sandbox`, killed after `limit` seconds.
-    static func run(_ notebook: String, in sandbox: CorpusSandbox, limit: Double = 600) throws -> LargeRun {
+    static func run(_ notebook: String, in sandbox: TemporaryFolder, limit: Double = 600) throws -> LargeRun {
         let errURL = sandbox.root.appendingPathComponent("stderr.txt")
         let jsonPath = sandbox.path("report.json")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -83,7 +84,7 @@ struct NotebookWriter {
     let path: String
     private let handle: FileHandle
 
-    init(_ sandbox: CorpusSandbox, _ name: String) throws {
+    init(_ sandbox: TemporaryFolder, _ name: String) throws {
         path = sandbox.path(name)
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -113,7 +114,7 @@ struct LargeInputTests {
     /// A 100 MiB line of code (a string literal of 100 MiB, then a bad character): refused as a
     /// whole, at its first column, before it is lexed (lines of code are limited to 1 MiB).
     @Test func hundredMegabyteLineOfCode() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = try NotebookWriter(sandbox, "long_line.md")
         try nb.write("# One long line\n\n```ntk\ns = \"")
@@ -126,7 +127,7 @@ struct LargeInputTests {
 
     /// A 100 MiB line of prose before a block with an unknown name.
     @Test func hundredMegabyteLineOfProse() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = try NotebookWriter(sandbox, "long_prose.md")
         try nb.write("# One long paragraph\n\n")
@@ -139,7 +140,7 @@ struct LargeInputTests {
 
     /// 10 000 blocks; the last one reads a name no block binds.
     @Test func tenThousandBlocks() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = try NotebookWriter(sandbox, "many_blocks.md")
         try nb.write("# Ten thousand blocks\n\n")
@@ -167,7 +168,7 @@ struct LargeInputTests {
         ("not", "not ", "true", ""),
     ])
     func hundredThousandDeepExpression(_ kind: String, _ open: String, _ core: String, _ close: String) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let depth = 100_000
         let nb = try NotebookWriter(sandbox, "deep.md")
@@ -185,7 +186,7 @@ struct LargeInputTests {
 
     /// A chain of 100 000 additions (deep tree, no recursion in the parser) is refused too.
     @Test func hundredThousandTermSum() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = try NotebookWriter(sandbox, "long_sum.md")
         try nb.write("# A long sum\n\n```ntk\nx = 1")
@@ -206,7 +207,7 @@ struct LargeInputTests {
     ])
     func hundredThousandDeepMarkdown(_ kind: String, _ unit: String, _ core: String) throws {
         for (depth, refused) in [(100_000, true), (400, false)] {
-            let sandbox = try CorpusSandbox()
+            let sandbox = try TemporaryFolder("corpus")
             defer { sandbox.remove() }
             let nb = try NotebookWriter(sandbox, "deep_markdown.md")
             try nb.write("# Deep \(kind)\n\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -10,10 +11,10 @@ import Glibc
 @Suite struct LostWorkTests {
     /// A project folder (with `.git`) in a sandbox.
     struct Project {
-        let sandbox: CorpusSandbox
+        let sandbox: TemporaryFolder
         var root: URL { sandbox.root.appendingPathComponent("project") }
         init() throws {
-            sandbox = try CorpusSandbox()
+            sandbox = try TemporaryFolder("corpus")
             try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         }
         func write(_ name: String, _ text: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentCLI
 
@@ -39,7 +40,7 @@ enum Untimed {
     func jobsDoNotChangeWhatIsPrintedOrReported(_ verb: String) throws {
         var seen: [(status: Int32, out: String, err: String, json: NSDictionary, junit: String)] = []
         for jobs in ["1", "4"] {
-            let sandbox = try CorpusSandbox()
+            let sandbox = try TemporaryFolder("corpus")
             defer { sandbox.remove() }
             for name in try FileManager.default.contentsOfDirectory(atPath: CorpusManifest.directory.path) where name != "manifest.json" {
                 try sandbox.copy(name)
@@ -70,7 +71,7 @@ enum Untimed {
     /// Notebooks of one project run side by side share `.tangent/cache`: every entry written by
     /// `-j 4` must serve the next run.
     @Test func parallelRunsFillOneCacheCompletely() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try Data().write(to: sandbox.root.appendingPathComponent("tangent.toml"))
         for k in 0..<12 {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `load`/`save` stay inside the project root unless `--allow-outside`; `update` through a
@@ -6,11 +7,11 @@ import Testing
 @Suite struct PathConfinementTests {
     /// A project (with `.git`) inside a sandbox, and a folder outside it.
     struct Layout {
-        let sandbox: CorpusSandbox
+        let sandbox: TemporaryFolder
         var project: URL { sandbox.root.appendingPathComponent("project") }
         var outside: URL { sandbox.root.appendingPathComponent("outside") }
         init() throws {
-            sandbox = try CorpusSandbox()
+            sandbox = try TemporaryFolder("corpus")
             for dir in [project.appendingPathComponent(".git"), outside] {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             }
@@ -72,7 +73,7 @@ import Testing
     /// holds the notebook: `../data/x.csv` from `tree/nb/` works when run from `tree/`.
     @Test func withoutAMarkerTheRunFolderIsTheRoot() throws {
         try #require(TangentBinary.exists, "build the binary first: swift build")
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let tree = sandbox.root.appendingPathComponent("tree")
         for dir in ["nb", "data"] {

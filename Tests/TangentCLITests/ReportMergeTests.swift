@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentCLI
 
@@ -8,7 +9,7 @@ import Testing
     /// `check` over all of it, apart from the times.
     @Test(arguments: [1, 2, 3, 7])
     func mergedShardsReportWhatOneRunReports(_ shards: Int) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let corpus = sandbox.root.appendingPathComponent("corpus")
         try FileManager.default.copyItem(at: CorpusManifest.directory, to: corpus)
@@ -48,7 +49,7 @@ import Testing
     static let severity: [Int32] = [2, 1, 3, 0]
 
     @Test func mergeExitsWithTheMostSevereStatus() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         for a in ReportMergeTests.severity {
             for b in ReportMergeTests.severity {
@@ -74,7 +75,7 @@ import Testing
          "'notebooks[0].errors[0].message' is missing"),
     ])
     func malformedReportsAreRefused(_ text: String, _ message: String) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try ReportMergeTests.minimal(exitCode: 0).write(toFile: sandbox.path("good.json"), atomically: true, encoding: .utf8)
         try text.write(toFile: sandbox.path("bad.json"), atomically: true, encoding: .utf8)
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func overlappingShardsAreRefused() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let one = ReportMergeTests.minimal(exitCode: 0, notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": []}]")
         try one.write(toFile: sandbox.path("1.json"), atomically: true, encoding: .utf8)
@@ -96,7 +97,7 @@ import Testing
     }
 
     @Test func missingReportIsAnInputError() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let r = CapturedConsole.run(["report", "merge", sandbox.path("nowhere.json")])
         #expect(r.status == 2)

@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentCLI
 
 @Suite struct ShardingCLITests {
     /// A folder of `count` small notebooks of different lengths (two in a subfolder).
-    static func collection(in sandbox: CorpusSandbox, count: Int) throws -> URL {
+    static func collection(in sandbox: TemporaryFolder, count: Int) throws -> URL {
         let folder = sandbox.root.appendingPathComponent("nbs")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
         for k in 0..<count {
@@ -21,7 +22,7 @@ import Testing
 
     @Test(arguments: [1, 3, 4, 20])
     func shardsSplitTheCollection(_ n: Int) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let folder = try ShardingCLITests.collection(in: sandbox, count: 15)
         let full = CapturedConsole.run(["run", folder.path, "--quiet", "--json", sandbox.path("full.json")])
@@ -53,7 +54,7 @@ import Testing
     /// the sandbox: relative paths need a working directory of their own.)
     @Test(.enabled(if: TangentBinary.exists, "no .build/debug/tangent"))
     func shardsDoNotDependOnHowThePathIsSpelled() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         _ = try ShardingCLITests.collection(in: sandbox, count: 9)
         let full = try TangentBinary.run(["run", "./nbs", "--quiet", "--json", "full.json"], in: sandbox.root, scratch: sandbox)
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func emptyShardWritesAnEmptyReport() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let folder = try ShardingCLITests.collection(in: sandbox, count: 2)
         var empty = 0
@@ -88,7 +89,7 @@ import Testing
     }
 
     @Test func badTimingsFileIsAnInputError() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let folder = try ShardingCLITests.collection(in: sandbox, count: 3)
         try "{\"exit_code\": 0}".write(toFile: sandbox.path("t.json"), atomically: true, encoding: .utf8)

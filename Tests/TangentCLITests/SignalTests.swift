@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// SIGINT and SIGTERM at random moments during `update` and `render`: the process exits
@@ -13,13 +14,8 @@ import Testing
         return text
     }
 
-    static func temporaryFiles(under root: URL) -> [String] {
-        guard let e = FileManager.default.enumerator(atPath: root.path) else { return [] }
-        return e.compactMap { $0 as? String }.filter { $0.hasSuffix(".tmp") }
-    }
-
     /// Microseconds one run of `arguments` takes (measured, so the signals land during runs).
-    static func duration(of arguments: [String], scratch: CorpusSandbox) throws -> UInt32 {
+    static func duration(of arguments: [String], scratch: TemporaryFolder) throws -> UInt32 {
         let clock = ContinuousClock()
         let d = try clock.measure { _ = try TangentBinary.run(arguments, scratch: scratch) }
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -44,7 +40,7 @@ import Testing
     @Test(arguments: [SIGINT, SIGTERM])
     func interruptedUpdateLeavesOldOrNewAndNoTemporaryFiles(signal: Int32) throws {
         try #require(TangentBinary.exists, "build the binary first: swift build")
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let path = sandbox.path("nb.md")
         let original = Data(Self.notebookText(blocks: 30).utf8)
@@ -70,7 +66,7 @@ import Testing
             }
             let now = try Data(contentsOf: URL(fileURLWithPath: path))
             #expect(now == original || now == updated, "attempt \(attempt): the notebook is torn")
-            #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "attempt \(attempt): \(Self.temporaryFiles(under: sandbox.root))")
+            #expect(sandbox.temporaryFiles().isEmpty, "attempt \(attempt): \(sandbox.temporaryFiles())")
         }
         #expect(stopped > 0, "no signal arrived before the run ended: the test exercised nothing")
         print("SignalTests: update, signal \(signal), 25 signals over 0–\(span / 1000) ms: \(stopped) stopped with \(128 + signal), \(finished) finished first, \(early) arrived before the handlers")
@@ -78,7 +74,7 @@ import Testing
 
     @Test func interruptedRenderLeavesWholePagesAndRendersAgain() throws {
         try #require(TangentBinary.exists, "build the binary first: swift build")
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         for k in 0..<6 { try Self.notebookText(blocks: 4).write(toFile: sandbox.path("nb\(k).md"), atomically: true, encoding: .utf8) }
         let site = sandbox.root.appendingPathComponent("site")
@@ -92,7 +88,7 @@ import Testing
             #expect((reason == .exit && (status == 128 + signal || status == 0)) || (reason == .uncaughtSignal && status == signal),
                     "attempt \(attempt): \(reason) \(status)")
             if reason == .exit && status != 0 { stopped += 1 }
-            #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "attempt \(attempt): \(Self.temporaryFiles(under: sandbox.root))")
+            #expect(sandbox.temporaryFiles().isEmpty, "attempt \(attempt): \(sandbox.temporaryFiles())")
             for page in (FileManager.default.enumerator(atPath: site.path)?.compactMap { $0 as? String } ?? []) where page.hasSuffix(".html") {
                 let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
                 #expect(html.hasSuffix("</html>\n"), "attempt \(attempt): \(page) is not a whole page")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -10,30 +11,6 @@ import Glibc
 /// started after they were written — and keeps those of a Tangent that is still running.
 @Suite(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))
 struct StaleTemporaryFileTests {
-    /// The pid of a process that has exited (and been waited for).
-    static func deadPID() throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/true")
-        try p.run()
-        p.waitUntilExit()
-        return p.processIdentifier
-    }
-
-    /// A process started now, so later than any file given an old modification time. Stop it
-    /// with `stop` (SIGKILL: the test runner may hand down SIGTERM blocked).
-    static func newProcess() throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        p.arguments = ["120"]
-        try p.run()
-        return p
-    }
-
-    static func stop(_ p: Process) {
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-    }
-
     /// Creates a regular file, optionally with a modification time `age` seconds in the past.
     static func plant(_ path: String, age: TimeInterval? = nil) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
@@ -97,42 +74,42 @@ struct StaleTemporaryFileTests {
     }
 
     @Test func updateRemovesStaleFilesBesideTheNotebookItsFiguresTheCacheAndSavedFiles() throws {
-        let sandbox = try CorpusSandbox()
-        let outsideBox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
+        let outsideBox = try TemporaryFolder("corpus")
         defer { sandbox.remove(); outsideBox.remove() }
         let outside = outsideBox.path("outside.tmp")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: outside))
         try Self.setAge(outside, 7200)
         let nb = sandbox.path("nb.md")
         try "# T\n\n```ntk\nx = linspace(0, 1, 5)\nplot(x, x)\nsave(x, \"data/x.npy\")\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let sleeper = try Self.newProcess()
-        defer { Self.stop(sleeper) }
-        let dead = try Self.deadPID()
+        let sleeper = try ChildProcess.startedNow()
+        defer { ChildProcess.stop(sleeper) }
+        let dead = try ChildProcess.exitedPID()
         // No marker file: the project root (holding .tangent/cache) is the notebook's folder.
         let folders = [sandbox.root.path, sandbox.path("nb.figures"), sandbox.path(".tangent/cache"), sandbox.path("data")]
         var plans: [Plan] = []
         for (folder, name) in zip(folders, ["nb.md", "nb-1.svg", "0123456789abcdef.block", "x.npy"]) {
             plans.append(try Self.plantCase(in: folder, name: name, dead: dead, reused: sleeper.processIdentifier, outside: outside))
         }
-        let r = try LimitRun.run(["update", nb, "--quiet"], in: sandbox)
+        let r = try TangentBinary.run(["update", nb, "--quiet"], in: sandbox.root, scratch: sandbox)
         #expect(r.reason == .exit && r.status == 0, "\(r.transcript)")
         for (plan, folder) in zip(plans, folders) { Self.check(plan, in: folder, r) }
         #expect(try String(contentsOfFile: outside, encoding: .utf8) == "keep me")
     }
 
     @Test func renderRemovesStaleFilesInTheSiteAndStaleKaTeXScratchFolders() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md"), site = sandbox.path("site"), tmp = sandbox.path("tmp")
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try "# T\n\n```ntk\nshow 1\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let first = try LimitRun.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox,
+        let first = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
                                      environment: ["TMPDIR": tmp])
         #expect(first.status == 0, "\(first.transcript)")
 
-        let sleeper = try Self.newProcess()
-        defer { Self.stop(sleeper) }
-        let dead = try Self.deadPID(), reused = sleeper.processIdentifier, me = getpid()
+        let sleeper = try ChildProcess.startedNow()
+        defer { ChildProcess.stop(sleeper) }
+        let dead = try ChildProcess.exitedPID(), reused = sleeper.processIdentifier, me = getpid()
         try Self.plant(site + "/.index.html.\(dead).q1.tmp")
         try Self.plant(site + "/assets/.tangent.css.\(reused).q2.tmp", age: 3600)
         try Self.plant(site + "/.nb.html.\(me).q3.tmp")
@@ -147,7 +124,7 @@ struct StaleTemporaryFileTests {
         try Self.setAge(reusedScratch + "/input.json", 3600)
         try Self.setAge(reusedScratch, 3600)
 
-        let r = try LimitRun.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox,
+        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
                                  environment: ["TMPDIR": tmp])
         #expect(r.reason == .exit && r.status == 0, "\(r.transcript)")
         let fm = FileManager.default
@@ -162,15 +139,15 @@ struct StaleTemporaryFileTests {
 
     /// `--out` naming a folder that is not (yet) a Tangent site: only its top level is swept.
     @Test func aFolderWithoutTheSiteManifestIsSweptOnlyAtItsTopLevel() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md"), out = sandbox.path("out")
         try "# T\n\n```ntk\nshow 1\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let dead = try Self.deadPID()
+        let dead = try ChildProcess.exitedPID()
         let top = out + "/.tangent-site.json.\(dead).m1.tmp", nested = out + "/notes/.draft.md.\(dead).m2.tmp"
         try Self.plant(top)
         try Self.plant(nested)
-        let r = try LimitRun.run(["render", nb, "--no-cache", "--quiet", "--out", out], in: sandbox,
+        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", out], in: sandbox.root, scratch: sandbox,
                                  environment: ["TMPDIR": sandbox.root.path])
         #expect(r.reason == .exit, "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: top), "\(r.transcript)")

@@ -2,6 +2,7 @@ import Foundation
 @testable import Language
 import Notebook
 import NTKCore
+import TestSupport
 import Testing
 @testable import TangentCLI
 import TangentSupport
@@ -21,50 +22,11 @@ struct TimeoutTests {
     static let size = release == nil ? 5000 : 7000
     static let productSize = release == nil ? 6000 : 8000
 
-    struct Run {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var out: String
-        var err: String
-        var watchdogFired: Bool
-        var transcript: String { "--- \(reason == .exit ? "exit" : "signal") \(status)\n--- stdout:\n\(out)\n--- stderr:\n\(err)" }
-    }
-
-    /// Runs the binary; SIGKILLs it if it is still running after `watchdog` seconds.
-    static func run(_ arguments: [String], scratch: CorpusSandbox, environment: [String: String] = [:],
-                    watchdog: Double = 60, whileRunning: ((Process) -> Void)? = nil) throws -> Run {
-        let id = UUID().uuidString
-        let outURL = scratch.root.appendingPathComponent("stdout-\(id).txt")
-        let errURL = scratch.root.appendingPathComponent("stderr-\(id).txt")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let outFile = try FileHandle(forWritingTo: outURL), errFile = try FileHandle(forWritingTo: errURL)
-        defer { try? outFile.close(); try? errFile.close() }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = outFile
-        process.standardError = errFile
-        try process.run()
-        let fired = Flag()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + watchdog) {
-            if process.isRunning { fired.set(); kill(pid, SIGKILL) }
-        }
-        whileRunning?(process)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, reason: process.terminationReason,
-                   out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                   err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", watchdogFired: fired.isSet)
-    }
-
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.lock(); value = true; lock.unlock() }
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    /// Runs the binary under test; SIGKILLs it if it is still running after `watchdog` seconds.
+    static func run(_ arguments: [String], scratch: TemporaryFolder, environment: [String: String] = [:],
+                    watchdog: Double = 60, whileRunning: ((Process) -> Void)? = nil) throws -> TangentBinary.Result {
+        try TangentBinary.run(arguments, scratch: scratch, environment: environment, executable: binary,
+                              watchdog: watchdog, whileRunning: whileRunning)
     }
 
     /// A notebook: block `a` makes the data, block `slow` (timeout=1) runs `call` as its second
@@ -103,17 +65,12 @@ struct TimeoutTests {
         return byID
     }
 
-    static func temporaryFiles(under root: URL) -> [String] {
-        let names = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
-        return names.filter { $0.hasSuffix(".tmp") }
-    }
-
     /// One call that never returns to the evaluator until it is done: the worker is stopped,
     /// the block fails with the timeout at the call's statement, and the blocks after it are
     /// skipped because the bindings died with the worker.
     @Test(arguments: [("solve(A, b)", size), ("A @ A", productSize)])
     func oneLongLinearAlgebraCallStopsAtItsTimeout(call: String, n: Int) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let (text, line) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: call)
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
@@ -135,13 +92,13 @@ struct TimeoutTests {
             #expect(blocks[id]?["status"] as? String == "skipped", "\(id): \(blocks[id] ?? [:])")
             #expect((blocks[id]?["note"] as? String)?.contains("kernel process was stopped") == true, "\(id): \(blocks[id] ?? [:])")
         }
-        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty)
+        #expect(sandbox.temporaryFiles().isEmpty)
     }
 
     /// The analytic kernel stops inside its tile loop at the deadline: the error is at the call,
     /// and since the worker lives on, a block that does not read the kernel still runs.
     @Test func analyticKernelStopsInsideItsLoop() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let (text, line) = Self.notebook(data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
@@ -162,7 +119,7 @@ struct TimeoutTests {
     /// A kernel written tile by tile into a file (through a temporary file beside it) and
     /// stopped mid-write leaves neither the file nor its temporary file.
     @Test func kernelFileStoppedMidWriteLeavesNoTemporaryFile() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let (text, line) = Self.notebook(data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
@@ -174,14 +131,14 @@ struct TimeoutTests {
         #expect(r.err.contains("nb.md:\(line):"), "\(r.transcript)")
         #expect(r.err.contains("error: block timed out after 1 s"), "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("K.npy")))
-        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "\(Self.temporaryFiles(under: sandbox.root))")
+        #expect(sandbox.temporaryFiles().isEmpty, "\(sandbox.temporaryFiles())")
     }
 
     /// TANGENT_IN_PROCESS=1 runs the blocks in the `tangent` process itself: the timeout is
     /// only cooperative again, seen when the call returns (located at it), and the next
     /// independent block runs.
     @Test func inProcessSwitchKeepsTheCooperativeTimeout() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.size
         let (text, line) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
@@ -202,7 +159,7 @@ struct TimeoutTests {
     /// outlive it, even in the middle of a LAPACK call.
     @Test(arguments: [SIGTERM, SIGKILL])
     func theWorkerDiesWithItsParent(signal: Int32) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.size
         let (text, _) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
@@ -228,7 +185,7 @@ struct TimeoutTests {
             if !gone { usleep(50_000) }
         }
         #expect(gone, "worker \(pid) outlived its parent")
-        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty)
+        #expect(sandbox.temporaryFiles().isEmpty)
     }
 
     /// The two ways the CLI stops a worker, landed while it writes a kernel file through a
@@ -236,7 +193,7 @@ struct TimeoutTests {
     /// still there and the CLI's cleanup (by the worker's pid in the name) removes it.
     @Test(arguments: [SIGTERM, SIGKILL])
     func aWorkerStoppedMidWriteLeavesNoTemporaryFile(signal: Int32) throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let text = "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")\n"
@@ -257,19 +214,19 @@ struct TimeoutTests {
         var temporary: [String] = []
         for _ in 0..<600 where temporary.isEmpty {
             usleep(50_000)
-            temporary = Self.temporaryFiles(under: sandbox.root)
+            temporary = sandbox.temporaryFiles()
         }
         #expect(temporary.count == 1, "the worker never started writing K.npy")
         #expect(temporary.first?.contains(".\(worker.processIdentifier).") == true, "\(temporary)")
         kill(worker.processIdentifier, signal)
         worker.waitUntilExit()
         if signal == SIGKILL {
-            #expect(Self.temporaryFiles(under: sandbox.root) == temporary, "SIGKILL gives the worker no chance to clean up")
+            #expect(sandbox.temporaryFiles() == temporary, "SIGKILL gives the worker no chance to clean up")
             KernelProcess.removeTemporaryFiles(of: worker.processIdentifier, under: [sandbox.root])
         } else {
             #expect(worker.terminationReason == .exit && worker.terminationStatus == 143)
         }
-        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty, "\(Self.temporaryFiles(under: sandbox.root))")
+        #expect(sandbox.temporaryFiles().isEmpty, "\(sandbox.temporaryFiles())")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("K.npy")))
     }
 
@@ -278,7 +235,7 @@ struct TimeoutTests {
     /// deadline fails at the call, and a block that ends past it (a large `@`, no call) fails
     /// at its statement; a block that does not depend on it still runs.
     @Test func blocksThatEndPastTheirTimeoutFailInProcess() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let text = """
         # Late
@@ -317,7 +274,7 @@ struct TimeoutTests {
     /// running with a located error saying so; the blocks before it keep their results, the
     /// ones after it are skipped, and `tangent` itself goes on to report (exit 1).
     @Test func aWorkerKilledFromOutsideFailsItsBlock() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.size
         let (text, _) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
@@ -378,7 +335,7 @@ struct TimeoutTests {
     @Test func ctrlCToTheProcessGroupExits130() throws {
         let setsid = "/usr/bin/setsid"
         try #require(FileManager.default.isExecutableFile(atPath: setsid), "needs setsid(1) to make a process group")
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.size
         let (text, _) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
@@ -414,7 +371,7 @@ struct TimeoutTests {
         let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         #expect(process.terminationReason == .exit && process.terminationStatus == 130, "stderr:\n\(err)")
         #expect(!err.contains("stopped unexpectedly"), "\(err)")
-        #expect(Self.temporaryFiles(under: sandbox.root).isEmpty)
+        #expect(sandbox.temporaryFiles().isEmpty)
     }
 
     /// Children of `pid`, from /proc.
@@ -437,7 +394,7 @@ struct TimeoutTests {
 
     /// The fallback cleanup after a SIGKILL removes exactly the killed worker's temporary files.
     @Test func temporaryFilesOfAKilledWorkerAreFoundByItsPid() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let names = [".K.npy.4242.x1y2.tmp", "sub/.out.csv.4242.abc.tmp", ".K.npy.4243.x1y2.tmp", "K.4242.a.tmp", "notes.md"]
         for name in names {

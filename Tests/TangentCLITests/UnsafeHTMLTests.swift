@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentCLI
 
@@ -18,7 +19,7 @@ import Testing
 
     @Test(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))
     func renderSanitisesUnlessTheFlagIsGiven() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let notebook = sandbox.root.appendingPathComponent("nb.md")
         try "---\nunsafe_html: true\n---\n# Page\n\n<script>window.ran = 1</script>\n\n<b>bold</b>\n"

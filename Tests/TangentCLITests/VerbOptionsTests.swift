@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TangentCLI
 
 /// One options model per verb (issue 17, item 7): each verb takes its own options and refuses
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func theIssuesExampleExitsTwo() throws {
-        let sandbox = try CorpusSandbox()
+        let sandbox = try TemporaryFolder("verbs")
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md")
         try "```ntk\nprint(1)\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentSupport
 #if canImport(Glibc)
@@ -12,16 +13,17 @@ import Glibc
 @Suite struct ConfinedFolderTests {
     /// `root/` and a sibling `outside/` holding `victim` in a fresh temporary folder.
     struct Layout {
-        let base: URL
+        let folder: TemporaryFolder
+        var base: URL { folder.root }
         var root: URL { base.appendingPathComponent("root") }
         var outside: URL { base.appendingPathComponent("outside") }
         var victim: String { outside.appendingPathComponent("victim").path }
         init() throws {
-            base = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-confined-\(UUID().uuidString)")
+            folder = try TemporaryFolder("confined")
             for dir in [root, outside] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
             try "victim".write(toFile: victim, atomically: false, encoding: .utf8)
         }
-        func remove() { try? FileManager.default.removeItem(at: base) }
+        func remove() { folder.remove() }
         func at(_ relative: String) -> String { root.appendingPathComponent(relative).path }
         func link(_ relative: String, to target: String) throws {
             try FileManager.default.createSymbolicLink(atPath: at(relative), withDestinationPath: target)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TangentSupport
 #if canImport(Glibc)
@@ -225,7 +226,7 @@ import Glibc
         var values: [Double] = [0, 1, -1, 0.1, 1.0 / 3, 2.5, -2.5e-300, 1e15 - 1, 1e15, 1e15 + 1, 1e16, 9007199254740993,
                                 123456789012345680000, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                                 .leastNonzeroMagnitude, .leastNormalMagnitude, .ulpOfOne, .pi, -.pi * 1e200]
-        var random = SplitMix(seed: 7)
+        var random = SeededGenerator(seed: 7)
         while values.count < 2000 {
             // Random bit patterns cover every exponent; non-finite ones are skipped.
             let v = Double(bitPattern: random.next())
@@ -263,7 +264,7 @@ import Glibc
     /// The writer became iterative: its text is the recursive writer's, byte for byte, on
     /// random values (notebooks, caches and reports keep their bytes).
     @Test func writerMatchesTheRecursiveWriter() throws {
-        var random = SplitMix(seed: 42)
+        var random = SeededGenerator(seed: 42)
         for n in 0..<500 {
             let value = JSONTests.randomValue(&random, depth: 0)
             for pretty in [true, false] {
@@ -279,7 +280,7 @@ import Glibc
         #expect(fixed.serialized() == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}")
     }
 
-    static func randomValue(_ r: inout SplitMix, depth: Int) -> JSON {
+    static func randomValue(_ r: inout SeededGenerator, depth: Int) -> JSON {
         switch r.next() % (depth < 6 ? 8 : 5) {
         case 0: return .null
         case 1: return .bool(r.next() % 2 == 0)
@@ -306,20 +307,6 @@ import Glibc
         for pretty in [true, false] {
             #expect(try JSON.parseLocated(value.serialized(pretty: pretty)) == value)
         }
-    }
-}
-
-/// SplitMix64, a small seeded generator for reproducible random cases.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

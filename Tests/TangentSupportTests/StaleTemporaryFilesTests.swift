@@ -1,5 +1,6 @@
 import Foundation
 @testable import TangentSupport
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -8,14 +9,12 @@ import Glibc
 /// Names of temporary files and scratch folders (`TemporaryName`) and which leftovers are
 /// stale (`StaleTemporaryFiles`).
 @Suite struct StaleTemporaryFilesTests {
-    /// A fresh folder under the temp folder; `remove()` when done.
+    /// A temporary folder addressed by path, with files planted in it; `remove()` when done.
     struct Folder {
-        let path: String
-        init() throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("tangent-stale-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        }
-        func remove() { try? FileManager.default.removeItem(atPath: path) }
+        let folder: TemporaryFolder
+        var path: String { folder.root.path }
+        init() throws { folder = try TemporaryFolder("stale") }
+        func remove() { folder.remove() }
         func plant(_ name: String, age: Int? = nil) throws {
             let p = path + "/" + name
             try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -32,27 +31,6 @@ import Glibc
         let then = Int(Date().timeIntervalSince1970) - age
         var times = [timespec(tv_sec: then, tv_nsec: 0), timespec(tv_sec: then, tv_nsec: 0)]
         #expect(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0)
-    }
-
-    static func exitedPID() throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/true")
-        try p.run()
-        p.waitUntilExit()
-        return p.processIdentifier
-    }
-
-    static func startedNow() throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        p.arguments = ["120"]
-        try p.run()
-        return p
-    }
-
-    static func stop(_ p: Process) {
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
     }
 
     @Test(arguments: ["nb.md", "a.b.c", String(repeating: "é", count: 80), "x"])
@@ -97,11 +75,11 @@ import Glibc
     @Test func processStartTimesComeFromProc() throws {
         guard case .started(let mine) = ProcessStart.of(getpid()) else { Issue.record("no start time for this process"); return }
         #expect(mine <= Date().timeIntervalSince1970 + 2)
-        let child = try Self.startedNow()
-        defer { Self.stop(child) }
+        let child = try ChildProcess.startedNow()
+        defer { ChildProcess.stop(child) }
         guard case .started(let theirs) = ProcessStart.of(child.processIdentifier) else { Issue.record("no start time"); return }
         #expect(theirs >= mine - 2)
-        #expect(ProcessStart.of(try Self.exitedPID()) == .gone)
+        #expect(ProcessStart.of(try ChildProcess.exitedPID()) == .gone)
         // A command name with spaces and parentheses does not shift the fields.
         #expect(ProcessStart.fieldsAfterName("12 (a) b (c)) S 1 2")?.first == "S")
     }
@@ -110,9 +88,9 @@ import Glibc
         let folder = try Folder()
         let outside = try Folder()
         defer { folder.remove(); outside.remove() }
-        let dead = try Self.exitedPID()
-        let newer = try Self.startedNow()
-        defer { Self.stop(newer) }
+        let dead = try ChildProcess.exitedPID()
+        let newer = try ChildProcess.startedNow()
+        defer { ChildProcess.stop(newer) }
         let me = getpid()
         let removed = [TemporaryName.file(for: "nb.md", pid: dead), TemporaryName.file(for: "a.svg", pid: newer.processIdentifier)]
         let kept = [TemporaryName.file(for: "nb.md", pid: me), TemporaryName.file(for: "old.md", pid: me),
@@ -148,7 +126,7 @@ import Glibc
         let project = try Folder()
         let outside = try Folder()
         defer { project.remove(); outside.remove() }
-        let dead = try Self.exitedPID()
+        let dead = try ChildProcess.exitedPID()
         let name = TemporaryName.file(for: "entry.block", pid: dead)
         try outside.plant("cache/" + name)
         try FileManager.default.createSymbolicLink(atPath: project.path + "/.tangent", withDestinationPath: outside.path)
@@ -163,7 +141,7 @@ import Glibc
         let tmp = try Folder()
         let outside = try Folder()
         defer { tmp.remove(); outside.remove() }
-        let dead = try Self.exitedPID()
+        let dead = try ChildProcess.exitedPID()
         let stale = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: dead)
         let live = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: getpid())
         try tmp.plant(stale + "/input.json")
