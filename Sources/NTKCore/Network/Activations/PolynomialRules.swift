@@ -39,7 +39,7 @@ func doubleFactorial(_ n: Int) -> Double {
 /// arc-cosine kernel of Cho & Saul, T = (q1q2)^{n/2}/(2π)·J_n(θ), θ = arccos(q12/√(q1q2)),
 /// with Ṫ = n²·(q1q2)^{(n−1)/2}/(2π)·J_{n−1}(θ) (NT differentiates J_n with autodiff; the
 /// closed form agrees). Degrees 0 … 3. The diagonal of K(X, X) is the finite limit
-/// (2n − 1)!!/2·qⁿ where NT returns NaN (LANGUAGE.md §9).
+/// (2n − 1)!!/2·qⁿ where NT returns NaN (docs/numerics.md#where-tangent-differs).
 struct RectifiedMonomialRule: ElementwiseRule {
     let degree: Int
     static let maximumDegree = 3
