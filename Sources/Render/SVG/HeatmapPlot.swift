@@ -38,7 +38,6 @@ struct HeatmapPlot {
     }
 
     func draw(into w: inout SVGWriter) -> [String] {
-        let n = SVGWriter.number
         var notes: [String] = []
         guard matrix.rows > 0 && matrix.cols > 0 else {
             SVGStyle.drawTitle(figure.title, width: width, into: &w)
@@ -54,12 +53,38 @@ struct HeatmapPlot {
         let nanCount = cells.storage.filter(\.isNaN).count
         if nanCount > 0 { notes.append("\(nanCount) NaN cell\(nanCount == 1 ? "" : "s") drawn in grey") }
         if finite.isEmpty { notes.append("no finite values") }
-        let vmin = finite.min() ?? 0
-        let vmax = finite.max() ?? 0
+        let range = ValueRange(min: finite.min() ?? 0, max: finite.max() ?? 0)
 
         // Ticks first: their labels set the margins.
-        let barTicks = finite.isEmpty ? [] : Axis.innerTicks(vmin, vmax, maxTicks: 6)
-        let barLabelWidth = barTicks.map(SVGStyle.textWidth).max() ?? 0
+        let barTicks = finite.isEmpty ? [] : Axis.innerTicks(range.min, range.max, maxTicks: 6)
+        let layout = layOut(barLabelWidth: barTicks.map(SVGStyle.textWidth).max() ?? 0)
+        drawCells(cells, range, in: layout.area, into: &w)
+        drawIndexTicks(layout, into: &w)
+        drawAxisTitles(layout, into: &w)
+        drawColorBar(barTicks, range, beside: layout.area, into: &w)
+        SVGStyle.drawTitle(figure.title, width: width, into: &w)
+        return notes
+    }
+
+    /// The smallest and largest finite value, the ends of the colour scale.
+    struct ValueRange {
+        var min: Double
+        var max: Double
+    }
+
+    /// Where the heatmap goes, and its index ticks.
+    struct Layout {
+        /// The heatmap itself, in pixels.
+        var area: SVGRect
+        var rowTicks: [Axis.Tick]
+        var colTicks: [Axis.Tick]
+        /// The width of the widest row label (the y title goes left of it).
+        var rowLabelWidth: Double
+    }
+
+    /// Margins from the tick labels, square entries unless the matrix is very elongated, and
+    /// as many index ticks as fit.
+    private func layOut(barLabelWidth: Double) -> Layout {
         let rowLabels = Axis.innerTicks(0, Double(matrix.rows - 1), maxTicks: 10, integers: true)
         let rowLabelWidth = rowLabels.map(SVGStyle.textWidth).max() ?? 0
         let top = SVGFigure.nonEmpty(figure.title) != nil ? 34.0 : 14.0
@@ -89,119 +114,7 @@ struct HeatmapPlot {
                 ? (colTicks[1].value - colTicks[0].value) / Double(matrix.cols) * area.width : area.width
             if spacing >= widest + 8 { break }
         }
-
-        // Cells, in cell units scaled to pixels.
-        let cellWidth = area.width / Double(cells.cols)
-        let cellHeight = area.height / Double(cells.rows)
-        w.open(
-            "g",
-            [
-                ("class", "tg-cells"), ("shape-rendering", "crispEdges"),
-                ("transform", "translate(\(n(area.x)) \(n(area.y))) scale(\(scale(cellWidth)) \(scale(cellHeight)))"),
-            ])
-        for i in 0..<cells.rows {
-            for j in 0..<cells.cols {
-                let v = cells[i, j]
-                var attributes: SVGWriter.Attributes = [
-                    ("x", String(j)), ("y", String(i)), ("width", "1"), ("height", "1"),
-                ]
-                if v.isNaN {
-                    attributes += [("class", "tg-nan"), ("fill", SVGStyle.nanGrey)]
-                } else {
-                    attributes.append(("fill", Colormap.viridisHex(Self.position(v, vmin, vmax))))
-                }
-                w.element("rect", attributes)
-            }
-        }
-        w.close("g")
-
-        // Index ticks and labels (entry centres, in the original matrix's indices).
-        w.open("g", [("class", "tg-axes"), ("stroke", "currentColor"), ("stroke-width", "1")])
-        for t in rowTicks {
-            let y = n(area.y + (t.value + 0.5) / Double(matrix.rows) * area.height)
-            w.element("line", [("x1", n(area.x - 5)), ("y1", y), ("x2", n(area.x)), ("y2", y)])
-        }
-        for t in colTicks {
-            let x = n(area.x + (t.value + 0.5) / Double(matrix.cols) * area.width)
-            w.element("line", [("x1", x), ("y1", n(area.maxY)), ("x2", x), ("y2", n(area.maxY + 5))])
-        }
-        w.close("g")
-        w.open("g", [("class", "tg-ticks"), ("fill", "currentColor"), ("font-size", n(SVGStyle.tickFont))])
-        for t in rowTicks {
-            let y = n(area.y + (t.value + 0.5) / Double(matrix.rows) * area.height + 4)
-            w.raw("<text x=\"\(n(area.x - 8))\" y=\"\(y)\" text-anchor=\"end\">" + SVGStyle.tickMarkup(t) + "</text>\n")
-        }
-        for t in colTicks {
-            let x = n(area.x + (t.value + 0.5) / Double(matrix.cols) * area.width)
-            w.raw(
-                "<text x=\"\(x)\" y=\"\(n(area.maxY + 19))\" text-anchor=\"middle\">" + SVGStyle.tickMarkup(t)
-                    + "</text>\n")
-        }
-        w.close("g")
-
-        // Axis titles.
-        let xlabel = SVGFigure.nonEmpty(figure.xlabel) ?? "column"
-        let ylabel = SVGFigure.nonEmpty(figure.ylabel) ?? "row"
-        w.element(
-            "text",
-            [
-                ("x", n(area.x + area.width / 2)), ("y", n(area.maxY + 38)), ("text-anchor", "middle"),
-                ("fill", "currentColor"),
-            ],
-            content: SVGWriter.truncate(xlabel, to: max(Int(area.width / 7.2), 8)))
-        let cx = area.x - 9 - rowLabelWidth - 12
-        let cy = area.y + area.height / 2
-        w.element(
-            "text",
-            [
-                ("x", n(cx)), ("y", n(cy)), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))"),
-                ("text-anchor", "middle"), ("fill", "currentColor"),
-            ],
-            content: SVGWriter.truncate(ylabel, to: max(Int(area.height / 7.2), 8)))
-
-        // Colour bar: strips from vmin (bottom) to vmax (top).
-        let bar = SVGRect(x: area.maxX + 18, y: area.y, width: Self.colorBarWidth, height: area.height)
-        let steps = Self.colorBarSteps
-        w.open(
-            "g",
-            [
-                ("class", "tg-colorbar"), ("shape-rendering", "crispEdges"),
-                (
-                    "transform",
-                    "translate(\(n(bar.x)) \(n(bar.maxY))) scale(\(n(bar.width)) \(scale(-bar.height / Double(steps))))"
-                ),
-            ])
-        for k in 0..<steps {
-            w.element(
-                "rect",
-                [
-                    ("x", "0"), ("y", String(k)), ("width", "1"), ("height", "1"),
-                    ("fill", Colormap.viridisHex((Double(k) + 0.5) / Double(steps))),
-                ])
-        }
-        w.close("g")
-        w.element(
-            "rect",
-            [
-                ("x", n(bar.x)), ("y", n(bar.y)), ("width", n(bar.width)), ("height", n(bar.height)),
-                ("fill", "none"), ("stroke", "currentColor"), ("stroke-opacity", "0.35"),
-            ])
-        w.open(
-            "g",
-            [
-                ("class", "tg-colorbar-ticks"), ("fill", "currentColor"), ("stroke", "currentColor"),
-                ("font-size", n(SVGStyle.tickFont)),
-            ])
-        for t in barTicks {
-            let y = bar.maxY - Self.position(t.value, vmin, vmax) * bar.height
-            w.element("line", [("x1", n(bar.maxX)), ("y1", n(y)), ("x2", n(bar.maxX + 5)), ("y2", n(y))])
-            w.raw(
-                "<text x=\"\(n(bar.maxX + 8))\" y=\"\(n(y + 4))\" stroke=\"none\">" + SVGStyle.tickMarkup(t)
-                    + "</text>\n")
-        }
-        w.close("g")
-        SVGStyle.drawTitle(figure.title, width: width, into: &w)
-        return notes
+        return Layout(area: area, rowTicks: rowTicks, colTicks: colTicks, rowLabelWidth: rowLabelWidth)
     }
 
     /// Where `v` falls in [vmin, vmax] (0.5 for an all-equal matrix; infinities at the ends).
@@ -213,7 +126,7 @@ struct HeatmapPlot {
     }
 
     /// A scale factor with four decimals (cells can be fractions of a pixel wide).
-    private func scale(_ v: Double) -> String {
+    func scale(_ v: Double) -> String {
         SVGWriter.trimmedFixed(v, decimals: 4)
     }
 }

@@ -24,13 +24,40 @@ struct SeriesPlot {
     func draw(into w: inout SVGWriter) -> [String] {
         var notes: [String] = []
         let series = prepare(&notes)
-
-        // Data ranges.
         let points = series.flatMap { $0.runs.joined() }
-        let xs = points.map(\.x)
-        let ys = points.map(\.y)
         if points.isEmpty { notes.append("no data to plot") }
+        let layout = layOut(series, xs: points.map(\.x), ys: points.map(\.y))
 
+        // Data over the axis lines, so points on the frame stay whole; tick labels on top.
+        drawGrid(layout.plot, layout.xAxis, layout.yAxis, into: &w)
+        drawAxes(layout.plot, layout.xAxis, layout.yAxis, into: &w)
+        drawSeries(series, layout.plot, layout.xAxis, layout.yAxis, into: &w)
+        drawTickLabels(layout.plot, layout.xAxis, layout.yAxis, into: &w)
+        SVGStyle.drawTitle(figure.title, width: width, into: &w)
+        drawAxisTitles(layout.plot, into: &w)
+        if let box = layout.legendBox {
+            drawLegend(layout.legendEntries, layout.legendLabels, box, into: &w)
+        }
+        return notes
+    }
+
+    // MARK: Layout
+
+    /// Where the plot goes, its axes, and its legend.
+    struct Layout {
+        var plot: SVGRect
+        var xAxis: Axis
+        var yAxis: Axis
+        /// The labelled series the legend lists (as many as fit).
+        var legendEntries: [Prepared]
+        /// Their labels, cut to fit, and "+k more" when not all fit.
+        var legendLabels: [String]
+        var legendBox: SVGRect?
+    }
+
+    /// Margins from the axes' labels, then the legend: inside the plot if a corner is free,
+    /// else to its right when the plot keeps enough width, else in the least crowded corner.
+    private func layOut(_ series: [Prepared], xs: [Double], ys: [Double]) -> Layout {
         // Vertical layout, then the y axis (its labels set the left margin).
         let hasTitle = SVGFigure.nonEmpty(figure.title) != nil
         let top = hasTitle ? 34.0 : 14.0
@@ -80,38 +107,9 @@ struct SeriesPlot {
                 legendBox = corners[conflicts.firstIndex(of: conflicts.min()!)!]
             }
         }
-
-        // Data over the axis lines, so points on the frame stay whole; tick labels on top.
-        drawGrid(plot, xAxis, yAxis, into: &w)
-        drawAxes(plot, xAxis, yAxis, into: &w)
-        drawSeries(series, plot, xAxis, yAxis, into: &w)
-        drawTickLabels(plot, xAxis, yAxis, into: &w)
-        SVGStyle.drawTitle(figure.title, width: width, into: &w)
-        if let xlabel = SVGFigure.nonEmpty(figure.xlabel) {
-            let fits = max(Int(plot.width / 7.2), 8)
-            w.element(
-                "text",
-                [
-                    ("x", SVGWriter.number(plot.x + plot.width / 2)), ("y", SVGWriter.number(height - 9)),
-                    ("text-anchor", "middle"), ("fill", "currentColor"),
-                ],
-                content: SVGWriter.truncate(xlabel, to: fits))
-        }
-        if let ylabel = SVGFigure.nonEmpty(figure.ylabel) {
-            let cx = 16.0
-            let cy = plot.y + plot.height / 2
-            let fits = max(Int(plot.height / 7.2), 8)
-            w.element(
-                "text",
-                [
-                    ("x", SVGWriter.number(cx)), ("y", SVGWriter.number(cy)),
-                    ("transform", "rotate(-90 \(SVGWriter.number(cx)) \(SVGWriter.number(cy)))"),
-                    ("text-anchor", "middle"), ("dominant-baseline", "central"), ("fill", "currentColor"),
-                ],
-                content: SVGWriter.truncate(ylabel, to: fits))
-        }
-        if let box = legendBox { drawLegend(entries, legendLabels, box, into: &w) }
-        return notes
+        return Layout(
+            plot: plot, xAxis: xAxis, yAxis: yAxis, legendEntries: entries, legendLabels: legendLabels,
+            legendBox: legendBox)
     }
 
     // MARK: Data

@@ -104,6 +104,33 @@ extension SeriesPlot {
         w.close("g")
     }
 
+    /// The axis titles, when the figure has them, cut to the plot's size.
+    func drawAxisTitles(_ plot: SVGRect, into w: inout SVGWriter) {
+        if let xlabel = SVGFigure.nonEmpty(figure.xlabel) {
+            let fits = max(Int(plot.width / 7.2), 8)
+            w.element(
+                "text",
+                [
+                    ("x", SVGWriter.number(plot.x + plot.width / 2)), ("y", SVGWriter.number(height - 9)),
+                    ("text-anchor", "middle"), ("fill", "currentColor"),
+                ],
+                content: SVGWriter.truncate(xlabel, to: fits))
+        }
+        if let ylabel = SVGFigure.nonEmpty(figure.ylabel) {
+            let cx = 16.0
+            let cy = plot.y + plot.height / 2
+            let fits = max(Int(plot.height / 7.2), 8)
+            w.element(
+                "text",
+                [
+                    ("x", SVGWriter.number(cx)), ("y", SVGWriter.number(cy)),
+                    ("transform", "rotate(-90 \(SVGWriter.number(cx)) \(SVGWriter.number(cy)))"),
+                    ("text-anchor", "middle"), ("dominant-baseline", "central"), ("fill", "currentColor"),
+                ],
+                content: SVGWriter.truncate(ylabel, to: fits))
+        }
+    }
+
     func drawLegend(_ entries: [Prepared], _ labels: [String], _ box: SVGRect, into w: inout SVGWriter) {
         let n = SVGWriter.number
         w.open("g", [("class", "tg-legend")])
