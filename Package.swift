@@ -46,22 +46,26 @@ let package = Package(
 
         // MARK: Stages (data flows top to bottom; each depends only on those above, and every
         // module a target imports is listed here)
-        .target(name: "CommonMark", dependencies: ["CCMark"]),
+        .target(name: "CommonMark", dependencies: ["CCMark"], exclude: ["README.md"]),
         .target(
-            name: "NTKCore", dependencies: ["CLinearAlgebra", "TangentSupport"],
+            name: "NTKCore", dependencies: ["CLinearAlgebra", "TangentSupport"], exclude: ["README.md"],
             swiftSettings: coreSettings),
-        .target(name: "Language", dependencies: ["NTKCore", "TangentSupport"]),
-        .target(name: "Notebook", dependencies: ["CommonMark", "Language", "NTKCore", "TangentSupport"]),
+        .target(name: "Language", dependencies: ["NTKCore", "TangentSupport"], exclude: ["README.md"]),
+        .target(
+            name: "Notebook", dependencies: ["CommonMark", "Language", "NTKCore", "TangentSupport"],
+            exclude: ["README.md"]),
         .target(
             name: "Render",
-            dependencies: ["CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"]),
+            dependencies: ["CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"],
+            exclude: ["README.md"]),
         // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
-        .target(name: "Serve"),
+        .target(name: "Serve", exclude: ["README.md"]),
 
         // MARK: Command line (a thin layer over the library)
         .target(
             name: "TangentCLI",
-            dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "TangentSupport"]),
+            dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "TangentSupport"],
+            exclude: ["README.md"]),
         .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
         .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra"]),

@@ -3,7 +3,7 @@ import Language
 import NTKCore
 import TangentSupport
 
-/// What happened to one block (LANGUAGE.md §7 report statuses).
+/// What happened to one block (the report statuses of docs/language.md#command-line).
 public enum BlockStatus: String, Sendable {
     case ran, cached, skipped, failed, mismatch
 }

@@ -2,8 +2,8 @@ import Foundation
 import NTKCore
 import TangentSupport
 
-/// Block seeds (LANGUAGE.md §6): derived from (notebook seed, block id) and nothing else, so a
-/// block gives the same numbers when run alone, when other blocks move, and when the notebook
+/// Block seeds (docs/language.md#blocks): derived from (notebook seed, block id) and nothing else,
+/// so a block gives the same numbers when run alone, when other blocks move, and when the notebook
 /// is renamed, moved or downloaded on its own.
 public enum Seeds {
     /// The default seed of a block: 64-bit FNV-1a over the UTF-8 bytes of

@@ -4,7 +4,7 @@ import Notebook
 import Render
 import TangentSupport
 
-/// Exit statuses (LANGUAGE.md §7).
+/// Exit statuses (docs/language.md#command-line).
 public enum ExitCode: Int32 {
     case success = 0
     case blockFailed = 1

@@ -93,7 +93,8 @@ struct PredictBenchProblem {
         y = rng.standardNormal(rows: n, cols: 1)
     }
 
-    /// Depth-1 ReLU NTK in NTK parameterisation, W_std = √2, b_std = 0.1 (CONVENTIONS.md §1).
+    /// Depth-1 ReLU NTK in NTK parameterisation, W_std = √2, b_std = 0.1
+    /// (docs/numerics.md#analytic-kernels).
     static func reluNTK(_ x: Matrix) -> Matrix {
         let d = Double(x.cols), sw2 = 2.0, sb2 = 0.01
         var k = x.gram()

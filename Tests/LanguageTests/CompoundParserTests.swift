@@ -1,8 +1,8 @@
 import Testing
 @testable import Language
 
-/// LANGUAGE.md §8: golden AST dumps of every compound statement, comprehension and f-string
-/// form, and the parser's errors with their exact places and messages.
+/// docs/language.md#statements: golden AST dumps of every compound statement, comprehension and
+/// f-string form, and the parser's errors with their exact places and messages.
 @Suite struct CompoundParserTests {
     static func dump(_ code: String) throws(Diagnostic) -> String {
         ASTDump.dump(try Parser.parse(SourceText(code)))

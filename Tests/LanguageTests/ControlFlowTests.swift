@@ -3,8 +3,9 @@ import Testing
 @testable import Language
 import NTKCore
 
-/// LANGUAGE.md §8 semantics: loops, scopes, functions, recursion, random streams, masks, lists,
-/// `str`, figures, outputs and errors inside functions, the stack and the block timeout.
+/// The semantics of docs/language.md#statements: loops, scopes, functions, recursion, random
+/// streams, masks, lists, `str`, figures, outputs and errors inside functions, the stack and the
+/// block timeout.
 @Suite struct ControlFlowTests {
     static func numbers(_ code: String, _ name: String = "r") throws -> [Double] {
         guard case .list(let items) = try value(code, name) else { throw TestFailure("\(name) is not a list") }

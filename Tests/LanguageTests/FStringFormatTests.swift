@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import Language
 
-/// f-string fields against CPython (LANGUAGE.md §8): Fixtures/fstrings.json holds what Python 3's
-/// `format(value, spec)` gives (Fixtures/make_fstrings.py wrote it); each case is evaluated
-/// through `f"{x:spec}"` and must give exactly the same text. Pairs Python refuses must be
-/// refused too, with a located error.
+/// f-string fields against CPython (docs/language.md#comprehensions-lists-and-strings):
+/// Fixtures/fstrings.json holds what Python 3's `format(value, spec)` gives
+/// (Fixtures/make_fstrings.py wrote it); each case is evaluated through `f"{x:spec}"` and must give
+/// exactly the same text. Pairs Python refuses must be refused too, with a located error.
 @Suite struct FStringFormatTests {
     struct Case: Decodable, Sendable, CustomTestStringConvertible {
         var kind: String

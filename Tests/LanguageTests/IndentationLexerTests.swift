@@ -1,8 +1,8 @@
 import Testing
 @testable import Language
 
-/// LANGUAGE.md §8: how indentation becomes INDENT/DEDENT tokens (Python's rules, spaces only,
-/// with the block's first code line as its baseline).
+/// docs/language.md#bodies-and-indentation: how indentation becomes INDENT/DEDENT tokens (Python's
+/// rules, spaces only, with the block's first code line as its baseline).
 @Suite struct IndentationLexerTests {
     /// The token stream in a compact form: structural tokens with their place, others by text.
     static func stream(_ source: SourceText) throws(Diagnostic) -> String {

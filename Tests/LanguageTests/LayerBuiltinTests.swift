@@ -4,7 +4,7 @@ import Testing
 import NTKCore
 import TangentSupport
 
-/// The stax layer builtins of LANGUAGE.md §9: networks from layers serve every network
+/// The stax layer builtins of docs/language.md#builtins: networks from layers serve every network
 /// builtin, an `mlp` is the serial it describes (same kernels, params, outputs), layer values
 /// survive the cache's encoding, and NT's refusals are located errors naming the layer.
 @Suite struct LayerBuiltinTests {

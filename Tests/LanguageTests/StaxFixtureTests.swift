@@ -7,8 +7,8 @@ import NTKCore
 /// (Tests/NTKCoreTests/Fixtures/stax, made by make_stax_fixtures.py): each case's `tangent`
 /// line is evaluated by the real builtins, then its analytic kernels, outputs on NT's
 /// explicit parameters, empirical NTK and one training step are compared with NT's
-/// (CONVENTIONS.md §5: 1e-12 relative to the largest entry, 1e-7 on the K(X, X) diagonal of
-/// networks with kinks, where NT's own diagonal carries rounding of order √ε).
+/// (docs/numerics.md#precision-and-tolerances: 1e-12 relative to the largest entry, 1e-7 on the
+/// K(X, X) diagonal of networks with kinks, where NT's own diagonal carries rounding of order √ε).
 @Suite struct StaxFixtureTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let file: String
@@ -49,7 +49,7 @@ import NTKCore
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("NTKCoreTests/Fixtures/stax")
 
-    /// Layers of LANGUAGE.md §10 (not built here yet) are left to that work.
+    /// Convolution and pooling layers (not in the language yet) are left to that work.
     static let outOfScope = ["Conv(", "AvgPool(", "Flatten(", "GlobalAvgPool(", "SumPool("]
 
     static let cases: [Case] = {
@@ -139,9 +139,10 @@ import NTKCore
                 #expect(diagnosticIn(env, "T = ntk(net, X1)")?.message.contains("df") == true)
             } else {
                 try run("T11 = ntk(net, X1)\nT12 = ntk(net, X1, X2)", in: env)
-                // RectifiedMonomial's K(X, X) diagonal is the finite limit (LANGUAGE.md §9); NT
-                // differentiates arccos at ρ = 1 − O(ε) there and returns NaN or noise (fixture
-                // rectified_monomial_1: 3.0994 where the limit is ~40% lower).
+                // RectifiedMonomial's K(X, X) diagonal is the finite limit
+                // (docs/numerics.md#where-tangent-differs); NT differentiates arccos at
+                // ρ = 1 − O(ε) there and returns NaN or noise (fixture rectified_monomial_1:
+                // 3.0994 where the limit is ~40% lower).
                 let ntkDiagonal = tangent.contains("RectifiedMonomial(") ? Double.infinity : diagonalTolerance
                 for (mine, theirs, square) in [("T11", "ntk_11", true), ("T12", "ntk_12", false)] {
                     let e = Self.errors(try #require(m2(env, mine)), try #require(j[theirs]?.matrix), square: square)

@@ -202,8 +202,8 @@ import Testing
 
     // MARK: Large inputs (several tiles, parallel dgemm pieces) against plain Matrix code
 
-    /// The per-layer formula of CONVENTIONS.md §2 and one gradient step, written with `Matrix`
-    /// products, one output c at a time.
+    /// The per-layer formula of docs/numerics.md#empirical-ntk and one gradient step, written with
+    /// `Matrix` products, one output c at a time.
     struct Reference {
         let net: MLP, p: NetworkParams
 

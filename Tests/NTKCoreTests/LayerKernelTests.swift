@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import NTKCore
 
-/// The analytic kernels of `Layer` networks (LANGUAGE.md §9): against neural-tangents' MLP
-/// fixtures (an `mlp` is the serial it describes), against Gauss–Hermite quadrature of each
+/// The analytic kernels of `Layer` networks (docs/language.md#builtins): against neural-tangents'
+/// MLP fixtures (an `mlp` is the serial it describes), against Gauss–Hermite quadrature of each
 /// activation (an independent computation of E[φ(u)φ(v)] and E[φ'(u)φ'(v)]), and against
 /// identities of the combinators.
 @Suite struct LayerKernelTests {

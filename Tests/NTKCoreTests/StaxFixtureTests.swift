@@ -128,7 +128,7 @@ import Testing
 }
 
 /// Reads a fixture's `tangent` line (`serial(Dense(6, W_std: 1.5), Relu(), …)`) into a
-/// `Layer`: the layer calls of LANGUAGE.md §9 with numbers, strings, booleans and number
+/// `Layer`: the layer calls of docs/language.md#builtins with numbers, strings, booleans and number
 /// lists as arguments, NT's defaults for the rest. Test support only.
 enum LayerLine {
     struct Failure: Error { let why: String }

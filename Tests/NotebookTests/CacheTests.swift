@@ -111,7 +111,8 @@ struct Project {
 @Suite struct DependencyTests {
     @Test func staticReadsAndWrites() throws {
         let d = Dependencies.of(try Parser.parse(SourceText("a = b + c\nshow a\nd = f(a, key: e)[0]\nc = 1")))
-        // A called name is a read too: a binding may shadow a builtin (LANGUAGE.md §8).
+        // A called name is a read too: a binding may shadow a builtin
+        // (docs/language.md#functions-and-scope).
         #expect(d.reads == ["b", "c", "e", "f"])
         #expect(d.writes == ["a", "c", "d"])
         let approx = Dependencies.approximate(SourceText("x = (1 +\ny == z\nw = sum(q)"))

@@ -139,8 +139,8 @@ import Language
         #expect(Seeds.blockSeed(notebookSeed: notebookSeed, blockID: id) == expected)
     }
 
-    /// LANGUAGE.md §6: moving, renaming or copying a notebook out of its project does not change
-    /// its numbers.
+    /// docs/language.md#blocks (seeds): moving, renaming or copying a notebook out of its project
+    /// does not change its numbers.
     @Test func seedsSurviveAMoveOutOfTheProject() throws {
         let fm = FileManager.default
         let folder = try TemporaryFolder("move")

@@ -77,8 +77,8 @@ struct CLITests {
     }
 
     /// `tangent run nb.md | head`: standard output is a pipe nobody reads any more. The run must
-    /// neither die of SIGPIPE nor crash on the failed write (LANGUAGE.md §7: "A run never exits on
-    /// a signal"); it finishes and writes its JSON report.
+    /// neither die of SIGPIPE nor crash on the failed write (docs/language.md#command-line; a run
+    /// never exits on a signal); it finishes and writes its JSON report.
     @Test func closedStandardOutputDoesNotKillTheRun() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }

@@ -3,9 +3,9 @@ import Language
 import TestSupport
 import Testing
 
-/// Lists (LANGUAGE.md §8) under the memory budget: each item is a `Value`
-/// (`MemoryLayout<Value>.stride` bytes, not the 8 of a matrix entry), and `xs = xs + xs`, a
-/// `range` or a comprehension with several `for` clauses could otherwise grow past the memory
+/// Lists (docs/language.md#comprehensions-lists-and-strings) under the memory budget: each item is
+/// a `Value` (`MemoryLayout<Value>.stride` bytes, not the 8 of a matrix entry), and `xs = xs + xs`,
+/// a `range` or a comprehension with several `for` clauses could otherwise grow past the memory
 /// the machine has. Runs the built binary with `TANGENT_ALLOCATION_LIMIT=1M`.
 @Suite(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))
 struct ListAllocationTests {

@@ -45,7 +45,8 @@ import Testing
         "{\"tangent\": \"0.2.0\", \"command\": \"check\", \"exit_code\": \(exitCode), \"notebooks\": \(notebooks)}"
     }
 
-    /// Exit statuses from the most to the least severe, as LANGUAGE.md §7 and `Session` rank them.
+    /// Exit statuses from the most to the least severe, as docs/language.md#command-line and
+    /// `Session` rank them.
     static let severity: [Int32] = [2, 1, 3, 0]
 
     @Test func mergeExitsWithTheMostSevereStatus() throws {

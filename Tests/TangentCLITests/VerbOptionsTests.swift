@@ -6,8 +6,9 @@ import TestSupport
 /// One options model per verb (issue 17, item 7): each verb takes its own options and refuses
 /// every other one with exit 2; `tangent VERB --help` prints that verb's usage.
 @Suite struct VerbOptionsTests {
-    /// The options each verb takes, written out from the guide and LANGUAGE.md §7, apart from the
-    /// declarations the parser reads, so that a declaration gained or lost by mistake shows here.
+    /// The options each verb takes, written out from the guide and docs/language.md#command-line,
+    /// apart from the declarations the parser reads, so that a declaration gained or lost by
+    /// mistake shows here.
     static let accepted: [String: Set<String>] = {
         let executing: Set = ["--json", "--junit", "--timeout", "--quiet", "-q", "--no-cache", "--allow-outside", "--jobs", "-j"]
         let sharding: Set = ["--shard", "--timings"]

@@ -10,7 +10,7 @@ public struct Diagnostic: Error, Equatable, Sendable {
     public var message: String
     public var range: SourceRange
     /// Second locations, printed after the diagnostic (innermost first): for an error inside a
-    /// function, one `called from` note per call on the way (LANGUAGE.md §8).
+    /// function, one `called from` note per call on the way (docs/language.md#functions-and-scope).
     public var notes: [Diagnostic] = []
 
     public init(_ severity: Severity = .error, _ message: String, at range: SourceRange) {

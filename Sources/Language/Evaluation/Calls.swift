@@ -1,5 +1,5 @@
-/// Calls: a `def` function bound to the name (LANGUAGE.md §8; a binding may shadow a builtin),
-/// else the builtin of that name.
+/// Calls: a `def` function bound to the name (docs/language.md#functions-and-scope; a binding may
+/// shadow a builtin), else the builtin of that name.
 extension Evaluator {
     /// The most calls that may be active at once (recursion included).
     public static let maxCallDepth = 200

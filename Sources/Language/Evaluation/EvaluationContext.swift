@@ -53,7 +53,8 @@ public final class EvaluationContext {
     public private(set) var filesRead: [String] = []
     public private(set) var filesWritten: [String] = []
 
-    /// Calls of `def` functions active right now (recursion is limited, LANGUAGE.md §8).
+    /// Calls of `def` functions active right now (recursion is limited,
+    /// docs/language.md#functions-and-scope).
     var callDepth = 0
     /// The lowest address of the stack of the thread running this block (found on first use).
     lazy var stackLowerBound: UInt? = StackGuard.lowerBound()

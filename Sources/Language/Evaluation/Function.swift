@@ -1,7 +1,7 @@
-/// A function made by `def` (LANGUAGE.md §8): its definition, its keyword parameters' default
-/// values (evaluated when the `def` ran), and, for a function defined inside another, the
-/// enclosing call's scope (lexical scope, as in Python). A function is a value: it can be bound,
-/// passed to other functions and returned.
+/// A function made by `def` (docs/language.md#functions-and-scope): its definition, its keyword
+/// parameters' default values (evaluated when the `def` ran), and, for a function defined inside
+/// another, the enclosing call's scope (lexical scope, as in Python). A function is a value: it can
+/// be bound, passed to other functions and returned.
 public struct Function: Equatable, Sendable {
     public let definition: FunctionDefinition
     public let defaults: [String: Value]

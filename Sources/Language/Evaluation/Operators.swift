@@ -36,8 +36,9 @@ enum Operators {
             }
             return .string(x + y)
         }
-        // `+` joins two lists (LANGUAGE.md §8); a list with a matrix or number is a column.
-        // (`xs = xs + xs` in a loop doubles a list: refuse one that cannot fit.)
+        // `+` joins two lists (docs/language.md#comprehensions-lists-and-strings); a list with a
+        // matrix or number is a column. (`xs = xs + xs` in a loop doubles a list: refuse one that
+        // cannot fit.)
         if op == .add, case .list(let x) = a, case .list(let y) = b {
             if x.count + y.count > smallList {
                 try MemoryGuard.check(listItems: x.count + y.count, what: "the list of \(x.count + y.count) items made by '+'",
@@ -111,7 +112,7 @@ enum Operators {
     /// True when the comparison holds (for matrices: for every element after broadcasting).
     /// A comparison: of two numbers (or strings, or any values for `==`/`!=`) a bool; of
     /// matrices (a number or list against a matrix too) the 0/1 mask of where it holds, entry by
-    /// entry with numpy broadcasting (LANGUAGE.md §2).
+    /// entry with numpy broadcasting (docs/language.md#expressions).
     static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
         let f = predicate(op)
         let isMatrix: (Value) -> Bool = { if case .matrix = $0 { return true } else { return false } }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// f-string fields (LANGUAGE.md §8): Python's format mini-language for numbers and strings,
+/// f-string fields (docs/language.md#comprehensions-lists-and-strings): Python's format
+/// mini-language for numbers and strings,
 /// `[[fill]align][sign][z][#][0][width][,|_][.precision][type]` with the types `d e E f F g G %`
 /// (and `s` for strings), giving exactly what Python gives. Numbers are float64; a whole number
 /// without a type formats as Python formats an int (`{n:6}` is `     3`), anything else as a

@@ -43,9 +43,10 @@ extension StackGuard {
     /// Runs `work` (a function call's body) here, or, when less than `room` is left on this
     /// thread's stack, on a new thread with a `hopStackSize` stack while this one waits. A call
     /// frame of the evaluator takes tens of KiB in a debug or sanitizer build, so 200 nested
-    /// calls (LANGUAGE.md §8) would not fit on an 8 MiB main thread or a worker; this way they
-    /// fit wherever the notebook runs. Only one thread runs the block at any time. When no
-    /// thread can be made, `work` runs here and `check` stops it before the stack's end.
+    /// calls (docs/language.md#functions-and-scope) would not fit on an 8 MiB main thread or a
+    /// worker; this way they fit wherever the notebook runs. Only one thread runs the block at
+    /// any time. When no thread can be made, `work` runs here and `check` stops it before the
+    /// stack's end.
     static func withRoom<T>(_ context: EvaluationContext, _ work: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
         guard let low = context.stackLowerBound else { return try work() }
         var marker = 0

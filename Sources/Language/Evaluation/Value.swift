@@ -1,6 +1,7 @@
 import NTKCore
 
-/// A value of the `ntk` language (LANGUAGE.md §3). Every matrix is float64; a vector is n×1.
+/// A value of the `ntk` language (docs/language.md#values). Every matrix is float64; a vector
+/// is n×1.
 public enum Value: Equatable, Sendable {
     case number(Double)
     case bool(Bool)
@@ -9,11 +10,11 @@ public enum Value: Equatable, Sendable {
     case list([Value])
     case matrix(Matrix)
     case network(MLP)
-    /// A network built from stax layers (LANGUAGE.md §9).
+    /// A network built from stax layers (docs/language.md#builtins).
     case layer(Layer)
     case params(NetworkParams)
     case record(Record)
-    /// A `def` function (LANGUAGE.md §8).
+    /// A `def` function (docs/language.md#functions-and-scope).
     case function(Function)
     /// `table(A, columns:)`: a matrix shown in full with named columns.
     case table(Table)

@@ -38,7 +38,7 @@ struct ConsecutiveLanes: LaneSource {
 
 /// The layer map of one activation function: how a Dense layer's pre-activation
 /// covariance q turns into the post-activation covariance T and the derivative
-/// covariance Ṫ (CONVENTIONS.md §1.3), exactly as neural-tangents 0.6.5 computes them.
+/// covariance Ṫ (docs/numerics.md#activation-maps), exactly as neural-tangents 0.6.5 computes them.
 ///
 /// Each activation precomputes a few per-input values from the input's variance
 /// (`writeFeatures`), so that the per-pair work in `map` is as small as possible.

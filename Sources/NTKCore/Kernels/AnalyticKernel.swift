@@ -2,7 +2,8 @@ import Foundation
 import TangentSupport
 
 /// The infinite-width NNGP and NTK kernels of an `MLP`, matching neural-tangents 0.6.5's
-/// `stax.serial(...).kernel_fn(x1, x2, ('nngp', 'ntk'))` to about 1e-15 (CONVENTIONS.md §1).
+/// `stax.serial(...).kernel_fn(x1, x2, ('nngp', 'ntk'))` to about 1e-15
+/// (docs/numerics.md#analytic-kernels).
 ///
 /// How: for each 128×128 output block, one `dgemm` writes x·x′ into a per-core scratch
 /// block, and the layer recursion runs on it while it is in cache, 16 pairs at a time,
@@ -12,8 +13,8 @@ import TangentSupport
 ///
 /// The diagonal of K(X, X) uses the exact θ = 0 values (q12 = q1 = q2); neural-tangents
 /// instead feeds the matmul's diagonal through the off-diagonal formula, which for ReLU
-/// differs by up to ~1e-8 relative (CONVENTIONS.md §1.4). For tanh, whose quadrature is
-/// not symmetric in (x, x′), K(X, X) is computed entry by entry, as neural-tangents does.
+/// differs by up to ~1e-8 relative (docs/numerics.md#the-relu-diagonal). For tanh, whose quadrature
+/// is not symmetric in (x, x′), K(X, X) is computed entry by entry, as neural-tangents does.
 public enum AnalyticKernel {
     /// K(X1, X2); X2 nil means K(X1, X1), computed symmetric. Rows are inputs. A kernel
     /// not selected by `which` is returned as a 0×0 matrix.

@@ -16,8 +16,8 @@ struct KernelState {
     static let empty = KernelState(nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
 }
 
-/// The analytic NNGP and NTK of any `Layer` network (LANGUAGE.md §9), by walking the tree with
-/// neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. Entry-by-entry
+/// The analytic NNGP and NTK of any `Layer` network (docs/language.md#builtins), by walking the
+/// tree with neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. Entry-by-entry
 /// scalar code: general, not the vectorised `mlp` recursion (`AnalyticKernel`), which
 /// `compute` uses whenever the network is an MLP.
 public enum LayerKernel {

@@ -1,4 +1,4 @@
-/// The constants of one Dense layer in the kernel recursion (CONVENTIONS.md §1.2).
+/// The constants of one Dense layer in the kernel recursion (docs/numerics.md#layer-recursion).
 struct DenseStep {
     /// σ_w².
     var weightVariance: Double

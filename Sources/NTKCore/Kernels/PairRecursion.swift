@@ -1,4 +1,4 @@
-/// The per-pair recursion of CONVENTIONS.md §1.2, for a vector of pairs at once:
+/// The per-pair recursion of docs/numerics.md#layer-recursion, for a vector of pairs at once:
 /// for each Dense layer q = σ_w²·Σ + σ_b², the NTK update, and (except after the
 /// read-out) the activation map. Returns (NNGP, NTK) = (q^{L+1}, Θ^{L+1}).
 ///

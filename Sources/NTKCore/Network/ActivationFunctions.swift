@@ -12,7 +12,7 @@ import Darwin
 @inline(__always) private func cExp(_ x: Double) -> Double { exp(x) }
 
 /// The activations of a finite network, pointwise, with the derivatives JAX's autodiff
-/// gives for neural-tangents' stax layers (CONVENTIONS.md §2):
+/// gives for neural-tangents' stax layers (docs/numerics.md#empirical-ntk):
 /// relu'(0) = 1/2 (`jnp.maximum` splits ties), erf' = 2/√π·e^(−x²),
 /// GELU exact = x(1 + erf(x/√2))/2, tanh' = 1 − tanh².
 extension Activation {

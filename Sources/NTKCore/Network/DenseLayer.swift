@@ -1,5 +1,6 @@
 /// One `stax.Dense(out_dim, W_std, b_std, parameterization)` layer: what the kernel
-/// recursion, the initialisation and the forward pass read (CONVENTIONS.md §0, §1.2).
+/// recursion, the initialisation and the forward pass read (docs/numerics.md#parameterizations,
+/// docs/numerics.md#layer-recursion).
 public struct DenseLayer: Equatable, Sendable {
     public var outDim: Int
     public var wStd: Double

@@ -1,6 +1,6 @@
-/// The activations of LANGUAGE.md §9, with neural-tangents 0.6.5's arguments. Each family's
-/// finite function and kernel map live in its own file under `Activations/`; this enum only
-/// names them and dispatches.
+/// The activations of docs/language.md#builtins, with neural-tangents 0.6.5's arguments. Each
+/// family's finite function and kernel map live in its own file under `Activations/`; this enum
+/// only names them and dispatches.
 public enum Elementwise: Equatable, Sendable {
     /// `Relu()` = `ABRelu(0, 1)`.
     case relu

@@ -1,5 +1,5 @@
 /// The empirical (finite-width) NTK, traced over outputs as a MEAN, as neural-tangents'
-/// `empirical_ntk_fn(..., trace_axes=(-1,))` returns it (CONVENTIONS.md §2):
+/// `empirical_ntk_fn(..., trace_axes=(-1,))` returns it (docs/numerics.md#empirical-ntk):
 ///
 ///     Θ(x, x') = (1/k) Σ_c Σ_p ∂f_c(x)/∂p · ∂f_c(x')/∂p
 ///              = Σ_l (s_l² H1_{l−1} H2_{l−1}ᵀ + β_l t_l²) ∘ (1/k) Σ_c Δ1_{l,c} Δ2_{l,c}ᵀ

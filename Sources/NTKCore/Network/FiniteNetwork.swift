@@ -1,5 +1,6 @@
 /// A finite-width `MLP` with explicit parameters, as neural-tangents 0.6.5's `stax` network and
-/// JAX compute it (CONVENTIONS.md §0): initialisation, checks, forward pass and loss.
+/// JAX compute it (docs/numerics.md#parameterizations): initialisation, checks, forward pass and
+/// loss.
 ///
 /// Dense layer l (1-based; l = depth + 1 is the read-out) maps its input h (n×fan_in) to
 /// `z = s·(h W) + t·b`, where in `'ntk'` s = σ_w/√fan_in and t = σ_b (W, b are the raw

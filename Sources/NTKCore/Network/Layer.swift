@@ -1,4 +1,4 @@
-/// A network built from neural-tangents `stax` layers (LANGUAGE.md §9): a tree of
+/// A network built from neural-tangents `stax` layers (docs/language.md#builtins): a tree of
 /// combinators, Dense layers and activations, composed by value. The analytic kernel
 /// (`LayerKernel`), the finite forward and backward passes (`LayerTape`) and the shape walk
 /// (`LayerShapes`) all walk the same tree, as NT's `(init_fn, apply_fn, kernel_fn)` triples do.

@@ -1,5 +1,5 @@
 /// A finite `Layer` network with explicit parameters: outputs, loss, empirical NTK and
-/// gradient descent, through the general reverse mode of `LayerTape` (LANGUAGE.md §9).
+/// gradient descent, through the general reverse mode of `LayerTape` (docs/language.md#builtins).
 /// Parameters must come from `LayerShapes.validated` or `initialize` for inputs of this width.
 extension Layer {
     /// n × out_dim outputs.

@@ -3,7 +3,7 @@ public enum Activation: String, CaseIterable, Sendable {
     case relu, erf, identity, gelu, tanh
 }
 
-/// How a Dense layer scales its weights (CONVENTIONS.md §0).
+/// How a Dense layer scales its weights (docs/numerics.md#parameterizations).
 public enum Parameterization: String, CaseIterable, Sendable {
     /// W, b ~ N(0, 1); z = (σ_w/√fan_in)·hW + σ_b·b.
     case ntk

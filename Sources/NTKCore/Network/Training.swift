@@ -6,7 +6,7 @@ public struct TrainingRun: Equatable, Sendable {
 }
 
 /// Full-batch gradient descent on `L = 1/(2·n·k) Σ (f − Y)²` with raw parameters
-/// (CONVENTIONS.md §4): `θ ← θ − η ∇θ L`, exactly JAX's `value_and_grad` step in
+/// (docs/numerics.md#training): `θ ← θ − η ∇θ L`, exactly JAX's `value_and_grad` step in
 /// `nt_reference.py train`.
 extension MLP {
     /// The parameters after `steps` updates with learning rate η. Throws for parameters or

@@ -1,7 +1,7 @@
 import NTKCore
 
-/// A network as the builtins take it (LANGUAGE.md §9): an `mlp(...)`, which keeps its fast
-/// vectorised kernels and hand-written backprop, or any network built from stax layers, which
+/// A network as the builtins take it (docs/language.md#builtins): an `mlp(...)`, which keeps its
+/// fast vectorised kernels and hand-written backprop, or any network built from stax layers, which
 /// goes through the general tree walks. Both list parameters the same way.
 enum AnyNetwork {
     case mlp(MLP)

@@ -99,8 +99,8 @@ extension Builtins {
 
     static func matrices(_ c: BuiltinCall) throws(Diagnostic) -> [(m: Matrix, range: SourceRange)] {
         guard !c.rest.isEmpty else { throw .error("\(c.name)() needs at least one matrix", at: c.range) }
-        // One list of matrices (LANGUAGE.md §8): hcat(blocks); numbers are 1×1 entries, so
-        // hcat of numbers is a row and vcat a column.
+        // One list of matrices (docs/language.md#comprehensions-lists-and-strings): hcat(blocks);
+        // numbers are 1×1 entries, so hcat of numbers is a row and vcat a column.
         if c.rest.count == 1, case .list(let items) = c.rest[0].value {
             guard !items.isEmpty else { throw .error("\(c.name)() of an empty list", at: c.rest[0].range) }
             var out: [(Matrix, SourceRange)] = []

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Every builtin function of the language, by name (LANGUAGE.md §4).
+/// Every builtin function of the language, by name (docs/language.md#builtins).
 enum Builtins {
     static let all: [Builtin] = arrays + lists + elementwise + reductions + linearAlgebra + files + networks + layers + kernelRegression + output
         + arrayTools + ordering + statistics + masks + decompositions + tables
@@ -18,7 +18,8 @@ public enum BuiltinCatalog {
     /// Every builtin function and constant name.
     public static let names: Set<String> = Set(Builtins.names)
 
-    /// The builtins LANGUAGE.md requires (the rest are extensions).
+    /// The builtins the language's contract requires (the rest are extensions;
+    /// docs/language.md#builtins).
     public static let contract: Set<String> = [
         "linspace", "randn", "uniform", "zeros", "ones", "eye", "diag", "hcat", "vcat", "rows", "cols", "reshape",
         "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "erf", "relu", "sign",

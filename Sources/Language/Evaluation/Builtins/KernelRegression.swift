@@ -2,7 +2,7 @@ import NTKCore
 import TangentSupport
 
 /// Kernel regression: neural-tangents' `predict.gradient_descent_mse` and
-/// `gradient_descent_mse_ensemble` (LANGUAGE.md §4).
+/// `gradient_descent_mse_ensemble` (docs/language.md#builtins, docs/numerics.md#kernel-regression).
 extension Builtins {
     static let kernelRegression: [Builtin] = [
         Builtin("predict", [.required("k_train_train"), .required("y_train"), .optional("k_test_train"),

@@ -1,6 +1,6 @@
 import NTKCore
 
-/// The neural-tangents `stax` layers of LANGUAGE.md §9, with NT's names, keywords and
+/// The neural-tangents `stax` layers of docs/language.md#builtins, with NT's names, keywords and
 /// defaults: each returns a network value (`.layer`) that every network builtin takes.
 extension Builtins {
     static let layers: [Builtin] = combinators + linearLayers + activations

@@ -1,6 +1,7 @@
 import NTKCore
 
-/// Lists, strings and figures (LANGUAGE.md §8): `len`, `range`, `str`, `figure`.
+/// Lists, strings and figures (docs/language.md#comprehensions-lists-and-strings): `len`, `range`,
+/// `str`, `figure`.
 extension Builtins {
     static let lists: [Builtin] = [
         Builtin("len", [.required("x")], "the number of items of a list, characters of a string, or rows of a matrix") { c throws(Diagnostic) in

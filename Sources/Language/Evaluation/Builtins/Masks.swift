@@ -1,9 +1,9 @@
 import NTKCore
 
 /// Masks: 0/1 tests of entries (`isnan`, `isfinite`), whether all or any entries are non-zero,
-/// and `where` to choose between two arrays by a mask. A mask is a 0/1 matrix (LANGUAGE.md §8);
-/// `true` and `false` count as 1 and 0, and any non-zero entry, nan included, counts as true
-/// (as numpy's bool conversion).
+/// and `where` to choose between two arrays by a mask. A mask is a 0/1 matrix
+/// (docs/language.md#expressions); `true` and `false` count as 1 and 0, and any non-zero entry, nan
+/// included, counts as true (as numpy's bool conversion).
 extension Builtins {
     static let masks: [Builtin] = [
         test("isnan", "1 where x is nan, else 0; a number for a number, a 0/1 matrix for a matrix (numpy.isnan)") { $0.isNaN },

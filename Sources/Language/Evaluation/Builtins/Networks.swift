@@ -3,7 +3,8 @@ import NTKCore
 import TangentSupport
 
 /// Networks: `mlp`, the analytic kernels `nngp`/`ntk`, and the finite network's `init`,
-/// `params`, `apply`, `weights`, `biases`, `empirical_ntk`, `train`, `loss` (LANGUAGE.md §4).
+/// `params`, `apply`, `weights`, `biases`, `empirical_ntk`, `train`, `loss`
+/// (docs/language.md#builtins).
 extension Builtins {
     static let networks: [Builtin] = [
         Builtin("mlp", [.keyword("depth"), .keyword("width"), .keyword("activation", .string("relu")),

@@ -1,7 +1,7 @@
 import NTKCore
 
-/// Ordering: the index of the largest or smallest entry (LANGUAGE.md §11) and sorting, with
-/// numpy's conventions: ties go to the first index, NaN counts as the largest value (argmax
+/// Ordering: the index of the largest or smallest entry (docs/language.md#builtins) and sorting,
+/// with numpy's conventions: ties go to the first index, NaN counts as the largest value (argmax
 /// and argmin return the first NaN, sorts put NaN last).
 extension Builtins {
     static let ordering: [Builtin] = [

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `Gelu(approximate)` (NT `stax.Gelu`): the finite network uses `jax.nn.gelu(x,
-/// approximate)`, the kernel is always the exact GELU's (CONVENTIONS.md §1.3).
+/// approximate)`, the kernel is always the exact GELU's (docs/numerics.md#activation-maps).
 struct GeluRule: ElementwiseRule {
     let approximate: Bool
     static let sqrtTwoOverPi = (2 / Double.pi).squareRoot()

@@ -1,0 +1,50 @@
+/// Shared look: fonts, palette, sizes, and the CSS that switches text colour in dark mode.
+enum SVGStyle {
+    static let fontFamily = "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
+    /// Text and axes take `currentColor`; the NaN grey darkens in dark mode.
+    static let css =
+        ".tg-fig{color:#222}"
+        + "@media (prefers-color-scheme:dark){.tg-fig{color:#ddd}.tg-fig .tg-nan{fill:#555}}"
+    /// Okabe & Ito's colour-blind-safe palette, ordered so the first colours contrast most
+    /// (yellow, weak on white, last; black left out, invisible in dark mode).
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+    static let nanGrey = "#d9d9d9"
+    static let tickFont = 11.0
+    static let titleFont = 14.0
+
+    /// A rough width of `text` in pixels at `size` (no font metrics: 0.6 em a character,
+    /// generous for digits and most Latin text).
+    static func textWidth(_ text: String, size: Double = 12) -> Double {
+        Double(text.count) * size * 0.6
+    }
+
+    /// The width of a tick label, a superscript exponent counting at 0.75 size.
+    static func textWidth(_ tick: Axis.Tick) -> Double {
+        textWidth(tick.label, size: tickFont) + (tick.exponent.map { textWidth($0, size: tickFont * 0.75) } ?? 0)
+    }
+
+    /// The markup of a tick label: `10<tspan …>−3</tspan>` for a power of ten.
+    static func tickMarkup(_ tick: Axis.Tick) -> String {
+        var s = SVGWriter.escape(tick.label)
+        if let e = tick.exponent {
+            s +=
+                "<tspan dy=\"-0.45em\" font-size=\"\(SVGWriter.number(tickFont * 0.75))\">" + SVGWriter.escape(e)
+                + "</tspan>"
+        }
+        return s
+    }
+
+    /// The title, centred across the figure and cut to fit its width.
+    static func drawTitle(_ title: String?, width: Double, into w: inout SVGWriter) {
+        guard let title = SVGFigure.nonEmpty(title) else { return }
+        let fits = max(Int((width - 16) / (titleFont * 0.6)), 8)
+        w.element(
+            "text",
+            [
+                ("class", "tg-title"), ("x", SVGWriter.number(width / 2)), ("y", "21"),
+                ("text-anchor", "middle"), ("font-size", SVGWriter.number(titleFont)),
+                ("font-weight", "600"), ("fill", "currentColor"),
+            ],
+            content: SVGWriter.truncate(title, to: fits))
+    }
+}
