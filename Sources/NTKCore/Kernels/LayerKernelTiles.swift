@@ -11,9 +11,12 @@ import Foundation
 /// Each entry sees the same operations on the same (q12, q1, q2) as in the untiled walk, so
 /// the numbers agree with it to rounding (the block's `dgemm`, the vectorised ReLU's θ).
 enum LayerKernelTiles {
-    /// Side of a block: a residual block keeps about six block matrices live (FanOut copies,
-    /// NNGP and NTK), 768 KiB at 128, within a core's L2.
-    static let side = 128
+    /// Side of a block. A residual block keeps about six block matrices live (FanOut copies,
+    /// NNGP and NTK): 192 KiB at 64, within a core's L2. Each is 32 KiB, under malloc's mmap
+    /// threshold: at 128 (128 KiB and a header) every block matrix was a fresh mapping, and
+    /// zeroing its pages took as much CPU time as the kernel (measured: 0.87 s of system
+    /// time against 0.11 s for four N = 4000 residual kernels).
+    static let side = 64
 
     /// Whether blocks give the untiled walk's numbers: every activation may run off the
     /// calling thread (no user functions), and, for K(X, X), is symmetric in (x, x′) so that
