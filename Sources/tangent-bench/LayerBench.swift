@@ -11,7 +11,8 @@ import NTKCore
 // release binary beside this one, default settings) of a notebook computing the analytic
 // kernels at N = 4000, with a cold `.tangent/` in a temporary folder and with `--no-cache`.
 //
-// Tangent: median of `reps` calls in this process after one warm-up call. NT: a separate
+// Tangent: median of `reps` calls in this process after one warm-up call, wall-clock and CPU
+// seconds (the process's, all threads; `time.process_time()` in Python). NT: a separate
 // Python process per row (JAX on the CPU, 20 GiB address-space limit): jit-compiled, one
 // warm-up call, then the median of `reps` timed calls; the empirical NTK by
 // `empirical_ntk_fn(implementation=3)` (STRUCTURED_DERIVATIVES, as `finite`), parameters from
@@ -83,60 +84,83 @@ enum LayerBench {
         notebookRun(o)
     }
 
-    /// The median of `reps` timed calls after one warm-up call.
-    static func medianSeconds(reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// Medians over `reps` timed calls after one warm-up call: wall-clock seconds, and CPU
+    /// seconds of the whole process (all threads, user and system), which the other users of
+    /// a shared machine disturb much less.
+    static func measure(reps: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         try body()
-        var times = [Double]()
+        var walls = [Double](), cpus = [Double]()
         for _ in 0..<reps {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
             try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            cpus.append(cpuSeconds() - c0)
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
-        return AnalyticBench.median(times)
+        return (AnalyticBench.median(walls), AnalyticBench.median(cpus))
+    }
+
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    /// neural-tangents' medians (wall, CPU) from `ntScript`, nil on failure.
+    static func ntTimes(_ python: String, _ arguments: [String], label: String) -> (wall: Double, cpu: Double)? {
+        guard let json = FiniteBench.runPython(python, ["-c", ntScript] + arguments, label: label),
+              let wall = json["median_s"] as? Double, let cpu = json["median_cpu_s"] as? Double else { return nil }
+        return (wall, cpu)
+    }
+
+    static let header = """
+        | N | NT s | Tangent s | NT / Tangent | NT CPU s | Tangent CPU s | NT / Tangent (CPU) |
+        |---|---|---|---|---|---|---|
+        """
+
+    static func row(_ n: Int, nt: (wall: Double, cpu: Double)?, tangent: (wall: Double, cpu: Double)) -> String {
+        let f = FiniteBench.format
+        return "| \(n) | \(nt.map { f($0.wall) } ?? "—") | \(f(tangent.wall)) | \(ratio(nt?.wall, tangent.wall)) | "
+            + "\(nt.map { f($0.cpu) } ?? "—") | \(f(tangent.cpu)) | \(ratio(nt?.cpu, tangent.cpu)) |"
     }
 
     static func ratio(_ nt: Double?, _ t: Double) -> String { nt.map { String(format: "%.1f×", $0 / t) } ?? "—" }
 
     static func analytic(_ o: Options) {
         print("Analytic NNGP + NTK, K(X, X):\n")
-        print("| N | NT s | Tangent s | NT / Tangent |")
-        print("|---|---|---|---|")
+        print(header)
         let net = network(width: 512)
         for n in o.sizes {
-            let ntSeconds = o.python.flatMap { ntTime($0, ["analytic", String(n), String(o.reps)], label: "NT analytic N=\(n)") }
+            let nt = o.python.flatMap { ntTimes($0, ["analytic", String(n), String(o.reps)], label: "NT analytic N=\(n)") }
             let x = inputs(n)
-            var cell: String, t = 0.0
             do {
                 var corner = 0.0
-                t = try medianSeconds(reps: o.reps) {
+                let t = try measure(reps: o.reps) {
                     let k = try LayerKernel.compute(net, x, nil, .both)
                     corner = k.nngp[n - 1, 0] + k.ntk[0, n - 1]
                 }
                 precondition(corner.isFinite, "non-finite kernel")
-                cell = FiniteBench.format(t)
+                print(row(n, nt: nt, tangent: t))
             } catch {
-                cell = "refused: \(error)"
+                print("| \(n) | \(nt.map { FiniteBench.format($0.wall) } ?? "—") | refused: \(error) | — | — | — | — |")
             }
-            print("| \(n) | \(ntSeconds.map(FiniteBench.format) ?? "—") | \(cell) | \(t > 0 ? ratio(ntSeconds, t) : "—") |")
             fflush(nil)
         }
     }
 
     static func empirical(_ o: Options) {
         print("\nEmpirical NTK Θ(X, X) at width 512:\n")
-        print("| N | NT s | Tangent s | NT / Tangent |")
-        print("|---|---|---|---|")
+        print(header)
         let net = network(width: 512)
         for n in o.empiricalSizes {
-            let ntSeconds = o.python.flatMap { ntTime($0, ["empirical", String(n), String(o.reps)], label: "NT empirical N=\(n)") }
+            let nt = o.python.flatMap { ntTimes($0, ["empirical", String(n), String(o.reps)], label: "NT empirical N=\(n)") }
             let x = inputs(n)
             guard let shapes = try? LayerShapes(net, inputWidth: inputWidth) else { fatalError("the benchmark network is invalid") }
             var generator = NumpyGenerator(seed: 1)
             let p = shapes.initialize(generator: &generator)
             var corner = 0.0
-            let t = medianSeconds(reps: o.reps) { corner = net.empiricalNTK(p, x, nil)[n - 1, 0] }
+            let t = measure(reps: o.reps) { corner = net.empiricalNTK(p, x, nil)[n - 1, 0] }
             precondition(corner.isFinite, "non-finite empirical NTK")
-            print("| \(n) | \(ntSeconds.map(FiniteBench.format) ?? "—") | \(FiniteBench.format(t)) | \(ratio(ntSeconds, t)) |")
+            print(row(n, nt: nt, tangent: t))
             fflush(nil)
         }
     }
@@ -180,7 +204,7 @@ enum LayerBench {
         }
         for (label, extra) in [("cold `.tangent/`", [String]()), ("`--no-cache`", ["--no-cache"])] {
             var failed: String? = nil
-            let t = medianSeconds(reps: o.reps) {
+            let t = measure(reps: o.reps) {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(".tangent"))
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: tangent)
@@ -194,14 +218,9 @@ enum LayerBench {
                 p.waitUntilExit()
                 if p.terminationStatus != 0 { failed = "exit \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(300))" }
             }
-            print("| \(label) | \(failed.map { "failed: \($0)" } ?? FiniteBench.format(t)) |")
+            print("| \(label) | \(failed.map { "failed: \($0)" } ?? FiniteBench.format(t.wall)) |")
             fflush(nil)
         }
-    }
-
-    /// neural-tangents' median seconds from `ntScript` (nil on failure, reported on stderr).
-    static func ntTime(_ python: String, _ arguments: [String], label: String) -> Double? {
-        FiniteBench.runPython(python, ["-c", ntScript] + arguments, label: label)?["median_s"] as? Double
     }
 
     static let ntScript = #"""
@@ -227,11 +246,12 @@ else:
     f = jax.jit(lambda x, p: fn(x, None, p))
     args = (X, params)
 jax.block_until_ready(f(*args))
-times = []
+times, cpus = [], []
 for _ in range(reps):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     jax.block_until_ready(f(*args))
+    cpus.append(time.process_time() - c0)
     times.append(time.perf_counter() - t0)
-print(json.dumps({"median_s": statistics.median(times)}))
+print(json.dumps({"median_s": statistics.median(times), "median_cpu_s": statistics.median(cpus)}))
 """#
 }

@@ -149,14 +149,18 @@ enum LayerKernelTiles {
 
         private func store(_ block: Matrix, _ rows: Range<Int>, _ cols: Range<Int>, mirrored: Bool,
                            into out: UnsafeMutablePointer<Double>) {
-            let n = cols.count
+            let m = rows.count, n = cols.count
             block.storage.withUnsafeBufferPointer { b in
+                let b = b.baseAddress!
                 for (r, i) in rows.enumerated() {
-                    let src = b.baseAddress! + r * n, dst = out + i * n2 + cols.lowerBound
-                    dst.update(from: src, count: n)
-                    if mirrored {
-                        for (c, j) in cols.enumerated() { out[j * n2 + i] = src[c] }
-                    }
+                    (out + i * n2 + cols.lowerBound).update(from: b + r * n, count: n)
+                }
+                // The mirror image row by row: the block (in L1) is read down a column and the
+                // output written contiguously (column stores into it stalled on every entry).
+                guard mirrored else { return }
+                for (c, j) in cols.enumerated() {
+                    let dst = out + j * n2 + rows.lowerBound
+                    for r in 0..<m { dst[r] = b[r &* n &+ c] }
                 }
             }
         }
