@@ -24,7 +24,8 @@ struct KernelState {
 /// network gives the numbers of the vectorised `mlp` recursion (`AnalyticKernel`), which the
 /// language uses for those.
 public enum LayerKernel {
-    /// K(X1, X2) (X2 nil: K(X1, X1)). Throws `refused` where NT has no kernel, `tooLarge`
+    /// K(X1, X2) (X2 nil: K(X1, X1)); an NTK not selected by `which` is 0×0 (the NNGP is
+    /// always computed: the NTK needs it). Throws `refused` where NT has no kernel, `tooLarge`
     /// (before allocating) when the kernels do not fit in memory.
     public static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
                                _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
@@ -38,7 +39,7 @@ public enum LayerKernel {
         }
         guard tiled else { return try untiled(net, x1, x2, which) }
         let (nngp, ntk) = try LayerKernelTiles.compute(net, x1, x2, wantNTK: which.wantsNTK)
-        return KernelPair(nngp: nngp, ntk: ntk ?? Matrix(rows: n1, cols: n2))
+        return KernelPair(nngp: nngp, ntk: ntk ?? Matrix(rows: 0, cols: 0))
     }
 
     /// The tree walked once over the whole matrices: the reference that `compute`'s blocks
@@ -49,7 +50,7 @@ public enum LayerKernel {
         var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
         try walk(net, &out, wantNTK: which.wantsNTK)
         let result = out[0]
-        let ntk = result.ntk ?? Matrix(rows: result.nngp.rows, cols: result.nngp.cols)
+        let ntk = result.ntk ?? Matrix(rows: 0, cols: 0)
         guard result.nngp.isFinite, ntk.isFinite else { throw .overflow }
         return KernelPair(nngp: result.nngp, ntk: ntk)
     }
