@@ -4,6 +4,7 @@
 //                                               [--sizes 1000,2000,...] [--reps 3]
 //   swift run -c release tangent-bench predict ...   (PredictBench.swift)
 //   swift run -c release tangent-bench finite ...    (FiniteBench.swift)
+//   swift run -c release tangent-bench layers ...    (LayerBench.swift)
 //
 // `analytic`: K(X, X) NNGP + NTK of a ReLU MLP, depth 3, d = 100, W_std = √2, b_std = 0.1.
 // Tangent's time is the median of `reps` calls in this process after one warm-up call.
@@ -209,7 +210,8 @@ switch arguments.first {
 case "analytic": AnalyticBench.run(arguments: Array(arguments.dropFirst()))
 case "predict": runPredictBench(arguments: Array(arguments.dropFirst()))
 case "finite": runFiniteBench(arguments: Array(arguments.dropFirst()))
+case "layers": LayerBench.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: tangent-bench analytic|predict|finite [options]")
+    print("usage: tangent-bench analytic|predict|finite|layers [options]")
     exit(2)
 }

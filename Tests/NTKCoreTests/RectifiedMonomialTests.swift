@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import NTKCore
 
-/// `RectifiedMonomial(n)` for any degree (LANGUAGE.md §9): NT's J_n, built by the exact
+/// `RectifiedMonomial(n)` for any degree (docs/language.md#builtins): NT's J_n, built by the exact
 /// derivative recursion, against Cho & Saul's written-out J_0 … J_3 and against an independent
 /// integral (Price's theorem); overflow at large degrees is an error, not a NaN.
 @Suite struct RectifiedMonomialTests {

@@ -59,7 +59,7 @@ import Testing
         #expect(Self.maxRelativeDifference(fromFile, inMemory) <= 1e-12)
     }
 
-    /// The cookbook's residual network (LANGUAGE.md §9), and one with a Tanh branch (its
+    /// The cookbook's residual network (docs/language.md#builtins), and one with a Tanh branch (its
     /// quadrature is not symmetric, so every block is computed): N = 30 in tiles of 7.
     static let residual: Layer = {
         let block = Layer.serial([.fanOut(2), .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: 16, wStd: 1.1))]), .identity]),
@@ -99,13 +99,14 @@ import Testing
         }
     }
 
-    /// A layer network's block holds every live branch's kernels: its tile is smaller than an
-    /// MLP's for the same budget, and a tile too large is refused before any file appears.
+    /// A layer network's block is sized from the layer walk's working set (never more than an
+    /// MLP's tile for the same budget; the block-wise walk needs no more than the MLP's), and a
+    /// tile too large is refused before any file appears.
     @Test func aLayerNetworksTileFollowsItsBranches() throws {
         let budget = 64 << 20
         let mlpTile = TiledKernel.tileSize(MLP(widths: [16], activation: .relu, wStd: 1, bStd: 0), budget: budget, limit: 1 << 20)
         let layerTile = TiledKernel.tileSize(Self.residual, budget: budget, limit: 1 << 20)
-        #expect(layerTile < mlpTile)
+        #expect(layerTile <= mlpTile)
         #expect(TiledKernel.blockBytes(Self.residual, layerTile) <= budget / 4)
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,3 +1,4 @@
+import TangentSupport
 /// neural-tangents' kernel state between two layers (NT `utils.Kernel`, vectors only):
 /// the NNGP and NTK of X1 against X2, the variances of each side (`cov1`, `cov2`; NT keeps
 /// them apart from the NNGP's diagonal), whether the activations are a mean-zero Gaussian
@@ -16,33 +17,72 @@ struct KernelState {
     static let empty = KernelState(nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
 }
 
-/// The analytic NNGP and NTK of any `Layer` network (docs/language.md#builtins), by walking the
-/// tree with neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. Entry-by-entry
-/// scalar code: general, not the vectorised `mlp` recursion (`AnalyticKernel`), which
-/// `compute` uses whenever the network is an MLP.
+/// The analytic NNGP and NTK of any `Layer` network (docs/language.md#builtins), by walking the tree with
+/// neural-tangents' kernel state, layer by layer as NT's `kernel_fn` does. `compute` walks the
+/// tree once per block of pairs (`LayerKernelTiles`: in cache, on all cores, the vectorised
+/// ReLU map); networks that block-wise evaluation cannot reproduce exactly (user functions,
+/// quadrature in K(X, X)) walk the whole matrices (`untiled`). `compute` of an MLP-shaped
+/// network gives the numbers of the vectorised `mlp` recursion (`AnalyticKernel`), which the
+/// language uses for those.
 public enum LayerKernel {
-    /// K(X1, X2) (X2 nil: K(X1, X1)). Throws `refused` where NT has no kernel.
+    /// K(X1, X2) (X2 nil: K(X1, X1)); an NTK not selected by `which` is 0×0 (the NNGP is
+    /// always computed: the NTK needs it). Throws `refused` where NT has no kernel, `tooLarge`
+    /// (before allocating) when the kernels do not fit in memory.
     public static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
                                _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+        try validate(net, x1, x2, which)
+        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let tiled = LayerKernelTiles.applies(net, symmetric: x2 == nil)
+        let needed = tiled ? LayerKernelTiles.estimatedBytes(n1: n1, n2: n2) : untiledBytes(net, n1: n1, n2: n2)
+        let available = MemoryBudget.availableBytes() ?? Int.max
+        if needed > available || needed == Int.max || max(n1, n2, x1.cols) > Int(Int32.max) {
+            throw .tooLarge(neededBytes: needed, availableBytes: available)
+        }
+        guard tiled else { return try untiled(net, x1, x2, which) }
+        let (nngp, ntk) = try LayerKernelTiles.compute(net, x1, x2, wantNTK: which.wantsNTK)
+        return KernelPair(nngp: nngp, ntk: ntk ?? Matrix(rows: 0, cols: 0))
+    }
+
+    /// The tree walked once over the whole matrices: the reference that `compute`'s blocks
+    /// reproduce (tests), and the path of networks they cannot.
+    static func untiled(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+                        _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+        try validate(net, x1, x2, which)
+        var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
+        try walk(net, &out, wantNTK: which.wantsNTK)
+        let result = out[0]
+        let ntk = result.ntk ?? Matrix(rows: 0, cols: 0)
+        guard result.nngp.isFinite, ntk.isFinite else { throw .overflow }
+        return KernelPair(nngp: result.nngp, ntk: ntk)
+    }
+
+    /// Everything refused before any work: inputs, arguments, and (by walking the tree on no
+    /// inputs) every structural rule, so that the blocks cannot fail half way.
+    static func validate(_ net: Layer, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(KernelError) {
         if let x2, x2.cols != x1.cols { throw .inputWidthMismatch(x1.cols, x2.cols) }
         let d = x1.cols
         if d == 0 && (x1.rows > 0 || (x2?.rows ?? 0) > 0) { throw .zeroInputWidth }
         guard x1.isFinite, x2?.isFinite ?? true else { throw .notFinite }
         try check(net)
-        var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
-        try walk(net, &out, wantNTK: which.wantsNTK)
-        guard out.count == 1 else {
-            throw .refused(layer: "the network", rule: "it ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
+        let none = Matrix(rows: 0, cols: 0)
+        var probe = [KernelState(nngp: none, ntk: which.wantsNTK ? none : nil, cov1: [], cov2: x2 == nil ? nil : [],
+                                 isGaussian: false, width: d)]
+        try walk(net, &probe, wantNTK: which.wantsNTK)
+        guard probe.count == 1 else {
+            throw .refused(layer: "the network", rule: "it ends with \(probe.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
         }
-        let result = out[0]
-        let ntk = result.ntk ?? Matrix(rows: result.nngp.rows, cols: result.nngp.cols)
-        guard result.nngp.isFinite, ntk.isFinite else { throw .overflow }
-        return KernelPair(nngp: result.nngp, ntk: ntk)
     }
 
-    /// About the most bytes `compute` holds for an n1×n2 kernel: NNGP and NTK for each branch
-    /// alive at once (at most the FanOut copies plus one) and a layer's new pair. Saturates.
+    /// About the most bytes `compute` holds for an n1×n2 kernel (saturates): the two outputs
+    /// and the blocks in flight, or, for a network walked whole, NNGP and NTK for each branch
+    /// alive at once (at most the FanOut copies plus one) and a layer's new pair.
     public static func estimatedBytes(_ net: Layer, n1: Int, n2: Int) -> Int {
+        // Symmetric or not, whichever path the inputs take: the untiled one needs more.
+        LayerKernelTiles.applies(net, symmetric: true) && LayerKernelTiles.applies(net, symmetric: false)
+            ? LayerKernelTiles.estimatedBytes(n1: n1, n2: n2) : untiledBytes(net, n1: n1, n2: n2)
+    }
+
+    static func untiledBytes(_ net: Layer, n1: Int, n2: Int) -> Int {
         func copies(_ l: Layer) -> Int {
             switch l {
             case .serial(let ls), .parallel(let ls): return ls.reduce(0) { $0 + copies($1) }
@@ -88,10 +128,12 @@ public enum LayerKernel {
 
     /// Runs `layer` on the kernel states of its inputs, in place: each state's matrices are
     /// updated where they are (copied only where FanOut made branches share them).
-    static func walk(_ layer: Layer, _ states: inout [KernelState], wantNTK: Bool) throws(KernelError) {
+    /// `parallel` false: one block of a tiled kernel, on the worker thread that owns it.
+    static func walk(_ layer: Layer, _ states: inout [KernelState], wantNTK: Bool,
+                     parallel: Bool = true) throws(KernelError) {
         switch layer {
         case .serial(let layers):
-            for l in layers { try walk(l, &states, wantNTK: wantNTK) }
+            for l in layers { try walk(l, &states, wantNTK: wantNTK, parallel: parallel) }
         case .parallel(let layers):
             guard layers.count == states.count else {
                 throw .refused(layer: "parallel", rule: "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it")
@@ -102,7 +144,7 @@ public enum LayerKernel {
             for (i, l) in layers.enumerated() {
                 var branch = [inputs[i]]
                 inputs[i] = .empty  // the branch holds the only reference
-                try walk(l, &branch, wantNTK: wantNTK)
+                try walk(l, &branch, wantNTK: wantNTK, parallel: parallel)
                 out += branch
             }
             states = out
@@ -125,7 +167,7 @@ public enum LayerKernel {
             try layerNorm(eps, &states[0])
         case .activation(let act):
             try single(act.name, states)
-            try activation(act, &states[0])
+            try activation(act, &states[0], parallel: parallel)
         }
     }
 
@@ -187,26 +229,31 @@ public enum LayerKernel {
     }
 
     /// NT `_elementwise`: the activation's kernel map, only for Gaussian inputs.
-    static func activation(_ act: Elementwise, _ k: inout KernelState) throws(KernelError) {
+    static func activation(_ act: Elementwise, _ k: inout KernelState, parallel: Bool = true) throws(KernelError) {
         guard k.isGaussian else {
             throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
         }
         if k.ntk != nil, act.rule.derivative(0) == nil {
             throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
         }
-        let mapper = ActivationMapper(state: k)
+        let mapper = ActivationMapper(state: k, parallel: parallel)
         k = .empty  // the mapper holds the only reference, so it updates the matrices in place
         k = act.accept(mapper)
     }
 }
 
 /// One activation applied to a kernel state in place, specialised for its rule: rows of the
-/// NNGP (and NTK) in parallel when the rule is pure. A class, so that it holds the only
-/// reference to the matrices while it updates them.
+/// NNGP (and NTK) in parallel when the rule is pure and `parallel` (a whole matrix); in a
+/// block of a tiled kernel, serially, and ReLU by the vectorised map (`TileRelu`). A class,
+/// so that it holds the only reference to the matrices while it updates them.
 private final class ActivationMapper: ElementwiseRuleVisitor {
     var state: KernelState
+    let parallel: Bool
 
-    init(state: KernelState) { self.state = state }
+    init(state: KernelState, parallel: Bool) {
+        self.state = state
+        self.parallel = parallel
+    }
 
     func visit<R: ElementwiseRule>(_ rule: R) -> KernelState {
         var k = state
@@ -229,6 +276,16 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                             let nt = nt.baseAddress
                             // K(X, X) of a symmetric rule: the upper triangle, mirrored below.
                             let triangle = k.cov2 == nil && rule.isSymmetric && rows == cols
+                            // In a block of a tiled kernel, ReLU by the vectorised map.
+                            if !self.parallel, let relu = rule as? RectifiedRule, relu.a == 0, relu.b == 1 {
+                                TileRelu.apply(q, nt, q1: q1, q2: q2, rows: rows, cols: cols,
+                                               triangle: triangle, wantNTK: wantNTK)
+                                if triangle {
+                                    TileRelu.mirrorUpper(q, n: rows)
+                                    if wantNTK, let nt { TileRelu.mirrorUpper(nt, n: rows) }
+                                }
+                                return
+                            }
                             let body: (Range<Int>) -> Void = { range in
                                 for i in range {
                                     let a = q1[i]
@@ -242,15 +299,20 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                     }
                                 }
                             }
-                            if rule.isPure {
+                            if rule.isPure && self.parallel {
                                 NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), piecesPerCore: triangle ? 8 : 1, body)
                             } else {
                                 body(0..<rows)
                             }
                             if triangle {
-                                NetworkKernels.mirrorUpper(q, n: rows)
                                 // (An empty buffer may still have an address: only with an NTK.)
-                                if wantNTK, let nt { NetworkKernels.mirrorUpper(nt, n: rows) }
+                                if self.parallel {
+                                    NetworkKernels.mirrorUpper(q, n: rows)
+                                    if wantNTK, let nt { NetworkKernels.mirrorUpper(nt, n: rows) }
+                                } else {
+                                    TileRelu.mirrorUpper(q, n: rows)
+                                    if wantNTK, let nt { TileRelu.mirrorUpper(nt, n: rows) }
+                                }
                             }
                         }
                     }

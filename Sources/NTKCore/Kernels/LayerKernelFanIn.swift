@@ -10,8 +10,8 @@ enum LayerKernelFanIn {
         try sameWidths("FanInSum", ks)
         ks[0] = .empty  // `out` holds the only reference to the first branch's matrices
         for k in ks.dropFirst() {
-            for i in 0..<out.nngp.count { out.nngp.storage[i] += k.nngp.storage[i] }
-            if out.ntk != nil { for i in 0..<out.nngp.count { out.ntk!.storage[i] += k.ntk!.storage[i] } }
+            add(k.nngp.storage, to: &out.nngp.storage)
+            if out.ntk != nil { add(k.ntk!.storage, to: &out.ntk!.storage) }
             for i in 0..<out.cov1.count { out.cov1[i] += k.cov1[i] }
             if out.cov2 != nil { for i in 0..<out.cov2!.count { out.cov2![i] += k.cov2![i] } }
         }
@@ -26,11 +26,24 @@ enum LayerKernelFanIn {
         try sameWidths("FanInProd", ks)
         ks[0] = .empty
         for k in ks.dropFirst() {
-            for i in 0..<out.nngp.count {
-                if out.ntk != nil {
-                    out.ntk!.storage[i] = out.ntk!.storage[i] * k.nngp.storage[i] + out.nngp.storage[i] * k.ntk!.storage[i]
+            if out.ntk != nil {
+                var ntk = out.ntk!.storage
+                out.ntk = nil  // `ntk` holds the only reference
+                out.nngp.storage.withUnsafeBufferPointer { q in
+                    k.nngp.storage.withUnsafeBufferPointer { kq in
+                        k.ntk!.storage.withUnsafeBufferPointer { kt in
+                            ntk.withUnsafeMutableBufferPointer { t in
+                                for i in 0..<t.count { t[i] = t[i] * kq[i] + q[i] * kt[i] }
+                            }
+                        }
+                    }
                 }
-                out.nngp.storage[i] *= k.nngp.storage[i]
+                out.ntk = Matrix(rows: out.nngp.rows, cols: out.nngp.cols, storage: ntk)
+            }
+            k.nngp.storage.withUnsafeBufferPointer { kq in
+                out.nngp.storage.withUnsafeMutableBufferPointer { q in
+                    for i in 0..<q.count { q[i] *= kq[i] }
+                }
             }
             for i in 0..<out.cov1.count { out.cov1[i] *= k.cov1[i] }
             if out.cov2 != nil { for i in 0..<out.cov2!.count { out.cov2![i] *= k.cov2![i] } }
@@ -60,6 +73,15 @@ enum LayerKernelFanIn {
         out.isGaussian = false
         out.width = ks.reduce(0) { $0 + $1.width }
         ks = [out]
+    }
+
+    /// `sum[i] += term[i]`, through pointers (no per-entry bounds or uniqueness checks).
+    private static func add(_ term: [Double], to sum: inout [Double]) {
+        term.withUnsafeBufferPointer { t in
+            sum.withUnsafeMutableBufferPointer { s in
+                for i in 0..<s.count { s[i] += t[i] }
+            }
+        }
     }
 
     static func sameWidths(_ name: String, _ ks: [KernelState]) throws(KernelError) {

@@ -1,7 +1,7 @@
 import Foundation
 import TangentSupport
 
-/// `TiledKernel` for networks built from stax layers (LANGUAGE.md §9): the same confined,
+/// `TiledKernel` for networks built from stax layers (docs/language.md#builtins): the same confined,
 /// atomic block-by-block `.npy` writer, with each block computed by `LayerKernel`. A layer
 /// network's block keeps the NNGP and NTK of every branch that is alive at once (FanOut copies),
 /// so its working set is estimated from the network (`LayerKernel.estimatedBytes`), not from an

@@ -6,7 +6,7 @@ import Foundation
 /// J_n with autodiff; the closed form agrees, by Price's theorem). J_n is NT's formula,
 /// (−1)ⁿ sin^{2n+1}θ · ((1/sin θ) d/dθ)ⁿ ((π − θ)/sin θ), with the derivatives taken exactly
 /// (`ArcCosineKernel`) rather than by autodiff. The diagonal of K(X, X) is the finite limit
-/// (2n − 1)!!/2·qⁿ where NT returns NaN (LANGUAGE.md §9).
+/// (2n − 1)!!/2·qⁿ where NT returns NaN (docs/numerics.md#where-tangent-differs).
 ///
 /// Large degrees: T grows like (2n − 1)!!/2·qⁿ, which leaves double precision above about
 /// n = 150 when q = 1 (sooner for q > 1, later for q < 1). The scale is accumulated factor by
