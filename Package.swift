@@ -24,11 +24,10 @@ let package = Package(
     name: "Tangent",
     products: [
         .executable(name: "tangent", targets: ["tangent"]),
-        .library(name: "TangentSupport", targets: ["TangentSupport"]),
+        // The numeric core is the one library: its `public` API (Matrix, MLP and Layer networks,
+        // analytic and empirical kernels, predict, NPY, numpy's generator) is for Swift users.
+        // Everything else crosses modules with `package` access only.
         .library(name: "NTKCore", targets: ["NTKCore"]),
-        .library(name: "Language", targets: ["Language"]),
-        .library(name: "Notebook", targets: ["Notebook"]),
-        .library(name: "Render", targets: ["Render"]),
     ],
     targets: [
         // MARK: System libraries (Debian packages; module.modulemap + shim.h only)

@@ -4,18 +4,18 @@ import Glibc
 #endif
 
 /// A CommonMark document parsed by cmark into an immutable tree with source spans.
-public struct MarkdownDocument: Sendable {
-    public let root: MarkdownNode
+package struct MarkdownDocument: Sendable {
+    package let root: MarkdownNode
     /// Where nesting (block quotes, lists, emphasis) first went deeper than `maxDepth`: the
     /// tree stops there (deeper nodes are left out), and a notebook refuses the file.
-    public let tooDeepAt: SourcePoint?
+    package let tooDeepAt: SourcePoint?
 
     /// How deep the tree may nest. Deeper Markdown (`>>>>…` 100 000 times) would overflow the
     /// stack of every recursive walk over it.
-    public static let maxDepth = 1000
+    package static let maxDepth = 1000
 
     /// Parses `source` (CommonMark, with source positions). Never fails: every input is a document.
-    public static func parse(_ source: String) -> MarkdownDocument {
+    package static func parse(_ source: String) -> MarkdownDocument {
         let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
             .map { Substring(String(String.UnicodeScalarView($0))) }
         let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_UNSAFE

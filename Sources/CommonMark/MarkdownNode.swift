@@ -1,32 +1,32 @@
 /// A position in a Markdown file: 1-based line and column, as cmark reports them.
-public struct SourcePoint: Equatable, Hashable, Sendable, Comparable {
-    public var line: Int
-    public var column: Int
-    public init(line: Int, column: Int) { self.line = line; self.column = column }
-    public static func < (a: SourcePoint, b: SourcePoint) -> Bool {
+package struct SourcePoint: Equatable, Hashable, Sendable, Comparable {
+    package var line: Int
+    package var column: Int
+    package init(line: Int, column: Int) { self.line = line; self.column = column }
+    package static func < (a: SourcePoint, b: SourcePoint) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
 }
 
 /// The span of a node in the file, start and end inclusive (cmark's `sourcepos`).
-public struct SourceSpan: Equatable, Hashable, Sendable {
-    public var start: SourcePoint
-    public var end: SourcePoint
-    public init(start: SourcePoint, end: SourcePoint) { self.start = start; self.end = end }
+package struct SourceSpan: Equatable, Hashable, Sendable {
+    package var start: SourcePoint
+    package var end: SourcePoint
+    package init(start: SourcePoint, end: SourcePoint) { self.start = start; self.end = end }
 }
 
 /// How a fenced code block was opened: the fence character, its length and indentation.
-public struct CodeFence: Equatable, Sendable {
-    public var character: Character
-    public var length: Int
-    public var indent: Int
+package struct CodeFence: Equatable, Sendable {
+    package var character: Character
+    package var length: Int
+    package var indent: Int
 }
 
 /// One node of a parsed CommonMark document: an immutable Swift value with its source span.
 ///
 /// This is the whole interface to cmark: no C pointer lives beyond `MarkdownDocument.parse`.
-public struct MarkdownNode: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
+package struct MarkdownNode: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case document, blockQuote, list(ordered: Bool, start: Int, tight: Bool), item
         /// `fence` is nil for an indented code block; `info` is the full info string.
         case codeBlock(info: String, fence: CodeFence?)
@@ -36,13 +36,13 @@ public struct MarkdownNode: Equatable, Sendable {
         case custom
     }
 
-    public var kind: Kind
-    public var span: SourceSpan
+    package var kind: Kind
+    package var span: SourceSpan
     /// The literal text of text, code, code blocks and HTML; empty otherwise.
-    public var literal: String
-    public var children: [MarkdownNode]
+    package var literal: String
+    package var children: [MarkdownNode]
 
-    public init(kind: Kind, span: SourceSpan, literal: String = "", children: [MarkdownNode] = []) {
+    package init(kind: Kind, span: SourceSpan, literal: String = "", children: [MarkdownNode] = []) {
         self.kind = kind
         self.span = span
         self.literal = literal
@@ -50,13 +50,13 @@ public struct MarkdownNode: Equatable, Sendable {
     }
 
     /// This node and all its descendants in document order.
-    public func walk(_ visit: (MarkdownNode) -> Void) {
+    package func walk(_ visit: (MarkdownNode) -> Void) {
         visit(self)
         for child in children { child.walk(visit) }
     }
 
     /// The text content of inline descendants (for headings and paragraphs).
-    public var plainText: String {
+    package var plainText: String {
         switch kind {
         case .text, .code: return literal
         case .softBreak, .lineBreak: return " "

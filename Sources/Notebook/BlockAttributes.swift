@@ -1,17 +1,17 @@
 import Language
 
 /// The `{#id rtol=… atol=… timeout=… expect=error skip=true seed=…}` of an `ntk` block.
-public struct BlockAttributes: Equatable, Sendable {
-    public var id: String?
-    public var rtol: Double?
-    public var atol: Double?
-    public var timeout: Double?
+package struct BlockAttributes: Equatable, Sendable {
+    package var id: String?
+    package var rtol: Double?
+    package var atol: Double?
+    package var timeout: Double?
     /// `expect=error`: the block must fail.
-    public var expectError = false
-    public var skip = false
-    public var seed: UInt64?
+    package var expectError = false
+    package var skip = false
+    package var seed: UInt64?
 
-    public init() {}
+    package init() {}
 
     static let keys = ["rtol", "atol", "timeout", "expect", "skip", "seed"]
 

@@ -14,27 +14,27 @@ import TangentSupport
 /// Every entry, every value file beside it and every file fingerprint in it is tagged with
 /// SipHash-2-4 under this machine's `CacheSecret`, so an entry that did not come from this
 /// machine (shipped in a repository, copied, edited) is a miss, never an output shown.
-public struct BlockCache: Sendable {
-    public let directory: URL
-    public let secret: CacheSecret
+package struct BlockCache: Sendable {
+    package let directory: URL
+    package let secret: CacheSecret
     static let magic: [UInt8] = Array("TNGC".utf8)
     static let formatVersion: UInt8 = 5
     /// Blocks that bind more than this many bytes of values are not cached.
-    public static let maxEntryBytes = 1 << 30
+    package static let maxEntryBytes = 1 << 30
 
-    public init(projectRoot: URL, secret: CacheSecret = .machine) {
+    package init(projectRoot: URL, secret: CacheSecret = .machine) {
         directory = projectRoot.appendingPathComponent(".tangent/cache", isDirectory: true)
         self.secret = secret
     }
 
     /// What identifies a block apart from its inputs.
-    public struct Key: Sendable {
-        public var relativePath: String
-        public var blockID: String
-        public var code: String
-        public var seed: UInt64
-        public var expectError: Bool
-        public var tangentVersion: String
+    package struct Key: Sendable {
+        package var relativePath: String
+        package var blockID: String
+        package var code: String
+        package var seed: UInt64
+        package var expectError: Bool
+        package var tangentVersion: String
 
         var hash: UInt64 {
             Fingerprint.of([tangentVersion, relativePath, blockID, code, String(seed), String(expectError)].joined(separator: "\u{0}"))
@@ -42,19 +42,19 @@ public struct BlockCache: Sendable {
     }
 
     /// A block's results as the cache restores them.
-    public struct Entry {
-        public var outputs: [DisplayItem]
-        public var bindings: [Binding]
-        public var expectedError: Diagnostic?
+    package struct Entry {
+        package var outputs: [DisplayItem]
+        package var bindings: [Binding]
+        package var expectedError: Diagnostic?
     }
 
     /// A value the block bound: small ones inside the entry, large ones in a file of their own,
     /// read only when a block that runs needs them.
-    public struct Binding {
-        public var name: String
-        public var fingerprint: UInt64
-        public var value: Value?
-        public var file: URL?
+    package struct Binding {
+        package var name: String
+        package var fingerprint: UInt64
+        package var value: Value?
+        package var file: URL?
         /// The value file's tag under the cache's secret.
         var tag: UInt64 = 0
         var secret: CacheSecret?
@@ -62,7 +62,7 @@ public struct BlockCache: Sendable {
         /// Binds it into the environment (lazily when it lives in its own file). A value file
         /// that no longer has its tag reads back as nothing: the environment marks the name
         /// damaged and the runner treats the entry as a miss.
-        public func restore(into environment: Environment) {
+        package func restore(into environment: Environment) {
             if let value { environment[name] = value; return }
             guard let file, let secret else { return }
             let expected = tag
@@ -79,7 +79,7 @@ public struct BlockCache: Sendable {
     /// Values whose encoding is larger than this go to files of their own.
     static let inlineLimit = 256 * 1024
 
-    public func url(for key: Key) -> URL {
+    package func url(for key: Key) -> URL {
         directory.appendingPathComponent(Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
     }
 
@@ -87,7 +87,7 @@ public struct BlockCache: Sendable {
 
     /// The entry for this block when every input still matches; nil otherwise. Output
     /// locations are stored relative to the block and placed at `codeLine` again.
-    public func load(_ key: Key, environment: Environment, codeLine: Int) -> Entry? {
+    package func load(_ key: Key, environment: Environment, codeLine: Int) -> Entry? {
         guard let bytes = BlockCache.readPlainFile(url(for: key).path) else { return nil }
         guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else { return nil }
         var header = BinaryReader(Array(bytes[5..<13]))
@@ -147,7 +147,7 @@ public struct BlockCache: Sendable {
     /// Stores a block that ran (successfully, or failing as `expect=error` required).
     /// Returns false when the entry was not written (too big, or the folder is not writable).
     @discardableResult
-    public func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?, codeLine: Int) -> Bool {
+    package func store(_ key: Key, context: EvaluationContext, expectedError: Diagnostic?, codeLine: Int) -> Bool {
         var w = BinaryWriter()
         w.u64(key.hash)
         // A function that closes over a call's scope cannot be read back: such a block is not

@@ -10,29 +10,29 @@ import Glibc
 /// another machine or edited on disk is never trusted: it is a cache miss and the block runs.
 /// When no key can be kept (no home folder, read-only), a key for this process only is used:
 /// the cache still works within one run and is simply not reused by the next.
-public struct CacheSecret: Sendable {
-    public let key: (UInt64, UInt64)
+package struct CacheSecret: Sendable {
+    package let key: (UInt64, UInt64)
 
-    public init(key: (UInt64, UInt64)) { self.key = key }
+    package init(key: (UInt64, UInt64)) { self.key = key }
 
     /// The folder the key lives in for this user.
-    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    package static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/tangent" }
         if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/tangent" }
         return nil
     }
 
     /// This machine's key, read once per process (made on first use).
-    public static let machine: CacheSecret = defaultFolder().flatMap { load(from: $0) } ?? ephemeral()
+    package static let machine: CacheSecret = defaultFolder().flatMap { load(from: $0) } ?? ephemeral()
 
     /// A key for this process only.
-    public static func ephemeral() -> CacheSecret {
+    package static func ephemeral() -> CacheSecret {
         CacheSecret(key: (UInt64.random(in: .min ... .max), UInt64.random(in: .min ... .max)))
     }
 
     /// Reads the key in `folder`, making it (and the folder) when missing. Nil when the folder
     /// cannot hold a private key: the file is not a plain file of this user's with mode 0600.
-    public static func load(from folder: String) -> CacheSecret? {
+    package static func load(from folder: String) -> CacheSecret? {
         let path = folder + "/cache-key"
         if let key = read(path) { return key }
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,

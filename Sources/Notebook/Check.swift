@@ -1,15 +1,15 @@
 import Language
 
 /// `tangent check`: compares what each block shows now with what `update` stored.
-public enum Check {
+package enum Check {
     /// The tolerance for a block: its own attributes, else the front matter, else the default.
-    public static func tolerance(for cell: CodeCell, in notebook: Notebook) -> Tolerance {
+    package static func tolerance(for cell: CodeCell, in notebook: Notebook) -> Tolerance {
         Tolerance(rtol: cell.attributes.rtol ?? notebook.frontMatter.rtol ?? Tolerance.standard.rtol,
                   atol: cell.attributes.atol ?? notebook.frontMatter.atol ?? Tolerance.standard.atol)
     }
 
     /// The new outputs of a block in stored form (an expected error counts as an output).
-    public static func outputs(of block: BlockResult) -> [StoredOutput] {
+    package static func outputs(of block: BlockResult) -> [StoredOutput] {
         var out = block.outputs.map { StoredOutput.from($0, codeLine: block.cell.codeLine) }
         if block.failedAsExpected, let e = block.error { out.append(.expectedError(e, codeLine: block.cell.codeLine)) }
         return out
@@ -17,7 +17,7 @@ public enum Check {
 
     /// Marks blocks whose outputs differ from the stored ones as `.mismatch` and returns the
     /// located differences. A notebook with no stored outputs at all is one difference.
-    public static func compare(_ result: inout NotebookResult) throws(Diagnostic) -> [Mismatch] {
+    package static func compare(_ result: inout NotebookResult) throws(Diagnostic) -> [Mismatch] {
         let notebook = result.notebook
         let sites = try notebook.regionSites()
         var mismatches: [Mismatch] = []

@@ -2,18 +2,18 @@ import Language
 
 /// The YAML-style header between `---` lines at the very top of a notebook
 /// (`title`, `seed`, `rtol`, `atol`, `timeout`; other keys are kept but not interpreted).
-public struct FrontMatter: Equatable, Sendable {
-    public var title: String?
-    public var seed: UInt64 = 0
-    public var rtol: Double?
-    public var atol: Double?
-    public var timeout: Double?
+package struct FrontMatter: Equatable, Sendable {
+    package var title: String?
+    package var seed: UInt64 = 0
+    package var rtol: Double?
+    package var atol: Double?
+    package var timeout: Double?
     /// Every `key: value` pair as written.
-    public var fields: [String: String] = [:]
+    package var fields: [String: String] = [:]
     /// File lines (1-based, inclusive) the header occupies, both `---` lines included.
-    public var lines: ClosedRange<Int>?
+    package var lines: ClosedRange<Int>?
 
-    public init() {}
+    package init() {}
 
     /// Parses the header if the file starts with `---`. Returns nil when there is none.
     static func parse(lines: [String]) throws(Diagnostic) -> FrontMatter? {
@@ -76,7 +76,7 @@ public struct FrontMatter: Equatable, Sendable {
     }
 
     /// The keys Tangent interprets.
-    public static let knownKeys = ["title", "seed", "rtol", "atol", "timeout", "unsafe_html"]
+    package static let knownKeys = ["title", "seed", "rtol", "atol", "timeout", "unsafe_html"]
 
     /// The known key `key` is a slip of (one letter added, dropped or changed, or two
     /// neighbours swapped: `sede`, `seeds`, `rtl`), or nil.

@@ -6,20 +6,20 @@ import Language
 /// Not a diagnostic: nothing is wrong with the notebook's code, its stored results have
 /// drifted. It is printed like one so editors and CI annotators can jump to it:
 /// `FILE:LINE:COL: mismatch: message`, then the line and a caret.
-public struct Mismatch: Equatable, Sendable {
-    public var message: String
-    public var range: SourceRange
+package struct Mismatch: Equatable, Sendable {
+    package var message: String
+    package var range: SourceRange
 
-    public init(_ message: String, at range: SourceRange) {
+    package init(_ message: String, at range: SourceRange) {
         self.message = message
         self.range = range
     }
 
     /// The word that stands where a diagnostic's severity stands.
-    public static let label = "mismatch"
+    package static let label = "mismatch"
 
     /// `FILE:LINE:COL: mismatch: message`, the source line and a caret.
-    public func formatted(file: String, lineText: (Int) -> String?) -> String {
+    package func formatted(file: String, lineText: (Int) -> String?) -> String {
         Diagnostic(.error, message, at: range).formatted(file: file, lineText: lineText, label: Mismatch.label)
     }
 }

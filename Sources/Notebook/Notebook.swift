@@ -2,45 +2,45 @@ import CommonMark
 import Language
 
 /// One `ntk` code block of a notebook, with where it sits in the file.
-public struct CodeCell: Equatable, Sendable {
+package struct CodeCell: Equatable, Sendable {
     /// The block id: `#id` from the attributes, else `b<N>`.
-    public var id: String
+    package var id: String
     /// 1-based position among the notebook's ntk blocks.
-    public var index: Int
-    public var attributes: BlockAttributes
+    package var index: Int
+    package var attributes: BlockAttributes
     /// The code, with each line's place in the file.
-    public var source: SourceText
+    package var source: SourceText
     /// The line of the opening fence, and of the closing fence (or the last line when unclosed).
-    public var fenceLine: Int
-    public var endLine: Int
+    package var fenceLine: Int
+    package var endLine: Int
     /// The first line of code (the line after the fence).
-    public var codeLine: Int { fenceLine + 1 }
-    public var fence: CodeFence
+    package var codeLine: Int { fenceLine + 1 }
+    package var fence: CodeFence
     /// The file column (1-based) of the opening fence's first character.
-    public var fenceColumn: Int
+    package var fenceColumn: Int
 
-    public static func == (a: CodeCell, b: CodeCell) -> Bool {
+    package static func == (a: CodeCell, b: CodeCell) -> Bool {
         a.id == b.id && a.index == b.index && a.attributes == b.attributes && a.fenceLine == b.fenceLine
             && a.endLine == b.endLine && a.source.lines.map(\.text) == b.source.lines.map(\.text)
     }
 
     /// The code as one string.
-    public var code: String { source.lines.map(\.text).joined(separator: "\n") }
+    package var code: String { source.lines.map(\.text).joined(separator: "\n") }
 }
 
 /// A Markdown notebook: its front matter, its prose (a CommonMark tree) and its `ntk` blocks.
-public struct Notebook: Sendable {
+package struct Notebook: Sendable {
     /// The path as the user gave it (used in diagnostics).
-    public var path: String
-    public var text: String
+    package var path: String
+    package var text: String
     /// The file's lines, split at "\n" (a CRLF line keeps its "\r").
-    public var lines: [String]
-    public var frontMatter: FrontMatter
-    public var document: MarkdownDocument
-    public var cells: [CodeCell]
+    package var lines: [String]
+    package var frontMatter: FrontMatter
+    package var document: MarkdownDocument
+    package var cells: [CodeCell]
 
     /// The title: front matter `title`, else the first heading, else the file name.
-    public var title: String {
+    package var title: String {
         if let t = frontMatter.title, !t.isEmpty { return t }
         var heading: String?
         document.root.walk { node in
@@ -52,7 +52,7 @@ public struct Notebook: Sendable {
     }
 
     /// Line n of the file (1-based), without its line ending.
-    public func line(_ n: Int) -> String? {
+    package func line(_ n: Int) -> String? {
         guard n >= 1, n <= lines.count else { return nil }
         return lines[n - 1].withoutCarriageReturn
     }
@@ -76,7 +76,7 @@ public struct Notebook: Sendable {
 
     /// Parses a notebook. Structural problems (front matter, block attributes, duplicate ids)
     /// are located diagnostics; prose never fails.
-    public static func parse(_ text: String, path: String) throws(Diagnostic) -> Notebook {
+    package static func parse(_ text: String, path: String) throws(Diagnostic) -> Notebook {
         try refuseBareCarriageReturns(text)
         let lines = text.physicalLines
         let frontMatter = try FrontMatter.parse(lines: lines)

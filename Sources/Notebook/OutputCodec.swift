@@ -6,7 +6,7 @@ import TangentSupport
 // kernel worker sends them. Decoding never traps: damaged bytes give nil.
 
 extension DisplayItem {
-    public func encode(into w: inout BinaryWriter) {
+    package func encode(into w: inout BinaryWriter) {
         switch self {
         case .value(let v, let caption, let range):
             w.u8(0); v.encode(into: &w); w.optionalString(caption); w.range(range)
@@ -23,7 +23,7 @@ extension DisplayItem {
         }
     }
 
-    public static func decode(from r: inout BinaryReader) -> DisplayItem? {
+    package static func decode(from r: inout BinaryReader) -> DisplayItem? {
         guard let tag = r.u8() else { return nil }
         switch tag {
         case 0:
@@ -53,13 +53,13 @@ extension DisplayItem {
 }
 
 extension Diagnostic {
-    public func encode(into w: inout BinaryWriter) {
+    package func encode(into w: inout BinaryWriter) {
         w.string(severity.rawValue); w.string(message); w.range(range)
         w.int(notes.count)
         for n in notes { w.string(n.severity.rawValue); w.string(n.message); w.range(n.range) }
     }
 
-    public static func decode(from r: inout BinaryReader) -> Diagnostic? {
+    package static func decode(from r: inout BinaryReader) -> Diagnostic? {
         guard let s = r.string().flatMap(Severity.init(rawValue:)), let m = r.string(), let range = r.range(),
               let n = r.count(unit: 48) else { return nil }
         var d = Diagnostic(s, m, at: range)

@@ -4,24 +4,24 @@ import NTKCore
 import TangentSupport
 
 /// What happened to one block (the report statuses of docs/language.md#command-line).
-public enum BlockStatus: String, Sendable {
+package enum BlockStatus: String, Sendable {
     case ran, cached, skipped, failed, mismatch
 }
 
 /// The result of one block: status, time, seed, what it showed and any error.
-public struct BlockResult: Sendable {
-    public var cell: CodeCell
-    public var status: BlockStatus
-    public var seconds: Double
-    public var seed: UInt64
-    public var outputs: [DisplayItem]
+package struct BlockResult: Sendable {
+    package var cell: CodeCell
+    package var status: BlockStatus
+    package var seconds: Double
+    package var seed: UInt64
+    package var outputs: [DisplayItem]
     /// The error that failed the block (or, for `expect=error`, the error it was expected to raise).
-    public var error: Diagnostic?
+    package var error: Diagnostic?
     /// Why a block was skipped, when it was.
-    public var note: String?
+    package var note: String?
     /// What `tangent check` found different in this block (its status is then `.mismatch`).
-    public var mismatch: Mismatch?
-    public init(cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
+    package var mismatch: Mismatch?
+    package init(cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
                 error: Diagnostic?, note: String?) {
         self.cell = cell
         self.status = status
@@ -32,41 +32,41 @@ public struct BlockResult: Sendable {
         self.note = note
     }
     /// True when the block had `expect=error` and did fail as required.
-    public var failedAsExpected: Bool { cell.attributes.expectError && (status == .ran || status == .cached) && error != nil }
+    package var failedAsExpected: Bool { cell.attributes.expectError && (status == .ran || status == .cached) && error != nil }
 }
 
 /// The result of running a notebook top to bottom.
-public struct NotebookResult: Sendable {
-    public var notebook: Notebook
-    public var blocks: [BlockResult]
-    public var seconds: Double
-    public init(notebook: Notebook, blocks: [BlockResult], seconds: Double) {
+package struct NotebookResult: Sendable {
+    package var notebook: Notebook
+    package var blocks: [BlockResult]
+    package var seconds: Double
+    package init(notebook: Notebook, blocks: [BlockResult], seconds: Double) {
         self.notebook = notebook
         self.blocks = blocks
         self.seconds = seconds
     }
-    public var failed: Bool { blocks.contains { $0.status == .failed } }
+    package var failed: Bool { blocks.contains { $0.status == .failed } }
 }
 
 /// Runs a notebook's `ntk` blocks top to bottom in one shared environment. A block that
 /// fails makes the blocks that read what it binds (directly or through others) skip; blocks
 /// that do not depend on it still run. With a cache, unchanged blocks are restored from it.
-public struct Runner {
-    public var notebookURL: URL
-    public var relativePath: String
+package struct Runner {
+    package var notebookURL: URL
+    package var relativePath: String
     /// Applied to blocks without a `timeout` of their own or in the front matter.
-    public var defaultTimeout: Double?
-    public var cache: BlockCache?
+    package var defaultTimeout: Double?
+    package var cache: BlockCache?
     /// The folder `load`/`save` paths must stay inside (the project root); nil allows any
     /// path (`--allow-outside`).
-    public var fileRoot: URL?
+    package var fileRoot: URL?
     /// Told as blocks start, pass statements and finish (nil: nobody is watching).
-    public var observer: RunObserver?
+    package var observer: RunObserver?
 
     /// The timeout when neither the block, the front matter nor the command line sets one.
-    public static let standardTimeout: Double = 900
+    package static let standardTimeout: Double = 900
 
-    public init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false, allowOutside: Bool = false) {
+    package init(notebookURL: URL, defaultTimeout: Double? = nil, useCache: Bool = false, allowOutside: Bool = false) {
         self.notebookURL = notebookURL
         self.fileRoot = allowOutside ? nil : ProjectRoot.fileRoot(for: notebookURL)
         self.relativePath = ProjectRoot.relativePath(of: notebookURL)
@@ -79,7 +79,7 @@ public struct Runner {
     /// that restored it are set aside and the notebook runs again from the top, where the block
     /// that made the value now runs and stores it afresh. Blocks before it are still served
     /// from the cache, so the second pass costs about what the miss does.
-    public func run(_ notebook: Notebook) -> NotebookResult {
+    package func run(_ notebook: Notebook) -> NotebookResult {
         let start = DispatchTime.now()
         var distrusted: Set<URL> = []
         while true {
@@ -208,15 +208,15 @@ public struct Runner {
 /// What a run reports as it goes, for a caller that must act while a block runs: the CLI
 /// runs notebooks in a worker process it can kill when a block overruns its timeout (inside
 /// one LAPACK call, say), and needs to know which block is running since when, and where.
-public struct RunObserver: Sendable {
+package struct RunObserver: Sendable {
     /// A block starts evaluating (not restored from the cache) with this timeout in seconds.
-    public var blockStarted: @Sendable (_ index: Int, _ seed: UInt64, _ timeout: Double) -> Void
+    package var blockStarted: @Sendable (_ index: Int, _ seed: UInt64, _ timeout: Double) -> Void
     /// The running block reached a statement or call at this range, having shown these outputs.
-    public var checkpoint: @Sendable (SourceRange, [DisplayItem]) -> Void
+    package var checkpoint: @Sendable (SourceRange, [DisplayItem]) -> Void
     /// A block is done (ran, cached, skipped or failed); `index` is its place in `cells`.
-    public var blockFinished: @Sendable (_ index: Int, _ result: BlockResult) -> Void
+    package var blockFinished: @Sendable (_ index: Int, _ result: BlockResult) -> Void
 
-    public init(blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
+    package init(blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
                 checkpoint: @escaping @Sendable (SourceRange, [DisplayItem]) -> Void,
                 blockFinished: @escaping @Sendable (Int, BlockResult) -> Void) {
         self.blockStarted = blockStarted

@@ -5,12 +5,12 @@ import TangentSupport
 /// Block seeds (docs/language.md#blocks): derived from (notebook seed, block id) and nothing else,
 /// so a block gives the same numbers when run alone, when other blocks move, and when the notebook
 /// is renamed, moved or downloaded on its own.
-public enum Seeds {
+package enum Seeds {
     /// The default seed of a block: 64-bit FNV-1a over the UTF-8 bytes of
     /// `"tangent-block-seed-v2" NUL <notebook seed in decimal> NUL <block id>`, then SplitMix64's
     /// finaliser. The result is a plain UInt64 that `numpy.random.default_rng(seed)` accepts too;
     /// docs/guide.md ("Randomness") gives the same derivation in Python.
-    public static func blockSeed(notebookSeed: UInt64, blockID: String) -> UInt64 {
+    package static func blockSeed(notebookSeed: UInt64, blockID: String) -> UInt64 {
         var hash = StableHash()
         hash.combine("tangent-block-seed-v2".utf8)
         hash.combine(byte: 0)
@@ -26,17 +26,17 @@ public enum Seeds {
 
 /// Where a notebook belongs: the nearest folder above it holding `.git` or `tangent.toml`,
 /// else the notebook's own folder.
-public enum ProjectRoot {
-    public static let markers = [".git", "tangent.toml"]
+package enum ProjectRoot {
+    package static let markers = [".git", "tangent.toml"]
 
-    public static func find(for notebook: URL) -> URL {
+    package static func find(for notebook: URL) -> URL {
         marked(for: notebook) ?? notebook.deletingLastPathComponent().standardizedFileURL
     }
 
     /// The folder `load`/`save` must stay inside: the project root when a marker (`.git`,
     /// `tangent.toml`) is found; without one, the current folder when it holds the notebook
     /// (the run's own tree), else the notebook's folder.
-    public static func fileRoot(for notebook: URL) -> URL {
+    package static func fileRoot(for notebook: URL) -> URL {
         if let root = marked(for: notebook) { return root }
         let folder = notebook.deletingLastPathComponent().standardizedFileURL
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
@@ -56,7 +56,7 @@ public enum ProjectRoot {
     }
 
     /// The notebook's path relative to its project root, with `/` separators.
-    public static func relativePath(of notebook: URL) -> String {
+    package static func relativePath(of notebook: URL) -> String {
         let file = notebook.standardizedFileURL.resolvingSymlinksInPath().path
         let root = find(for: notebook).resolvingSymlinksInPath().path
         let prefix = root.hasSuffix("/") ? root : root + "/"

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Finding the bytes that make a file invalid UTF-8, so the error can point at them.
-public enum UTF8Validation {
+package enum UTF8Validation {
     /// The line and column (in characters) of the first byte that is not valid UTF-8.
-    public static func firstInvalid(in bytes: [UInt8]) -> (line: Int, column: Int) {
+    package static func firstInvalid(in bytes: [UInt8]) -> (line: Int, column: Int) {
         var lineStart = 0, line = 1
         var i = 0
         while i < bytes.count {

@@ -4,9 +4,9 @@ import NTKCore
 
 /// Writes block outputs back into a notebook: each block's generated region (see
 /// `OutputRegion`) is inserted or replaced, and no byte outside the regions changes.
-public enum MarkdownWriter {
+package enum MarkdownWriter {
     /// What `update` does to one block's region.
-    public enum RegionUpdate {
+    package enum RegionUpdate {
         /// Write these outputs (the region is removed when there are none).
         case write([DisplayItem], expectedError: Diagnostic?)
         /// Leave the region as it is (the block failed or was skipped).
@@ -15,21 +15,21 @@ public enum MarkdownWriter {
 
     /// The notebook's text with the regions updated. Throws a located error for a region that
     /// was edited by hand (unless `force`) or has lost its end marker.
-    public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false) throws(Diagnostic) -> String {
+    package static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false) throws(Diagnostic) -> String {
         try update(notebook, updates, force: force, figures: nil).text
     }
 
     /// Where figures go: SVG files in a folder beside the notebook, linked from the regions.
-    public struct FigureFolder {
+    package struct FigureFolder {
         /// The folder as written in links, relative to the notebook (e.g. `intro.figures`).
-        public var link: String
-        public init(link: String) { self.link = link }
+        package var link: String
+        package init(link: String) { self.link = link }
 
         /// Where the n-th figure (from 1) of a block goes, relative to the notebook's folder.
-        public func path(block id: String, figure n: Int) -> String { "\(link)/\(id)-\(n).svg" }
+        package func path(block id: String, figure n: Int) -> String { "\(link)/\(id)-\(n).svg" }
 
         /// The folder for a notebook file name: `kernels.md` → `kernels.figures`.
-        public static func beside(_ notebookFileName: String) -> FigureFolder {
+        package static func beside(_ notebookFileName: String) -> FigureFolder {
             let stem = notebookFileName.hasSuffix(".md") ? String(notebookFileName.dropLast(3)) : notebookFileName
             return FigureFolder(link: stem + ".figures")
         }
@@ -41,7 +41,7 @@ public enum MarkdownWriter {
     /// The result is parsed again before it is returned: writing the regions must leave every
     /// block as it was (same ids, same code, no block gained or lost), otherwise nothing is
     /// written and the block at fault is reported.
-    public static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
+    package static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
                               figures: FigureFolder?, verify: Bool = true) throws(Diagnostic) -> (text: String, files: [String: String]) {
         var files: [String: String] = [:]
         let sites = try notebook.regionSites()
@@ -93,7 +93,7 @@ public enum MarkdownWriter {
     /// The figure files that regions left as they are (`.keep`: the block failed or was
     /// skipped, or has no update) still link to, relative to the notebook's folder: `update`
     /// must not delete them, or a kept region would link to nothing.
-    public static func keptFigures(_ notebook: Notebook, _ updates: [String: RegionUpdate], figures: FigureFolder) -> Set<String> {
+    package static func keptFigures(_ notebook: Notebook, _ updates: [String: RegionUpdate], figures: FigureFolder) -> Set<String> {
         guard let sites = try? notebook.regionSites() else { return [] }
         var kept: Set<String> = []
         for cell in notebook.cells {
@@ -111,7 +111,7 @@ public enum MarkdownWriter {
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.
-    public static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
+    package static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
                                      figureLinks: [Int: String] = [:]) -> [String] {
         var lines: [String] = []
         for (k, item) in items.enumerated() {

@@ -7,10 +7,10 @@ import NTKCore
 /// visible text (a number, a table cell, a caption), even fixing the region's hash, the two
 /// disagree and `check` must fail. The visible text is rebuilt from the stored outputs exactly
 /// as `MarkdownWriter` writes it and compared line by line.
-public enum RegionConsistency {
+package enum RegionConsistency {
     /// One located problem per region whose visible text disagrees with its data (or whose hash
     /// says it was edited by hand). Regions whose data line cannot be read are left to `Check`.
-    public static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic) -> [Mismatch] {
+    package static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic) -> [Mismatch] {
         let sites = try notebook.regionSites()
         var out: [Mismatch] = []
         for cell in notebook.cells {

@@ -8,9 +8,9 @@ import Glibc
 /// whose modification time, size or inode changed, or that appeared or went. The poll runs
 /// every 300 ms, and at once when inotify says something in the files' folders was written,
 /// moved or deleted; a stat of a few dozen files costs nothing measurable.
-public final class FileWatcher: Sendable {
+package final class FileWatcher: Sendable {
     /// What identifies a version of a file.
-    public struct Stamp: Equatable, Sendable {
+    package struct Stamp: Equatable, Sendable {
         var seconds: Int
         var nanoseconds: Int
         var size: Int64
@@ -24,7 +24,7 @@ public final class FileWatcher: Sendable {
 
     /// `files` lists what to watch (called every poll); `onChange` runs on the watcher's thread,
     /// so changes made while it runs are reported by the next poll.
-    public init(interval: Double = 0.3, files: @escaping @Sendable () -> [String],
+    package init(interval: Double = 0.3, files: @escaping @Sendable () -> [String],
                 onChange: @escaping @Sendable ([String]) -> Void) {
         self.interval = interval
         self.files = files
@@ -32,7 +32,7 @@ public final class FileWatcher: Sendable {
     }
 
     /// Starts polling; every change made after this returns is reported.
-    public func start() {
+    package func start() {
         let first = FileWatcher.snapshot(files())
         // Watch the folders before returning, so a save right after start() is not missed.
         let events = FolderEvents()
@@ -66,13 +66,13 @@ public final class FileWatcher: Sendable {
     }
 
     /// Ends the polling within one interval (a callback already running finishes first).
-    public func stop() {
+    package func stop() {
         stopped.withLock { $0 = true }
     }
 
     private var isStopped: Bool { stopped.withLock { $0 } }
 
-    public static func snapshot(_ paths: [String]) -> [String: Stamp] {
+    package static func snapshot(_ paths: [String]) -> [String: Stamp] {
         var out: [String: Stamp] = [:]
         for path in paths {
             var info = stat()
@@ -84,7 +84,7 @@ public final class FileWatcher: Sendable {
     }
 
     /// Paths added, removed or changed between two snapshots, sorted.
-    public static func changes(from old: [String: Stamp], to new: [String: Stamp]) -> [String] {
+    package static func changes(from old: [String: Stamp], to new: [String: Stamp]) -> [String] {
         Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
     }
 }

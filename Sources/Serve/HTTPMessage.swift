@@ -5,34 +5,34 @@ import Glibc
 
 /// A request head as the server reads it. Only GET and HEAD are answered, so no body is read:
 /// a request that announces one is refused and its connection closed.
-public struct HTTPRequest: Sendable {
-    public var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The request target as sent (percent-encoded, with any query).
-    public var target: String
+    package var target: String
     /// `HTTP/1.0` or `HTTP/1.1`.
-    public var version: String
-    public var headers: [(name: String, value: String)]
+    package var version: String
+    package var headers: [(name: String, value: String)]
 
     /// The value of the first header with this name (names compare case-insensitively).
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// Whether the connection stays open after the response (HTTP/1.1 unless `close`).
-    public var keepAlive: Bool {
+    package var keepAlive: Bool {
         let tokens = (header("Connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         return version == "HTTP/1.1" ? !tokens.contains("close") : tokens.contains("keep-alive")
     }
 
     /// Whether the client announced a body (which this server never reads).
-    public var hasBody: Bool {
+    package var hasBody: Bool {
         if header("Transfer-Encoding") != nil { return true }
         if let length = header("Content-Length") { return Int(length.trimmingCharacters(in: .whitespaces)) != 0 }
         return false
     }
 
     /// Parses a request head (the bytes before the blank line); nil when it is malformed.
-    public static func parse(_ head: [UInt8]) -> HTTPRequest? {
+    package static func parse(_ head: [UInt8]) -> HTTPRequest? {
         guard let text = String(bytes: head, encoding: .utf8) else { return nil }
         var lines = text.components(separatedBy: "\r\n")
         // A robust server ignores empty lines before the request line (RFC 9112 §2.2).
@@ -55,13 +55,13 @@ public struct HTTPRequest: Sendable {
 
 /// A response: status, headers and either a body or a stream that writes the body as it comes
 /// (Server-Sent Events); a streamed response closes the connection when the stream ends.
-public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
-    public var stream: (@Sendable (ResponseStream) -> Void)?
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+    package var stream: (@Sendable (ResponseStream) -> Void)?
 
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
                 stream: (@Sendable (ResponseStream) -> Void)? = nil) {
         self.status = status
         self.headers = headers
@@ -70,12 +70,12 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A short plain-text response (errors: 400, 403, 404, 405...).
-    public static func text(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    package static func text(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")] + headers,
                      body: Array((message + "\n").utf8))
     }
 
-    public static func reason(_ status: Int) -> String {
+    package static func reason(_ status: Int) -> String {
         switch status {
         case 200: "OK"
         case 301: "Moved Permanently"
@@ -115,12 +115,12 @@ public struct HTTPResponse: Sendable {
 }
 
 /// The open connection a streamed response writes to.
-public struct ResponseStream: Sendable {
+package struct ResponseStream: Sendable {
     let socket: Int32
     let isStopping: @Sendable () -> Bool
 
     /// Writes the bytes; false when the client has gone (or the server is stopping).
-    public func write(_ text: String) -> Bool {
+    package func write(_ text: String) -> Bool {
         !isStopping() && Socket.sendAll(socket, Array(text.utf8))
     }
 }

@@ -7,12 +7,12 @@ import Glibc
 /// A small HTTP/1.1 server on POSIX sockets: one thread accepts, one thread serves each
 /// connection (persistent connections; a streamed response keeps its thread until the client
 /// goes). It answers whatever the handler returns and knows nothing about sites.
-public final class HTTPServer: Sendable {
-    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+package final class HTTPServer: Sendable {
+    package typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
 
-    public let host: String
+    package let host: String
     /// The port it listens on (the system's choice when it was asked for port 0).
-    public let port: UInt16
+    package let port: UInt16
     private let listener: Int32
     private let handler: Handler
     private let state = Mutex(State())
@@ -29,12 +29,12 @@ public final class HTTPServer: Sendable {
     /// How long a connection may sit idle before the server closes it.
     static let idleMilliseconds: Int32 = 15_000
 
-    public struct ListenError: Error, CustomStringConvertible {
-        public var description: String
+    package struct ListenError: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Binds and listens; requests are served once `start()` is called.
-    public init(host: String, port: UInt16, handler: @escaping Handler) throws(ListenError) {
+    package init(host: String, port: UInt16, handler: @escaping Handler) throws(ListenError) {
         do {
             (listener, self.port) = try Socket.listen(host: host, port: port)
         } catch {
@@ -45,10 +45,10 @@ public final class HTTPServer: Sendable {
     }
 
     /// `http://HOST:PORT/`.
-    public var url: String { "http://\(host):\(port)/" }
+    package var url: String { "http://\(host):\(port)/" }
 
     /// Starts accepting connections on a thread of its own.
-    public func start() {
+    package func start() {
         let first = state.withLock { s in
             defer { s.started = true }
             return !s.started && !s.stopping
@@ -61,7 +61,7 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, closes the listening socket and every open connection; returns when the
     /// port is free again.
-    public func stop() {
+    package func stop() {
         let (first, started) = state.withLock { s -> (Bool, Bool) in
             guard !s.stopping else { return (false, s.started) }
             s.stopping = true

@@ -2,15 +2,15 @@ import Foundation
 
 /// The number of the site build being served; pages learn of a new one through
 /// Server-Sent Events on `/__tangent/events` and reload.
-public final class BuildCounter: @unchecked Sendable {
+package final class BuildCounter: @unchecked Sendable {
     // NSCondition guards `number` and `closed`; waiters sleep on it.
     private let condition = NSCondition()
     private var number: Int
     private var closed = false
 
-    public init(_ first: Int = 1) { number = first }
+    package init(_ first: Int = 1) { number = first }
 
-    public var current: Int {
+    package var current: Int {
         condition.lock()
         defer { condition.unlock() }
         return number
@@ -18,7 +18,7 @@ public final class BuildCounter: @unchecked Sendable {
 
     /// Announces a new build; returns its number.
     @discardableResult
-    public func advance() -> Int {
+    package func advance() -> Int {
         condition.lock()
         defer { condition.unlock() }
         number += 1
@@ -27,7 +27,7 @@ public final class BuildCounter: @unchecked Sendable {
     }
 
     /// Ends every event stream (the server is stopping).
-    public func close() {
+    package func close() {
         condition.lock()
         defer { condition.unlock() }
         closed = true
@@ -36,7 +36,7 @@ public final class BuildCounter: @unchecked Sendable {
 
     /// Waits until the build is no longer `seen`, the counter closes, or `seconds` pass; returns
     /// the current build, or nil when closed.
-    public func wait(after seen: Int, seconds: Double) -> Int? {
+    package func wait(after seen: Int, seconds: Double) -> Int? {
         let deadline = Date(timeIntervalSinceNow: seconds)
         condition.lock()
         defer { condition.unlock() }
@@ -52,20 +52,20 @@ public final class BuildCounter: @unchecked Sendable {
 ///
 /// The script is a file of the server's, not inline code: the site's Content-Security-Policy
 /// allows only scripts loaded from the site itself, and a served page must still reload.
-public enum LiveReload {
-    public static let eventsPath = "/__tangent/events"
-    public static let scriptPath = "/__tangent/live-reload.js"
+package enum LiveReload {
+    package static let eventsPath = "/__tangent/events"
+    package static let scriptPath = "/__tangent/live-reload.js"
     /// A comment is sent this often when nothing happens, so a client that left is noticed.
     static let keepAliveSeconds = 15.0
 
     /// The tag added to a page: the page's build rides on the tag, so the script stays one file.
-    public static func script(build: Int) -> String {
+    package static func script(build: Int) -> String {
         "<script src=\"\(scriptPath)\" data-build=\"\(build)\"></script>\n"
     }
 
     /// Reloads the page when the stream announces a build other than the one it was served from.
     /// EventSource reconnects by itself, so a restarted server also reloads open pages.
-    public static let clientScript = """
+    package static let clientScript = """
         // tangent serve: reload when the site is rebuilt (added by the server, not in the site).
         (function () {
           var me = document.currentScript;
@@ -78,7 +78,7 @@ public enum LiveReload {
         """
 
     /// The page with the script inserted before its last `</body>` (appended when there is none).
-    public static func inject(into html: [UInt8], build: Int) -> [UInt8] {
+    package static func inject(into html: [UInt8], build: Int) -> [UInt8] {
         let script = Array(script(build: build).utf8)
         let tag = Array("</body>".utf8)
         var i = html.count - tag.count
@@ -92,7 +92,7 @@ public enum LiveReload {
     }
 
     /// `text/event-stream`: the current build at once, then each new one as it is announced.
-    public static func events(_ builds: BuildCounter) -> HTTPResponse {
+    package static func events(_ builds: BuildCounter) -> HTTPResponse {
         HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")]) { stream in
             var seen = builds.current
             guard stream.write("retry: 1000\ndata: \(seen)\n\n") else { return }

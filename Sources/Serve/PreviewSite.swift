@@ -3,16 +3,16 @@ import Foundation
 /// Answers requests for a rendered site: its files with the right `Content-Type` (HTML pages
 /// with the live-reload script tag added), that script, the build event stream, and 403/404
 /// for the rest.
-public struct PreviewSite: Sendable {
+package struct PreviewSite: Sendable {
     /// The site folder, symbolic links resolved.
-    public let root: String
-    public let builds: BuildCounter
+    package let root: String
+    package let builds: BuildCounter
 
-    public struct MissingFolder: Error, CustomStringConvertible {
-        public var description: String
+    package struct MissingFolder: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public init(directory: URL, builds: BuildCounter) throws(MissingFolder) {
+    package init(directory: URL, builds: BuildCounter) throws(MissingFolder) {
         guard let root = SitePath.realPath(directory.path) else {
             throw MissingFolder(description: "the site folder '\(directory.path)' does not exist")
         }
@@ -20,7 +20,7 @@ public struct PreviewSite: Sendable {
         self.builds = builds
     }
 
-    public func respond(_ request: HTTPRequest) -> HTTPResponse {
+    package func respond(_ request: HTTPRequest) -> HTTPResponse {
         if request.target == LiveReload.eventsPath || request.target.hasPrefix(LiveReload.eventsPath + "?") {
             return LiveReload.events(builds)
         }

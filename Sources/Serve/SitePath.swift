@@ -6,8 +6,8 @@ import Glibc
 /// Maps a request target to a file of the site folder, refusing anything that could reach
 /// outside it: `..` segments (also percent-encoded), NUL bytes, and symbolic links that lead
 /// out. Hidden files (the render's manifest and math cache) are not served.
-public enum SitePath {
-    public enum Resolution: Equatable, Sendable {
+package enum SitePath {
+    package enum Resolution: Equatable, Sendable {
         case file(String)
         /// A folder asked for without its trailing slash: relative links need it.
         case redirect(String)
@@ -17,7 +17,7 @@ public enum SitePath {
     }
 
     /// `root` must be an absolute path with symbolic links resolved.
-    public static func resolve(_ target: String, root: String) -> Resolution {
+    package static func resolve(_ target: String, root: String) -> Resolution {
         var path = Substring(target)
         // The absolute form (`GET http://host/path`), which HTTP/1.1 servers must accept.
         if let scheme = path.range(of: "://"), path.hasPrefix("http") {
@@ -53,7 +53,7 @@ public enum SitePath {
     }
 
     /// The path with symbolic links resolved; nil when it does not exist.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -90,7 +90,7 @@ public enum SitePath {
     }
 
     /// The `Content-Type` for a file, by its extension.
-    public static func contentType(of path: String) -> String {
+    package static func contentType(of path: String) -> String {
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
         case "html", "htm": return "text/html; charset=utf-8"

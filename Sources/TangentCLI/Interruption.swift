@@ -12,14 +12,14 @@ import TangentSupport
 ///
 /// The signal handler only writes the signal number to a pipe (an async-signal-safe call);
 /// a thread reading the pipe does the rest, outside signal context.
-public enum Interruption {
+package enum Interruption {
     nonisolated(unsafe) private static var pipeWrite: Int32 = -1
     nonisolated(unsafe) private static var installed = false
     nonisolated(unsafe) private static var waiter: ((Int32) -> Void)?
     private static let lock = NSLock()
 
     /// Installs the handlers (from the executable's main; not in library use or tests). Once.
-    public static func install() {
+    package static func install() {
         lock.lock()
         defer { lock.unlock() }
         if installed { return }
@@ -71,7 +71,7 @@ public enum Interruption {
 
     /// Blocks until the next SIGINT or SIGTERM and returns its number, instead of exiting on
     /// it (installing the handlers if needed).
-    public static func waitForSignal() -> Int32 {
+    package static func waitForSignal() -> Int32 {
         install()
         let arrived = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var number = SIGTERM

@@ -18,7 +18,7 @@ import Glibc
 /// it is still there), reports that block failed with the located `block timed out after
 /// N s` at the statement that was running, and the blocks after it skipped, since the
 /// bindings they would read died with the worker (Jupyter's behaviour for a killed kernel).
-public final class KernelProcess {
+package final class KernelProcess {
     /// How long a block may overrun its timeout before the worker is stopped.
     static let grace: Double = 1
     /// How long a worker has to exit after SIGTERM before it gets SIGKILL.
@@ -37,7 +37,7 @@ public final class KernelProcess {
     /// Makes notebooks run in worker processes of this executable (called by `tangent`'s main;
     /// library users and tests that call `Tangent.main` in-process keep running in-process).
     /// `TANGENT_IN_PROCESS=1` turns it off.
-    public static func enable(executable path: String = "/proc/self/exe") {
+    package static func enable(executable path: String = "/proc/self/exe") {
         if ProcessInfo.processInfo.environment[KernelProtocol.inProcessVariable] == "1" { return }
         executable.withLock { $0 = path }
     }

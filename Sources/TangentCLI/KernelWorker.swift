@@ -15,11 +15,11 @@ import TangentSupport
 /// It stops on its own when its parent goes away (standard input reaches end of file: the
 /// parent's end of the pipe closes however the parent died, even by SIGKILL), and on SIGTERM
 /// (the parent's hard stop) it removes its temporary files before exiting, like `tangent`.
-public enum KernelWorker {
-    public static let verb = KernelProtocol.verb
+package enum KernelWorker {
+    package static let verb = KernelProtocol.verb
 
     /// Runs the worker; returns its exit status.
-    public static func main() -> Int32 {
+    package static func main() -> Int32 {
         // Frames go to a private copy of standard output; anything else that writes to
         // standard output (nothing should) lands on standard error instead.
         let frames = dup(1)

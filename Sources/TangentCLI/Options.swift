@@ -1,50 +1,50 @@
 /// A usage error: an unknown verb or option, a missing value, a path that does not exist.
 /// The CLI prints it and exits with status 2.
-public struct UsageError: Error, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
+package struct UsageError: Error, Equatable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
 }
 
 /// The parsed command line of `run`, `update`, `check`, `render`, `export` and `import`: one
 /// model for the verbs that read notebooks, each of which takes only its own options of it.
-public struct Options: Equatable, Sendable {
-    public enum Verb: String, CaseIterable, Sendable {
+package struct Options: Equatable, Sendable {
+    package enum Verb: String, CaseIterable, Sendable {
         case run, update, check, render, export, `import`
     }
 
-    public var verb: Verb
-    public var paths: [String] = []
-    public var jsonPath: String?
-    public var outDirectory: String?
-    public var timeout: Double?
-    public var quiet = false
+    package var verb: Verb
+    package var paths: [String] = []
+    package var jsonPath: String?
+    package var outDirectory: String?
+    package var timeout: Double?
+    package var quiet = false
     /// `update --force`: replace generated regions even when they were edited by hand.
-    public var force = false
-    public var junitPath: String?
+    package var force = false
+    package var junitPath: String?
     /// `--no-cache`: run every block. `--cached`: let `check` use the cache too.
-    public var noCache = false
-    public var cached = false
+    package var noCache = false
+    package var cached = false
     /// `--allow-outside`: let `load`/`save` (and `update` through a symbolic link) reach files
     /// outside the project root.
-    public var allowOutside = false
+    package var allowOutside = false
     /// `export --to FORMAT` (ipynb).
-    public var format: String?
+    package var format: String?
     /// `-j N`: notebooks run at once (nil: one per active core).
-    public var jobs: Int?
+    package var jobs: Int?
     /// `--shard i/N`: run only this CI shard of the collected notebooks.
-    public var shard: ShardSpec?
+    package var shard: ShardSpec?
     /// `--timings FILE`: a JSON report whose per-notebook seconds balance the shards.
-    public var timingsPath: String?
+    package var timingsPath: String?
     /// `render --unsafe-html`: pass raw HTML in prose through instead of sanitising it.
-    public var unsafeHTML = false
+    package var unsafeHTML = false
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).
-    public var usesCache: Bool { !noCache && (verb != .check || cached) }
+    package var usesCache: Bool { !noCache && (verb != .check || cached) }
 
     /// The options of a command line that does not ask for help: `tangent VERB ...` for the
     /// verbs that run, render or convert notebooks (NotebookVerbs.swift declares what each takes).
-    public static func parse(_ arguments: [String]) throws(UsageError) -> Options {
+    package static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         switch try read(arguments) {
         case .parsed(let options): return options
         case .help: throw UsageError("'tangent \(arguments[0]) --help' asks for the help, not for a run")

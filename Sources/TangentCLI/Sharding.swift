@@ -68,12 +68,12 @@ enum Sharding {
 }
 
 /// `--shard i/N`: the i-th (counting from 1) of N parts of the collected notebooks.
-public struct ShardSpec: Equatable, Sendable {
+package struct ShardSpec: Equatable, Sendable {
     /// 1 ... count.
-    public var index: Int
-    public var count: Int
+    package var index: Int
+    package var count: Int
 
-    public init(index: Int, count: Int) {
+    package init(index: Int, count: Int) {
         self.index = index
         self.count = count
     }

@@ -5,7 +5,7 @@ import Render
 import TangentSupport
 
 /// Exit statuses (docs/language.md#command-line).
-public enum ExitCode: Int32 {
+package enum ExitCode: Int32 {
     case success = 0
     case blockFailed = 1
     case usage = 2
@@ -13,15 +13,15 @@ public enum ExitCode: Int32 {
 }
 
 /// Where the command writes: standard output and standard error (captured in tests).
-public struct Console: Sendable {
-    public var out: @Sendable (String) -> Void
-    public var err: @Sendable (String) -> Void
-    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+package struct Console: Sendable {
+    package var out: @Sendable (String) -> Void
+    package var err: @Sendable (String) -> Void
+    package init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
         self.out = out
         self.err = err
     }
 
-    public static let standard = Console(out: { writeAll($0, to: 1) }, err: { writeAll($0, to: 2) })
+    package static let standard = Console(out: { writeAll($0, to: 1) }, err: { writeAll($0, to: 2) })
 
     /// Writes to a file descriptor, ignoring a closed pipe (`tangent run | head` must not kill
     /// the run: FileHandle.write traps on EPIPE).
@@ -42,8 +42,8 @@ public struct Console: Sendable {
 /// The `tangent` command: a thin layer that reads the command line of a verb (each verb takes
 /// only the options it declares, CommandLineReference lists them), runs notebooks through the
 /// library and maps the outcome to an exit status.
-public enum Tangent {
-    public static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
+package enum Tangent {
+    package static func main(_ arguments: [String], console: Console = .standard) -> Int32 {
         guard let first = arguments.first else {
             console.err(CommandLineReference.overview + "\n")
             return ExitCode.usage.rawValue

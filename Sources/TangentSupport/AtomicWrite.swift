@@ -23,7 +23,7 @@ import Darwin
 /// link itself is kept: this is for paths the user named (reports); files whose
 /// place comes from a repository go through `ConfinedFolder`, which never
 /// follows a link out of its folder.
-public func writeAtomically(_ data: Data, to url: URL) throws(FileError) {
+package func writeAtomically(_ data: Data, to url: URL) throws(FileError) {
     let requested = try fileSystemPath(of: url, action: "write")
     if requested.hasSuffix("/") { throw posixError("cannot write file", EISDIR) }
     let path = resolvingSymbolicLinks(requested)
@@ -80,8 +80,8 @@ package func replaceAtomically(_ data: Data, in folder: Int32, name: String) thr
 /// A file written piece by piece at any offsets (a kernel too large for memory, block by
 /// block) that appears at its destination only when complete: the bytes go to a registered
 /// temporary file beside it, which `commit()` flushes and renames over the destination.
-public final class AtomicFile {
-    public let destination: String
+package final class AtomicFile {
+    package let destination: String
     private let folder: Int32
     private let name: String
     private let tempName: String
@@ -90,7 +90,7 @@ public final class AtomicFile {
 
     /// Creates the temporary file, sized `size` bytes (sparse until written), after checking
     /// that the file system has room for it.
-    public convenience init(url: URL, size: Int) throws(FileError) {
+    package convenience init(url: URL, size: Int) throws(FileError) {
         let requested = try fileSystemPath(of: url, action: "write")
         let destination = resolvingSymbolicLinks(requested)
         let (folderPath, name) = splitPath(destination)
@@ -134,7 +134,7 @@ public final class AtomicFile {
     }
 
     /// Writes `bytes` at `offset`.
-    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileError) {
+    package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(FileError) {
         var written = 0
         while written < bytes.count {
             let n = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
@@ -147,7 +147,7 @@ public final class AtomicFile {
     }
 
     /// Flushes the file and renames it over the destination.
-    public func commit() throws(FileError) {
+    package func commit() throws(FileError) {
         done = true
         var failure: FileError?
         if fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
@@ -163,7 +163,7 @@ public final class AtomicFile {
     }
 
     /// Removes the temporary file; the destination is left as it was.
-    public func discard() {
+    package func discard() {
         guard !done else { return }
         done = true
         _ = close(fd)

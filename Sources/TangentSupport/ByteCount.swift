@@ -1,10 +1,10 @@
 import Foundation
 
 /// Sizes in messages, as people read them: `1.5 GiB`, `12.0 MiB`.
-public enum ByteCount {
+package enum ByteCount {
     /// `1.5 GiB` from 0.1 GiB up, `12.0 MiB` below; `more than 8 EiB` for `nil` (a size
     /// that overflowed 64 bits while it was computed).
-    public static func formatted(_ bytes: Int?) -> String {
+    package static func formatted(_ bytes: Int?) -> String {
         guard let bytes else { return "more than 8 EiB" }
         let gib = Double(bytes) / 1_073_741_824
         if gib >= 0.1 {

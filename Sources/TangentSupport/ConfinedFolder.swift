@@ -18,15 +18,15 @@ import Glibc
 /// folder reached and `renameat`-ed over the name, which replaces a link there instead of
 /// writing where it leads. A link swapped in mid-walk therefore makes the operation fail (or
 /// land in the folder that was opened, which is inside the root), never land outside.
-public final class ConfinedFolder {
+package final class ConfinedFolder {
     /// The root as given, for messages.
-    public let path: String
+    package let path: String
     /// The root with every symbolic link resolved (absolute link targets are judged by it).
-    public let realPath: String
+    package let realPath: String
     private let fd: Int32
 
     /// What a symbolic link at the last component of a path means.
-    public enum FinalLink: Sendable {
+    package enum FinalLink: Sendable {
         /// The link itself is replaced by the new file (or removed); it is never followed.
         case replace
         /// The link is followed when it leads inside the root (a dangling one that does is
@@ -37,7 +37,7 @@ public final class ConfinedFolder {
     }
 
     /// What a symbolic link standing for a folder on the way means.
-    public enum FolderLinks: Sendable {
+    package enum FolderLinks: Sendable {
         /// Followed when it leads inside the root; refused otherwise.
         case followInside
         /// Always refused.
@@ -46,7 +46,7 @@ public final class ConfinedFolder {
 
     /// Opens `root`, creating it (and missing parents) when `create` is set. The root itself
     /// is trusted: links in its own path are followed.
-    public init(_ root: URL, create: Bool = true) throws(FileError) {
+    package init(_ root: URL, create: Bool = true) throws(FileError) {
         let given = try fileSystemPath(of: root, action: "write")
         path = given
         if create { try ConfinedFolder.makeFolders(given) }
@@ -75,7 +75,7 @@ public final class ConfinedFolder {
 
     /// The folder at `relativePath`, reached (and, with `create`, made) by the confined walk,
     /// as a confined folder of its own: what is written in it stays in it.
-    public func folder(_ relativePath: String, create: Bool = true) throws(FileError) -> ConfinedFolder {
+    package func folder(_ relativePath: String, create: Bool = true) throws(FileError) -> ConfinedFolder {
         if ConfinedFolder.components(relativePath).isEmpty {
             let copy = dup(fd)
             if copy < 0 { throw posixError("cannot open folder", errno) }
@@ -103,7 +103,7 @@ public final class ConfinedFolder {
     /// Writes `data` atomically at `relativePath` (relative to the root; an absolute path must
     /// lie under the root), creating missing folders. See `replaceAtomically` for what is kept
     /// of an existing file.
-    public func write(_ data: Data, to relativePath: String, finalLink: FinalLink = .replace,
+    package func write(_ data: Data, to relativePath: String, finalLink: FinalLink = .replace,
                       folderLinks: FolderLinks = .followInside) throws(FileError) {
         let place = try walk(relativePath, create: true, folderLinks: folderLinks, finalLink: finalLink)
         defer { place.close() }
@@ -113,7 +113,7 @@ public final class ConfinedFolder {
     /// A file written piece by piece at `relativePath` (a kernel larger than memory), which
     /// appears there only when committed; the folder is reached by the confined walk, and a link
     /// at the name is followed only when it leads inside the root (as `save` does).
-    public func atomicFile(_ relativePath: String, size: Int) throws(FileError) -> AtomicFile {
+    package func atomicFile(_ relativePath: String, size: Int) throws(FileError) -> AtomicFile {
         let place = try walk(relativePath, create: true, folderLinks: .followInside, finalLink: .followInside)
         defer { place.close() }
         let copy = dup(place.folder)
@@ -124,7 +124,7 @@ public final class ConfinedFolder {
     /// The bytes of the regular file at `relativePath`, reached without following any link
     /// out of the root (a link at the name itself is not followed at all); nil when there is
     /// none.
-    public func read(_ relativePath: String, folderLinks: FolderLinks = .followInside) -> Data? {
+    package func read(_ relativePath: String, folderLinks: FolderLinks = .followInside) -> Data? {
         guard let place = try? walk(relativePath, create: false, folderLinks: folderLinks, finalLink: .replace) else { return nil }
         defer { place.close() }
         var file: Int32
@@ -144,10 +144,10 @@ public final class ConfinedFolder {
     }
 
     /// What is at `relativePath`, without following a link there or anywhere on the way.
-    public enum Kind: Sendable, Equatable { case missing, file, folder, symbolicLink, other }
+    package enum Kind: Sendable, Equatable { case missing, file, folder, symbolicLink, other }
 
     /// The kind of `relativePath`, walking no symbolic link (one on the way makes it `.missing`).
-    public func kind(of relativePath: String) -> Kind {
+    package func kind(of relativePath: String) -> Kind {
         guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else { return .missing }
         defer { place.close() }
         var info = stat()
@@ -164,7 +164,7 @@ public final class ConfinedFolder {
     /// on the way; a symbolic link at the name (never written by Tangent), a folder or anything
     /// else is left alone. Returns whether a file was removed.
     @discardableResult
-    public func removeFile(_ relativePath: String) -> Bool {
+    package func removeFile(_ relativePath: String) -> Bool {
         guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else { return false }
         defer { place.close() }
         var info = stat()
@@ -177,7 +177,7 @@ public final class ConfinedFolder {
 
     /// Removes the folder at `relativePath` when it is empty and reachable with no symbolic
     /// link on the way (or at the name).
-    public func removeFolderIfEmpty(_ relativePath: String) {
+    package func removeFolderIfEmpty(_ relativePath: String) {
         guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .refuse) else { return }
         defer { place.close() }
         _ = unlinkat(place.folder, place.name, AT_REMOVEDIR)   // fails unless an empty folder
@@ -185,7 +185,7 @@ public final class ConfinedFolder {
 
     /// The names in the folder at `relativePath` (empty: the root), reached with no symbolic
     /// link on the way or at the name; nil when there is no such folder.
-    public func contents(of relativePath: String) -> [String]? {
+    package func contents(of relativePath: String) -> [String]? {
         var folder: Int32
         var owned: Place?
         if ConfinedFolder.components(relativePath).isEmpty {

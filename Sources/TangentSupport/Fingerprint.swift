@@ -1,6 +1,6 @@
 /// A fast 64-bit content hash (not cryptographic): 8 bytes at a time with a strong mixer.
-public enum Fingerprint {
-    public static func of(_ bytes: [UInt8]) -> UInt64 {
+package enum Fingerprint {
+    package static func of(_ bytes: [UInt8]) -> UInt64 {
         var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
         bytes.withUnsafeBytes { raw in
             let n = raw.count / 8
@@ -15,7 +15,7 @@ public enum Fingerprint {
         return h
     }
 
-    public static func of(_ text: String) -> UInt64 { of(Array(text.utf8)) }
+    package static func of(_ text: String) -> UInt64 { of(Array(text.utf8)) }
 
     /// The SplitMix64 finaliser (a bijection with full avalanche).
     @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
@@ -25,7 +25,7 @@ public enum Fingerprint {
         return z ^ (z >> 31)
     }
 
-    public static func hex(_ v: UInt64) -> String {
+    package static func hex(_ v: UInt64) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }

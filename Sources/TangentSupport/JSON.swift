@@ -1,7 +1,7 @@
 import Foundation
 
 /// A JSON value with a deterministic serialiser (keys in insertion order, numbers round-trip).
-public indirect enum JSON: Equatable, Sendable {
+package indirect enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,9 +9,9 @@ public indirect enum JSON: Equatable, Sendable {
     case array([JSON])
     case object([(String, JSON)])
 
-    public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
+    package static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
-    public func serialized(indent: Int = 0, pretty: Bool = true) -> String {
+    package func serialized(indent: Int = 0, pretty: Bool = true) -> String {
         var out = ""
         write(into: &out, level: indent, pretty: pretty)
         return out
@@ -92,21 +92,21 @@ extension JSON {
     /// How deeply arrays and objects may nest in parsed text. RFC 8259 lets a parser limit
     /// nesting; Tangent never writes more than a few levels, and the limit keeps the recursive
     /// writer, `==` and the release of a parsed value shallow enough for a 512 KiB thread stack.
-    public static let nestingLimit = 512
+    package static let nestingLimit = 512
 
     /// Parses JSON text (numbers read with Swift's exact `Double(String)`). Nil when malformed.
-    public static func parse(_ text: String) -> JSON? {
+    package static func parse(_ text: String) -> JSON? {
         try? parseLocated(text)
     }
 
     /// Where JSON text stops being valid: 1-based line and column (in characters), and why.
-    public struct SyntaxError: Error, Equatable, Sendable {
-        public var line: Int
-        public var column: Int
+    package struct SyntaxError: Error, Equatable, Sendable {
+        package var line: Int
+        package var column: Int
         /// What is wrong there, e.g. "arrays and objects nest deeper than 512 levels".
-        public var reason: String
+        package var reason: String
 
-        public init(line: Int, column: Int, reason: String = "") {
+        package init(line: Int, column: Int, reason: String = "") {
             self.line = line
             self.column = column
             self.reason = reason
@@ -122,7 +122,7 @@ extension JSON {
     /// non-finite numbers as the strings "inf", "-inf", "nan", never as numbers), while one too
     /// small (`1e-400`) reads as the nearest `Double`, as RFC 8259 allows. A byte order mark is
     /// not white space. Duplicate keys are kept in order (`subscript` finds the first).
-    public static func parseLocated(_ text: String) throws(SyntaxError) -> JSON {
+    package static func parseLocated(_ text: String) throws(SyntaxError) -> JSON {
         var p = JSONParser(Array(text.utf8))
         do throws(JSONParser.Stop) {
             return try p.document()
@@ -135,15 +135,15 @@ extension JSON {
         }
     }
 
-    public subscript(key: String) -> JSON? {
+    package subscript(key: String) -> JSON? {
         guard case .object(let fields) = self else { return nil }
         return fields.first { $0.0 == key }?.1
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
-    public var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
+    package var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    package var arrayValue: [JSON]? { if case .array(let a) = self { return a } else { return nil } }
     /// A number; the strings "nan", "inf", "-inf" (how the serialiser writes them) count too.
-    public var doubleValue: Double? {
+    package var doubleValue: Double? {
         switch self {
         case .number(let v): return v
         case .string("nan"): return .nan

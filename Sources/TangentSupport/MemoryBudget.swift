@@ -13,9 +13,9 @@ import Foundation
 ///   hard cap below the machine's;
 /// - `TANGENT_ALLOCATION_LIMIT`, the largest single allocation (same units), which the fuzzer
 ///   sets so that its inputs stay small however large its own resident size grows.
-public enum MemoryBudget {
+package enum MemoryBudget {
     /// Bytes that may still be allocated; nil when nothing is known.
-    public static func availableBytes() -> Int? {
+    package static func availableBytes() -> Int? {
         var budget: Int?
         func cap(_ bytes: Int?) { if let bytes { budget = min(budget ?? .max, max(bytes, 0)) } }
         cap(machineAvailable())
@@ -26,13 +26,13 @@ public enum MemoryBudget {
     }
 
     /// The `TANGENT_MEMORY_LIMIT` setting in bytes, when set and valid.
-    public static func configuredLimit() -> Int? {
+    package static func configuredLimit() -> Int? {
         guard let text = ProcessInfo.processInfo.environment["TANGENT_MEMORY_LIMIT"] else { return nil }
         return parseSize(text)
     }
 
     /// `123`, `64K`, `512M`, `2G`, `1.5T` (powers of 1024; an optional `B`/`iB`) in bytes.
-    public static func parseSize(_ text: String) -> Int? {
+    package static func parseSize(_ text: String) -> Int? {
         var s = text.trimmingCharacters(in: .whitespaces).uppercased()
         for suffix in ["IB", "B"] where s.hasSuffix(suffix) { s.removeLast(suffix.count); break }
         var scale = 1.0

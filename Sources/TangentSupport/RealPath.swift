@@ -5,12 +5,12 @@ import Glibc
 
 /// Where a path really leads once symbolic links and `..` are resolved, so that a notebook
 /// (or a symbolic link inside the project) cannot reach a file outside the project root.
-public enum RealPath {
+package enum RealPath {
     /// The canonical absolute path `path` refers to. Paths that do not exist yet (a file
     /// `save` will create, in folders it will create) resolve through their longest existing
     /// ancestor, so `out/new.npy` inside a symlinked folder is judged by where the folder
     /// really is.
-    public static func resolve(_ path: String) -> String {
+    package static func resolve(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         if let real = canonical(absolute) { return real }
         // Walk up to an existing ancestor; whatever is below it does not exist, so it holds no
@@ -28,14 +28,14 @@ public enum RealPath {
     }
 
     /// True when `path` resolves to `root` itself or to something below it.
-    public static func isInside(_ path: String, root: String) -> Bool {
+    package static func isInside(_ path: String, root: String) -> Bool {
         let target = resolve(path), base = resolve(root)
         if base == "/" { return true }
         return target == base || target.hasPrefix(base + "/")
     }
 
     /// True when the last component of `path` is a symbolic link.
-    public static func isSymbolicLink(_ path: String) -> Bool {
+    package static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }

@@ -2,14 +2,14 @@
 /// `Hasher` is seeded per process), for values that are written down or compared across
 /// runs: default block seeds, region fingerprints, shard assignment. Not for security
 /// (the cache's keys use SipHash with a secret key).
-public struct StableHash: Sendable {
+package struct StableHash: Sendable {
     /// The hash of everything fed so far.
-    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    package private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    public init() {}
+    package init() {}
 
     /// Feeds bytes.
-    public mutating func combine<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func combine<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes {
             value ^= UInt64(byte)
             value = value &* 0x0000_0100_0000_01b3
@@ -17,12 +17,12 @@ public struct StableHash: Sendable {
     }
 
     /// Feeds one byte.
-    public mutating func combine(byte: UInt8) {
+    package mutating func combine(byte: UInt8) {
         combine(CollectionOfOne(byte))
     }
 
     /// The hash of a string's UTF-8 bytes.
-    public static func of(_ text: String) -> UInt64 {
+    package static func of(_ text: String) -> UInt64 {
         var hash = StableHash()
         hash.combine(text.utf8)
         return hash.value

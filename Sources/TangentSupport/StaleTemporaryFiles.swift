@@ -13,7 +13,7 @@ import Glibc
 /// Only names of exactly Tangent's form are considered, only regular files (scratch folders:
 /// real folders owned by this user) are removed, and links are never followed: every folder is
 /// opened with `O_NOFOLLOW` and entries are examined and removed relative to it.
-public enum StaleTemporaryFiles {
+package enum StaleTemporaryFiles {
     /// Slack for comparing a process's start time with a file time: the boot time the kernel
     /// reports is rounded to whole seconds.
     static let clockSlack: Double = 2
@@ -23,7 +23,7 @@ public enum StaleTemporaryFiles {
     /// folders below it down to that depth (hidden folders skipped). A folder that does not
     /// exist or is a link is skipped. Returns the paths removed.
     @discardableResult
-    public static func sweep(_ base: String, below components: [String] = [], depth: Int = 0) -> [String] {
+    package static func sweep(_ base: String, below components: [String] = [], depth: Int = 0) -> [String] {
         var fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         var path = base
@@ -45,7 +45,7 @@ public enum StaleTemporaryFiles {
 
     /// `sweep(folder)` the first time this process asks for `folder` (the folder of a file a
     /// notebook saved: `save` may write many files into one folder).
-    public static func sweepOnce(_ folder: String) {
+    package static func sweepOnce(_ folder: String) {
         sweptLock.lock()
         let first = swept.insert(folder).inserted
         sweptLock.unlock()
@@ -55,7 +55,7 @@ public enum StaleTemporaryFiles {
     /// Removes stale scratch folders named `<prefix><pid>-<tag>` in `folder` (the system temp
     /// folder), with their contents. Returns the paths removed.
     @discardableResult
-    public static func sweepScratchFolders(prefix: String, in folder: String) -> [String] {
+    package static func sweepScratchFolders(prefix: String, in folder: String) -> [String] {
         let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return [] }
         defer { _ = close(fd) }
@@ -72,7 +72,7 @@ public enum StaleTemporaryFiles {
 
     /// Whether a file last modified at `modified` by process `pid` is a leftover: the process
     /// is gone (or only its zombie is left), or the pid now names a process that started later.
-    public static func isStale(pid: Int32, modified: timespec) -> Bool {
+    package static func isStale(pid: Int32, modified: timespec) -> Bool {
         if pid == getpid() { return false }
         switch ProcessStart.of(pid) {
         case .gone: return true

@@ -13,7 +13,7 @@ import Glibc
 /// happen under one lock, and `removeAllAndExit` takes that lock and never gives it back: once
 /// the cleanup has started no writer can create, rename or leave another file, so every
 /// destination is either untouched or wholly replaced.
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     /// A temporary file: a name inside an open folder.
     struct Entry: Hashable {
         var folder: Int32
@@ -25,14 +25,14 @@ public enum TemporaryFiles {
     nonisolated(unsafe) private static var folders: Set<String> = []
 
     /// Records a scratch folder (removed with its contents on SIGINT/SIGTERM).
-    public static func track(folder: String) {
+    package static func track(folder: String) {
         lock.lock()
         defer { lock.unlock() }
         folders.insert(folder)
     }
 
     /// Forgets a scratch folder its owner has removed.
-    public static func untrack(folder: String) {
+    package static func untrack(folder: String) {
         lock.lock()
         defer { lock.unlock() }
         folders.remove(folder)
@@ -69,14 +69,14 @@ public enum TemporaryFiles {
     }
 
     /// How many temporary files are being written right now.
-    public static var count: Int {
+    package static var count: Int {
         lock.lock()
         defer { lock.unlock() }
         return open.count
     }
 
     /// Removes every temporary file being written (and every tracked scratch folder) and ends the process with `status`.
-    public static func removeAllAndExit(_ status: Int32) -> Never {
+    package static func removeAllAndExit(_ status: Int32) -> Never {
         lock.lock()   // held until exit: no writer may start or finish from here on
         for entry in open { _ = unlinkat(entry.folder, entry.name, 0) }
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }

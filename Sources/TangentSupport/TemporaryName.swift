@@ -14,16 +14,16 @@ import Glibc
 ///   lower-case base 36. Example: `.nb.md.4242.1x2y3z.tmp`.
 /// - A scratch folder in the system temp folder is `<prefix><pid>-<tag>`, with a prefix naming
 ///   its user (`tangent-katex-`) and any tag (a UUID). Example: `tangent-katex-4242-0F1E…`.
-public enum TemporaryName {
+package enum TemporaryName {
     /// The temporary file name for writing `name` (random tag unless one is given).
-    public static func file(for name: String, pid: Int32 = getpid(),
+    package static func file(for name: String, pid: Int32 = getpid(),
                             tag: UInt64 = .random(in: .min ... .max)) -> String {
         let stem = name.utf8.count > 100 ? String(name.prefix(40)) : name
         return ".\(stem).\(pid).\(String(tag, radix: 36)).tmp"
     }
 
     /// The pid in a name made by `file(for:)`; nil when the name does not have that form exactly.
-    public static func pidOfFile(_ name: String) -> Int32? {
+    package static func pidOfFile(_ name: String) -> Int32? {
         guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
         let inner = name.dropFirst().dropLast(4)
         guard let tagDot = inner.lastIndex(of: ".") else { return nil }
@@ -35,12 +35,12 @@ public enum TemporaryName {
     }
 
     /// A scratch folder name for `prefix` (e.g. `tangent-katex-`).
-    public static func scratchFolder(prefix: String, pid: Int32 = getpid(), tag: String = UUID().uuidString) -> String {
+    package static func scratchFolder(prefix: String, pid: Int32 = getpid(), tag: String = UUID().uuidString) -> String {
         "\(prefix)\(pid)-\(tag)"
     }
 
     /// The pid in a name made by `scratchFolder(prefix:)`; nil when it does not have that form.
-    public static func pidOfScratchFolder(_ name: String, prefix: String) -> Int32? {
+    package static func pidOfScratchFolder(_ name: String, prefix: String) -> Int32? {
         guard name.hasPrefix(prefix) else { return nil }
         let rest = name.dropFirst(prefix.count)
         guard let dash = rest.firstIndex(of: "-"), rest.index(after: dash) < rest.endIndex else { return nil }

@@ -1,12 +1,12 @@
 /// Which names a block reads from earlier blocks and which it binds: the static dependency
 /// graph that lets Tangent skip only the blocks that depend on a failed one.
-public struct Dependencies: Equatable, Sendable {
+package struct Dependencies: Equatable, Sendable {
     /// Names read before the block binds them itself (its inputs from earlier blocks).
-    public var reads: Set<String>
+    package var reads: Set<String>
     /// Names the block binds.
-    public var writes: Set<String>
+    package var writes: Set<String>
 
-    public init(reads: Set<String>, writes: Set<String>) {
+    package init(reads: Set<String>, writes: Set<String>) {
         self.reads = reads
         self.writes = writes
     }
@@ -14,7 +14,7 @@ public struct Dependencies: Equatable, Sendable {
     /// The dependencies of parsed statements. Names a `def` reads from outside itself count as
     /// reads of the block that defines it (a function of a failed block's values is skipped with
     /// them); names local to a function or a comprehension are not reads.
-    public static func of(_ statements: [Statement]) -> Dependencies {
+    package static func of(_ statements: [Statement]) -> Dependencies {
         var reads = Set<String>(), writes = Set<String>()
         // Names local to the function or comprehension being visited.
         var local: [Set<String>] = []
@@ -81,7 +81,7 @@ public struct Dependencies: Equatable, Sendable {
 
     /// A best-effort reading of code that does not parse: every `name =` at the start of a
     /// line counts as a write, and every other name as a read.
-    public static func approximate(_ source: SourceText) -> Dependencies {
+    package static func approximate(_ source: SourceText) -> Dependencies {
         var reads = Set<String>(), writes = Set<String>()
         for line in source.lines {
             // Names bound or read sit at the start of real code; a line longer than a lexer

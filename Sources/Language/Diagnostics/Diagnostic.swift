@@ -1,35 +1,35 @@
 /// A located problem in a notebook: the value every failure becomes (never a crash).
 ///
 /// Printed as `FILE:LINE:COL: error: message`, then the source line and a caret.
-public struct Diagnostic: Error, Equatable, Sendable {
-    public enum Severity: String, Sendable {
+package struct Diagnostic: Error, Equatable, Sendable {
+    package enum Severity: String, Sendable {
         case error, warning, note
     }
 
-    public var severity: Severity
-    public var message: String
-    public var range: SourceRange
+    package var severity: Severity
+    package var message: String
+    package var range: SourceRange
     /// Second locations, printed after the diagnostic (innermost first): for an error inside a
     /// function, one `called from` note per call on the way (docs/language.md#functions-and-scope).
-    public var notes: [Diagnostic] = []
+    package var notes: [Diagnostic] = []
 
-    public init(_ severity: Severity = .error, _ message: String, at range: SourceRange) {
+    package init(_ severity: Severity = .error, _ message: String, at range: SourceRange) {
         self.severity = severity
         self.message = message
         self.range = range
     }
 
     /// The most notes printed; the rest are summed up in one last note.
-    public static let maxNotes = 10
+    package static let maxNotes = 10
 
     /// Adds a `called from` note for a call at `range` (the error happened inside it).
-    public mutating func addCall(at range: SourceRange) {
+    package mutating func addCall(at range: SourceRange) {
         notes.append(Diagnostic(.note, Diagnostic.calledFrom, at: range))
     }
 
     /// The same diagnostic, and its notes, moved by `lines` (outputs cached relative to their
     /// block are placed where the block is now).
-    public func shifted(by lines: Int) -> Diagnostic {
+    package func shifted(by lines: Int) -> Diagnostic {
         var d = self
         d.range = range.shifted(by: lines)
         d.notes = notes.map { $0.shifted(by: lines) }
@@ -39,7 +39,7 @@ public struct Diagnostic: Error, Equatable, Sendable {
     /// The message of a call note; the location is added when printed.
     static let calledFrom = "called from"
 
-    public static func error(_ message: String, at range: SourceRange) -> Diagnostic {
+    package static func error(_ message: String, at range: SourceRange) -> Diagnostic {
         Diagnostic(.error, message, at: range)
     }
 }
@@ -49,7 +49,7 @@ extension Diagnostic {
     /// `lineText(n)` returns line n of the file (1-based) or nil.
     /// `label` stands where the severity stands (`tangent check` prints its findings with
     /// `mismatch`).
-    public func formatted(file: String, lineText: (Int) -> String?, label: String? = nil) -> String {
+    package func formatted(file: String, lineText: (Int) -> String?, label: String? = nil) -> String {
         var out = formattedAlone(file: file, lineText: lineText, label: label)
         let shown = notes.prefix(Diagnostic.maxNotes)
         for note in shown { out += "\n" + note.formattedAlone(file: file, lineText: lineText) }
@@ -61,7 +61,7 @@ extension Diagnostic {
     }
 
     /// The message as printed, a call note naming where the call is (`called from nb.md:12:5`).
-    public func text(file: String) -> String {
+    package func text(file: String) -> String {
         message == Diagnostic.calledFrom && severity == .note ? "\(message) \(file):\(range.start)" : message
     }
 
@@ -89,7 +89,7 @@ extension Diagnostic {
     /// in characters) for a 1-based `column`. A very long line (a 100 MB one-liner) is cut to
     /// a window around the column, marked with `…`; control characters (a NUL byte) show as
     /// `?`, so the terminal and the caret agree.
-    public static func excerpt(of line: String, column: Int) -> (text: String, caret: Int) {
+    package static func excerpt(of line: String, column: Int) -> (text: String, caret: Int) {
         let caret = max(column - 1, 0)
         let first = caret > context ? caret - context : 0
         var shown = Array(line.dropFirst(first).prefix(2 * context))
@@ -107,9 +107,9 @@ extension Diagnostic {
 }
 
 /// "Did you mean …?" by edit distance, as compilers and argument parsers suggest.
-public enum Suggestions {
+package enum Suggestions {
     /// The candidate nearest to `name`, if it is near enough to be a plausible typo.
-    public static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
+    package static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
         var best: (String, Int, Int)?
         let limit = max(1, name.count / 3 + 1)
         for c in candidates {
@@ -127,12 +127,12 @@ public enum Suggestions {
     }
 
     /// " (did you mean 'x'?)" or "".
-    public static func hint(for name: String, in candidates: some Sequence<String>) -> String {
+    package static func hint(for name: String, in candidates: some Sequence<String>) -> String {
         nearest(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// Levenshtein distance with adjacent transpositions (Damerau, optimal string alignment).
-    public static func editDistance(_ a: String, _ b: String) -> Int {
+    package static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }

@@ -2,7 +2,7 @@
 /// shadow a builtin), else the builtin of that name.
 extension Evaluator {
     /// The most calls that may be active at once (recursion included).
-    public static let maxCallDepth = 200
+    package static let maxCallDepth = 200
 
     func call(_ name: String, calleeRange: SourceRange, _ args: [Argument], range: SourceRange) throws(Diagnostic) -> Value {
         let bound = try lookup(name, at: calleeRange)

@@ -1,23 +1,23 @@
 import NTKCore
 
 /// What a block shows: values from `show`, text from `print`, figures from `plot` and friends.
-public enum DisplayItem: Equatable, Sendable {
+package enum DisplayItem: Equatable, Sendable {
     case value(Value, caption: String?, range: SourceRange)
     case text(String, range: SourceRange)
     case figure(Figure, range: SourceRange)
 }
 
 /// A figure's data (drawing it is the renderer's job): line and scatter series, or a heatmap.
-public struct Figure: Equatable, Sendable {
-    public enum SeriesKind: String, Sendable { case line, scatter }
+package struct Figure: Equatable, Sendable {
+    package enum SeriesKind: String, Sendable { case line, scatter }
 
-    public struct Series: Equatable, Sendable {
-        public var kind: SeriesKind
-        public var x: [Double]
-        public var y: [Double]
-        public var label: String?
+    package struct Series: Equatable, Sendable {
+        package var kind: SeriesKind
+        package var x: [Double]
+        package var y: [Double]
+        package var label: String?
 
-        public init(kind: SeriesKind, x: [Double], y: [Double], label: String?) {
+        package init(kind: SeriesKind, x: [Double], y: [Double], label: String?) {
             self.kind = kind
             self.x = x
             self.y = y
@@ -25,23 +25,23 @@ public struct Figure: Equatable, Sendable {
         }
     }
 
-    public var title: String?
-    public var xlabel: String?
-    public var ylabel: String?
-    public var logX = false
-    public var logY = false
-    public var series: [Series] = []
+    package var title: String?
+    package var xlabel: String?
+    package var ylabel: String?
+    package var logX = false
+    package var logY = false
+    package var series: [Series] = []
     /// Set for `heatmap(K)` figures.
-    public var heatmap: Matrix?
+    package var heatmap: Matrix?
 
-    public init(title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
+    package init(title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
         self.title = title
         self.xlabel = xlabel
         self.ylabel = ylabel
     }
 
     /// A one-line description for the terminal.
-    public var summary: String {
+    package var summary: String {
         var parts: [String] = []
         if let h = heatmap { parts.append("heatmap \(h.shapeDescription)") }
         if !series.isEmpty {
@@ -78,7 +78,7 @@ extension DisplayItem {
 
     /// The same output with its source lines moved by `lines` (cached outputs are stored
     /// relative to their block, which may have moved in the file since).
-    public func shifted(by lines: Int) -> DisplayItem {
+    package func shifted(by lines: Int) -> DisplayItem {
         switch self {
         case .value(let v, let caption, let r): return .value(v, caption: caption, range: r.shifted(by: lines))
         case .text(let t, let r): return .text(t, range: r.shifted(by: lines))
@@ -88,7 +88,7 @@ extension DisplayItem {
 }
 
 extension SourceRange {
-    public func shifted(by lines: Int) -> SourceRange {
+    package func shifted(by lines: Int) -> SourceRange {
         SourceRange(SourceLocation(line: start.line + lines, column: start.column),
                     SourceLocation(line: end.line + lines, column: end.column))
     }

@@ -9,49 +9,49 @@ import TangentSupport
 /// when set, is told the range of every check and what the block has shown so far (the
 /// worker process streams the running statement and the outputs to the CLI with it, so that
 /// a block the CLI has to kill is still located and keeps what it printed).
-public struct Deadline: Sendable {
-    public let seconds: Double
+package struct Deadline: Sendable {
+    package let seconds: Double
     let end: DispatchTime
     /// The same moment for NTKCore (bound as `Cancellation.current` while the block runs).
-    public let cancellation: Cancellation
-    public var checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)?
-    public init(seconds: Double, checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)? = nil) {
+    package let cancellation: Cancellation
+    package var checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)?
+    package init(seconds: Double, checkpoint: (@Sendable (SourceRange, [DisplayItem]) -> Void)? = nil) {
         self.seconds = seconds
         self.checkpoint = checkpoint
         let nanos = seconds >= 1e9 ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
         end = DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max))))
         cancellation = Cancellation(deadline: end)
     }
-    public var hasPassed: Bool { DispatchTime.now() >= end }
+    package var hasPassed: Bool { DispatchTime.now() >= end }
 
     /// The error of a block that ran past its timeout, at `range`.
-    public static func timeoutError(seconds: Double, at range: SourceRange) -> Diagnostic {
+    package static func timeoutError(seconds: Double, at range: SourceRange) -> Diagnostic {
         .error("block timed out after \(ValueFormatter.number(seconds)) s", at: range)
     }
 }
 
 /// The state one block runs with: the notebook's shared bindings, the block's random stream,
 /// the folder files are relative to, and what the block has shown so far.
-public final class EvaluationContext {
-    public var environment: Environment
-    public let baseDirectory: URL
-    public let seed: UInt64
-    public let deadline: Deadline?
+package final class EvaluationContext {
+    package var environment: Environment
+    package let baseDirectory: URL
+    package let seed: UInt64
+    package let deadline: Deadline?
     /// `load` and `save` refuse paths that resolve (through `..` and symbolic links) outside
     /// this folder, the project root; nil allows any path (`--allow-outside`). `save` also
     /// writes by a walk from this folder that follows no link out of it (`ConfinedFolder`),
     /// so a folder swapped for a link after the check cannot send the file outside.
-    public var fileRoot: URL?
-    public private(set) var outputs: [DisplayItem] = []
+    package var fileRoot: URL?
+    package private(set) var outputs: [DisplayItem] = []
     /// Names the block read from bindings made before it, with the value each had then
     /// (its inputs, for caching; nil when the name was not bound).
-    public private(set) var inputs: [String: Value?] = [:]
-    public var namesRead: Set<String> { Set(inputs.keys) }
+    package private(set) var inputs: [String: Value?] = [:]
+    package var namesRead: Set<String> { Set(inputs.keys) }
     /// Names the block bound.
-    public var namesBound: Set<String> { boundHere }
+    package var namesBound: Set<String> { boundHere }
     /// Files the block loaded or saved (absolute paths).
-    public private(set) var filesRead: [String] = []
-    public private(set) var filesWritten: [String] = []
+    package private(set) var filesRead: [String] = []
+    package private(set) var filesWritten: [String] = []
 
     /// Calls of `def` functions active right now (recursion is limited,
     /// docs/language.md#functions-and-scope).
@@ -70,7 +70,7 @@ public final class EvaluationContext {
     /// The statement running now (from the deadline checks).
     private var statement: SourceRange?
 
-    public init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
+    package init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
                 fileRoot: URL? = nil) {
         self.environment = environment
         self.fileRoot = fileRoot
@@ -151,7 +151,7 @@ public final class EvaluationContext {
     /// After the block's last statement: a block that ran past its deadline fails even when
     /// nothing was checked after its long work (a block of one large `@`), at the statement
     /// that was running when the time ran out.
-    public func checkDeadlineAtEnd() throws(Diagnostic) {
+    package func checkDeadlineAtEnd() throws(Diagnostic) {
         guard let d = deadline, d.hasPassed, let range = statement else { return }
         throw Deadline.timeoutError(seconds: d.seconds, at: range)
     }
@@ -180,7 +180,7 @@ public final class EvaluationContext {
 /// Values restored from the cache may be *pending*: known by their fingerprint and read
 /// from disk only when a block that actually runs looks at them, so a fully cached notebook
 /// never loads its large matrices.
-public final class Environment {
+package final class Environment {
     private var values: [String: Value] = [:]
     private var pending: [String: @Sendable () -> Value?] = [:]
     private var fingerprints: [String: UInt64] = [:]
@@ -191,7 +191,7 @@ public final class Environment {
     /// reference cycle): their bindings are dropped with the environment, freeing them.
     private var closureScopes: [Scope] = []
 
-    public init() {}
+    package init() {}
 
     deinit {
         for scope in closureScopes { scope.values.removeAll() }
@@ -200,7 +200,7 @@ public final class Environment {
     /// Keeps a call's scope until the notebook is done, then breaks its cycle (see `invoke`).
     func keepUntilDone(_ scope: Scope) { closureScopes.append(scope) }
 
-    public subscript(name: String) -> Value? {
+    package subscript(name: String) -> Value? {
         get {
             if let v = values[name] { return v }
             guard let load = pending.removeValue(forKey: name) else { return nil }
@@ -221,7 +221,7 @@ public final class Environment {
     }
 
     /// Binds a value that will be loaded on first use; its fingerprint is known already.
-    public func restore(_ name: String, fingerprint: UInt64, loader: @escaping @Sendable () -> Value?) {
+    package func restore(_ name: String, fingerprint: UInt64, loader: @escaping @Sendable () -> Value?) {
         values[name] = nil
         pending[name] = loader
         fingerprints[name] = fingerprint
@@ -229,10 +229,10 @@ public final class Environment {
     }
 
     /// Whether the name is bound (without loading a pending value).
-    public func contains(_ name: String) -> Bool { values[name] != nil || pending[name] != nil }
+    package func contains(_ name: String) -> Bool { values[name] != nil || pending[name] != nil }
 
     /// The content fingerprint of a binding, computed once per value (nil when unbound).
-    public func fingerprint(of name: String) -> UInt64? {
+    package func fingerprint(of name: String) -> UInt64? {
         if let f = fingerprints[name] { return f }
         guard let v = values[name] else { return nil }
         let f = v.fingerprint
@@ -241,10 +241,10 @@ public final class Environment {
     }
 
     /// True when a cached value of this name could not be read back (a damaged cache file).
-    public func isDamaged(_ name: String) -> Bool { damaged.contains(name) }
+    package func isDamaged(_ name: String) -> Bool { damaged.contains(name) }
 
     /// Every cached value that could not be read back so far.
-    public var damagedNames: Set<String> { damaged }
+    package var damagedNames: Set<String> { damaged }
 
-    public var names: [String] { Array(Set(values.keys).union(pending.keys)) }
+    package var names: [String] { Array(Set(values.keys).union(pending.keys)) }
 }

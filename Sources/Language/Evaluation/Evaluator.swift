@@ -5,13 +5,13 @@ import NTKCore
 /// At notebook level names live in the context's environment; inside a function call they live
 /// in that call's `Scope` (and names not bound there are read from the enclosing function's
 /// scope, then from the notebook: lexical scope, as in Python).
-public struct Evaluator {
-    public let context: EvaluationContext
+package struct Evaluator {
+    package let context: EvaluationContext
     let source: SourceText
     /// The innermost function call or comprehension being evaluated; nil at notebook level.
     let scope: Scope?
 
-    public init(context: EvaluationContext, source: SourceText) {
+    package init(context: EvaluationContext, source: SourceText) {
         self.init(context: context, source: source, scope: nil)
     }
 
@@ -27,7 +27,7 @@ public struct Evaluator {
         case returned(Value)
     }
 
-    public func run(_ statements: [Statement]) throws(Diagnostic) {
+    package func run(_ statements: [Statement]) throws(Diagnostic) {
         _ = try execute(statements)
     }
 
@@ -185,7 +185,7 @@ public struct Evaluator {
 
     // MARK: Expressions
 
-    public func evaluate(_ e: Expr) throws(Diagnostic) -> Value {
+    package func evaluate(_ e: Expr) throws(Diagnostic) -> Value {
         try StackGuard.check(context, at: e.range)
         switch e.kind {
         case .number(let v): return .number(v)

@@ -2,9 +2,9 @@
 /// parameters' default values (evaluated when the `def` ran), and, for a function defined inside
 /// another, the enclosing call's scope (lexical scope, as in Python). A function is a value: it can
 /// be bound, passed to other functions and returned.
-public struct Function: Equatable, Sendable {
-    public let definition: FunctionDefinition
-    public let defaults: [String: Value]
+package struct Function: Equatable, Sendable {
+    package let definition: FunctionDefinition
+    package let defaults: [String: Value]
     /// The scope of the call that defined it; nil for a function defined at notebook level.
     let closure: Scope?
 
@@ -14,10 +14,10 @@ public struct Function: Equatable, Sendable {
         self.closure = closure
     }
 
-    public var name: String { definition.name }
+    package var name: String { definition.name }
 
     /// `relerr(net, seed: 0)`, as messages show it.
-    public var signature: String {
+    package var signature: String {
         let params = definition.parameters.map { p in
             p.defaultValue == nil ? p.name : "\(p.name): \(defaults[p.name].map(ValueFormatter.inline) ?? "")"
         }
@@ -27,9 +27,9 @@ public struct Function: Equatable, Sendable {
     /// Whether the function can be stored in the cache and read back: a function defined at
     /// notebook level can (its source is parsed again); one that closes over a call's scope
     /// cannot.
-    public var isPortable: Bool { closure == nil && defaults.values.allSatisfy(\.isPortable) }
+    package var isPortable: Bool { closure == nil && defaults.values.allSatisfy(\.isPortable) }
 
-    public static func == (a: Function, b: Function) -> Bool {
+    package static func == (a: Function, b: Function) -> Bool {
         a.definition == b.definition && a.defaults == b.defaults && a.closure === b.closure
     }
 }
@@ -53,7 +53,7 @@ final class Scope: @unchecked Sendable {
 
 extension Value {
     /// False for a value that holds a function closing over a call's scope (not cacheable).
-    public var isPortable: Bool {
+    package var isPortable: Bool {
         switch self {
         case .function(let f): return f.isPortable
         case .layer(let l): return !l.containsUserFunctions
@@ -64,7 +64,7 @@ extension Value {
     }
 
     /// True when the value holds a function (whose error locations depend on where its block is).
-    public var containsFunction: Bool {
+    package var containsFunction: Bool {
         switch self {
         case .function: return true
         case .list(let items): return items.contains(where: \.containsFunction)

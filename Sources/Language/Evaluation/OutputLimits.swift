@@ -4,20 +4,20 @@ import TangentSupport
 /// hundreds of megabytes (a shown string is stored twice in a notebook: as Markdown for people
 /// and in the region's data line). Large matrices are summarised when shown, so they count
 /// with the size of their summary.
-public struct OutputLimits: Sendable {
+package struct OutputLimits: Sendable {
     /// Text per block, in UTF-8 bytes: printed and shown text, captions, figure titles, axis
     /// names and series labels.
-    public static let textBytes = 1 << 20
+    package static let textBytes = 1 << 20
     /// Figures per block (the `plot`/`scatter` calls of a block share one; each `heatmap` is one).
-    public static let figures = 16
+    package static let figures = 16
     /// Points of line and scatter series per block (a heatmap is drawn from at most 100×100 cells).
-    public static let points = 100_000
+    package static let points = 100_000
 
     private var text = 0
     private var figureCount = 0
     private var pointCount = 0
 
-    public init() {}
+    package init() {}
 
     /// Counts an item about to be shown: `text` more bytes, `figures` more figures, `points`
     /// more points. Throws at `range` (the statement showing it) when a limit would be passed;

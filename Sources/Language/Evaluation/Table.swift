@@ -3,21 +3,21 @@ import NTKCore
 /// `table(A, columns: [...])` (issue 18): a matrix shown in full with named columns, in the
 /// terminal, the Markdown write-back, the site and the Jupyter export, where `show A` of a large
 /// matrix shows a summary. Its size is bounded so a notebook stays readable.
-public struct Table: Equatable, Sendable {
-    public var matrix: Matrix
-    public var columns: [String]
+package struct Table: Equatable, Sendable {
+    package var matrix: Matrix
+    package var columns: [String]
 
     /// The largest table shown in full.
-    public static let maxRows = 1000
-    public static let maxColumns = 20
+    package static let maxRows = 1000
+    package static let maxColumns = 20
 
-    public init(matrix: Matrix, columns: [String]) {
+    package init(matrix: Matrix, columns: [String]) {
         self.matrix = matrix
         self.columns = columns
     }
 
     /// Aligned text: the column names, then one line per row (numbers as table cells).
-    public var text: String {
+    package var text: String {
         var cells = [columns] + (0..<matrix.rows).map { i in (0..<matrix.cols).map { ValueFormatter.cell(matrix[i, $0]) } }
         let widths = (0..<matrix.cols).map { j in cells.map { $0[j].count }.max() ?? 0 }
         cells = cells.map { row in row.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element } }

@@ -2,7 +2,7 @@ import NTKCore
 
 /// A value of the `ntk` language (docs/language.md#values). Every matrix is float64; a vector
 /// is n×1.
-public enum Value: Equatable, Sendable {
+package enum Value: Equatable, Sendable {
     case number(Double)
     case bool(Bool)
     case string(String)
@@ -20,7 +20,7 @@ public enum Value: Equatable, Sendable {
     case table(Table)
 
     /// The kind of value as a user reads it in an error message ("a 3×2 matrix").
-    public var typeDescription: String {
+    package var typeDescription: String {
         switch self {
         case .number: return "a number"
         case .bool: return "a bool"
@@ -38,7 +38,7 @@ public enum Value: Equatable, Sendable {
     }
 
     /// The kind name alone ("matrix"), for signatures.
-    public var kindName: String {
+    package var kindName: String {
         switch self {
         case .number: return "number"
         case .bool: return "bool"
@@ -57,7 +57,7 @@ public enum Value: Equatable, Sendable {
 
     /// This value as a matrix, when it is one or can stand for one: a number is 1×1, a list of
     /// numbers is an n×1 column, a list of equal-length number lists is a matrix.
-    public var asMatrix: Matrix? {
+    package var asMatrix: Matrix? {
         switch self {
         case .matrix(let m): return m
         case .table(let t): return t.matrix
@@ -93,15 +93,15 @@ public enum Value: Equatable, Sendable {
 }
 
 /// A value with named fields (what `predict_ensemble` returns: `r.mean`, `r.cov`).
-public struct Record: Equatable, Sendable {
-    public var fields: [(name: String, value: Value)]
+package struct Record: Equatable, Sendable {
+    package var fields: [(name: String, value: Value)]
 
-    public init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
+    package init(_ fields: [(name: String, value: Value)]) { self.fields = fields }
 
-    public subscript(name: String) -> Value? { fields.first { $0.name == name }?.value }
-    public var fieldNames: [String] { fields.map(\.name) }
+    package subscript(name: String) -> Value? { fields.first { $0.name == name }?.value }
+    package var fieldNames: [String] { fields.map(\.name) }
 
-    public static func == (a: Record, b: Record) -> Bool {
+    package static func == (a: Record, b: Record) -> Bool {
         a.fields.count == b.fields.count
             && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }

@@ -6,7 +6,7 @@ import TangentSupport
 // dependency tracking of blocks compares them). Decoding never traps: damaged bytes give nil.
 
 extension Value {
-    public func encode(into w: inout BinaryWriter) { encode(into: &w, locations: true) }
+    package func encode(into w: inout BinaryWriter) { encode(into: &w, locations: true) }
 
     /// `locations: false` leaves out where a function's source sits in the file, so a block
     /// that only moved does not change the fingerprint of the functions it defines.
@@ -55,7 +55,7 @@ extension Value {
         }
     }
 
-    public static func decode(from r: inout BinaryReader, depth: Int = 0) -> Value? {
+    package static func decode(from r: inout BinaryReader, depth: Int = 0) -> Value? {
         guard depth < 64, let tag = r.u8() else { return nil }
         switch tag {
         case 0: return r.double().map(Value.number)
@@ -125,7 +125,7 @@ extension Value {
     }
 
     /// A 64-bit fingerprint of the value's content (equal values, equal fingerprints).
-    public var fingerprint: UInt64 {
+    package var fingerprint: UInt64 {
         var w = BinaryWriter()
         encode(into: &w, locations: false)
         return Fingerprint.of(w.bytes)
@@ -151,7 +151,7 @@ extension FunctionDefinition {
 
 extension BinaryWriter {
     /// A source range: four integers.
-    public mutating func range(_ r: SourceRange) {
+    package mutating func range(_ r: SourceRange) {
         int(r.start.line)
         int(r.start.column)
         int(r.end.line)
@@ -161,7 +161,7 @@ extension BinaryWriter {
 
 extension BinaryReader {
     /// A source range as `BinaryWriter.range` wrote it.
-    public mutating func range() -> SourceRange? {
+    package mutating func range() -> SourceRange? {
         guard let a = int(), let b = int(), let c = int(), let d = int() else { return nil }
         return SourceRange(SourceLocation(line: a, column: b), SourceLocation(line: c, column: d))
     }

@@ -3,13 +3,13 @@ import NTKCore
 
 /// How values are written as text: numbers, aligned tables for small matrices, a summary for
 /// large ones. The terminal, `print` and the Markdown write-back all use this.
-public enum ValueFormatter {
+package enum ValueFormatter {
     /// Matrices up to this many rows and columns print in full.
-    public static let maxTableRows = 12
-    public static let maxTableCols = 8
+    package static let maxTableRows = 12
+    package static let maxTableCols = 8
 
     /// A number as a person reads it: shortest round-trip digits, integers without `.0`.
-    public static func number(_ v: Double) -> String {
+    package static func number(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v < 0 ? "-inf" : "inf" }
         if v == v.rounded(), abs(v) < 1e15 {
@@ -19,7 +19,7 @@ public enum ValueFormatter {
     }
 
     /// A number in a table cell: 6 significant digits (numpy-like).
-    public static func cell(_ v: Double) -> String {
+    package static func cell(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v < 0 ? "-inf" : "inf" }
         if v == v.rounded(), abs(v) < 1e6 { return number(v) }
@@ -32,11 +32,11 @@ public enum ValueFormatter {
         return String(format: "%.4e", v)
     }
 
-    public static func isLarge(_ m: Matrix) -> Bool { isLarge(rows: m.rows, cols: m.cols) }
-    public static func isLarge(rows: Int, cols: Int) -> Bool { rows > maxTableRows || cols > maxTableCols }
+    package static func isLarge(_ m: Matrix) -> Bool { isLarge(rows: m.rows, cols: m.cols) }
+    package static func isLarge(rows: Int, cols: Int) -> Bool { rows > maxTableRows || cols > maxTableCols }
 
     /// Text for `print` and the terminal.
-    public static func text(_ value: Value) -> String {
+    package static func text(_ value: Value) -> String {
         switch value {
         case .number(let v): return number(v)
         case .bool(let b): return b ? "true" : "false"
@@ -58,7 +58,7 @@ public enum ValueFormatter {
     }
 
     /// A one-line form (inside lists).
-    public static func inline(_ value: Value) -> String {
+    package static func inline(_ value: Value) -> String {
         switch value {
         case .string(let s): return "\"\(s)\""
         case .matrix(let m): return "<\(m.shapeDescription) matrix>"
@@ -70,7 +70,7 @@ public enum ValueFormatter {
     }
 
     /// An aligned table, right-justified like numpy.
-    public static func table(_ m: Matrix) -> String {
+    package static func table(_ m: Matrix) -> String {
         if m.isEmpty { return "(empty \(m.shapeDescription) matrix)" }
         let cells = (0..<m.rows).map { i in (0..<m.cols).map { j in cell(m[i, j]) } }
         var widths = [Int](repeating: 0, count: m.cols)
@@ -82,22 +82,22 @@ public enum ValueFormatter {
     }
 
     /// Shape, min, max, mean and the top-left corner of a large matrix.
-    public static func summary(_ m: Matrix) -> String {
+    package static func summary(_ m: Matrix) -> String {
         let s = MatrixSummary(m)
         return summary(shape: m.shapeDescription, min: s.min, max: s.max, mean: s.mean, corner: corner(m))
     }
 
     /// The same summary from its parts (as a stored output keeps them).
-    public static func summary(shape: String, min: Double, max: Double, mean: Double, corner: Matrix) -> String {
+    package static func summary(shape: String, min: Double, max: Double, mean: Double, corner: Matrix) -> String {
         "\(shape) matrix  min \(cell(min))  max \(cell(max))  mean \(cell(mean))\ntop-left corner:\n" + table(corner)
     }
 
     /// The top-left corner a large matrix is summarised by: up to 4×4.
-    public static func corner(_ m: Matrix) -> Matrix {
+    package static func corner(_ m: Matrix) -> Matrix {
         m.submatrix(rows: 0..<Swift.min(m.rows, 4), cols: 0..<Swift.min(m.cols, 4))
     }
 
-    public static func describe(_ net: MLP) -> String {
+    package static func describe(_ net: MLP) -> String {
         var parts = ["depth \(net.depth)"]
         if !net.widths.isEmpty {
             let w = Set(net.widths).count == 1 ? "\(net.widths[0])" : "[" + net.widths.map(String.init).joined(separator: ", ") + "]"
@@ -114,7 +114,7 @@ public enum ValueFormatter {
     }
 
     /// A stax network as it would be written: `serial(Dense(512, W_std: 1.5), Relu(), …)`.
-    public static func describe(_ layer: Layer) -> String {
+    package static func describe(_ layer: Layer) -> String {
         func args(_ items: [(String?, String)]) -> String {
             items.map { item in (item.0.map { "\($0): " } ?? "") + item.1 }.joined(separator: ", ")
         }
@@ -153,7 +153,7 @@ public enum ValueFormatter {
         }
     }
 
-    public static func describe(_ p: NetworkParams) -> String {
+    package static func describe(_ p: NetworkParams) -> String {
         let count = p.weights.reduce(0) { $0 + $1.count } + p.biases.reduce(0) { $0 + ($1?.count ?? 0) }
         return "params: \(p.weights.count) layers, \(count) parameters ("
             + p.weights.map(\.shapeDescription).joined(separator: ", ") + ")"
@@ -165,13 +165,13 @@ public enum ValueFormatter {
 }
 
 /// Min, max and mean of a matrix (NaN-aware: NaNs are counted, not compared).
-public struct MatrixSummary: Sendable {
-    public var min: Double
-    public var max: Double
-    public var mean: Double
-    public var nanCount: Int
+package struct MatrixSummary: Sendable {
+    package var min: Double
+    package var max: Double
+    package var mean: Double
+    package var nanCount: Int
 
-    public init(_ m: Matrix) {
+    package init(_ m: Matrix) {
         var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, nans = 0
         for v in m.storage {
             if v.isNaN { nans += 1; continue }

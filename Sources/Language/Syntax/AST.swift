@@ -1,6 +1,6 @@
 /// An expression node with its source range (every node has one, for diagnostics).
-public struct Expr: Equatable, Sendable {
-    public indirect enum Kind: Equatable, Sendable {
+package struct Expr: Equatable, Sendable {
+    package indirect enum Kind: Equatable, Sendable {
         case number(Double)
         case string(String)
         case bool(Bool)
@@ -24,13 +24,13 @@ public struct Expr: Equatable, Sendable {
         case fstring([FStringSegment])
     }
 
-    public var kind: Kind
-    public var range: SourceRange
+    package var kind: Kind
+    package var range: SourceRange
     /// Levels of nesting below and including this node (a literal is 1). The parser refuses
     /// trees deeper than `Parser.maxDepth`, so evaluation can never overflow the stack.
-    public let height: Int
+    package let height: Int
 
-    public init(_ kind: Kind, _ range: SourceRange) {
+    package init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind
         self.range = range
         height = 1 + Expr.childHeight(kind)
@@ -71,23 +71,23 @@ public struct Expr: Equatable, Sendable {
 }
 
 /// One `for name in iterable` or `if condition` clause of a comprehension, in source order.
-public enum ComprehensionClause: Equatable, Sendable {
+package enum ComprehensionClause: Equatable, Sendable {
     case `for`(name: String, nameRange: SourceRange, iterable: Expr)
     case `if`(Expr)
 }
 
 /// A piece of an f-string: literal text or a field with an optional format spec.
-public enum FStringSegment: Equatable, Sendable {
+package enum FStringSegment: Equatable, Sendable {
     case literal(String)
     case field(Expr, spec: String?, range: SourceRange)
 }
 
 /// One argument of a call: positional (`label == nil`) or `label: value`.
-public struct Argument: Equatable, Sendable {
-    public var label: String?
-    public var labelRange: SourceRange?
-    public var value: Expr
-    public init(label: String?, labelRange: SourceRange?, value: Expr) {
+package struct Argument: Equatable, Sendable {
+    package var label: String?
+    package var labelRange: SourceRange?
+    package var value: Expr
+    package init(label: String?, labelRange: SourceRange?, value: Expr) {
         self.label = label
         self.labelRange = labelRange
         self.value = value
@@ -95,11 +95,11 @@ public struct Argument: Equatable, Sendable {
 }
 
 /// One subscript position: an index or a `start:stop:step` slice (each part optional).
-public enum IndexItem: Equatable, Sendable {
+package enum IndexItem: Equatable, Sendable {
     case single(Expr)
     case slice(start: Expr?, stop: Expr?, step: Expr?, range: SourceRange)
 
-    public var range: SourceRange {
+    package var range: SourceRange {
         switch self {
         case .single(let e): return e.range
         case .slice(_, _, _, let r): return r
@@ -107,25 +107,25 @@ public enum IndexItem: Equatable, Sendable {
     }
 }
 
-public struct ComparisonLink: Equatable, Sendable {
-    public var op: ComparisonOperator
-    public var opRange: SourceRange
-    public var rhs: Expr
+package struct ComparisonLink: Equatable, Sendable {
+    package var op: ComparisonOperator
+    package var opRange: SourceRange
+    package var rhs: Expr
 }
 
-public enum UnaryOperator: String, Sendable { case negate = "-", plus = "+" }
+package enum UnaryOperator: String, Sendable { case negate = "-", plus = "+" }
 
-public enum BinaryOperator: String, Sendable {
+package enum BinaryOperator: String, Sendable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", matmul = "@", power = "^"
 }
 
-public enum ComparisonOperator: String, Sendable {
+package enum ComparisonOperator: String, Sendable {
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 }
 
 /// One statement (one logical line) of an `ntk` block.
-public struct Statement: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
+package struct Statement: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case assign(name: String, nameRange: SourceRange, value: Expr)
         case show(Expr, caption: Expr?)
         case expect(Expr)
@@ -144,39 +144,39 @@ public struct Statement: Equatable, Sendable {
         case pass
     }
 
-    public var kind: Kind
-    public var range: SourceRange
-    public init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+    package var kind: Kind
+    package var range: SourceRange
+    package init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
 }
 
 /// `if`/`elif` condition and the body it guards.
-public struct ConditionalBranch: Equatable, Sendable {
-    public var condition: Expr
-    public var body: [Statement]
-    public init(condition: Expr, body: [Statement]) { self.condition = condition; self.body = body }
+package struct ConditionalBranch: Equatable, Sendable {
+    package var condition: Expr
+    package var body: [Statement]
+    package init(condition: Expr, body: [Statement]) { self.condition = condition; self.body = body }
 }
 
 /// A `def`: its parameters (positional ones first, then keyword ones with defaults), its body,
 /// the names it binds (local to each call, as in Python), and its own source lines, so that a
 /// function kept in the cache can be parsed again at the same place in the file.
-public struct FunctionDefinition: Equatable, Sendable {
-    public struct Parameter: Equatable, Sendable {
-        public var name: String
-        public var range: SourceRange
+package struct FunctionDefinition: Equatable, Sendable {
+    package struct Parameter: Equatable, Sendable {
+        package var name: String
+        package var range: SourceRange
         /// Set for keyword parameters (`seed: 0`); evaluated when the `def` runs.
-        public var defaultValue: Expr?
+        package var defaultValue: Expr?
     }
 
-    public var name: String
-    public var nameRange: SourceRange
-    public var parameters: [Parameter]
-    public var body: [Statement]
+    package var name: String
+    package var nameRange: SourceRange
+    package var parameters: [Parameter]
+    package var body: [Statement]
     /// Parameters and every name the body binds (assignments, loop variables, nested defs).
-    public var locals: Set<String>
+    package var locals: Set<String>
     /// The lines of the `def` (header and body) as they are in the file.
-    public var source: [SourceText.Line]
+    package var source: [SourceText.Line]
 
-    public static func == (a: FunctionDefinition, b: FunctionDefinition) -> Bool {
+    package static func == (a: FunctionDefinition, b: FunctionDefinition) -> Bool {
         a.name == b.name && a.nameRange == b.nameRange && a.parameters == b.parameters && a.body == b.body
     }
 }

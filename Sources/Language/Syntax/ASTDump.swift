@@ -1,11 +1,11 @@
 /// A stable S-expression dump of the AST with `@line:col` positions, for golden tests
 /// (in the spirit of swift-markdown's MarkupTreeDumper).
-public enum ASTDump {
-    public static func dump(_ statements: [Statement]) -> String {
+package enum ASTDump {
+    package static func dump(_ statements: [Statement]) -> String {
         statements.map(dump).joined(separator: "\n")
     }
 
-    public static func dump(_ s: Statement) -> String {
+    package static func dump(_ s: Statement) -> String {
         let at = "@\(s.range.start)"
         switch s.kind {
         case .assign(let name, _, let value): return "(assign\(at) \(name) \(dump(value)))"
@@ -35,7 +35,7 @@ public enum ASTDump {
         "(body" + body.map { " " + dump($0) }.joined() + ")"
     }
 
-    public static func dump(_ e: Expr) -> String {
+    package static func dump(_ e: Expr) -> String {
         let at = "@\(e.range.start)"
         switch e.kind {
         case .number(let v): return "\(v)\(at)"

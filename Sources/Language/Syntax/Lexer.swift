@@ -2,15 +2,15 @@
 /// `#` starts a comment that runs to the end of the line. Indentation is tokenised as CPython
 /// does: a logical line indented deeper than the one before emits `indent`, one indented less
 /// emits a `dedent` per body it closes; blank and comment-only lines do not count.
-public struct Lexer {
+package struct Lexer {
     private let source: SourceText
 
-    public init(_ source: SourceText) { self.source = source }
+    package init(_ source: SourceText) { self.source = source }
 
     /// The longest line of code, in bytes.
-    public static let maxLineBytes = 1 << 20
+    package static let maxLineBytes = 1 << 20
 
-    public func tokenize() throws(Diagnostic) -> [Token] {
+    package func tokenize() throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
         var open: [Token] = []  // unclosed ( and [
         var indents: [Int] = [0]

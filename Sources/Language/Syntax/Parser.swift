@@ -1,17 +1,17 @@
 /// Recursive-descent parser for `ntk` blocks. Precedence, loosest first: `or`, `and`, `not`,
 /// comparisons, `+ -`, `* / @`, unary `-`, `^` (right-associative), then calls, indexing and
 /// field access.
-public struct Parser {
+package struct Parser {
     private var tokens: [Token]
     private var position = 0
     /// How deeply expressions may nest (brackets, operators, unary chains). Real notebooks
     /// stay far below; the limit keeps the recursive parser and evaluator off the stack's end.
-    public static let maxDepth = 200
+    package static let maxDepth = 200
     private var depth = 0
     /// How deeply bodies (`if`, `for`, `while`, `def`) may nest. Each level costs the parser and
     /// the evaluator several frames; without a limit a notebook of nested `if`s (a 500 KB file)
     /// ran off the stack's end.
-    public static let maxBodyDepth = 50
+    package static let maxBodyDepth = 50
     private var bodyDepth = 0
     /// The block's lines (kept with each `def`, so a cached function can be parsed again).
     private var source: SourceText?
@@ -19,18 +19,18 @@ public struct Parser {
     private var functionDepth = 0
     private var loopDepth = 0
 
-    public init(tokens: [Token], source: SourceText? = nil) {
+    package init(tokens: [Token], source: SourceText? = nil) {
         self.tokens = tokens
         self.source = source
     }
 
     /// Lexes and parses a whole block.
-    public static func parse(_ source: SourceText) throws(Diagnostic) -> [Statement] {
+    package static func parse(_ source: SourceText) throws(Diagnostic) -> [Statement] {
         var parser = Parser(tokens: try Lexer(source).tokenize(), source: source)
         return try parser.parseStatements()
     }
 
-    public mutating func parseStatements() throws(Diagnostic) -> [Statement] {
+    package mutating func parseStatements() throws(Diagnostic) -> [Statement] {
         var out: [Statement] = []
         while true {
             while peek.kind == .newline { advance() }
@@ -322,7 +322,7 @@ public struct Parser {
 
     // MARK: Expressions
 
-    public mutating func expression() throws(Diagnostic) -> Expr {
+    package mutating func expression() throws(Diagnostic) -> Expr {
         try enter()
         defer { depth -= 1 }
         return try checked(try orExpr())

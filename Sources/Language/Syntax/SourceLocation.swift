@@ -1,50 +1,50 @@
 /// A place in the Markdown file: 1-based line (counted from line 1 of the file) and column.
-public struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-    public init(line: Int, column: Int) { self.line = line; self.column = column }
-    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+package struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    package var line: Int
+    package var column: Int
+    package init(line: Int, column: Int) { self.line = line; self.column = column }
+    package static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 }
 
 /// A half-open span of source: every token, AST node and diagnostic carries one.
-public struct SourceRange: Equatable, Hashable, Sendable, CustomStringConvertible {
-    public var start: SourceLocation
-    public var end: SourceLocation
-    public init(_ start: SourceLocation, _ end: SourceLocation) { self.start = start; self.end = end }
-    public init(at location: SourceLocation) { self.init(location, location) }
+package struct SourceRange: Equatable, Hashable, Sendable, CustomStringConvertible {
+    package var start: SourceLocation
+    package var end: SourceLocation
+    package init(_ start: SourceLocation, _ end: SourceLocation) { self.start = start; self.end = end }
+    package init(at location: SourceLocation) { self.init(location, location) }
     /// The smallest range covering both.
-    public func union(_ other: SourceRange) -> SourceRange {
+    package func union(_ other: SourceRange) -> SourceRange {
         SourceRange(min(start, other.start), max(end, other.end))
     }
-    public var description: String { "\(start)-\(end)" }
+    package var description: String { "\(start)-\(end)" }
 }
 
 /// The code of one block, line by line, with where each line sits in the file.
 ///
 /// cmark strips fence indentation and container markers (`> `, list indents) from a code
 /// block; `columnOffset` puts them back so columns point into the file as the user sees it.
-public struct SourceText: Sendable {
-    public struct Line: Sendable {
-        public var text: String
+package struct SourceText: Sendable {
+    package struct Line: Sendable {
+        package var text: String
         /// 1-based line number in the whole file.
-        public var number: Int
+        package var number: Int
         /// Characters before `text` on that file line.
-        public var columnOffset: Int
-        public init(text: String, number: Int, columnOffset: Int = 0) {
+        package var columnOffset: Int
+        package init(text: String, number: Int, columnOffset: Int = 0) {
             self.text = text
             self.number = number
             self.columnOffset = columnOffset
         }
     }
 
-    public var lines: [Line]
-    public init(lines: [Line]) { self.lines = lines }
+    package var lines: [Line]
+    package init(lines: [Line]) { self.lines = lines }
 
     /// Code that starts on `firstLine` with no offsets (tests and one-off evaluation).
-    public init(_ code: String, firstLine: Int = 1) {
+    package init(_ code: String, firstLine: Int = 1) {
         var parts = code.physicalLines
         if parts.last == "" && parts.count > 1 { parts.removeLast() }
         lines = parts.enumerated().map { Line(text: $0.element, number: firstLine + $0.offset) }
@@ -54,7 +54,7 @@ public struct SourceText: Sendable {
 extension String {
     /// The lines of a text split at "\n" only. Swift's Character-based `split` treats "\r\n" as
     /// one character and would never split a CRLF file; here a CRLF line keeps its "\r".
-    public var physicalLines: [String] {
+    package var physicalLines: [String] {
         // Split on the UTF-8 bytes: "\n" is one byte and never part of another scalar.
         var lines: [String] = []
         let bytes = utf8
@@ -68,7 +68,7 @@ extension String {
     }
 
     /// The line without a trailing "\r".
-    public var withoutCarriageReturn: String {
+    package var withoutCarriageReturn: String {
         utf8.last == 13 ? String(decoding: utf8.dropLast(), as: UTF8.self) : self
     }
 }

@@ -1,6 +1,6 @@
 /// A lexical token of the `ntk` language with its source range.
-public struct Token: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
+package struct Token: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case number(Double)
         case string(String)
         case identifier(String)
@@ -16,12 +16,12 @@ public struct Token: Equatable, Sendable {
         case end
     }
 
-    public var kind: Kind
-    public var range: SourceRange
+    package var kind: Kind
+    package var range: SourceRange
     /// The source text of the token, as written.
-    public var text: String
+    package var text: String
 
-    public init(_ kind: Kind, _ range: SourceRange, text: String) {
+    package init(_ kind: Kind, _ range: SourceRange, text: String) {
         self.kind = kind
         self.range = range
         self.text = text
@@ -29,20 +29,20 @@ public struct Token: Equatable, Sendable {
 }
 
 /// Reserved words. `inf` and `nan` are number literals, `true`/`false`/`none` constants.
-public enum Keyword: String, CaseIterable, Sendable {
+package enum Keyword: String, CaseIterable, Sendable {
     case show, expect, and, or, not, `true`, `false`, none
     case `for`, `in`, `while`, `if`, elif, `else`, def, `return`, `break`, `continue`, pass
 }
 
 /// One piece of an f-string: literal text, or a field `{code:spec}` whose code starts at
 /// `codeStart` in the file (so errors inside it are located exactly).
-public enum FStringPiece: Equatable, Sendable {
+package enum FStringPiece: Equatable, Sendable {
     case literal(String)
     case field(code: String, codeStart: SourceLocation, spec: String?, range: SourceRange)
 }
 
 /// Operators and punctuation.
-public enum Symbol: String, CaseIterable, Sendable {
+package enum Symbol: String, CaseIterable, Sendable {
     case plus = "+", minus = "-", star = "*", slash = "/", at = "@", caret = "^"
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
     case equalEqual = "==", bangEqual = "!="
@@ -53,7 +53,7 @@ public enum Symbol: String, CaseIterable, Sendable {
 
 extension Token.Kind: CustomStringConvertible {
     /// How a token kind is named in diagnostics ("expected ')' but found end of line").
-    public var description: String {
+    package var description: String {
         switch self {
         case .number(let v): return "number \(v)"
         case .string: return "string"

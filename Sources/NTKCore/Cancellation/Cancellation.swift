@@ -10,22 +10,22 @@ import Synchronization
 /// the worker threads it starts), then `isDue` per tile; a throwing API then throws its
 /// `cancelled` error, and `stopped` tells the caller afterwards that a loop gave up, so a
 /// partial result is never mistaken for a whole one.
-public final class Cancellation: Sendable {
+package final class Cancellation: Sendable {
     private let end: UInt64
     private let fired = Atomic<Bool>(false)
 
     /// Due `seconds` from now (never, for an infinite or huge value).
-    public convenience init(seconds: Double) {
+    package convenience init(seconds: Double) {
         let nanos = seconds >= 1e9 || !seconds.isFinite ? UInt64.max / 2 : UInt64(max(seconds, 0) * 1e9)
         self.init(deadline: DispatchTime.now() + .nanoseconds(Int(min(nanos, UInt64(Int.max)))))
     }
 
-    public init(deadline: DispatchTime) {
+    package init(deadline: DispatchTime) {
         end = deadline.uptimeNanoseconds
     }
 
     /// True once the time is up; a loop that sees it stops, and `stopped` becomes true.
-    public var isDue: Bool {
+    package var isDue: Bool {
         if fired.load(ordering: .relaxed) { return true }
         guard DispatchTime.now().uptimeNanoseconds >= end else { return false }
         fired.store(true, ordering: .relaxed)
@@ -33,8 +33,8 @@ public final class Cancellation: Sendable {
     }
 
     /// True when a loop saw the time was up (its call stopped early).
-    public var stopped: Bool { fired.load(ordering: .relaxed) }
+    package var stopped: Bool { fired.load(ordering: .relaxed) }
 
     /// The cancellation of the work running on this thread, if any.
-    @TaskLocal public static var current: Cancellation?
+    @TaskLocal package static var current: Cancellation?
 }

@@ -8,7 +8,7 @@ internal import CLinearAlgebra
 /// Notebooks run side by side (`tangent check -j N`) share the cores the same way through
 /// `limited(to:)`. Nested and concurrent users share one saved setting, so whichever ends
 /// last restores what was there before.
-public enum BLASThreads {
+package enum BLASThreads {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var users = 0
     nonisolated(unsafe) private static var saved: Int32 = 1
@@ -18,7 +18,7 @@ public enum BLASThreads {
     nonisolated(unsafe) private static var unlimited: Int32 = 1
 
     /// OpenBLAS's current thread count (what a BLAS call started now would use at most).
-    public static var count: Int {
+    package static var count: Int {
         lock.lock()
         defer { lock.unlock() }
         return Int(users > 0 ? saved : openblas_get_num_threads())
@@ -43,11 +43,11 @@ public enum BLASThreads {
 
     /// A limit taken by `limited(to:)`, which its holder may change while it runs (a run of
     /// several notebooks raises it as they finish and fewer share the cores).
-    public final class Limit: Sendable {
+    package final class Limit: Sendable {
         let id: Int
         init(id: Int) { self.id = id }
 
-        public func change(to threads: Int) {
+        package func change(to threads: Int) {
             lock.lock()
             defer { lock.unlock() }
             guard limits[id] != nil else { return }
@@ -59,7 +59,7 @@ public enum BLASThreads {
     /// Runs `body` with OpenBLAS using at most `threads` threads (at least one). Overlapping
     /// callers get the smallest of their limits; when the last one ends, the count from before
     /// the first is back. Inside a `singleThreaded` section a limit applies when it ends.
-    public static func limited<T>(to threads: Int, _ body: (Limit) throws -> T) rethrows -> T {
+    package static func limited<T>(to threads: Int, _ body: (Limit) throws -> T) rethrows -> T {
         lock.lock()
         if limits.isEmpty { unlimited = users > 0 ? saved : openblas_get_num_threads() }
         let id = nextLimit

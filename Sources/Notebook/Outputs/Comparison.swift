@@ -1,17 +1,17 @@
 import Language
 
 /// Compares a block's new outputs with the stored ones, as `tangent check` does.
-public enum OutputComparison {
+package enum OutputComparison {
     /// A difference: which output, where, and a message showing the stored and the new value.
-    public struct Difference: Equatable, Sendable {
-        public var outputIndex: Int
-        public var message: String
+    package struct Difference: Equatable, Sendable {
+        package var outputIndex: Int
+        package var message: String
         /// Offset of the line to point at from the block's first code line.
-        public var lineOffset: Int
+        package var lineOffset: Int
     }
 
     /// The first difference between `stored` and `new`, or nil when they agree.
-    public static func compare(stored: [StoredOutput], new: [StoredOutput], tolerance: Tolerance) -> Difference? {
+    package static func compare(stored: [StoredOutput], new: [StoredOutput], tolerance: Tolerance) -> Difference? {
         for (i, (s, n)) in zip(stored, new).enumerated() {
             if let message = difference(s, n, tolerance: tolerance) {
                 return Difference(outputIndex: i, message: "output \(i + 1): " + message, lineOffset: n.lineOffset)

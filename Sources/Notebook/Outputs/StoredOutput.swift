@@ -4,24 +4,24 @@ import TangentSupport
 
 /// One output of a block in the form `update` stores and `check` compares: numbers in full
 /// precision (all entries of a small matrix; summary and corner of a large one) and text.
-public struct StoredOutput: Equatable, Sendable {
-    public enum Kind: String, Sendable { case value, text, figure, error }
+package struct StoredOutput: Equatable, Sendable {
+    package enum Kind: String, Sendable { case value, text, figure, error }
 
-    public var kind: Kind
+    package var kind: Kind
     /// The value's type for `show` outputs ("number", "matrix", "string", …).
-    public var type: String?
-    public var caption: String?
+    package var type: String?
+    package var caption: String?
     /// Matrix shape (rows, cols) when the value is a matrix.
-    public var shape: [Int]?
+    package var shape: [Int]?
     /// Numbers compared within tolerance: a number; a small matrix's entries (row-major);
     /// a large matrix's min, max, mean and top-left corner.
-    public var numbers: [Double]
+    package var numbers: [Double]
     /// Text compared exactly, except that numbers inside it are compared within tolerance.
-    public var text: String
+    package var text: String
     /// Offset of the producing statement's line from the block's first code line.
-    public var lineOffset: Int
+    package var lineOffset: Int
 
-    public init(kind: Kind, type: String? = nil, caption: String? = nil, shape: [Int]? = nil,
+    package init(kind: Kind, type: String? = nil, caption: String? = nil, shape: [Int]? = nil,
                 numbers: [Double] = [], text: String = "", lineOffset: Int = 0) {
         self.kind = kind
         self.type = type
@@ -32,14 +32,14 @@ public struct StoredOutput: Equatable, Sendable {
         self.lineOffset = lineOffset
     }
 
-    public static func == (a: StoredOutput, b: StoredOutput) -> Bool {
+    package static func == (a: StoredOutput, b: StoredOutput) -> Bool {
         a.kind == b.kind && a.type == b.type && a.caption == b.caption && a.shape == b.shape
             && a.text == b.text && a.lineOffset == b.lineOffset && a.numbers.count == b.numbers.count
             && zip(a.numbers, b.numbers).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
     }
 
     /// The comparable form of what a block displayed.
-    public static func from(_ item: DisplayItem, codeLine: Int) -> StoredOutput {
+    package static func from(_ item: DisplayItem, codeLine: Int) -> StoredOutput {
         switch item {
         case .value(let v, let caption, let range):
             var out = StoredOutput(kind: .value, type: v.kindName, caption: caption, lineOffset: range.start.line - codeLine)
@@ -66,7 +66,7 @@ public struct StoredOutput: Equatable, Sendable {
     }
 
     /// The expected error of an `expect=error` block, stored so `check` sees it change.
-    public static func expectedError(_ d: Diagnostic, codeLine: Int) -> StoredOutput {
+    package static func expectedError(_ d: Diagnostic, codeLine: Int) -> StoredOutput {
         StoredOutput(kind: .error, text: d.message, lineOffset: d.range.start.line - codeLine)
     }
 
@@ -79,7 +79,7 @@ public struct StoredOutput: Equatable, Sendable {
 
     // MARK: JSON
 
-    public var json: JSON {
+    package var json: JSON {
         var fields: [(String, JSON)] = [("kind", .string(kind.rawValue))]
         if let type { fields.append(("type", .string(type))) }
         if let caption { fields.append(("caption", .string(caption))) }
@@ -90,7 +90,7 @@ public struct StoredOutput: Equatable, Sendable {
         return .object(fields)
     }
 
-    public init?(json: JSON) {
+    package init?(json: JSON) {
         guard let k = json["kind"]?.stringValue, let kind = Kind(rawValue: k) else { return nil }
         self.kind = kind
         type = json["type"]?.stringValue

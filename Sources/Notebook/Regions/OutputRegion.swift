@@ -15,23 +15,23 @@ import TangentSupport
 /// Only a region directly after a block (one blank line between) belongs to it; anything else
 /// that looks like one is prose. `hash` covers the lines between the markers, so a region
 /// edited by hand is noticed (as cog does).
-public struct OutputRegion: Sendable {
+package struct OutputRegion: Sendable {
     /// 1-based file lines: the blank line before the begin marker, and the end marker.
-    public var firstLine: Int
-    public var beginLine: Int
-    public var endLine: Int
-    public var id: String
-    public var storedHash: String
+    package var firstLine: Int
+    package var beginLine: Int
+    package var endLine: Int
+    package var id: String
+    package var storedHash: String
     /// Content lines between the markers, container prefix removed.
-    public var content: [String]
+    package var content: [String]
     /// The container prefix of every line (`> `, list indentation), from the closing fence.
-    public var prefix: String
+    package var prefix: String
 
-    public var actualHash: String { OutputRegion.hash(content) }
-    public var editedByHand: Bool { storedHash != actualHash }
+    package var actualHash: String { OutputRegion.hash(content) }
+    package var editedByHand: Bool { storedHash != actualHash }
 
     /// The stored outputs from the data line, or nil when it is missing or unreadable.
-    public var storedOutputs: [StoredOutput]? {
+    package var storedOutputs: [StoredOutput]? {
         for line in content.reversed() {
             guard line.hasPrefix(OutputRegion.dataPrefix), line.hasSuffix(" -->") else { continue }
             let json = String(line.dropFirst(OutputRegion.dataPrefix.count).dropLast(4))
@@ -48,7 +48,7 @@ public struct OutputRegion: Sendable {
 
     /// Paths of the files this region links to (`![title](folder/name)`) inside `folder`,
     /// relative to the notebook's folder, as written.
-    public func linkedFiles(under folder: String) -> Set<String> {
+    package func linkedFiles(under folder: String) -> Set<String> {
         var found: Set<String> = []
         let start = "](" + folder + "/"
         for line in content {
@@ -66,19 +66,19 @@ public struct OutputRegion: Sendable {
 
     static let beginPrefix = "<!-- tangent:begin "
     static let endPrefix = "<!-- tangent:end "
-    public static let dataPrefix = "<!-- tangent:data "
+    package static let dataPrefix = "<!-- tangent:data "
 
-    public static func beginMarker(id: String, hash: String) -> String { "\(beginPrefix)id=\(id) hash=\(hash) -->" }
-    public static func endMarker(id: String) -> String { "\(endPrefix)id=\(id) -->" }
+    package static func beginMarker(id: String, hash: String) -> String { "\(beginPrefix)id=\(id) hash=\(hash) -->" }
+    package static func endMarker(id: String) -> String { "\(endPrefix)id=\(id) -->" }
 
     /// The data line for outputs. JSON inside an HTML comment must not contain `--`.
-    public static func dataLine(_ outputs: [StoredOutput]) -> String {
+    package static func dataLine(_ outputs: [StoredOutput]) -> String {
         let json = JSON.array(outputs.map(\.json)).serialized(pretty: false)
         return dataPrefix + json.replacingOccurrences(of: "--", with: "-\\u002d") + " -->"
     }
 
     /// FNV-1a 64 over the content lines joined by "\n", as 16 hex digits.
-    public static func hash(_ content: [String]) -> String {
+    package static func hash(_ content: [String]) -> String {
         var hash = StableHash()
         for (i, line) in content.enumerated() {
             if i > 0 {
@@ -92,18 +92,18 @@ public struct OutputRegion: Sendable {
 }
 
 /// Where a block's region is, or would go, in the file.
-public struct RegionSite: Sendable {
+package struct RegionSite: Sendable {
     /// The closing fence line (1-based).
-    public var fenceLine: Int
-    public var prefix: String
+    package var fenceLine: Int
+    package var prefix: String
     /// The existing region, if there is one.
-    public var region: OutputRegion?
+    package var region: OutputRegion?
 }
 
 extension Notebook {
     /// The site of each cell's region (nil for a block whose fence is never closed, which has
     /// no place for one). Throws for a begin marker without its end marker.
-    public func regionSites() throws(Diagnostic) -> [String: RegionSite] {
+    package func regionSites() throws(Diagnostic) -> [String: RegionSite] {
         let table = TextLines(text)
         var sites: [String: RegionSite] = [:]
         for cell in cells {

@@ -1,19 +1,19 @@
 /// A file split into lines that keep their terminators, so joining them gives back every byte.
-public struct TextLines: Sendable {
-    public struct Line: Sendable {
+package struct TextLines: Sendable {
+    package struct Line: Sendable {
         /// The line without its terminator.
-        public var content: String
+        package var content: String
         /// "\n", "\r\n" or "" (the last line of a file without a final newline).
-        public var terminator: String
-        public init(content: String, terminator: String) {
+        package var terminator: String
+        package init(content: String, terminator: String) {
             self.content = content
             self.terminator = terminator
         }
     }
 
-    public var lines: [Line]
+    package var lines: [Line]
 
-    public init(_ text: String) {
+    package init(_ text: String) {
         var out: [Line] = []
         var current = ""
         for scalar in text.unicodeScalars {
@@ -33,10 +33,10 @@ public struct TextLines: Sendable {
         lines = out
     }
 
-    public var text: String { lines.map { $0.content + $0.terminator }.joined() }
+    package var text: String { lines.map { $0.content + $0.terminator }.joined() }
 
     /// The file's dominant line ending.
-    public var lineEnding: String {
+    package var lineEnding: String {
         let crlf = lines.filter { $0.terminator == "\r\n" }.count
         let lf = lines.filter { $0.terminator == "\n" }.count
         return crlf > lf ? "\r\n" : "\n"

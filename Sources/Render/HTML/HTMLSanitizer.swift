@@ -10,7 +10,7 @@
 ///
 /// Disallowed tags are removed, not shown as text (GitHub does the same); `<script>`, `<style>`,
 /// `<iframe>`, `<svg>`, `<math>` and the like go with their content.
-public enum HTMLSanitizer {
+package enum HTMLSanitizer {
     /// Tags that are kept (with only their allowed attributes).
     static let elements: Set<String> = [
         "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "wbr", "div", "span", "a", "img",
@@ -40,7 +40,7 @@ public enum HTMLSanitizer {
         "blockquote": ["cite": .citation], "q": ["cite": .citation], "del": ["cite": .citation], "ins": ["cite": .citation],
     ]
 
-    public static func sanitize(_ html: String) -> String {
+    package static func sanitize(_ html: String) -> String {
         var tokenizer = HTMLTokenizer(html)
         var out = ""
         out.reserveCapacity(html.utf8.count)

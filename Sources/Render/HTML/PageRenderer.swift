@@ -7,31 +7,31 @@ import Notebook
 /// the site is built with `--unsafe-html`; math typeset by KaTeX), each ntk block as highlighted
 /// source with its id, line and status, followed by its outputs. Stored output regions are left
 /// out: the page shows the outputs of this run.
-public struct PageRenderer {
-    public struct Page {
+package struct PageRenderer {
+    package struct Page {
         /// The `<article>` contents.
-        public var body: String
+        package var body: String
         /// Plain text for the search index.
-        public var searchText: String
+        package var searchText: String
         /// The first paragraph, as plain text (for the index page).
-        public var summary: String
+        package var summary: String
     }
 
     /// A page before its math is typeset: the Markdown with placeholders for blocks and math.
-    public struct Prepared {
-        public var result: NotebookResult
-        public var extraction: MathExtraction
+    package struct Prepared {
+        package var result: NotebookResult
+        package var extraction: MathExtraction
         var placeholders: [(String, CodeCell)]
     }
 
-    public static func prepare(_ result: NotebookResult) -> Prepared {
+    package static func prepare(_ result: NotebookResult) -> Prepared {
         let (markdown, placeholders) = markdownWithBlockPlaceholders(result.notebook)
         return Prepared(result: result, extraction: MathExtractor.extract(markdown), placeholders: placeholders)
     }
 
     /// Finishes the page with the typeset math (placeholder → HTML; missing spans stay as TeX).
     /// `unsafeHTML` passes raw HTML in the prose through as written (trusted notebooks only).
-    public static func finish(_ p: Prepared, math: [String: String], unsafeHTML: Bool = false) -> Page {
+    package static func finish(_ p: Prepared, math: [String: String], unsafeHTML: Bool = false) -> Page {
         let notebook = p.result.notebook
         var html = proseHTML(p.extraction.markdown, unsafeHTML: unsafeHTML)
         if !p.extraction.spans.isEmpty {

@@ -5,41 +5,41 @@ import TangentSupport
 /// Writes a static site for a collection of notebooks: one page each, an index, navigation,
 /// a client-side search index, one stylesheet, and KaTeX's CSS and fonts; nothing loads from
 /// the network, and the site opens from disk. Files Tangent did not write are never deleted.
-public final class SiteBuilder {
-    public struct Entry {
-        public var result: NotebookResult
+package final class SiteBuilder {
+    package struct Entry {
+        package var result: NotebookResult
         /// The page's path inside the site, e.g. `intro.html` or `part1/kernels.html`.
-        public var pagePath: String
-        public init(result: NotebookResult, pagePath: String) {
+        package var pagePath: String
+        package init(result: NotebookResult, pagePath: String) {
             self.result = result
             self.pagePath = pagePath
         }
     }
 
-    public struct SiteError: Error, CustomStringConvertible {
-        public var description: String
+    package struct SiteError: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public let outputDirectory: URL
-    public var siteTitle: String
+    package let outputDirectory: URL
+    package var siteTitle: String
     /// `--unsafe-html`: raw HTML in prose is passed through instead of sanitised, and pages get
     /// no Content-Security-Policy. A notebook's own `unsafe_html: false` still keeps it safe;
     /// its `unsafe_html: true` alone changes nothing (a notebook cannot vouch for itself).
-    public var unsafeHTML = false
+    package var unsafeHTML = false
     /// Problems that did not stop the build (e.g. math left as TeX), for the caller to print.
-    public private(set) var warnings: [String] = []
+    package private(set) var warnings: [String] = []
 
     /// The list of files the last render wrote (only those are ever replaced or removed).
-    public static let manifestName = ".tangent-site.json"
+    package static let manifestName = ".tangent-site.json"
 
-    public init(outputDirectory: URL, siteTitle: String = "Tangent notebooks") {
+    package init(outputDirectory: URL, siteTitle: String = "Tangent notebooks") {
         self.outputDirectory = outputDirectory
         self.siteTitle = siteTitle
     }
 
     /// Page paths for notebooks given by their display paths: the common folder is dropped and
     /// `.md` becomes `.html`.
-    public static func pagePaths(for paths: [String]) -> [String] {
+    package static func pagePaths(for paths: [String]) -> [String] {
         let split = paths.map { $0.split(separator: "/").map(String.init) }
         var common = split.first.map { Array($0.dropLast()) } ?? []
         for parts in split.dropFirst() {
@@ -57,7 +57,7 @@ public final class SiteBuilder {
     /// Renders every page and the index. Returns the site's files (written now, or already up to
     /// date), relative to the site folder.
     @discardableResult
-    public func build(_ entries: [Entry]) throws -> [String] {
+    package func build(_ entries: [Entry]) throws -> [String] {
         let site = try openSite()
         let previous = previousManifest(site)
         try writeJournal(entries, previous: previous, to: site)

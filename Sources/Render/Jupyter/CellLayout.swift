@@ -7,24 +7,24 @@ import Notebook
 ///
 /// Only an ntk block at the top level (its fences at column 1, not inside a list or a quote)
 /// becomes a code cell; any other block stays in the prose around it, as text.
-public struct CellLayout: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable {
+package struct CellLayout: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case prose
         /// An ntk block: `info` is what follows `ntk` on the opening fence line (`{#fit seed=1}`),
         /// `fence` the run of backticks or tildes that opens and closes it.
         case ntk(info: String, fence: String)
     }
 
-    public struct Cell: Equatable, Sendable {
-        public var kind: Kind
+    package struct Cell: Equatable, Sendable {
+        package var kind: Kind
         /// The prose lines, or the block's code lines (without line endings).
-        public var lines: [String]
+        package var lines: [String]
         /// Empty lines between the previous cell (or the front matter) and this one.
-        public var blankLinesBefore: Int
+        package var blankLinesBefore: Int
         /// The block's id, for a block read from a notebook.
-        public var blockID: String?
+        package var blockID: String?
 
-        public init(kind: Kind, lines: [String], blankLinesBefore: Int, blockID: String? = nil) {
+        package init(kind: Kind, lines: [String], blankLinesBefore: Int, blockID: String? = nil) {
             self.kind = kind
             self.lines = lines
             self.blankLinesBefore = blankLinesBefore
@@ -33,24 +33,24 @@ public struct CellLayout: Equatable, Sendable {
     }
 
     /// The front matter lines, both `---` lines included.
-    public var frontMatter: [String]?
-    public var cells: [Cell] = []
+    package var frontMatter: [String]?
+    package var cells: [Cell] = []
     /// Empty lines after the last cell.
-    public var trailingBlankLines = 0
-    public var finalNewline = true
-    public var lineEnding = "\n"
+    package var trailingBlankLines = 0
+    package var finalNewline = true
+    package var lineEnding = "\n"
 
-    public init() {}
+    package init() {}
 
     /// The empty lines before a cell unless it says otherwise: none before the first cell of a
     /// file without front matter, one everywhere else.
-    public func defaultBlankLines(before index: Int) -> Int { index == 0 && frontMatter == nil ? 0 : 1 }
+    package func defaultBlankLines(before index: Int) -> Int { index == 0 && frontMatter == nil ? 0 : 1 }
 
     /// The Markdown text: the notebook without its output regions.
-    public var markdown: String { rendered().text }
+    package var markdown: String { rendered().text }
 
     /// The text, and the 1-based line each cell starts on (an ntk cell: its opening fence).
-    public func rendered() -> (text: String, cellLines: [Int]) {
+    package func rendered() -> (text: String, cellLines: [Int]) {
         var out = frontMatter ?? []
         var starts: [Int] = []
         for cell in cells {
@@ -73,7 +73,7 @@ public struct CellLayout: Equatable, Sendable {
 
     /// A fence for code: `preferred` when it is a valid fence, else ```; tildes when the info
     /// string holds a backtick; longer than any line of the code that would close it.
-    public static func fence(for code: [String], preferred: String, info: String) -> String {
+    package static func fence(for code: [String], preferred: String, info: String) -> String {
         var char: Character = "`"
         var length = 3
         if let c = preferred.first, c == "`" || c == "~", preferred.count >= 3, preferred.allSatisfy({ $0 == c }) {
@@ -95,7 +95,7 @@ public struct CellLayout: Equatable, Sendable {
 extension CellLayout {
     /// The layout of a notebook. Every block's output region is left out, top-level or not.
     /// Throws for a region without its end marker.
-    public init(_ notebook: Notebook) throws(Diagnostic) {
+    package init(_ notebook: Notebook) throws(Diagnostic) {
         let table = TextLines(notebook.text)
         let lines = table.lines.map(\.content)
         lineEnding = table.lineEnding

@@ -4,11 +4,11 @@ import Notebook
 import TangentSupport
 
 /// What the nbformat 4 files Tangent writes and reads share.
-public enum Jupyter {
-    public static let kernelspec: JSON = .object([
+package enum Jupyter {
+    package static let kernelspec: JSON = .object([
         ("display_name", .string("Tangent (ntk)")), ("language", .string("ntk")), ("name", .string("ntk")),
     ])
-    public static let languageInfo: JSON = .object([
+    package static let languageInfo: JSON = .object([
         ("file_extension", .string(".ntk")), ("mimetype", .string("text/x-ntk")), ("name", .string("ntk")),
     ])
 
@@ -39,15 +39,15 @@ public enum Jupyter {
 /// ntk blocks as code cells whose outputs are the ones stored in their regions. Block
 /// attributes, the front matter and the blank lines between cells go into `metadata.tangent`,
 /// so `JupyterImport` gives back the same Markdown.
-public enum JupyterExport {
-    public struct Exported {
-        public var json: JSON
+package enum JupyterExport {
+    package struct Exported {
+        package var json: JSON
         /// Problems that did not stop the export (a missing figure file, unreadable data).
-        public var warnings: [String]
+        package var warnings: [String]
     }
 
     /// `readFile` reads a file given its path relative to the notebook's folder (the figures).
-    public static func export(_ notebook: Notebook, figures: MarkdownWriter.FigureFolder,
+    package static func export(_ notebook: Notebook, figures: MarkdownWriter.FigureFolder,
                               readFile: (String) -> String?) throws(Diagnostic) -> Exported {
         let layout = try CellLayout(notebook)
         let sites = try notebook.regionSites()

@@ -6,12 +6,12 @@ import TangentSupport
 /// as prose, code cells in ntk as ```ntk blocks (their attributes from `metadata.tangent`),
 /// code cells in any other language as fenced prose (```python). Outputs are not read:
 /// `tangent update` writes them again.
-public enum JupyterImport {
+package enum JupyterImport {
     /// Why a file cannot be imported; `line`/`column` locate a JSON syntax error.
-    public struct Failure: Error, Equatable {
-        public var message: String
-        public var line: Int?
-        public var column: Int?
+    package struct Failure: Error, Equatable {
+        package var message: String
+        package var line: Int?
+        package var column: Int?
         init(_ message: String, line: Int? = nil, column: Int? = nil) {
             self.message = message
             self.line = line
@@ -19,16 +19,16 @@ public enum JupyterImport {
         }
     }
 
-    public struct Imported {
-        public var markdown: String
-        public var ntkBlocks = 0
+    package struct Imported {
+        package var markdown: String
+        package var ntkBlocks = 0
         /// Code cells in other languages, kept as fenced prose: language → count.
-        public var otherCode: [String: Int] = [:]
+        package var otherCode: [String: Int] = [:]
         /// Code cells that had outputs (not imported).
-        public var cellsWithOutputs = 0
+        package var cellsWithOutputs = 0
     }
 
-    public static func markdown(fromJSON text: String) throws(Failure) -> Imported {
+    package static func markdown(fromJSON text: String) throws(Failure) -> Imported {
         let root: JSON
         do { root = try JSON.parseLocated(text) } catch {
             throw Failure("malformed JSON: a Jupyter notebook is a JSON file", line: error.line, column: error.column)

@@ -7,30 +7,30 @@ import TangentSupport
 /// Files are copied as regular files (Debian's `fonts` folder is a symbolic link into
 /// `/usr/share/fonts`), only the woff2 fonts when there are any, with the stylesheet's
 /// `@font-face` rules trimmed to the fonts that were copied, so it names no missing file.
-public enum KaTeXAssets {
+package enum KaTeXAssets {
     /// Where `install` puts the stylesheet, relative to the site folder.
-    public static var stylesheetPath: String { "assets/katex/katex.min.css" }
+    package static var stylesheetPath: String { "assets/katex/katex.min.css" }
 
     /// The folder `install` fills, relative to the site folder.
-    public static var directoryPath: String { "assets/katex" }
+    package static var directoryPath: String { "assets/katex" }
 
     /// The stylesheet's `href` for a page at `pagePath` (relative to the site folder, such as
     /// `guide/intro.html`): one `../` per folder the page is in.
-    public static func stylesheetHref(forPageAt pagePath: String) -> String {
+    package static func stylesheetHref(forPageAt pagePath: String) -> String {
         let depth = pagePath.split(separator: "/", omittingEmptySubsequences: true).count - 1
         return String(repeating: "../", count: max(depth, 0)) + stylesheetPath
     }
 
     /// Copies `katex.min.css`, `fonts/` and the copyright notice into `<directory>/assets/katex/`.
     /// Existing files there are replaced; nothing else is removed.
-    public static func install(into directory: URL) throws {
+    package static func install(into directory: URL) throws {
         try install(into: ConfinedFolder(directory))
     }
 
     /// `install(into:)` for a site folder opened by `SiteBuilder`: every file is written by a
     /// confined walk, so a symbolic link planted at `assets`, `assets/katex`, `fonts` or a
     /// file's name never sends a copy out of the site (a link at a name is replaced).
-    public static func install(into site: ConfinedFolder) throws {
+    package static func install(into site: ConfinedFolder) throws {
         let files = FileManager.default
         let source = KaTeXInstallation.directory
         guard let stylesheet = KaTeXInstallation.file(["katex.min.css", "katex.css"]) else {

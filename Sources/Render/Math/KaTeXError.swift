@@ -1,12 +1,12 @@
 /// Why math could not be typeset; the description says what to install.
-public enum KaTeXError: Error, Equatable, CustomStringConvertible {
+package enum KaTeXError: Error, Equatable, CustomStringConvertible {
     case nodeNotFound
     case katexNotFound(directory: String)
     case fontsNotFound(directory: String)
     case nodeFailed(status: Int32, message: String)
     case unreadableOutput(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .nodeNotFound:
             return "typesetting math needs Node.js, but neither 'node' nor 'nodejs' is on PATH; "

@@ -42,7 +42,7 @@ extension KaTeXRenderer {
     /// Removes the scratch folders that runs killed without warning left in the system temp
     /// folder (`StaleTemporaryFiles`); a live run's folders are kept. Returns their paths.
     @discardableResult
-    public static func removeStaleScratchFolders() -> [String] {
+    package static func removeStaleScratchFolders() -> [String] {
         StaleTemporaryFiles.sweepScratchFolders(prefix: scratchPrefix, in: FileManager.default.temporaryDirectory.path)
     }
 

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// All formulas of a page, or of a whole site, are rendered by one `node` process, so the
 /// cost of starting Node and loading KaTeX is paid once; identical formulas are rendered once.
-public enum KaTeXRenderer {
+package enum KaTeXRenderer {
     /// Whether `node` and KaTeX's `katex.min.js` can be found (nothing is run).
-    public static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         (try? KaTeXInstallation.node()) != nil && (try? KaTeXInstallation.script()) != nil
     }
 
@@ -15,7 +15,7 @@ public enum KaTeXRenderer {
     /// output; a formula KaTeX cannot parse becomes a red `katex-error` span showing its source).
     /// Placeholders are opaque keys here, so callers may make them unique across pages.
     /// Throws `KaTeXError` when Node.js or KaTeX is missing or the run fails.
-    public static func render(_ spans: [MathSpan]) throws -> [String: String] {
+    package static func render(_ spans: [MathSpan]) throws -> [String: String] {
         guard !spans.isEmpty else { return [:] }
         var slots: [Formula: Int] = [:]
         var formulas: [Formula] = []
@@ -45,7 +45,7 @@ public enum KaTeXRenderer {
     ///   `<textarea>`, `<script>`, `<style>`, comments), the placeholder becomes the escaped
     ///   TeX source in its delimiters instead.
     /// - Text that merely looks like a placeholder but is not a key is left alone.
-    public static func substitute(_ html: String, _ rendered: [String: String]) -> String {
+    package static func substitute(_ html: String, _ rendered: [String: String]) -> String {
         guard !rendered.isEmpty else { return html }
         var shaped: [String: String] = [:]
         var others: [(String, String)] = []

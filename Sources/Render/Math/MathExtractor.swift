@@ -14,11 +14,11 @@ import Foundation
 ///   never contains a backtick, so it can never overlap a code span.
 ///
 /// Every byte outside the replaced spans is kept.
-public enum MathExtractor {
+package enum MathExtractor {
     /// The start of every placeholder; `Z`s are appended when the text already contains it.
-    public static let placeholderStem = "TANGENTMATH"
+    package static let placeholderStem = "TANGENTMATH"
 
-    public static func extract(_ markdown: String) -> MathExtraction {
+    package static func extract(_ markdown: String) -> MathExtraction {
         let bytes = Array(markdown.utf8)
         guard bytes.contains(MathASCII.dollar) else { return MathExtraction(markdown: markdown, spans: []) }
         let lines = MathLineTable(bytes)

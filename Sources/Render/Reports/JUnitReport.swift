@@ -4,23 +4,23 @@ import Notebook
 
 /// JUnit XML (`--junit FILE`): a notebook is a test suite, a block a test case, so CI systems
 /// list and display notebook failures like test failures.
-public enum JUnitReport {
+package enum JUnitReport {
     /// A notebook; `time` is nil for one that could not be loaded (no blocks ran).
-    public struct Suite {
-        public var name: String
-        public var time: Double?
-        public var cases: [Case]
+    package struct Suite {
+        package var name: String
+        package var time: Double?
+        package var cases: [Case]
     }
 
     /// A block (or the loading of a notebook that failed to load).
-    public struct Case {
-        public var classname: String
-        public var name: String
-        public var time: Double?
-        public var outcome: Outcome
+    package struct Case {
+        package var classname: String
+        package var name: String
+        package var time: Double?
+        package var outcome: Outcome
     }
 
-    public enum Outcome {
+    package enum Outcome {
         case passed
         /// A block that failed: an `<error>`.
         case error(message: String, text: String)
@@ -29,7 +29,7 @@ public enum JUnitReport {
         case skipped(message: String)
     }
 
-    public static func xml(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = []) -> String {
+    package static func xml(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = []) -> String {
         let suites = results.map { r in
             let path = r.notebook.path
             return Suite(name: path, time: r.seconds, cases: r.blocks.map { b in
@@ -53,7 +53,7 @@ public enum JUnitReport {
         return xml(suites)
     }
 
-    public static func xml(_ suites: [Suite]) -> String {
+    package static func xml(_ suites: [Suite]) -> String {
         func count(_ cases: [Case], _ kind: (Outcome) -> Bool) -> Int { cases.filter { kind($0.outcome) }.count }
         let isFailure: (Outcome) -> Bool = { if case .failure = $0 { true } else { false } }
         let isError: (Outcome) -> Bool = { if case .error = $0 { true } else { false } }

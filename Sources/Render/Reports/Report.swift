@@ -6,9 +6,9 @@ import TangentSupport
 
 /// The machine-readable report of a run (`--json FILE`): per notebook, per block, its id,
 /// line, status, seconds and errors with file, line, column and message.
-public enum Report {
+package enum Report {
     /// `loadFailures` are notebooks that could not be read or parsed (no blocks ran).
-    public static func json(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [],
+    package static func json(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [],
                             command: String, exitCode: Int32) -> JSON {
         let blocks = results.flatMap(\.blocks)
         func count(_ s: BlockStatus) -> JSON { .number(Double(blocks.filter { $0.status == s }.count)) }
@@ -71,7 +71,7 @@ public enum Report {
     }
 
     /// A `check` finding in the form of a diagnostic, with `"severity": "mismatch"`.
-    public static func mismatch(_ m: Mismatch, file: String) -> JSON {
+    package static func mismatch(_ m: Mismatch, file: String) -> JSON {
         .object([
             ("file", .string(file)),
             ("line", .number(Double(m.range.start.line))),
@@ -81,7 +81,7 @@ public enum Report {
         ])
     }
 
-    public static func diagnostic(_ d: Diagnostic, file: String) -> JSON {
+    package static func diagnostic(_ d: Diagnostic, file: String) -> JSON {
         .object([
             ("file", .string(file)),
             ("line", .number(Double(d.range.start.line))),

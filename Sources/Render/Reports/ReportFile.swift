@@ -5,56 +5,56 @@ import TangentSupport
 /// A JSON report (the `--json` format of `Report`) read back, for `tangent report merge` and
 /// `--timings`. Every field used is checked, so a damaged or foreign file is refused with a
 /// message naming the field, never half-read.
-public struct ReportFile: Sendable {
+package struct ReportFile: Sendable {
     /// A diagnostic as the report stores it; a notebook that could not be read has only a message.
-    public struct Problem: Sendable {
-        public var file: String
-        public var line: Int?
-        public var column: Int?
-        public var severity: String?
-        public var message: String
+    package struct Problem: Sendable {
+        package var file: String
+        package var line: Int?
+        package var column: Int?
+        package var severity: String?
+        package var message: String
 
         /// `FILE:LINE:COL: severity: message`, or just the file when there is no place.
-        public var located: String {
+        package var located: String {
             guard let line, let column, let severity else { return file }
             return "\(file):\(line):\(column): \(severity): \(message)"
         }
     }
 
-    public struct Block: Sendable {
-        public var id: String
-        public var line: Int
-        public var status: BlockStatus
-        public var seconds: Double
-        public var note: String?
-        public var errors: [Problem]
+    package struct Block: Sendable {
+        package var id: String
+        package var line: Int
+        package var status: BlockStatus
+        package var seconds: Double
+        package var note: String?
+        package var errors: [Problem]
     }
 
-    public struct Entry: Sendable {
-        public var path: String
+    package struct Entry: Sendable {
+        package var path: String
         /// `ok`, `failed`, or `error` for a notebook that could not be loaded.
-        public var status: String
-        public var seconds: Double?
-        public var blocks: [Block]
-        public var errors: [Problem]
+        package var status: String
+        package var seconds: Double?
+        package var blocks: [Block]
+        package var errors: [Problem]
         /// The notebook's object as it was in the file (a merged report copies it unchanged).
-        public var json: JSON
+        package var json: JSON
     }
 
-    public var tangentVersion: String
-    public var command: String
-    public var exitCode: Int32
-    public var notebooks: [Entry]
+    package var tangentVersion: String
+    package var command: String
+    package var exitCode: Int32
+    package var notebooks: [Entry]
 
     /// A file that is not a report: `FILE: error: message`.
-    public struct Malformed: Error, Equatable {
-        public var file: String
-        public var message: String
-        public var formatted: String { "\(file): error: \(message)" }
+    package struct Malformed: Error, Equatable {
+        package var file: String
+        package var message: String
+        package var formatted: String { "\(file): error: \(message)" }
     }
 
     /// Reads and checks a report file.
-    public static func read(_ path: String) throws(Malformed) -> ReportFile {
+    package static func read(_ path: String) throws(Malformed) -> ReportFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Malformed(file: path, message: "cannot read the file")
         }

@@ -5,13 +5,13 @@ import TangentSupport
 /// `tangent report merge`: the reports of a sharded run (one `--json` file per shard) as one
 /// report, the same as a single run over all the notebooks would have written, apart from
 /// the times.
-public enum ReportMerge {
+package enum ReportMerge {
     /// One input report and the name it is shown by in errors.
-    public typealias Input = (file: String, report: ReportFile)
+    package typealias Input = (file: String, report: ReportFile)
 
     /// The most severe of the exit codes, as `tangent` ranks them: 2 (usage or input) over
     /// 1 (a block failed) over 3 (check found differences) over 0.
-    public static func worst(_ codes: [Int32]) -> Int32 {
+    package static func worst(_ codes: [Int32]) -> Int32 {
         let rank: [Int32: Int] = [0: 0, 3: 1, 1: 2, 2: 3]
         return codes.max { rank[$0, default: 4] < rank[$1, default: 4] } ?? 0
     }
@@ -19,7 +19,7 @@ public enum ReportMerge {
     /// The merged report. Notebooks are in path order (component by component, the order in
     /// which `tangent` collects a folder), those that could not be loaded last, as a single
     /// run reports them. A notebook in two inputs means the shards overlap: an error.
-    public static func merge(_ inputs: [Input]) throws(ReportFile.Malformed) -> ReportFile {
+    package static func merge(_ inputs: [Input]) throws(ReportFile.Malformed) -> ReportFile {
         var seen: [String: String] = [:]
         var entries: [ReportFile.Entry] = []
         for (file, report) in inputs {
@@ -43,7 +43,7 @@ public enum ReportMerge {
     }
 
     /// The report in the `--json` format; the summary is counted again from the notebooks.
-    public static func json(_ r: ReportFile) -> JSON {
+    package static func json(_ r: ReportFile) -> JSON {
         let loaded = r.notebooks.filter { $0.status != "error" }
         let blocks = loaded.flatMap(\.blocks)
         func count(_ s: BlockStatus) -> JSON { .number(Double(blocks.filter { $0.status == s }.count)) }
@@ -63,7 +63,7 @@ public enum ReportMerge {
     }
 
     /// The JUnit XML a single run would have written (`--junit`).
-    public static func junit(_ r: ReportFile) -> String {
+    package static func junit(_ r: ReportFile) -> String {
         JUnitReport.xml(r.notebooks.map { n in
             if n.status == "error" {
                 let e = n.errors.first
@@ -87,7 +87,7 @@ public enum ReportMerge {
     }
 
     /// One line for the terminal: `3 reports, 10 notebooks, 42 blocks: 40 ran, 1 failed, 1 skipped (12.30 s)`.
-    public static func summary(_ r: ReportFile, reports: Int) -> String {
+    package static func summary(_ r: ReportFile, reports: Int) -> String {
         let loaded = r.notebooks.filter { $0.status != "error" }
         let blocks = loaded.flatMap(\.blocks)
         func n(_ s: BlockStatus) -> Int { blocks.filter { $0.status == s }.count }

@@ -4,9 +4,9 @@ import Notebook
 
 /// How a run reads in a terminal: per block a header, then its outputs; errors as compiler
 /// diagnostics (on standard error) with the source line and a caret.
-public enum TerminalReport {
+package enum TerminalReport {
     /// The outputs of a notebook, for standard output.
-    public static func outputs(_ r: NotebookResult) -> String {
+    package static func outputs(_ r: NotebookResult) -> String {
         var out = "=== \(r.notebook.path)\n"
         for b in r.blocks {
             var header = "--- [\(b.cell.id)] line \(b.cell.fenceLine)"
@@ -28,7 +28,7 @@ public enum TerminalReport {
         return out
     }
 
-    public static func text(_ item: DisplayItem) -> String {
+    package static func text(_ item: DisplayItem) -> String {
         switch item {
         case .value(let v, let caption, _):
             let body = ValueFormatter.text(v)
@@ -40,14 +40,14 @@ public enum TerminalReport {
     }
 
     /// The errors of a notebook, formatted for standard error.
-    public static func errors(_ r: NotebookResult) -> String {
+    package static func errors(_ r: NotebookResult) -> String {
         r.blocks.compactMap { b -> String? in
             guard b.status == .failed, let e = b.error else { return nil }
             return e.formatted(file: r.notebook.path, lineText: r.notebook.line) + "\n"
         }.joined()
     }
 
-    public static func summary(_ results: [NotebookResult], seconds: Double) -> String {
+    package static func summary(_ results: [NotebookResult], seconds: Double) -> String {
         let blocks = results.flatMap(\.blocks)
         let failed = blocks.filter { $0.status == .failed }.count
         let skipped = blocks.filter { $0.status == .skipped }.count

@@ -7,10 +7,10 @@ import Language
 /// Text and axes use `currentColor`, set by a `<style>` block that follows
 /// `prefers-color-scheme`, so the figure reads on light and dark pages. What the drawing leaves
 /// out (points a log axis cannot show, non-finite values, downsampling) is said in `<desc>`.
-public enum SVGFigure {
+package enum SVGFigure {
     /// A standalone SVG document for the figure (width × height in CSS pixels). `caption`
     /// (from `show …, "caption"`) is not drawn inside; callers put it in `<figcaption>`.
-    public static func render(_ figure: Figure, width: Int = 640, height: Int = 400) -> String {
+    package static func render(_ figure: Figure, width: Int = 640, height: Int = 400) -> String {
         let width = max(width, 200)
         let height = max(height, 150)
         var body = SVGWriter()

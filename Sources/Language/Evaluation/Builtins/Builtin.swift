@@ -199,21 +199,21 @@ struct BuiltinCall {
 
 /// Refuses matrices that would not fit in the memory available (NTKCore's `MemoryBudget`:
 /// /proc/meminfo, the cgroup limit and `TANGENT_MEMORY_LIMIT`).
-public enum MemoryGuard {
-    public static func check(doubles count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
+package enum MemoryGuard {
+    package static func check(doubles count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: 8)
         try check(bytes: overflow ? .max : bytes, what: what, at: range)
     }
 
     /// The same for a list of `count` values (each takes `MemoryLayout<Value>.stride` bytes, ~10
     /// times a matrix entry: `range(1e8)` needs 10 GB, not 800 MB).
-    public static func check(listItems count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
+    package static func check(listItems count: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: MemoryLayout<Value>.stride)
         try check(bytes: overflow ? .max : bytes, what: what, at: range)
     }
 
     /// The same for `bytes` bytes (strings); `Int.max` stands for more than 64 bits can count.
-    public static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
+    package static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let available = MemoryBudget.availableBytes() ?? Int.max
         if bytes == .max || bytes > available {
             throw .error("\(what) needs \(ByteCount.formatted(bytes == .max ? nil : bytes)) but only \(ByteCount.formatted(available)) of memory is available",

@@ -14,13 +14,13 @@ enum Builtins {
 }
 
 /// Public facts about builtins, for documentation and tooling.
-public enum BuiltinCatalog {
+package enum BuiltinCatalog {
     /// Every builtin function and constant name.
-    public static let names: Set<String> = Set(Builtins.names)
+    package static let names: Set<String> = Set(Builtins.names)
 
     /// The builtins the language's contract requires (the rest are extensions;
     /// docs/language.md#builtins).
-    public static let contract: Set<String> = [
+    package static let contract: Set<String> = [
         "linspace", "randn", "uniform", "zeros", "ones", "eye", "diag", "hcat", "vcat", "rows", "cols", "reshape",
         "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "erf", "relu", "sign",
         "sum", "mean", "max", "min", "norm", "trace", "eigvalsh", "cholesky", "solve", "inv", "det", "load", "save",
@@ -29,12 +29,12 @@ public enum BuiltinCatalog {
     ]
 
     /// (signature, one-line summary) of every builtin, in reference order.
-    public static var entries: [(signature: String, summary: String)] {
+    package static var entries: [(signature: String, summary: String)] {
         Builtins.all.map { ($0.signature, $0.summary) }
     }
 
     /// The builtin table of docs/language.md (a test keeps the two identical).
-    public static var markdownTable: String {
+    package static var markdownTable: String {
         var out = "| builtin | what it does |\n|---|---|\n"
         for e in entries {
             out += "| `\(e.signature.replacingOccurrences(of: "|", with: "\\|"))` | \(e.summary) |\n"
