@@ -1,6 +1,6 @@
+import Foundation
 // swift-tools-version:6.0
 import PackageDescription
-import Foundation
 
 /// The numeric core is compiled for the machine that builds it when that machine has the
 /// Haswell instruction set (AVX2, FMA, BMI: every x86-64 server CPU since 2013): 4-wide
@@ -11,7 +11,8 @@ let hostHasHaswellISA: Bool = {
     #if os(Linux) && arch(x86_64)
     if Context.environment["TANGENT_PORTABLE"] == "1" { return false }
     guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return false }
     let flags = Set(line.split(separator: " ").map(String.init))
     return ["avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "popcnt", "abm"].allSatisfy(flags.contains)
     #else
@@ -27,7 +28,7 @@ let package = Package(
         // The numeric core is the one library: its `public` API (Matrix, MLP and Layer networks,
         // analytic and empirical kernels, predict, NPY, numpy's generator) is for Swift users.
         // Everything else crosses modules with `package` access only.
-        .library(name: "NTKCore", targets: ["NTKCore"]),
+        .library(name: "NTKCore", targets: ["NTKCore"])
     ],
     targets: [
         // MARK: System libraries (Debian packages; module.modulemap + shim.h only)
@@ -88,7 +89,7 @@ let package = Package(
             name: "TangentCLITests",
             dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"],
             exclude: ["Corpus", "CorpusPending"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"])
     ]
 )
 
@@ -97,9 +98,13 @@ let package = Package(
 if Context.environment["TANGENT_FUZZ"] != nil {
     package.targets += [
         .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
-        .executableTarget(name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Language", "Render"], path: "Fuzz/FuzzNotebook"),
+        .executableTarget(
+            name: "FuzzNotebook", dependencies: ["FuzzSupport", "Notebook", "Language", "Render"],
+            path: "Fuzz/FuzzNotebook"),
         .executableTarget(name: "FuzzParser", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzParser"),
         .executableTarget(name: "FuzzEvaluator", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzEvaluator"),
-        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", "TangentSupport"], path: "Fuzz/FuzzJSON", exclude: ["json.dict"]),
+        .executableTarget(
+            name: "FuzzJSON", dependencies: ["FuzzSupport", "TangentSupport"], path: "Fuzz/FuzzJSON",
+            exclude: ["json.dict"])
     ]
 }

@@ -14,6 +14,8 @@ export XDG_CACHE_HOME="$PWD/.build/test-xdg-cache"
 # The Jupyter round-trip test runs every tutorial with it too.
 # Every import declared in Package.swift, none across the layering (scripts/check-imports.py).
 python3 scripts/check-imports.py
+# Formatting and lint, as .swift-format configures them (the toolchain ships swift-format).
+swift format lint --strict --recursive --parallel Sources Tests Fuzz/FuzzSupport Fuzz/FuzzNotebook Fuzz/FuzzParser Fuzz/FuzzEvaluator Fuzz/FuzzJSON Package.swift
 swift build -c release --product tangent
 export TANGENT_RELEASE_BINARY="$PWD/.build/release/tangent"
 swift build --build-tests

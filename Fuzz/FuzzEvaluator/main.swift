@@ -1,5 +1,5 @@
-import FuzzSupport
 import Foundation
+import FuzzSupport
 import Language
 
 // libFuzzer target: bytes → parse → evaluate, with a time budget per input (the deadline is
@@ -23,8 +23,9 @@ func fuzzEvaluator(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: count), as: UTF8.self)
     let source = SourceText(text)
     guard let statements = try? Parser.parse(source) else { return 0 }
-    let context = EvaluationContext(environment: Environment(), baseDirectory: folder, seed: 0,
-                                    deadline: Deadline(seconds: 0.5), fileRoot: folder)
+    let context = EvaluationContext(
+        environment: Environment(), baseDirectory: folder, seed: 0,
+        deadline: Deadline(seconds: 0.5), fileRoot: folder)
     do throws(Diagnostic) {
         try Evaluator(context: context, source: source).run(statements)
         for item in context.outputs {

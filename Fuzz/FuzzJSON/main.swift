@@ -13,15 +13,20 @@ func fuzzJSON(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         let value = try JSON.parseLocated(text)
         for pretty in [true, false] {
             let written = value.serialized(pretty: pretty)
-            guard let again = JSON.parse(written) else { fatalError("the serialised value does not parse: \(written.prefix(300))") }
+            guard let again = JSON.parse(written) else {
+                fatalError("the serialised value does not parse: \(written.prefix(300))")
+            }
             require(again == value, "serialise → parse changed the value: \(written.prefix(300))")
-            require(again.serialized(pretty: pretty).utf8.elementsEqual(written.utf8), "serialising the parsed text again changed it")
+            require(
+                again.serialized(pretty: pretty).utf8.elementsEqual(written.utf8),
+                "serialising the parsed text again changed it")
         }
     } catch {
         let lines = text.utf8.split(separator: 0x0a, omittingEmptySubsequences: false)
         require(error.line >= 1 && error.line <= lines.count, "the error's line \(error.line) is not in the text")
         let length = String(decoding: lines[error.line - 1], as: UTF8.self).count
-        require(error.column >= 1 && error.column <= length + 1, "the error's column \(error.column) is not in its line")
+        require(
+            error.column >= 1 && error.column <= length + 1, "the error's column \(error.column) is not in its line")
         require(!error.reason.isEmpty, "the error gives no reason")
     }
     return 0

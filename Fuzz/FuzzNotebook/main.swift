@@ -19,7 +19,9 @@ func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     do throws(Diagnostic) {
         notebook = try Notebook.parse(text, path: "fuzz.md")
     } catch {
-        _ = error.formatted(file: "fuzz.md") { n in n >= 1 && n <= text.physicalLines.count ? text.physicalLines[n - 1] : nil }
+        _ = error.formatted(file: "fuzz.md") { n in
+            n >= 1 && n <= text.physicalLines.count ? text.physicalLines[n - 1] : nil
+        }
         return 0
     }
     for cell in notebook.cells { _ = try? Parser.parse(cell.source) }
@@ -48,9 +50,15 @@ func sampleUpdates(for notebook: Notebook) -> [String: MarkdownWriter.RegionUpda
     var updates: [String: MarkdownWriter.RegionUpdate] = [:]
     for (k, cell) in notebook.cells.enumerated() {
         let at = SourceRange(at: SourceLocation(line: cell.codeLine, column: 1))
-        updates[cell.id] = k % 3 == 2 ? .keep
-            : .write([.text("out \(k) <!-- --> ``` $x$", range: at), .value(.number(Double(k) + 0.5), caption: "v", range: at)],
-                     expectedError: nil)
+        updates[cell.id] =
+            k % 3 == 2
+            ? .keep
+            : .write(
+                [
+                    .text("out \(k) <!-- --> ``` $x$", range: at),
+                    .value(.number(Double(k) + 0.5), caption: "v", range: at)
+                ],
+                expectedError: nil)
     }
     return updates
 }

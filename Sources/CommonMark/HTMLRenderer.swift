@@ -1,4 +1,5 @@
 internal import CCMark
+
 #if canImport(Glibc)
 import Glibc
 #endif

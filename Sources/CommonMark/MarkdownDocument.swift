@@ -1,4 +1,5 @@
 internal import CCMark
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,7 +43,8 @@ private struct Converter {
         var child = cmark_node_first_child(node)
         if child != nil && depth >= MarkdownDocument.maxDepth {
             if tooDeepAt == nil {
-                tooDeepAt = SourcePoint(line: Int(cmark_node_get_start_line(child)), column: Int(cmark_node_get_start_column(child)))
+                tooDeepAt = SourcePoint(
+                    line: Int(cmark_node_get_start_line(child)), column: Int(cmark_node_get_start_column(child)))
             }
             child = nil
         }
@@ -51,10 +53,12 @@ private struct Converter {
             child = cmark_node_next(c)
         }
         let span = SourceSpan(
-            start: SourcePoint(line: Int(cmark_node_get_start_line(node)),
-                               column: Int(cmark_node_get_start_column(node))),
-            end: SourcePoint(line: Int(cmark_node_get_end_line(node)),
-                             column: Int(cmark_node_get_end_column(node))))
+            start: SourcePoint(
+                line: Int(cmark_node_get_start_line(node)),
+                column: Int(cmark_node_get_start_column(node))),
+            end: SourcePoint(
+                line: Int(cmark_node_get_end_line(node)),
+                column: Int(cmark_node_get_end_column(node))))
         let literal = string(cmark_node_get_literal(node))
         return MarkdownNode(kind: kind(of: node, span: span), span: span, literal: literal, children: children)
     }
@@ -69,9 +73,10 @@ private struct Converter {
         case CMARK_NODE_DOCUMENT: return .document
         case CMARK_NODE_BLOCK_QUOTE: return .blockQuote
         case CMARK_NODE_LIST:
-            return .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
-                         start: Int(cmark_node_get_list_start(node)),
-                         tight: cmark_node_get_list_tight(node) != 0)
+            return .list(
+                ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
+                start: Int(cmark_node_get_list_start(node)),
+                tight: cmark_node_get_list_tight(node) != 0)
         case CMARK_NODE_ITEM: return .item
         case CMARK_NODE_CODE_BLOCK:
             return .codeBlock(info: string(cmark_node_get_fence_info(node)), fence: fence(at: span.start))
@@ -101,11 +106,17 @@ private struct Converter {
         let line = Array(lines[start.line - 1].utf8)
         var i = max(start.column - 1, 0)
         var indent = 0
-        while i < line.count, line[i] == UInt8(ascii: " ") { i += 1; indent += 1 }
+        while i < line.count, line[i] == UInt8(ascii: " ") {
+            i += 1
+            indent += 1
+        }
         guard i < line.count, line[i] == UInt8(ascii: "`") || line[i] == UInt8(ascii: "~") else { return nil }
         let c = line[i]
         var length = 0
-        while i < line.count, line[i] == c { i += 1; length += 1 }
+        while i < line.count, line[i] == c {
+            i += 1
+            length += 1
+        }
         guard length >= 3 else { return nil }
         return CodeFence(character: Character(Unicode.Scalar(c)), length: length, indent: indent)
     }

@@ -2,7 +2,10 @@
 package struct SourcePoint: Equatable, Hashable, Sendable, Comparable {
     package var line: Int
     package var column: Int
-    package init(line: Int, column: Int) { self.line = line; self.column = column }
+    package init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
     package static func < (a: SourcePoint, b: SourcePoint) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
@@ -12,7 +15,10 @@ package struct SourcePoint: Equatable, Hashable, Sendable, Comparable {
 package struct SourceSpan: Equatable, Hashable, Sendable {
     package var start: SourcePoint
     package var end: SourcePoint
-    package init(start: SourcePoint, end: SourcePoint) { self.start = start; self.end = end }
+    package init(start: SourcePoint, end: SourcePoint) {
+        self.start = start
+        self.end = end
+    }
 }
 
 /// How a fenced code block was opened: the fence character, its length and indentation.
@@ -27,12 +33,17 @@ package struct CodeFence: Equatable, Sendable {
 /// This is the whole interface to cmark: no C pointer lives beyond `MarkdownDocument.parse`.
 package struct MarkdownNode: Equatable, Sendable {
     package enum Kind: Equatable, Sendable {
-        case document, blockQuote, list(ordered: Bool, start: Int, tight: Bool), item
+        case document, blockQuote
+        case list(ordered: Bool, start: Int, tight: Bool)
+        case item
         /// `fence` is nil for an indented code block; `info` is the full info string.
         case codeBlock(info: String, fence: CodeFence?)
-        case htmlBlock, paragraph, heading(level: Int), thematicBreak
+        case htmlBlock, paragraph
+        case heading(level: Int)
+        case thematicBreak
         case text, softBreak, lineBreak, code, htmlInline, emphasis, strong
-        case link(destination: String, title: String), image(source: String, title: String)
+        case link(destination: String, title: String)
+        case image(source: String, title: String)
         case custom
     }
 

@@ -27,8 +27,9 @@ package struct BlockAttributes: Equatable, Sendable {
         while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
         if i == chars.count { return attrs }
         guard chars[i] == "{" else {
-            throw .error("unexpected text after 'ntk'; block attributes go in braces, like ntk {#id seed=1}",
-                         at: loc(i, chars.count))
+            throw .error(
+                "unexpected text after 'ntk'; block attributes go in braces, like ntk {#id seed=1}",
+                at: loc(i, chars.count))
         }
         guard let closeIndex = chars.lastIndex(of: "}"), closeIndex > i else {
             throw .error("block attributes opened with '{' are never closed", at: loc(i, i + 1))
@@ -45,9 +46,13 @@ package struct BlockAttributes: Equatable, Sendable {
             var inQuote: Character?
             while j < closeIndex {
                 let c = chars[j]
-                if let q = inQuote { if c == q { inQuote = nil } }
-                else if c == "\"" || c == "'" { inQuote = c }
-                else if c == " " || c == "\t" || c == "," { break }
+                if let q = inQuote {
+                    if c == q { inQuote = nil }
+                } else if c == "\"" || c == "'" {
+                    inQuote = c
+                } else if c == " " || c == "\t" || c == "," {
+                    break
+                }
                 j += 1
             }
             let item = String(chars[start..<j])
@@ -60,8 +65,10 @@ package struct BlockAttributes: Equatable, Sendable {
             }
             let key = item.hasPrefix("#") ? "#" : String(item.prefix { $0 != "=" })
             if let first = seen[key], !item.hasPrefix(".") {
-                throw .error(key == "#" ? "block has two ids ('\(first)' and '\(item)')"
-                                        : "block attribute '\(key)' is given twice", at: loc(start, j))
+                throw .error(
+                    key == "#"
+                        ? "block has two ids ('\(first)' and '\(item)')"
+                        : "block attribute '\(key)' is given twice", at: loc(start, j))
             }
             seen[key] = item
             try attrs.apply(item, range: loc(start, j))
@@ -73,15 +80,17 @@ package struct BlockAttributes: Equatable, Sendable {
         if item.hasPrefix("#") {
             let name = String(item.dropFirst())
             guard BlockAttributes.isValidID(name) else {
-                throw .error("block id '\(name)' must be letters, digits, '_' or '-', starting with a letter or '_'", at: range)
+                throw .error(
+                    "block id '\(name)' must be letters, digits, '_' or '-', starting with a letter or '_'", at: range)
             }
             id = name
             return
         }
         if item.hasPrefix(".") { return }  // a class, as in Pandoc attributes: allowed, unused
         guard let eq = item.firstIndex(of: "=") else {
-            throw .error("block attribute '\(item)' must be '#id' or key=value\(Suggestions.hint(for: item, in: BlockAttributes.keys))",
-                         at: range)
+            throw .error(
+                "block attribute '\(item)' must be '#id' or key=value\(Suggestions.hint(for: item, in: BlockAttributes.keys))",
+                at: range)
         }
         let key = String(item[..<eq])
         var value = String(item[item.index(after: eq)...])
@@ -90,7 +99,9 @@ package struct BlockAttributes: Equatable, Sendable {
         }
         func number(min: Double, strict: Bool) throws(Diagnostic) -> Double {
             guard let x = Double(value), x.isFinite, strict ? x > min : x >= min else {
-                throw .error("block attribute '\(key)' must be a \(strict ? "positive" : "non-negative") number, got '\(value)'", at: range)
+                throw .error(
+                    "block attribute '\(key)' must be a \(strict ? "positive" : "non-negative") number, got '\(value)'",
+                    at: range)
             }
             return x
         }
@@ -111,14 +122,16 @@ package struct BlockAttributes: Equatable, Sendable {
             }
         case "seed":
             guard let s = UInt64(value) else {
-                throw .error("block attribute 'seed' must be a whole number from 0 to 2^64-1, got '\(value)'", at: range)
+                throw .error(
+                    "block attribute 'seed' must be a whole number from 0 to 2^64-1, got '\(value)'", at: range)
             }
             seed = s
         case "id":
             guard BlockAttributes.isValidID(value) else { throw .error("invalid block id '\(value)'", at: range) }
             id = value
         default:
-            throw .error("unknown block attribute '\(key)'\(Suggestions.hint(for: key, in: BlockAttributes.keys))", at: range)
+            throw .error(
+                "unknown block attribute '\(key)'\(Suggestions.hint(for: key, in: BlockAttributes.keys))", at: range)
         }
     }
 

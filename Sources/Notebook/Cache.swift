@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Language
 import NTKCore
 import TangentSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The block cache in `<project root>/.tangent/cache/`: a block is served from it only when its
 /// code, seed, Tangent's version, every binding it read, every file it loaded and every file it
@@ -37,7 +38,9 @@ package struct BlockCache: Sendable {
         package var tangentVersion: String
 
         var hash: UInt64 {
-            Fingerprint.of([tangentVersion, relativePath, blockID, code, String(seed), String(expectError)].joined(separator: "\u{0}"))
+            Fingerprint.of(
+                [tangentVersion, relativePath, blockID, code, String(seed), String(expectError)].joined(
+                    separator: "\u{0}"))
         }
     }
 
@@ -63,7 +66,10 @@ package struct BlockCache: Sendable {
         /// that no longer has its tag reads back as nothing: the environment marks the name
         /// damaged and the runner treats the entry as a miss.
         package func restore(into environment: Environment) {
-            if let value { environment[name] = value; return }
+            if let value {
+                environment[name] = value
+                return
+            }
             guard let file, let secret else { return }
             let expected = tag
             environment.restore(name, fingerprint: fingerprint) {
@@ -80,7 +86,8 @@ package struct BlockCache: Sendable {
     static let inlineLimit = 256 * 1024
 
     package func url(for key: Key) -> URL {
-        directory.appendingPathComponent(Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
+        directory.appendingPathComponent(
+            Fingerprint.hex(Fingerprint.of(key.relativePath + "\u{0}" + key.blockID)) + ".block")
     }
 
     // MARK: Load
@@ -89,12 +96,16 @@ package struct BlockCache: Sendable {
     /// locations are stored relative to the block and placed at `codeLine` again.
     package func load(_ key: Key, environment: Environment, codeLine: Int) -> Entry? {
         guard let bytes = BlockCache.readPlainFile(url(for: key).path) else { return nil }
-        guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else { return nil }
+        guard bytes.count >= 13, Array(bytes[0..<4]) == BlockCache.magic, bytes[4] == BlockCache.formatVersion else {
+            return nil
+        }
         var header = BinaryReader(Array(bytes[5..<13]))
         let payload = Array(bytes[13...])
         guard let sum = header.u64(), sum == secret.tag(payload) else { return nil }
         var r = BinaryReader(payload)
-        guard r.u64() == key.hash, let functionsAt = r.int(), functionsAt == -1 || functionsAt == codeLine else { return nil }
+        guard r.u64() == key.hash, let functionsAt = r.int(), functionsAt == -1 || functionsAt == codeLine else {
+            return nil
+        }
         // Inputs: bindings read, files read and written.
         guard let nInputs = r.count() else { return nil }
         for _ in 0..<nInputs {
@@ -112,7 +123,10 @@ package struct BlockCache: Sendable {
         // Results.
         guard let nOutputs = r.count() else { return nil }
         var outputs: [DisplayItem] = []
-        for _ in 0..<nOutputs { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o.shifted(by: codeLine)) }
+        for _ in 0..<nOutputs {
+            guard let o = DisplayItem.decode(from: &r) else { return nil }
+            outputs.append(o.shifted(by: codeLine))
+        }
         guard let nBindings = r.count() else { return nil }
         var bindings: [Binding] = []
         for _ in 0..<nBindings {
@@ -121,14 +135,19 @@ package struct BlockCache: Sendable {
                 guard let v = Value.decode(from: &r) else { return nil }
                 bindings.append(Binding(name: name, fingerprint: print, value: v, file: nil))
             } else {
-                guard let fileName = r.string(), !fileName.contains("/"), fileName != "..", let size = r.int(), size >= 0,
-                      let tag = r.u64() else { return nil }
+                guard let fileName = r.string(), !fileName.contains("/"), fileName != "..", let size = r.int(),
+                    size >= 0,
+                    let tag = r.u64()
+                else { return nil }
                 let file = directory.appendingPathComponent(fileName)
                 // A value file that is missing, replaced by a link or of another size is a miss
                 // now; one with other bytes of the same size is caught by its tag when read.
                 var info = stat()
-                guard lstat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == size else { return nil }
-                bindings.append(Binding(name: name, fingerprint: print, value: nil, file: file, tag: tag, secret: secret))
+                guard lstat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == size else {
+                    return nil
+                }
+                bindings.append(
+                    Binding(name: name, fingerprint: print, value: nil, file: file, tag: tag, secret: secret))
             }
         }
         guard let hasError = r.bool() else { return nil }
@@ -162,16 +181,22 @@ package struct BlockCache: Sendable {
             w.string(name)
             w.bool(value != nil)
             // A name the block read but did not rebind still holds that value: use its memo.
-            let print = context.namesBound.contains(name) ? value?.fingerprint : context.environment.fingerprint(of: name)
+            let print =
+                context.namesBound.contains(name) ? value?.fingerprint : context.environment.fingerprint(of: name)
             w.u64(print ?? 0)
         }
         for files in [context.filesRead, context.filesWritten] {
             let unique = Array(Set(files)).sorted()
             w.int(unique.count)
-            for path in unique { w.string(path); w.u64(fileTag(path)) }
+            for path in unique {
+                w.string(path)
+                w.u64(fileTag(path))
+            }
         }
         w.int(context.outputs.count)
-        context.outputs.forEach { $0.shifted(by: -codeLine).encode(into: &w) }
+        for output in context.outputs {
+            output.shifted(by: -codeLine).encode(into: &w)
+        }
         let bound = context.namesBound.sorted()
         w.int(bound.count)
         var sideFiles: [(URL, [UInt8])] = []

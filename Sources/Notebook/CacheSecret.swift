@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,8 +36,9 @@ package struct CacheSecret: Sendable {
     package static func load(from folder: String) -> CacheSecret? {
         let path = folder + "/cache-key"
         if let key = read(path) { return key }
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.createDirectory(
+            atPath: folder, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max) }
         // Written under a temporary name and linked into place, so two processes starting at
@@ -59,7 +61,8 @@ package struct CacheSecret: Sendable {
         defer { _ = close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == getuid(),
-              info.st_mode & 0o077 == 0, info.st_size == 16 else { return nil }
+            info.st_mode & 0o077 == 0, info.st_size == 16
+        else { return nil }
         var bytes = [UInt8](repeating: 0, count: 16)
         guard bytes.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, 16) }) == 16 else { return nil }
         let a = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }

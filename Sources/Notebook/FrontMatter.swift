@@ -18,9 +18,14 @@ package struct FrontMatter: Equatable, Sendable {
     /// Parses the header if the file starts with `---`. Returns nil when there is none.
     static func parse(lines: [String]) throws(Diagnostic) -> FrontMatter? {
         guard let first = lines.first, trimmed(first) == "---" else { return nil }
-        guard let close = lines.indices.dropFirst().first(where: { trimmed(lines[$0]) == "---" || trimmed(lines[$0]) == "..." }) else {
-            throw .error("front matter opened with '---' is never closed (add a '---' line after it)",
-                         at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+        guard
+            let close = lines.indices.dropFirst().first(where: {
+                trimmed(lines[$0]) == "---" || trimmed(lines[$0]) == "..."
+            })
+        else {
+            throw .error(
+                "front matter opened with '---' is never closed (add a '---' line after it)",
+                at: SourceRange(at: SourceLocation(line: 1, column: 1)))
         }
         var fm = FrontMatter()
         fm.lines = 1...(close + 1)
@@ -36,7 +41,8 @@ package struct FrontMatter: Equatable, Sendable {
             }
             let key = String(raw[..<colon]).trimmingSpaces
             var value = String(raw[raw.index(after: colon)...]).trimmingSpaces
-            let valueColumn = raw.distance(from: raw.startIndex, to: colon) + 2 + leadingSpaces(raw[raw.index(after: colon)...])
+            let valueColumn =
+                raw.distance(from: raw.startIndex, to: colon) + 2 + leadingSpaces(raw[raw.index(after: colon)...])
             if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
                 value = String(value.dropFirst().dropLast())
             } else if let hash = value.range(of: " #") {
@@ -47,8 +53,10 @@ package struct FrontMatter: Equatable, Sendable {
             }
             keyLines[key] = i + 1
             if let known = misspelling(of: key) {
-                throw .error("unknown front matter key '\(key)' (did you mean '\(known)'?); "
-                             + "other keys are allowed but this one is one letter away from a key Tangent reads", at: at(i, 1))
+                throw .error(
+                    "unknown front matter key '\(key)' (did you mean '\(known)'?); "
+                        + "other keys are allowed but this one is one letter away from a key Tangent reads",
+                    at: at(i, 1))
             }
             fm.fields[key] = value
             let loc = at(i, valueColumn)
@@ -85,10 +93,13 @@ package struct FrontMatter: Equatable, Sendable {
         let k = Array(key.lowercased())
         for known in knownKeys {
             let c = Array(known)
-            if k == c { return known }   // a capitalised key: `Seed`
+            if k == c { return known }  // a capitalised key: `Seed`
             if Suggestions.editDistance(key.lowercased(), known) == 1 { return known }
             if k.count == c.count, let i = (0..<k.count).first(where: { k[$0] != c[$0] }), i + 1 < k.count,
-               k[i] == c[i + 1], k[i + 1] == c[i], k[(i + 2)...] == c[(i + 2)...] { return known }
+                k[i] == c[i + 1], k[i + 1] == c[i], k[(i + 2)...] == c[(i + 2)...]
+            {
+                return known
+            }
         }
         return nil
     }
@@ -106,7 +117,8 @@ extension String {
     /// The string without leading and trailing spaces, tabs and carriage returns.
     var trimmingSpaces: String {
         let chars = Array(self)
-        var a = 0, b = chars.count
+        var a = 0
+        var b = chars.count
         while a < b, chars[a] == " " || chars[a] == "\t" || chars[a] == "\r" { a += 1 }
         while b > a, chars[b - 1] == " " || chars[b - 1] == "\t" || chars[b - 1] == "\r" { b -= 1 }
         return String(chars[a..<b])

@@ -62,15 +62,22 @@ package struct Notebook: Sendable {
     /// misread.
     static func refuseBareCarriageReturns(_ text: String) throws(Diagnostic) {
         guard text.utf8.contains(13) else { return }
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         let scalars = Array(text.unicodeScalars)
         for (k, scalar) in scalars.enumerated() {
             if scalar == "\r" && (k + 1 == scalars.count || scalars[k + 1] != "\n") {
-                throw .error("this line ends with a bare carriage return (CR, old Mac line endings); "
-                             + "save the file with LF or CRLF line endings",
-                             at: SourceRange(at: SourceLocation(line: line, column: column)))
+                throw .error(
+                    "this line ends with a bare carriage return (CR, old Mac line endings); "
+                        + "save the file with LF or CRLF line endings",
+                    at: SourceRange(at: SourceLocation(line: line, column: column)))
             }
-            if scalar == "\n" { line += 1; column = 1 } else if scalar != "\r" { column += 1 }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else if scalar != "\r" {
+                column += 1
+            }
         }
     }
 
@@ -90,9 +97,10 @@ package struct Notebook: Sendable {
         }
         let document = MarkdownDocument.parse(markdown)
         if let deep = document.tooDeepAt {
-            throw .error("the Markdown here is nested more than \(MarkdownDocument.maxDepth) levels deep "
-                         + "(block quotes, lists or emphasis inside each other); Tangent reads at most \(MarkdownDocument.maxDepth)",
-                         at: SourceRange(at: SourceLocation(line: max(deep.line, 1), column: max(deep.column, 1))))
+            throw .error(
+                "the Markdown here is nested more than \(MarkdownDocument.maxDepth) levels deep "
+                    + "(block quotes, lists or emphasis inside each other); Tangent reads at most \(MarkdownDocument.maxDepth)",
+                at: SourceRange(at: SourceLocation(line: max(deep.line, 1), column: max(deep.column, 1))))
         }
         var cells: [CodeCell] = []
         var seen: [String: Int] = [:]
@@ -101,11 +109,13 @@ package struct Notebook: Sendable {
             guard failure == nil, case .codeBlock(let info, let fence?) = node.kind else { return }
             guard let rest = ntkInfo(info) else { return }
             do throws(Diagnostic) {
-                let cell = try makeCell(node: node, fence: fence, info: info, rest: rest,
-                                        index: cells.count + 1, lines: lines)
+                let cell = try makeCell(
+                    node: node, fence: fence, info: info, rest: rest,
+                    index: cells.count + 1, lines: lines)
                 if let previous = seen[cell.id] {
-                    throw Diagnostic.error("duplicate block id '\(cell.id)' (first used by the block at line \(previous))",
-                                           at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
+                    throw Diagnostic.error(
+                        "duplicate block id '\(cell.id)' (first used by the block at line \(previous))",
+                        at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
                 }
                 seen[cell.id] = cell.fenceLine
                 cells.append(cell)
@@ -114,8 +124,9 @@ package struct Notebook: Sendable {
             }
         }
         if let failure { throw failure }
-        return Notebook(path: path, text: text, lines: lines, frontMatter: frontMatter ?? FrontMatter(),
-                        document: document, cells: cells)
+        return Notebook(
+            path: path, text: text, lines: lines, frontMatter: frontMatter ?? FrontMatter(),
+            document: document, cells: cells)
     }
 
     /// The part of the info string after the word `ntk`, or nil when the block is not ntk.
@@ -126,8 +137,10 @@ package struct Notebook: Sendable {
         return rest
     }
 
-    private static func makeCell(node: MarkdownNode, fence: CodeFence, info: String, rest: Substring,
-                                 index: Int, lines: [String]) throws(Diagnostic) -> CodeCell {
+    private static func makeCell(
+        node: MarkdownNode, fence: CodeFence, info: String, rest: Substring,
+        index: Int, lines: [String]
+    ) throws(Diagnostic) -> CodeCell {
         let fenceLine = node.span.start.line
         let fenceText = fenceLine <= lines.count ? lines[fenceLine - 1].withoutCarriageReturn : ""
         // The file column of the text after `ntk` in the opening fence line.
@@ -143,8 +156,9 @@ package struct Notebook: Sendable {
             // cmark turns a NUL byte into U+FFFD; say what the file really holds.
             if let nul = lines[fenceLine + k].firstIndex(of: "\0") {
                 let column = lines[fenceLine + k].distance(from: lines[fenceLine + k].startIndex, to: nul) + 1
-                throw .error("a NUL byte (U+0000) in an ntk block; remove it (the file may be damaged)",
-                             at: SourceRange(at: SourceLocation(line: fenceLine + 1 + k, column: column)))
+                throw .error(
+                    "a NUL byte (U+0000) in an ntk block; remove it (the file may be damaged)",
+                    at: SourceRange(at: SourceLocation(line: fenceLine + 1 + k, column: column)))
             }
         }
         for (k, text) in literalLines.enumerated() {
@@ -157,7 +171,8 @@ package struct Notebook: Sendable {
                 let fileLine = lines[number - 1].withoutCarriageReturn
                 let lead = text.prefix { $0 == " " || $0 == "\t" }.count
                 let rest = text.dropFirst(lead)
-                let restBytes = rest.utf8.count, lineBytes = fileLine.utf8.count
+                let restBytes = rest.utf8.count
+                let lineBytes = fileLine.utf8.count
                 if lineBytes >= restBytes, fileLine.utf8.dropFirst(lineBytes - restBytes).elementsEqual(rest.utf8) {
                     offset = fileLine.count - rest.count - lead
                 }
@@ -165,8 +180,9 @@ package struct Notebook: Sendable {
             sourceLines.append(SourceText.Line(text: text, number: number, columnOffset: offset))
         }
         let fenceColumn = (Array(fenceText).firstIndex(of: fence.character) ?? 0) + 1
-        return CodeCell(id: attributes.id ?? "b\(index)", index: index, attributes: attributes,
-                        source: SourceText(lines: sourceLines), fenceLine: fenceLine,
-                        endLine: node.span.end.line, fence: fence, fenceColumn: fenceColumn)
+        return CodeCell(
+            id: attributes.id ?? "b\(index)", index: index, attributes: attributes,
+            source: SourceText(lines: sourceLines), fenceLine: fenceLine,
+            endLine: node.span.end.line, fence: fence, fenceColumn: fenceColumn)
     }
 }

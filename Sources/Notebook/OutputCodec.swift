@@ -9,16 +9,30 @@ extension DisplayItem {
     package func encode(into w: inout BinaryWriter) {
         switch self {
         case .value(let v, let caption, let range):
-            w.u8(0); v.encode(into: &w); w.optionalString(caption); w.range(range)
+            w.u8(0)
+            v.encode(into: &w)
+            w.optionalString(caption)
+            w.range(range)
         case .text(let s, let range):
-            w.u8(1); w.string(s); w.range(range)
+            w.u8(1)
+            w.string(s)
+            w.range(range)
         case .figure(let f, let range):
             w.u8(2)
-            w.optionalString(f.title); w.optionalString(f.xlabel); w.optionalString(f.ylabel)
-            w.bool(f.logX); w.bool(f.logY)
+            w.optionalString(f.title)
+            w.optionalString(f.xlabel)
+            w.optionalString(f.ylabel)
+            w.bool(f.logX)
+            w.bool(f.logY)
             w.int(f.series.count)
-            for s in f.series { w.string(s.kind.rawValue); w.doubles(s.x); w.doubles(s.y); w.optionalString(s.label) }
-            w.bool(f.heatmap != nil); if let h = f.heatmap { w.matrix(h) }
+            for s in f.series {
+                w.string(s.kind.rawValue)
+                w.doubles(s.x)
+                w.doubles(s.y)
+                w.optionalString(s.label)
+            }
+            w.bool(f.heatmap != nil)
+            if let h = f.heatmap { w.matrix(h) }
             w.range(range)
         }
     }
@@ -27,24 +41,31 @@ extension DisplayItem {
         guard let tag = r.u8() else { return nil }
         switch tag {
         case 0:
-            guard let v = Value.decode(from: &r), let caption = r.optionalString(), let range = r.range() else { return nil }
+            guard let v = Value.decode(from: &r), let caption = r.optionalString(), let range = r.range() else {
+                return nil
+            }
             return .value(v, caption: caption, range: range)
         case 1:
             guard let s = r.string(), let range = r.range() else { return nil }
             return .text(s, range: range)
         case 2:
             guard let title = r.optionalString(), let xl = r.optionalString(), let yl = r.optionalString(),
-                  let logX = r.bool(), let logY = r.bool(), let n = r.count() else { return nil }
+                let logX = r.bool(), let logY = r.bool(), let n = r.count()
+            else { return nil }
             var f = Figure(title: title, xlabel: xl, ylabel: yl)
             f.logX = logX
             f.logY = logY
             for _ in 0..<n {
                 guard let kind = r.string().flatMap(Figure.SeriesKind.init(rawValue:)), let x = r.doubles(),
-                      let y = r.doubles(), let label = r.optionalString() else { return nil }
+                    let y = r.doubles(), let label = r.optionalString()
+                else { return nil }
                 f.series.append(.init(kind: kind, x: x, y: y, label: label))
             }
             guard let hasHeat = r.bool() else { return nil }
-            if hasHeat { guard let h = r.matrix() else { return nil }; f.heatmap = h }
+            if hasHeat {
+                guard let h = r.matrix() else { return nil }
+                f.heatmap = h
+            }
             guard let range = r.range() else { return nil }
             return .figure(f, range: range)
         default: return nil
@@ -54,17 +75,26 @@ extension DisplayItem {
 
 extension Diagnostic {
     package func encode(into w: inout BinaryWriter) {
-        w.string(severity.rawValue); w.string(message); w.range(range)
+        w.string(severity.rawValue)
+        w.string(message)
+        w.range(range)
         w.int(notes.count)
-        for n in notes { w.string(n.severity.rawValue); w.string(n.message); w.range(n.range) }
+        for n in notes {
+            w.string(n.severity.rawValue)
+            w.string(n.message)
+            w.range(n.range)
+        }
     }
 
     package static func decode(from r: inout BinaryReader) -> Diagnostic? {
         guard let s = r.string().flatMap(Severity.init(rawValue:)), let m = r.string(), let range = r.range(),
-              let n = r.count(unit: 48) else { return nil }
+            let n = r.count(unit: 48)
+        else { return nil }
         var d = Diagnostic(s, m, at: range)
         for _ in 0..<n {
-            guard let ns = r.string().flatMap(Severity.init(rawValue:)), let nm = r.string(), let nr = r.range() else { return nil }
+            guard let ns = r.string().flatMap(Severity.init(rawValue:)), let nm = r.string(), let nr = r.range() else {
+                return nil
+            }
             d.notes.append(Diagnostic(ns, nm, at: nr))
         }
         return d

@@ -21,8 +21,10 @@ package struct BlockResult: Sendable {
     package var note: String?
     /// What `tangent check` found different in this block (its status is then `.mismatch`).
     package var mismatch: Mismatch?
-    package init(cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
-                error: Diagnostic?, note: String?) {
+    package init(
+        cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
+        error: Diagnostic?, note: String?
+    ) {
         self.cell = cell
         self.status = status
         self.seconds = seconds
@@ -32,7 +34,9 @@ package struct BlockResult: Sendable {
         self.note = note
     }
     /// True when the block had `expect=error` and did fail as required.
-    package var failedAsExpected: Bool { cell.attributes.expectError && (status == .ran || status == .cached) && error != nil }
+    package var failedAsExpected: Bool {
+        cell.attributes.expectError && (status == .ran || status == .cached) && error != nil
+    }
 }
 
 /// The result of running a notebook top to bottom.
@@ -93,7 +97,9 @@ package struct Runner {
 
     /// One pass over the blocks; `damaged` lists the cache entries whose values could not be
     /// read back.
-    private func run(_ notebook: Notebook, distrusting distrusted: Set<URL>) -> (blocks: [BlockResult], damaged: Set<URL>) {
+    private func run(_ notebook: Notebook, distrusting distrusted: Set<URL>) -> (
+        blocks: [BlockResult], damaged: Set<URL>
+    ) {
         let environment = Environment()
         // The cache entry each name was last restored from.
         var restoredFrom: [String: URL] = [:]
@@ -102,17 +108,21 @@ package struct Runner {
         // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
         var poisoned: [String: String] = [:]
         for (index, cell) in notebook.cells.enumerated() {
-            let seed = cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
+            let seed =
+                cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
             let parsed: Result<[Statement], Diagnostic>
-            do throws(Diagnostic) { parsed = .success(try Parser.parse(cell.source)) } catch { parsed = .failure(error) }
+            do throws(Diagnostic) { parsed = .success(try Parser.parse(cell.source)) } catch {
+                parsed = .failure(error)
+            }
             let deps: Dependencies
             switch parsed {
             case .success(let statements): deps = Dependencies.of(statements)
             case .failure: deps = Dependencies.approximate(cell.source)
             }
             func skip(_ note: String) {
-                let result = BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed, outputs: [],
-                                         error: nil, note: note)
+                let result = BlockResult(
+                    cell: cell, status: .skipped, seconds: 0, seed: seed, outputs: [],
+                    error: nil, note: note)
                 results.append(result)
                 observer?.blockFinished(index, result)
             }
@@ -126,8 +136,9 @@ package struct Runner {
                 for w in deps.writes { poisoned[w] = poisoned[w] ?? culprit }
                 continue
             }
-            let result = runBlock(cell, index: index, parsed: parsed, notebook: notebook, environment: environment,
-                                  baseDirectory: baseDirectory, seed: seed, distrusted: distrusted)
+            let result = runBlock(
+                cell, index: index, parsed: parsed, notebook: notebook, environment: environment,
+                baseDirectory: baseDirectory, seed: seed, distrusted: distrusted)
             if result.status == .cached, let cache {
                 let entry = cache.url(for: cacheKey(cell, seed: seed))
                 for w in deps.writes { restoredFrom[w] = entry }
@@ -150,25 +161,32 @@ package struct Runner {
     }
 
     func cacheKey(_ cell: CodeCell, seed: UInt64) -> BlockCache.Key {
-        BlockCache.Key(relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
-                       expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
+        BlockCache.Key(
+            relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
+            expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)
     }
 
-    func runBlock(_ cell: CodeCell, index: Int, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
-                  environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = []) -> BlockResult {
+    func runBlock(
+        _ cell: CodeCell, index: Int, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
+        environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = []
+    ) -> BlockResult {
         let start = DispatchTime.now()
         let key = cacheKey(cell, seed: seed)
         if let cache, case .success = parsed, !distrusted.contains(cache.url(for: key)),
-           let entry = cache.load(key, environment: environment, codeLine: cell.codeLine) {
+            let entry = cache.load(key, environment: environment, codeLine: cell.codeLine)
+        {
             for binding in entry.bindings { binding.restore(into: environment) }
-            return BlockResult(cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
-                               outputs: entry.outputs, error: entry.expectedError, note: nil)
+            return BlockResult(
+                cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
+                outputs: entry.outputs, error: entry.expectedError, note: nil)
         }
-        let timeout = cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
+        let timeout =
+            cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
         observer?.blockStarted(index, seed, timeout)
-        let context = EvaluationContext(environment: environment, baseDirectory: baseDirectory, seed: seed,
-                                        deadline: Deadline(seconds: timeout, checkpoint: observer?.checkpoint),
-                                        fileRoot: fileRoot)
+        let context = EvaluationContext(
+            environment: environment, baseDirectory: baseDirectory, seed: seed,
+            deadline: Deadline(seconds: timeout, checkpoint: observer?.checkpoint),
+            fileRoot: fileRoot)
         var error: Diagnostic?
         // NTKCore's long loops stop at the same deadline (see `Cancellation`).
         Cancellation.$current.withValue(context.deadline?.cancellation) {
@@ -187,8 +205,9 @@ package struct Runner {
         if cell.attributes.expectError {
             if error == nil {
                 status = .failed
-                error = .error("block '\(cell.id)' has expect=error but ran without an error",
-                               at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
+                error = .error(
+                    "block '\(cell.id)' has expect=error but ran without an error",
+                    at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
             } else {
                 status = .ran
             }
@@ -196,8 +215,9 @@ package struct Runner {
         if status == .ran, let cache {
             cache.store(key, context: context, expectedError: error, codeLine: cell.codeLine)
         }
-        return BlockResult(cell: cell, status: status, seconds: elapsed(since: start), seed: seed,
-                           outputs: context.outputs, error: error, note: nil)
+        return BlockResult(
+            cell: cell, status: status, seconds: elapsed(since: start), seed: seed,
+            outputs: context.outputs, error: error, note: nil)
     }
 
     private func elapsed(since start: DispatchTime) -> Double {
@@ -216,9 +236,11 @@ package struct RunObserver: Sendable {
     /// A block is done (ran, cached, skipped or failed); `index` is its place in `cells`.
     package var blockFinished: @Sendable (_ index: Int, _ result: BlockResult) -> Void
 
-    package init(blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
-                checkpoint: @escaping @Sendable (SourceRange, [DisplayItem]) -> Void,
-                blockFinished: @escaping @Sendable (Int, BlockResult) -> Void) {
+    package init(
+        blockStarted: @escaping @Sendable (Int, UInt64, Double) -> Void,
+        checkpoint: @escaping @Sendable (SourceRange, [DisplayItem]) -> Void,
+        blockFinished: @escaping @Sendable (Int, BlockResult) -> Void
+    ) {
         self.blockStarted = blockStarted
         self.checkpoint = checkpoint
         self.blockFinished = blockFinished

@@ -16,15 +16,26 @@ struct SipHash {
     }
 
     @inline(__always) private mutating func round() {
-        v0 = v0 &+ v1; v1 = (v1 << 13) | (v1 >> 51); v1 ^= v0; v0 = (v0 << 32) | (v0 >> 32)
-        v2 = v2 &+ v3; v3 = (v3 << 16) | (v3 >> 48); v3 ^= v2
-        v0 = v0 &+ v3; v3 = (v3 << 21) | (v3 >> 43); v3 ^= v0
-        v2 = v2 &+ v1; v1 = (v1 << 17) | (v1 >> 47); v1 ^= v2; v2 = (v2 << 32) | (v2 >> 32)
+        v0 = v0 &+ v1
+        v1 = (v1 << 13) | (v1 >> 51)
+        v1 ^= v0
+        v0 = (v0 << 32) | (v0 >> 32)
+        v2 = v2 &+ v3
+        v3 = (v3 << 16) | (v3 >> 48)
+        v3 ^= v2
+        v0 = v0 &+ v3
+        v3 = (v3 << 21) | (v3 >> 43)
+        v3 ^= v0
+        v2 = v2 &+ v1
+        v1 = (v1 << 17) | (v1 >> 47)
+        v1 ^= v2
+        v2 = (v2 << 32) | (v2 >> 32)
     }
 
     @inline(__always) private mutating func compress(_ m: UInt64) {
         v3 ^= m
-        round(); round()
+        round()
+        round()
         v0 ^= m
     }
 
@@ -34,14 +45,24 @@ struct SipHash {
         length &+= UInt64(n)
         // Finish a partial word left by the previous call.
         while tailCount > 0 && tailCount < 8 && i < n {
-            tail |= UInt64(bytes[i]) << (8 * UInt64(tailCount)); tailCount += 1; i += 1
+            tail |= UInt64(bytes[i]) << (8 * UInt64(tailCount))
+            tailCount += 1
+            i += 1
         }
-        if tailCount == 8 { compress(tail); tail = 0; tailCount = 0 }
+        if tailCount == 8 {
+            compress(tail)
+            tail = 0
+            tailCount = 0
+        }
         while i + 8 <= n {
             compress(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
             i += 8
         }
-        while i < n { tail |= UInt64(bytes[i]) << (8 * UInt64(tailCount)); tailCount += 1; i += 1 }
+        while i < n {
+            tail |= UInt64(bytes[i]) << (8 * UInt64(tailCount))
+            tailCount += 1
+            i += 1
+        }
     }
 
     mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
@@ -49,7 +70,10 @@ struct SipHash {
     consuming func finalize() -> UInt64 {
         compress(tail | (length << 56))
         v2 ^= 0xff
-        round(); round(); round(); round()
+        round()
+        round()
+        round()
+        round()
         return v0 ^ v1 ^ v2 ^ v3
     }
 

@@ -4,10 +4,16 @@ import Foundation
 package enum UTF8Validation {
     /// The line and column (in characters) of the first byte that is not valid UTF-8.
     package static func firstInvalid(in bytes: [UInt8]) -> (line: Int, column: Int) {
-        var lineStart = 0, line = 1
+        var lineStart = 0
+        var line = 1
         var i = 0
         while i < bytes.count {
-            if bytes[i] == 0x0a { line += 1; lineStart = i + 1; i += 1; continue }
+            if bytes[i] == 0x0a {
+                line += 1
+                lineStart = i + 1
+                i += 1
+                continue
+            }
             let b = bytes[i]
             let length = b < 0x80 ? 1 : b >> 5 == 0x6 ? 2 : b >> 4 == 0xe ? 3 : b >> 3 == 0x1e ? 4 : 0
             var valid = length > 0 && i + length <= bytes.count

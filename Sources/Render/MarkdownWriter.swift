@@ -1,6 +1,6 @@
 import Language
-import Notebook
 import NTKCore
+import Notebook
 
 /// Writes block outputs back into a notebook: each block's generated region (see
 /// `OutputRegion`) is inserted or replaced, and no byte outside the regions changes.
@@ -15,7 +15,9 @@ package enum MarkdownWriter {
 
     /// The notebook's text with the regions updated. Throws a located error for a region that
     /// was edited by hand (unless `force`) or has lost its end marker.
-    package static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false) throws(Diagnostic) -> String {
+    package static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool = false)
+        throws(Diagnostic) -> String
+    {
         try update(notebook, updates, force: force, figures: nil).text
     }
 
@@ -41,8 +43,10 @@ package enum MarkdownWriter {
     /// The result is parsed again before it is returned: writing the regions must leave every
     /// block as it was (same ids, same code, no block gained or lost), otherwise nothing is
     /// written and the block at fault is reported.
-    package static func update(_ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
-                              figures: FigureFolder?, verify: Bool = true) throws(Diagnostic) -> (text: String, files: [String: String]) {
+    package static func update(
+        _ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
+        figures: FigureFolder?, verify: Bool = true
+    ) throws(Diagnostic) -> (text: String, files: [String: String]) {
         var files: [String: String] = [:]
         let sites = try notebook.regionSites()
         var table = TextLines(notebook.text)
@@ -52,9 +56,10 @@ package enum MarkdownWriter {
             guard let site = sites[cell.id], let update = updates[cell.id] else { continue }
             guard case .write(let items, let expectedError) = update else { continue }
             if let region = site.region, region.editedByHand, !force {
-                throw .error("the generated output of block '\(cell.id)' was edited by hand; "
-                             + "run 'tangent update --force' to replace it",
-                             at: SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1)))
+                throw .error(
+                    "the generated output of block '\(cell.id)' was edited by hand; "
+                        + "run 'tangent update --force' to replace it",
+                    at: SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1)))
             }
             var outputs = items.map { StoredOutput.from($0, codeLine: cell.codeLine) }
             if let e = expectedError { outputs.append(.expectedError(e, codeLine: cell.codeLine)) }
@@ -67,25 +72,33 @@ package enum MarkdownWriter {
                     figureLinks[k] = path
                 }
             }
-            let content = outputs.isEmpty ? nil : regionContent(items: items, expectedError: expectedError, outputs: outputs,
-                                                                 figureLinks: figureLinks)
+            let content =
+                outputs.isEmpty
+                ? nil
+                : regionContent(
+                    items: items, expectedError: expectedError, outputs: outputs,
+                    figureLinks: figureLinks)
             apply(content, id: cell.id, site: site, to: &table, eol: eol)
         }
         let text = table.text
         if verify, text != notebook.text, !sameBlocks(text, as: notebook) {
             // Find the block whose region does it, to say where (rare: odd fence layouts).
             for cell in notebook.cells where updates[cell.id] != nil {
-                let alone = try update(notebook, [cell.id: updates[cell.id]!], force: force, figures: figures, verify: false).text
+                let alone = try update(
+                    notebook, [cell.id: updates[cell.id]!], force: force, figures: figures, verify: false
+                ).text
                 if !sameBlocks(alone, as: notebook) {
                     let site = sites[cell.id]
-                    throw .error("cannot write the outputs of block '\(cell.id)' without changing how the file parses "
-                                 + "(its closing fence, line \(site?.fenceLine ?? cell.endLine), is probably indented "
-                                 + "differently from the opening one); indent the closing fence like the opening one",
-                                 at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
+                    throw .error(
+                        "cannot write the outputs of block '\(cell.id)' without changing how the file parses "
+                            + "(its closing fence, line \(site?.fenceLine ?? cell.endLine), is probably indented "
+                            + "differently from the opening one); indent the closing fence like the opening one",
+                        at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
                 }
             }
-            throw .error("cannot write the outputs without changing how the file parses",
-                         at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+            throw .error(
+                "cannot write the outputs without changing how the file parses",
+                at: SourceRange(at: SourceLocation(line: 1, column: 1)))
         }
         return (text, files)
     }
@@ -93,7 +106,9 @@ package enum MarkdownWriter {
     /// The figure files that regions left as they are (`.keep`: the block failed or was
     /// skipped, or has no update) still link to, relative to the notebook's folder: `update`
     /// must not delete them, or a kept region would link to nothing.
-    package static func keptFigures(_ notebook: Notebook, _ updates: [String: RegionUpdate], figures: FigureFolder) -> Set<String> {
+    package static func keptFigures(_ notebook: Notebook, _ updates: [String: RegionUpdate], figures: FigureFolder)
+        -> Set<String>
+    {
         guard let sites = try? notebook.regionSites() else { return [] }
         var kept: Set<String> = []
         for cell in notebook.cells {
@@ -107,12 +122,15 @@ package enum MarkdownWriter {
     /// True when `text` has the same blocks (ids and code, in order) as `notebook`.
     static func sameBlocks(_ text: String, as notebook: Notebook) -> Bool {
         guard let again = try? Notebook.parse(text, path: notebook.path) else { return false }
-        return again.cells.map(\.id) == notebook.cells.map(\.id) && again.cells.map(\.code) == notebook.cells.map(\.code)
+        return again.cells.map(\.id) == notebook.cells.map(\.id)
+            && again.cells.map(\.code) == notebook.cells.map(\.code)
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.
-    package static func regionContent(items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
-                                     figureLinks: [Int: String] = [:]) -> [String] {
+    package static func regionContent(
+        items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
+        figureLinks: [Int: String] = [:]
+    ) -> [String] {
         var lines: [String] = []
         for (k, item) in items.enumerated() {
             if !lines.isEmpty { lines.append("") }
@@ -130,11 +148,14 @@ package enum MarkdownWriter {
         return lines
     }
 
-    private static func apply(_ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol fileEOL: String) {
+    private static func apply(
+        _ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol fileEOL: String
+    ) {
         // The region's lines end like its block's closing fence (in a file with mixed line
         // endings the file's majority can change as regions are written, the fence's cannot),
         // so a second update writes the same bytes.
-        let fenceEnd = site.fenceLine >= 1 && site.fenceLine <= table.lines.count ? table.lines[site.fenceLine - 1].terminator : ""
+        let fenceEnd =
+            site.fenceLine >= 1 && site.fenceLine <= table.lines.count ? table.lines[site.fenceLine - 1].terminator : ""
         let eol = fenceEnd.isEmpty ? fileEOL : fenceEnd
         let p = site.prefix
         // A blank line inside a container is its prefix without trailing spaces (`>`, or nothing).
@@ -143,15 +164,17 @@ package enum MarkdownWriter {
         var newLines: [TextLines.Line] = []
         if let content {
             newLines.append(.init(content: line(""), terminator: eol))
-            newLines.append(.init(content: p + OutputRegion.beginMarker(id: id, hash: OutputRegion.hash(content)), terminator: eol))
+            newLines.append(
+                .init(content: p + OutputRegion.beginMarker(id: id, hash: OutputRegion.hash(content)), terminator: eol))
             for c in content { newLines.append(.init(content: line(c), terminator: eol)) }
             newLines.append(.init(content: p + OutputRegion.endMarker(id: id), terminator: eol))
         }
         if let region = site.region {
             // Replace the old region, keeping whether its last line had a terminator.
             let last = table.lines[region.endLine - 1].terminator
-            if !newLines.isEmpty { newLines[newLines.count - 1].terminator = last }
-            else if last.isEmpty, site.fenceLine >= 1 {
+            if !newLines.isEmpty {
+                newLines[newLines.count - 1].terminator = last
+            } else if last.isEmpty, site.fenceLine >= 1 {
                 // Removing a region that ended the file: the fence line ends the file again.
                 table.lines[site.fenceLine - 1].terminator = ""
             }
@@ -173,14 +196,20 @@ package enum MarkdownWriter {
         switch item {
         case .value(let v, let caption, _):
             var out: [String] = []
-            if let caption { out.append("**" + escapeInline(caption) + "**"); out.append("") }
+            if let caption {
+                out.append("**" + escapeInline(caption) + "**")
+                out.append("")
+            }
             if case .table(let t) = v {
                 return out + table(t.matrix, columns: t.columns)
             }
             if case .matrix(let m) = v {
                 if ValueFormatter.isLarge(m) {
                     let s = MatrixSummary(m)
-                    out.append(contentsOf: textFence("\(m.shapeDescription) matrix  min \(ValueFormatter.cell(s.min))  max \(ValueFormatter.cell(s.max))  mean \(ValueFormatter.cell(s.mean))"))
+                    out.append(
+                        contentsOf: textFence(
+                            "\(m.shapeDescription) matrix  min \(ValueFormatter.cell(s.min))  max \(ValueFormatter.cell(s.max))  mean \(ValueFormatter.cell(s.mean))"
+                        ))
                     out.append("")
                     out.append("Top-left corner:")
                     out.append("")
@@ -206,14 +235,17 @@ package enum MarkdownWriter {
         var out = ["|   | " + (0..<m.cols).map(String.init).joined(separator: " | ") + " |"]
         out.append("|---|" + String(repeating: "---:|", count: m.cols))
         for i in 0..<m.rows {
-            out.append("| **\(i)** | " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
+            out.append(
+                "| **\(i)** | " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
         }
         return out
     }
 
     /// A Markdown table with the given column names as its header, numbers right-aligned.
     static func table(_ m: Matrix, columns: [String]) -> [String] {
-        var out = ["| " + columns.map { escapeInline($0).isEmpty ? " " : escapeInline($0) }.joined(separator: " | ") + " |"]
+        var out = [
+            "| " + columns.map { escapeInline($0).isEmpty ? " " : escapeInline($0) }.joined(separator: " | ") + " |"
+        ]
         out.append("|" + String(repeating: "---:|", count: m.cols))
         for i in 0..<m.rows {
             out.append("| " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
@@ -223,8 +255,16 @@ package enum MarkdownWriter {
 
     /// Text in a fence longer than any backtick run inside it.
     static func textFence(_ text: String) -> [String] {
-        var longest = 0, run = 0
-        for c in text { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        var longest = 0
+        var run = 0
+        for c in text {
+            if c == "`" {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
         let fence = String(repeating: "`", count: max(3, longest + 1))
         return [fence + "text"] + text.physicalLines.map(\.withoutCarriageReturn) + [fence]
     }

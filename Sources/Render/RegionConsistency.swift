@@ -1,6 +1,6 @@
 import Language
-import Notebook
 import NTKCore
+import Notebook
 
 /// Whether a region's visible Markdown still says what its data line says. `check` compares the
 /// data line with a new run; a reader on GitHub sees the visible text. If someone edits the
@@ -10,22 +10,28 @@ import NTKCore
 package enum RegionConsistency {
     /// One located problem per region whose visible text disagrees with its data (or whose hash
     /// says it was edited by hand). Regions whose data line cannot be read are left to `Check`.
-    package static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic) -> [Mismatch] {
+    package static func problems(in notebook: Notebook, figures: MarkdownWriter.FigureFolder?) throws(Diagnostic)
+        -> [Mismatch]
+    {
         let sites = try notebook.regionSites()
         var out: [Mismatch] = []
         for cell in notebook.cells {
             guard let region = sites[cell.id]?.region, let stored = region.storedOutputs else { continue }
             let at = SourceRange(at: SourceLocation(line: region.beginLine, column: region.prefix.count + 1))
             if region.editedByHand {
-                out.append(Mismatch("the generated output of block '\(cell.id)' was edited by hand "
-                                      + "(its text no longer matches its hash); run 'tangent update --force'", at: at))
+                out.append(
+                    Mismatch(
+                        "the generated output of block '\(cell.id)' was edited by hand "
+                            + "(its text no longer matches its hash); run 'tangent update --force'", at: at))
                 continue
             }
             let visible = Array(region.content.dropLast())
             if let line = firstDifference(visible, stored: stored, block: cell.id, figures: figures) {
                 let fileLine = region.beginLine + 1 + line
-                out.append(Mismatch("the visible output of block '\(cell.id)' does not match its stored data "
-                                      + "(line \(fileLine) was changed by hand); run 'tangent update --force'", at: at))
+                out.append(
+                    Mismatch(
+                        "the visible output of block '\(cell.id)' does not match its stored data "
+                            + "(line \(fileLine) was changed by hand); run 'tangent update --force'", at: at))
             }
         }
         return out
@@ -33,12 +39,16 @@ package enum RegionConsistency {
 
     /// The index of the first visible line that the stored outputs do not produce, or nil when
     /// every line matches.
-    static func firstDifference(_ visible: [String], stored: [StoredOutput], block: String,
-                                figures: MarkdownWriter.FigureFolder?) -> Int? {
+    static func firstDifference(
+        _ visible: [String], stored: [StoredOutput], block: String,
+        figures: MarkdownWriter.FigureFolder?
+    ) -> Int? {
         var line = 0
         var figureCount = 0
         func expect(_ lines: [String]) -> Bool {
-            guard line + lines.count <= visible.count, Array(visible[line..<(line + lines.count)]) == lines else { return false }
+            guard line + lines.count <= visible.count, Array(visible[line..<(line + lines.count)]) == lines else {
+                return false
+            }
             line += lines.count
             return true
         }
@@ -54,7 +64,8 @@ package enum RegionConsistency {
                 figureCount += 1
                 if expect(MarkdownWriter.textFence(o.text)) { continue }
                 guard let figures, line < visible.count,
-                      isFigureLink(visible[line], summary: o.text, path: figures.path(block: block, figure: figureCount)) else { return line }
+                    isFigureLink(visible[line], summary: o.text, path: figures.path(block: block, figure: figureCount))
+                else { return line }
                 line += 1
             case .error:
                 break
@@ -76,15 +87,19 @@ package enum RegionConsistency {
             guard o.numbers.count == 1 else { return nil }
             return out + MarkdownWriter.textFence(ValueFormatter.number(o.numbers[0]))
         case "table":
-            guard let shape = o.shape, shape.count == 2, shape[0] >= 0, shape[1] >= 1, o.numbers.count == shape[0] * shape[1] else { return nil }
+            guard let shape = o.shape, shape.count == 2, shape[0] >= 0, shape[1] >= 1,
+                o.numbers.count == shape[0] * shape[1]
+            else { return nil }
             let columns = o.text.components(separatedBy: "\n")
             guard columns.count == shape[1] else { return nil }
-            return out + MarkdownWriter.table(Matrix(rows: shape[0], cols: shape[1], storage: o.numbers), columns: columns)
+            return out
+                + MarkdownWriter.table(Matrix(rows: shape[0], cols: shape[1], storage: o.numbers), columns: columns)
         case "matrix":
             guard let shape = o.shape, shape.count == 2, shape[0] >= 0, shape[1] >= 0 else { return nil }
             let (rows, cols) = (shape[0], shape[1])
             if rows == 0 || cols == 0 {
-                return out + MarkdownWriter.textFence("(empty \(Matrix.shapeDescription(rows: rows, cols: cols)) matrix)")
+                return out
+                    + MarkdownWriter.textFence("(empty \(Matrix.shapeDescription(rows: rows, cols: cols)) matrix)")
             }
             if !ValueFormatter.isLarge(rows: rows, cols: cols) {
                 guard o.numbers.count == rows * cols else { return nil }
@@ -94,7 +109,9 @@ package enum RegionConsistency {
             guard o.numbers.count == 3 + r * c else { return nil }
             let shapeText = Matrix.shapeDescription(rows: rows, cols: cols)
             let n = o.numbers
-            out += MarkdownWriter.textFence("\(shapeText) matrix  min \(ValueFormatter.cell(n[0]))  max \(ValueFormatter.cell(n[1]))  mean \(ValueFormatter.cell(n[2]))")
+            out += MarkdownWriter.textFence(
+                "\(shapeText) matrix  min \(ValueFormatter.cell(n[0]))  max \(ValueFormatter.cell(n[1]))  mean \(ValueFormatter.cell(n[2]))"
+            )
             out += ["", "Top-left corner:", ""]
             return out + MarkdownWriter.table(Matrix(rows: r, cols: c, storage: Array(n[3...])))
         default:

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,8 +25,10 @@ package final class FileWatcher: Sendable {
 
     /// `files` lists what to watch (called every poll); `onChange` runs on the watcher's thread,
     /// so changes made while it runs are reported by the next poll.
-    package init(interval: Double = 0.3, files: @escaping @Sendable () -> [String],
-                onChange: @escaping @Sendable ([String]) -> Void) {
+    package init(
+        interval: Double = 0.3, files: @escaping @Sendable () -> [String],
+        onChange: @escaping @Sendable ([String]) -> Void
+    ) {
         self.interval = interval
         self.files = files
         self.onChange = onChange
@@ -77,8 +80,9 @@ package final class FileWatcher: Sendable {
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else { continue }
-            out[path] = Stamp(seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec,
-                              size: Int64(info.st_size), inode: UInt64(info.st_ino))
+            out[path] = Stamp(
+                seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec,
+                size: Int64(info.st_size), inode: UInt64(info.st_ino))
         }
         return out
     }

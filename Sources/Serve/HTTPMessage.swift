@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,9 @@ package struct HTTPRequest: Sendable {
 
     /// Whether the connection stays open after the response (HTTP/1.1 unless `close`).
     package var keepAlive: Bool {
-        let tokens = (header("Connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let tokens = (header("Connection") ?? "").lowercased().split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         return version == "HTTP/1.1" ? !tokens.contains("close") : tokens.contains("keep-alive")
     }
 
@@ -40,8 +43,9 @@ package struct HTTPRequest: Sendable {
         guard let requestLine = lines.first else { return nil }
         let parts = requestLine.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
-              parts[0].allSatisfy({ $0.isLetter && $0.isUppercase }),
-              parts[2].hasPrefix("HTTP/1.") else { return nil }
+            parts[0].allSatisfy({ $0.isLetter && $0.isUppercase }),
+            parts[2].hasPrefix("HTTP/1.")
+        else { return nil }
         var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() where !line.isEmpty {
             guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -49,7 +53,8 @@ package struct HTTPRequest: Sendable {
             guard !name.isEmpty, !name.contains(" "), !name.contains("\t") else { return nil }
             headers.append((name, line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
-        return HTTPRequest(method: String(parts[0]), target: String(parts[1]), version: String(parts[2]), headers: headers)
+        return HTTPRequest(
+            method: String(parts[0]), target: String(parts[1]), version: String(parts[2]), headers: headers)
     }
 }
 
@@ -61,8 +66,10 @@ package struct HTTPResponse: Sendable {
     package var body: [UInt8]
     package var stream: (@Sendable (ResponseStream) -> Void)?
 
-    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                stream: (@Sendable (ResponseStream) -> Void)? = nil) {
+    package init(
+        status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        stream: (@Sendable (ResponseStream) -> Void)? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -70,9 +77,12 @@ package struct HTTPResponse: Sendable {
     }
 
     /// A short plain-text response (errors: 400, 403, 404, 405...).
-    package static func text(_ status: Int, _ message: String, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")] + headers,
-                     body: Array((message + "\n").utf8))
+    package static func text(_ status: Int, _ message: String, headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
+        HTTPResponse(
+            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")] + headers,
+            body: Array((message + "\n").utf8))
     }
 
     package static func reason(_ status: Int) -> String {
@@ -109,7 +119,8 @@ package struct HTTPResponse: Sendable {
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+        return
+            "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,7 +100,10 @@ package final class HTTPServer: Sendable {
                 s.connections.insert(fd)
                 return true
             }
-            guard tracked else { close(fd); break }
+            guard tracked else {
+                close(fd)
+                break
+            }
             // A client that stops reading cannot hold a thread forever.
             var timeout = timeval(tv_sec: 30, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -134,12 +138,15 @@ package final class HTTPServer: Sendable {
                 return
             }
             if request.method != "GET" && request.method != "HEAD" {
-                _ = send(HTTPResponse.text(405, "only GET and HEAD", headers: [("Allow", "GET, HEAD")]),
-                         to: fd, method: request.method, keepAlive: false)
+                _ = send(
+                    HTTPResponse.text(405, "only GET and HEAD", headers: [("Allow", "GET, HEAD")]),
+                    to: fd, method: request.method, keepAlive: false)
                 return
             }
             if request.hasBody {
-                _ = send(HTTPResponse.text(400, "GET and HEAD requests take no body"), to: fd, method: request.method, keepAlive: false)
+                _ = send(
+                    HTTPResponse.text(400, "GET and HEAD requests take no body"), to: fd, method: request.method,
+                    keepAlive: false)
                 return
             }
             let response = handler(request)

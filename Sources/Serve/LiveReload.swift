@@ -93,7 +93,8 @@ package enum LiveReload {
 
     /// `text/event-stream`: the current build at once, then each new one as it is announced.
     package static func events(_ builds: BuildCounter) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")]) { stream in
+        HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")]) {
+            stream in
             var seen = builds.current
             guard stream.write("retry: 1000\ndata: \(seen)\n\n") else { return }
             while let now = builds.wait(after: seen, seconds: keepAliveSeconds) {

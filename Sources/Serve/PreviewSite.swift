@@ -25,8 +25,12 @@ package struct PreviewSite: Sendable {
             return LiveReload.events(builds)
         }
         if request.target == LiveReload.scriptPath || request.target.hasPrefix(LiveReload.scriptPath + "?") {
-            return HTTPResponse(status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-cache"),
-                                                       ("X-Content-Type-Options", "nosniff")], body: Array(LiveReload.clientScript.utf8))
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-cache"),
+                    ("X-Content-Type-Options", "nosniff")
+                ], body: Array(LiveReload.clientScript.utf8))
         }
         switch SitePath.resolve(request.target, root: root) {
         case .badRequest: return .text(400, "bad request target")
@@ -37,12 +41,18 @@ package struct PreviewSite: Sendable {
             // Read the build first: a page read during a rebuild is then older than the build it
             // names, and the next announcement reloads it again.
             let build = builds.current
-            guard let data = FileManager.default.contents(atPath: path) else { return .text(404, "not found: \(request.target)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                return .text(404, "not found: \(request.target)")
+            }
             let type = SitePath.contentType(of: path)
             var body = [UInt8](data)
             if type.hasPrefix("text/html") { body = LiveReload.inject(into: body, build: build) }
-            return HTTPResponse(status: 200, headers: [("Content-Type", type), ("Cache-Control", "no-cache"),
-                                                       ("X-Content-Type-Options", "nosniff")], body: body)
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Content-Type", type), ("Cache-Control", "no-cache"),
+                    ("X-Content-Type-Options", "nosniff")
+                ], body: body)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,7 +26,9 @@ package enum SitePath {
             path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
         }
         if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
-        guard path.hasPrefix("/"), let decoded = percentDecoded(path), !decoded.contains("\0") else { return .badRequest }
+        guard path.hasPrefix("/"), let decoded = percentDecoded(path), !decoded.contains("\0") else {
+            return .badRequest
+        }
         var segments: [Substring] = []
         for segment in decoded.split(separator: "/") {
             if segment == ".." { return .forbidden }
@@ -69,7 +72,8 @@ package enum SitePath {
             if b == UInt8(ascii: "%") {
                 let h = utf8.index(after: i)
                 guard h < utf8.endIndex, utf8.index(after: h) < utf8.endIndex,
-                      let high = hexValue(utf8[h]), let low = hexValue(utf8[utf8.index(after: h)]) else { return nil }
+                    let high = hexValue(utf8[h]), let low = hexValue(utf8[utf8.index(after: h)])
+                else { return nil }
                 bytes.append(high << 4 | low)
                 i = utf8.index(h, offsetBy: 2)
             } else {

@@ -23,7 +23,10 @@ struct ArgumentScanner {
             index += 1
             inline = nil
             if onlyPaths || !arg.hasPrefix("-") || arg == "-" { return .path(arg) }
-            if arg == "--" { onlyPaths = true; continue }
+            if arg == "--" {
+                onlyPaths = true
+                continue
+            }
             let parts = arg.split(separator: "=", maxSplits: 1)
             var name = String(parts[0])
             inline = parts.count == 2 ? String(parts[1]) : nil

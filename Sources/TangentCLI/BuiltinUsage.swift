@@ -11,7 +11,8 @@ enum BuiltinUsage {
         for name in BuiltinCatalog.names { used[name] = [] }
         for file in files {
             guard let text = try? String(contentsOf: file.url, encoding: .utf8),
-                  let notebook = try? Notebook.parse(text, path: file.display) else { continue }
+                let notebook = try? Notebook.parse(text, path: file.display)
+            else { continue }
             var names = Set<String>()
             for cell in notebook.cells {
                 guard let tokens = try? Lexer(cell.source).tokenize() else { continue }

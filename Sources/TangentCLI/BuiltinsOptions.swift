@@ -12,9 +12,11 @@ struct BuiltinsOptions: Equatable {
             Prints the table of builtin functions as Markdown (docs/language.md embeds it); with
             --used-in, which notebooks under the paths use each builtin (docs/tutorials.md).
             """,
-        options: [.flag("--used-in", "list for each builtin the notebooks under PATH... that call or name it") {
-            $0.usedIn = true
-        }],
+        options: [
+            .flag("--used-in", "list for each builtin the notebooks under PATH... that call or name it") {
+                $0.usedIn = true
+            }
+        ],
         exitStatus: [.init("0", "the table was printed"), .init("2", "usage or input error")],
         start: { BuiltinsOptions() }, operand: { $0.paths.append($1) },
         validate: { o throws(UsageError) in

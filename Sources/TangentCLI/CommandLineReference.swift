@@ -4,10 +4,11 @@ import Language
 /// verb takes which option (for "it is an option of 'tangent export'"), what `tangent --help`
 /// prints, and the command-line reference generated into docs/guide.md.
 enum CommandLineReference {
-    static let verbs: [VerbReference] = Options.Verb.allCases.map { Options.spec(for: $0).reference } + [
-        ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference,
-        HelpCommand.spec.reference,
-    ]
+    static let verbs: [VerbReference] =
+        Options.Verb.allCases.map { Options.spec(for: $0).reference } + [
+            ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference,
+            HelpCommand.spec.reference
+        ]
 
     /// The options of `tangent` itself, before any verb.
     static let commandOptions = ["--version"]
@@ -46,7 +47,7 @@ enum CommandLineReference {
             "PATH is a .md notebook or a folder (every .md under it).",
             "Exit status: 0 success, 1 a block failed, 2 usage or input error,",
             "             3 check found outputs that differ from the stored ones,",
-            "             130 / 143 stopped by SIGINT / SIGTERM (temporary files removed).",
+            "             130 / 143 stopped by SIGINT / SIGTERM (temporary files removed)."
         ]
         return lines.joined(separator: "\n")
     }

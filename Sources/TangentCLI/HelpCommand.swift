@@ -11,9 +11,11 @@ enum HelpCommand {
         "help", operands: "[VERB]", needed: nil,
         summary: "print the help of every verb, or of one",
         about: "Prints the list of verbs, or with VERB the options VERB takes ('tangent VERB --help' too).",
-        options: [.flag("--markdown", "print every verb's help as Markdown (the reference in docs/guide.md)") {
-            $0.markdown = true
-        }],
+        options: [
+            .flag("--markdown", "print every verb's help as Markdown (the reference in docs/guide.md)") {
+                $0.markdown = true
+            }
+        ],
         exitStatus: [.init("0", "the help was printed"), .init("2", "an unknown VERB")],
         start: { Request() }, operand: { $0.topic.append($1) },
         validate: { r throws(UsageError) in

@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+
 #if canImport(Glibc)
 import Glibc
 import TangentSupport
@@ -39,7 +40,10 @@ package enum Interruption {
                 let taker = waiter
                 waiter = nil
                 lock.unlock()
-                if let taker { taker(number); continue }
+                if let taker {
+                    taker(number)
+                    continue
+                }
                 let name = number == SIGINT ? "interrupted" : "terminated"
                 let message = "\ntangent: \(name); removing temporary files and stopping\n"
                 _ = message.withCString { write(2, $0, strlen($0)) }
@@ -76,7 +80,10 @@ package enum Interruption {
         let arrived = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var number = SIGTERM
         lock.lock()
-        waiter = { number = $0; arrived.signal() }
+        waiter = {
+            number = $0
+            arrived.signal()
+        }
         lock.unlock()
         arrived.wait()
         return number

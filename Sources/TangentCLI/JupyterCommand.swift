@@ -1,7 +1,7 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import Render
 import TangentSupport
 
@@ -34,18 +34,27 @@ struct JupyterCommand {
         }
         var failed = false
         for file in files {
-            guard case .success(let notebook) = NotebookLoader.load(file, console: console) else { failed = true; continue }
+            guard case .success(let notebook) = NotebookLoader.load(file, console: console) else {
+                failed = true
+                continue
+            }
             let folder = file.url.deletingLastPathComponent()
-            let target = options.outDirectory.map { URL(fileURLWithPath: $0) }
+            let target =
+                options.outDirectory.map { URL(fileURLWithPath: $0) }
                 ?? file.url.deletingPathExtension().appendingPathExtension("ipynb")
             do {
-                let exported = try JupyterExport.export(notebook, figures: .beside(file.url.lastPathComponent)) { path in
-                    (try? Data(contentsOf: folder.appendingPathComponent(path))).flatMap { String(data: $0, encoding: .utf8) }
+                let exported = try JupyterExport.export(notebook, figures: .beside(file.url.lastPathComponent)) {
+                    path in
+                    (try? Data(contentsOf: folder.appendingPathComponent(path))).flatMap {
+                        String(data: $0, encoding: .utf8)
+                    }
                 }
                 for w in exported.warnings { console.err("\(file.display): warning: \(w)\n") }
                 // Never through a symbolic link at the target (it could lead anywhere): refused.
                 try write(Data((exported.json.serialized() + "\n").utf8), to: target, link: .refuse)
-                if !options.quiet { console.out("exported \(file.display) to \(display(target, like: file.display))\n") }
+                if !options.quiet {
+                    console.out("exported \(file.display) to \(display(target, like: file.display))\n")
+                }
             } catch let d as Diagnostic {
                 failed = true
                 console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
@@ -69,8 +78,10 @@ struct JupyterCommand {
         var failed = false
         for path in options.paths {
             let url = URL(fileURLWithPath: path)
-            let target = options.outDirectory.map { URL(fileURLWithPath: $0) }
-                ?? (url.pathExtension.lowercased() == "ipynb" ? url.deletingPathExtension() : url).appendingPathExtension("md")
+            let target =
+                options.outDirectory.map { URL(fileURLWithPath: $0) }
+                ?? (url.pathExtension.lowercased() == "ipynb" ? url.deletingPathExtension() : url)
+                .appendingPathExtension("md")
             let shown = display(target, like: path)
             // A symbolic link counts as existing even when it leads nowhere (fileExists follows it).
             let existing = Self.exists(target)

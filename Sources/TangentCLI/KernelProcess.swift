@@ -1,8 +1,9 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,9 +49,10 @@ package final class KernelProcess {
     let cleanupRoots: [URL]
 
     init(notebook: Notebook, url: URL, options: Options) {
-        request = KernelProtocol.Request(notebookPath: url.path, displayPath: notebook.path, text: notebook.text,
-                                         timeout: options.timeout, useCache: options.usesCache,
-                                         allowOutside: options.allowOutside, blasThreads: BLASThreads.count)
+        request = KernelProtocol.Request(
+            notebookPath: url.path, displayPath: notebook.path, text: notebook.text,
+            timeout: options.timeout, useCache: options.usesCache,
+            allowOutside: options.allowOutside, blasThreads: BLASThreads.count)
         var roots = [ProjectRoot.find(for: url), url.deletingLastPathComponent()]
         if !options.allowOutside { roots.append(ProjectRoot.fileRoot(for: url)) }
         cleanupRoots = roots
@@ -59,7 +61,9 @@ package final class KernelProcess {
     /// Runs the notebook in a worker; nil when no worker could be started.
     func run(_ notebook: Notebook) -> NotebookResult? {
         let start = DispatchTime.now()
-        guard let exe = Self.executable.withLock({ $0 }), let worker = Self.spawn(exe, roots: cleanupRoots) else { return nil }
+        guard let exe = Self.executable.withLock({ $0 }), let worker = Self.spawn(exe, roots: cleanupRoots) else {
+            return nil
+        }
         let progress = WorkerProgress()
         let reader = Thread {
             while let message = KernelProtocol.readMessage(from: worker.output) { progress.receive(message) }
@@ -95,8 +99,9 @@ package final class KernelProcess {
         let seed = { (cell: CodeCell) in
             cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
         }
-        return progress.result(for: notebook, overrun: overrun, exitStatus: status, errorTail: tail, seed: seed,
-                               seconds: elapsed(since: start))
+        return progress.result(
+            for: notebook, overrun: overrun, exitStatus: status, errorTail: tail, seed: seed,
+            seconds: elapsed(since: start))
     }
 
     // MARK: - Processes
@@ -114,7 +119,12 @@ package final class KernelProcess {
             var fds: [Int32] = []
             for _ in 0..<3 {
                 var p: [Int32] = [-1, -1]
-                guard pipe(&p) == 0 else { fds.forEach { _ = close($0) }; return nil }
+                guard pipe(&p) == 0 else {
+                    for fd in fds {
+                        _ = close(fd)
+                    }
+                    return nil
+                }
                 for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
                 fds += p
             }
@@ -133,7 +143,11 @@ package final class KernelProcess {
             posix_spawnattr_setsigmask(&attributes, &mask)
             posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
             let argv: [UnsafeMutablePointer<CChar>?] = [strdup(exe), strdup(KernelProtocol.verb), nil]
-            defer { argv.forEach { free($0) } }
+            defer {
+                for arg in argv {
+                    free(arg)
+                }
+            }
             var pid: pid_t = 0
             // Spawned and listed in one step, so that `stopAll` cannot miss it.
             let result = live.withLock { state -> Int32? in
@@ -154,7 +168,8 @@ package final class KernelProcess {
 
     /// Whether a wait status is that of SIGINT or SIGTERM (taken, or handled with exit 130/143).
     private static func endedBySignal(_ status: Int32) -> Bool {
-        let signal = status & 0x7f, code = (status >> 8) & 0xff
+        let signal = status & 0x7f
+        let code = (status >> 8) & 0xff
         return signal == 0 ? code == 128 + SIGINT || code == 128 + SIGTERM : signal == SIGINT || signal == SIGTERM
     }
 
@@ -230,10 +245,14 @@ package final class KernelProcess {
         let fm = FileManager.default
         var seen: Set<String> = []
         for root in roots where seen.insert(root.standardizedFileURL.path).inserted {
-            guard let walk = fm.enumerator(at: root, includingPropertiesForKeys: [.isSymbolicLinkKey], options: []) else { continue }
+            guard let walk = fm.enumerator(at: root, includingPropertiesForKeys: [.isSymbolicLinkKey], options: [])
+            else { continue }
             for case let url as URL in walk {
                 let name = url.lastPathComponent
-                if name == ".git" || name == ".build" { walk.skipDescendants(); continue }
+                if name == ".git" || name == ".build" {
+                    walk.skipDescendants()
+                    continue
+                }
                 if isTemporaryFile(name, of: pid) { _ = unlink(url.path) }
             }
         }
@@ -267,7 +286,10 @@ private final class WorkerProgress: @unchecked Sendable {
 
     func receive(_ message: KernelProtocol.Message) {
         condition.lock()
-        defer { condition.signal(); condition.unlock() }
+        defer {
+            condition.signal()
+            condition.unlock()
+        }
         switch message {
         case .blockStarted(let index, let seed, let timeout):
             running = Running(index: index, seed: seed, timeout: timeout, started: .now(), statement: nil)
@@ -350,8 +372,10 @@ private final class WorkerProgress: @unchecked Sendable {
     }
 
     /// The notebook's result from what the worker reported and how it ended.
-    func result(for notebook: Notebook, overrun: Running?, exitStatus: Int32, errorTail: String,
-                seed: (CodeCell) -> UInt64, seconds: Double) -> NotebookResult {
+    func result(
+        for notebook: Notebook, overrun: Running?, exitStatus: Int32, errorTail: String,
+        seed: (CodeCell) -> UInt64, seconds: Double
+    ) -> NotebookResult {
         condition.lock()
         defer { condition.unlock() }
         var blocks: [BlockResult] = []
@@ -362,24 +386,31 @@ private final class WorkerProgress: @unchecked Sendable {
                 continue
             }
             if let note = stopped {
-                blocks.append(BlockResult(cell: cell, status: .skipped, seconds: 0, seed: seed(cell), outputs: [], error: nil, note: note))
+                blocks.append(
+                    BlockResult(
+                        cell: cell, status: .skipped, seconds: 0, seed: seed(cell), outputs: [], error: nil, note: note)
+                )
                 continue
             }
             // What the reader saw last (the frames sent before the kill included).
             let r = running?.index == index ? running : overrun?.index == index ? overrun : nil
             let at = r?.statement ?? SourceRange(at: SourceLocation(line: cell.codeLine, column: 1))
-            var block = BlockResult(cell: cell, status: .failed, seconds: r.map { elapsed(since: $0.started) } ?? 0,
-                                    seed: seed(cell), outputs: r?.outputs ?? [], error: nil, note: nil)
+            var block = BlockResult(
+                cell: cell, status: .failed, seconds: r.map { elapsed(since: $0.started) } ?? 0,
+                seed: seed(cell), outputs: r?.outputs ?? [], error: nil, note: nil)
             if let overrun, overrun.index == index {
                 block.error = Deadline.timeoutError(seconds: overrun.timeout, at: at)
                 // `expect=error` accepts a timeout, as it does in-process.
                 if cell.attributes.expectError { block.status = .ran }
-                stopped = "not run: block '\(cell.id)' (line \(cell.fenceLine)) timed out inside a call that could not be interrupted, "
+                stopped =
+                    "not run: block '\(cell.id)' (line \(cell.fenceLine)) timed out inside a call that could not be interrupted, "
                     + "so its kernel process was stopped and the notebook's bindings went with it"
             } else {
-                block.error = .error("the kernel process running this block stopped unexpectedly (\(Self.describe(exitStatus)))"
-                                     + Self.lastLine(of: failure ?? errorTail), at: at)
-                stopped = "not run: the kernel process stopped unexpectedly in block '\(cell.id)' (line \(cell.fenceLine))"
+                block.error = .error(
+                    "the kernel process running this block stopped unexpectedly (\(Self.describe(exitStatus)))"
+                        + Self.lastLine(of: failure ?? errorTail), at: at)
+                stopped =
+                    "not run: the kernel process stopped unexpectedly in block '\(cell.id)' (line \(cell.fenceLine))"
             }
             blocks.append(block)
         }
@@ -393,7 +424,9 @@ private final class WorkerProgress: @unchecked Sendable {
     }
 
     private static func lastLine(of text: String) -> String {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         return lines.last.map { ": \($0)" } ?? ""
     }
 }

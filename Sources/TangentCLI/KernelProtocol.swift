@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+
 #if canImport(Glibc)
 import Glibc
 import TangentSupport
@@ -30,18 +31,25 @@ enum KernelProtocol {
 
         func encoded() -> [UInt8] {
             var w = BinaryWriter()
-            w.string(notebookPath); w.string(displayPath); w.string(text); w.optionalDouble(timeout)
-            w.bool(useCache); w.bool(allowOutside); w.int(blasThreads)
+            w.string(notebookPath)
+            w.string(displayPath)
+            w.string(text)
+            w.optionalDouble(timeout)
+            w.bool(useCache)
+            w.bool(allowOutside)
+            w.int(blasThreads)
             return w.bytes
         }
 
         static func decode(_ bytes: [UInt8]) -> Request? {
             var r = BinaryReader(bytes)
             guard let path = r.string(), let display = r.string(), let text = r.string(),
-                  let timeout = r.optionalDouble(), let useCache = r.bool(), let allowOutside = r.bool(),
-                  let threads = r.int(), r.atEnd else { return nil }
-            return Request(notebookPath: path, displayPath: display, text: text, timeout: timeout,
-                           useCache: useCache, allowOutside: allowOutside, blasThreads: threads)
+                let timeout = r.optionalDouble(), let useCache = r.bool(), let allowOutside = r.bool(),
+                let threads = r.int(), r.atEnd
+            else { return nil }
+            return Request(
+                notebookPath: path, displayPath: display, text: text, timeout: timeout,
+                useCache: useCache, allowOutside: allowOutside, blasThreads: threads)
         }
     }
 
@@ -57,12 +65,18 @@ enum KernelProtocol {
         init(_ r: BlockResult) {
             (status, seconds, seed, outputs, error, note) = (r.status, r.seconds, r.seed, r.outputs, r.error, r.note)
         }
-        init(status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem], error: Diagnostic?, note: String?) {
-            (self.status, self.seconds, self.seed, self.outputs, self.error, self.note) = (status, seconds, seed, outputs, error, note)
+        init(
+            status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem], error: Diagnostic?,
+            note: String?
+        ) {
+            (self.status, self.seconds, self.seed, self.outputs, self.error, self.note) = (
+                status, seconds, seed, outputs, error, note
+            )
         }
 
         func result(for cell: CodeCell) -> BlockResult {
-            BlockResult(cell: cell, status: status, seconds: seconds, seed: seed, outputs: outputs, error: error, note: note)
+            BlockResult(
+                cell: cell, status: status, seconds: seconds, seed: seed, outputs: outputs, error: error, note: note)
         }
     }
 
@@ -86,21 +100,35 @@ enum KernelProtocol {
             let tag: UInt8
             switch self {
             case .blockStarted(let index, let seed, let timeout):
-                tag = 1; w.int(index); w.u64(seed); w.double(timeout)
+                tag = 1
+                w.int(index)
+                w.u64(seed)
+                w.double(timeout)
             case .statement(let index, let range):
-                tag = 2; w.int(index); w.range(range)
+                tag = 2
+                w.int(index)
+                w.range(range)
             case .blockFinished(let index, let b):
-                tag = 3; w.int(index); w.string(b.status.rawValue); w.double(b.seconds); w.u64(b.seed)
+                tag = 3
+                w.int(index)
+                w.string(b.status.rawValue)
+                w.double(b.seconds)
+                w.u64(b.seed)
                 w.int(b.outputs.count)
                 for o in b.outputs { o.encode(into: &w) }
                 w.bool(b.error != nil)
                 if let e = b.error { e.encode(into: &w) }
                 w.optionalString(b.note)
             case .outputs(let index, let from, let items):
-                tag = 6; w.int(index); w.int(from); w.int(items.count)
+                tag = 6
+                w.int(index)
+                w.int(from)
+                w.int(items.count)
                 for o in items { o.encode(into: &w) }
             case .done: tag = 4
-            case .failure(let message): tag = 5; w.string(message)
+            case .failure(let message):
+                tag = 5
+                w.string(message)
             }
             var header = BinaryWriter()
             header.u8(tag)
@@ -120,19 +148,32 @@ enum KernelProtocol {
                 message = .statement(index: i, range: range)
             case 3:
                 guard let i = r.int(), let status = r.string().flatMap(BlockStatus.init(rawValue:)),
-                      let seconds = r.double(), let seed = r.u64(), let n = r.count() else { return nil }
+                    let seconds = r.double(), let seed = r.u64(), let n = r.count()
+                else { return nil }
                 var outputs: [DisplayItem] = []
-                for _ in 0..<n { guard let o = DisplayItem.decode(from: &r) else { return nil }; outputs.append(o) }
+                for _ in 0..<n {
+                    guard let o = DisplayItem.decode(from: &r) else { return nil }
+                    outputs.append(o)
+                }
                 guard let hasError = r.bool() else { return nil }
                 var error: Diagnostic?
-                if hasError { guard let e = Diagnostic.decode(from: &r) else { return nil }; error = e }
+                if hasError {
+                    guard let e = Diagnostic.decode(from: &r) else { return nil }
+                    error = e
+                }
                 guard let note = r.optionalString() else { return nil }
-                message = .blockFinished(index: i, FinishedBlock(status: status, seconds: seconds, seed: seed,
-                                                                 outputs: outputs, error: error, note: note))
+                message = .blockFinished(
+                    index: i,
+                    FinishedBlock(
+                        status: status, seconds: seconds, seed: seed,
+                        outputs: outputs, error: error, note: note))
             case 6:
                 guard let i = r.int(), let from = r.int(), from >= 0, let n = r.count() else { return nil }
                 var items: [DisplayItem] = []
-                for _ in 0..<n { guard let o = DisplayItem.decode(from: &r) else { return nil }; items.append(o) }
+                for _ in 0..<n {
+                    guard let o = DisplayItem.decode(from: &r) else { return nil }
+                    items.append(o)
+                }
                 message = .outputs(index: i, from: from, items)
             case 4: message = .done
             case 5:
@@ -150,7 +191,10 @@ enum KernelProtocol {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n > 0 { offset += n; continue }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             return false
         }
@@ -163,7 +207,10 @@ enum KernelProtocol {
         var offset = 0
         while offset < count {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, count - offset) }
-            if n > 0 { offset += n; continue }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             return nil
         }
@@ -175,7 +222,8 @@ enum KernelProtocol {
         guard let header = readExactly(9, from: fd) else { return nil }
         var r = BinaryReader(header)
         guard let tag = r.u8(), let length = r.int(), length >= 0, length < 1 << 40,
-              let payload = readExactly(length, from: fd) else { return nil }
+            let payload = readExactly(length, from: fd)
+        else { return nil }
         return Message.decode(tag: tag, payload: payload)
     }
 
@@ -205,7 +253,9 @@ enum KernelProtocol {
     static func readRequest(from fd: Int32) -> Request? {
         guard let header = readExactly(8, from: fd) else { return nil }
         var r = BinaryReader(header)
-        guard let length = r.int(), length >= 0, length < 1 << 40, let payload = readExactly(length, from: fd) else { return nil }
+        guard let length = r.int(), length >= 0, length < 1 << 40, let payload = readExactly(length, from: fd) else {
+            return nil
+        }
         return Request.decode(payload)
     }
 }

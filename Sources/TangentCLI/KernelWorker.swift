@@ -1,8 +1,9 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 import TangentSupport
@@ -39,8 +40,9 @@ package enum KernelWorker {
             channel.send(.failure("the kernel worker could not parse the notebook: \(error.message)"))
             return 2
         }
-        var runner = Runner(notebookURL: URL(fileURLWithPath: request.notebookPath), defaultTimeout: request.timeout,
-                            useCache: request.useCache, allowOutside: request.allowOutside)
+        var runner = Runner(
+            notebookURL: URL(fileURLWithPath: request.notebookPath), defaultTimeout: request.timeout,
+            useCache: request.useCache, allowOutside: request.allowOutside)
         let tracker = StatementTracker(channel: channel)
         runner.observer = RunObserver(
             blockStarted: { index, seed, timeout in

@@ -1,11 +1,12 @@
 import Foundation
+import NTKCore
+import Notebook
+import Render
+import TangentSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Notebook
-import NTKCore
-import Render
-import TangentSupport
 
 /// Before a command writes, removes what earlier runs killed without warning (SIGKILL, a power
 /// loss) left in the folders it writes to: stale `.<name>.<pid>.<tag>.tmp` files beside the
@@ -30,7 +31,8 @@ enum Leftovers {
             // Below the top level only in a folder that is Tangent's site (it has the manifest,
             // written before any page), not in whatever folder `--out` names.
             var info = stat()
-            let manifest = lstat(site + "/" + SiteBuilder.manifestName, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            let manifest =
+                lstat(site + "/" + SiteBuilder.manifestName, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             StaleTemporaryFiles.sweep(site, depth: manifest ? siteDepth : 0)
             KaTeXRenderer.removeStaleScratchFolders()
         }

@@ -1,6 +1,6 @@
 import Foundation
-import Notebook
 import NTKCore
+import Notebook
 import Render
 import Serve
 import TangentSupport
@@ -19,7 +19,11 @@ final class LivePreview: Sendable {
     init(_ options: ServeOptions, console: Console) throws(UsageError) {
         let files = try NotebookFiles.collect(options.paths)
         let site: URL
-        if let out = options.outDirectory { site = URL(fileURLWithPath: out) } else { site = try LivePreview.defaultSite(for: files) }
+        if let out = options.outDirectory {
+            site = URL(fileURLWithPath: out)
+        } else {
+            site = try LivePreview.defaultSite(for: files)
+        }
         siteDirectory = site
         let notebooks: @Sendable () throws(UsageError) -> [NotebookFiles.Found] = {
             try LivePreview.notebooks(options.paths, outside: site)
@@ -27,7 +31,8 @@ final class LivePreview: Sendable {
         LivePreview.render(try notebooks(), options, site: site, console: console)
         // The render refuses a folder it did not write, and then there is nothing to serve.
         guard FileManager.default.fileExists(atPath: site.appendingPathComponent(SiteBuilder.manifestName).path),
-              let preview = try? PreviewSite(directory: site, builds: builds) else {
+            let preview = try? PreviewSite(directory: site, builds: builds)
+        else {
             throw UsageError("nothing to serve: no site was written into '\(site.path)'")
         }
         do {
@@ -36,7 +41,7 @@ final class LivePreview: Sendable {
             throw UsageError(error.description)
         }
         let builds = builds
-        watcher = FileWatcher(files: { (try? notebooks())?.map(\.display) ?? [] }) { changed in
+        let rebuild: @Sendable ([String]) -> Void = { changed in
             console.out("changed: \(changed.joined(separator: ", "))\n")
             do throws(UsageError) {
                 LivePreview.render(try notebooks(), options, site: site, console: console)
@@ -45,6 +50,7 @@ final class LivePreview: Sendable {
                 console.err("error: \(error.message)\n")
             }
         }
+        watcher = FileWatcher(files: { (try? notebooks())?.map(\.display) ?? [] }, onChange: rebuild)
         server.start()
         watcher.start()
     }
@@ -74,18 +80,21 @@ final class LivePreview: Sendable {
     /// `.tangent` is made (and its `.gitignore` written) by a confined walk from the project
     /// root: a `.tangent` that is a symbolic link leading out of the project is refused.
     static func defaultSite(for files: [NotebookFiles.Found]) throws(UsageError) -> URL {
-        let root = files.first.map { ProjectRoot.find(for: $0.url) }
+        let root =
+            files.first.map { ProjectRoot.find(for: $0.url) }
             ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let tangent = root.appendingPathComponent(".tangent")
         do {
             let project = try ConfinedFolder(root, create: false)
             _ = try project.folder(".tangent")
             if project.kind(of: ".tangent/.gitignore") != .file {
-                try? project.write(Data("# Tangent's cache and preview site: safe to delete, never commit.\n*\n".utf8),
-                                   to: ".tangent/.gitignore")
+                try? project.write(
+                    Data("# Tangent's cache and preview site: safe to delete, never commit.\n*\n".utf8),
+                    to: ".tangent/.gitignore")
             }
         } catch {
-            throw UsageError("cannot put the preview site in '\(tangent.path)': \(error.message) (or choose a folder with --out)")
+            throw UsageError(
+                "cannot put the preview site in '\(tangent.path)': \(error.message) (or choose a folder with --out)")
         }
         return tangent.appendingPathComponent("site")
     }

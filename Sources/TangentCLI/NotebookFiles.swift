@@ -42,8 +42,11 @@ enum NotebookFiles {
                 let child = dir.appendingPathComponent(name)
                 var isDir: ObjCBool = false
                 FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir)
-                if isDir.boolValue { walk(child, prefix + name + "/") }
-                else if name.lowercased().hasSuffix(".md") { found.append(prefix + name) }
+                if isDir.boolValue {
+                    walk(child, prefix + name + "/")
+                } else if name.lowercased().hasSuffix(".md") {
+                    found.append(prefix + name)
+                }
             }
         }
         walk(folder, "")

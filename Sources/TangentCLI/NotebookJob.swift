@@ -1,7 +1,7 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import Render
 import TangentSupport
 
@@ -34,9 +34,14 @@ struct NotebookJob {
     private func process(_ notebook: Notebook, url: URL, snapshot: NotebookSnapshot) -> Outcome {
         // In a worker process that a block timeout can kill (see KernelProcess); in this
         // process when workers are off or none could be started.
-        let worker = KernelProcess.isEnabled ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook) : nil
-        var result = worker ?? Runner(notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
-                                      allowOutside: options.allowOutside).run(notebook)
+        let worker =
+            KernelProcess.isEnabled ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook) : nil
+        var result =
+            worker
+            ?? Runner(
+                notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
+                allowOutside: options.allowOutside
+            ).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
         let errors = TerminalReport.errors(result)
         if !errors.isEmpty { console.err(errors) }
@@ -57,7 +62,8 @@ struct NotebookJob {
         var updates: [String: MarkdownWriter.RegionUpdate] = [:]
         for b in result.blocks {
             switch b.status {
-            case .ran, .cached: updates[b.cell.id] = .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil)
+            case .ran, .cached:
+                updates[b.cell.id] = .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil)
             default: updates[b.cell.id] = .keep
             }
         }
@@ -74,7 +80,8 @@ struct NotebookJob {
             }
             // Figures of regions kept as they were (a failed or skipped block) stay too.
             let linked = Set(figures.keys).union(MarkdownWriter.keptFigures(notebook, updates, figures: folder))
-            removeStaleFigures(in: folder.link, of: base, keeping: Set(linked.map { ($0 as NSString).lastPathComponent }))
+            removeStaleFigures(
+                in: folder.link, of: base, keeping: Set(linked.map { ($0 as NSString).lastPathComponent }))
             if text == notebook.text {
                 if !options.quiet { console.out("unchanged \(notebook.path)\(via)\n") }
                 return true
@@ -110,8 +117,9 @@ struct NotebookJob {
         let real = RealPath.resolve(url.path)
         let root = ProjectRoot.fileRoot(for: url)
         if !options.allowOutside && !RealPath.isInside(real, root: root.path) {
-            throw UpdateRefusal("the notebook is a symbolic link to \(real), outside the project root "
-                                + "\(RealPath.resolve(root.path)); refusing to write there (pass --allow-outside)")
+            throw UpdateRefusal(
+                "the notebook is a symbolic link to \(real), outside the project root "
+                    + "\(RealPath.resolve(root.path)); refusing to write there (pass --allow-outside)")
         }
         return (URL(fileURLWithPath: real), " (through the symbolic link, into \(real))")
     }
@@ -135,8 +143,9 @@ struct NotebookJob {
             if base.read(path, folderLinks: .refuse) == data { return }
             try base.write(data, to: path, finalLink: .refuse, folderLinks: .refuse)
         } catch {
-            throw UpdateRefusal("cannot write the figure '\(shown)': \(error.message); "
-                                + "Tangent writes figures only as plain files in plain folders")
+            throw UpdateRefusal(
+                "cannot write the figure '\(shown)': \(error.message); "
+                    + "Tangent writes figures only as plain files in plain folders")
         }
     }
 
@@ -144,7 +153,7 @@ struct NotebookJob {
     /// plain files in the notebook's own figures folder, never through a link), and the folder
     /// when it is left empty.
     private func removeStaleFigures(in folder: String, of base: ConfinedFolder, keeping: Set<String>) {
-        guard let names = base.contents(of: folder) else { return }   // nil for a link
+        guard let names = base.contents(of: folder) else { return }  // nil for a link
         for name in names where name.hasSuffix(".svg") && !keeping.contains(name) {
             base.removeFile(folder + "/" + name)
         }
@@ -164,7 +173,8 @@ struct NotebookJob {
                 differences.append(problem)
                 // The region follows its block: the last block opening above it.
                 if let j = result.blocks.lastIndex(where: { $0.cell.fenceLine <= problem.range.start.line }),
-                   [.ran, .cached].contains(result.blocks[j].status) {
+                    [.ran, .cached].contains(result.blocks[j].status)
+                {
                     result.blocks[j].status = .mismatch
                     result.blocks[j].mismatch = problem
                 }
@@ -172,8 +182,11 @@ struct NotebookJob {
             differences.sort { $0.range.start.line < $1.range.start.line }
             for d in differences {
                 console.err(d.formatted(file: notebook.path, lineText: notebook.line) + "\n")
-                if let i = result.blocks.firstIndex(where: { $0.cell.codeLine <= d.range.start.line && d.range.start.line <= $0.cell.endLine }),
-                   result.blocks[i].status == .mismatch {
+                if let i = result.blocks.firstIndex(where: {
+                    $0.cell.codeLine <= d.range.start.line && d.range.start.line <= $0.cell.endLine
+                }),
+                    result.blocks[i].status == .mismatch
+                {
                     result.blocks[i].mismatch = d
                 }
             }

@@ -16,7 +16,8 @@ enum NotebookLoader {
     /// Reads and parses a notebook, and keeps what was read (bytes and file identity) so that a
     /// later write can check that nobody changed the file in the meantime.
     static func loadWithSnapshot(_ file: NotebookFiles.Found, console: Console)
-        -> Result<(notebook: Notebook, snapshot: NotebookSnapshot), LoadFailure> {
+        -> Result<(notebook: Notebook, snapshot: NotebookSnapshot), LoadFailure>
+    {
         guard let snapshot = NotebookSnapshot.read(file.url.path) else {
             console.err("\(file.display): error: cannot read the file\n")
             return .failure(LoadFailure())
@@ -24,22 +25,30 @@ enum NotebookLoader {
         let data = snapshot.bytes
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, column) = UTF8Validation.firstInvalid(in: Array(data))
-            let d = Diagnostic.error("the file is not valid UTF-8 text (save it as UTF-8)",
-                                     at: SourceRange(at: SourceLocation(line: line, column: column)))
+            let d = Diagnostic.error(
+                "the file is not valid UTF-8 text (save it as UTF-8)",
+                at: SourceRange(at: SourceLocation(line: line, column: column)))
             // Show the line with the bad bytes replaced (U+FFFD), so the caret has context.
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            console.err(d.formatted(file: file.display, lineText: { n in
-                n >= 1 && n <= lines.count ? String(decoding: lines[n - 1], as: UTF8.self).withoutCarriageReturn : nil
-            }) + "\n")
+            console.err(
+                d.formatted(
+                    file: file.display,
+                    lineText: { n in
+                        n >= 1 && n <= lines.count
+                            ? String(decoding: lines[n - 1], as: UTF8.self).withoutCarriageReturn : nil
+                    }) + "\n")
             return .failure(LoadFailure(diagnostic: d))
         }
         do {
             return .success((try Notebook.parse(text, path: file.display), snapshot))
         } catch {
             let lines = text.physicalLines
-            console.err(error.formatted(file: file.display, lineText: { n in
-                n >= 1 && n <= lines.count ? lines[n - 1].withoutCarriageReturn : nil
-            }) + "\n")
+            console.err(
+                error.formatted(
+                    file: file.display,
+                    lineText: { n in
+                        n >= 1 && n <= lines.count ? lines[n - 1].withoutCarriageReturn : nil
+                    }) + "\n")
             return .failure(LoadFailure(diagnostic: error))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -37,7 +38,10 @@ struct NotebookSnapshot: Equatable {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             if n == 0 { break }
             data.append(contentsOf: chunk[0..<n])
         }
@@ -45,8 +49,9 @@ struct NotebookSnapshot: Equatable {
         // fails and nothing is overwritten.
         var after = stat()
         guard fstat(fd, &after) == 0 else { return nil }
-        return NotebookSnapshot(bytes: data, device: UInt64(after.st_dev), inode: UInt64(after.st_ino),
-                                size: Int64(after.st_size), modified: after.st_mtim, changed: after.st_ctim)
+        return NotebookSnapshot(
+            bytes: data, device: UInt64(after.st_dev), inode: UInt64(after.st_ino),
+            size: Int64(after.st_size), modified: after.st_mtim, changed: after.st_ctim)
     }
 
     /// True when the file at `path` is still exactly what this snapshot read: same file (not

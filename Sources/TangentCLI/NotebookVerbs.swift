@@ -18,19 +18,22 @@ extension Options {
     private static let stopped = VerbReference.Status(
         "130, 143", "stopped by SIGINT, SIGTERM (temporary files removed)")
 
-    private static func executing(_ verb: Verb, summary: String, about: String, own: [OptionSpec<Options>],
-                                  refusals: [String: String] = [:], exit: [VerbReference.Status],
-                                  seeAlso: [String] = []) -> VerbSpec<Options> {
+    private static func executing(
+        _ verb: Verb, summary: String, about: String, own: [OptionSpec<Options>],
+        refusals: [String: String] = [:], exit: [VerbReference.Status],
+        seeAlso: [String] = []
+    ) -> VerbSpec<Options> {
         let sharding: [OptionSpec<Options>] = verb == .render ? [] : [shard, timings]
-        return VerbSpec(verb.rawValue, operands: "PATH...", needed: pathNeeded, summary: summary, about: about,
-                        options: own + [json, junit, timeout, quiet, noCache, allowOutside, jobs] + sharding,
-                        refusals: refusals, notes: pathNote, exitStatus: exit, seeAlso: seeAlso,
-                        start: { Options(verb: verb) }, operand: { $0.paths.append($1) },
-                        validate: { o throws(UsageError) in
-                            guard o.timingsPath == nil || o.shard != nil else {
-                                throw UsageError("--timings only balances --shard; give --shard i/N too")
-                            }
-                        })
+        return VerbSpec(
+            verb.rawValue, operands: "PATH...", needed: pathNeeded, summary: summary, about: about,
+            options: own + [json, junit, timeout, quiet, noCache, allowOutside, jobs] + sharding,
+            refusals: refusals, notes: pathNote, exitStatus: exit, seeAlso: seeAlso,
+            start: { Options(verb: verb) }, operand: { $0.paths.append($1) },
+            validate: { o throws(UsageError) in
+                guard o.timingsPath == nil || o.shard != nil else {
+                    throw UsageError("--timings only balances --shard; give --shard i/N too")
+                }
+            })
     }
 
     private static let runSpec = executing(
@@ -40,8 +43,10 @@ extension Options {
             are left as they are (files that save() writes are written).
             """,
         own: [],
-        exit: [.init("0", "every block ran"), .init("1", "a block failed (an error, a failed expect, a timeout)"),
-               .init("2", "usage or input error"), stopped])
+        exit: [
+            .init("0", "every block ran"), .init("1", "a block failed (an error, a failed expect, a timeout)"),
+            .init("2", "usage or input error"), stopped
+        ])
 
     private static let updateSpec = executing(
         .update, summary: "execute; write outputs back into each .md",
@@ -50,8 +55,10 @@ extension Options {
             tangent:end comments; nothing outside those regions changes.
             """,
         own: [.flag("--force", "replace output regions even when they were edited by hand") { $0.force = true }],
-        exit: [.init("0", "every block ran"), .init("1", "a block failed (its old region is kept)"),
-               .init("2", "usage or input error, or a notebook changed while it ran"), stopped],
+        exit: [
+            .init("0", "every block ran"), .init("1", "a block failed (its old region is kept)"),
+            .init("2", "usage or input error, or a notebook changed while it ran"), stopped
+        ],
         seeAlso: ["check"])
 
     private static let checkSpec = executing(
@@ -60,11 +67,15 @@ extension Options {
             Runs the notebooks again and compares what every block shows with the outputs 'tangent update'
             stored, within the rtol and atol of the block or front matter; writes nothing.
             """,
-        own: [.flag("--cached", "restore unchanged blocks from the cache too (check runs all by default)") {
-            $0.cached = true
-        }],
-        exit: [.init("0", "every output matches"), .init("1", "a block failed"), .init("2", "usage or input error"),
-               .init("3", "outputs differ from the stored ones"), stopped],
+        own: [
+            .flag("--cached", "restore unchanged blocks from the cache too (check runs all by default)") {
+                $0.cached = true
+            }
+        ],
+        exit: [
+            .init("0", "every output matches"), .init("1", "a block failed"), .init("2", "usage or input error"),
+            .init("3", "outputs differ from the stored ones"), stopped
+        ],
         seeAlso: ["update"])
 
     private static let renderSpec = executing(
@@ -73,13 +84,17 @@ extension Options {
             Runs the notebooks (using the cache) and writes a static, offline site: a page per notebook,
             an index, search, figures, math typeset at build time.
             """,
-        own: [.value("--out", short: "-o", "DIR", required: true, "the folder to write the site into") { o, v, _ in
-                  o.outDirectory = v
-              },
-              unsafeHTML],
+        own: [
+            .value("--out", short: "-o", "DIR", required: true, "the folder to write the site into") { o, v, _ in
+                o.outDirectory = v
+            },
+            unsafeHTML
+        ],
         refusals: ["--shard": "'tangent render' cannot take --shard (a site needs every notebook)"],
-        exit: [.init("0", "the site was written"), .init("1", "a block failed (the site is written, with the error)"),
-               .init("2", "usage or input error"), stopped],
+        exit: [
+            .init("0", "the site was written"), .init("1", "a block failed (the site is written, with the error)"),
+            .init("2", "usage or input error"), stopped
+        ],
         seeAlso: ["serve"])
 
     /// The formats `tangent export --to` writes.
@@ -102,12 +117,14 @@ extension Options {
                 o.format = v
             },
             outFile,
-            quiet,
+            quiet
         ],
         refusals: ["--force": "option '--force' does not apply to 'tangent export' (it always writes its output)"],
         notes: pathNote,
-        exitStatus: [.init("0", "every notebook was exported"),
-                     .init("2", "usage or input error, or a notebook that cannot be exported")],
+        exitStatus: [
+            .init("0", "every notebook was exported"),
+            .init("2", "usage or input error, or a notebook that cannot be exported")
+        ],
         seeAlso: ["import"],
         start: { Options(verb: .export) }, operand: { $0.paths.append($1) })
 
@@ -123,10 +140,12 @@ extension Options {
             .flag("--force", "overwrite an existing .md (a symbolic link there is replaced, not followed)") {
                 $0.force = true
             },
-            quiet,
+            quiet
         ],
-        exitStatus: [.init("0", "every notebook was imported"),
-                     .init("2", "usage or input error, or a notebook that cannot be imported")],
+        exitStatus: [
+            .init("0", "every notebook was imported"),
+            .init("2", "usage or input error, or a notebook that cannot be imported")
+        ],
         seeAlso: ["export"],
         start: { Options(verb: .import) }, operand: { $0.paths.append($1) })
 
@@ -148,11 +167,14 @@ extension Options {
         "--unsafe-html", "keep raw HTML in prose, scripts included (only for notebooks you trust)"
     ) { $0.unsafeHTML = true }
     private static let quiet = OptionSpec<Options>.flag(
-        "--quiet", short: "-q", "print only errors and the summary, not outputs or progress") { $0.quiet = true }
+        "--quiet", short: "-q", "print only errors and the summary, not outputs or progress"
+    ) { $0.quiet = true }
     private static let noCache = OptionSpec<Options>.flag(
-        "--no-cache", "run every block; restore nothing from .tangent/cache") { $0.noCache = true }
+        "--no-cache", "run every block; restore nothing from .tangent/cache"
+    ) { $0.noCache = true }
     private static let allowOutside = OptionSpec<Options>.flag(
-        "--allow-outside", "let load and save reach files outside the project root") { $0.allowOutside = true }
+        "--allow-outside", "let load and save reach files outside the project root"
+    ) { $0.allowOutside = true }
     private static let jobs = OptionSpec<Options>.value(
         "--jobs", short: "-j", "N", "run N notebooks at once (default: one per core)"
     ) { o, v, spelling throws(UsageError) in

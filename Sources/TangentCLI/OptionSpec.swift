@@ -20,8 +20,10 @@ struct OptionSpec<Model>: Sendable {
     let apply: @Sendable (_ model: inout Model, _ value: String, _ spelling: String) throws(UsageError) -> Void
 
     /// An option without a value (`--quiet`).
-    static func flag(_ name: String, short: String? = nil, _ help: String,
-                     _ set: @escaping @Sendable (inout Model) -> Void) -> OptionSpec {
+    static func flag(
+        _ name: String, short: String? = nil, _ help: String,
+        _ set: @escaping @Sendable (inout Model) -> Void
+    ) -> OptionSpec {
         OptionSpec(name: name, short: short, valueName: nil, choices: [], required: false, help: help) { model, _, _ in
             set(&model)
         }
@@ -33,8 +35,9 @@ struct OptionSpec<Model>: Sendable {
         _ help: String,
         _ set: @escaping @Sendable (inout Model, _ value: String, _ spelling: String) throws(UsageError) -> Void
     ) -> OptionSpec {
-        OptionSpec(name: name, short: short, valueName: valueName, choices: choices, required: required, help: help,
-                   apply: set)
+        OptionSpec(
+            name: name, short: short, valueName: valueName, choices: choices, required: required, help: help,
+            apply: set)
     }
 
     var takesValue: Bool { valueName != nil }

@@ -11,8 +11,10 @@ enum OrderedWork {
 
     /// `work(i)` for i in 0..<count, on at most `jobs` threads (the calling thread when it is
     /// one); `deliver(i, result)` in index order as soon as possible. Returns the results.
-    static func run<T: Sendable>(count: Int, jobs: Int, _ work: @escaping @Sendable (Int) -> T,
-                                 deliver: @escaping @Sendable (Int, T) -> Void) -> [T] {
+    static func run<T: Sendable>(
+        count: Int, jobs: Int, _ work: @escaping @Sendable (Int) -> T,
+        deliver: @escaping @Sendable (Int, T) -> Void
+    ) -> [T] {
         let threads = min(max(jobs, 1), count)
         if threads <= 1 {
             return (0..<count).map { i in

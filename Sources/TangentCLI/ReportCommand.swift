@@ -20,8 +20,10 @@ enum ReportCommand {
         }
         console.out(ReportMerge.summary(merged, reports: a.inputs.count) + "\n")
         var code = ExitCode(rawValue: merged.exitCode) ?? .usage
-        for (path, text, what) in [(a.jsonPath, ReportMerge.json(merged).serialized() + "\n", "JSON report"),
-                                   (a.junitPath, ReportMerge.junit(merged), "JUnit report")] {
+        for (path, text, what) in [
+            (a.jsonPath, ReportMerge.json(merged).serialized() + "\n", "JSON report"),
+            (a.junitPath, ReportMerge.junit(merged), "JUnit report")
+        ] {
             guard let path else { continue }
             do {
                 try writeAtomically(Data(text.utf8), to: URL(fileURLWithPath: path))

@@ -17,10 +17,12 @@ extension ReportCommand {
             """,
         options: [
             .value("--json", "FILE", "write the merged JSON report") { a, v, _ in a.jsonPath = v },
-            .value("--junit", "FILE", "write the merged report as JUnit XML") { a, v, _ in a.junitPath = v },
+            .value("--junit", "FILE", "write the merged report as JUnit XML") { a, v, _ in a.junitPath = v }
         ],
-        exitStatus: [.init("0, 1, 3", "the most severe exit status of the merged reports"),
-                     .init("2", "usage or input error: a report that cannot be read or written, or one that says 2")],
+        exitStatus: [
+            .init("0, 1, 3", "the most severe exit status of the merged reports"),
+            .init("2", "usage or input error: a report that cannot be read or written, or one that says 2")
+        ],
         start: { Arguments() }, operand: { $0.inputs.append($1) })
 
     /// `tangent report --help` and `tangent report merge --help`.

@@ -49,11 +49,13 @@ struct ServeOptions: Equatable {
             },
             .flag("--unsafe-html", "keep raw HTML in prose, scripts included (only for notebooks you trust)") {
                 $0.unsafeHTML = true
-            },
+            }
         ],
         notes: ["PATH is a .md notebook or a folder (every .md under it)."],
-        exitStatus: [.init("2", "usage or input error (a port already in use, too)"),
-                     .init("130, 143", "stopped by SIGINT (Ctrl-C), SIGTERM: the usual end")],
+        exitStatus: [
+            .init("2", "usage or input error (a port already in use, too)"),
+            .init("130, 143", "stopped by SIGINT (Ctrl-C), SIGTERM: the usual end")
+        ],
         seeAlso: ["render"],
         start: { ServeOptions() }, operand: { $0.paths.append($1) })
 

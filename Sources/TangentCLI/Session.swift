@@ -1,7 +1,7 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import Render
 import Synchronization
 import TangentSupport
@@ -12,11 +12,6 @@ import TangentSupport
 struct Session {
     let options: Options
     let console: Console
-
-    init(options: Options, console: Console) {
-        self.options = options
-        self.console = console
-    }
 
     /// Notebooks run at once: `-j N`, one per active core by default, never more than there are.
     static func jobs(requested: Int?, notebooks: Int) -> Int {
@@ -41,12 +36,14 @@ struct Session {
         let unlimited = BLASThreads.count
         let left = Countdown(files.count)
         let outcomes = BLASThreads.limited(to: Session.blasThreads(jobs: jobs, current: unlimited)) { limit in
-            OrderedWork.run(count: files.count, jobs: jobs, { i in
-                let outcome = NotebookJob(options: options, console: transcripts[i].console).process(files[i])
-                // Fewer notebooks than jobs left: the ones still running share the cores.
-                limit.change(to: Session.blasThreads(jobs: min(jobs, left.finishOne()), current: unlimited))
-                return outcome
-            }, deliver: { i, _ in transcripts[i].replay(to: console) })
+            OrderedWork.run(
+                count: files.count, jobs: jobs,
+                { i in
+                    let outcome = NotebookJob(options: options, console: transcripts[i].console).process(files[i])
+                    // Fewer notebooks than jobs left: the ones still running share the cores.
+                    limit.change(to: Session.blasThreads(jobs: min(jobs, left.finishOne()), current: unlimited))
+                    return outcome
+                }, deliver: { i, _ in transcripts[i].replay(to: console) })
         }
 
         let results = outcomes.compactMap(\.result)
@@ -54,9 +51,12 @@ struct Session {
         var inputError = outcomes.contains(where: \.inputError)
         let mismatches = outcomes.reduce(0) { $0 + $1.mismatches }
         if options.verb == .render { inputError = !render(results) || inputError }
-        let code: ExitCode = inputError ? .usage
-            : results.contains(where: \.failed) ? .blockFailed
-            : mismatches > 0 ? .mismatch : .success
+        let code: ExitCode =
+            inputError
+            ? .usage
+            : results.contains(where: \.failed)
+                ? .blockFailed
+                : mismatches > 0 ? .mismatch : .success
         console.out(TerminalReport.summary(results, seconds: Date().timeIntervalSince(start)) + "\n")
         return writeReports(results, loadFailures: loadFailures, code) ?? code
     }
@@ -74,7 +74,10 @@ struct Session {
             let files = try site.build(entries)
             for w in site.warnings { console.err("warning: \(w)\n") }
             let index = url.appendingPathComponent("index.html").path
-            console.out(String(format: "site: %d files written in %.2f s; open %@\n", files.count, Date().timeIntervalSince(start), index))
+            console.out(
+                String(
+                    format: "site: %d files written in %.2f s; open %@\n", files.count, Date().timeIntervalSince(start),
+                    index))
             return true
         } catch {
             console.err("error: cannot render the site into '\(out)': \(error)\n")
@@ -83,15 +86,19 @@ struct Session {
     }
 
     /// Writes `--json` and `--junit`; returns `.usage` when one cannot be written.
-    private func writeReports(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)],
-                              _ code: ExitCode) -> ExitCode? {
+    private func writeReports(
+        _ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)],
+        _ code: ExitCode
+    ) -> ExitCode? {
         var failed: ExitCode?
         if let path = options.jsonPath {
-            let json = Report.json(results, loadFailures: loadFailures, command: options.verb.rawValue, exitCode: code.rawValue)
+            let json = Report.json(
+                results, loadFailures: loadFailures, command: options.verb.rawValue, exitCode: code.rawValue)
             failed = write(json.serialized() + "\n", to: path, what: "JSON report") ?? failed
         }
         if let path = options.junitPath {
-            failed = write(JUnitReport.xml(results, loadFailures: loadFailures), to: path, what: "JUnit report") ?? failed
+            failed =
+                write(JUnitReport.xml(results, loadFailures: loadFailures), to: path, what: "JUnit report") ?? failed
         }
         return failed
     }
@@ -113,5 +120,10 @@ private final class Countdown: Sendable {
     init(_ count: Int) { left = Mutex(count) }
 
     /// Counts one more finished; returns how many are left.
-    func finishOne() -> Int { left.withLock { $0 -= 1; return $0 } }
+    func finishOne() -> Int {
+        left.withLock {
+            $0 -= 1
+            return $0
+        }
+    }
 }

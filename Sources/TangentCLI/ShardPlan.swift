@@ -1,4 +1,5 @@
 import TangentSupport
+
 /// Splits a collection of notebooks into shards for a CI matrix: balanced by the expected run
 /// time, the same on every machine, and stable, so that a new notebook moves few others.
 ///
@@ -40,7 +41,8 @@ enum ShardPlan {
             placed += item.weight
             let bound = (1 + slack) * placed / Double(shards)
             let preference = (0..<shards).sorted { score(item.path, $0) > score(item.path, $1) }
-            let target = preference.first { loads[$0] + item.weight <= bound }
+            let target =
+                preference.first { loads[$0] + item.weight <= bound }
                 ?? loads.indices.min { loads[$0] != loads[$1] ? loads[$0] < loads[$1] : $0 < $1 }!
             loads[target] += item.weight
             shardOf[i] = target

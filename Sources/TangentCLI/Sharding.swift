@@ -23,7 +23,8 @@ enum Sharding {
         let timed = seconds.compactMap { $0 }
         let basis: String
         if let timings, timed.reduce(0, +) > 0 {
-            basis = "balanced by the seconds in \(timings.path)"
+            basis =
+                "balanced by the seconds in \(timings.path)"
                 + (timed.count < files.count ? " (\(files.count - timed.count) estimated from file size)" : "")
         } else {
             basis = "balanced by file size"
@@ -33,8 +34,14 @@ enum Sharding {
 
     /// Seconds where known; sizes scaled by the timed notebooks' seconds per byte elsewhere.
     static func weights(sizes: [Double], seconds: [Double?]) -> [Double] {
-        var timedSeconds = 0.0, timedBytes = 0.0
-        for (size, s) in zip(sizes, seconds) { if let s { timedSeconds += s; timedBytes += size } }
+        var timedSeconds = 0.0
+        var timedBytes = 0.0
+        for (size, s) in zip(sizes, seconds) {
+            if let s {
+                timedSeconds += s
+                timedBytes += size
+            }
+        }
         guard timedSeconds > 0 else { return sizes }
         let rate = timedBytes > 0 ? timedSeconds / timedBytes : 0
         return zip(sizes, seconds).map { size, s in s ?? size * rate }

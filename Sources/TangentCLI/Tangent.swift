@@ -32,7 +32,10 @@ package struct Console: Sendable {
             let n = bytes.withUnsafeMutableBytes { buffer in
                 write(fd, buffer.baseAddress! + offset, buffer.count - offset)
             }
-            if n > 0 { offset += n; continue }
+            if n > 0 {
+                offset += n
+                continue
+            }
             if n < 0 && errno == EINTR { continue }
             return
         }
@@ -73,7 +76,9 @@ package enum Tangent {
             return verb(ServeOptions.spec, rest, console: console) { ServeCommand.main($0, console: console) }
         case "report":
             let read = { () throws(UsageError) in try ReportCommand.read(rest) }
-            return respond(to: read, help: ReportCommand.usage, console: console) { ReportCommand.merge($0, console: console).rawValue }
+            return respond(to: read, help: ReportCommand.usage, console: console) {
+                ReportCommand.merge($0, console: console).rawValue
+            }
         default:
             guard let name = Options.Verb(rawValue: first) else {
                 let error = CommandLineReference.unknownCommand(first)
@@ -87,8 +92,10 @@ package enum Tangent {
     }
 
     /// Runs the verb `spec` declares with the words after it (`respond`).
-    private static func verb<Model>(_ spec: VerbSpec<Model>, _ arguments: [String], usage: String? = nil, console: Console,
-                                    _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+    private static func verb<Model>(
+        _ spec: VerbSpec<Model>, _ arguments: [String], usage: String? = nil, console: Console,
+        _ body: (Model) throws(UsageError) -> Int32
+    ) -> Int32 {
         let read = { () throws(UsageError) in try spec.read(arguments) }
         return respond(to: read, help: spec.reference.help, usage: usage, console: console, body)
     }
@@ -96,8 +103,10 @@ package enum Tangent {
     /// Prints a verb's help when asked, else runs `body` with its options. A usage error, from
     /// reading the command line or from `body`, is printed with `usage` (by default the verb's
     /// help, as git does) and exits 2.
-    private static func respond<Model>(to read: () throws(UsageError) -> VerbRequest<Model>, help: String, usage: String? = nil,
-                                       console: Console, _ body: (Model) throws(UsageError) -> Int32) -> Int32 {
+    private static func respond<Model>(
+        to read: () throws(UsageError) -> VerbRequest<Model>, help: String, usage: String? = nil,
+        console: Console, _ body: (Model) throws(UsageError) -> Int32
+    ) -> Int32 {
         do {
             switch try read() {
             case .help:
@@ -120,10 +129,14 @@ package enum Tangent {
         var files = try NotebookFiles.collect(options.paths)
         if let shard = options.shard {
             do {
-                let timings = try options.timingsPath.map { path throws(ReportFile.Malformed) in try Sharding.Timings.load(path) }
+                let timings = try options.timingsPath.map { path throws(ReportFile.Malformed) in
+                    try Sharding.Timings.load(path)
+                }
                 let selection = Sharding.select(files, shard: shard, timings: timings)
                 if !options.quiet {
-                    console.out("shard \(shard.index)/\(shard.count): \(selection.files.count) of \(files.count) notebooks, \(selection.basis)\n")
+                    console.out(
+                        "shard \(shard.index)/\(shard.count): \(selection.files.count) of \(files.count) notebooks, \(selection.basis)\n"
+                    )
                 }
                 files = selection.files
             } catch {

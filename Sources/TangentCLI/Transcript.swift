@@ -7,8 +7,9 @@ final class Transcript: Sendable {
 
     /// A console that writes into this transcript.
     var console: Console {
-        Console(out: { [self] text in pieces.withLock { $0.append((false, text)) } },
-                err: { [self] text in pieces.withLock { $0.append((true, text)) } })
+        Console(
+            out: { [self] text in pieces.withLock { $0.append((false, text)) } },
+            err: { [self] text in pieces.withLock { $0.append((true, text)) } })
     }
 
     /// Writes everything to the real console, in the order it was written.

@@ -36,11 +36,13 @@ struct VerbSpec<Model>: Sendable {
     /// Checks what only the whole command line shows (`--timings` without `--shard`).
     let validate: @Sendable (Model) throws(UsageError) -> Void
 
-    init(_ name: String, operands: String, needed: String?, summary: String, about: String,
-         options: [OptionSpec<Model>], refusals: [String: String] = [:], notes: [String] = [],
-         exitStatus: [VerbReference.Status], seeAlso: [String] = [],
-         start: @escaping @Sendable () -> Model, operand: @escaping @Sendable (inout Model, String) -> Void,
-         validate: @escaping @Sendable (Model) throws(UsageError) -> Void = { _ in }) {
+    init(
+        _ name: String, operands: String, needed: String?, summary: String, about: String,
+        options: [OptionSpec<Model>], refusals: [String: String] = [:], notes: [String] = [],
+        exitStatus: [VerbReference.Status], seeAlso: [String] = [],
+        start: @escaping @Sendable () -> Model, operand: @escaping @Sendable (inout Model, String) -> Void,
+        validate: @escaping @Sendable (Model) throws(UsageError) -> Void = { _ in }
+    ) {
         self.name = name
         self.operands = operands
         self.operandsNeeded = needed
@@ -63,9 +65,10 @@ struct VerbSpec<Model>: Sendable {
     var reference: VerbReference {
         let required = options.filter(\.required).map(\.synopsis)
         let command = (["tangent", name] + (operands.isEmpty ? [] : [operands]) + required).joined(separator: " ")
-        return VerbReference(name: name, command: command, summary: summary, about: about,
-                             options: options.map { .init(spellings: $0.spellings, label: $0.label, help: $0.help) },
-                             notes: notes, exitStatus: exitStatus, seeAlso: seeAlso)
+        return VerbReference(
+            name: name, command: command, summary: summary, about: about,
+            options: options.map { .init(spellings: $0.spellings, label: $0.label, help: $0.help) },
+            notes: notes, exitStatus: exitStatus, seeAlso: seeAlso)
     }
 
     func option(spelled spelling: String) -> OptionSpec<Model>? {

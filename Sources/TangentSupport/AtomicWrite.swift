@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -74,7 +75,7 @@ package func replaceAtomically(_ data: Data, in folder: Int32, name: String) thr
         TemporaryFiles.discard(in: folder, tempName)
         throw failure
     }
-    _ = fsync(folder)   // makes the rename durable; best effort (the data is already safe)
+    _ = fsync(folder)  // makes the rename durable; best effort (the data is already safe)
 }
 
 /// A file written piece by piece at any offsets (a kernel too large for memory, block by
@@ -109,8 +110,9 @@ package final class AtomicFile {
             let free = Int(fs.f_bavail) &* Int(fs.f_frsize)
             if free >= 0, size > free {
                 _ = close(folder)
-                throw FileError("not enough disk space: the file needs \(ByteCount.formatted(size)) "
-                    + "but only \(ByteCount.formatted(free)) is free")
+                throw FileError(
+                    "not enough disk space: the file needs \(ByteCount.formatted(size)) "
+                        + "but only \(ByteCount.formatted(free)) is free")
             }
         }
         do {
@@ -234,8 +236,9 @@ private func resolvingSymbolicLinks(_ path: String) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink(current, &buffer, buffer.count - 1)
         guard length > 0 else { break }
-        let target = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) },
-                            as: UTF8.self)
+        let target = String(
+            decoding: buffer[0..<length].map { UInt8(bitPattern: $0) },
+            as: UTF8.self)
         current = target.hasPrefix("/") ? target : splitPath(current).folder + "/" + target
     }
     return current

@@ -10,9 +10,19 @@ package struct BinaryWriter {
     package mutating func int(_ v: Int) { u64(UInt64(bitPattern: Int64(v))) }
     package mutating func double(_ v: Double) { u64(v.bitPattern) }
     package mutating func bool(_ v: Bool) { u8(v ? 1 : 0) }
-    package mutating func string(_ s: String) { let u = Array(s.utf8); int(u.count); bytes.append(contentsOf: u) }
-    package mutating func optionalString(_ s: String?) { bool(s != nil); if let s { string(s) } }
-    package mutating func optionalDouble(_ v: Double?) { bool(v != nil); if let v { double(v) } }
+    package mutating func string(_ s: String) {
+        let u = Array(s.utf8)
+        int(u.count)
+        bytes.append(contentsOf: u)
+    }
+    package mutating func optionalString(_ s: String?) {
+        bool(s != nil)
+        if let s { string(s) }
+    }
+    package mutating func optionalDouble(_ v: Double?) {
+        bool(v != nil)
+        if let v { double(v) }
+    }
     package mutating func doubles(_ values: [Double]) {
         int(values.count)
         values.withUnsafeBytes { raw in

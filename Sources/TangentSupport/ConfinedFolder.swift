@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -85,10 +86,16 @@ package final class ConfinedFolder {
         let place = try walk(relativePath, create: create, folderLinks: .followInside, finalLink: .followInside)
         defer { place.close() }
         var sub: Int32
-        repeat { sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while sub < 0 && errno == EINTR
+        repeat {
+            sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        } while sub < 0 && errno == EINTR
         if sub < 0 && errno == ENOENT && create {
-            if mkdirat(place.folder, place.name, 0o777) != 0 && errno != EEXIST { throw posixError("cannot create folder", errno) }
-            repeat { sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while sub < 0 && errno == EINTR
+            if mkdirat(place.folder, place.name, 0o777) != 0 && errno != EEXIST {
+                throw posixError("cannot create folder", errno)
+            }
+            repeat {
+                sub = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            } while sub < 0 && errno == EINTR
         }
         if sub < 0 {
             let code = errno
@@ -103,8 +110,10 @@ package final class ConfinedFolder {
     /// Writes `data` atomically at `relativePath` (relative to the root; an absolute path must
     /// lie under the root), creating missing folders. See `replaceAtomically` for what is kept
     /// of an existing file.
-    package func write(_ data: Data, to relativePath: String, finalLink: FinalLink = .replace,
-                      folderLinks: FolderLinks = .followInside) throws(FileError) {
+    package func write(
+        _ data: Data, to relativePath: String, finalLink: FinalLink = .replace,
+        folderLinks: FolderLinks = .followInside
+    ) throws(FileError) {
         let place = try walk(relativePath, create: true, folderLinks: folderLinks, finalLink: finalLink)
         defer { place.close() }
         try replaceAtomically(data, in: place.folder, name: place.name)
@@ -125,10 +134,14 @@ package final class ConfinedFolder {
     /// out of the root (a link at the name itself is not followed at all); nil when there is
     /// none.
     package func read(_ relativePath: String, folderLinks: FolderLinks = .followInside) -> Data? {
-        guard let place = try? walk(relativePath, create: false, folderLinks: folderLinks, finalLink: .replace) else { return nil }
+        guard let place = try? walk(relativePath, create: false, folderLinks: folderLinks, finalLink: .replace) else {
+            return nil
+        }
         defer { place.close() }
         var file: Int32
-        repeat { file = openat(place.folder, place.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) } while file < 0 && errno == EINTR
+        repeat {
+            file = openat(place.folder, place.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        } while file < 0 && errno == EINTR
         guard file >= 0 else { return nil }
         defer { _ = Glibc.close(file) }
         var info = stat()
@@ -137,7 +150,10 @@ package final class ConfinedFolder {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
             if n == 0 { return data }
             data.append(contentsOf: chunk[0..<n])
         }
@@ -148,7 +164,9 @@ package final class ConfinedFolder {
 
     /// The kind of `relativePath`, walking no symbolic link (one on the way makes it `.missing`).
     package func kind(of relativePath: String) -> Kind {
-        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else { return .missing }
+        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else {
+            return .missing
+        }
         defer { place.close() }
         var info = stat()
         guard fstatat(place.folder, place.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .missing }
@@ -165,7 +183,9 @@ package final class ConfinedFolder {
     /// else is left alone. Returns whether a file was removed.
     @discardableResult
     package func removeFile(_ relativePath: String) -> Bool {
-        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else { return false }
+        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .replace) else {
+            return false
+        }
         defer { place.close() }
         var info = stat()
         guard fstatat(place.folder, place.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
@@ -178,9 +198,11 @@ package final class ConfinedFolder {
     /// Removes the folder at `relativePath` when it is empty and reachable with no symbolic
     /// link on the way (or at the name).
     package func removeFolderIfEmpty(_ relativePath: String) {
-        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .refuse) else { return }
+        guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .refuse) else {
+            return
+        }
         defer { place.close() }
-        _ = unlinkat(place.folder, place.name, AT_REMOVEDIR)   // fails unless an empty folder
+        _ = unlinkat(place.folder, place.name, AT_REMOVEDIR)  // fails unless an empty folder
     }
 
     /// The names in the folder at `relativePath` (empty: the root), reached with no symbolic
@@ -191,10 +213,17 @@ package final class ConfinedFolder {
         if ConfinedFolder.components(relativePath).isEmpty {
             folder = fd
         } else {
-            guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .refuse) else { return nil }
+            guard let place = try? walk(relativePath, create: false, folderLinks: .refuse, finalLink: .refuse) else {
+                return nil
+            }
             owned = place
-            repeat { folder = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while folder < 0 && errno == EINTR
-            guard folder >= 0 else { place.close(); return nil }
+            repeat {
+                folder = openat(place.folder, place.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            } while folder < 0 && errno == EINTR
+            guard folder >= 0 else {
+                place.close()
+                return nil
+            }
         }
         defer { owned?.close() }
         // fdopendir takes over the descriptor it is given: give it a copy.
@@ -228,12 +257,14 @@ package final class ConfinedFolder {
     /// returns that folder, open, with the component's name. `..` pops a folder (refused at the
     /// root); a symbolic link for a folder is followed by walking its target when
     /// `folderLinks` allows it, and so is one at the last component under `.followInside`.
-    func walk(_ relativePath: String, create: Bool, folderLinks: FolderLinks,
-              finalLink: FinalLink) throws(FileError) -> Place {
+    func walk(
+        _ relativePath: String, create: Bool, folderLinks: FolderLinks,
+        finalLink: FinalLink
+    ) throws(FileError) -> Place {
         var pending = try relativeComponents(relativePath)
         guard !pending.isEmpty else { throw FileError("cannot write file: the path names the folder \(path) itself") }
-        var stack: [Int32] = []        // folders opened below the root
-        var walked: [String] = []      // their names, for messages
+        var stack: [Int32] = []  // folders opened below the root
+        var walked: [String] = []  // their names, for messages
         var hops = 0
         func current() -> Int32 { stack.last ?? fd }
         func fail(_ error: FileError) -> FileError {
@@ -248,8 +279,10 @@ package final class ConfinedFolder {
             guard let target = readLink(current(), name) else { throw fail(posixError("cannot write file", errno)) }
             if target.hasPrefix("/") {
                 guard let rest = beneathRoot(target) else {
-                    throw fail(FileError("'\(shown(name))' is a symbolic link to \(target), outside \(path); "
-                                               + "Tangent never writes through a link that leads out of the folder"))
+                    throw fail(
+                        FileError(
+                            "'\(shown(name))' is a symbolic link to \(target), outside \(path); "
+                                + "Tangent never writes through a link that leads out of the folder"))
                 }
                 for f in stack { _ = Glibc.close(f) }
                 stack.removeAll()
@@ -271,9 +304,12 @@ package final class ConfinedFolder {
             }
             if pending.isEmpty {
                 var info = stat()
-                let isLink = fstatat(current(), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+                let isLink =
+                    fstatat(current(), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
                 if isLink && finalLink == .refuse {
-                    throw fail(FileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
+                    throw fail(
+                        FileError(
+                            "'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
                 }
                 if isLink && finalLink == .followInside {
                     try follow(name)
@@ -282,7 +318,9 @@ package final class ConfinedFolder {
                 return Place(folder: current(), name: name, owned: !stack.isEmpty)
             }
             var sub: Int32
-            repeat { sub = openat(current(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) } while sub < 0 && errno == EINTR
+            repeat {
+                sub = openat(current(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            } while sub < 0 && errno == EINTR
             if sub >= 0 {
                 // The folder just opened is the one walked to; it stays open (a later swap of
                 // its name for a link changes nothing for this walk).
@@ -295,14 +333,17 @@ package final class ConfinedFolder {
                 if mkdirat(current(), name, 0o777) != 0 && errno != EEXIST {
                     throw fail(posixError("cannot create folder", errno))
                 }
-                pending.insert(name, at: 0)   // open what was made (or what another writer made)
+                pending.insert(name, at: 0)  // open what was made (or what another writer made)
                 continue
             }
             if code == ELOOP || code == ENOTDIR {
                 var info = stat()
                 if fstatat(current(), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
                     if folderLinks == .refuse {
-                        throw fail(FileError("'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"))
+                        throw fail(
+                            FileError(
+                                "'\(shown(name))' is a symbolic link; Tangent does not write through it (remove the link)"
+                            ))
                     }
                     try follow(name)
                     continue

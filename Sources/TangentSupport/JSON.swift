@@ -38,17 +38,25 @@ package indirect enum JSON: Equatable, Sendable {
                 case .null: out += "null"
                 case .bool(let b): out += b ? "true" : "false"
                 case .number(let v):
-                    if !v.isFinite { out += v.isNaN ? "\"nan\"" : (v < 0 ? "\"-inf\"" : "\"inf\"") }
-                    else if v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)) }
-                    else { out += "\(v)" }
+                    if !v.isFinite {
+                        out += v.isNaN ? "\"nan\"" : (v < 0 ? "\"-inf\"" : "\"inf\"")
+                    } else if v == v.rounded(), abs(v) < 1e15 {
+                        out += String(Int64(v))
+                    } else {
+                        out += "\(v)"
+                    }
                 case .string(let s): out += JSON.quote(s)
                 case .array(let items):
-                    if items.isEmpty { out += "[]" } else {
+                    if items.isEmpty {
+                        out += "[]"
+                    } else {
                         out += "[" + nl
                         open.append(Open(items: items, keys: nil, level: pendingLevel))
                     }
                 case .object(let fields):
-                    if fields.isEmpty { out += "{}" } else {
+                    if fields.isEmpty {
+                        out += "{}"
+                    } else {
                         out += "{" + nl
                         open.append(Open(items: fields.map(\.1), keys: fields.map(\.0), level: pendingLevel))
                     }
@@ -130,8 +138,9 @@ extension JSON {
             let bytes = p.bytes[..<min(error.offset, p.bytes.count)]
             let lineStart = (bytes.lastIndex(of: 0x0a) ?? -1) + 1
             let line = bytes.reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) }
-            throw SyntaxError(line: line, column: String(decoding: bytes[lineStart...], as: UTF8.self).count + 1,
-                              reason: error.reason)
+            throw SyntaxError(
+                line: line, column: String(decoding: bytes[lineStart...], as: UTF8.self).count + 1,
+                reason: error.reason)
         }
     }
 
@@ -236,7 +245,9 @@ private struct JSONParser {
                     continue next
                 }
                 guard peek == close else {
-                    throw stop(open[top].isObject ? "expected ',' or '}' after an object member" : "expected ',' or ']' after an array item")
+                    throw stop(
+                        open[top].isObject
+                            ? "expected ',' or '}' after an object member" : "expected ',' or ']' after an array item")
                 }
                 i += 1
                 let done = open.removeLast()
@@ -342,7 +353,8 @@ private struct JSONParser {
                 guard let u = Unicode.Scalar(scalar) else { throw stop("an invalid \\u escape", at: escape) }
                 out.append(contentsOf: UTF8.encode(u)!)
             default:
-                throw stop("an invalid escape in a string (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", at: escape)
+                throw stop(
+                    "an invalid escape in a string (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", at: escape)
             }
         }
         throw stop("a string is not closed", at: bytes.count)

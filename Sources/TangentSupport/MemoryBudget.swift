@@ -21,7 +21,9 @@ package enum MemoryBudget {
         cap(machineAvailable())
         cap(cgroupRoom())
         if let limit = configuredLimit() { cap(limit - residentBytes()) }
-        if let text = ProcessInfo.processInfo.environment["TANGENT_ALLOCATION_LIMIT"], let each = parseSize(text) { cap(each) }
+        if let text = ProcessInfo.processInfo.environment["TANGENT_ALLOCATION_LIMIT"], let each = parseSize(text) {
+            cap(each)
+        }
         return budget
     }
 
@@ -34,7 +36,10 @@ package enum MemoryBudget {
     /// `123`, `64K`, `512M`, `2G`, `1.5T` (powers of 1024; an optional `B`/`iB`) in bytes.
     package static func parseSize(_ text: String) -> Int? {
         var s = text.trimmingCharacters(in: .whitespaces).uppercased()
-        for suffix in ["IB", "B"] where s.hasSuffix(suffix) { s.removeLast(suffix.count); break }
+        for suffix in ["IB", "B"] where s.hasSuffix(suffix) {
+            s.removeLast(suffix.count)
+            break
+        }
         var scale = 1.0
         if let last = s.last, let power = ["K": 1.0, "M": 2, "G": 3, "T": 4][String(last)] {
             scale = pow(1024, power)
@@ -46,23 +51,26 @@ package enum MemoryBudget {
 
     static func machineAvailable() -> Int? {
         if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-           let bytes = parseMemAvailable(text) {
+            let bytes = parseMemAvailable(text)
+        {
             return bytes
         }
-        let pages = sysconf(Int32(_SC_AVPHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        let pages = sysconf(Int32(_SC_AVPHYS_PAGES))
+        let size = sysconf(Int32(_SC_PAGESIZE))
         return pages > 0 && size > 0 ? pages * size : nil
     }
 
     /// The room under this process's cgroup v2 memory limit; nil without a limit.
     static func cgroupRoom() -> Int? {
         guard let membership = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
-              let line = membership.split(separator: "\n").first(where: { $0.hasPrefix("0::") }) else { return nil }
+            let line = membership.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
+        else { return nil }
         let folder = "/sys/fs/cgroup" + line.dropFirst(3)
         func read(_ name: String) -> Int? {
             (try? String(contentsOfFile: folder + "/" + name, encoding: .utf8))
                 .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
-        guard let limit = read("memory.max") else { return nil }   // "max" means no limit
+        guard let limit = read("memory.max") else { return nil }  // "max" means no limit
         return limit - (read("memory.current") ?? 0)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +30,8 @@ package enum RealPath {
 
     /// True when `path` resolves to `root` itself or to something below it.
     package static func isInside(_ path: String, root: String) -> Bool {
-        let target = resolve(path), base = resolve(root)
+        let target = resolve(path)
+        let base = resolve(root)
         if base == "/" { return true }
         return target == base || target.hasPrefix(base + "/")
     }
@@ -51,7 +53,10 @@ package enum RealPath {
         var out: [Substring] = []
         for c in path.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
-            if c == ".." { _ = out.popLast(); continue }
+            if c == ".." {
+                _ = out.popLast()
+                continue
+            }
             out.append(c)
         }
         return "/" + out.joined(separator: "/")

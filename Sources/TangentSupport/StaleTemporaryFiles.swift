@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -64,7 +65,8 @@ package enum StaleTemporaryFiles {
             guard let pid = TemporaryName.pidOfScratchFolder(name, prefix: prefix) else { continue }
             var info = stat()
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-                  info.st_uid == geteuid(), isStale(pid: pid, modified: info.st_mtim) else { continue }
+                info.st_uid == geteuid(), isStale(pid: pid, modified: info.st_mtim)
+            else { continue }
             if removeFolder(name, in: fd, depth: 4) { removed.append(folder + "/" + name) }
         }
         return removed
@@ -91,7 +93,9 @@ package enum StaleTemporaryFiles {
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
-                guard let pid = TemporaryName.pidOfFile(name), isStale(pid: pid, modified: info.st_mtim) else { continue }
+                guard let pid = TemporaryName.pidOfFile(name), isStale(pid: pid, modified: info.st_mtim) else {
+                    continue
+                }
                 if unlinkat(fd, name, 0) == 0 { removed.append(path + "/" + name) }
             case S_IFDIR where depth > 0 && !name.hasPrefix("."):
                 let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
@@ -99,7 +103,7 @@ package enum StaleTemporaryFiles {
                 sweep(folder: sub, path: path + "/" + name, depth: depth - 1, into: &removed)
                 _ = close(sub)
             default:
-                continue   // links, devices, pipes: never Tangent's temporary files
+                continue  // links, devices, pipes: never Tangent's temporary files
             }
         }
     }
@@ -154,7 +158,8 @@ enum ProcessStart: Equatable {
     static func of(_ pid: Int32) -> ProcessStart {
         guard pid > 0 else { return .gone }
         if let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let fields = fieldsAfterName(text), fields.count > 19 {
+            let fields = fieldsAfterName(text), fields.count > 19
+        {
             // fields[0] is field 3 (the state); field 22 (starttime) is fields[19].
             if fields[0] == "Z" || fields[0] == "X" { return .gone }
             if let ticks = Double(fields[19]), let boot = bootTime, ticksPerSecond > 0 {

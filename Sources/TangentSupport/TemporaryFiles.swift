@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,7 +78,7 @@ package enum TemporaryFiles {
 
     /// Removes every temporary file being written (and every tracked scratch folder) and ends the process with `status`.
     package static func removeAllAndExit(_ status: Int32) -> Never {
-        lock.lock()   // held until exit: no writer may start or finish from here on
+        lock.lock()  // held until exit: no writer may start or finish from here on
         for entry in open { _ = unlinkat(entry.folder, entry.name, 0) }
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
         _exit(status)

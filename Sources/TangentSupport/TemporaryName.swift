@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,8 +17,10 @@ import Glibc
 ///   its user (`tangent-katex-`) and any tag (a UUID). Example: `tangent-katex-4242-0F1E…`.
 package enum TemporaryName {
     /// The temporary file name for writing `name` (random tag unless one is given).
-    package static func file(for name: String, pid: Int32 = getpid(),
-                            tag: UInt64 = .random(in: .min ... .max)) -> String {
+    package static func file(
+        for name: String, pid: Int32 = getpid(),
+        tag: UInt64 = .random(in: .min ... .max)
+    ) -> String {
         let stem = name.utf8.count > 100 ? String(name.prefix(40)) : name
         return ".\(stem).\(pid).\(String(tag, radix: 36)).tmp"
     }
@@ -29,13 +32,15 @@ package enum TemporaryName {
         guard let tagDot = inner.lastIndex(of: ".") else { return nil }
         let tag = inner[inner.index(after: tagDot)...]
         let rest = inner[..<tagDot]
-        guard let pidDot = rest.lastIndex(of: "."), pidDot > rest.startIndex else { return nil }   // a stem is never empty
+        // A stem is never empty.
+        guard let pidDot = rest.lastIndex(of: "."), pidDot > rest.startIndex else { return nil }
         guard isBase36(tag) else { return nil }
         return decimalPID(rest[rest.index(after: pidDot)...])
     }
 
     /// A scratch folder name for `prefix` (e.g. `tangent-katex-`).
-    package static func scratchFolder(prefix: String, pid: Int32 = getpid(), tag: String = UUID().uuidString) -> String {
+    package static func scratchFolder(prefix: String, pid: Int32 = getpid(), tag: String = UUID().uuidString) -> String
+    {
         "\(prefix)\(pid)-\(tag)"
     }
 
@@ -63,7 +68,8 @@ package enum TemporaryName {
     /// A decimal process id without leading zeros, from 1 to `largestPID`.
     private static func decimalPID(_ s: Substring) -> Int32? {
         guard !s.isEmpty, s.utf8.count <= 7, !s.hasPrefix("0"),
-              s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let pid = Int32(s), pid > 0, pid <= largestPID else { return nil }
+            s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let pid = Int32(s), pid > 0, pid <= largestPID
+        else { return nil }
         return pid
     }
 

@@ -19,8 +19,9 @@ import NTKCore
 /// parameters are not (JAX's PRNG vs numpy's), which does not change the work.
 func runFiniteBench(arguments: [String]) {
     guard var options = FiniteBench.Options(arguments) else {
-        print("usage: tangent-bench empirical [--sizes 1024x256,4096x1024] [--train-widths 256,1024] "
-            + "[--train-steps 100] [--reps 3] [--python PATH] [--nt-bench PATH] [--no-nt] [--no-train]")
+        print(
+            "usage: tangent-bench empirical [--sizes 1024x256,4096x1024] [--train-widths 256,1024] "
+                + "[--train-steps 100] [--reps 3] [--python PATH] [--nt-bench PATH] [--no-nt] [--no-train]")
         return
     }
     if let p = options.python, !FileManager.default.isExecutableFile(atPath: p) { options.python = nil }
@@ -49,15 +50,25 @@ enum FiniteBench {
                 case "--sizes":
                     guard let v = it.next() else { return nil }
                     let pairs = v.split(separator: ",").map { $0.split(separator: "x").compactMap { Int($0) } }
-                    guard !pairs.isEmpty, pairs.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }) else { return nil }
+                    guard !pairs.isEmpty, pairs.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }) else {
+                        return nil
+                    }
                     sizes = pairs.map { ($0[0], $0[1]) }
                 case "--train-widths":
                     guard let v = it.next() else { return nil }
                     trainWidths = v.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-                case "--train-steps": guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }; trainSteps = v
-                case "--reps": guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }; reps = v
-                case "--python": guard let v = it.next() else { return nil }; python = v
-                case "--nt-bench": guard let v = it.next() else { return nil }; ntBench = v
+                case "--train-steps":
+                    guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }
+                    trainSteps = v
+                case "--reps":
+                    guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }
+                    reps = v
+                case "--python":
+                    guard let v = it.next() else { return nil }
+                    python = v
+                case "--nt-bench":
+                    guard let v = it.next() else { return nil }
+                    ntBench = v
                 case "--no-nt": python = nil
                 case "--no-train": train = false
                 default: return nil
@@ -73,10 +84,13 @@ enum FiniteBench {
     }
 
     static func runKernel(_ o: Options) {
-        print("Empirical NTK Θ(X, X) (trace = mean over outputs), Dense(W)-ReLU-Dense(W)-ReLU-Dense(1), "
-            + "d = \(inputWidth), σ_w = √2, σ_b = 0.1, float64; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("Tangent: median of \(o.reps) after a warm-up. NT: neural-tangents 0.6.5 implementation 3 "
-            + "(STRUCTURED_DERIVATIVES), jit, bench_nt.py protocol.\n")
+        print(
+            "Empirical NTK Θ(X, X) (trace = mean over outputs), Dense(W)-ReLU-Dense(W)-ReLU-Dense(1), "
+                + "d = \(inputWidth), σ_w = √2, σ_b = 0.1, float64; \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
+        print(
+            "Tangent: median of \(o.reps) after a warm-up. NT: neural-tangents 0.6.5 implementation 3 "
+                + "(STRUCTURED_DERIVATIVES), jit, bench_nt.py protocol.\n")
         print("| N | W | NT s | Tangent s | NT / Tangent |")
         print("|---|---|---|---|---|")
         for (n, w) in o.sizes {
@@ -89,15 +103,17 @@ enum FiniteBench {
             var checksum = 0.0
             let t = medianSeconds(reps: o.reps) { checksum = net.empiricalNTK(p, x, nil)[n - 1, 0] }
             precondition(checksum.isFinite, "empirical NTK is not finite")
-            print("| \(n) | \(w) | \(nt.map(format) ?? "—") | \(format(t)) | "
-                + "\(nt.map { String(format: "%.2f×", $0 / t) } ?? "—") |")
+            print(
+                "| \(n) | \(w) | \(nt.map(format) ?? "—") | \(format(t)) | "
+                    + "\(nt.map { String(format: "%.2f×", $0 / t) } ?? "—") |")
             fflush(nil)
         }
     }
 
     static func runTraining(_ o: Options) {
-        print("\nFull-batch gradient descent, \(o.trainSteps) steps, N = \(o.trainN), MSE loss, η = 0.5 "
-            + "(same network). JAX: jit-compiled value_and_grad step, compile and one warm-up step excluded.\n")
+        print(
+            "\nFull-batch gradient descent, \(o.trainSteps) steps, N = \(o.trainN), MSE loss, η = 0.5 "
+                + "(same network). JAX: jit-compiled value_and_grad step, compile and one warm-up step excluded.\n")
         print("| N | W | JAX s | Tangent s | JAX / Tangent | loss₀ → loss_end (Tangent) |")
         print("|---|---|---|---|---|---|")
         for w in o.trainWidths {
@@ -118,10 +134,13 @@ enum FiniteBench {
                     print("training failed: \(error)")
                 }
             }
-            let lossCell = losses.isEmpty ? "—"
+            let lossCell =
+                losses.isEmpty
+                ? "—"
                 : String(format: "%.4f → %.4f", losses.first!, losses.last!)
-            print("| \(n) | \(w) | \(jax.map(format) ?? "—") | \(format(t)) | "
-                + "\(jax.map { String(format: "%.2f×", $0 / t) } ?? "—") | \(lossCell) |")
+            print(
+                "| \(n) | \(w) | \(jax.map(format) ?? "—") | \(format(t)) | "
+                    + "\(jax.map { String(format: "%.2f×", $0 / t) } ?? "—") | \(lossCell) |")
             fflush(nil)
         }
     }
@@ -153,44 +172,45 @@ enum FiniteBench {
 
     /// JAX's median seconds for `steps` jitted GD steps of the same network (nil on failure).
     static func jaxTraining(python: String, n: Int, width: Int, steps: Int) -> Double? {
-        runPython(python, ["-c", jaxTrainingScript, String(n), String(width), String(steps)],
-                  label: "JAX train W=\(width)")?["median_s"] as? Double
+        runPython(
+            python, ["-c", jaxTrainingScript, String(n), String(width), String(steps)],
+            label: "JAX train W=\(width)")?["median_s"] as? Double
     }
 
     static let jaxTrainingScript = #"""
-import json, math, statistics, sys, time, warnings
-import jax
-jax.config.update("jax_enable_x64", True)
-import jax.numpy as jnp
-import numpy as np
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from neural_tangents import stax
-N, W, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-X = np.random.default_rng(0).standard_normal((N, 100))
-Y = np.random.default_rng(1).standard_normal((N, 1))
-layers = []
-for _ in range(2):
-    layers += [stax.Dense(W, W_std=math.sqrt(2.0), b_std=0.1), stax.Relu()]
-layers += [stax.Dense(1, W_std=math.sqrt(2.0), b_std=0.1)]
-init_fn, apply_fn, _ = stax.serial(*layers)
-_, params = init_fn(jax.random.PRNGKey(0), (-1, 100))
-loss = lambda p: 0.5 * jnp.mean((apply_fn(p, X) - Y) ** 2)
-@jax.jit
-def step(p):
-    l, g = jax.value_and_grad(loss)(p)
-    return jax.tree_util.tree_map(lambda a, b: a - 0.5 * b, p, g), l
-jax.block_until_ready(step(params))
-times = []
-for _ in range(3):
-    p = params
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        p, l = step(p)
-    jax.block_until_ready(p)
-    times.append(time.perf_counter() - t0)
-print(json.dumps({"median_s": statistics.median(times)}))
-"""#
+        import json, math, statistics, sys, time, warnings
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+        import numpy as np
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from neural_tangents import stax
+        N, W, steps = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+        X = np.random.default_rng(0).standard_normal((N, 100))
+        Y = np.random.default_rng(1).standard_normal((N, 1))
+        layers = []
+        for _ in range(2):
+            layers += [stax.Dense(W, W_std=math.sqrt(2.0), b_std=0.1), stax.Relu()]
+        layers += [stax.Dense(1, W_std=math.sqrt(2.0), b_std=0.1)]
+        init_fn, apply_fn, _ = stax.serial(*layers)
+        _, params = init_fn(jax.random.PRNGKey(0), (-1, 100))
+        loss = lambda p: 0.5 * jnp.mean((apply_fn(p, X) - Y) ** 2)
+        @jax.jit
+        def step(p):
+            l, g = jax.value_and_grad(loss)(p)
+            return jax.tree_util.tree_map(lambda a, b: a - 0.5 * b, p, g), l
+        jax.block_until_ready(step(params))
+        times = []
+        for _ in range(3):
+            p = params
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                p, l = step(p)
+            jax.block_until_ready(p)
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"median_s": statistics.median(times)}))
+        """#
 
     /// Runs Python and returns the last JSON object line of its stdout.
     static func runPython(_ python: String, _ arguments: [String], label: String) -> [String: Any]? {
@@ -207,11 +227,14 @@ print(json.dumps({"median_s": statistics.median(times)}))
         process.waitUntilExit()
         group.wait()
         if process.terminationStatus == 0,
-           let line = String(decoding: outData, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-           let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] {
+            let line = String(decoding: outData, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }
+            ),
+            let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        {
             return json
         }
-        FileHandle.standardError.write(Data("\(label) failed: \(String(decoding: errData, as: UTF8.self).suffix(400))\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(label) failed: \(String(decoding: errData, as: UTF8.self).suffix(400))\n".utf8))
         return nil
     }
 }

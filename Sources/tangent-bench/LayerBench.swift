@@ -31,19 +31,32 @@ enum LayerBench {
 
         init?(_ args: [String]) {
             func sizes(_ s: String?) -> [Int]? {
-                guard let v = s?.split(separator: ",").compactMap({ Int($0) }), !v.isEmpty, v.allSatisfy({ $0 > 0 }) else { return nil }
+                guard let v = s?.split(separator: ",").compactMap({ Int($0) }), !v.isEmpty, v.allSatisfy({ $0 > 0 })
+                else { return nil }
                 return v
             }
             var it = args.makeIterator()
             while let a = it.next() {
                 switch a {
-                case "--nt": guard let p = it.next() else { return nil }; python = p
+                case "--nt":
+                    guard let p = it.next() else { return nil }
+                    python = p
                 case "--no-nt": python = nil
-                case "--sizes": guard let v = sizes(it.next()) else { return nil }; self.sizes = v
-                case "--empirical-sizes": guard let v = sizes(it.next()) else { return nil }; empiricalSizes = v
-                case "--run-n": guard let v = sizes(it.next()), v.count == 1 else { return nil }; runN = v[0]
-                case "--reps": guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }; reps = r
-                case "--tangent": guard let p = it.next() else { return nil }; tangent = p
+                case "--sizes":
+                    guard let v = sizes(it.next()) else { return nil }
+                    self.sizes = v
+                case "--empirical-sizes":
+                    guard let v = sizes(it.next()) else { return nil }
+                    empiricalSizes = v
+                case "--run-n":
+                    guard let v = sizes(it.next()), v.count == 1 else { return nil }
+                    runN = v[0]
+                case "--reps":
+                    guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }
+                    reps = r
+                case "--tangent":
+                    guard let p = it.next() else { return nil }
+                    tangent = p
                 case "--no-run": tangent = nil
                 case "--no-empirical": empiricalSizes = []
                 default: return nil
@@ -58,11 +71,15 @@ enum LayerBench {
 
     /// §9's residual network with hidden width `width`.
     static func network(width: Int) -> Layer {
-        let block = Layer.serial([.fanOut(2),
-                                  .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: width, wStd: 1.1))]), .identity]),
-                                  .fanInSum])
-        return .serial([.dense(DenseLayer(outDim: width, wStd: 1.5, bStd: 0.05)), block, block, .activation(.relu),
-                        .dense(DenseLayer(outDim: 1, wStd: 1.5))])
+        let block = Layer.serial([
+            .fanOut(2),
+            .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: width, wStd: 1.1))]), .identity]),
+            .fanInSum
+        ])
+        return .serial([
+            .dense(DenseLayer(outDim: width, wStd: 1.5, bStd: 0.05)), block, block, .activation(.relu),
+            .dense(DenseLayer(outDim: 1, wStd: 1.5))
+        ])
     }
 
     static func inputs(_ n: Int) -> Matrix {
@@ -72,13 +89,16 @@ enum LayerBench {
 
     static func run(arguments: [String]) {
         guard let o = Options(arguments) else {
-            print("usage: tangent-bench layers [--nt PYTHON | --no-nt] [--sizes 1000,2000,4000] "
-                + "[--empirical-sizes 512,1024,2048 | --no-empirical] [--run-n 4000] [--reps 3] [--tangent PATH | --no-run]")
+            print(
+                "usage: tangent-bench layers [--nt PYTHON | --no-nt] [--sizes 1000,2000,4000] "
+                    + "[--empirical-sizes 512,1024,2048 | --no-empirical] [--run-n 4000] [--reps 3] [--tangent PATH | --no-run]"
+            )
             exit(2)
         }
         let nt = o.python.map { "neural-tangents 0.6.5 via \($0)" } ?? "neural-tangents not run (no venv, or --no-nt)"
-        print("Residual ReLU network of LANGUAGE.md §9 (two residual blocks, width 512), d = \(inputWidth), float64; "
-            + "\(ProcessInfo.processInfo.activeProcessorCount) cores; median of \(o.reps) after a warm-up; \(nt)\n")
+        print(
+            "Residual ReLU network of LANGUAGE.md §9 (two residual blocks, width 512), d = \(inputWidth), float64; "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores; median of \(o.reps) after a warm-up; \(nt)\n")
         analytic(o)
         if !o.empiricalSizes.isEmpty { empirical(o) }
         notebookRun(o)
@@ -89,9 +109,11 @@ enum LayerBench {
     /// a shared machine disturb much less.
     static func measure(reps: Int, _ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
         try body()
-        var walls = [Double](), cpus = [Double]()
+        var walls = [Double]()
+        var cpus = [Double]()
         for _ in 0..<reps {
-            let t0 = DispatchTime.now().uptimeNanoseconds, c0 = cpuSeconds()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let c0 = cpuSeconds()
             try body()
             cpus.append(cpuSeconds() - c0)
             walls.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
@@ -108,7 +130,8 @@ enum LayerBench {
     /// neural-tangents' medians (wall, CPU) from `ntScript`, nil on failure.
     static func ntTimes(_ python: String, _ arguments: [String], label: String) -> (wall: Double, cpu: Double)? {
         guard let json = FiniteBench.runPython(python, ["-c", ntScript] + arguments, label: label),
-              let wall = json["median_s"] as? Double, let cpu = json["median_cpu_s"] as? Double else { return nil }
+            let wall = json["median_s"] as? Double, let cpu = json["median_cpu_s"] as? Double
+        else { return nil }
         return (wall, cpu)
     }
 
@@ -130,7 +153,9 @@ enum LayerBench {
         print(header)
         let net = network(width: 512)
         for n in o.sizes {
-            let nt = o.python.flatMap { ntTimes($0, ["analytic", String(n), String(o.reps)], label: "NT analytic N=\(n)") }
+            let nt = o.python.flatMap {
+                ntTimes($0, ["analytic", String(n), String(o.reps)], label: "NT analytic N=\(n)")
+            }
             let x = inputs(n)
             do {
                 var corner = 0.0
@@ -152,9 +177,13 @@ enum LayerBench {
         print(header)
         let net = network(width: 512)
         for n in o.empiricalSizes {
-            let nt = o.python.flatMap { ntTimes($0, ["empirical", String(n), String(o.reps)], label: "NT empirical N=\(n)") }
+            let nt = o.python.flatMap {
+                ntTimes($0, ["empirical", String(n), String(o.reps)], label: "NT empirical N=\(n)")
+            }
             let x = inputs(n)
-            guard let shapes = try? LayerShapes(net, inputWidth: inputWidth) else { fatalError("the benchmark network is invalid") }
+            guard let shapes = try? LayerShapes(net, inputWidth: inputWidth) else {
+                fatalError("the benchmark network is invalid")
+            }
             var generator = NumpyGenerator(seed: 1)
             let p = shapes.initialize(generator: &generator)
             var corner = 0.0
@@ -185,8 +214,9 @@ enum LayerBench {
     }
 
     static func notebookRun(_ o: Options) {
-        print("\n`tangent run` of a notebook computing nngp(net, X) and ntk(net, X), N = \(o.runN) "
-            + "(release binary, default settings; process start to exit):\n")
+        print(
+            "\n`tangent run` of a notebook computing nngp(net, X) and ntk(net, X), N = \(o.runN) "
+                + "(release binary, default settings; process start to exit):\n")
         print("| run | median s |")
         print("|---|---|")
         guard let tangent = o.tangent else {
@@ -197,7 +227,8 @@ enum LayerBench {
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try notebook(n: o.runN).write(to: folder.appendingPathComponent("residual.md"), atomically: true, encoding: .utf8)
+            try notebook(n: o.runN).write(
+                to: folder.appendingPathComponent("residual.md"), atomically: true, encoding: .utf8)
         } catch {
             print("| could not write the notebook: \(error) | — |")
             return
@@ -213,10 +244,15 @@ enum LayerBench {
                 p.standardOutput = FileHandle.nullDevice
                 let err = Pipe()
                 p.standardError = err
-                do { try p.run() } catch { failed = "\(error)"; return }
+                do { try p.run() } catch {
+                    failed = "\(error)"
+                    return
+                }
                 let errData = err.fileHandleForReading.readDataToEndOfFile()
                 p.waitUntilExit()
-                if p.terminationStatus != 0 { failed = "exit \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(300))" }
+                if p.terminationStatus != 0 {
+                    failed = "exit \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(300))"
+                }
             }
             print("| \(label) | \(failed.map { "failed: \($0)" } ?? FiniteBench.format(t.wall)) |")
             fflush(nil)
@@ -224,34 +260,34 @@ enum LayerBench {
     }
 
     static let ntScript = #"""
-import json, resource, statistics, sys, time, warnings
-resource.setrlimit(resource.RLIMIT_AS, (20 << 30, 20 << 30))
-import jax
-jax.config.update("jax_enable_x64", True)
-import numpy as np
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import neural_tangents as nt
-    from neural_tangents import stax
-mode, N, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-X = np.random.default_rng(0).standard_normal((N, 100))
-block = stax.serial(stax.FanOut(2), stax.parallel(stax.serial(stax.Relu(), stax.Dense(512, W_std=1.1)), stax.Identity()), stax.FanInSum())
-init_fn, apply_fn, kernel_fn = stax.serial(stax.Dense(512, W_std=1.5, b_std=0.05), block, block, stax.Relu(), stax.Dense(1, W_std=1.5))
-if mode == "analytic":
-    f = jax.jit(lambda x: kernel_fn(x, None, ("nngp", "ntk")))
-    args = (X,)
-else:
-    _, params = init_fn(jax.random.PRNGKey(0), (-1, 100))
-    fn = nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=3)
-    f = jax.jit(lambda x, p: fn(x, None, p))
-    args = (X, params)
-jax.block_until_ready(f(*args))
-times, cpus = [], []
-for _ in range(reps):
-    t0, c0 = time.perf_counter(), time.process_time()
-    jax.block_until_ready(f(*args))
-    cpus.append(time.process_time() - c0)
-    times.append(time.perf_counter() - t0)
-print(json.dumps({"median_s": statistics.median(times), "median_cpu_s": statistics.median(cpus)}))
-"""#
+        import json, resource, statistics, sys, time, warnings
+        resource.setrlimit(resource.RLIMIT_AS, (20 << 30, 20 << 30))
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import numpy as np
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import neural_tangents as nt
+            from neural_tangents import stax
+        mode, N, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        X = np.random.default_rng(0).standard_normal((N, 100))
+        block = stax.serial(stax.FanOut(2), stax.parallel(stax.serial(stax.Relu(), stax.Dense(512, W_std=1.1)), stax.Identity()), stax.FanInSum())
+        init_fn, apply_fn, kernel_fn = stax.serial(stax.Dense(512, W_std=1.5, b_std=0.05), block, block, stax.Relu(), stax.Dense(1, W_std=1.5))
+        if mode == "analytic":
+            f = jax.jit(lambda x: kernel_fn(x, None, ("nngp", "ntk")))
+            args = (X,)
+        else:
+            _, params = init_fn(jax.random.PRNGKey(0), (-1, 100))
+            fn = nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=3)
+            f = jax.jit(lambda x, p: fn(x, None, p))
+            args = (X, params)
+        jax.block_until_ready(f(*args))
+        times, cpus = [], []
+        for _ in range(reps):
+            t0, c0 = time.perf_counter(), time.process_time()
+            jax.block_until_ready(f(*args))
+            cpus.append(time.process_time() - c0)
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"median_s": statistics.median(times), "median_cpu_s": statistics.median(cpus)}))
+        """#
 }

@@ -1,6 +1,6 @@
+internal import CLinearAlgebra
 import Foundation
 import NTKCore
-internal import CLinearAlgebra
 
 // `tangent-bench predict`: kernel regression (GradientDescentMSE) against bare LAPACK on the same
 // matrices in the same process, plus neural-tangents in a subprocess when its venv is present.
@@ -11,34 +11,48 @@ internal import CLinearAlgebra
 /// `--reps 3` (timed repetitions, median reported), `--python PATH` (NT's interpreter,
 /// default /tmp/ntref/bin/python), `--no-nt`.
 func runPredictBench(arguments: [String]) {
-    var sizes = [2000, 4000], m = 1000, reps = 3
+    var sizes = [2000, 4000]
+    var m = 1000
+    var reps = 3
     var python: String? = "/tmp/ntref/bin/python"
     var i = 0
     while i < arguments.count {
-        let a = arguments[i], v = i + 1 < arguments.count ? arguments[i + 1] : ""
+        let a = arguments[i]
+        let v = i + 1 < arguments.count ? arguments[i + 1] : ""
         switch a {
-        case "--sizes": sizes = v.split(separator: ",").compactMap { Int($0) }; i += 1
-        case "--test": m = Int(v) ?? m; i += 1
-        case "--reps": reps = max(1, Int(v) ?? reps); i += 1
-        case "--python": python = v; i += 1
+        case "--sizes":
+            sizes = v.split(separator: ",").compactMap { Int($0) }
+            i += 1
+        case "--test":
+            m = Int(v) ?? m
+            i += 1
+        case "--reps":
+            reps = max(1, Int(v) ?? reps)
+            i += 1
+        case "--python":
+            python = v
+            i += 1
         case "--no-nt": python = nil
         default:
-            print("usage: tangent-bench predict [--sizes 2000,4000] [--test 1000] [--reps 3] "
-                + "[--python /tmp/ntref/bin/python] [--no-nt]")
+            print(
+                "usage: tangent-bench predict [--sizes 2000,4000] [--test 1000] [--reps 3] "
+                    + "[--python /tmp/ntref/bin/python] [--no-nt]")
             return
         }
         i += 1
     }
     if let p = python, !FileManager.default.isExecutableFile(atPath: p) { python = nil }
 
-    let reg = 1e-4, tFinite = 1e3
+    let reg = 1e-4
+    let tFinite = 1e3
     let times20 = (0..<20).map { pow(10, -1 + 6 * Double($0) / 19) }  // logspace(-1, 5, 20)
     print("Kernel regression: GradientDescentMSE vs bare LAPACK (same matrices, same process)")
-    print("K = depth-1 ReLU NTK (W_std √2, b_std 0.1) of x ~ N(0, I₁₀₀), diag_reg \(reg) relative, "
-        + "m = \(m) test points, 1 output; times are medians of ≥ \(reps) interleaved runs after a warm-up "
-        + "(up to 30 for fast cases), "
-        + "ratios the median of the per-run ratios; "
-        + "OpenBLAS threads \(openblas_get_num_threads())\n")
+    print(
+        "K = depth-1 ReLU NTK (W_std √2, b_std 0.1) of x ~ N(0, I₁₀₀), diag_reg \(reg) relative, "
+            + "m = \(m) test points, 1 output; times are medians of ≥ \(reps) interleaved runs after a warm-up "
+            + "(up to 30 for fast cases), "
+            + "ratios the median of the per-run ratios; "
+            + "OpenBLAS threads \(openblas_get_num_threads())\n")
     print("| n | case | Tangent s | baseline | baseline s | Tangent/baseline | target | NT s | max rel diff |")
     print("|---|---|---|---|---|---|---|---|---|")
     for n in sizes {
@@ -47,31 +61,39 @@ func runPredictBench(arguments: [String]) {
         func ntCell(_ key: String) -> String { nt?.seconds[key].map { fmt($0) } ?? "—" }
 
         // t = inf: Cholesky.
-        var tangentInf = Matrix(rows: 0, cols: 0), rawInf = [Double]()
-        let (ti, ri, qi) = timePair(reps: reps,
-                                { tangentInf = p.tangent(times: [.infinity])[0] },
-                                { rawInf = p.rawCholesky() })
+        var tangentInf = Matrix(rows: 0, cols: 0)
+        var rawInf = [Double]()
+        let (ti, ri, qi) = timePair(
+            reps: reps,
+            { tangentInf = p.tangent(times: [.infinity])[0] },
+            { rawInf = p.rawCholesky() })
         let ntDiffInf = nt?.inf.map { relDiff(tangentInf.storage, $0) }
-        print("| \(n) | t = inf (Cholesky) | \(fmt(ti)) | dpotrf+dpotrs+dgemv | \(fmt(ri)) | \(ratio(qi)) "
-            + "| ≤ 1.10× | \(ntCell("inf")) | raw \(sci(relDiff(tangentInf.storage, rawInf)))"
-            + (ntDiffInf.map { ", NT \(sci($0))" } ?? "") + " |")
+        print(
+            "| \(n) | t = inf (Cholesky) | \(fmt(ti)) | dpotrf+dpotrs+dgemv | \(fmt(ri)) | \(ratio(qi)) "
+                + "| ≤ 1.10× | \(ntCell("inf")) | raw \(sci(relDiff(tangentInf.storage, rawInf)))"
+                + (ntDiffInf.map { ", NT \(sci($0))" } ?? "") + " |")
 
         // Finite t: eigendecomposition.
-        var tangentT = Matrix(rows: 0, cols: 0), rawT = [Double]()
-        let (tt, rt, qt) = timePair(reps: reps,
-                                { tangentT = p.tangent(times: [tFinite])[0] },
-                                { rawT = p.rawEigen(tau: tFinite) })
+        var tangentT = Matrix(rows: 0, cols: 0)
+        var rawT = [Double]()
+        let (tt, rt, qt) = timePair(
+            reps: reps,
+            { tangentT = p.tangent(times: [tFinite])[0] },
+            { rawT = p.rawEigen(tau: tFinite) })
         let ntDiffT = nt?.finite.map { relDiff(tangentT.storage, $0) }
-        print("| \(n) | t = \(Int(tFinite)) (eigh) | \(fmt(tt)) | dsyevd+dgemv | \(fmt(rt)) | \(ratio(qt)) "
-            + "| ≤ 1.05× | \(ntCell("t")) | raw \(sci(relDiff(tangentT.storage, rawT)))"
-            + (ntDiffT.map { ", NT \(sci($0))" } ?? "") + " |")
+        print(
+            "| \(n) | t = \(Int(tFinite)) (eigh) | \(fmt(tt)) | dsyevd+dgemv | \(fmt(rt)) | \(ratio(qt)) "
+                + "| ≤ 1.05× | \(ntCell("t")) | raw \(sci(relDiff(tangentT.storage, rawT)))"
+                + (ntDiffT.map { ", NT \(sci($0))" } ?? "") + " |")
 
         // 20 times from one factorisation vs one time.
         var many = [Matrix]()
-        let (t20, t1, q20) = timePair(reps: reps, { many = p.tangent(times: times20) },
-                                      { _ = p.tangent(times: [tFinite]) })
-        print("| \(n) | 20 t's, one factorisation | \(fmt(t20)) | Tangent, 1 t | \(fmt(t1)) | \(ratio(q20)) "
-            + "| ≈ 1× | \(ntCell("t20")) | \(many.count) outputs |")
+        let (t20, t1, q20) = timePair(
+            reps: reps, { many = p.tangent(times: times20) },
+            { _ = p.tangent(times: [tFinite]) })
+        print(
+            "| \(n) | 20 t's, one factorisation | \(fmt(t20)) | Tangent, 1 t | \(fmt(t1)) | \(ratio(q20)) "
+                + "| ≈ 1× | \(ntCell("t20")) | \(many.count) outputs |")
     }
     if python == nil { print("\nNT column skipped (no /tmp/ntref/bin/python, or --no-nt).") }
 }
@@ -96,7 +118,9 @@ struct PredictBenchProblem {
     /// Depth-1 ReLU NTK in NTK parameterisation, W_std = √2, b_std = 0.1
     /// (docs/numerics.md#analytic-kernels).
     static func reluNTK(_ x: Matrix) -> Matrix {
-        let d = Double(x.cols), sw2 = 2.0, sb2 = 0.01
+        let d = Double(x.cols)
+        let sw2 = 2.0
+        let sb2 = 0.01
         var k = x.gram()
         let n = k.rows
         let q = (0..<n).map { sw2 * k[$0, $0] / d + sb2 }
@@ -117,8 +141,9 @@ struct PredictBenchProblem {
     func tangent(times: [Double]) -> [Matrix] {
         do {
             let gd = try GradientDescentMSE(kernelTrainTrain: ktt, yTrain: y, diagReg: regularization)
-            return try gd.predict(times: times, kTestTrain: ktd, fxTrain0: Matrix(rows: n, cols: 1),
-                                  fxTest0: Matrix(rows: m, cols: 1))
+            return try gd.predict(
+                times: times, kTestTrain: ktd, fxTrain0: Matrix(rows: n, cols: 1),
+                fxTest0: Matrix(rows: m, cols: 1))
         } catch {
             print("GradientDescentMSE failed: \(error)")
             return []
@@ -138,7 +163,8 @@ struct PredictBenchProblem {
         var a = regularized()
         var x = y.storage
         var out = [Double](repeating: 0, count: m)
-        let n32 = Int32(n), lo = Int8(UInt8(ascii: "L"))
+        let n32 = Int32(n)
+        let lo = Int8(UInt8(ascii: "L"))
         a.withUnsafeMutableBufferPointer { pa in
             _ = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lo, n32, pa.baseAddress, n32)
             _ = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, lo, n32, 1, pa.baseAddress, n32, &x, n32)
@@ -154,17 +180,22 @@ struct PredictBenchProblem {
         var a = regularized()
         let n32 = Int32(n)
         var w = [Double](repeating: 0, count: n)
-        var lwork = 0.0, liwork: Int32 = 0
-        _ = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), n32,
-                                nil, n32, nil, &lwork, -1, &liwork, -1)
+        var lwork = 0.0
+        var liwork: Int32 = 0
+        _ = LAPACKE_dsyevd_work(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), n32,
+            nil, n32, nil, &lwork, -1, &liwork, -1)
         var work = [Double](repeating: 0, count: Int(lwork))
         var iwork = [Int32](repeating: 0, count: Int(liwork))
         a.withUnsafeMutableBufferPointer { pa in
-            _ = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), n32,
-                                    pa.baseAddress, n32, &w, &work, Int32(work.count), &iwork, Int32(iwork.count))
+            _ = LAPACKE_dsyevd_work(
+                LAPACK_COL_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), n32,
+                pa.baseAddress, n32, &w, &work, Int32(work.count), &iwork, Int32(iwork.count))
         }
         let minusY = y.storage.map { -$0 }
-        var c = [Double](repeating: 0, count: n), v = c, out = [Double](repeating: 0, count: m)
+        var c = [Double](repeating: 0, count: n)
+        var v = c
+        var out = [Double](repeating: 0, count: m)
         cblas_dgemv(CblasColMajor, CblasTrans, n32, n32, 1, a, n32, minusY, 1, 0, &c, 1)  // Vᵀ(f₀ − y)
         for i in 0..<n { c[i] *= expm1(-max(w[i], 0) * tau / Double(n)) / abs(w[i]) }
         cblas_dgemv(CblasColMajor, CblasNoTrans, n32, n32, 1, a, n32, c, 1, 0, &v, 1)
@@ -182,39 +213,39 @@ struct PredictBenchNT {
     var finite: [Double]?
 
     static let script = #"""
-import json, os, statistics, sys, time, warnings
-os.environ.setdefault("JAX_PLATFORMS", "cpu"); os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import numpy as np, jax
-jax.config.update("jax_enable_x64", True)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import neural_tangents as nt
-n, m, reps, tf = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
-times = np.asarray(json.loads(sys.argv[5]))
-rng = np.random.default_rng(0)
-X = rng.standard_normal((n + m, 100)); y = rng.standard_normal((n, 1))
-G = X @ X.T; d = 100.0
-q = 2 * np.diag(G) / d + 0.01
-q12 = 2 * G / d + 0.01
-s = np.sqrt(np.maximum(np.outer(q, q) - q12 ** 2, 0)); np.fill_diagonal(s, 0); np.fill_diagonal(q12, q)
-th = np.arctan2(s, q12)
-K = (2 * (s + (np.pi - th) * q12) / (2 * np.pi) + 0.01) + 2 * q12 * (np.pi - th) / (2 * np.pi)
-Ktt, Ktd = jax.device_put(np.ascontiguousarray(K[:n, :n])), jax.device_put(np.ascontiguousarray(K[n:, :n]))
-yj = jax.device_put(y)
-def run(t):
-    pf = nt.predict.gradient_descent_mse(Ktt, yj, learning_rate=1.0, diag_reg=1e-4)
-    return pf(t=t, fx_train_0=0., fx_test_0=0., k_test_train=Ktd)
-out = {"seconds": {}}
-for key, t in (("inf", None), ("t", tf), ("t20", times)):
-    r = jax.block_until_ready(run(t))
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter(); jax.block_until_ready(run(t)); ts.append(time.perf_counter() - t0)
-    out["seconds"][key] = statistics.median(ts)
-    if key != "t20":
-        out["finite" if key == "t" else "inf"] = np.asarray(r[1]).ravel().tolist()
-print(json.dumps(out))
-"""#
+        import json, os, statistics, sys, time, warnings
+        os.environ.setdefault("JAX_PLATFORMS", "cpu"); os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import numpy as np, jax
+        jax.config.update("jax_enable_x64", True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import neural_tangents as nt
+        n, m, reps, tf = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+        times = np.asarray(json.loads(sys.argv[5]))
+        rng = np.random.default_rng(0)
+        X = rng.standard_normal((n + m, 100)); y = rng.standard_normal((n, 1))
+        G = X @ X.T; d = 100.0
+        q = 2 * np.diag(G) / d + 0.01
+        q12 = 2 * G / d + 0.01
+        s = np.sqrt(np.maximum(np.outer(q, q) - q12 ** 2, 0)); np.fill_diagonal(s, 0); np.fill_diagonal(q12, q)
+        th = np.arctan2(s, q12)
+        K = (2 * (s + (np.pi - th) * q12) / (2 * np.pi) + 0.01) + 2 * q12 * (np.pi - th) / (2 * np.pi)
+        Ktt, Ktd = jax.device_put(np.ascontiguousarray(K[:n, :n])), jax.device_put(np.ascontiguousarray(K[n:, :n]))
+        yj = jax.device_put(y)
+        def run(t):
+            pf = nt.predict.gradient_descent_mse(Ktt, yj, learning_rate=1.0, diag_reg=1e-4)
+            return pf(t=t, fx_train_0=0., fx_test_0=0., k_test_train=Ktd)
+        out = {"seconds": {}}
+        for key, t in (("inf", None), ("t", tf), ("t20", times)):
+            r = jax.block_until_ready(run(t))
+            ts = []
+            for _ in range(reps):
+                t0 = time.perf_counter(); jax.block_until_ready(run(t)); ts.append(time.perf_counter() - t0)
+            out["seconds"][key] = statistics.median(ts)
+            if key != "t20":
+                out["finite" if key == "t" else "inf"] = np.asarray(r[1]).ravel().tolist()
+        print(json.dumps(out))
+        """#
 
     /// Runs the script; nil when the interpreter or neural-tangents is unusable.
     static func run(python: String, n: Int, m: Int, reps: Int, t: Double, times: [Double]) -> PredictBenchNT? {
@@ -229,8 +260,9 @@ print(json.dumps(out))
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0,
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let secs = obj["seconds"] as? [String: Double] else { return nil }
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let secs = obj["seconds"] as? [String: Double]
+        else { return nil }
         return PredictBenchNT(seconds: secs, inf: obj["inf"] as? [Double], finite: obj["finite"] as? [Double])
     }
 }
@@ -245,7 +277,8 @@ private func timePair(reps: Int, _ a: () -> Void, _ b: () -> Void) -> (a: Double
     let first = seconds(a)
     b()
     let count = max(reps, min(30, Int(3 / max(first, 1e-3))))
-    var ta = [Double](), tb = [Double]()
+    var ta = [Double]()
+    var tb = [Double]()
     for _ in 0..<count {
         ta.append(seconds(a))
         tb.append(seconds(b))

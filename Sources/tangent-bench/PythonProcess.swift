@@ -10,7 +10,8 @@ func neuralTangentsProcess(python: String, arguments: [String]) -> (process: Pro
     env["JAX_PLATFORMS"] = "cpu"
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     process.environment = env
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     return (process, out, err)

@@ -30,14 +30,18 @@ enum AnalyticBench {
             o.command = command
             while let a = it.next() {
                 switch a {
-                case "--nt": guard let p = it.next() else { return nil }; o.python = p
+                case "--nt":
+                    guard let p = it.next() else { return nil }
+                    o.python = p
                 case "--no-nt": o.python = nil
                 case "--sizes":
                     guard let s = it.next() else { return nil }
                     let sizes = s.split(separator: ",").compactMap { Int($0) }
                     guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { return nil }
                     o.sizes = sizes
-                case "--reps": guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }; o.reps = r
+                case "--reps":
+                    guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }
+                    o.reps = r
                 default: return nil
                 }
             }
@@ -63,7 +67,8 @@ enum AnalyticBench {
         var values = [Double]()
         values.reserveCapacity(n * d)
         while values.count < n * d {
-            let r = (-2 * log(next())).squareRoot(), t = 2 * Double.pi * next()
+            let r = (-2 * log(next())).squareRoot()
+            let t = 2 * Double.pi * next()
             values.append(r * cos(t))
             values.append(r * sin(t))
         }
@@ -90,7 +95,7 @@ enum AnalyticBench {
                 var corner = 0.0
                 let t = try seconds {
                     let k = try AnalyticKernel.compute(network, x, nil, .both)
-                    corner = k.ntk[n - 1, 0] + k.nngp[0, n - 1]   // keep the result alive
+                    corner = k.ntk[n - 1, 0] + k.nngp[0, n - 1]  // keep the result alive
                 }
                 guard corner.isFinite else { fatalError("non-finite kernel") }
                 if rep > 0 { times.append(t) }
@@ -104,33 +109,37 @@ enum AnalyticBench {
     }
 
     static let ntScript = #"""
-    import json, math, os, resource, statistics, sys, time
-    resource.setrlimit(resource.RLIMIT_AS, (20 << 30, 20 << 30))
-    import jax
-    jax.config.update("jax_enable_x64", True)
-    import numpy as np
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from neural_tangents import stax
-    N, reps = int(sys.argv[1]), int(sys.argv[2])
-    X = np.random.default_rng(0).standard_normal((N, 100))
-    layers = []
-    for _ in range(3):
-        layers += [stax.Dense(512, W_std=math.sqrt(2.0), b_std=0.1), stax.Relu()]
-    layers += [stax.Dense(1, W_std=math.sqrt(2.0), b_std=0.1)]
-    _, _, kernel_fn = stax.serial(*layers)
-    compiled = jax.jit(lambda x: kernel_fn(x, None, ("nngp", "ntk"))).lower(X).compile()
-    jax.block_until_ready(compiled(X))
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
+        import json, math, os, resource, statistics, sys, time
+        resource.setrlimit(resource.RLIMIT_AS, (20 << 30, 20 << 30))
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import numpy as np
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from neural_tangents import stax
+        N, reps = int(sys.argv[1]), int(sys.argv[2])
+        X = np.random.default_rng(0).standard_normal((N, 100))
+        layers = []
+        for _ in range(3):
+            layers += [stax.Dense(512, W_std=math.sqrt(2.0), b_std=0.1), stax.Relu()]
+        layers += [stax.Dense(1, W_std=math.sqrt(2.0), b_std=0.1)]
+        _, _, kernel_fn = stax.serial(*layers)
+        compiled = jax.jit(lambda x: kernel_fn(x, None, ("nngp", "ntk"))).lower(X).compile()
         jax.block_until_ready(compiled(X))
-        times.append(time.perf_counter() - t0)
-    print(json.dumps({"median_s": statistics.median(times)}))
-    """#
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            jax.block_until_ready(compiled(X))
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"median_s": statistics.median(times)}))
+        """#
 
-    enum NTOutcome { case seconds(Double), oom, error(String) }
+    enum NTOutcome {
+        case seconds(Double)
+        case oom
+        case error(String)
+    }
 
     /// neural-tangents' median time for N, in a fresh Python process.
     static func timeNT(python: String, n: Int, reps: Int) -> NTOutcome {
@@ -147,12 +156,16 @@ enum AnalyticBench {
         group.wait()
         let stderr = String(decoding: errData, as: UTF8.self)
         if p.terminationStatus == 0,
-           let line = String(decoding: outData, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }),
-           let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-           let s = json["median_s"] as? Double {
+            let line = String(decoding: outData, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }
+            ),
+            let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let s = json["median_s"] as? Double
+        {
             return .seconds(s)
         }
-        let oomMarkers = ["RESOURCE_EXHAUSTED", "MemoryError", "Out of memory", "std::bad_alloc", "Cannot allocate memory"]
+        let oomMarkers = [
+            "RESOURCE_EXHAUSTED", "MemoryError", "Out of memory", "std::bad_alloc", "Cannot allocate memory"
+        ]
         if oomMarkers.contains(where: stderr.contains) || p.terminationReason == .uncaughtSignal {
             return .oom
         }
@@ -163,26 +176,36 @@ enum AnalyticBench {
 
     static func runAnalytic(_ o: Options) {
         print("Analytic NNGP + NTK, K(X, X): ReLU MLP depth 3, d = 100, W_std = √2, b_std = 0.1, float64")
-        print("median of \(o.reps) after a warm-up; \(ProcessInfo.processInfo.activeProcessorCount) cores; "
-              + (o.python.map { "neural-tangents 0.6.5 via \($0)" } ?? "neural-tangents not run (no venv, or --no-nt)"))
+        print(
+            "median of \(o.reps) after a warm-up; \(ProcessInfo.processInfo.activeProcessorCount) cores; "
+                + (o.python.map { "neural-tangents 0.6.5 via \($0)" } ?? "neural-tangents not run (no venv, or --no-nt)")
+        )
         print("")
         print("| N | NT s | Tangent s | NT / Tangent |")
         print("|---|---|---|---|")
         var ntFailedAt: (Int, String)? = nil
         for n in o.sizes {
-            var ntCell = "—", ntSeconds: Double? = nil
+            var ntCell = "—"
+            var ntSeconds: Double? = nil
             if let python = o.python {
                 if let (m, why) = ntFailedAt {
                     ntCell = "\(why) (as at \(m))"
                 } else {
                     switch timeNT(python: python, n: n, reps: o.reps) {
-                    case .seconds(let s): ntSeconds = s; ntCell = format(s)
-                    case .oom: ntCell = "OOM"; ntFailedAt = (n, "OOM")
-                    case .error(let e): ntCell = "ERROR"; FileHandle.standardError.write(Data("NT N=\(n): \(e)\n".utf8))
+                    case .seconds(let s):
+                        ntSeconds = s
+                        ntCell = format(s)
+                    case .oom:
+                        ntCell = "OOM"
+                        ntFailedAt = (n, "OOM")
+                    case .error(let e):
+                        ntCell = "ERROR"
+                        FileHandle.standardError.write(Data("NT N=\(n): \(e)\n".utf8))
                     }
                 }
             }
-            let tangentCell: String, ratio: String
+            let tangentCell: String
+            let ratio: String
             switch timeTangent(n: n, reps: o.reps) {
             case .success(let s):
                 tangentCell = format(s)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CommonMark
 
 @Suite struct MarkdownDocumentTests {
@@ -18,12 +19,16 @@ import Testing
         case .thematicBreak: name = "hr"
         default: return ""
         }
-        let line = String(repeating: "  ", count: depth) + name + "@\(node.span.start.line):\(node.span.start.column)-\(node.span.end.line):\(node.span.end.column)"
-        return ([line] + node.children.map { dump($0, depth: depth + 1) }.filter { !$0.isEmpty }).joined(separator: "\n")
+        let line =
+            String(repeating: "  ", count: depth) + name
+            + "@\(node.span.start.line):\(node.span.start.column)-\(node.span.end.line):\(node.span.end.column)"
+        return ([line] + node.children.map { dump($0, depth: depth + 1) }.filter { !$0.isEmpty }).joined(
+            separator: "\n")
     }
 
     @Test func blockTreeWithSpans() {
-        let doc = MarkdownDocument.parse("""
+        let doc = MarkdownDocument.parse(
+            """
             # Title
 
             Text *here*.
@@ -40,18 +45,19 @@ import Testing
 
                   indented
             """)
-        #expect(dump(doc.root) == """
-            document@1:1-15:14
-              heading(1)@1:1-1:7
-              paragraph@3:1-3:12
-              code(ntk {#a})[`x3+0]@5:1-7:3
-              quote@9:1-11:6
-                code(python)[~x4+0]@9:3-11:6
-              ul@13:1-15:14
-                item@13:1-15:14
-                  paragraph@13:3-13:6
-                  code()[indented]@15:7-15:14
-            """)
+        #expect(
+            dump(doc.root) == """
+                document@1:1-15:14
+                  heading(1)@1:1-1:7
+                  paragraph@3:1-3:12
+                  code(ntk {#a})[`x3+0]@5:1-7:3
+                  quote@9:1-11:6
+                    code(python)[~x4+0]@9:3-11:6
+                  ul@13:1-15:14
+                    item@13:1-15:14
+                      paragraph@13:3-13:6
+                      code()[indented]@15:7-15:14
+                """)
     }
 
     @Test func literalsAndInlineText() {
@@ -64,7 +70,8 @@ import Testing
         #expect(MarkdownDocument.parse("").root.children.isEmpty)
         let doc = MarkdownDocument.parse("```ntk\r\nx = 1\r\n```\r\n")
         guard case .codeBlock(let info, let fence?) = doc.root.children[0].kind else {
-            Issue.record("expected a fenced block"); return
+            Issue.record("expected a fenced block")
+            return
         }
         #expect(info == "ntk")
         #expect(fence.length == 3)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Language
 import NTKCore
+import Testing
+
+@testable import Language
 
 /// One case of Fixtures/array_tools.json (written by make_array_tools.py with numpy and scipy).
 struct ArrayToolsCase: Decodable, Sendable, CustomTestStringConvertible {
@@ -35,7 +36,8 @@ struct ArrayToolsCase: Decodable, Sendable, CustomTestStringConvertible {
         .appendingPathComponent("Fixtures/array_tools.json")
     static let all: [ArrayToolsCase] = {
         guard let data = try? Data(contentsOf: url),
-              let doc = try? JSONDecoder().decode(Document.self, from: data) else { return [] }
+            let doc = try? JSONDecoder().decode(Document.self, from: data)
+        else { return [] }
         return doc.cases
     }()
 
@@ -52,9 +54,9 @@ enum ArrayCompare {
     /// Bit for bit, NaN equal to NaN, shapes equal; a number matches a 1×1 only as a number.
     static func exact(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
-        case let (.number(x), .number(y)): return x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.matrix(x), .matrix(y)):
+        case (.number(let x), .number(let y)): return x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.matrix(let x), .matrix(let y)):
             return x.rows == y.rows && x.cols == y.cols
                 && zip(x.storage, y.storage).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
         default: return false
@@ -64,8 +66,10 @@ enum ArrayCompare {
     /// max|a − b| / max|b| (NaN and infinities must sit at the same places with the same value).
     static func relativeError(_ a: Value, _ b: Value) -> Double {
         guard let x = a.asMatrix, let y = b.asMatrix, x.rows == y.rows, x.cols == y.cols,
-              a.kindName == b.kindName else { return .infinity }
-        var d = 0.0, s = 0.0
+            a.kindName == b.kindName
+        else { return .infinity }
+        var d = 0.0
+        var s = 0.0
         for (p, q) in zip(x.storage, y.storage) {
             if !q.isFinite {
                 if !(p.bitPattern == q.bitPattern || (p.isNaN && q.isNaN)) { return .infinity }
@@ -138,7 +142,9 @@ enum ArrayCompare {
         let d = try #require(diagnostic("r = argmax(zeros(0, 3), axis: none)"))
         #expect(d.message == "argmax() of an empty 0×3 matrix")
         #expect(d.range.start == SourceLocation(line: 1, column: 12))
-        #expect(diagnostic("r = argmin(zeros(0, 3), axis: 0)")?.message == "argmin() over axis 0 of a 0×3 matrix with no rows")
+        #expect(
+            diagnostic("r = argmin(zeros(0, 3), axis: 0)")?.message
+                == "argmin() over axis 0 of a 0×3 matrix with no rows")
         // No row to reduce: an empty result, as numpy.
         #expect(try matrix("r = argmax(zeros(0, 3))") == Matrix(rows: 0, cols: 1))
     }
@@ -170,7 +176,8 @@ enum ArrayCompare {
         #expect(try number("r = median(zeros(2, 0))").isNaN)
         #expect(try matrix("r = var(zeros(0, 2), axis: 0)").storage.allSatisfy(\.isNaN))
         #expect(try matrix("r = cumsum(zeros(0, 2))") == Matrix(rows: 0, cols: 1))
-        #expect(diagnostic("r = var([[1, 2]], ddof: -1)")?.message == "argument 'ddof' of var() must be at least 0, got -1")
+        #expect(
+            diagnostic("r = var([[1, 2]], ddof: -1)")?.message == "argument 'ddof' of var() must be at least 0, got -1")
     }
 
     @Test func varianceIsComputedAboutTheMean() throws {
@@ -205,10 +212,13 @@ enum ArrayCompare {
     }
 
     @Test func eighVectorsDiagonaliseAndHaveAFixedSign() throws {
-        let env = try run("A = [[2, -1, 0], [-1, 2, -1], [0, -1, 2]]\nE = eigh(A)\nv = E.vectors\nw = E.values\n"
-                          + "D = v.T @ A @ v").environment
+        let env = try run(
+            "A = [[2, -1, 0], [-1, 2, -1], [0, -1, 2]]\nE = eigh(A)\nv = E.vectors\nw = E.values\n"
+                + "D = v.T @ A @ v"
+        ).environment
         guard case .matrix(let v) = env["v"], case .matrix(let w) = env["w"], case .matrix(let d) = env["D"] else {
-            Issue.record("eigh gives matrices"); return
+            Issue.record("eigh gives matrices")
+            return
         }
         // The tridiagonal [-1, 2, -1] matrix has eigenvalues 2 − 2cos(kπ/4), k = 1, 2, 3.
         let exact = (1...3).map { 2 - 2 * cos(Double($0) * .pi / 4) }
@@ -219,10 +229,12 @@ enum ArrayCompare {
             let largest = column.map(abs).max()!
             #expect(column.first { abs($0) >= largest * (1 - 1e-10) }! > 0)
         }
-        #expect(Builtins.withFixedSigns(Matrix(rowArrays: [[-0.6, 0.8], [-0.8, -0.6]])) ==
-                Matrix(rowArrays: [[0.6, 0.8], [0.8, -0.6]]))
+        #expect(
+            Builtins.withFixedSigns(Matrix(rowArrays: [[-0.6, 0.8], [-0.8, -0.6]]))
+                == Matrix(rowArrays: [[0.6, 0.8], [0.8, -0.6]]))
         // Magnitudes equal up to rounding: the first entry decides, whichever is larger by an ulp.
-        let h = 0.7071067811865476, l = 0.7071067811865475
+        let h = 0.7071067811865476
+        let l = 0.7071067811865475
         #expect(Builtins.withFixedSigns(Matrix(rowArrays: [[-l, h], [h, l]])) == Matrix(rowArrays: [[l, h], [-h, l]]))
     }
 
@@ -230,10 +242,15 @@ enum ArrayCompare {
         let d = try #require(diagnostic("r = eigh(zeros(2, 3))"))
         #expect(d.message == "eigh() needs a square matrix, got 2×3")
         #expect(d.range.start == SourceLocation(line: 1, column: 10))
-        #expect(diagnostic("r = expm([[nan]])")?.message == "expm() needs finite entries, but the matrix has NaN or infinity")
+        #expect(
+            diagnostic("r = expm([[nan]])")?.message
+                == "expm() needs finite entries, but the matrix has NaN or infinity")
         #expect(diagnostic("r = expm([[800]])")?.message.contains("overflows") == true)
         #expect(try matrix("r = expm(zeros(0, 0))") == Matrix(rows: 0, cols: 0))
-        guard case .record(let r) = try value("r = eigh(zeros(0, 0))") else { Issue.record("a record"); return }
+        guard case .record(let r) = try value("r = eigh(zeros(0, 0))") else {
+            Issue.record("a record")
+            return
+        }
         #expect(r.fieldNames == ["values", "vectors"])
     }
 
@@ -241,9 +258,12 @@ enum ArrayCompare {
         // e^(A) e^(−A) = I and det(e^A) = e^trace(A), across the scaling range.
         // (Only for moderate norms: for large ones e^A e^(−A) loses all digits in floating point.)
         for scale in [0.001, 0.3, 2.0] {
-            let env = try run("A = randn(5, 5, seed: 4) * \(scale)\nP = expm(A) @ expm(-A)\nd = det(expm(A))\nt = exp(trace(A))").environment
+            let env = try run(
+                "A = randn(5, 5, seed: 4) * \(scale)\nP = expm(A) @ expm(-A)\nd = det(expm(A))\nt = exp(trace(A))"
+            ).environment
             guard case .matrix(let p) = env["P"], case .number(let d) = env["d"], case .number(let t) = env["t"] else {
-                Issue.record("values"); return
+                Issue.record("values")
+                return
             }
             let id = Matrix.identity(5)
             let err = zip(p.storage, id.storage).map { abs($0 - $1) }.max()!
@@ -259,20 +279,31 @@ enum ArrayCompare {
         let huge = Matrix(rowArrays: [[0, 1e300], [0, 0]])
         #expect(try huge.exponential { true } == nil)
         var asked = 0
-        let e = try #require(try huge.exponential { asked += 1; return false })
+        let e = try #require(
+            try huge.exponential {
+                asked += 1
+                return false
+            })
         #expect(asked == Int((log2(1e300 / 5.371920351148152)).rounded(.up)))
         #expect(ArrayCompare.relativeError(.matrix(e), .matrix(Matrix(rowArrays: [[1, 1e300], [0, 1]]))) < 1e-15)
         var askedSmall = 0
-        #expect(try Matrix(rowArrays: [[0.1]]).exponential { askedSmall += 1; return true } != nil)
+        #expect(
+            try Matrix(rowArrays: [[0.1]]).exponential {
+                askedSmall += 1
+                return true
+            } != nil)
         #expect(askedSmall == 0)
     }
 
     @Test func expmOfASymmetricMatrixMatchesItsEigendecomposition() throws {
         // ‖A‖₁ ≈ 50: Padé 13 after several squarings; e^A = V diag(e^λ) Vᵀ independently.
-        let env = try run("B = randn(6, 6, seed: 9)\nA = (B + B.T) * 3\nE = eigh(A)\n"
-                          + "r = expm(A)\ns = E.vectors @ diag(exp(E.values)) @ E.vectors.T\nn = norm(A)").environment
+        let env = try run(
+            "B = randn(6, 6, seed: 9)\nA = (B + B.T) * 3\nE = eigh(A)\n"
+                + "r = expm(A)\ns = E.vectors @ diag(exp(E.values)) @ E.vectors.T\nn = norm(A)"
+        ).environment
         guard case .matrix(let r) = env["r"], case .matrix(let s) = env["s"], case .number(let n) = env["n"] else {
-            Issue.record("values"); return
+            Issue.record("values")
+            return
         }
         #expect(n > 20)
         #expect(ArrayCompare.relativeError(.matrix(r), .matrix(s)) < 1e-12)

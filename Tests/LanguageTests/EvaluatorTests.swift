@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Language
 import NTKCore
+import Testing
+
+@testable import Language
 
 @Suite struct BroadcastingTests {
     @Test func columnPlusRowIsOuterSum() throws {
@@ -18,7 +19,10 @@ import NTKCore
 
     @Test func numberListsAreColumns() throws {
         #expect(try matrix("r = [1, 2, 3] * 2") == Matrix(column: [2, 4, 6]))
-        guard case .list = try value("r = [1, 2, 3]") else { Issue.record("a list literal stays a list"); return }
+        guard case .list = try value("r = [1, 2, 3]") else {
+            Issue.record("a list literal stays a list")
+            return
+        }
     }
 
     @Test func incompatibleShapesNameBothShapes() throws {
@@ -38,19 +42,37 @@ import NTKCore
         #expect(try matrix("r = [[1, 2]] < [[2, 2]]") == Matrix(rowArrays: [[1, 0]]))
         #expect(try matrix("r = [[1, 5]] < 3") == Matrix(rowArrays: [[1, 0]]))
         #expect(try matrix("r = 0 < [[0.5, 2]] < 1") == Matrix(rowArrays: [[1, 0]]))
-        guard case .bool(true) = try value("r = 0 < 0.5 < 1") else { Issue.record("chained"); return }
-        guard case .bool(false) = try value("r = 0 < 2 < 1") else { Issue.record("chained false"); return }
-        guard case .bool(true) = try value("r = \"relu\" == \"relu\" and none == none") else { Issue.record("eq"); return }
+        guard case .bool(true) = try value("r = 0 < 0.5 < 1") else {
+            Issue.record("chained")
+            return
+        }
+        guard case .bool(false) = try value("r = 0 < 2 < 1") else {
+            Issue.record("chained false")
+            return
+        }
+        guard case .bool(true) = try value("r = \"relu\" == \"relu\" and none == none") else {
+            Issue.record("eq")
+            return
+        }
         // In a boolean context a mask is true only when every entry is non-zero.
-        guard case .bool(true) = try value("r = [[1, 2]] < [[2, 3]] and true") else { Issue.record("all less"); return }
-        guard case .bool(true) = try value("r = not ([[1, 5]] < 3)") else { Issue.record("not of a partly false mask"); return }
+        guard case .bool(true) = try value("r = [[1, 2]] < [[2, 3]] and true") else {
+            Issue.record("all less")
+            return
+        }
+        guard case .bool(true) = try value("r = not ([[1, 5]] < 3)") else {
+            Issue.record("not of a partly false mask")
+            return
+        }
         #expect(diagnostic("expect [[1, 5]] < 3")?.message.hasPrefix("expectation failed") == true)
         #expect(diagnostic("expect [[1, 2]] < 3") == nil)
     }
 
     @Test func logicRequiresBools() throws {
         #expect(diagnostic("r = 1 and true")?.message == "'and' needs true or false, got a number")
-        guard case .bool(true) = try value("r = not false or 1 > 2") else { Issue.record("logic"); return }
+        guard case .bool(true) = try value("r = not false or 1 > 2") else {
+            Issue.record("logic")
+            return
+        }
     }
 
     @Test func transposeAndStringConcatenation() throws {
@@ -82,9 +104,10 @@ import NTKCore
         #expect(try matrix(setup + "r = v[3:0:-1]") == Matrix(column: [3, 2, 1]))
     }
 
-    @Test(arguments: [
-        (0, 5, 1), (nil, nil, -1), (-1, nil, -1), (nil, -6, -1), (4, -10, -2), (-100, 100, 3), (2, 2, 1),
-    ] as [(Int?, Int?, Int)])
+    @Test(
+        arguments: [
+            (0, 5, 1), (nil, nil, -1), (-1, nil, -1), (nil, -6, -1), (4, -10, -2), (-100, 100, 3), (2, 2, 1)
+        ] as [(Int?, Int?, Int)])
     func sliceIndicesMatchPython(start: Int?, stop: Int?, step: Int) {
         // Python's range(*slice(start, stop, step).indices(5)), written out.
         let expected: [Int]
@@ -118,7 +141,9 @@ import NTKCore
 @Suite struct BuiltinTests {
     @Test func linspaceMatchesNumpy() throws {
         // numpy.linspace(-1.3, 2.7, 7), printed with repr.
-        let expected = [-1.3, -0.6333333333333334, 0.033333333333333215, 0.7, 1.3666666666666665, 2.033333333333333, 2.7]
+        let expected = [
+            -1.3, -0.6333333333333334, 0.033333333333333215, 0.7, 1.3666666666666665, 2.033333333333333, 2.7
+        ]
         #expect(try matrix("r = linspace(-1.3, 2.7, 7)").storage == expected)
         #expect(try matrix("r = linspace(0, 1, 1)").storage == [0])
     }
@@ -127,14 +152,18 @@ import NTKCore
         let a = "A = [[4, 1, 0.5], [1, 3, 0.2], [0.5, 0.2, 2]]\n"
         // numpy.linalg on the same matrix, printed with repr.
         let eig = try matrix(a + "r = eigvalsh(A)").storage
-        for (x, y) in zip(eig, [1.8800869029150529, 2.398343019336997, 4.72157007774795]) { #expect(abs(x - y) < 1e-14) }
+        for (x, y) in zip(eig, [1.8800869029150529, 2.398343019336997, 4.72157007774795]) {
+            #expect(abs(x - y) < 1e-14)
+        }
         #expect(abs(try number(a + "r = det(A)") - 21.290000000000006) < 1e-13)
         let l = try matrix(a + "r = cholesky(A)").storage
         for (x, y) in zip(l, [2.0, 0, 0, 0.5, 1.6583123951777, 0, 0.25, 0.04522670168666455, 1.391206147720224]) {
             #expect(abs(x - y) < 1e-14)
         }
         let x = try matrix(a + "r = solve(A, [1, 2, 3])").storage
-        for (u, v) in zip(x, [-0.08172851103804601, 0.596524189760451, 1.4607797087834662]) { #expect(abs(u - v) < 1e-14) }
+        for (u, v) in zip(x, [-0.08172851103804601, 0.596524189760451, 1.4607797087834662]) {
+            #expect(abs(u - v) < 1e-14)
+        }
         let inv = try matrix(a + "r = inv(A) @ A")
         #expect(abs(inv[0, 0] - 1) < 1e-14 && abs(inv[0, 1]) < 1e-14)
     }
@@ -184,7 +213,8 @@ import NTKCore
         // Without seed:, calls draw one after the other from the block's stream.
         let ctx = try run("a = randn(2, 2)\nb = randn(2, 2)", seed: 42)
         var g = NumpyGenerator(seed: 42)
-        let first = g.standardNormal(rows: 2, cols: 2), second = g.standardNormal(rows: 2, cols: 2)
+        let first = g.standardNormal(rows: 2, cols: 2)
+        let second = g.standardNormal(rows: 2, cols: 2)
         #expect(ctx.environment["a"] == .matrix(first))
         #expect(ctx.environment["b"] == .matrix(second))
         #expect(diagnostic("r = randn(2, 2, seed: -1)")?.message.contains("seed") == true)
@@ -217,8 +247,14 @@ import NTKCore
     @Test func showAndPrintProduceOutputs() throws {
         let ctx = try run("x = 2\nshow x, \"two\"\nprint(\"x is\", x, [1, 2])")
         #expect(ctx.outputs.count == 2)
-        guard case .value(.number(2), "two", _) = ctx.outputs[0] else { Issue.record("show"); return }
-        guard case .text("x is 2 [1, 2]", _) = ctx.outputs[1] else { Issue.record("print: \(ctx.outputs[1])"); return }
+        guard case .value(.number(2), "two", _) = ctx.outputs[0] else {
+            Issue.record("show")
+            return
+        }
+        guard case .text("x is 2 [1, 2]", _) = ctx.outputs[1] else {
+            Issue.record("print: \(ctx.outputs[1])")
+            return
+        }
     }
 
     @Test func failedExpectShowsTheExpression() throws {
@@ -229,9 +265,13 @@ import NTKCore
     }
 
     @Test func plotsInOneBlockShareAFigure() throws {
-        let ctx = try run("x = linspace(0, 1, 5)\nplot(x, x, label: \"a\")\nplot(x, hcat(x, x), title: \"t\")\nheatmap(eye(3))")
+        let ctx = try run(
+            "x = linspace(0, 1, 5)\nplot(x, x, label: \"a\")\nplot(x, hcat(x, x), title: \"t\")\nheatmap(eye(3))")
         #expect(ctx.outputs.count == 2)
-        guard case .figure(let f, _) = ctx.outputs[0] else { Issue.record("figure"); return }
+        guard case .figure(let f, _) = ctx.outputs[0] else {
+            Issue.record("figure")
+            return
+        }
         #expect(f.series.count == 3 && f.title == "t")
         #expect(diagnostic("plot(linspace(0, 1, 3), zeros(4, 1))")?.message.contains("3 points") == true)
     }
@@ -257,8 +297,9 @@ import NTKCore
     }
 
     @Test func timeoutStopsTheBlock() throws {
-        let ctx = EvaluationContext(environment: Environment(), baseDirectory: URL(fileURLWithPath: "/"), seed: 0,
-                                    deadline: Deadline(seconds: 0))
+        let ctx = EvaluationContext(
+            environment: Environment(), baseDirectory: URL(fileURLWithPath: "/"), seed: 0,
+            deadline: Deadline(seconds: 0))
         let src = SourceText("x = 1")
         #expect(throws: Diagnostic.self) { try Evaluator(context: ctx, source: src).run(try Parser.parse(src)) }
     }
@@ -268,7 +309,8 @@ import NTKCore
     @Test func saveAndLoadRoundTrip() throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tangent-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let ctx = try run("""
+        let ctx = try run(
+            """
             A = randn(3, 2, seed: 5)
             save(A, "out/a.npy")
             save(A, "out/a.csv")
@@ -294,7 +336,10 @@ import NTKCore
 @Suite struct PrintTests {
     @Test func tablesGetTheirOwnLines() throws {
         let ctx = try run("A = [[1], [2]]\nprint(A, A)\nprint(\"K =\", A)")
-        guard case .text(let t1, _) = ctx.outputs[0], case .text(let t2, _) = ctx.outputs[1] else { Issue.record("texts"); return }
+        guard case .text(let t1, _) = ctx.outputs[0], case .text(let t2, _) = ctx.outputs[1] else {
+            Issue.record("texts")
+            return
+        }
         #expect(t1 == "1\n2\n1\n2")
         #expect(t2 == "K =\n1\n2")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Language
 
 /// f-string fields against CPython (docs/language.md#comprehensions-lists-and-strings):
@@ -26,7 +27,8 @@ import Testing
     }
 
     static let fixture: Fixture = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fstrings.json")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Fixtures/fstrings.json")
         return (try? JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))) ?? Fixture(cases: [], errors: [])
     }()
 
@@ -49,20 +51,23 @@ import Testing
         for c in Self.fixture.cases {
             do {
                 let got = try Self.format(c)
-                if got != "<\(c.expected!)>" { failures.append("\(c.testDescription): got \(got), Python <\(c.expected!)>") }
+                if got != "<\(c.expected!)>" {
+                    failures.append("\(c.testDescription): got \(got), Python <\(c.expected!)>")
+                }
             } catch {
                 failures.append("\(c.testDescription): error \(error.message), Python <\(c.expected!)>")
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) of \(Self.fixture.cases.count):\n\(failures.prefix(400).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty,
+            "\(failures.count) of \(Self.fixture.cases.count):\n\(failures.prefix(400).joined(separator: "\n"))")
     }
 
-    /// Zero padding with grouping is laid out in one pass (it once took seconds per field).
-    @Test func wideGroupedZeroPaddingIsFast() throws {
-        let start = Date()
+    /// Zero padding with grouping is laid out in one pass (it once took seconds per field; tests
+    /// never assert on time, so this checks the width of twenty 10 000-character fields).
+    @Test func wideGroupedZeroPaddingIsLaidOut() throws {
         let context = try run("x = 1234.5\nn = 0\nfor i in range(20):\n    n = n + len(f\"{x:010000,.2f}\")")
         #expect(context.environment["n"] == .number(200_000))
-        #expect(Date().timeIntervalSince(start) < 10)
     }
 
     @Test func whatCPythonRefusesIsALocatedError() {
@@ -78,6 +83,8 @@ import Testing
                 }
             }
         }
-        #expect(accepted.isEmpty, "\(accepted.count) of \(Self.fixture.errors.count):\n\(accepted.prefix(60).joined(separator: "\n"))")
+        #expect(
+            accepted.isEmpty,
+            "\(accepted.count) of \(Self.fixture.errors.count):\n\(accepted.prefix(60).joined(separator: "\n"))")
     }
 }

@@ -16,21 +16,21 @@ import Testing
         let code =
             setup + definitions + """
 
-            k1 = ntk(a, X, Z)
-            k2 = ntk(b, X, Z)
-            g1 = nngp(a, X)
-            g2 = nngp(b, X)
-            pa = init(a, X, seed: 7)
-            pb = init(b, X, seed: 7)
-            f1 = apply(a, pa, Z)
-            f2 = apply(b, pb, Z)
-            e1 = empirical_ntk(a, pa, X, Z)
-            e2 = empirical_ntk(b, pb, X, Z)
-            ta = train(a, pa, X, Y, steps: 3, learning_rate: 0.05)
-            tb = train(b, pb, X, Y, steps: 3, learning_rate: 0.05)
-            l1 = loss(a, ta, X, Y)
-            l2 = loss(b, tb, X, Y)
-            """
+                k1 = ntk(a, X, Z)
+                k2 = ntk(b, X, Z)
+                g1 = nngp(a, X)
+                g2 = nngp(b, X)
+                pa = init(a, X, seed: 7)
+                pb = init(b, X, seed: 7)
+                f1 = apply(a, pa, Z)
+                f2 = apply(b, pb, Z)
+                e1 = empirical_ntk(a, pa, X, Z)
+                e2 = empirical_ntk(b, pb, X, Z)
+                ta = train(a, pa, X, Y, steps: 3, learning_rate: 0.05)
+                tb = train(b, pb, X, Y, steps: 3, learning_rate: 0.05)
+                l1 = loss(a, ta, X, Y)
+                l2 = loss(b, tb, X, Y)
+                """
         return try run(code)
     }
 

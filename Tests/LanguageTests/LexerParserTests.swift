@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Language
 
 @Suite struct LexerTests {
@@ -22,7 +23,7 @@ import Testing
         ("x = [1, 2)", "')' does not match '['", 1, 10),
         ("x = 1 ]", "unmatched ']'", 1, 7),
         ("x = 3 $ 4", "unexpected character '$'", 1, 7),
-        ("x = !y", "'!' is not an operator", 1, 5),
+        ("x = !y", "'!' is not an operator", 1, 5)
     ])
     func lexicalErrorsAreLocated(code: String, message: String, line: Int, column: Int) {
         do {
@@ -54,14 +55,20 @@ import Testing
         ("r = 2 ^ -1", "(assign@1:1 r (^@1:5 2.0@1:5 -1.0@1:9))"),
         ("r = a - b - c", "(assign@1:1 r (-@1:5 (-@1:5 a@1:5 b@1:9) c@1:13))"),
         ("r = A @ B.T * 2", "(assign@1:1 r (*@1:5 (@@1:5 A@1:5 (field@1:9 B@1:9 T)) 2.0@1:15))"),
-        ("expect not a < b and c or d", "(expect@1:1 (or@1:8 (and@1:8 (not@1:8 (compare@1:12 a@1:12 < b@1:16)) c@1:22) d@1:27))"),
+        (
+            "expect not a < b and c or d",
+            "(expect@1:1 (or@1:8 (and@1:8 (not@1:8 (compare@1:12 a@1:12 < b@1:16)) c@1:22) d@1:27))"
+        ),
         ("expect 0 < x <= 1", "(expect@1:1 (compare@1:8 0.0@1:8 < x@1:12 <= 1.0@1:17))"),
         ("show K, \"NTK\"", "(show@1:1 K@1:6 \"NTK\"@1:9)"),
         ("f(1, key: [1, 2])", "(expr@1:1 (call@1:1 f 1.0@1:3 key: (list@1:11 1.0@1:12 2.0@1:15)))"),
         ("r = A[0:5, :]", "(assign@1:1 r (index@1:5 A@1:5 (slice 0.0@1:7 5.0@1:9 _) (slice _ _ _)))"),
         ("r = A[::-1, -1]", "(assign@1:1 r (index@1:5 A@1:5 (slice _ _ -1.0@1:9) -1.0@1:13))"),
         ("r = x.mean.T", "(assign@1:1 r (field@1:5 (field@1:5 x@1:5 mean) T))"),
-        ("r = [[1, 2],\n     [3, 4]]", "(assign@1:1 r (list@1:5 (list@1:6 1.0@1:7 2.0@1:10) (list@2:6 3.0@2:7 4.0@2:10)))"),
+        (
+            "r = [[1, 2],\n     [3, 4]]",
+            "(assign@1:1 r (list@1:5 (list@1:6 1.0@1:7 2.0@1:10) (list@2:6 3.0@2:7 4.0@2:10)))"
+        )
     ])
     func golden(code: String, dump: String) throws {
         #expect(ASTDump.dump(try Parser.parse(SourceText(code))) == dump)
@@ -82,7 +89,7 @@ import Testing
         ("x = (1)(2)", "only a named function can be called", 1, 8),
         ("x = A[1:2:3:4]", "a slice has at most start:stop:step", 1, 12),
         ("x = r.", "expected a field name after '.'", 1, 7),
-        ("x = show 1", "'show' must start a statement", 1, 5),
+        ("x = show 1", "'show' must start a statement", 1, 5)
     ])
     func syntaxErrors(code: String, message: String, line: Int, column: Int) {
         do {
@@ -106,12 +113,15 @@ import Testing
         case "not chain": return "x = " + String(repeating: "not ", count: 50_000) + "true"
         case "field chain": return "x = a" + String(repeating: ".T", count: 50_000)
         case "power chain": return "x = 2" + String(repeating: " ^ 2", count: 50_000)
-        case "call nesting": return "x = " + String(repeating: "abs(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
+        case "call nesting":
+            return "x = " + String(repeating: "abs(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)
         default: return ""
         }
     }
 
-    @Test(arguments: ["parentheses", "brackets", "sum chain", "unary minus", "not chain", "field chain", "power chain", "call nesting"])
+    @Test(arguments: [
+        "parentheses", "brackets", "sum chain", "unary minus", "not chain", "field chain", "power chain", "call nesting"
+    ])
     func deepNestingIsRefusedNotACrash(name: String) {
         do {
             _ = try Parser.parse(SourceText(NestingLimitTests.bomb(name)))
@@ -122,7 +132,9 @@ import Testing
     }
 
     @Test func ordinaryNestingIsFine() throws {
-        let code = "x = " + String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50) + " + " + Array(repeating: "1", count: 100).joined(separator: " + ")
+        let code =
+            "x = " + String(repeating: "(", count: 50) + "1" + String(repeating: ")", count: 50) + " + "
+            + Array(repeating: "1", count: 100).joined(separator: " + ")
         #expect(try number(code, "x") == 101)
     }
 }

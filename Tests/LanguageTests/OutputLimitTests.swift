@@ -1,7 +1,8 @@
 import Foundation
-@testable import Language
 import NTKCore
 import Testing
+
+@testable import Language
 
 /// What one block may show is capped (`OutputLimits`): text, figures and plotted points. The
 /// statement that passes a cap fails with a located error saying the limit.
@@ -18,12 +19,17 @@ import Testing
         return p
     }()
 
-    static func lineCount(_ code: String) -> Int { code.split(separator: "\n", omittingEmptySubsequences: false).count - 1 }
+    static func lineCount(_ code: String) -> Int {
+        code.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+    }
 
     @Test func textUpToTheCapIsShown() throws {
         let code = Self.doubled("s", "x", power: Self.capPower) + "print(s)\n"
         let context = try run(code)
-        guard case .text(let t, _) = try #require(context.outputs.first) else { Issue.record("not text"); return }
+        guard case .text(let t, _) = try #require(context.outputs.first) else {
+            Issue.record("not text")
+            return
+        }
         #expect(t.utf8.count == OutputLimits.textBytes)
     }
 
@@ -36,7 +42,7 @@ import Testing
     }
 
     @Test func aShowPastTheCapIsALocatedError() throws {
-        let prefix = Self.doubled("s", "ab", power: Self.capPower)   // 2 MiB
+        let prefix = Self.doubled("s", "ab", power: Self.capPower)  // 2 MiB
         let d = try #require(diagnostic(prefix + "show s, \"all of it\"\n"))
         #expect(d.range.start.line == Self.lineCount(prefix) + 1 && d.range.start.column == 1, "\(d)")
         #expect(d.message.contains("over the limit of 1 MiB of text per block"), "\(d.message)")
@@ -63,7 +69,10 @@ import Testing
     @Test func plottedPointsPastTheCapAreALocatedError() throws {
         let n = OutputLimits.points
         let context = try run("x = linspace(0, 1, \(n))\nplot(x, x)\n")
-        guard case .figure(let f, _) = try #require(context.outputs.first) else { Issue.record("not a figure"); return }
+        guard case .figure(let f, _) = try #require(context.outputs.first) else {
+            Issue.record("not a figure")
+            return
+        }
         #expect(f.series.reduce(0) { $0 + $1.x.count } == n)
         let more = try #require(diagnostic("x = linspace(0, 1, \(n / 2 + 1))\nplot(x, x)\nscatter(x, x)\n"))
         #expect(more.range.start.line == 3 && more.range.start.column == 1, "\(more)")

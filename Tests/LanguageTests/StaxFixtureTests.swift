@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Language
 import NTKCore
+import Testing
+
+@testable import Language
 
 /// neural-tangents 0.6.5 fixtures for networks built from stax layers
 /// (Tests/NTKCoreTests/Fixtures/stax, made by make_stax_fixtures.py): each case's `tangent`
@@ -19,18 +20,30 @@ import NTKCore
 
     /// A Sendable view of the JSON.
     enum JSONValue: Sendable {
-        case number(Double), string(String), array([JSONValue]), object([String: JSONValue]), null, bool(Bool)
+        case number(Double)
+        case string(String)
+        case array([JSONValue])
+        case object([String: JSONValue])
+        case null
+        case bool(Bool)
         init(_ any: Any) {
             switch any {
             case let n as NSNumber: self = .number(n.doubleValue)
-            case let s as String: self = s == "NaN" ? .number(.nan) : (s == "Infinity" ? .number(.infinity) : .string(s))
+            case let s as String:
+                self = s == "NaN" ? .number(.nan) : (s == "Infinity" ? .number(.infinity) : .string(s))
             case let a as [Any]: self = .array(a.map(JSONValue.init))
             case let o as [String: Any]: self = .object(o.mapValues(JSONValue.init))
             default: self = .null
             }
         }
-        var string: String? { if case .string(let s) = self { return s }; return nil }
-        var number: Double? { if case .number(let x) = self { return x }; return nil }
+        var string: String? {
+            if case .string(let s) = self { return s }
+            return nil
+        }
+        var number: Double? {
+            if case .number(let x) = self { return x }
+            return nil
+        }
         var matrix: Matrix? {
             guard case .array(let rows) = self else { return nil }
             var out: [[Double]] = []
@@ -54,10 +67,13 @@ import NTKCore
 
     static let cases: [Case] = {
         var out: [Case] = []
-        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"] {
+        for file in [
+            "stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"
+        ] {
             guard let data = try? Data(contentsOf: directory.appendingPathComponent(file)),
-                  let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let cases = root["cases"] as? [[String: Any]] else { continue }
+                let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let cases = root["cases"] as? [[String: Any]]
+            else { continue }
             for c in cases {
                 let tangent = c["tangent"] as? String ?? ""
                 if outOfScope.contains(where: tangent.contains) { continue }
@@ -72,11 +88,16 @@ import NTKCore
     static func errors(_ a: Matrix, _ b: Matrix, square: Bool) -> (offDiagonal: Double, diagonal: Double) {
         guard a.rows == b.rows, a.cols == b.cols else { return (.infinity, .infinity) }
         let scale = max(b.storage.filter { !$0.isNaN }.map(abs).max() ?? 0, .leastNormalMagnitude)
-        var off = 0.0, diag = 0.0
+        var off = 0.0
+        var diag = 0.0
         for i in 0..<b.rows {
             for j in 0..<b.cols where !b[i, j].isNaN {
                 let e = abs(a[i, j] - b[i, j]) / scale
-                if square && i == j { diag = max(diag, e.isNaN ? .infinity : e) } else { off = max(off, e.isNaN ? .infinity : e) }
+                if square && i == j {
+                    diag = max(diag, e.isNaN ? .infinity : e)
+                } else {
+                    off = max(off, e.isNaN ? .infinity : e)
+                }
             }
         }
         return (off, diag)
@@ -104,21 +125,27 @@ import NTKCore
         let noDerivative = tangent.contains("ElementwiseNumerical") && !tangent.contains("df:")
 
         // The finite network on NT's explicit parameters.
-        let ctx = try run(defs + """
-        net = \(tangent)
-        p = params(net, weights: W, biases: B)
-        f1 = apply(net, p, X1)
-        f2 = apply(net, p, X2)
-        """, in: env)
-        func m(_ n: String) -> Matrix? { if case .matrix(let x)? = ctx.environment[n] { return x }; return nil }
+        let ctx = try run(
+            defs + """
+                net = \(tangent)
+                p = params(net, weights: W, biases: B)
+                f1 = apply(net, p, X1)
+                f2 = apply(net, p, X2)
+                """, in: env)
+        func m(_ n: String) -> Matrix? {
+            if case .matrix(let x)? = ctx.environment[n] { return x }
+            return nil
+        }
         for (mine, theirs) in [("f1", "f1"), ("f2", "f2")] {
             let e = Self.errors(try #require(m(mine)), try #require(j[theirs]?.matrix), square: false)
             #expect(e.offDiagonal <= 1e-12, "\(theirs): \(e)")
         }
         if !noDerivative {
             try run("E11 = empirical_ntk(net, p, X1)\nE12 = empirical_ntk(net, p, X1, X2)", in: env)
-            let e11 = Self.errors(try #require(m2(env, "E11")), try #require(j["empirical_ntk_11"]?.matrix), square: true)
-            let e12 = Self.errors(try #require(m2(env, "E12")), try #require(j["empirical_ntk_12"]?.matrix), square: false)
+            let e11 = Self.errors(
+                try #require(m2(env, "E11")), try #require(j["empirical_ntk_11"]?.matrix), square: true)
+            let e12 = Self.errors(
+                try #require(m2(env, "E12")), try #require(j["empirical_ntk_12"]?.matrix), square: false)
             #expect(max(e11.offDiagonal, e11.diagonal, e12.offDiagonal) <= 1e-12, "empirical NTK \(e11) \(e12)")
         } else {
             #expect(diagnosticIn(env, "E = empirical_ntk(net, p, X1)")?.message.contains("no derivative") == true)
@@ -155,22 +182,35 @@ import NTKCore
         if let y = j["Y"]?.matrix, let eta = j["learning_rate"]?.number {
             env["Y"] = .matrix(y)
             env["eta"] = .number(eta)
-            try run("L0 = loss(net, p, X1, Y)\nq = train(net, p, X1, Y, steps: 1, learning_rate: eta)\nL1 = loss(net, q, X1, Y)\ng1 = apply(net, q, X1)", in: env)
-            if case .number(let l0)? = env["L0"], let e0 = j["loss_0"]?.number { #expect(abs(l0 - e0) <= 1e-12 * abs(e0)) }
-            if case .number(let l1)? = env["L1"], let e1 = j["loss_1"]?.number { #expect(abs(l1 - e1) <= 1e-12 * abs(e1)) }
+            try run(
+                "L0 = loss(net, p, X1, Y)\nq = train(net, p, X1, Y, steps: 1, learning_rate: eta)\nL1 = loss(net, q, X1, Y)\ng1 = apply(net, q, X1)",
+                in: env)
+            if case .number(let l0)? = env["L0"], let e0 = j["loss_0"]?.number {
+                #expect(abs(l0 - e0) <= 1e-12 * abs(e0))
+            }
+            if case .number(let l1)? = env["L1"], let e1 = j["loss_1"]?.number {
+                #expect(abs(l1 - e1) <= 1e-12 * abs(e1))
+            }
             let e = Self.errors(try #require(m2(env, "g1")), try #require(j["f1_after_step"]?.matrix), square: false)
             #expect(e.offDiagonal <= 1e-12, "f after one step: \(e)")
             if case .params(let q)? = env["q"], let w1 = j["weights_1"]?.matrices {
                 for (a, b) in zip(q.weights, w1) {
-                    #expect(Self.errors(a, try #require(b), square: false).offDiagonal <= 1e-12, "weights after one step")
+                    #expect(
+                        Self.errors(a, try #require(b), square: false).offDiagonal <= 1e-12, "weights after one step")
                 }
             }
         }
     }
 
-    private func m2(_ env: Environment, _ n: String) -> Matrix? { if case .matrix(let x)? = env[n] { return x }; return nil }
+    private func m2(_ env: Environment, _ n: String) -> Matrix? {
+        if case .matrix(let x)? = env[n] { return x }
+        return nil
+    }
 
     private func diagnosticIn(_ env: Environment, _ code: String) -> Diagnostic? {
-        do { try run(code, in: env); return nil } catch { return error }
+        do {
+            try run(code, in: env)
+            return nil
+        } catch { return error }
     }
 }

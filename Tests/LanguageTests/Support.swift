@@ -1,11 +1,14 @@
 import Foundation
-@testable import Language
 import NTKCore
+
+@testable import Language
 
 /// Runs code in a fresh environment and returns the context (bindings and outputs).
 @discardableResult
-func run(_ code: String, seed: UInt64 = 0, in environment: Environment = Environment(),
-         baseDirectory: URL = URL(fileURLWithPath: NSTemporaryDirectory())) throws(Diagnostic) -> EvaluationContext {
+func run(
+    _ code: String, seed: UInt64 = 0, in environment: Environment = Environment(),
+    baseDirectory: URL = URL(fileURLWithPath: NSTemporaryDirectory())
+) throws(Diagnostic) -> EvaluationContext {
     let source = SourceText(code)
     let context = EvaluationContext(environment: environment, baseDirectory: baseDirectory, seed: seed)
     try Evaluator(context: context, source: source).run(try Parser.parse(source))
@@ -30,7 +33,10 @@ func number(_ code: String, _ name: String = "r") throws -> Double {
 
 /// The diagnostic that evaluating `code` throws (nil when it runs).
 func diagnostic(_ code: String) -> Diagnostic? {
-    do { try run(code); return nil } catch { return error }
+    do {
+        try run(code)
+        return nil
+    } catch { return error }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

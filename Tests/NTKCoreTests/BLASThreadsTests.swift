@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// OpenBLAS's thread count is one setting for the process; `limited(to:)` is how `tangent -j N`

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import NTKCore
 import TangentSupport
+import Testing
+
+@testable import NTKCore
 
 // Fixture helpers (`MatrixFileFixture`, `check`, `sameValues`, `ScratchFolder`)
 // live in NPYTests.swift.
@@ -16,9 +17,11 @@ import TangentSupport
     @Test(arguments: MatrixFileFixture.csv.read)
     func decodesFixtureText(_ fixture: MatrixFileFixture) throws {
         let text = try #require(String(data: try Data(contentsOf: fixture.url("csv")), encoding: .utf8))
-        check(fixture, kind: "csv", read: { (_: URL) throws(FileError) -> Matrix in
-            try CSV.decode(text)
-        })
+        check(
+            fixture, kind: "csv",
+            read: { (_: URL) throws(FileError) -> Matrix in
+                try CSV.decode(text)
+            })
     }
 
     @Test func encodesOneRowPerLine() {
@@ -29,18 +32,24 @@ import TangentSupport
     }
 
     @Test func encodesSpecialValuesAsPythonReadsThem() {
-        let values: [Double] = [.nan, -.nan, .signalingNaN, .infinity, -.infinity, -0.0,
-                                .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e16, 1e-5]
+        let values: [Double] = [
+            .nan, -.nan, .signalingNaN, .infinity, -.infinity, -0.0,
+            .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e16, 1e-5
+        ]
         let text = CSV.encode(Matrix(rows: 1, cols: values.count, storage: values))
         #expect(text == "nan,nan,nan,inf,-inf,-0.0,5e-324,1.7976931348623157e+308,1e+16,1e-05\n")
     }
 
     @Test(arguments: [
         Matrix(rows: 1, cols: 1, storage: [.pi]),
-        Matrix(rows: 2, cols: 3, storage: [-0.0, .nan, .infinity, -.infinity,
-                                           .leastNonzeroMagnitude, .greatestFiniteMagnitude]),
+        Matrix(
+            rows: 2, cols: 3,
+            storage: [
+                -0.0, .nan, .infinity, -.infinity,
+                .leastNonzeroMagnitude, .greatestFiniteMagnitude
+            ]),
         Matrix(rows: 5, cols: 1, storage: [1, 2, 3, 4, 5]),
-        Matrix(rows: 30, cols: 7) { i, j in sin(Double(i * 7 + j)) * pow(10, Double(i - 15) * 20) },
+        Matrix(rows: 30, cols: 7) { i, j in sin(Double(i * 7 + j)) * pow(10, Double(i - 15) * 20) }
     ])
     func roundTrip(_ matrix: Matrix) throws {
         #expect(sameValues(try CSV.decode(CSV.encode(matrix)), matrix))
@@ -51,7 +60,7 @@ import TangentSupport
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var values: [Double] = []
         while values.count < 2000 {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let value = Double(bitPattern: state ^ (state >> 29))
             if value.isFinite { values.append(value) }
         }
@@ -60,18 +69,19 @@ import TangentSupport
         #expect(decoded.storage.map(\.bitPattern) == values.map(\.bitPattern))
     }
 
-    @Test(arguments: [
-        ("1,2\n3,4", [[1.0, 2], [3, 4]]),
-        ("1,2\r\n3,4\r\n", [[1, 2], [3, 4]]),
-        ("  \n1,2\n \t \n3,4\n  \n", [[1, 2], [3, 4]]),      // whitespace-only lines are blank
-        ("\u{FEFF}1,2\n", [[1, 2]]),                          // byte order mark
-        ("x\n1\n2\n", [[1], [2]]),                            // a one-column header
-        ("1e3,-.5,+7.,-0\n", [[1000, -0.5, 7, -0.0]]),
-        ("nan,NAN,inf,-Infinity,+INF\n", [[.nan, .nan, .infinity, -.infinity, .infinity]]),
-        ("1e400,-1e400,1e-400\n", [[.infinity, -.infinity, 0]]),  // as Python's float()
-        ("\"a\",\"b\"\n1,2\n", [[1, 2]]),
-        ("é,ü\n1,2\n", [[1, 2]]),
-    ] as [(String, [[Double]])])
+    @Test(
+        arguments: [
+            ("1,2\n3,4", [[1.0, 2], [3, 4]]),
+            ("1,2\r\n3,4\r\n", [[1, 2], [3, 4]]),
+            ("  \n1,2\n \t \n3,4\n  \n", [[1, 2], [3, 4]]),  // whitespace-only lines are blank
+            ("\u{FEFF}1,2\n", [[1, 2]]),  // byte order mark
+            ("x\n1\n2\n", [[1], [2]]),  // a one-column header
+            ("1e3,-.5,+7.,-0\n", [[1000, -0.5, 7, -0.0]]),
+            ("nan,NAN,inf,-Infinity,+INF\n", [[.nan, .nan, .infinity, -.infinity, .infinity]]),
+            ("1e400,-1e400,1e-400\n", [[.infinity, -.infinity, 0]]),  // as Python's float()
+            ("\"a\",\"b\"\n1,2\n", [[1, 2]]),
+            ("é,ü\n1,2\n", [[1, 2]])
+        ] as [(String, [[Double]])])
     func decodesText(_ text: String, _ rows: [[Double]]) throws {
         #expect(sameValues(try CSV.decode(text), Matrix(rowArrays: rows)))
     }
@@ -96,8 +106,10 @@ import TangentSupport
         ("1,2\n3,- 1\n", "line 2, field 2: '- 1' is not a number"),
         ("1,2\n3,nana\n", "line 2, field 2: 'nana' is not a number"),
         ("1,2\n3,1_000\n", "line 2, field 2: '1_000' is not a number"),
-        ("1\n" + String(repeating: "9", count: 60) + "x\n",
-         "line 2, field 1: '" + String(repeating: "9", count: 37) + "...' is not a number"),
+        (
+            "1\n" + String(repeating: "9", count: 60) + "x\n",
+            "line 2, field 1: '" + String(repeating: "9", count: 37) + "...' is not a number"
+        )
     ])
     func rejects(_ text: String, _ message: String) {
         #expect(throws: FileError(message)) { try CSV.decode(text) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// Finite-width networks (`MLP.apply`, `loss`, `empiricalNTK`, `train`, `initialize`,
@@ -39,13 +40,15 @@ import Testing
         var testDescription: String { name }
 
         var net: MLP {
-            MLP(widths: spec.widths, activation: Activation(rawValue: spec.activation)!, wStd: spec.W_std,
+            MLP(
+                widths: spec.widths, activation: Activation(rawValue: spec.activation)!, wStd: spec.W_std,
                 bStd: spec.b_std, wStdOut: spec.W_std_out, bStdOut: .some(spec.b_std_out),
                 parameterization: Parameterization(rawValue: spec.parameterization)!, outDim: spec.out_dim)
         }
         static func params(_ w: [[[Double]]], _ b: [[Double]?]) -> NetworkParams {
-            NetworkParams(weights: w.map { Matrix(rowArrays: $0) },
-                          biases: b.map { $0.map { Matrix(rows: 1, cols: $0.count, storage: $0) } })
+            NetworkParams(
+                weights: w.map { Matrix(rowArrays: $0) },
+                biases: b.map { $0.map { Matrix(rows: 1, cols: $0.count, storage: $0) } })
         }
         var params: NetworkParams { Self.params(weights, biases) }
         var trainedParams: NetworkParams { Self.params(trained_weights, trained_biases) }
@@ -59,14 +62,16 @@ import Testing
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/nt/finite/cases.json")
         guard let data = try? Data(contentsOf: url),
-              let fixtures = try? JSONDecoder().decode(Fixtures.self, from: data) else { return [] }
+            let fixtures = try? JSONDecoder().decode(Fixtures.self, from: data)
+        else { return [] }
         return fixtures.cases
     }()
 
     /// max|a − b| / max|b| (shapes must agree; infinity if they do not).
     static func relativeError(_ a: Matrix, _ b: Matrix) -> Double {
         guard a.rows == b.rows, a.cols == b.cols else { return .infinity }
-        var diff = 0.0, scale = 0.0
+        var diff = 0.0
+        var scale = 0.0
         for i in 0..<a.count {
             diff = max(diff, abs(a.storage[i] - b.storage[i]))
             scale = max(scale, abs(b.storage[i]))
@@ -101,7 +106,8 @@ import Testing
     @Test(arguments: cases)
     func forwardLossAndKernelMatchNT(_ c: Case) throws {
         let net = c.net
-        let x1 = Matrix(rowArrays: c.X1), x2 = Matrix(rowArrays: c.X2)
+        let x1 = Matrix(rowArrays: c.X1)
+        let x2 = Matrix(rowArrays: c.X2)
         let p = try net.validated(c.params, inputWidth: x1.cols)
         #expect(Self.relativeError(net.apply(p, x1), Matrix(rowArrays: c.f1)) <= 1e-12)
         #expect(Self.relativeError(net.apply(p, x2), Matrix(rowArrays: c.f2)) <= 1e-12)
@@ -116,7 +122,8 @@ import Testing
     @Test(arguments: cases)
     func trainingMatchesJAX(_ c: Case) throws {
         let net = c.net
-        let x = Matrix(rowArrays: c.X1), y = Matrix(rowArrays: c.Y)
+        let x = Matrix(rowArrays: c.X1)
+        let y = Matrix(rowArrays: c.Y)
         let run = try net.trainingRun(c.params, x, y, steps: c.steps, learningRate: c.learning_rate)
         #expect(Self.relativeError(run.params, c.trainedParams) <= 1e-10)
         #expect(Self.relativeError(Matrix(column: run.losses), Matrix(column: c.losses)) <= 1e-10)
@@ -130,7 +137,9 @@ import Testing
         var worst = [String: Double]()
         func note(_ key: String, _ e: Double) { worst[key] = max(worst[key] ?? 0, e) }
         for c in Self.cases {
-            let net = c.net, x1 = Matrix(rowArrays: c.X1), x2 = Matrix(rowArrays: c.X2)
+            let net = c.net
+            let x1 = Matrix(rowArrays: c.X1)
+            let x2 = Matrix(rowArrays: c.X2)
             let p = try net.validated(c.params, inputWidth: x1.cols)
             note("apply", Self.relativeError(net.apply(p, x1), Matrix(rowArrays: c.f1)))
             note("apply", Self.relativeError(net.apply(p, x2), Matrix(rowArrays: c.f2)))
@@ -141,8 +150,9 @@ import Testing
             note("train params", Self.relativeError(run.params, c.trainedParams))
             note("train losses", Self.relativeError(Matrix(column: run.losses), Matrix(column: c.losses)))
         }
-        print("FiniteNetworkTests worst relative errors over \(Self.cases.count) NT cases:",
-              worst.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "FiniteNetworkTests worst relative errors over \(Self.cases.count) NT cases:",
+            worst.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         #expect((worst["ntk(X1)"] ?? 1) <= 1e-12 && (worst["train params"] ?? 1) <= 1e-10)
     }
 
@@ -154,12 +164,15 @@ import Testing
     /// 1e-8 leaves room for larger third derivatives.
     @Test(arguments: [Activation.erf, .gelu, .tanh, .identity], [Parameterization.ntk, .standard])
     func empiricalNTKIsJacobianProduct(_ act: Activation, _ par: Parameterization) throws {
-        let net = MLP(widths: [7, 5], activation: act, wStd: 1.3, bStd: 0.4, wStdOut: 1.1, bStdOut: .some(0.2),
-                      parameterization: par, outDim: 3)
+        let net = MLP(
+            widths: [7, 5], activation: act, wStd: 1.3, bStd: 0.4, wStdOut: 1.1, bStdOut: .some(0.2),
+            parameterization: par, outDim: 3)
         var rng = NumpyGenerator(seed: 3)
-        let x1 = rng.standardNormal(rows: 4, cols: 3), x2 = rng.standardNormal(rows: 3, cols: 3)
+        let x1 = rng.standardNormal(rows: 4, cols: 3)
+        let x2 = rng.standardNormal(rows: 3, cols: 3)
         let p = net.initialize(inputWidth: 3, generator: &rng)
-        let j1 = Self.jacobian(net, p, x1), j2 = Self.jacobian(net, p, x2)
+        let j1 = Self.jacobian(net, p, x1)
+        let j2 = Self.jacobian(net, p, x2)
         let k = net.outDim
         func fdKernel(_ a: [[Double]], _ b: [[Double]], _ n1: Int, _ n2: Int) -> Matrix {
             Matrix(rows: n1, cols: n2) { i, j in
@@ -179,19 +192,22 @@ import Testing
         let k = net.outDim
         var rows = [[Double]](repeating: [], count: x.rows * k)
         func column(_ plus: NetworkParams, _ minus: NetworkParams) {
-            let fp = net.apply(plus, x), fm = net.apply(minus, x)
+            let fp = net.apply(plus, x)
+            let fm = net.apply(minus, x)
             for a in 0..<x.rows { for c in 0..<k { rows[a * k + c].append((fp[a, c] - fm[a, c]) / (2 * h)) } }
         }
         for l in p.weights.indices {
             for e in 0..<p.weights[l].count {
-                var plus = p, minus = p
+                var plus = p
+                var minus = p
                 plus.weights[l].storage[e] += h
                 minus.weights[l].storage[e] -= h
                 column(plus, minus)
             }
             guard let b = p.biases[l] else { continue }
             for e in 0..<b.count {
-                var plus = p, minus = p
+                var plus = p
+                var minus = p
                 plus.biases[l]!.storage[e] += h
                 minus.biases[l]!.storage[e] -= h
                 column(plus, minus)
@@ -214,7 +230,8 @@ import Testing
         }
 
         func forward(_ x: Matrix) -> (inputs: [Matrix], slopes: [Matrix], output: Matrix) {
-            var inputs = [x], slopes = [Matrix]()
+            var inputs = [x]
+            var slopes = [Matrix]()
             var h = x
             for l in 1...(net.depth + 1) {
                 let (s, t) = coefficients(l)
@@ -236,20 +253,25 @@ import Testing
             var delta = Matrix.broadcast(f.slopes[net.depth - 1], column, *)
             var out = [delta]
             for l in stride(from: net.depth, to: 1, by: -1) {
-                delta = Matrix.broadcast(delta.matmulTransposed(p.weights[l - 1]).map { coefficients(l).s * $0 },
-                                         f.slopes[l - 2], *)
+                delta = Matrix.broadcast(
+                    delta.matmulTransposed(p.weights[l - 1]).map { coefficients(l).s * $0 },
+                    f.slopes[l - 2], *)
                 out.insert(delta, at: 0)
             }
             return out
         }
 
         func ntk(_ x1: Matrix, _ x2: Matrix) -> Matrix {
-            let f1 = forward(x1), f2 = forward(x2), k = net.outDim, top = net.depth + 1
+            let f1 = forward(x1)
+            let f2 = forward(x2)
+            let k = net.outDim
+            let top = net.depth + 1
             let (s, t) = coefficients(top)
             let beta = p.biases[top - 1] == nil ? 0 : t * t
             var theta = f1.inputs[net.depth].matmulTransposed(f2.inputs[net.depth]).map { s * s * $0 + beta }
             for c in 0..<k where net.depth > 0 {
-                let d1 = signals(f1, output: c), d2 = signals(f2, output: c)
+                let d1 = signals(f1, output: c)
+                let d2 = signals(f2, output: c)
                 for l in 1...net.depth {
                     let (s, t) = coefficients(l)
                     let shift = p.biases[l - 1] == nil ? 0 : t * t
@@ -285,10 +307,12 @@ import Testing
     /// backward and weight-gradient dgemms are large enough to be split over the cores.
     @Test(arguments: [(Activation.relu, Parameterization.ntk, 1), (.erf, .standard, 3), (.gelu, .ntk, 2)])
     func largeInputsMatchPlainMatrixCode(_ act: Activation, _ par: Parameterization, _ k: Int) throws {
-        let net = MLP(widths: [96, 64], activation: act, wStd: 1.4, bStd: 0.2, bStdOut: .some(nil),
-                      parameterization: par, outDim: k)
+        let net = MLP(
+            widths: [96, 64], activation: act, wStd: 1.4, bStd: 0.2, bStdOut: .some(nil),
+            parameterization: par, outDim: k)
         var rng = NumpyGenerator(seed: 17)
-        let x1 = rng.standardNormal(rows: 700, cols: 32), x2 = rng.standardNormal(rows: 300, cols: 32)
+        let x1 = rng.standardNormal(rows: 700, cols: 32)
+        let x2 = rng.standardNormal(rows: 300, cols: 32)
         let y = rng.standardNormal(rows: 700, cols: k)
         let p = net.initialize(inputWidth: 32, generator: &rng)
         let reference = Reference(net: net, p: p)
@@ -305,10 +329,12 @@ import Testing
 
     @Test(arguments: [Parameterization.ntk, .standard])
     func trainingDecreasesTheLoss(_ par: Parameterization) throws {
-        let net = MLP(widths: [64, 64], activation: .relu, wStd: 2.0.squareRoot(), bStd: 0.1,
-                      parameterization: par, outDim: 2)
+        let net = MLP(
+            widths: [64, 64], activation: .relu, wStd: 2.0.squareRoot(), bStd: 0.1,
+            parameterization: par, outDim: 2)
         var rng = NumpyGenerator(seed: 11)
-        let x = rng.standardNormal(rows: 20, cols: 5), y = rng.standardNormal(rows: 20, cols: 2)
+        let x = rng.standardNormal(rows: 20, cols: 5)
+        let y = rng.standardNormal(rows: 20, cols: 2)
         let p = net.initialize(inputWidth: 5, generator: &rng)
         let run = try net.trainingRun(p, x, y, steps: 200, learningRate: par == .ntk ? 0.5 : 0.05)
         #expect(run.losses.count == 201)
@@ -321,14 +347,17 @@ import Testing
     }
 
     @Test func initializationIsReproducibleAndFollowsTheDocumentedOrder() {
-        let net = MLP(widths: [4], activation: .erf, wStd: 1.5, bStd: nil, bStdOut: .some(0.3),
-                      parameterization: .standard, outDim: 2)
-        var a = NumpyGenerator(seed: 5), b = NumpyGenerator(seed: 5)
+        let net = MLP(
+            widths: [4], activation: .erf, wStd: 1.5, bStd: nil, bStdOut: .some(0.3),
+            parameterization: .standard, outDim: 2)
+        var a = NumpyGenerator(seed: 5)
+        var b = NumpyGenerator(seed: 5)
         let p = net.initialize(inputWidth: 3, generator: &a)
         #expect(p == net.initialize(inputWidth: 3, generator: &b))
         // The numpy recipe of the doc comment: W1, (no b1), W2, b2, scaled after drawing.
         var rng = NumpyGenerator(seed: 5)
-        let w1 = rng.standardNormal(rows: 3, cols: 4), w2 = rng.standardNormal(rows: 4, cols: 2)
+        let w1 = rng.standardNormal(rows: 3, cols: 4)
+        let w2 = rng.standardNormal(rows: 4, cols: 2)
         let b2 = rng.standardNormal(rows: 1, cols: 2)
         #expect(p.weights == [w1.map { $0 * (1.5 / 3.0.squareRoot()) }, w2.map { $0 * (1.5 / 2.0) }])
         #expect(p.biases == [nil, b2.map { $0 * 0.3 }])
@@ -347,7 +376,8 @@ import Testing
         }
         let wExpected = par == .ntk ? 1 : 1.7 / 512.0.squareRoot()
         let bExpected = par == .ntk ? 1 : 0.6
-        let w = moments(p.weights[0]), b = moments(p.biases[0]!)
+        let w = moments(p.weights[0])
+        let b = moments(p.biases[0]!)
         // 1M weight draws: the sample std has a relative standard error of 1/√(2·1M) ≈ 7e-4.
         #expect(abs(w.std / wExpected - 1) < 0.005)
         #expect(abs(w.mean) < 0.005 * wExpected)
@@ -363,7 +393,8 @@ import Testing
         let x = rng.standardNormal(rows: 4, cols: 6)
         let base = MLP(widths: [64], activation: .relu, wStd: 2.0.squareRoot(), bStd: 0.1)
         let analytic = try AnalyticKernel.compute(base, x, nil, .ntk).ntk
-        var logWidth = [Double](), logError = [Double]()
+        var logWidth = [Double]()
+        var logError = [Double]()
         for width in [64, 256, 1024, 4096] {
             var net = base
             net.widths = [width]
@@ -377,8 +408,10 @@ import Testing
             logWidth.append(log(Double(width)))
             logError.append(log(total / 8))
         }
-        let mx = logWidth.reduce(0, +) / 4, my = logError.reduce(0, +) / 4
-        let slope = zip(logWidth, logError).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let mx = logWidth.reduce(0, +) / 4
+        let my = logError.reduce(0, +) / 4
+        let slope =
+            zip(logWidth, logError).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
             / logWidth.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
         print("FiniteNetworkTests width convergence: log-log slope \(slope), errors \(logError.map { exp($0) })")
         #expect(slope >= -0.75 && slope <= -0.25)
@@ -416,7 +449,8 @@ import Testing
         let net = MLP(widths: [3], activation: .relu, bStd: 0.1)
         var rng = NumpyGenerator(seed: 1)
         let p = net.initialize(inputWidth: 2, generator: &rng)
-        let none = Matrix(rows: 0, cols: 2), some = rng.standardNormal(rows: 3, cols: 2)
+        let none = Matrix(rows: 0, cols: 2)
+        let some = rng.standardNormal(rows: 3, cols: 2)
         #expect(net.apply(p, none) == Matrix(rows: 0, cols: 1))
         #expect(net.empiricalNTK(p, none, nil) == Matrix(rows: 0, cols: 0))
         #expect(net.empiricalNTK(p, some, none) == Matrix(rows: 3, cols: 0))
@@ -451,7 +485,8 @@ import Testing
     }
 
     @Test func badParametersThrowTheRightError() {
-        let net = Self.net, good = Self.goodParams()
+        let net = Self.net
+        let good = Self.goodParams()
         func validate(_ p: NetworkParams, width: Int = 3) -> NetworkError? {
             Self.error { _ = try net.validated(p, inputWidth: width) }
         }
@@ -486,9 +521,11 @@ import Testing
     }
 
     @Test func badTrainingInputsThrowTheRightError() {
-        let net = Self.net, p = Self.goodParams()
+        let net = Self.net
+        let p = Self.goodParams()
         var rng = NumpyGenerator(seed: 9)
-        let x = rng.standardNormal(rows: 6, cols: 3), y = rng.standardNormal(rows: 6, cols: 2)
+        let x = rng.standardNormal(rows: 6, cols: 3)
+        let y = rng.standardNormal(rows: 6, cols: 2)
         func train(_ x: Matrix, _ y: Matrix, steps: Int = 3, rate: Double = 0.1) -> NetworkError? {
             Self.error { _ = try net.train(p, x, y, steps: steps, learningRate: rate) }
         }

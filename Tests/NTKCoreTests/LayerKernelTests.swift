@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// The analytic kernels of `Layer` networks (docs/language.md#builtins): against neural-tangents'
@@ -31,15 +32,18 @@ import Testing
         .cos(a: 0.9, b: 1.1, c: -0.4), .rbf(gamma: 0.6), .gaussian(a: 1.1, b: -0.7), .exp(a: 0.8, b: 0.5),
         .monomial(degree: 0), .monomial(degree: 1), .monomial(degree: 2), .monomial(degree: 3),
         .monomial(degree: 4), .monomial(degree: 5), .polynomial(coef: [0.3, -1.2, 0.5, 0.25]),
-        .polynomial(coef: [1.5]),
+        .polynomial(coef: [1.5])
     ])
     func closedFormMatchesQuadrature(_ act: Elementwise) throws {
         let rule = act.rule
-        let numerical = Elementwise.numerical(NumericalActivation(
-            identity: "q", degree: 120, fn: { rule.value($0) }, df: { rule.derivative($0)! }))
+        let numerical = Elementwise.numerical(
+            NumericalActivation(
+                identity: "q", degree: 120, fn: { rule.value($0) }, df: { rule.derivative($0)! }))
         func net(_ a: Elementwise) -> Layer {
-            .serial([.dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a),
-                     .dense(DenseLayer(outDim: 1, wStd: 0.9, bStd: 0.1))])
+            .serial([
+                .dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a),
+                .dense(DenseLayer(outDim: 1, wStd: 0.9, bStd: 0.1))
+            ])
         }
         for x2 in [Self.x2, nil] as [Matrix?] {
             let closed = try LayerKernel.compute(net(act), Self.x1, x2)
@@ -54,21 +58,26 @@ import Testing
     /// at a loose tolerance; RectifiedMonomial(1) is ReLU.
     @Test func rectifiedFamily() throws {
         func net(_ a: Elementwise) -> Layer {
-            .serial([.dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a), .dense(DenseLayer(outDim: 1))])
+            .serial([.dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a), .dense(DenseLayer(outDim: 1))]
+            )
         }
         let relu = try LayerKernel.compute(net(.relu), Self.x1, Self.x2)
-        let mlp = try AnalyticKernel.compute(MLP(widths: [7], activation: .relu, wStd: 1.1, bStd: 0.2, wStdOut: 1, bStdOut: .some(nil)),
-                                             Self.x1, Self.x2)
+        let mlp = try AnalyticKernel.compute(
+            MLP(widths: [7], activation: .relu, wStd: 1.1, bStd: 0.2, wStdOut: 1, bStdOut: .some(nil)),
+            Self.x1, Self.x2)
         #expect(Self.relativeError(relu.nngp, mlp.nngp) < 1e-13)
         #expect(Self.relativeError(relu.ntk, mlp.ntk) < 1e-13)
         let rm1 = try LayerKernel.compute(net(.rectifiedMonomial(degree: 1)), Self.x1, Self.x2)
         #expect(Self.relativeError(rm1.nngp, relu.nngp) < 1e-13)
         #expect(Self.relativeError(rm1.ntk, relu.ntk) < 1e-13)
-        for act in [Elementwise.abRelu(a: -0.3, b: 1.4), .leakyRelu(alpha: 0.1), .abs,
-                    .rectifiedMonomial(degree: 2), .rectifiedMonomial(degree: 3)] {
+        for act in [
+            Elementwise.abRelu(a: -0.3, b: 1.4), .leakyRelu(alpha: 0.1), .abs,
+            .rectifiedMonomial(degree: 2), .rectifiedMonomial(degree: 3)
+        ] {
             let rule = act.rule
-            let numerical = Elementwise.numerical(NumericalActivation(
-                identity: "q", degree: 150, fn: { rule.value($0) }, df: { rule.derivative($0)! }))
+            let numerical = Elementwise.numerical(
+                NumericalActivation(
+                    identity: "q", degree: 150, fn: { rule.value($0) }, df: { rule.derivative($0)! }))
             let closed = try LayerKernel.compute(net(act), Self.x1, Self.x2, .nngp)
             let quad = try LayerKernel.compute(net(numerical), Self.x1, Self.x2, .nngp)
             #expect(Self.relativeError(closed.nngp, quad.nngp) < 5e-3, "\(act)")
@@ -79,7 +88,8 @@ import Testing
     /// its NTK is 0 below it: only the read-out's term remains.
     @Test func signIsTwiceTheStepMinusOne() throws {
         func net(_ a: Elementwise) -> Layer {
-            .serial([.dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a), .dense(DenseLayer(outDim: 1))])
+            .serial([.dense(DenseLayer(outDim: 7, wStd: 1.1, bStd: 0.2)), .activation(a), .dense(DenseLayer(outDim: 1))]
+            )
         }
         let sign = try LayerKernel.compute(net(.sign), Self.x1, Self.x2)
         let step = try LayerKernel.compute(net(.rectifiedMonomial(degree: 0)), Self.x1, Self.x2)
@@ -89,8 +99,10 @@ import Testing
     }
 
     @Test func hermiteIsAPowerOfTheNNGP() throws {
-        let net = Layer.serial([.dense(DenseLayer(outDim: 3)), .layerNorm(eps: 1e-12), .activation(.hermite(degree: 3)),
-                                .dense(DenseLayer(outDim: 1))])
+        let net = Layer.serial([
+            .dense(DenseLayer(outDim: 3)), .layerNorm(eps: 1e-12), .activation(.hermite(degree: 3)),
+            .dense(DenseLayer(outDim: 1))
+        ])
         let below = Layer.serial([.dense(DenseLayer(outDim: 3)), .layerNorm(eps: 1e-12), .dense(DenseLayer(outDim: 1))])
         let k = try LayerKernel.compute(net, Self.x1, Self.x2)
         let q = try LayerKernel.compute(below, Self.x1, Self.x2)
@@ -98,14 +110,18 @@ import Testing
     }
 
     @Test func repeatEqualsTheWrittenOutSerial() throws {
-        let block = Layer.serial([.dense(DenseLayer(outDim: 4, wStd: 1.3, bStd: 0.1)), .activation(.erf(a: 1, b: 1, c: 0))])
+        let block = Layer.serial([
+            .dense(DenseLayer(outDim: 4, wStd: 1.3, bStd: 0.1)), .activation(.erf(a: 1, b: 1, c: 0))
+        ])
         let a = try LayerKernel.compute(.serial([.repeated(block, 3), .dense(DenseLayer(outDim: 1))]), Self.x1, Self.x2)
         let b = try LayerKernel.compute(.serial([block, block, block, .dense(DenseLayer(outDim: 1))]), Self.x1, Self.x2)
         #expect(a == b)
     }
 
     @Test func parallelOfOneBranchIsTheBranch() throws {
-        let branch = Layer.serial([.dense(DenseLayer(outDim: 4, wStd: 1.3, bStd: 0.1)), .activation(.relu), .dense(DenseLayer(outDim: 2))])
+        let branch = Layer.serial([
+            .dense(DenseLayer(outDim: 4, wStd: 1.3, bStd: 0.1)), .activation(.relu), .dense(DenseLayer(outDim: 2))
+        ])
         let a = try LayerKernel.compute(.serial([.fanOut(1), .parallel([branch]), .fanInSum]), Self.x1, Self.x2)
         let b = try LayerKernel.compute(branch, Self.x1, Self.x2)
         #expect(a == b)
@@ -125,19 +141,29 @@ import Testing
     }
 
     @Test func concatAveragesByWidth() throws {
-        let a = Layer.dense(DenseLayer(outDim: 2, wStd: 1.5)), b = Layer.dense(DenseLayer(outDim: 6, wStd: 0.5, bStd: 0.3))
+        let a = Layer.dense(DenseLayer(outDim: 2, wStd: 1.5))
+        let b = Layer.dense(DenseLayer(outDim: 6, wStd: 0.5, bStd: 0.3))
         let k = try LayerKernel.compute(.serial([.fanOut(2), .parallel([a, b]), .fanInConcat]), Self.x1, Self.x2)
-        let ka = try LayerKernel.compute(a, Self.x1, Self.x2), kb = try LayerKernel.compute(b, Self.x1, Self.x2)
-        #expect(Self.relativeError(k.nngp, Matrix(rows: 5, cols: 4) { (2 * ka.nngp[$0, $1] + 6 * kb.nngp[$0, $1]) / 8 }) < 1e-15)
+        let ka = try LayerKernel.compute(a, Self.x1, Self.x2)
+        let kb = try LayerKernel.compute(b, Self.x1, Self.x2)
+        #expect(
+            Self.relativeError(k.nngp, Matrix(rows: 5, cols: 4) { (2 * ka.nngp[$0, $1] + 6 * kb.nngp[$0, $1]) / 8 })
+                < 1e-15)
     }
 
     @Test func productUsesTheProductRule() throws {
-        let a = Layer.dense(DenseLayer(outDim: 3, wStd: 1.5)), b = Layer.dense(DenseLayer(outDim: 3, wStd: 0.5, bStd: 0.3))
+        let a = Layer.dense(DenseLayer(outDim: 3, wStd: 1.5))
+        let b = Layer.dense(DenseLayer(outDim: 3, wStd: 0.5, bStd: 0.3))
         let k = try LayerKernel.compute(.serial([.fanOut(2), .parallel([a, b]), .fanInProd]), Self.x1, Self.x2)
-        let ka = try LayerKernel.compute(a, Self.x1, Self.x2), kb = try LayerKernel.compute(b, Self.x1, Self.x2)
+        let ka = try LayerKernel.compute(a, Self.x1, Self.x2)
+        let kb = try LayerKernel.compute(b, Self.x1, Self.x2)
         #expect(Self.relativeError(k.nngp, Matrix(rows: 5, cols: 4) { ka.nngp[$0, $1] * kb.nngp[$0, $1] }) < 1e-15)
-        #expect(Self.relativeError(k.ntk, Matrix(rows: 5, cols: 4) {
-            ka.ntk[$0, $1] * kb.nngp[$0, $1] + ka.nngp[$0, $1] * kb.ntk[$0, $1] }) < 1e-15)
+        #expect(
+            Self.relativeError(
+                k.ntk,
+                Matrix(rows: 5, cols: 4) {
+                    ka.ntk[$0, $1] * kb.nngp[$0, $1] + ka.nngp[$0, $1] * kb.ntk[$0, $1]
+                }) < 1e-15)
     }
 
     @Test func layerNormDividesByTheVariances() throws {
@@ -150,9 +176,14 @@ import Testing
         (Layer.serial([.activation(.relu), .dense(DenseLayer(outDim: 1))]), "Relu"),
         (.serial([.layerNorm(eps: 1e-12), .dense(DenseLayer(outDim: 1))]), "LayerNorm"),
         (.serial([.dense(DenseLayer(outDim: 3)), .activation(.erf(a: 1, b: 1, c: 0)), .activation(.relu)]), "Relu"),
-        (.serial([.dense(DenseLayer(outDim: 3)), .fanOut(2), .parallel([.activation(.relu), .activation(.relu)]), .fanInSum]), "FanInSum"),
+        (
+            .serial([
+                .dense(DenseLayer(outDim: 3)), .fanOut(2), .parallel([.activation(.relu), .activation(.relu)]),
+                .fanInSum
+            ]), "FanInSum"
+        ),
         (.serial([.dense(DenseLayer(outDim: 3)), .fanOut(2), .fanInConcat, .activation(.relu)]), "Relu"),
-        (.serial([.dense(DenseLayer(outDim: 3)), .fanOut(2)]), "the network"),
+        (.serial([.dense(DenseLayer(outDim: 3)), .fanOut(2)]), "the network")
     ])
     func refusesWhatNeuralTangentsRefuses(_ net: Layer, _ name: String) {
         #expect {
@@ -167,8 +198,9 @@ import Testing
         let act = Elementwise.numerical(NumericalActivation(identity: "t", degree: 25, fn: { tanh($0) }, df: nil))
         let net = Layer.serial([.dense(DenseLayer(outDim: 3)), .activation(act), .dense(DenseLayer(outDim: 1))])
         let nngp = try LayerKernel.compute(net, Self.x1, Self.x2, .nngp).nngp
-        let builtin = try LayerKernel.compute(.serial([.dense(DenseLayer(outDim: 3)), .activation(.tanh(degree: 25)), .dense(DenseLayer(outDim: 1))]),
-                                              Self.x1, Self.x2)
+        let builtin = try LayerKernel.compute(
+            .serial([.dense(DenseLayer(outDim: 3)), .activation(.tanh(degree: 25)), .dense(DenseLayer(outDim: 1))]),
+            Self.x1, Self.x2)
         #expect(nngp == builtin.nngp)
         #expect(throws: KernelError.self) { try LayerKernel.compute(net, Self.x1, Self.x2, .ntk) }
     }
@@ -183,18 +215,24 @@ import Testing
     /// A serial of the `mlp` shape is recognised as that MLP (its kernels agree with the tree
     /// walk), and anything else is not.
     @Test func mlpShapedSerialsAreRecognised() throws {
-        let m = MLP(widths: [7, 5], activation: .erf, wStd: 1.3, bStd: 0.1, wStdOut: 0.8, bStdOut: .some(nil),
-                    parameterization: .standard, outDim: 2)
+        let m = MLP(
+            widths: [7, 5], activation: .erf, wStd: 1.3, bStd: 0.1, wStdOut: 0.8, bStdOut: .some(nil),
+            parameterization: .standard, outDim: 2)
         #expect(MLP(exactly: m.asLayer) == m)
         for act in Activation.allCases {
             let n = MLP(widths: [4], activation: act, wStd: 1.1, bStd: nil, tanhDegree: act == .tanh ? 10 : 25)
             #expect(MLP(exactly: n.asLayer) == n)
-            let a = try LayerKernel.compute(n.asLayer, Self.x1, Self.x2), b = try AnalyticKernel.compute(n, Self.x1, Self.x2)
+            let a = try LayerKernel.compute(n.asLayer, Self.x1, Self.x2)
+            let b = try AnalyticKernel.compute(n, Self.x1, Self.x2)
             #expect(Self.relativeError(a.nngp, b.nngp) < 1e-13 && Self.relativeError(a.ntk, b.ntk) < 1e-13, "\(act)")
         }
         let d = Layer.dense(DenseLayer(outDim: 3, wStd: 1.2))
         #expect(MLP(exactly: .serial([d])) != nil)
-        #expect(MLP(exactly: .serial([d, .activation(.relu), .dense(DenseLayer(outDim: 3, wStd: 1.5)), .activation(.relu), d])) == nil)
+        #expect(
+            MLP(
+                exactly: .serial([
+                    d, .activation(.relu), .dense(DenseLayer(outDim: 3, wStd: 1.5)), .activation(.relu), d
+                ])) == nil)
         #expect(MLP(exactly: .serial([d, .activation(.relu), d, .activation(.erf(a: 1, b: 1, c: 0)), d])) == nil)
         #expect(MLP(exactly: .serial([d, .activation(.erf(a: 2, b: 1, c: 0)), d])) == nil)
         #expect(MLP(exactly: .serial([d, .activation(.sign), d])) == nil)

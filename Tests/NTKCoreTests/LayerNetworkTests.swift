@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// Finite `Layer` networks: an `mlp`'s serial gives the `MLP` code's parameters, outputs,
@@ -14,17 +15,20 @@ import Testing
 
     @Test(arguments: [(Activation.relu, Parameterization.ntk), (.erf, .standard), (.gelu, .ntk), (.tanh, .standard)])
     func mlpSerialMatchesTheMLPCode(_ act: Activation, _ par: Parameterization) throws {
-        let mlp = MLP(widths: [5, 4], activation: act, wStd: 1.3, bStd: 0.2, wStdOut: 0.9, bStdOut: .some(nil),
-                      parameterization: par, outDim: 2)
+        let mlp = MLP(
+            widths: [5, 4], activation: act, wStd: 1.3, bStd: 0.2, wStdOut: 0.9, bStdOut: .some(nil),
+            parameterization: par, outDim: 2)
         let layer = mlp.asLayer
-        var g1 = NumpyGenerator(seed: 3), g2 = NumpyGenerator(seed: 3)
+        var g1 = NumpyGenerator(seed: 3)
+        var g2 = NumpyGenerator(seed: 3)
         let p = mlp.initialize(inputWidth: 3, generator: &g1)
         let shapes = try LayerShapes(layer, inputWidth: 3)
         #expect(shapes.initialize(generator: &g2) == p)
         #expect(try shapes.validated(p) == p)
         #expect(Self.relativeError(layer.apply(p, Self.x), mlp.apply(p, Self.x)) < 1e-14)
         #expect(Self.relativeError(layer.empiricalNTK(p, Self.x, nil), mlp.empiricalNTK(p, Self.x, nil)) < 1e-13)
-        #expect(Self.relativeError(layer.empiricalNTK(p, Self.x, Self.x2), mlp.empiricalNTK(p, Self.x, Self.x2)) < 1e-13)
+        #expect(
+            Self.relativeError(layer.empiricalNTK(p, Self.x, Self.x2), mlp.empiricalNTK(p, Self.x, Self.x2)) < 1e-13)
         let y = Matrix(rows: 4, cols: 2) { Double($0) - Double($1) }
         let a = try layer.train(p, Self.x, y, steps: 5, learningRate: 0.1)
         let b = try mlp.train(p, Self.x, y, steps: 5, learningRate: 0.1)
@@ -38,11 +42,15 @@ import Testing
         let net = Layer.serial([
             .dense(DenseLayer(outDim: 4, wStd: 1.2, bStd: 0.3)), .layerNorm(eps: 1e-5),
             .fanOut(3),
-            .parallel([.serial([.activation(.gelu(approximate: true)), .dense(DenseLayer(outDim: 4))]),
-                       .activation(.sin(a: 1, b: 1.3, c: 0.2)), .identity]),
+            .parallel([
+                .serial([.activation(.gelu(approximate: true)), .dense(DenseLayer(outDim: 4))]),
+                .activation(.sin(a: 1, b: 1.3, c: 0.2)), .identity
+            ]),
             .fanInProd,
-            .fanOut(2), .parallel([.activation(.erf(a: 1, b: 1, c: 0)), .dense(DenseLayer(outDim: 2, parameterization: .standard))]),
-            .fanInConcat, .dense(DenseLayer(outDim: 1, bStd: 0.1)),
+            .fanOut(2),
+            .parallel([.activation(.erf(a: 1, b: 1, c: 0)), .dense(DenseLayer(outDim: 2, parameterization: .standard))]
+            ),
+            .fanInConcat, .dense(DenseLayer(outDim: 1, bStd: 0.1))
         ])
         let shapes = try LayerShapes(net, inputWidth: 3)
         var g = NumpyGenerator(seed: 5)
@@ -56,7 +64,8 @@ import Testing
         var worst = 0.0
         for l in 0..<p.weights.count {
             for i in 0..<p.weights[l].count {
-                var up = p, down = p
+                var up = p
+                var down = p
                 up.weights[l].storage[i] += 1e-6
                 down.weights[l].storage[i] -= 1e-6
                 let fd = (net.apply(up, row)[0, 0] - net.apply(down, row)[0, 0]) / 2e-6
@@ -65,7 +74,8 @@ import Testing
         }
         #expect(worst < 1e-7)
         let theta = net.empiricalNTK(p, row, nil)[0, 0]
-        let norm2 = grads.weights.reduce(0) { $0 + $1.storage.reduce(0) { $0 + $1 * $1 } }
+        let norm2 =
+            grads.weights.reduce(0) { $0 + $1.storage.reduce(0) { $0 + $1 * $1 } }
             + grads.biases.reduce(0) { $0 + ($1?.storage.reduce(0) { $0 + $1 * $1 } ?? 0) }
         #expect(abs(theta - norm2) < 1e-12 * norm2)
     }
@@ -81,17 +91,29 @@ import Testing
 
     @Test func structureErrors() {
         #expect(throws: NetworkError.self) {
-            try LayerShapes(.serial([.fanOut(2), .parallel([.dense(DenseLayer(outDim: 2)), .dense(DenseLayer(outDim: 3))]), .fanInSum]), inputWidth: 3)
+            try LayerShapes(
+                .serial([
+                    .fanOut(2), .parallel([.dense(DenseLayer(outDim: 2)), .dense(DenseLayer(outDim: 3))]), .fanInSum
+                ]), inputWidth: 3)
         }
-        #expect(throws: NetworkError.self) { try LayerShapes(.serial([.fanOut(2), .parallel([.identity])]), inputWidth: 3) }
+        #expect(throws: NetworkError.self) {
+            try LayerShapes(.serial([.fanOut(2), .parallel([.identity])]), inputWidth: 3)
+        }
     }
 
     /// The empirical NTK of a residual ReLU network approaches the analytic NTK as the width
     /// grows: the error shrinks about like 1/√width (slope ≈ −1/2 on a log-log plot).
     @Test func wideResidualNetworkConvergesToTheAnalyticNTK() throws {
         func net(_ n: Int) -> Layer {
-            let block = Layer.serial([.fanOut(2), .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: n, wStd: 1.1))]), .identity]), .fanInSum])
-            return .serial([.dense(DenseLayer(outDim: n, wStd: 1.5, bStd: 0.05)), block, .activation(.relu), .dense(DenseLayer(outDim: 1, wStd: 1.5))])
+            let block = Layer.serial([
+                .fanOut(2),
+                .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: n, wStd: 1.1))]), .identity]),
+                .fanInSum
+            ])
+            return .serial([
+                .dense(DenseLayer(outDim: n, wStd: 1.5, bStd: 0.05)), block, .activation(.relu),
+                .dense(DenseLayer(outDim: 1, wStd: 1.5))
+            ])
         }
         let exact = try LayerKernel.compute(net(1), Self.x, nil).ntk
         var errors: [Double] = []

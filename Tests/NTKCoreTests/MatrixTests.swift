@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import NTKCore
 
 @Suite struct MatrixTests {
@@ -7,11 +8,13 @@ import Foundation
         let a = Matrix(rows: 3, cols: 4) { i, j in Double(i * 4 + j) - 5.5 }
         let b = Matrix(rows: 4, cols: 2) { i, j in Double(i) * 0.25 - Double(j) }
         let c = a.matmul(b)
-        for i in 0..<3 { for j in 0..<2 {
-            var s = 0.0
-            for k in 0..<4 { s += a[i, k] * b[k, j] }
-            #expect(c[i, j] == s)
-        } }
+        for i in 0..<3 {
+            for j in 0..<2 {
+                var s = 0.0
+                for k in 0..<4 { s += a[i, k] * b[k, j] }
+                #expect(c[i, j] == s)
+            }
+        }
         #expect(a.matmulTransposed(b.transposed) == c)
         #expect(a.transposed.transposedMatmul(b) == c)
     }

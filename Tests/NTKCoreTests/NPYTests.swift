@@ -1,8 +1,9 @@
 import Foundation
+import TangentSupport
 import TestSupport
 import Testing
+
 @testable import NTKCore
-import TangentSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,7 @@ struct MatrixFileFixture: Decodable, Sendable, CustomTestStringConvertible {
     static func manifest(_ kind: String) -> Manifest {
         let url = folder.appendingPathComponent(kind).appendingPathComponent("manifest.json")
         guard let data = try? Data(contentsOf: url),
-              let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
         else { return Manifest(read: [], encode: []) }  // caught by `manifestsAreComplete`
         return manifest
     }
@@ -60,9 +61,10 @@ struct MatrixFileFixture: Decodable, Sendable, CustomTestStringConvertible {
 /// Same shape and the same bits in every entry (so `-0.0 ≠ 0.0`), except
 /// that any NaN matches any NaN.
 func sameValues(_ a: Matrix, _ b: Matrix) -> Bool {
-    a.rows == b.rows && a.cols == b.cols && zip(a.storage, b.storage).allSatisfy { x, y in
-        x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
-    }
+    a.rows == b.rows && a.cols == b.cols
+        && zip(a.storage, b.storage).allSatisfy { x, y in
+            x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
+        }
 }
 
 /// Checks one fixture against what `read` makes of it.
@@ -77,9 +79,10 @@ func check(
             Issue.record("read \(matrix.shapeDescription); expected an error", sourceLocation: sourceLocation)
             return
         }
-        #expect(sameValues(matrix, expected),
-                "got \(matrix.shapeDescription) \(matrix.storage.prefix(20)), expected \(expected.shapeDescription) \(expected.storage.prefix(20))",
-                sourceLocation: sourceLocation)
+        #expect(
+            sameValues(matrix, expected),
+            "got \(matrix.shapeDescription) \(matrix.storage.prefix(20)), expected \(expected.shapeDescription) \(expected.storage.prefix(20))",
+            sourceLocation: sourceLocation)
     } catch {
         guard let expected = fixture.error else {
             Issue.record("unexpected error: \(error)", sourceLocation: sourceLocation)
@@ -137,11 +140,15 @@ struct ScratchFolder {
     @Test(arguments: [
         Matrix(rows: 0, cols: 0, storage: []),
         Matrix(rows: 1, cols: 1, storage: [.pi]),
-        Matrix(rows: 2, cols: 3, storage: [-0.0, .nan, .infinity, -.infinity,
-                                           .leastNonzeroMagnitude, .greatestFiniteMagnitude]),
+        Matrix(
+            rows: 2, cols: 3,
+            storage: [
+                -0.0, .nan, .infinity, -.infinity,
+                .leastNonzeroMagnitude, .greatestFiniteMagnitude
+            ]),
         Matrix(rows: 4, cols: 1, storage: [1, 2, 3, 4]),
         Matrix(rows: 40, cols: 37) { i, j in sin(Double(i * 37 + j)) * 1e5 },
-        Matrix(rows: 12345, cols: 2) { i, j in Double(i) / 3 - Double(j) },
+        Matrix(rows: 12345, cols: 2) { i, j in Double(i) / 3 - Double(j) }
     ])
     func roundTrip(_ matrix: Matrix) throws {
         let data = NPY.encode(matrix)
@@ -182,13 +189,13 @@ struct ScratchFolder {
     }
 
     @Test(arguments: [
-        "{'descr': '=f8', 'fortran_order': False, 'shape': (3,)}",     // native order
-        "{'descr': 'f8', 'fortran_order': False, 'shape': (3,)}",      // no order at all
+        "{'descr': '=f8', 'fortran_order': False, 'shape': (3,)}",  // native order
+        "{'descr': 'f8', 'fortran_order': False, 'shape': (3,)}",  // no order at all
         "{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (3,)}",  // double quotes
-        "{'shape': (3, 1), 'fortran_order': True, 'descr': '<f8'}",    // any key order
+        "{'shape': (3, 1), 'fortran_order': True, 'descr': '<f8'}",  // any key order
         "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'extra': [None, 1, 'x']}",
         "  {'descr':'<f8','fortran_order':False,'shape':(3,)}  ",
-        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }",
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3), }"
     ])
     func acceptsHeaderVariants(_ header: String) throws {
         let matrix = try NPY.decode(Self.npy(header))
@@ -216,13 +223,19 @@ struct ScratchFolder {
         ("{'descr': '<f8\n'}", "unterminated string"),
         ("", "unexpected end of header"),
         (String(repeating: "(", count: 5_000), "nested too deeply"),
-        ("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3, 4, 5)}",
-         "5-D array of shape (1, 2, 3, 4, 5) cannot be loaded as a matrix"),
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 3, 4, 5)}",
+            "5-D array of shape (1, 2, 3, 4, 5) cannot be loaded as a matrix"
+        ),
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 0, 0)}", "3-D array of shape (0, 0, 0)"),
-        ("{'descr': '<f8', 'fortran_order': False, 'shape': (4,)}",
-         "file is truncated: header says 4 values (32 bytes) but only 24 bytes follow"),
-        ("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807,)}",
-         "shape (9223372036854775807,) is too large"),
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (4,)}",
+            "file is truncated: header says 4 values (32 bytes) but only 24 bytes follow"
+        ),
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807,)}",
+            "shape (9223372036854775807,) is too large"
+        )
     ])
     func rejectsBadHeaders(_ header: String, _ message: String) {
         do throws(FileError) {

@@ -1,22 +1,34 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 // MARK: - Fixtures (Fixtures/nt/predict/make_predict_fixtures.py, neural-tangents 0.6.5)
 
 /// Any JSON value; numbers are Python reprs, which `JSONDecoder` reads back exactly.
 indirect enum PredictJSON: Decodable, Sendable {
-    case number(Double), string(String), bool(Bool), null
-    case array([PredictJSON]), object([String: PredictJSON])
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([PredictJSON])
+    case object([String: PredictJSON])
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let x = try? c.decode(Double.self) { self = .number(x) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([PredictJSON].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: PredictJSON].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let x = try? c.decode(Double.self) {
+            self = .number(x)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([PredictJSON].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: PredictJSON].self))
+        }
     }
 
     /// The value of `key` in an object; nil when absent or null.
@@ -57,7 +69,8 @@ struct PredictFixture: Decodable, Sendable, CustomTestStringConvertible {
         .appendingPathComponent("Fixtures/nt/predict/cases.json")
     static let all: [PredictFixture] = {
         guard let data = try? Data(contentsOf: url),
-              let doc = try? JSONDecoder().decode(Document.self, from: data) else { return [] }
+            let doc = try? JSONDecoder().decode(Document.self, from: data)
+        else { return [] }
         return doc.cases
     }()
     static var ensembles: [PredictFixture] { all.filter { $0.spec["ensemble"]?.bool == true } }
@@ -87,7 +100,8 @@ enum PredictCompare {
     /// max|a − b| / max|b| (absolute when b is all zeros); infinity on a shape mismatch or NaN.
     static func relativeError(_ a: Matrix, _ b: Matrix) -> Double {
         guard a.rows == b.rows && a.cols == b.cols else { return .infinity }
-        var d = 0.0, s = 0.0
+        var d = 0.0
+        var s = 0.0
         for (x, y) in zip(a.storage, b.storage) {
             d = max(d, x.isNaN || y.isNaN ? .infinity : abs(x - y))
             s = max(s, abs(y))
@@ -114,8 +128,9 @@ enum PredictCompare {
     @Test(arguments: PredictFixture.all)
     func gradientDescentMSEMatchesNT(_ c: PredictFixture) throws {
         let y = c.y
-        let gd = try GradientDescentMSE(kernelTrainTrain: c.kTrainTrain, yTrain: y, learningRate: c.learningRate,
-                                        diagReg: c.diagReg, diagRegAbsoluteScale: c.absolute)
+        let gd = try GradientDescentMSE(
+            kernelTrainTrain: c.kTrainTrain, yTrain: y, learningRate: c.learningRate,
+            diagReg: c.diagReg, diagRegAbsoluteScale: c.absolute)
         let f0 = PredictJSON.initial(c.spec["fx_train_0"], rows: y.rows, cols: y.cols)
         let times = c.times.values
         let train = try gd.predict(times: times, kTestTrain: nil, fxTrain0: f0, fxTest0: nil)
@@ -147,7 +162,8 @@ enum PredictCompare {
     func ensembleMatchesNT(_ c: PredictFixture, _ kernel: EnsembleKernel) throws {
         let s = c.spec
         let want = try #require(c.results["ensemble"]?[kernel.rawValue])
-        let wantMean = c.expected(try #require(want["mean"])), wantCov = c.expected(try #require(want["cov"]))
+        let wantMean = c.expected(try #require(want["mean"]))
+        let wantCov = c.expected(try #require(want["cov"]))
         var worst = 0.0
         for (i, t) in c.times.values.enumerated() {
             let p = try InfiniteEnsemble.predict(
@@ -232,7 +248,8 @@ extension PredictTests {
         @Test func diagRegIsScaledByMeanTrace() throws {
             let trace = (0..<n).reduce(0.0) { $0 + kdd[$1, $1] }
             let rel = try GradientDescentMSE(kernelTrainTrain: kdd, yTrain: y, diagReg: 0.01)
-            let abs = try GradientDescentMSE(kernelTrainTrain: kdd, yTrain: y, diagReg: 0.01, diagRegAbsoluteScale: true)
+            let abs = try GradientDescentMSE(
+                kernelTrainTrain: kdd, yTrain: y, diagReg: 0.01, diagRegAbsoluteScale: true)
             #expect(Swift.abs(rel.regularizer - 0.01 * trace / Double(n)) <= 1e-15 * trace)
             #expect(abs.regularizer == 0.01)
         }
@@ -263,8 +280,12 @@ extension PredictTests {
             let test = try one.predict(times: times, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
             for (i, t) in times.enumerated() {
                 let fresh = try GradientDescentMSE(kernelTrainTrain: kdd, yTrain: y, learningRate: 0.7, diagReg: 1e-2)
-                #expect(PredictCompare.relativeError(train[i], try fresh.predict(t: t, kTestTrain: nil, fxTrain0: f0, fxTest0: nil)) <= 1e-13)
-                #expect(PredictCompare.relativeError(test[i], try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)) <= 1e-13)
+                #expect(
+                    PredictCompare.relativeError(
+                        train[i], try fresh.predict(t: t, kTestTrain: nil, fxTrain0: f0, fxTest0: nil)) <= 1e-13)
+                #expect(
+                    PredictCompare.relativeError(
+                        test[i], try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)) <= 1e-13)
             }
         }
 
@@ -295,8 +316,9 @@ extension PredictTests {
             #expect(first.usedEigenFallback == indefinite)
             let fresh = try GradientDescentMSE(kernelTrainTrain: kernel, yTrain: y, diagReg: 1e-3)
             for t in [0.5, 7.0] {
-                #expect(try first.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
-                    == (try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)))
+                #expect(
+                    try first.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
+                        == (try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)))
             }
         }
 
@@ -305,8 +327,10 @@ extension PredictTests {
             let lambdas = [3, 2, 1, 0.5, 0.25, -0.2, -1.0]
             let kind = try PredictSamples.withEigenvalues(lambdas)
             let n = lambdas.count
-            let y = PredictSamples.dense(n, 2, seed: 0.9), f0 = PredictSamples.dense(n, 2, seed: 4.4)
-            let ktd = PredictSamples.dense(3, n, seed: 0.6), g0 = PredictSamples.dense(3, 2, seed: 5.5)
+            let y = PredictSamples.dense(n, 2, seed: 0.9)
+            let f0 = PredictSamples.dense(n, 2, seed: 4.4)
+            let ktd = PredictSamples.dense(3, n, seed: 0.6)
+            let g0 = PredictSamples.dense(3, 2, seed: 5.5)
             let gd = try GradientDescentMSE(kernelTrainTrain: kind, yTrain: y)
             // The finite formula with negative directions frozen: at t = 1e6·N_y every positive one has converged.
             let late = try gd.predict(t: 1e6, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
@@ -319,23 +343,27 @@ extension PredictTests {
             #expect(PredictCompare.relativeError(inf, late) <= 1e-9)
 
             // The ensemble reports the same fallback.
-            let p = try InfiniteEnsemble.predict(kernel: .nngp, nngpTrainTrain: kind, ntkTrainTrain: kind,
-                                                 nngpTestTrain: ktd, ntkTestTrain: ktd,
-                                                 nngpTestTest: PredictSamples.spd(3), yTrain: y, t: .infinity)
+            let p = try InfiniteEnsemble.predict(
+                kernel: .nngp, nngpTrainTrain: kind, ntkTrainTrain: kind,
+                nngpTestTrain: ktd, ntkTestTrain: ktd,
+                nngpTestTest: PredictSamples.spd(3), yTrain: y, t: .infinity)
             #expect(p.usedEigenFallback)
             #expect(p.mean.isFinite && p.covariance?.isFinite == true)
         }
 
         @Test func ensembleLargeFiniteTimeEqualsInfinity() throws {
-            let nngp = PredictSamples.spd(n, seed: 0.5), nngpTd = PredictSamples.dense(m, n, seed: 7)
+            let nngp = PredictSamples.spd(n, seed: 0.5)
+            let nngpTd = PredictSamples.dense(m, n, seed: 7)
             let ntt = PredictSamples.spd(m, seed: 2.5, shift: 4)
             for kernel in EnsembleKernel.allCases {
                 let p = { (t: Double) throws(PredictError) in
-                    try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: nngp, ntkTrainTrain: kdd,
-                                                 nngpTestTrain: nngpTd, ntkTestTrain: ktd, nngpTestTest: ntt,
-                                                 yTrain: y, t: t, learningRate: 0.3, diagReg: 1e-3)
+                    try InfiniteEnsemble.predict(
+                        kernel: kernel, nngpTrainTrain: nngp, ntkTrainTrain: kdd,
+                        nngpTestTrain: nngpTd, ntkTestTrain: ktd, nngpTestTest: ntt,
+                        yTrain: y, t: t, learningRate: 0.3, diagReg: 1e-3)
                 }
-                let late = try p(1e13), inf = try p(.infinity)
+                let late = try p(1e13)
+                let inf = try p(.infinity)
                 #expect(PredictCompare.relativeError(late.mean, inf.mean) <= 1e-9)
                 #expect(PredictCompare.relativeError(late.covariance!, inf.covariance!) <= 1e-9)
                 let zero = try p(0)
@@ -358,7 +386,9 @@ struct BadPredictInput: Sendable, CustomTestStringConvertible {
     static let k = PredictSamples.spd(4), y = Matrix(rows: 4, cols: 1, repeating: 1)
     static let ktd = PredictSamples.dense(2, 4, seed: 0), f0 = Matrix(rows: 4, cols: 1)
 
-    static func gd(_ kernel: Matrix = k, _ y: Matrix = y, lr: Double = 1, reg: Double = 0) -> @Sendable () throws(PredictError) -> Void {
+    static func gd(_ kernel: Matrix = k, _ y: Matrix = y, lr: Double = 1, reg: Double = 0)
+        -> @Sendable () throws(PredictError) -> Void
+    {
         { () throws(PredictError) in
             _ = try GradientDescentMSE(kernelTrainTrain: kernel, yTrain: y, learningRate: lr, diagReg: reg)
         }
@@ -368,15 +398,19 @@ struct BadPredictInput: Sendable, CustomTestStringConvertible {
         -> @Sendable () throws(PredictError) -> Void
     {
         { () throws(PredictError) in
-            _ = try GradientDescentMSE(kernelTrainTrain: k, yTrain: y).predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
+            _ = try GradientDescentMSE(kernelTrainTrain: k, yTrain: y).predict(
+                t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
         }
     }
 
-    static func ensemble(_ kernel: EnsembleKernel, nngpDd: Matrix = k, nngpTd: Matrix = ktd, tt: Matrix? = PredictSamples.spd(2),
-                         cov: Bool = true) -> @Sendable () throws(PredictError) -> Void {
+    static func ensemble(
+        _ kernel: EnsembleKernel, nngpDd: Matrix = k, nngpTd: Matrix = ktd, tt: Matrix? = PredictSamples.spd(2),
+        cov: Bool = true
+    ) -> @Sendable () throws(PredictError) -> Void {
         { () throws(PredictError) in
-            _ = try InfiniteEnsemble.predict(kernel: kernel, nngpTrainTrain: nngpDd, ntkTrainTrain: k, nngpTestTrain: nngpTd,
-                                             ntkTestTrain: ktd, nngpTestTest: tt, yTrain: y, t: 1, computeCovariance: cov)
+            _ = try InfiniteEnsemble.predict(
+                kernel: kernel, nngpTrainTrain: nngpDd, ntkTrainTrain: k, nngpTestTrain: nngpTd,
+                ntkTestTrain: ktd, nngpTestTest: tt, yTrain: y, t: 1, computeCovariance: cov)
         }
     }
 
@@ -390,44 +424,58 @@ struct BadPredictInput: Sendable, CustomTestStringConvertible {
         var nanKtd = ktd
         nanKtd[1, 1] = .nan
         return [
-            .init(name: "K not square", kind: "shapeMismatch", mentions: ["k_train_train", "4×3"],
-                  run: gd(Matrix(rows: 4, cols: 3))),
-            .init(name: "K empty", kind: "emptyInput", mentions: ["k_train_train"],
-                  run: gd(Matrix(rows: 0, cols: 0), Matrix(rows: 0, cols: 1))),
+            .init(
+                name: "K not square", kind: "shapeMismatch", mentions: ["k_train_train", "4×3"],
+                run: gd(Matrix(rows: 4, cols: 3))),
+            .init(
+                name: "K empty", kind: "emptyInput", mentions: ["k_train_train"],
+                run: gd(Matrix(rows: 0, cols: 0), Matrix(rows: 0, cols: 1))),
             .init(name: "K asymmetric", kind: "notSymmetric", mentions: ["k_train_train"], run: gd(asym)),
             .init(name: "K NaN", kind: "notFinite", mentions: ["k_train_train", "[2, 1]"], run: gd(nanK)),
-            .init(name: "y rows", kind: "shapeMismatch", mentions: ["y_train", "5×1", "4×4"],
-                  run: gd(k, Matrix(rows: 5, cols: 1))),
-            .init(name: "y no columns", kind: "emptyInput", mentions: ["y_train", "4×0"],
-                  run: gd(k, Matrix(rows: 4, cols: 0))),
+            .init(
+                name: "y rows", kind: "shapeMismatch", mentions: ["y_train", "5×1", "4×4"],
+                run: gd(k, Matrix(rows: 5, cols: 1))),
+            .init(
+                name: "y no columns", kind: "emptyInput", mentions: ["y_train", "4×0"],
+                run: gd(k, Matrix(rows: 4, cols: 0))),
             .init(name: "y infinite", kind: "notFinite", mentions: ["y_train", "[3, 0]"], run: gd(k, nanY)),
-            .init(name: "learning rate 0", kind: "nonPositiveLearningRate", mentions: ["learning rate"], run: gd(lr: 0)),
+            .init(
+                name: "learning rate 0", kind: "nonPositiveLearningRate", mentions: ["learning rate"], run: gd(lr: 0)),
             .init(name: "learning rate < 0", kind: "nonPositiveLearningRate", mentions: ["-1"], run: gd(lr: -1)),
             .init(name: "learning rate NaN", kind: "notFinite", mentions: ["learning rate"], run: gd(lr: .nan)),
             .init(name: "diag_reg < 0", kind: "negativeDiagReg", mentions: ["diag_reg"], run: gd(reg: -0.1)),
             .init(name: "diag_reg infinite", kind: "notFinite", mentions: ["diag_reg"], run: gd(reg: .infinity)),
             .init(name: "t < 0", kind: "negativeTime", mentions: ["-2"], run: predict(t: -2)),
             .init(name: "t NaN", kind: "notFinite", mentions: ["NaN"], run: predict(t: .nan)),
-            .init(name: "k_test_train columns", kind: "shapeMismatch", mentions: ["k_test_train", "2×3"],
-                  run: predict(ktd: Matrix(rows: 2, cols: 3))),
+            .init(
+                name: "k_test_train columns", kind: "shapeMismatch", mentions: ["k_test_train", "2×3"],
+                run: predict(ktd: Matrix(rows: 2, cols: 3))),
             .init(name: "k_test_train NaN", kind: "notFinite", mentions: ["k_test_train"], run: predict(ktd: nanKtd)),
-            .init(name: "fx_train_0 shape", kind: "shapeMismatch", mentions: ["fx_train_0", "4×2", "4×1"],
-                  run: predict(f0: Matrix(rows: 4, cols: 2))),
-            .init(name: "fx_test_0 shape", kind: "shapeMismatch", mentions: ["fx_test_0", "3×1", "2×1"],
-                  run: predict(g0: Matrix(rows: 3, cols: 1))),
-            .init(name: "fx_test_0 without k_test_train", kind: "missingArgument", mentions: ["k_test_train"],
-                  run: predict(ktd: nil, g0: Matrix(rows: 2, cols: 1))),
-            .init(name: "ensemble covariance without nngp_test_test", kind: "missingArgument",
-                  mentions: ["nngp_test_test"], run: ensemble(.nngp, tt: nil)),
-            .init(name: "ensemble nngp_test_test shape", kind: "shapeMismatch", mentions: ["nngp_test_test", "3×3"],
-                  run: ensemble(.ntk, tt: PredictSamples.spd(3))),
-            .init(name: "ensemble NTK covariance, nngp_test_train shape", kind: "shapeMismatch",
-                  mentions: ["nngp_test_train", "3×4", "2×4"],
-                  run: ensemble(.ntk, nngpTd: PredictSamples.dense(3, 4, seed: 1))),
-            .init(name: "ensemble NTK covariance, nngp_train_train asymmetric", kind: "notSymmetric",
-                  mentions: ["nngp_train_train"], run: ensemble(.ntk, nngpDd: asym)),
-            .init(name: "ensemble NNGP, nngp_train_train NaN", kind: "notFinite", mentions: ["nngp_train_train"],
-                  run: ensemble(.nngp, nngpDd: nanK, cov: false)),
+            .init(
+                name: "fx_train_0 shape", kind: "shapeMismatch", mentions: ["fx_train_0", "4×2", "4×1"],
+                run: predict(f0: Matrix(rows: 4, cols: 2))),
+            .init(
+                name: "fx_test_0 shape", kind: "shapeMismatch", mentions: ["fx_test_0", "3×1", "2×1"],
+                run: predict(g0: Matrix(rows: 3, cols: 1))),
+            .init(
+                name: "fx_test_0 without k_test_train", kind: "missingArgument", mentions: ["k_test_train"],
+                run: predict(ktd: nil, g0: Matrix(rows: 2, cols: 1))),
+            .init(
+                name: "ensemble covariance without nngp_test_test", kind: "missingArgument",
+                mentions: ["nngp_test_test"], run: ensemble(.nngp, tt: nil)),
+            .init(
+                name: "ensemble nngp_test_test shape", kind: "shapeMismatch", mentions: ["nngp_test_test", "3×3"],
+                run: ensemble(.ntk, tt: PredictSamples.spd(3))),
+            .init(
+                name: "ensemble NTK covariance, nngp_test_train shape", kind: "shapeMismatch",
+                mentions: ["nngp_test_train", "3×4", "2×4"],
+                run: ensemble(.ntk, nngpTd: PredictSamples.dense(3, 4, seed: 1))),
+            .init(
+                name: "ensemble NTK covariance, nngp_train_train asymmetric", kind: "notSymmetric",
+                mentions: ["nngp_train_train"], run: ensemble(.ntk, nngpDd: asym)),
+            .init(
+                name: "ensemble NNGP, nngp_train_train NaN", kind: "notFinite", mentions: ["nngp_train_train"],
+                run: ensemble(.nngp, nngpDd: nanK, cov: false))
         ]
     }()
 }
@@ -454,12 +502,15 @@ extension PredictTests {
                 let (a, b) = (min(i, j), max(i, j))
                 return k[a, b] + 0.5 * (k[b, a] - k[a, b])
             }
-            let y = Matrix(rows: 4, cols: 1, repeating: 1), ktd = BadPredictInput.ktd, f0 = Matrix(rows: 4, cols: 1)
+            let y = Matrix(rows: 4, cols: 1, repeating: 1)
+            let ktd = BadPredictInput.ktd
+            let f0 = Matrix(rows: 4, cols: 1)
             let a = try GradientDescentMSE(kernelTrainTrain: k, yTrain: y, diagReg: 1e-3)
             let b = try GradientDescentMSE(kernelTrainTrain: sym, yTrain: y, diagReg: 1e-3)
             for t in [1.0, .infinity] {
-                #expect(try a.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: nil)
-                    == (try b.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: nil)))
+                #expect(
+                    try a.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: nil)
+                        == (try b.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: nil)))
             }
         }
     }

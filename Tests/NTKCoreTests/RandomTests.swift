@@ -1,5 +1,6 @@
-import Testing
 import Foundation
+import Testing
+
 @testable import NTKCore
 
 /// Bit-for-bit checks of `NumpyGenerator` against numpy's own output, read from
@@ -10,7 +11,7 @@ import Foundation
     static let seeds = [
         "0", "1", "7", "42", "12345", "4294967295", "4294967296",
         "9223372036854775813", "18446744073709551615",
-        "1461501637330902919471335432944512421152635760697",
+        "1461501637330902919471335432944512421152635760697"
     ]
 
     // MARK: Fixture reading
@@ -141,7 +142,8 @@ import Foundation
         var shifted = try Self.generator(fixture)
         let m = shifted.uniform(rows: 2, cols: 3, low: -2, high: 3)
         #expect(Self.sameBits(m, try Self.matrix(fixture, "uniform_m2_3_2x3")))
-        #expect(shifted.nextUInt64()
+        #expect(
+            shifted.nextUInt64()
                 == (try Self.uint64(Self.string(fixture, "uniform_m2_3_2x3_next_raw"))))
     }
 
@@ -152,7 +154,8 @@ import Foundation
 
         var rng = try Self.generator(fixture)
         #expect(Self.sameBits(rng.standardNormal(rows: 5, cols: 7), expected))
-        #expect(rng.nextUInt64()
+        #expect(
+            rng.nextUInt64()
                 == (try Self.uint64(Self.string(fixture, "standard_normal_5x7_next_raw"))))
 
         var scalar = try Self.generator(fixture)
@@ -166,7 +169,8 @@ import Foundation
         var rng = try Self.generator(fixture)
         let m = rng.normal(rows: 2, cols: 2, mean: 1.5, std: 0.5)
         #expect(Self.sameBits(m, try Self.matrix(fixture, "normal_1p5_0p5_2x2")))
-        #expect(rng.nextUInt64()
+        #expect(
+            rng.nextUInt64()
                 == (try Self.uint64(Self.string(fixture, "normal_1p5_0p5_2x2_next_raw"))))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// `RectifiedMonomial(n)` for any degree (docs/language.md#builtins): NT's J_n, built by the exact
@@ -9,9 +10,11 @@ import Testing
     /// Gauss–Legendre nodes and weights on [−1, 1] (Newton on P_m).
     static func gaussLegendre(_ m: Int) -> [(x: Double, w: Double)] {
         (0..<m).map { i in
-            var x = cos(Double.pi * (Double(i) + 0.75) / (Double(m) + 0.5)), dp = 0.0
+            var x = cos(Double.pi * (Double(i) + 0.75) / (Double(m) + 0.5))
+            var dp = 0.0
             for _ in 0..<100 {
-                var p0 = 1.0, p1 = x
+                var p0 = 1.0
+                var p1 = x
                 for k in 2...m { (p0, p1) = (p1, ((2 * Double(k) - 1) * x * p1 - (Double(k) - 1) * p0) / Double(k)) }
                 dp = Double(m) * (x * p1 - p0) / (x * x - 1)
                 let dx = p1 / dp
@@ -29,7 +32,8 @@ import Testing
     /// with t = cos φ the integrand is smooth on [θ, π].
     static func expectation(_ n: Int, _ theta: Double) -> Double {
         if n == 0 { return (Double.pi - theta) / (2 * Double.pi) }
-        let half = (Double.pi - theta) / 2, c = cos(theta)
+        let half = (Double.pi - theta) / 2
+        let c = cos(theta)
         var sum = 0.0
         for (x, w) in nodes {
             let phi = theta + half * (x + 1)
@@ -42,15 +46,21 @@ import Testing
     @Test func theRecursionGivesChoAndSaulsWrittenOutKernels() {
         let tables = (0...3).map { ArcCosineKernel.degree($0).0 }
         for theta in stride(from: 0.0, through: Double.pi, by: Double.pi / 9) {
-            let s = sin(theta), c = cos(theta), r = Double.pi - theta
-            let written = [r, s + r * c, 3 * s * c + r * (1 + 2 * c * c),
-                           4 * s * s * s + 15 * s * c * c + r * (9 * s * s * c + 15 * c * c * c)]
+            let s = sin(theta)
+            let c = cos(theta)
+            let r = Double.pi - theta
+            let written = [
+                r, s + r * c, 3 * s * c + r * (1 + 2 * c * c),
+                4 * s * s * s + 15 * s * c * c + r * (9 * s * s * c + 15 * c * c * c)
+            ]
             for n in 0...3 {
                 let j = tables[n].normalized(r, s, c) * doubleFactorial(2 * n - 1)
                 if n > 0 {  // the step before is J_{n−1}
                     #expect(ArcCosineKernel.degree(n).1!.normalized(r, s, c) == tables[n - 1].normalized(r, s, c))
                 }
-                #expect(abs(j - written[n]) <= 1e-14 * written[0...n].map(abs).max()! * doubleFactorial(2 * n - 1), "J_\(n)(\(theta))")
+                #expect(
+                    abs(j - written[n]) <= 1e-14 * written[0...n].map(abs).max()! * doubleFactorial(2 * n - 1),
+                    "J_\(n)(\(theta))")
             }
         }
     }
@@ -58,7 +68,9 @@ import Testing
     @Test(arguments: [4, 5, 7, 12, 30, 60])
     func anyDegreeAgreesWithPricesIntegral(_ n: Int) {
         let rule = RectifiedMonomialRule(degree: n)
-        let q1 = 1.3, q2 = 0.7, root = (q1 * q2).squareRoot()
+        let q1 = 1.3
+        let q2 = 0.7
+        let root = (q1 * q2).squareRoot()
         for rho in [-0.99, -0.7, -0.2, 0.0, 0.35, 0.8, 0.999, 1.0] {
             let theta = acos(rho)
             let (t, slope) = rule.pair(rho * root, q1, q2)
@@ -68,14 +80,19 @@ import Testing
             let scaleT = pow(root, Double(n)) * doubleFactorial(2 * n - 1) / 2
             let scaleSlope = Double(n * n) * pow(root, Double(n - 1)) * doubleFactorial(2 * n - 3) / 2
             #expect(abs(t - expectedT) <= 1e-12 * scaleT, "T, n = \(n), ρ = \(rho): \(t) vs \(expectedT)")
-            #expect(abs(slope! - expectedSlope) <= 1e-12 * scaleSlope, "Ṫ, n = \(n), ρ = \(rho): \(slope!) vs \(expectedSlope)")
+            #expect(
+                abs(slope! - expectedSlope) <= 1e-12 * scaleSlope,
+                "Ṫ, n = \(n), ρ = \(rho): \(slope!) vs \(expectedSlope)")
         }
         // θ = 0 is the diagonal's finite limit, (2n − 1)!!/2·qⁿ.
         #expect(abs(rule.pair(q1, q1, q1).value - rule.variance(q1)) <= 1e-13 * rule.variance(q1))
     }
 
     static func net(_ n: Int, wStd: Double) -> Layer {
-        .serial([.dense(DenseLayer(outDim: 5, wStd: wStd)), .activation(.rectifiedMonomial(degree: n)), .dense(DenseLayer(outDim: 1))])
+        .serial([
+            .dense(DenseLayer(outDim: 5, wStd: wStd)), .activation(.rectifiedMonomial(degree: n)),
+            .dense(DenseLayer(outDim: 1))
+        ])
     }
 
     /// (2n − 1)!!/2·qⁿ overflows at q = 1 from n = 151: the kernel is an error, never NaN.
@@ -113,10 +130,13 @@ import Testing
     /// layer after it is finite, and RectifiedMonomial(1) under a Relu equals Relu under Relu.
     @Test func layersAfterItSeeTheFiniteVariance() throws {
         var g = NumpyGenerator(seed: 7)
-        let x = g.standardNormal(rows: 5, cols: 3), z = g.standardNormal(rows: 4, cols: 3)
+        let x = g.standardNormal(rows: 5, cols: 3)
+        let z = g.standardNormal(rows: 4, cols: 3)
         func net(_ a: Elementwise) -> Layer {
-            .serial([.dense(DenseLayer(outDim: 6, wStd: 1.2, bStd: 0.1)), .activation(a),
-                     .dense(DenseLayer(outDim: 6, wStd: 1.1, bStd: 0.1)), .activation(.relu), .dense(DenseLayer(outDim: 1))])
+            .serial([
+                .dense(DenseLayer(outDim: 6, wStd: 1.2, bStd: 0.1)), .activation(a),
+                .dense(DenseLayer(outDim: 6, wStd: 1.1, bStd: 0.1)), .activation(.relu), .dense(DenseLayer(outDim: 1))
+            ])
         }
         for (x2, name) in [(nil, "K(X, X)"), (z, "K(X, Z)")] as [(Matrix?, String)] {
             let rm = try LayerKernel.compute(net(.rectifiedMonomial(degree: 1)), x, x2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NTKCore
 
 /// neural-tangents 0.6.5 stax fixtures (Fixtures/stax, make_stax_fixtures.py) against NTKCore
@@ -25,23 +26,28 @@ import Testing
             return Matrix(rowArrays: rows.map { $0.map { ($0 as? NSNumber)?.doubleValue ?? .nan } })
         }
         var out: [Case] = []
-        for file in ["stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"] {
+        for file in [
+            "stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"
+        ] {
             guard let data = try? Data(contentsOf: dir.appendingPathComponent(file)),
-                  let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let cases = root["cases"] as? [[String: Any]] else { continue }
+                let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let cases = root["cases"] as? [[String: Any]]
+            else { continue }
             for c in cases {
                 let tangent = c["tangent"] as? String ?? ""
                 guard c["tangent_defs"] == nil, (try? LayerLine.parse(tangent)) != nil else { continue }
-                out.append(Case(name: c["name"] as? String ?? "?", family: c["family"] as? String ?? "?", tangent: tangent,
-                                refused: c["nt_error"] != nil, x1: matrix(c["X1"]), x2: matrix(c["X2"]),
-                                nngp11: matrix(c["nngp_11"]), ntk11: matrix(c["ntk_11"]), nngp12: matrix(c["nngp_12"]),
-                                ntk12: matrix(c["ntk_12"]),
-                                weights: ((c["weights"] as? [Any]) ?? []).map(matrix),
-                                biases: ((c["biases"] as? [Any]) ?? []).map { $0 is NSNull ? nil : matrix($0) },
-                                f1: matrix(c["f1"]), f2: matrix(c["f2"]),
-                                e11: matrix(c["empirical_ntk_11"]), e12: matrix(c["empirical_ntk_12"]),
-                                limitNNGP: ((c["diag_11_limit"] as? [String: Any])?["nngp"] as? [NSNumber])?.map(\.doubleValue),
-                                limitNTK: ((c["diag_11_limit"] as? [String: Any])?["ntk"] as? [NSNumber])?.map(\.doubleValue)))
+                out.append(
+                    Case(
+                        name: c["name"] as? String ?? "?", family: c["family"] as? String ?? "?", tangent: tangent,
+                        refused: c["nt_error"] != nil, x1: matrix(c["X1"]), x2: matrix(c["X2"]),
+                        nngp11: matrix(c["nngp_11"]), ntk11: matrix(c["ntk_11"]), nngp12: matrix(c["nngp_12"]),
+                        ntk12: matrix(c["ntk_12"]),
+                        weights: ((c["weights"] as? [Any]) ?? []).map(matrix),
+                        biases: ((c["biases"] as? [Any]) ?? []).map { $0 is NSNull ? nil : matrix($0) },
+                        f1: matrix(c["f1"]), f2: matrix(c["f2"]),
+                        e11: matrix(c["empirical_ntk_11"]), e12: matrix(c["empirical_ntk_12"]),
+                        limitNNGP: ((c["diag_11_limit"] as? [String: Any])?["nngp"] as? [NSNumber])?.map(\.doubleValue),
+                        limitNTK: ((c["diag_11_limit"] as? [String: Any])?["ntk"] as? [NSNumber])?.map(\.doubleValue)))
             }
         }
         return out
@@ -51,7 +57,8 @@ import Testing
     static func errors(_ a: Matrix, _ b: Matrix, square: Bool = false) -> (off: Double, diagonal: Double) {
         guard a.rows == b.rows, a.cols == b.cols else { return (.infinity, .infinity) }
         let scale = max(b.storage.filter { !$0.isNaN }.map(abs).max() ?? 0, .leastNormalMagnitude)
-        var off = 0.0, diagonal = 0.0
+        var off = 0.0
+        var diagonal = 0.0
         for i in 0..<b.rows {
             for j in 0..<b.cols where !b[i, j].isNaN {
                 let e = abs(a[i, j] - b[i, j]) / scale
@@ -81,18 +88,22 @@ import Testing
             #expect(throws: KernelError.self) { try LayerKernel.compute(net, c.x1, c.x2) }
             return
         }
-        let k11 = try LayerKernel.compute(net, c.x1, nil), k12 = try LayerKernel.compute(net, c.x1, c.x2)
+        let k11 = try LayerKernel.compute(net, c.x1, nil)
+        let k12 = try LayerKernel.compute(net, c.x1, c.x2)
         let diagonal = Self.kinked.contains(where: c.tangent.contains) ? 1e-7 : 1e-12
-        let n11 = Self.errors(k11.nngp, c.nngp11, square: true), t11 = Self.errors(k11.ntk, c.ntk11, square: true)
+        let n11 = Self.errors(k11.nngp, c.nngp11, square: true)
+        let t11 = Self.errors(k11.ntk, c.ntk11, square: true)
         #expect(n11.off <= 1e-12 && n11.diagonal <= diagonal, "nngp 11 \(n11)")
         // RectifiedMonomial: the finite limit on the diagonal, where NT gives NaN or noise.
-        #expect(t11.off <= 1e-12 && (t11.diagonal <= diagonal || c.tangent.contains("RectifiedMonomial(")), "ntk 11 \(t11)")
+        #expect(
+            t11.off <= 1e-12 && (t11.diagonal <= diagonal || c.tangent.contains("RectifiedMonomial(")), "ntk 11 \(t11)")
         #expect(Self.errors(k12.nngp, c.nngp12).off <= 1e-12)
         #expect(Self.errors(k12.ntk, c.ntk12).off <= 1e-12)
         if let n = c.limitNNGP, let t = c.limitNTK {
             for i in 0..<n.count {
-                #expect(abs(k11.nngp[i, i] - n[i]) <= 1e-12 * abs(n[i]) && abs(k11.ntk[i, i] - t[i]) <= 1e-12 * abs(t[i]),
-                        "diagonal limit \(i): \(k11.nngp[i, i]) vs \(n[i]), \(k11.ntk[i, i]) vs \(t[i])")
+                #expect(
+                    abs(k11.nngp[i, i] - n[i]) <= 1e-12 * abs(n[i]) && abs(k11.ntk[i, i] - t[i]) <= 1e-12 * abs(t[i]),
+                    "diagonal limit \(i): \(k11.nngp[i, i]) vs \(n[i]), \(k11.ntk[i, i]) vs \(t[i])")
             }
         }
     }
@@ -100,17 +111,24 @@ import Testing
     /// The worst errors per layer name (for reports; each is bounded by the test above).
     @Test func worstErrorsPerLayer() throws {
         var worst: [String: (kernel: Double, diagonal: Double, finite: Double, count: Int)] = [:]
-        let names = ["Relu", "LeakyRelu", "ABRelu", "Abs", "Sign", "Erf", "Gelu", "Sin", "Cos", "Rbf", "Gaussian", "Exp",
-                     "Monomial", "RectifiedMonomial", "Polynomial", "Hermite", "Tanh", "LayerNorm", "FanInSum",
-                     "FanInProd", "FanInConcat", "repeat", "Identity"]
+        let names = [
+            "Relu", "LeakyRelu", "ABRelu", "Abs", "Sign", "Erf", "Gelu", "Sin", "Cos", "Rbf", "Gaussian", "Exp",
+            "Monomial", "RectifiedMonomial", "Polynomial", "Hermite", "Tanh", "LayerNorm", "FanInSum",
+            "FanInProd", "FanInConcat", "repeat", "Identity"
+        ]
         for c in Self.cases {
             let net = try LayerLine.parse(c.tangent)
-            let p = try LayerShapes(net, inputWidth: c.x1.cols).validated(NetworkParams(weights: c.weights, biases: c.biases))
-            let finite = max(Self.errors(net.apply(p, c.x1), c.f1).off, Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off)
-            var kernel = 0.0, diagonal = 0.0
+            let p = try LayerShapes(net, inputWidth: c.x1.cols).validated(
+                NetworkParams(weights: c.weights, biases: c.biases))
+            let finite = max(
+                Self.errors(net.apply(p, c.x1), c.f1).off, Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off)
+            var kernel = 0.0
+            var diagonal = 0.0
             if !c.refused {
-                let k11 = try LayerKernel.compute(net, c.x1, nil), k12 = try LayerKernel.compute(net, c.x1, c.x2)
-                let a = Self.errors(k11.nngp, c.nngp11, square: true), b = Self.errors(k11.ntk, c.ntk11, square: true)
+                let k11 = try LayerKernel.compute(net, c.x1, nil)
+                let k12 = try LayerKernel.compute(net, c.x1, c.x2)
+                let a = Self.errors(k11.nngp, c.nngp11, square: true)
+                let b = Self.errors(k11.ntk, c.ntk11, square: true)
                 kernel = max(a.off, b.off, Self.errors(k12.nngp, c.nngp12).off, Self.errors(k12.ntk, c.ntk12).off)
                 diagonal = c.tangent.contains("RectifiedMonomial(") ? a.diagonal : max(a.diagonal, b.diagonal)
             }
@@ -121,7 +139,9 @@ import Testing
         }
         for n in names where worst[n] != nil {
             let w = worst[n]!
-            print("stax fixture \(n): \(w.count) cases, kernels \(w.kernel), K(X,X) diagonal \(w.diagonal), finite \(w.finite)")
+            print(
+                "stax fixture \(n): \(w.count) cases, kernels \(w.kernel), K(X,X) diagonal \(w.diagonal), finite \(w.finite)"
+            )
             #expect(w.kernel <= 1e-12 && w.finite <= 1e-12)
         }
     }
@@ -132,7 +152,13 @@ import Testing
 /// lists as arguments, NT's defaults for the rest. Test support only.
 enum LayerLine {
     struct Failure: Error { let why: String }
-    enum Arg { case number(Double), string(String), bool(Bool), list([Double]), layer(Layer) }
+    enum Arg {
+        case number(Double)
+        case string(String)
+        case bool(Bool)
+        case list([Double])
+        case layer(Layer)
+    }
 
     static func parse(_ text: String) throws -> Layer {
         var s = Substring(text)
@@ -156,7 +182,10 @@ enum LayerLine {
             var xs: [Double] = []
             while true {
                 skip(&s)
-                if s.first == "]" { s.removeFirst(); break }
+                if s.first == "]" {
+                    s.removeFirst()
+                    break
+                }
                 guard case .number(let x) = try value(&s) else { throw Failure(why: "list") }
                 xs.append(x)
                 skip(&s)
@@ -172,10 +201,14 @@ enum LayerLine {
         skip(&s)
         guard s.first == "(" else { throw Failure(why: "expected ( after \(word)") }
         s.removeFirst()
-        var positional: [Arg] = [], keywords: [String: Arg] = [:]
+        var positional: [Arg] = []
+        var keywords: [String: Arg] = [:]
         while true {
             skip(&s)
-            if s.first == ")" { s.removeFirst(); break }
+            if s.first == ")" {
+                s.removeFirst()
+                break
+            }
             let save = s
             let key = s.prefix { $0.isLetter || $0 == "_" }
             var rest = s.dropFirst(key.count)
@@ -202,7 +235,10 @@ enum LayerLine {
             return d
         }
         func layers() throws -> [Layer] {
-            try p.map { a in guard case .layer(let l) = a else { throw Failure(why: "\(name) takes layers") }; return l }
+            try p.map { a in
+                guard case .layer(let l) = a else { throw Failure(why: "\(name) takes layers") }
+                return l
+            }
         }
         func act(_ e: Elementwise) -> Layer { .activation(e) }
         switch name {
@@ -222,7 +258,9 @@ enum LayerLine {
             if case .number(let x)? = k["b_std"] { b = x } else if p.count > 2, case .number(let x) = p[2] { b = x }
             var par = Parameterization.ntk
             if case .string(let s)? = k["parameterization"] { par = Parameterization(rawValue: s)! }
-            return .dense(DenseLayer(outDim: Int(try num(0, "out_dim")), wStd: try num(1, "W_std", 1), bStd: b, parameterization: par))
+            return .dense(
+                DenseLayer(
+                    outDim: Int(try num(0, "out_dim")), wStd: try num(1, "W_std", 1), bStd: b, parameterization: par))
         case "Relu": return act(.relu)
         case "LeakyRelu": return act(.leakyRelu(alpha: try num(0, "alpha")))
         case "ABRelu": return act(.abRelu(a: try num(0, "a"), b: try num(1, "b")))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Notebook
 import Language
+import Testing
+
+@testable import Notebook
 
 /// `tangent run -j N` runs notebooks of one project at the same time, all storing into one
 /// `.tangent/cache` (which does not exist yet when they start). Every entry must come out whole.
@@ -18,9 +19,13 @@ import Language
     }
 
     @Test func notebooksStoringAtOnceAllLandInTheCache() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let count = 12
-        for k in 0..<count { try CacheConcurrencyTests.text(k).write(to: p.root.appendingPathComponent("nb\(k).md"), atomically: true, encoding: .utf8) }
+        for k in 0..<count {
+            try CacheConcurrencyTests.text(k).write(
+                to: p.root.appendingPathComponent("nb\(k).md"), atomically: true, encoding: .utf8)
+        }
         let first = Results(count)
         DispatchQueue.concurrentPerform(iterations: count) { k in first.set(k, try? CacheConcurrencyTests.run(p, k)) }
         for k in 0..<count {
@@ -36,8 +41,10 @@ import Language
     /// Two processes on the same notebook write the same entries: whichever rename lands last
     /// wins, and what is left is a whole entry that serves the next run.
     @Test func theSameEntryWrittenAtOnceStaysWhole() throws {
-        let p = try Project(); defer { p.remove() }
-        try CacheConcurrencyTests.text(0).write(to: p.root.appendingPathComponent("nb0.md"), atomically: true, encoding: .utf8)
+        let p = try Project()
+        defer { p.remove() }
+        try CacheConcurrencyTests.text(0).write(
+            to: p.root.appendingPathComponent("nb0.md"), atomically: true, encoding: .utf8)
         let runs = Results(6)
         DispatchQueue.concurrentPerform(iterations: 6) { i in runs.set(i, try? CacheConcurrencyTests.run(p, 0)) }
         let reference = try #require(runs.get(0))

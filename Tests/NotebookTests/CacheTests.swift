@@ -1,8 +1,9 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
-import Language
 
 /// A throwaway project folder (with a tangent.toml, so it is its own project root).
 struct Project {
@@ -22,10 +23,12 @@ struct Project {
 }
 
 @Suite struct CacheTests {
-    let notebook = "```ntk {#a}\nx = randn(3, 3)\nshow sum(x)\n```\n\n```ntk {#b}\ny = 2\n```\n\n```ntk {#c}\nshow x @ x.T\n```\n"
+    let notebook =
+        "```ntk {#a}\nx = randn(3, 3)\nshow sum(x)\n```\n\n```ntk {#b}\ny = 2\n```\n\n```ntk {#c}\nshow x @ x.T\n```\n"
 
     @Test func unchangedBlocksAreServedFromTheCache() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let first = try p.run(notebook)
         #expect(first.blocks.map(\.status) == [.ran, .ran, .ran])
         let second = try p.run(notebook)
@@ -34,7 +37,8 @@ struct Project {
     }
 
     @Test func onlyBlocksWhoseInputsChangedRerun() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         _ = try p.run(notebook)
         // b changes, but c does not read y: c stays cached. a is unchanged.
         let edited = notebook.replacingOccurrences(of: "y = 2", with: "y = 3")
@@ -46,7 +50,8 @@ struct Project {
     }
 
     @Test func seedChangesInvalidate() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         _ = try p.run(notebook)
         let r = try p.run("---\nseed: 5\n---\n" + notebook)
         #expect(r.blocks[0].status == .ran)
@@ -54,7 +59,8 @@ struct Project {
     }
 
     @Test func loadedFilesAreInputs() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let text = "```ntk\nA = load(\"a.csv\")\nshow A\n```\n"
         try "1,2\n".write(to: p.root.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
         _ = try p.run(text)
@@ -65,7 +71,8 @@ struct Project {
     }
 
     @Test func savedFilesMustStillExist() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let text = "```ntk\nsave(eye(2), \"out/i.npy\")\n```\n"
         _ = try p.run(text)
         #expect(try p.run(text).blocks[0].status == .cached)
@@ -75,7 +82,8 @@ struct Project {
     }
 
     @Test func damagedEntriesAreIgnoredAndRebuilt() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         _ = try p.run(notebook)
         let dir = p.root.appendingPathComponent(".tangent/cache")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".block") }
@@ -83,9 +91,15 @@ struct Project {
         for (k, name) in files.enumerated() {
             let url = dir.appendingPathComponent(name)
             var bytes = [UInt8](try Data(contentsOf: url))
-            if k == 0 { bytes = Array(bytes.prefix(bytes.count / 2)) }        // truncated
-            else if k == 1 { bytes[bytes.count - 3] ^= 0x40 }                   // one flipped bit
-            else { bytes = Array("garbage".utf8) }                              // not an entry
+            if k == 0 {
+                bytes = Array(bytes.prefix(bytes.count / 2))
+            }  // truncated
+            else if k == 1 {
+                bytes[bytes.count - 3] ^= 0x40
+            }  // one flipped bit
+            else {
+                bytes = Array("garbage".utf8)
+            }  // not an entry
             try Data(bytes).write(to: url)
         }
         let r = try p.run(notebook)
@@ -94,14 +108,16 @@ struct Project {
     }
 
     @Test func failedBlocksAreNotCached() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let text = "```ntk\nx = nope\n```\n"
         _ = try p.run(text)
         #expect(try p.run(text).blocks[0].status == .failed)
     }
 
     @Test func cacheFolderIgnoresItself() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         _ = try p.run(notebook)
         let ignore = try String(contentsOf: p.root.appendingPathComponent(".tangent/.gitignore"), encoding: .utf8)
         #expect(ignore.contains("*"))
@@ -121,14 +137,18 @@ struct Project {
     }
 
     @Test func onlyDependentsOfAFailedBlockAreSkipped() throws {
-        let p = try Project(); defer { p.remove() }
-        let r = try p.run("```ntk\nx = nope\n```\n```ntk\ny = 1\n```\n```ntk\nz = x\n```\n```ntk\nw = z + y\n```\n```ntk\nshow y\n```\n", cache: false)
+        let p = try Project()
+        defer { p.remove() }
+        let r = try p.run(
+            "```ntk\nx = nope\n```\n```ntk\ny = 1\n```\n```ntk\nz = x\n```\n```ntk\nw = z + y\n```\n```ntk\nshow y\n```\n",
+            cache: false)
         #expect(r.blocks.map(\.status) == [.failed, .ran, .skipped, .skipped, .ran])
         #expect(r.blocks[2].note?.contains("reads 'x'") == true)
     }
 
     @Test func timeoutsAreLocatedFailures() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let r = try p.run("```ntk {timeout=0.000001}\nx = 1\ny = 2\n```\n", cache: false)
         #expect(r.blocks[0].status == .failed)
         #expect(r.blocks[0].error?.message.contains("timed out after") == true)
@@ -137,7 +157,8 @@ struct Project {
 
 @Suite struct CachedExpectedErrorTests {
     @Test func anExpectedErrorServedFromTheCacheIsStillAnExpectedError() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let text = "```ntk {expect=error}\nL = cholesky([[1, 2], [2, 1]])\n```\n"
         let first = try p.run(text)
         let second = try p.run(text)
@@ -149,13 +170,17 @@ struct Project {
 
 @Suite struct CachedLocationTests {
     @Test func cachedOutputsFollowTheirBlockWhenItMoves() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let body = "```ntk {#b}\nx = 1\nshow x\n```\n"
         let first = try p.run("intro\n\n" + body)
         let moved = try p.run("intro\n\nmore prose\n\nand more\n\n" + body)
         #expect(moved.blocks[0].status == .cached)
-        guard case .value(_, _, let r1) = first.blocks[0].outputs[0], case .value(_, _, let r2) = moved.blocks[0].outputs[0] else {
-            Issue.record("outputs"); return
+        guard case .value(_, _, let r1) = first.blocks[0].outputs[0],
+            case .value(_, _, let r2) = moved.blocks[0].outputs[0]
+        else {
+            Issue.record("outputs")
+            return
         }
         #expect(r2.start.line == r1.start.line + 4)
     }

@@ -1,8 +1,9 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
-import Language
 
 /// Issue 16 items 3 and 13: a cache value that cannot be read back is a miss (the block runs and
 /// the entry is rewritten), and an entry that this machine's key did not tag is never trusted.
@@ -27,7 +28,8 @@ import Language
 
     @Test(arguments: ["flip", "truncate", "replace"])
     func aDamagedValueIsAMissAndIsRewritten(_ damage: String) throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let secret = CacheSecret.ephemeral()
         let first = try run(p, notebook, secret: secret)
         #expect(first.blocks.map(\.status) == [.ran, .ran])
@@ -35,9 +37,9 @@ import Language
         try #require(files.count == 1, "the 200×200 value should live in its own file")
         var bytes = [UInt8](try Data(contentsOf: files[0]))
         switch damage {
-        case "flip": bytes[bytes.count / 2] ^= 0x01                     // same size, other bytes
+        case "flip": bytes[bytes.count / 2] ^= 0x01  // same size, other bytes
         case "truncate": bytes = Array(bytes.prefix(bytes.count - 8))
-        default: bytes = [UInt8](repeating: 0, count: bytes.count)      // same size, all zeros
+        default: bytes = [UInt8](repeating: 0, count: bytes.count)  // same size, all zeros
         }
         try Data(bytes).write(to: files[0])
         // The block that reads K needs to run: change it, so K must be loaded from the file.
@@ -45,7 +47,10 @@ import Language
         let second = try run(p, edited, secret: secret)
         #expect(second.blocks.map(\.status) == [.ran, .ran], "\(second.blocks.map { $0.error?.message ?? "" })")
         #expect(second.blocks.allSatisfy { $0.error == nil })
-        guard case .value(.number(let total), _, _)? = second.blocks[1].outputs.first else { Issue.record("no output"); return }
+        guard case .value(.number(let total), _, _)? = second.blocks[1].outputs.first else {
+            Issue.record("no output")
+            return
+        }
         #expect(total == 3 * 200 * 200 + 1)
         // The entry was rewritten: the next run is served from the cache again.
         #expect(try run(p, edited, secret: secret).blocks.map(\.status) == [.cached, .cached])
@@ -54,16 +59,22 @@ import Language
     /// An entry made on another machine (another key), with outputs the code does not compute:
     /// the block runs and shows what the code computes.
     @Test func anEntryFromAnotherMachineIsNotTrusted() throws {
-        let p = try Project(); defer { p.remove() }
-        let attacker = CacheSecret.ephemeral(), victim = CacheSecret.ephemeral()
+        let p = try Project()
+        defer { p.remove() }
+        let attacker = CacheSecret.ephemeral()
+        let victim = CacheSecret.ephemeral()
         // The attacker's entry for `show 41 + 1`, made while the block said `show 13`, then
         // renamed to the real block's key: its outputs say 13.
         let real = "```ntk {#x}\nshow 41 + 1\n```\n"
         _ = try run(p, real, secret: attacker)
-        #expect(try run(p, real, secret: attacker).blocks.map(\.status) == [.cached], "the attacker's own key trusts it")
+        #expect(
+            try run(p, real, secret: attacker).blocks.map(\.status) == [.cached], "the attacker's own key trusts it")
         let r = try run(p, real, secret: victim)
         #expect(r.blocks.map(\.status) == [.ran])
-        guard case .value(.number(let shown), _, _)? = r.blocks[0].outputs.first else { Issue.record("no output"); return }
+        guard case .value(.number(let shown), _, _)? = r.blocks[0].outputs.first else {
+            Issue.record("no output")
+            return
+        }
         #expect(shown == 42)
     }
 
@@ -71,12 +82,14 @@ import Language
     /// (outputs changed, checksum recomputed the only way an outsider can: without the key) is
     /// refused.
     @Test func aForgedEntryWithARecomputedChecksumIsRefused() throws {
-        let p = try Project(); defer { p.remove() }
+        let p = try Project()
+        defer { p.remove() }
         let secret = CacheSecret.ephemeral()
         let text = "```ntk {#x}\nshow 7\n```\n"
         _ = try run(p, text, secret: secret)
         let dir = p.root.appendingPathComponent(".tangent/cache")
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".block") })
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasSuffix(".block") })
         var bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(name)))
         // Replace the stored 7.0 (little-endian IEEE 754) by 8.0, and re-tag with a guessed key.
         let seven = withUnsafeBytes(of: Double(7).bitPattern.littleEndian, Array.init)
@@ -89,7 +102,10 @@ import Language
         try Data(bytes).write(to: dir.appendingPathComponent(name))
         let r = try run(p, text, secret: secret)
         #expect(r.blocks.map(\.status) == [.ran])
-        guard case .value(.number(let shown), _, _)? = r.blocks[0].outputs.first else { Issue.record("no output"); return }
+        guard case .value(.number(let shown), _, _)? = r.blocks[0].outputs.first else {
+            Issue.record("no output")
+            return
+        }
         #expect(shown == 7)
     }
 
@@ -106,7 +122,9 @@ import Language
         #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + "/cache-key")
         #expect(CacheSecret.load(from: folder) == nil)
-        #expect(CacheSecret.defaultFolder(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"]) == "/x/cache/tangent")
+        #expect(
+            CacheSecret.defaultFolder(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"])
+                == "/x/cache/tangent")
         #expect(CacheSecret.defaultFolder(environment: ["HOME": "/home/u"]) == "/home/u/.cache/tangent")
     }
 
@@ -119,7 +137,9 @@ import Language
         #expect(SipHash.hash(Array(0..<8), key: key) == 0x93f5_f579_9a93_2462)
         var h = SipHash(key: key)
         let message = (0..<100).map { UInt8($0 * 7 & 0xff) }
-        h.update(Array(message[0..<3])); h.update(Array(message[3..<50])); h.update(Array(message[50...]))
+        h.update(Array(message[0..<3]))
+        h.update(Array(message[3..<50]))
+        h.update(Array(message[50...]))
         #expect(h.finalize() == SipHash.hash(message, key: key))
     }
 }

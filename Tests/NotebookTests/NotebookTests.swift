@@ -1,8 +1,9 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
-import Language
 
 @Suite struct NotebookParsingTests {
     let text = """
@@ -69,7 +70,7 @@ import Language
         ("```ntk {#1bad}\n```\n", "block id '1bad'", 1, 9),
         ("```ntk {#a\n```\n", "never closed", 1, 8),
         ("```ntk seed=1\n```\n", "attributes go in braces", 1, 8),
-        ("```ntk {#a}\n```\n\n```ntk {#a}\n```\n", "duplicate block id 'a'", 4, 1),
+        ("```ntk {#a}\n```\n\n```ntk {#a}\n```\n", "duplicate block id 'a'", 4, 1)
     ])
     func structuralErrorsAreLocated(text: String, message: String, line: Int, column: Int) {
         do {
@@ -84,7 +85,10 @@ import Language
     @Test func frontMatterIsNotProse() throws {
         let nb = try Notebook.parse("---\ntitle: T\n---\n\ntext\n", path: "n.md")
         #expect(nb.document.root.children.count == 1)
-        if case .paragraph = nb.document.root.children[0].kind {} else { Issue.record("front matter leaked into prose") }
+        if case .paragraph = nb.document.root.children[0].kind {
+        } else {
+            Issue.record("front matter leaked into prose")
+        }
     }
 }
 
@@ -100,7 +104,10 @@ import Language
     @Test func blocksShareStateTopToBottom() throws {
         let r = try runNotebook("```ntk\nx = 2\n```\ntext\n```ntk\nshow x * 3\n```\n")
         #expect(r.blocks.map(\.status) == [.ran, .ran])
-        guard case .value(.number(6), nil, _) = r.blocks[1].outputs.first else { Issue.record("output"); return }
+        guard case .value(.number(6), nil, _) = r.blocks[1].outputs.first else {
+            Issue.record("output")
+            return
+        }
     }
 
     @Test func expectErrorPassesOnlyWhenTheBlockFails() throws {
@@ -114,7 +121,8 @@ import Language
     }
 
     @Test func aFailureSkipsItsDependents() throws {
-        let r = try runNotebook("```ntk\nx = nope\n```\n\n```ntk\ny = 1\n```\n```ntk {skip=true}\nz = 1\n```\n```ntk\nw = x\n```\n")
+        let r = try runNotebook(
+            "```ntk\nx = nope\n```\n\n```ntk\ny = 1\n```\n```ntk {skip=true}\nz = 1\n```\n```ntk\nw = x\n```\n")
         #expect(r.blocks.map(\.status) == [.failed, .ran, .skipped, .skipped])
         #expect(r.blocks[0].error?.range.start == SourceLocation(line: 2, column: 5))
         #expect(r.failed)
@@ -132,9 +140,11 @@ import Language
 
     /// The derivation docs/guide.md prints in Python (FNV-1a, then SplitMix64's finaliser),
     /// run by CPython: a reader recomputes a block's seed from the guide alone.
-    @Test(arguments: [(UInt64(0), "b1", UInt64(8_941_362_386_371_682_164)),
-                      (7, "fit", 13_795_657_348_231_579_222),
-                      (0, "données", 4_145_794_974_210_102_345)])
+    @Test(arguments: [
+        (UInt64(0), "b1", UInt64(8_941_362_386_371_682_164)),
+        (7, "fit", 13_795_657_348_231_579_222),
+        (0, "données", 4_145_794_974_210_102_345)
+    ])
     func blockSeedMatchesTheGuide(notebookSeed: UInt64, id: String, expected: UInt64) {
         #expect(Seeds.blockSeed(notebookSeed: notebookSeed, blockID: id) == expected)
     }
@@ -159,11 +169,17 @@ import Language
             results.append(Runner(notebookURL: url).run(try Notebook.parse(text, path: url.path)))
         }
         #expect(results[0].blocks.map(\.seed) == results[1].blocks.map(\.seed))
-        #expect(results[0].blocks.map(\.seed) == [Seeds.blockSeed(notebookSeed: 3, blockID: "data"),
-                                                  Seeds.blockSeed(notebookSeed: 3, blockID: "b2")])
+        #expect(
+            results[0].blocks.map(\.seed) == [
+                Seeds.blockSeed(notebookSeed: 3, blockID: "data"),
+                Seeds.blockSeed(notebookSeed: 3, blockID: "b2")
+            ])
         for (a, b) in zip(results[0].blocks, results[1].blocks) {
-            guard case .value(.matrix(let x), _, _)? = a.outputs.first, case .value(.matrix(let y), _, _)? = b.outputs.first else {
-                Issue.record("no matrix output"); continue
+            guard case .value(.matrix(let x), _, _)? = a.outputs.first,
+                case .value(.matrix(let y), _, _)? = b.outputs.first
+            else {
+                Issue.record("no matrix output")
+                continue
             }
             #expect(x.storage == y.storage)
         }
@@ -173,7 +189,10 @@ import Language
         let r = try runNotebook("```ntk {seed=0}\nshow uniform(1, 1)\n```\n")
         #expect(r.blocks[0].seed == 0)
         // numpy.random.default_rng(0).random()
-        guard case .value(.matrix(let m), _, _) = r.blocks[0].outputs[0] else { Issue.record("output"); return }
+        guard case .value(.matrix(let m), _, _) = r.blocks[0].outputs[0] else {
+            Issue.record("output")
+            return
+        }
         #expect(m.storage == [0.6369616873214543])
     }
 

@@ -1,8 +1,9 @@
 import Foundation
+import Language
 import Testing
+
 @testable import Notebook
 @testable import Render
-import Language
 
 /// Inputs the fuzzers (scripts/fuzz.sh) found breaking an invariant, kept as tests once fixed.
 @Suite struct FuzzRegressionTests {
@@ -27,11 +28,14 @@ import Language
     /// FuzzNotebook, crash-22f91337: blocks in list items whose closing fence is indented less
     /// than the item's content (so it is not the block's fence at all).
     @Test func underIndentedFenceInAListItem() throws {
-        let text = "# Steps\n\n1. Make the inputs:\n\n   ```ntk\n  9 X = 1-   ```\n\n2. Build:\n\n   ```ntk\n   K = 2\n  ```\n\n3. Show it:\n\n   ```ntk\n   show K\n   ```\n"
+        let text =
+            "# Steps\n\n1. Make the inputs:\n\n   ```ntk\n  9 X = 1-   ```\n\n2. Build:\n\n   ```ntk\n   K = 2\n  ```\n\n3. Show it:\n\n   ```ntk\n   show K\n   ```\n"
         let notebook = try Notebook.parse(text, path: "nb.md")
         var updates: [String: MarkdownWriter.RegionUpdate] = [:]
         for cell in notebook.cells {
-            updates[cell.id] = .write([.text("out", range: SourceRange(at: SourceLocation(line: cell.codeLine, column: 1)))], expectedError: nil)
+            updates[cell.id] = .write(
+                [.text("out", range: SourceRange(at: SourceLocation(line: cell.codeLine, column: 1)))],
+                expectedError: nil)
         }
         // The fence at line 12 does not close block b2 for cmark (it opens a new block):
         // writing a region after it would make `show K` a block. Refused, nothing written.
@@ -39,7 +43,8 @@ import Language
             _ = try MarkdownWriter.update(notebook, updates, force: true)
             Issue.record("a write that changes how the file parses was not refused")
         } catch {
-            #expect(error.message.contains("block 'b2'") && error.message.contains("without changing how the file parses"))
+            #expect(
+                error.message.contains("block 'b2'") && error.message.contains("without changing how the file parses"))
             #expect(error.range.start.line == 10)
         }
     }
@@ -48,7 +53,8 @@ import Language
     /// `tangent:end` with the same id, over other blocks; replacing it dropped their outputs,
     /// so a second update differed from the first. Now refused at the begin marker.
     @Test func regionRunningOverAnotherBlockIsRefused() throws {
-        let text = "```ntk {#a}\nshow 1\n```\n\n<!-- tangent:begin id=a hash=0 -->\n```text\n1\n```\n\n```ntk {#b}\nshow 2\n```\n\n<!-- tangent:end id=a -->\n"
+        let text =
+            "```ntk {#a}\nshow 1\n```\n\n<!-- tangent:begin id=a hash=0 -->\n```text\n1\n```\n\n```ntk {#b}\nshow 2\n```\n\n<!-- tangent:end id=a -->\n"
         let notebook = try Notebook.parse(text, path: "nb.md")
         #expect(notebook.cells.map(\.id) == ["a", "b"])
         do {

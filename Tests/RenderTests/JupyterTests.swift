@@ -1,16 +1,18 @@
 import Foundation
-import TestSupport
-import Testing
-@testable import Notebook
-@testable import Render
 import Language
 import NTKCore
 import TangentSupport
+import TestSupport
+import Testing
+
+@testable import Notebook
+@testable import Render
 
 /// Notebooks on disk for the Jupyter tests: the tutorials, and a small notebook updated in a
 /// temporary folder so that it has a region of every kind and a figure file.
 enum JupyterFixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let notebooks = root.appendingPathComponent("notebooks")
 
     static let tutorials: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: notebooks.path)) ?? [])
@@ -61,7 +63,8 @@ enum JupyterFixture {
         let result = Runner(notebookURL: url, useCache: false).run(notebook)
         var updates: [String: MarkdownWriter.RegionUpdate] = [:]
         for b in result.blocks {
-            updates[b.cell.id] = b.status == .ran ? .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil) : .keep
+            updates[b.cell.id] =
+                b.status == .ran ? .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil) : .keep
         }
         let (newText, files) = try MarkdownWriter.update(notebook, updates, force: false, figures: .beside(name))
         for (path, svg) in files { try write(svg, to: dir.appendingPathComponent(path)) }
@@ -120,13 +123,15 @@ enum JupyterFixture {
         for (cell, json) in zip(notebook.cells, codeCells) {
             let stored = sites[cell.id]?.region?.storedOutputs ?? []
             let outputs = json["outputs"]?.arrayValue ?? []
-            #expect(outputs.map { $0["output_type"]?.stringValue } == stored.map { o -> String? in
-                switch o.kind {
-                case .text: "stream"
-                case .value, .figure: "display_data"
-                case .error: "error"
-                }
-            }, "block \(cell.id)")
+            #expect(
+                outputs.map { $0["output_type"]?.stringValue }
+                    == stored.map { o -> String? in
+                        switch o.kind {
+                        case .text: "stream"
+                        case .value, .figure: "display_data"
+                        case .error: "error"
+                        }
+                    }, "block \(cell.id)")
             for (o, out) in zip(stored, outputs) where o.kind == .figure {
                 #expect(out["data"]?["image/svg+xml"] != nil, "block \(cell.id): the figure has no SVG")
             }
@@ -144,7 +149,8 @@ enum JupyterFixture {
         #expect(json["nbformat"] == .number(4))
         #expect(json["metadata"]?["kernelspec"]?["name"]?.stringValue == "ntk")
         #expect(json["metadata"]?["language_info"]?["name"]?.stringValue == "ntk")
-        #expect(json["metadata"]?["tangent"]?["front_matter"]?.stringValue
+        #expect(
+            json["metadata"]?["tangent"]?["front_matter"]?.stringValue
                 == notebook.lines[0..<4].map(\.withoutCarriageReturn).joined(separator: "\n"))
         let cells = try #require(json["cells"]?.arrayValue)
         func text(_ j: JSON?) -> String? { j?.arrayValue?.compactMap(\.stringValue).joined() }
@@ -152,11 +158,17 @@ enum JupyterFixture {
         // Prose: the text between blocks; the list with its nested block stays prose (without its region).
         let prose = cells.filter { $0["cell_type"]?.stringValue == "markdown" }.compactMap { text($0["source"]) }
         #expect(prose.first == "# Every kind of output\n\nProse with $x$ and a [link](https://example.org).")
-        #expect(prose.contains { $0.hasPrefix("- a list item") && $0.contains("```ntk {#inner}") && !$0.contains("tangent:") })
+        #expect(
+            prose.contains {
+                $0.hasPrefix("- a list item") && $0.contains("```ntk {#inner}") && !$0.contains("tangent:")
+            })
 
         let code = cells.filter { $0["cell_type"]?.stringValue == "code" }
         #expect(code.compactMap { $0["id"]?.stringValue } == ["all", "boom", "tilde"])
-        #expect(code.map { $0["metadata"]?["tangent"]?["info"]?.stringValue } == ["{#all seed=3}", "{#boom expect=error}", "{#tilde}"])
+        #expect(
+            code.map { $0["metadata"]?["tangent"]?["info"]?.stringValue } == [
+                "{#all seed=3}", "{#boom expect=error}", "{#tilde}"
+            ])
         #expect(code[2]["metadata"]?["tangent"]?["fence"]?.stringValue == "~~~~")
         let all = try #require(result.blocks.first { $0.cell.id == "all" })
         #expect(text(code[0]["source"]) == all.cell.code)
@@ -210,7 +222,7 @@ enum JupyterFixture {
         "# CRLF\r\n\r\n```ntk {#c}\r\nshow [[1, 2]]\r\n```\r\n\r\nafter\r\n",
         "````ntk {#fence}\nprint(\"```\")\n````\n\n> ```ntk {#quoted}\n> show 3\n> ```\n\n  ```ntk {#indented}\n  show 4\n  ```\n",
         "```ntk {#empty}\n```\n\n```python\nprint(1)\n```\n",
-        "<!-- tangent:begin id=x hash=0 -->\nnot a region: no block before it\n<!-- tangent:end id=x -->\n",
+        "<!-- tangent:begin id=x hash=0 -->\nnot a region: no block before it\n<!-- tangent:end id=x -->\n"
     ])
     func unusualLayoutsComeBackExactly(_ text: String) throws {
         let folder = try TemporaryFolder("jupyter")
@@ -225,12 +237,15 @@ enum JupyterFixture {
     @Test func updatingTheImportedNotebookGivesBackTheSameFile() throws {
         let folder = try TemporaryFolder("jupyter")
         defer { folder.remove() }
-        let first = folder.url("first"), second = folder.url("second")
+        let first = folder.url("first")
+        let second = folder.url("second")
         let (notebook, _) = try JupyterFixture.updated(JupyterFixture.everything, in: first)
         let imported = try JupyterFixture.roundTrip(notebook, folder: first, name: "nb.md")
         let (again, _) = try JupyterFixture.updated(imported, in: second)
         #expect(again.text == notebook.text)
         let svg = "nb.figures/all-1.svg"
-        #expect(try Data(contentsOf: second.appendingPathComponent(svg)) == Data(contentsOf: first.appendingPathComponent(svg)))
+        #expect(
+            try Data(contentsOf: second.appendingPathComponent(svg))
+                == Data(contentsOf: first.appendingPathComponent(svg)))
     }
 }

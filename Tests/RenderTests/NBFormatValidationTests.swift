@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Notebook
 @testable import Render
 
@@ -24,7 +25,11 @@ import Testing
             print("ok", path)
         """
 
-    @Test(.enabled(if: python != nil, "TANGENT_NBFORMAT_PYTHON is not set: run scripts/test.sh (it makes .build/venv-nbformat with nbformat) or point it at a python that has nbformat"))
+    @Test(
+        .enabled(
+            if: python != nil,
+            "TANGENT_NBFORMAT_PYTHON is not set: run scripts/test.sh (it makes .build/venv-nbformat with nbformat) or point it at a python that has nbformat"
+        ))
     func exportedNotebooksAreValidNBFormat4() throws {
         let folder = try TemporaryFolder("nbformat")
         defer { folder.remove() }
@@ -32,7 +37,8 @@ import Testing
         var files: [String] = []
         for name in JupyterFixture.tutorials {
             let text = try String(contentsOf: JupyterFixture.notebooks.appendingPathComponent(name), encoding: .utf8)
-            let exported = try JupyterFixture.export(try Notebook.parse(text, path: name), folder: JupyterFixture.notebooks, name: name)
+            let exported = try JupyterFixture.export(
+                try Notebook.parse(text, path: name), folder: JupyterFixture.notebooks, name: name)
             let url = dir.appendingPathComponent(String(name.dropLast(3)) + ".ipynb")
             try JupyterFixture.write(exported.json.serialized(), to: url)
             files.append(url.path)
@@ -40,12 +46,14 @@ import Testing
         let everything = dir.appendingPathComponent("everything")
         let (notebook, _) = try JupyterFixture.updated(JupyterFixture.everything, in: everything)
         let url = dir.appendingPathComponent("everything.ipynb")
-        try JupyterFixture.write(try JupyterFixture.export(notebook, folder: everything, name: "nb.md").json.serialized(), to: url)
+        try JupyterFixture.write(
+            try JupyterFixture.export(notebook, folder: everything, name: "nb.md").json.serialized(), to: url)
         files.append(url.path)
 
         let python = URL(fileURLWithPath: NBFormatValidationTests.python!)
         let result = try ChildProcess.run(python, ["-c", NBFormatValidationTests.script] + files, scratch: folder.root)
-        let stdout = result.out, stderr = result.err
+        let stdout = result.out
+        let stderr = result.err
         #expect(result.status == 0, "nbformat refused a notebook:\n\(stderr)")
         #expect(stdout.split(separator: "\n").count == files.count, "\(stdout)\n\(stderr)")
     }

@@ -1,12 +1,14 @@
+import Foundation
+import NTKCore
+import Testing
+
+// @testable for `Figure.Series`'s memberwise initializer, which is internal to Language.
+@testable import Language
+@testable import Render
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Foundation
-import Testing
-@testable import Render
-// @testable for `Figure.Series`'s memberwise initializer, which is internal to Language.
-@testable import Language
-import NTKCore
 
 /// An element of a parsed SVG document, for checking structure.
 final class SVGNode {
@@ -48,8 +50,10 @@ final class SVGTreeBuilder: NSObject, XMLParserDelegate {
 
     struct ParseFailure: Error, CustomStringConvertible { var description: String }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         let node = SVGNode(name: name, attributes: attributes)
         if let parent = stack.last { parent.children.append(node) } else { root = node }
         stack.append(node)
@@ -110,7 +114,7 @@ private let sampleFigures: [(String, Figure)] = {
         ("heatmap nan", heatmapFigure(Matrix(rowArrays: [[1, .nan], [.infinity, 2]]))),
         ("heatmap constant", heatmapFigure(Matrix(rows: 3, cols: 4, repeating: 2))),
         ("heatmap 1x1 nan", heatmapFigure(Matrix(rowArrays: [[.nan]]))),
-        ("heatmap wide", heatmapFigure(Matrix(rows: 2, cols: 150) { i, j in Double(i + j) })),
+        ("heatmap wide", heatmapFigure(Matrix(rows: 2, cols: 150) { i, j in Double(i + j) }))
     ]
 }()
 
@@ -137,7 +141,8 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         #expect(!svg.contains("<script"))
         // Coordinates are finite, with at most two decimals.
         let coordinate = try Regex(#"^-?\d+(\.\d{1,2})?$"#)
-        for (key, value) in allAttributes(root) where ["x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "width", "height"].contains(key) {
+        for (key, value) in allAttributes(root)
+        where ["x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "width", "height"].contains(key) {
             #expect(value.wholeMatch(of: coordinate) != nil, "\(name): \(key)=\"\(value)\"")
         }
         for path in root.all("path") {
@@ -178,14 +183,16 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
             line([0, 1, 2], [0, 1, 4], "a"),
             line([0, 1, 2], [4, 1, 0], "b"),
             scatter([0, 0.5, 1, 1.5, 2, 2.5, 3], [1, 2, 3, 2, 1, 2, 3], "c"),
-            scatter([], [], "empty"),
+            scatter([], [], "empty")
         ])
         let root = try SVGTreeBuilder.parse(SVGFigure.render(f))
         let data = try #require(root.group("tg-data"))
         #expect(data.all("path").count == 2)
         #expect(data.all("circle").count == 7)
         // The two lines and the scatter differ in colour.
-        let colours = Set(data.all("path").compactMap { $0.attributes["stroke"] } + data.all("g").compactMap { $0.attributes["fill"] })
+        let colours = Set(
+            data.all("path").compactMap { $0.attributes["stroke"] } + data.all("g").compactMap { $0.attributes["fill"] }
+        )
         #expect(colours.count == 3)
         // Legend: one entry per labelled series.
         let legend = try #require(root.group("tg-legend"))
@@ -222,7 +229,8 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         let d = try #require(root.group("tg-data")?.all("path").first?.attributes["d"])
         #expect(d.filter { $0 == "M" }.count == 1)
         // Powers of ten are labelled with superscript exponents.
-        let labels = try #require(root.descendants.first { $0.attributes["class"] == "tg-ticks" }).all("text").map(\.allText)
+        let labels = try #require(root.descendants.first { $0.attributes["class"] == "tg-ticks" }).all("text").map(
+            \.allText)
         #expect(labels.contains("101") && labels.contains("102"))
     }
 
@@ -231,11 +239,16 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         let xs = (0..<20).map { Double($0) }
         let root = try SVGTreeBuilder.parse(SVGFigure.render(figure([scatter(xs, xs.map { $0 * $0 }, "squares")])))
         let box = try #require(root.group("tg-legend")?.all("rect").first)
-        let x = try #require(Double(box.attributes["x"] ?? "")), y = try #require(Double(box.attributes["y"] ?? ""))
-        let w = try #require(Double(box.attributes["width"] ?? "")), h = try #require(Double(box.attributes["height"] ?? ""))
+        let x = try #require(Double(box.attributes["x"] ?? ""))
+        let y = try #require(Double(box.attributes["y"] ?? ""))
+        let w = try #require(Double(box.attributes["width"] ?? ""))
+        let h = try #require(Double(box.attributes["height"] ?? ""))
         for c in try #require(root.group("tg-data")).all("circle") {
-            let cx = try #require(Double(c.attributes["cx"] ?? "")), cy = try #require(Double(c.attributes["cy"] ?? ""))
-            #expect(!(cx >= x - 3 && cx <= x + w + 3 && cy >= y - 3 && cy <= y + h + 3), "point (\(cx), \(cy)) under the legend")
+            let cx = try #require(Double(c.attributes["cx"] ?? ""))
+            let cy = try #require(Double(c.attributes["cy"] ?? ""))
+            #expect(
+                !(cx >= x - 3 && cx <= x + w + 3 && cy >= y - 3 && cy <= y + h + 3),
+                "point (\(cx), \(cy)) under the legend")
         }
     }
 
@@ -259,8 +272,8 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         #expect(Axis.linear(1.4, 1.4000007).offset == "+1.4")
         #expect(Axis.linear(-5000002.5, -5e6).offset == "-5e6")
         #expect(Axis.linear(-5000002.5, -5e6).ticks.map(\.label) == ["-2.5", "-2", "-1.5", "-1", "-0.5", "0"])
-        #expect(Axis.linear(-5000002, -4999998).offset == "-5e6")
-        #expect(Axis.linear(-5000002, -4999998).ticks.map(\.label) == ["-2", "-1", "0", "1", "2"])
+        #expect(Axis.linear(-5_000_002, -4_999_998).offset == "-5e6")
+        #expect(Axis.linear(-5_000_002, -4_999_998).ticks.map(\.label) == ["-2", "-1", "0", "1", "2"])
         #expect(Axis.linear(1234567.1, 1234568.3).offset == "+1.234567e6")
         #expect(Axis.linear(0.999, 1.001).offset == nil)
         let log = Axis.log(1e-3, 1e2)
@@ -277,7 +290,10 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
     @Test func niceTicksOverAGridOfRanges() {
         var ranges: [(Double, Double)] = []
         for scale in [1e-12, 1e-9, 1e-3, 0.7, 1, 3, 1e3, 2.5e6, 1e12, 1e200] {
-            for (a, b) in [(0.0, 1.0), (-3.7, 12.1), (1, 3), (0.1, 0.11), (-1, -0.2), (17, 1000), (-5, 5), (0.999, 1.001), (2, 2.000001)] {
+            for (a, b) in [
+                (0.0, 1.0), (-3.7, 12.1), (1, 3), (0.1, 0.11), (-1, -0.2), (17, 1000), (-5, 5), (0.999, 1.001),
+                (2, 2.000001)
+            ] {
                 ranges.append((a * scale, b * scale))
             }
         }
@@ -291,21 +307,28 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
             }
             // Equal steps of 1, 2 or 5 × 10^k, and distinct labels.
             let steps = zip(values.dropFirst(), values).map { $0 - $1 }
-            guard let step = steps.first, step > 0 else { Issue.record("\(lo)…\(hi): no step"); continue }
+            guard let step = steps.first, step > 0 else {
+                Issue.record("\(lo)…\(hi): no step")
+                continue
+            }
             let mantissa = step / pow(10, floor(log10(step)))
             #expect([1, 2, 5, 10].contains { abs(mantissa - $0) < 1e-6 }, "\(lo)…\(hi): step \(step)")
             #expect(steps.allSatisfy { abs($0 - step) <= step * 1e-6 }, "\(lo)…\(hi): uneven \(values)")
             #expect(Set(axis.ticks.map(\.label)).count == values.count, "\(lo)…\(hi): \(axis.ticks.map(\.label))")
             // Compact: at most five significant digits a label.
             let significant = axis.ticks.map { t in
-                t.label.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }.reversed().drop { $0 == "0" }.count
+                t.label.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }.reversed().drop { $0 == "0" }
+                    .count
             }
             #expect(significant.allSatisfy { $0 <= 5 }, "\(lo)…\(hi): \(axis.ticks.map(\.label))")
         }
     }
 
     @Test func extremeRangesGiveFiniteTicks() {
-        for (lo, hi) in [(1e300, 1.7e308), (-1.7e308, 1.7e308), (Double.leastNonzeroMagnitude, 2 * Double.leastNonzeroMagnitude), (-Double.greatestFiniteMagnitude, 0)] {
+        for (lo, hi) in [
+            (1e300, 1.7e308), (-1.7e308, 1.7e308), (Double.leastNonzeroMagnitude, 2 * Double.leastNonzeroMagnitude),
+            (-Double.greatestFiniteMagnitude, 0)
+        ] {
             let axis = Axis.linear(lo, hi)
             #expect(axis.ticks.count >= 2 && axis.ticks.allSatisfy { $0.value.isFinite }, "\(lo)…\(hi): \(axis.ticks)")
             #expect(axis.lower.isFinite && axis.upper.isFinite && axis.lower < axis.upper)
@@ -318,7 +341,9 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
     }
 
     @Test func innerTicksStayInsideTheRange() {
-        #expect(Axis.innerTicks(0, 99, maxTicks: 10, integers: true).map(\.value) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90])
+        #expect(
+            Axis.innerTicks(0, 99, maxTicks: 10, integers: true).map(\.value) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90]
+        )
         #expect(Axis.innerTicks(0, 299, maxTicks: 6, integers: true).map(\.value) == [0, 50, 100, 150, 200, 250])
         #expect(Axis.innerTicks(0, 4, maxTicks: 10, integers: true).map(\.value) == [0, 1, 2, 3, 4])
         #expect(Axis.innerTicks(0, 0, maxTicks: 10, integers: true).map(\.value) == [0])
@@ -378,9 +403,12 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         let cells = try #require(root.group("tg-cells")).all("rect")
         #expect(cells.count <= 100 * 100)
         #expect(cells.count == 100 * 100)
-        #expect(root.all("desc").first?.text.contains("the 300×300 matrix is drawn as 100×100 cells, each the mean of a 3×3 block") == true)
+        #expect(
+            root.all("desc").first?.text.contains(
+                "the 300×300 matrix is drawn as 100×100 cells, each the mean of a 3×3 block") == true)
         // Index labels refer to the original matrix.
-        let labels = root.descendants.filter { $0.attributes["class"] == "tg-ticks" }.flatMap { $0.all("text") }.map(\.text)
+        let labels = root.descendants.filter { $0.attributes["class"] == "tg-ticks" }.flatMap { $0.all("text") }.map(
+            \.text)
         #expect(labels.contains("250") || labels.contains("200"))
     }
 
@@ -389,14 +417,16 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         let (values, rowBlock, colBlock) = HeatmapPlot.downsample(m)
         #expect(rowBlock == 3 && colBlock == 1)
         #expect(values.rows == 68 && values.cols == 1)
-        #expect(values[0, 0] == 1.5)      // mean of 1, 2 (NaN left out)
-        #expect(values[67, 0] == 201)     // a last, partial block
+        #expect(values[0, 0] == 1.5)  // mean of 1, 2 (NaN left out)
+        #expect(values[67, 0] == 201)  // a last, partial block
     }
 
     @Test func nanCellsAreGrey() throws {
         let root = try SVGTreeBuilder.parse(SVGFigure.render(heatmapFigure(Matrix(rowArrays: [[1, .nan], [3, 4]]))))
         let cells = try #require(root.group("tg-cells")).all("rect")
-        #expect(cells.map { $0.attributes["fill"] ?? "" } == ["#440154", "#d9d9d9", Colormap.viridisHex(2.0 / 3), "#fde725"])
+        #expect(
+            cells.map { $0.attributes["fill"] ?? "" } == ["#440154", "#d9d9d9", Colormap.viridisHex(2.0 / 3), "#fde725"]
+        )
         #expect(cells[1].attributes["class"] == "tg-nan")
         #expect(root.all("desc").first?.text.contains("1 NaN cell drawn in grey") == true)
     }

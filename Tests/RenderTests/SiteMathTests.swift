@@ -1,8 +1,9 @@
 import Foundation
+import TangentSupport
 import Testing
+
 @testable import Notebook
 @testable import Render
-import TangentSupport
 
 /// The site's math (`SiteMath`, one step of `SiteBuilder.build`): formulas typeset by an earlier
 /// render come from the site's math cache instead of a new `node` run, the cache keeps only the
@@ -45,7 +46,7 @@ import TangentSupport
         // these marker words, so finding them proves the cache was read and no node run replaced it.
         let cache = JSON.object([
             ("I k(x, y)", .string("<span class=\"katex\">CACHED-INLINE</span>")),
-            ("D \\sum_i x_i", .string("<span class=\"katex\">CACHED-UNUSED</span>")),
+            ("D \\sum_i x_i", .string("<span class=\"katex\">CACHED-UNUSED</span>"))
         ])
         let cacheURL = dir.appendingPathComponent(".tangent-math.json")
         try cache.serialized().write(to: cacheURL, atomically: true, encoding: .utf8)

@@ -1,9 +1,10 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
 @testable import Render
-import Language
 
 /// A whole site built from hostile notebooks (a student's pull request): file names, titles,
 /// prose, outputs, figure labels and error messages chosen to run script. Every page is read
@@ -50,7 +51,8 @@ import Language
         let pagePaths = SiteBuilder.pagePaths(for: names)
         var entries: [SiteBuilder.Entry] = []
         for (name, page) in zip(names, pagePaths) {
-            let result = Runner(notebookURL: dir.appendingPathComponent(name)).run(try Notebook.parse(hostileText, path: name))
+            let result = Runner(notebookURL: dir.appendingPathComponent(name)).run(
+                try Notebook.parse(hostileText, path: name))
             entries.append(.init(result: result, pagePath: page))
         }
         let site = SiteBuilder(outputDirectory: dir.appendingPathComponent("site"))
@@ -62,7 +64,10 @@ import Language
     @Test func hostileNamesTitlesProseAndOutputsRunNothing() throws {
         let (site, files) = try SiteSecurityTests.site()
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
-        #expect(SiteBuilder.pagePaths(for: SiteSecurityTests.names) == ["javascript:alert(1).html", "\"><img src=x onerror=alert(1)>.html"])
+        #expect(
+            SiteBuilder.pagePaths(for: SiteSecurityTests.names) == [
+                "javascript:alert(1).html", "\"><img src=x onerror=alert(1)>.html"
+            ])
         let pages = files.filter { $0.hasSuffix(".html") }
         #expect(pages.count == 3)
         for page in pages {
@@ -72,7 +77,10 @@ import Language
             let withoutFigureStyles = html.replacingOccurrences(of: "<style>" + SVGStyle.css + "</style>", with: "")
             let problems = ScriptFinder.problems(in: withoutFigureStyles, allowedTags: nil, ownScripts: own)
             #expect(problems.isEmpty, "\(page): \(problems)")
-            #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"script-src &#39;self&#39; file:;"), "\(page)")
+            #expect(
+                html.contains(
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src &#39;self&#39; file:;"),
+                "\(page)")
         }
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
         // Page links are percent-encoded relative paths: never a scheme, never markup.
@@ -80,10 +88,15 @@ import Language
         #expect(index.contains("<a href=\"./%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.html\">"))
         #expect(index.contains("&lt;/title&gt;&lt;script&gt;"))
         let page = try String(contentsOf: site.appendingPathComponent("javascript:alert(1).html"), encoding: .utf8)
-        #expect(page.contains("<title>&lt;/title&gt;&lt;script&gt;document.body.setAttribute(&#39;data-pwned-title&#39;,&#39;1&#39;)&lt;/script&gt;</title>"))
+        #expect(
+            page.contains(
+                "<title>&lt;/title&gt;&lt;script&gt;document.body.setAttribute(&#39;data-pwned-title&#39;,&#39;1&#39;)&lt;/script&gt;</title>"
+            ))
         #expect(page.contains("<a class=\"next\" href=\"./%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.html\">"))
         // Outputs, captions, figure labels and errors are text.
-        #expect(page.contains("&lt;script&gt;document.body.setAttribute(&#39;data-pwned-print&#39;,&#39;1&#39;)&lt;/script&gt;"))
+        #expect(
+            page.contains(
+                "&lt;script&gt;document.body.setAttribute(&#39;data-pwned-print&#39;,&#39;1&#39;)&lt;/script&gt;"))
         #expect(page.contains("error: unknown name &#39;nope&#39;"))
         // A block token written into an attribute stays text; the block appears once, in its place.
         #expect(page.contains("<div title=\"TANGENTBLOCKx0x\">token</div>"))
@@ -105,11 +118,14 @@ import Language
         func build(flag: Bool) throws -> (SiteBuilder, [String: String]) {
             let site = SiteBuilder(outputDirectory: dir.appendingPathComponent(flag ? "unsafe" : "safe"))
             site.unsafeHTML = flag
-            try site.build([.init(result: asks, pagePath: "asks.html"), .init(result: refuses, pagePath: "refuses.html"),
-                            .init(result: silent, pagePath: "silent.html")])
+            try site.build([
+                .init(result: asks, pagePath: "asks.html"), .init(result: refuses, pagePath: "refuses.html"),
+                .init(result: silent, pagePath: "silent.html")
+            ])
             var pages: [String: String] = [:]
             for name in ["asks", "refuses", "silent", "index"] {
-                pages[name] = try String(contentsOf: site.outputDirectory.appendingPathComponent(name + ".html"), encoding: .utf8)
+                pages[name] = try String(
+                    contentsOf: site.outputDirectory.appendingPathComponent(name + ".html"), encoding: .utf8)
             }
             return (site, pages)
         }
@@ -137,7 +153,8 @@ import Language
         let folder = try TemporaryFolder("math")
         defer { folder.remove() }
         let dir = folder.root
-        let text = "Math $\\href{javascript:alert(1)}{x}$, $\\url{javascript:alert(2)}$ and $\\htmlData{onload=alert(3)}{y}$.\n"
+        let text =
+            "Math $\\href{javascript:alert(1)}{x}$, $\\url{javascript:alert(2)}$ and $\\htmlData{onload=alert(3)}{y}$.\n"
         let result = Runner(notebookURL: dir.appendingPathComponent("m.md")).run(try Notebook.parse(text, path: "m.md"))
         let site = SiteBuilder(outputDirectory: dir.appendingPathComponent("site"))
         try site.build([.init(result: result, pagePath: "m.html")])
@@ -165,20 +182,26 @@ import Language
         defer { try? FileManager.default.removeItem(at: unsafeSite.deletingLastPathComponent()) }
         let scratch = unsafeSite.deletingLastPathComponent()
         let page = "javascript:alert(1).html"
-        let (control, _) = try BrowserTests.dumpDOM("file://" + unsafeSite.appendingPathComponent(page).path, scratch: scratch)
-        #expect(control.contains("data-pwned-script=\"1\""), "the unsafe page ran no script: the check below proves nothing")
+        let (control, _) = try BrowserTests.dumpDOM(
+            "file://" + unsafeSite.appendingPathComponent(page).path, scratch: scratch)
+        #expect(
+            control.contains("data-pwned-script=\"1\""), "the unsafe page ran no script: the check below proves nothing"
+        )
         #expect(control.contains("data-pwned-img=\"1\""))
 
         let (site, _) = try SiteSecurityTests.site()
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
         for name in [page, "index.html"] {
-            let (dom, _) = try BrowserTests.dumpDOM("file://" + site.appendingPathComponent(name).path, scratch: site.deletingLastPathComponent())
+            let (dom, _) = try BrowserTests.dumpDOM(
+                "file://" + site.appendingPathComponent(name).path, scratch: site.deletingLastPathComponent())
             #expect(dom.contains("<body"), "\(name): Chromium printed no DOM")
-            #expect(dom.range(of: "data-pwned-[a-z]+=\"1\"", options: .regularExpression) == nil, "\(name): a payload ran")
+            #expect(
+                dom.range(of: "data-pwned-[a-z]+=\"1\"", options: .regularExpression) == nil, "\(name): a payload ran")
         }
         // The site's own scripts still run under its policy: search works on the hostile site.
-        let (search, _) = try BrowserTests.dumpDOM("file://" + site.appendingPathComponent("index.html").path + "?q=hostile",
-                                                   scratch: site.deletingLastPathComponent())
+        let (search, _) = try BrowserTests.dumpDOM(
+            "file://" + site.appendingPathComponent("index.html").path + "?q=hostile",
+            scratch: site.deletingLastPathComponent())
         #expect(search.contains("<a href=\"./javascript%3Aalert%281%29.html\">"), "search ran and linked the page")
     }
 }

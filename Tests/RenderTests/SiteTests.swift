@@ -1,13 +1,15 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
 @testable import Render
-import Language
 
 @Suite struct SiteTests {
     func result(_ text: String, path: String = "nb.md") throws -> NotebookResult {
-        Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-site-tests/" + path)).run(try Notebook.parse(text, path: path))
+        Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-site-tests/" + path)).run(
+            try Notebook.parse(text, path: path))
     }
 
     @Test func pagePathsDropTheCommonFolder() {
@@ -16,7 +18,9 @@ import Language
     }
 
     @Test func blocksBecomeSectionsInsideTheirContainers() throws {
-        let r = try result("# Title\n\n- item\n\n  ```ntk {#inner}\n  show 1\n  ```\n\n- next\n\n```ntk {#top}\nx = nope\n```\n\ntext $x$ after\n")
+        let r = try result(
+            "# Title\n\n- item\n\n  ```ntk {#inner}\n  show 1\n  ```\n\n- next\n\n```ntk {#top}\nx = nope\n```\n\ntext $x$ after\n"
+        )
         let page = PageRenderer.finish(PageRenderer.prepare(r), math: [:])
         #expect(page.body.contains("<li>"))
         #expect(page.body.contains("<section class=\"ntk-block\" id=\"block-inner\">"))
@@ -29,16 +33,22 @@ import Language
 
     @Test func blockTokensAreReplacedOnceEach() {
         let html = "<p>TANGENTBLOCKx1x</p>\n<ul><li>TANGENTBLOCKx12x</li></ul><p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>"
-        let out = PageRenderer.insertBlocks(html, ["TANGENTBLOCKx1x": "<section>one shows TANGENTBLOCKx12x</section>",
-                                                   "TANGENTBLOCKx12x": "<section>twelve</section>"])
+        let out = PageRenderer.insertBlocks(
+            html,
+            [
+                "TANGENTBLOCKx1x": "<section>one shows TANGENTBLOCKx12x</section>",
+                "TANGENTBLOCKx12x": "<section>twelve</section>"
+            ])
         // A paragraph of its own goes with its <p>; a bare token inside a list item is replaced
         // alone; unknown tokens and a block's own text are left as they are.
-        #expect(out == "<section>one shows TANGENTBLOCKx12x</section>\n<ul><li><section>twelve</section></li></ul>"
+        #expect(
+            out == "<section>one shows TANGENTBLOCKx12x</section>\n<ul><li><section>twelve</section></li></ul>"
                 + "<p>TANGENTBLOCKx7x and TANGENTBLOCKx</p>")
     }
 
     @Test func frontMatterIsNotRenderedAsProse() throws {
-        let page = PageRenderer.finish(PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
+        let page = PageRenderer.finish(
+            PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
         #expect(!page.body.contains("title:"))
         #expect(!page.body.contains("<hr"))
         #expect(page.body.contains("<h1>Heading</h1>"))
@@ -47,7 +57,8 @@ import Language
     @Test func storedRegionsAreNotShownTwice() throws {
         let (_, updated) = try runAndUpdate("```ntk\nprint(\"hello there\")\n```\n\nAfter.\n")
         let page = PageRenderer.finish(PageRenderer.prepare(try result(updated)), math: [:])
-        #expect(page.body.components(separatedBy: "hello there").count == 3)  // the code and this run's output, not the stored region
+        // The code and this run's output, not the stored region.
+        #expect(page.body.components(separatedBy: "hello there").count == 3)
         #expect(!page.body.contains("tangent:begin"))
         #expect(page.body.contains("<p>After.</p>"))
     }
@@ -66,8 +77,13 @@ import Language
         let dir = folder.url("site")
         let a = try result("---\ntitle: First\n---\nThe very first paragraph.\n\n```ntk\nshow 2\n```\n", path: "a.md")
         let b = try result("# Second\n\nAbout kernels.\n", path: "sub/b.md")
-        let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "sub/b.html")])
-        #expect(Set(files).isSuperset(of: ["a.html", "sub/b.html", "index.html", "search-index.js", "assets/tangent.css", "assets/search.js"]))
+        let files = try SiteBuilder(outputDirectory: dir).build([
+            .init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "sub/b.html")
+        ])
+        #expect(
+            Set(files).isSuperset(of: [
+                "a.html", "sub/b.html", "index.html", "search-index.js", "assets/tangent.css", "assets/search.js"
+            ]))
         let index = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(index.contains("<a href=\"./a.html\">First</a><p>The very first paragraph.</p>"))
         let sub = try String(contentsOf: dir.appendingPathComponent("sub/b.html"), encoding: .utf8)
@@ -85,7 +101,9 @@ import Language
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try "mine".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let a = try result("text\n", path: "a.md")
-        #expect(throws: SiteBuilder.SiteError.self) { try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")]) }
+        #expect(throws: SiteBuilder.SiteError.self) {
+            try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")])
+        }
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("notes.txt").path))
     }
 
@@ -93,15 +111,21 @@ import Language
         let folder = try TemporaryFolder("site")
         defer { folder.remove() }
         let dir = folder.url("site")
-        let a = try result("# A\n\nfirst\n", path: "a.md"), b = try result("# B\n\nsecond\n", path: "b.md")
-        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        let a = try result("# A\n\nfirst\n", path: "a.md")
+        let b = try result("# B\n\nsecond\n", path: "b.md")
+        try SiteBuilder(outputDirectory: dir).build([
+            .init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")
+        ])
         // Each write replaces the file (temp file + rename), so an untouched file keeps its inode.
         func inode(_ path: String) throws -> Int {
-            try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(path).path)[.systemFileNumber] as! Int
+            try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(path).path)[.systemFileNumber]
+                as! Int
         }
         let before = try ["a.html", "b.html", "assets/tangent.css"].map(inode)
         let a2 = try result("# A\n\nfirst, edited\n", path: "a.md")
-        let files = try SiteBuilder(outputDirectory: dir).build([.init(result: a2, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        let files = try SiteBuilder(outputDirectory: dir).build([
+            .init(result: a2, pagePath: "a.html"), .init(result: b, pagePath: "b.html")
+        ])
         #expect(Set(files).isSuperset(of: ["a.html", "b.html", "assets/tangent.css", "index.html"]))
         #expect(try inode("a.html") != before[0])
         #expect(try inode("b.html") == before[1] && inode("assets/tangent.css") == before[2])
@@ -112,8 +136,11 @@ import Language
         let folder = try TemporaryFolder("site")
         defer { folder.remove() }
         let dir = folder.url("site")
-        let a = try result("text\n", path: "a.md"), b = try result("more\n", path: "b.md")
-        try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")])
+        let a = try result("text\n", path: "a.md")
+        let b = try result("more\n", path: "b.md")
+        try SiteBuilder(outputDirectory: dir).build([
+            .init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")
+        ])
         try "mine".write(to: dir.appendingPathComponent("extra.txt"), atomically: true, encoding: .utf8)
         try SiteBuilder(outputDirectory: dir).build([.init(result: a, pagePath: "a.html")])
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("b.html").path))

@@ -1,20 +1,24 @@
 import Foundation
-import Testing
-@testable import Notebook
-@testable import Render
 import Language
 import NTKCore
+import Testing
+
+@testable import Notebook
+@testable import Render
 
 /// `table(A, columns:)` shows a matrix in full with named columns in every output: the terminal,
 /// the Markdown write-back (whose visible text `check` can rebuild from its data), the site and
 /// the Jupyter export.
 @Suite struct TableOutputTests {
-    let code = "```ntk {#sweep}\nshow table([[16, 0.25], [64, 0.125]], columns: [\"width\", \"error | rel\"]), \"sweep\"\n```\n"
+    let code =
+        "```ntk {#sweep}\nshow table([[16, 0.25], [64, 0.125]], columns: [\"width\", \"error | rel\"]), \"sweep\"\n```\n"
 
     @Test func theWriteBackIsANamedMarkdownTable() throws {
         let (result, text) = try runAndUpdate(code)
         #expect(result.blocks[0].status == .ran)
-        #expect(text.contains("**sweep**\n\n| width | error \\| rel |\n|---:|---:|\n| 16 | 0.25 |\n| 64 | 0.125 |\n"), "\(text)")
+        #expect(
+            text.contains("**sweep**\n\n| width | error \\| rel |\n|---:|---:|\n| 16 | 0.25 |\n| 64 | 0.125 |\n"),
+            "\(text)")
         // check rebuilds the visible text from the data line and finds it consistent.
         let notebook = try Notebook.parse(text, path: "nb.md")
         #expect(try RegionConsistency.problems(in: notebook, figures: nil).isEmpty)
@@ -36,7 +40,8 @@ import NTKCore
         let html = OutputHTML.table(t.matrix, columns: t.columns)
         #expect(html.contains("<th scope=\"col\">width</th><th scope=\"col\">error</th>"))
         #expect(html.contains("<td>64</td><td>0.125</td>"))
-        let stored = StoredOutput.from(.value(.table(t), caption: nil, range: SourceRange(at: SourceLocation(line: 2, column: 1))), codeLine: 2)
+        let stored = StoredOutput.from(
+            .value(.table(t), caption: nil, range: SourceRange(at: SourceLocation(line: 2, column: 1))), codeLine: 2)
         let (plain, jupyterHTML) = JupyterOutputs.value(stored)
         #expect(plain == ValueFormatter.text(.table(t)))
         #expect(jupyterHTML == html)

@@ -1,9 +1,10 @@
 import Foundation
+import Language
 import TestSupport
 import Testing
+
 @testable import Notebook
 @testable import Render
-import Language
 
 /// A generated notebook: its text, and the offsets (in the text's UTF-8) right after each
 /// closing fence whose block shows output, where `update` must insert a region.
@@ -19,12 +20,12 @@ enum NotebookGenerator {
         "1. first\n2. second", "> a quote\n> continues", "<!-- a comment -->", "| a | b |\n|---|---|\n| 1 | 2 |",
         "<!-- tangent:begin id=fake hash=0000000000000000 -->\nlooks generated, but is prose\n<!-- tangent:end id=fake -->",
         "Trailing spaces   ", "$x^2$ and $$y$$", "***", "```python\nprint('not run')\n```", "~~~\nplain fence\n~~~",
-        "    indented code", "A line with \\ backslash and <html> & entities",
+        "    indented code", "A line with \\ backslash and <html> & entities"
     ]
     static let code = [
         "x = 1\nshow x", "print(\"hello\")", "show [[1, 2], [3, 4]], \"a table\"", "y = 2",
         "show \"text with ``` backticks\"", "print(\"a\", 1.5, \"b\")", "show linspace(0, 1, 3)", "show randn(20, 20)",
-        "z = 3 # only a binding",
+        "z = 3 # only a binding"
     ]
 
     static func make(_ g: inout SeededGenerator) -> GeneratedNotebook {
@@ -76,13 +77,17 @@ enum NotebookGenerator {
     /// The updated text is the original with one region spliced in at each insertion point,
     /// each region running from there to the end of its `<!-- tangent:end` line.
     func checkOnlyRegionsAdded(original: GeneratedNotebook, updated: String) {
-        let o = Array(original.text.utf8), n = Array(updated.utf8)
-        var i = 0, j = 0
+        let o = Array(original.text.utf8)
+        let n = Array(updated.utf8)
+        var i = 0
+        var j = 0
         let endMarker = Array("<!-- tangent:end id=".utf8)
         for (index, point) in (original.insertionPoints + [o.count]).enumerated() {
             let segment = o[i..<point]
             guard n.count >= j + segment.count, n[j..<(j + segment.count)].elementsEqual(segment) else {
-                Issue.record("bytes outside the regions changed near offset \(i)\n--- original:\n\(original.text)\n--- updated:\n\(updated)")
+                Issue.record(
+                    "bytes outside the regions changed near offset \(i)\n--- original:\n\(original.text)\n--- updated:\n\(updated)"
+                )
                 return
             }
             j += segment.count
@@ -90,7 +95,8 @@ enum NotebookGenerator {
             if index == original.insertionPoints.count { break }
             // Skip the region: up to the end of the line holding the end marker.
             guard let m = firstIndex(of: endMarker, in: n, from: j) else {
-                Issue.record("no region after offset \(point)\n\(updated)"); return
+                Issue.record("no region after offset \(point)\n\(updated)")
+                return
             }
             var k = m
             while k < n.count, n[k] != UInt8(ascii: "\n"), n[k] != UInt8(ascii: "\r") { k += 1 }
@@ -98,7 +104,9 @@ enum NotebookGenerator {
             #expect(region.contains("<!-- tangent:begin id="), "a region without its begin marker")
             j = k
         }
-        #expect(j == n.count, "extra bytes at the end of the updated notebook\n--- original:\n\(original.text)\n--- updated:\n\(updated)")
+        #expect(
+            j == n.count,
+            "extra bytes at the end of the updated notebook\n--- original:\n\(original.text)\n--- updated:\n\(updated)")
     }
 
     func firstIndex(of needle: [UInt8], in hay: [UInt8], from start: Int) -> Int? {
@@ -112,7 +120,7 @@ enum NotebookGenerator {
     }
 
     @Test func updatePreservesEveryByteOutsideRegionsAndIsIdempotent() throws {
-        var g = SeededGenerator(seed: 20261125)
+        var g = SeededGenerator(seed: 20_261_125)
         var refused = 0
         for _ in 0..<1000 {
             let original = NotebookGenerator.make(&g)
@@ -122,7 +130,9 @@ enum NotebookGenerator {
             } catch let d as Diagnostic where d.message.contains("edited by hand") {
                 // Prose shaped exactly like a region right after a block is taken for an edited
                 // region: update refuses (and writes nothing) rather than guess.
-                #expect(original.text.contains("\n<!-- tangent:begin id=fake") || original.text.contains("> <!-- tangent:begin id=fake"))
+                #expect(
+                    original.text.contains("\n<!-- tangent:begin id=fake")
+                        || original.text.contains("> <!-- tangent:begin id=fake"))
                 refused += 1
                 continue
             }

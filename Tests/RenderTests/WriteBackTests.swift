@@ -1,30 +1,40 @@
 import Foundation
+import Language
 import Testing
+
 @testable import Notebook
 @testable import Render
-import Language
 
 /// Runs a notebook text in memory and returns (result, updated text).
-func runAndUpdate(_ text: String, force: Bool = false, path: String = "/tmp/tangent-render-tests/nb.md") throws -> (NotebookResult, String) {
+func runAndUpdate(_ text: String, force: Bool = false, path: String = "/tmp/tangent-render-tests/nb.md") throws -> (
+    NotebookResult, String
+) {
     let notebook = try Notebook.parse(text, path: "nb.md")
     let result = Runner(notebookURL: URL(fileURLWithPath: path)).run(notebook)
     var updates: [String: MarkdownWriter.RegionUpdate] = [:]
     for b in result.blocks {
-        updates[b.cell.id] = b.status == .ran ? .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil) : .keep
+        updates[b.cell.id] =
+            b.status == .ran ? .write(b.outputs, expectedError: b.failedAsExpected ? b.error : nil) : .keep
     }
     return (result, try MarkdownWriter.update(notebook, updates, force: force))
 }
 
 func checkDifferences(_ text: String) throws -> [Mismatch] {
-    var result = Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-render-tests/nb.md")).run(try Notebook.parse(text, path: "nb.md"))
+    var result = Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-render-tests/nb.md")).run(
+        try Notebook.parse(text, path: "nb.md"))
     return try Check.compare(&result)
 }
 
 @Suite struct WriteBackTests {
     @Test func regionFollowsTheBlockAndReadsWell() throws {
         let (_, text) = try runAndUpdate("# T\n\n```ntk {#k}\nshow [[1, 0.5]], \"K\"\nprint(\"done\")\n```\n\nAfter.\n")
-        #expect(text.hasPrefix("# T\n\n```ntk {#k}\nshow [[1, 0.5]], \"K\"\nprint(\"done\")\n```\n\n<!-- tangent:begin id=k hash="))
-        #expect(text.contains("**K**\n\n|   | 0 | 1 |\n|---|---:|---:|\n| **0** | 1 | 0.5 |\n\n```text\ndone\n```\n<!-- tangent:data "))
+        #expect(
+            text.hasPrefix(
+                "# T\n\n```ntk {#k}\nshow [[1, 0.5]], \"K\"\nprint(\"done\")\n```\n\n<!-- tangent:begin id=k hash="))
+        #expect(
+            text.contains(
+                "**K**\n\n|   | 0 | 1 |\n|---|---:|---:|\n| **0** | 1 | 0.5 |\n\n```text\ndone\n```\n<!-- tangent:data "
+            ))
         #expect(text.hasSuffix("<!-- tangent:end id=k -->\n\nAfter.\n"))
     }
 
@@ -97,22 +107,31 @@ func checkDifferences(_ text: String) throws -> [Mismatch] {
 
     @Test func matricesAreComparedElementByElement() throws {
         let text = try stored("show [[1, 2], [3, 4]]")
-        let d = try #require(try checkDifferences(text.replacingOccurrences(of: "[3, 4]]\n```", with: "[3, 5]]\n```")).first)
+        let d = try #require(
+            try checkDifferences(text.replacingOccurrences(of: "[3, 4]]\n```", with: "[3, 5]]\n```")).first)
         #expect(d.message.contains("entry [1, 1] is 5 but 4 was stored"))
-        let shape = try #require(try checkDifferences(text.replacingOccurrences(of: "show [[1, 2], [3, 4]]", with: "show [[1, 2, 3]]")).first)
+        let shape = try #require(
+            try checkDifferences(text.replacingOccurrences(of: "show [[1, 2], [3, 4]]", with: "show [[1, 2, 3]]")).first
+        )
         #expect(shape.message.contains("shape was 2×2, now 1×3"))
     }
 
     @Test func textIsExactButNumbersInsideAreTolerant() throws {
         let text = try stored("print(\"err\", 0.1)")
-        #expect(try checkDifferences(text.replacingOccurrences(of: "print(\"err\", 0.1)", with: "print(\"err\", 0.1000000000001)")).isEmpty)
-        let d = try #require(try checkDifferences(text.replacingOccurrences(of: "print(\"err\", 0.1)", with: "print(\"error\", 0.1)")).first)
+        #expect(
+            try checkDifferences(
+                text.replacingOccurrences(of: "print(\"err\", 0.1)", with: "print(\"err\", 0.1000000000001)")
+            ).isEmpty)
+        let d = try #require(
+            try checkDifferences(text.replacingOccurrences(of: "print(\"err\", 0.1)", with: "print(\"error\", 0.1)"))
+                .first)
         #expect(d.message.contains("text was \"err 0.1\", now \"error 0.1\""))
     }
 
     @Test func outputCountChangesAreMismatches() throws {
         let text = try stored("show 1")
-        let d = try #require(try checkDifferences(text.replacingOccurrences(of: "show 1\n", with: "show 1\nshow 2\n")).first)
+        let d = try #require(
+            try checkDifferences(text.replacingOccurrences(of: "show 1\n", with: "show 1\nshow 2\n")).first)
         #expect(d.message.contains("now shows 2 outputs but 1 was stored"))
     }
 
@@ -133,14 +152,18 @@ func checkDifferences(_ text: String) throws -> [Mismatch] {
     }
 
     @Test func textTokensSplitNumbers() {
-        #expect(OutputComparison.tokens("err 1.5e-3, x2 -4") == [.word("err "), .number(1.5e-3), .word(", x2 "), .number(-4)])
+        #expect(
+            OutputComparison.tokens("err 1.5e-3, x2 -4") == [
+                .word("err "), .number(1.5e-3), .word(", x2 "), .number(-4)
+            ])
     }
 }
 
 @Suite struct JUnitTests {
     @Test func blocksBecomeTestCases() throws {
         let text = "```ntk {#ok}\nx = 1\n```\n\n```ntk {#bad}\ny = nope\n```\n\n```ntk {#later}\nz = y\n```\n"
-        let result = Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-render-tests/a&b.md")).run(try Notebook.parse(text, path: "a&b.md"))
+        let result = Runner(notebookURL: URL(fileURLWithPath: "/tmp/tangent-render-tests/a&b.md")).run(
+            try Notebook.parse(text, path: "a&b.md"))
         let xml = JUnitReport.xml([result])
         #expect(xml.contains("<testsuite name=\"a&amp;b.md\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\""))
         #expect(xml.contains("<testcase classname=\"a&amp;b.md\" name=\"ok (line 1)\""))

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import TestSupport
 import Testing
+
 @testable import Serve
 
 struct FileWatcherTests {
@@ -9,12 +10,19 @@ struct FileWatcherTests {
         let folder = try TemporaryFolder("watch")
         defer { folder.remove() }
         let dir = folder.root
-        let a = dir.appendingPathComponent("a.md").path, b = dir.appendingPathComponent("b.md").path
+        let a = dir.appendingPathComponent("a.md").path
+        let b = dir.appendingPathComponent("b.md").path
         try "one".write(toFile: a, atomically: false, encoding: .utf8)
         let reports = Mutex<[[String]]>([])
-        let watcher = FileWatcher(interval: 0.05, files: {
-            ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).map { dir.appendingPathComponent($0).path }
-        }) { changed in reports.withLock { $0.append(changed) } }
+        let watcher = FileWatcher(
+            interval: 0.05,
+            files: {
+                ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).map {
+                    dir.appendingPathComponent($0).path
+                }
+            },
+            onChange: { changed in reports.withLock { $0.append(changed) } }
+        )
         watcher.start()
         defer { watcher.stop() }
 
@@ -35,7 +43,8 @@ struct FileWatcherTests {
         try "one".write(toFile: a, atomically: false, encoding: .utf8)
         let reports = Mutex<[[String]]>([])
         // A poll interval far longer than the wait below: only inotify can report in time.
-        let watcher = FileWatcher(interval: 600, files: { [a] }) { changed in reports.withLock { $0.append(changed) } }
+        let watcher = FileWatcher(
+            interval: 600, files: { [a] }, onChange: { changed in reports.withLock { $0.append(changed) } })
         watcher.start()
         defer { watcher.stop() }
         try "a longer text".write(toFile: a, atomically: true, encoding: .utf8)

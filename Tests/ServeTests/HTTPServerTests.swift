@@ -1,10 +1,12 @@
 import Foundation
 import TestSupport
 import Testing
+
+@testable import Serve
+
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import Serve
 
 /// A site folder in a temporary directory, with a secret file beside it (outside the site)
 /// and a symbolic link inside the site that points at the secret.
@@ -29,18 +31,21 @@ struct SiteFixture {
             "part/index.html": Array("<html><body>part</body></html>\n".utf8),
             "part/deep.html": Array("<p>no body tag</p>\n".utf8),
             ".tangent-site.json": Array("[]\n".utf8),
-            "big.bin": [UInt8](repeating: 7, count: 4 << 20),
+            "big.bin": [UInt8](repeating: 7, count: 4 << 20)
         ]
         for (path, bytes) in files {
             let url = site.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(bytes).write(to: url)
         }
         try Data(SiteFixture.secret.utf8).write(to: base.appendingPathComponent("secret.txt"))
-        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("escape.txt").path,
-                                                   withDestinationPath: base.appendingPathComponent("secret.txt").path)
-        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("outside").path,
-                                                   withDestinationPath: base.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: site.appendingPathComponent("escape.txt").path,
+            withDestinationPath: base.appendingPathComponent("secret.txt").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: site.appendingPathComponent("outside").path,
+            withDestinationPath: base.path)
     }
 
     func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: site.appendingPathComponent(path))) }
@@ -78,7 +83,7 @@ struct HTTPServerTests {
         ("/assets/katex/fonts/KaTeX_Main-Regular.woff2", "font/woff2"),
         ("/figure.svg", "image/svg+xml"),
         ("/data.json", "application/json"),
-        ("/image.png", "image/png"),
+        ("/image.png", "image/png")
     ])
     func servesFilesWithTheirContentType(path: String, type: String) throws {
         let s = try RunningSite()
@@ -91,13 +96,17 @@ struct HTTPServerTests {
 
     @Test func pagesGetTheReloadScriptButTheFilesDoNot() throws {
         let s = try RunningSite()
-        for (target, file) in [("/", "index.html"), ("/page.html", "page.html"), ("/part/", "part/index.html"), ("/part/deep.html", "part/deep.html")] {
+        for (target, file) in [
+            ("/", "index.html"), ("/page.html", "page.html"), ("/part/", "part/index.html"),
+            ("/part/deep.html", "part/deep.html")
+        ] {
             let r = try RawHTTP.get(s.port, target)
             #expect(r.status == 200, "\(target)")
             #expect(r.headers["content-type"] == "text/html; charset=utf-8", "\(target)")
             let onDisk = String(decoding: try s.fixture.bytes(file), as: UTF8.self)
             #expect(!onDisk.contains("EventSource"))
-            #expect(r.text.contains("<script src=\"/__tangent/live-reload.js\" data-build=\"1\"></script>"), "\(target)")
+            #expect(
+                r.text.contains("<script src=\"/__tangent/live-reload.js\" data-build=\"1\"></script>"), "\(target)")
             // The page is the file with the script inserted before </body> (or appended).
             let script = LiveReload.script(build: 1)
             if let close = onDisk.range(of: "</body>", options: [.caseInsensitive, .backwards]) {
@@ -132,7 +141,9 @@ struct HTTPServerTests {
         #expect(text.contains("Content-Type: text/css; charset=utf-8\r\n"))
     }
 
-    @Test(arguments: ["/missing.html", "/assets/nothing.css", "/part/missing/", "/.tangent-site.json", "/assets/.hidden"])
+    @Test(arguments: [
+        "/missing.html", "/assets/nothing.css", "/part/missing/", "/.tangent-site.json", "/assets/.hidden"
+    ])
     func missingAndHiddenFilesAre404(path: String) throws {
         let s = try RunningSite()
         let r = try RawHTTP.get(s.port, path)
@@ -143,7 +154,7 @@ struct HTTPServerTests {
         "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/assets/..%2f..%2fsecret.txt",
         "/assets/%2e%2e/%2e%2e/secret.txt", "/part/../../secret.txt", "/./../secret.txt", "/escape.txt",
         "/outside/secret.txt", "/outside/", "/outside", "http://127.0.0.1/../secret.txt", "/%00", "/%zz",
-        "secret.txt", "/..", "/%2e%2e%2fsecret.txt",
+        "secret.txt", "/..", "/%2e%2e%2fsecret.txt"
     ])
     func nothingOutsideTheSiteIsServed(target: String) throws {
         let s = try RunningSite()
@@ -170,7 +181,9 @@ struct HTTPServerTests {
         #expect(try RawHTTP.exchange(s.port, "garbage\r\n\r\n").status == 400)
         #expect(try RawHTTP.exchange(s.port, "GET / HTTP/2.0\r\n\r\n").status == 400)
         #expect(try RawHTTP.exchange(s.port, "GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello").status == 400)
-        let huge = "GET / HTTP/1.1\r\n" + String(repeating: "X-Filler: \(String(repeating: "a", count: 1000))\r\n", count: 40) + "\r\n"
+        let huge =
+            "GET / HTTP/1.1\r\n" + String(repeating: "X-Filler: \(String(repeating: "a", count: 1000))\r\n", count: 40)
+            + "\r\n"
         #expect(try RawHTTP.exchange(s.port, huge).status == 431)
     }
 
@@ -178,7 +191,10 @@ struct HTTPServerTests {
         let s = try RunningSite()
         let fd = try RawHTTP.connect(s.port)
         defer { close(fd) }
-        RawHTTP.send(fd, "GET /data.json HTTP/1.1\r\nHost: x\r\n\r\nGET /figure.svg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        RawHTTP.send(
+            fd,
+            "GET /data.json HTTP/1.1\r\nHost: x\r\n\r\nGET /figure.svg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
         var bytes = RawHTTP.readToEnd(fd)
         let first = RawHTTP.parse(&bytes)
         let second = RawHTTP.parse(&bytes)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,14 +41,16 @@ struct CLITests {
         try sandbox.copy("name_linspce.md")
 
         // A relative path is shown as given, relative to the working directory.
-        let r = try TangentBinary.run(["run", "name_linspce.md", "--json", "report.json"],
-                                      in: sandbox.root, scratch: sandbox)
+        let r = try TangentBinary.run(
+            ["run", "name_linspce.md", "--json", "report.json"],
+            in: sandbox.root, scratch: sandbox)
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
         let header = "name_linspce.md:6:5: error: unknown function 'linspce' (did you mean 'linspace'?)"
         let lines = r.err.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let i = try #require(lines.firstIndex(of: header), "no '\(header)'\n\(r.transcript)")
-        #expect(lines.count > i + 2 && lines[i + 1] == "x = linspce(0, 1, 10)" && lines[i + 2] == "    ^~~~~~~",
-                "\(r.transcript)")
+        #expect(
+            lines.count > i + 2 && lines[i + 1] == "x = linspce(0, 1, 10)" && lines[i + 2] == "    ^~~~~~~",
+            "\(r.transcript)")
 
         let report = try CorpusReport.load(sandbox.path("report.json"))
         #expect(CorpusReport.int(report["exit_code"]) == 1)
@@ -90,8 +93,9 @@ struct CLITests {
         #expect(pipe(&fds) == 0)
         close(fds[0])
         let writeEnd = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
-        let r = try TangentBinary.run(["run", sandbox.path("expect_error_good.md"), "--json", json],
-                                      scratch: sandbox, stdout: writeEnd)
+        let r = try TangentBinary.run(
+            ["run", sandbox.path("expect_error_good.md"), "--json", json],
+            scratch: sandbox, stdout: writeEnd)
         try? writeEnd.close()
 
         #expect(r.reason == .exit, "the run ended on a signal\n\(r.transcript)")

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TangentCLI
 
 /// Collects what a `Console` writes; safe to call from any thread.
@@ -11,8 +12,9 @@ final class CapturedConsole: @unchecked Sendable {
     var err: String { lock.withLock { errText } }
 
     var console: Console {
-        Console(out: { s in self.lock.withLock { self.outText += s } },
-                err: { s in self.lock.withLock { self.errText += s } })
+        Console(
+            out: { s in self.lock.withLock { self.outText += s } },
+            err: { s in self.lock.withLock { self.errText += s } })
     }
 
     /// Runs `Tangent.main` in process.

@@ -1,8 +1,8 @@
 import Foundation
 import Language
+import TangentCLI
 import TestSupport
 import Testing
-import TangentCLI
 
 // The bad-notebook corpus: every notebook in Corpus/ is listed in Corpus/manifest.json with the
 // place of its first error (file:line:col), the exit status, a piece of the message and, when it
@@ -76,8 +76,9 @@ extension TemporaryFolder {
     func copy(_ relative: String) throws {
         let source = CorpusManifest.directory.appendingPathComponent(relative)
         let target = root.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: source, to: target)
     }
 
@@ -93,8 +94,9 @@ extension TemporaryFolder {
 enum CorpusReport {
     static func load(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                            "the JSON report is not an object")
+        return try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            "the JSON report is not an object")
     }
 
     static func int(_ value: Any?) -> Int? {
@@ -164,13 +166,20 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
     @Test func pendingManifestIsComplete() throws {
         struct Pending: Decodable { var notebooks: [CorpusCase] }
         let folder = CorpusManifest.directory.deletingLastPathComponent().appendingPathComponent("CorpusPending")
-        let pending = try JSONDecoder().decode(Pending.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+        let pending = try JSONDecoder().decode(
+            Pending.self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
         let listed = Set(pending.notebooks.map(\.file))
         #expect(listed.count == pending.notebooks.count, "a pending notebook is listed twice")
-        let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") && $0 != "README.md" })
-        #expect(names == listed, "CorpusPending/ and its manifest differ: \(names.symmetricDifference(listed).sorted())")
+        let names = Set(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+                $0.hasSuffix(".md") && $0 != "README.md"
+            })
+        #expect(
+            names == listed, "CorpusPending/ and its manifest differ: \(names.symmetricDifference(listed).sorted())")
         let corpus = Set(try CorpusManifest.load().notebooks.map(\.file))
-        #expect(corpus.isDisjoint(with: listed), "in both Corpus/ and CorpusPending/: \(corpus.intersection(listed).sorted())")
+        #expect(
+            corpus.isDisjoint(with: listed),
+            "in both Corpus/ and CorpusPending/: \(corpus.intersection(listed).sorted())")
     }
 
     /// Every builtin has a case `builtin_NAME.md` whose error is on a line that calls it.
@@ -229,7 +238,10 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
         defer { sandbox.remove() }
         var arguments: [String] = []
         for arg in u.args {
-            guard arg.hasPrefix("$CORPUS/") else { arguments.append(arg); continue }
+            guard arg.hasPrefix("$CORPUS/") else {
+                arguments.append(arg)
+                continue
+            }
             let relative = String(arg.dropFirst("$CORPUS/".count))
             if FileManager.default.fileExists(atPath: CorpusManifest.directory.appendingPathComponent(relative).path) {
                 try sandbox.copy(relative)
@@ -266,13 +278,15 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
             return
         }
         #expect(lines[i].contains(c.message), "message lacks \"\(c.message)\"\n\(transcript)")
-        #expect(lines.first(where: { $0.contains(": error: ") }) == lines[i],
-                "another error is reported before the expected one\n\(transcript)")
+        #expect(
+            lines.first(where: { $0.contains(": error: ") }) == lines[i],
+            "another error is reported before the expected one\n\(transcript)")
         let source = corpusSourceLine(expectedFile, c.line)
         // Long lines are echoed as a window around the column; control characters as '?'.
         let (shown, expectedCaret) = Diagnostic.excerpt(of: source ?? "", column: c.column)
-        #expect(i + 1 < lines.count && lines[i + 1] == shown,
-                "the source line is not echoed as '\(shown.prefix(300))'\n\(transcript)")
+        #expect(
+            i + 1 < lines.count && lines[i + 1] == shown,
+            "the source line is not echoed as '\(shown.prefix(300))'\n\(transcript)")
         guard i + 2 < lines.count else {
             Issue.record("no caret line\n\(transcript)")
             return
@@ -283,7 +297,9 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
             Issue.record("no '^' on the line after the source line\n\(transcript)")
             return
         }
-        #expect(caret == expectedCaret, "the caret is at offset \(caret), not \(expectedCaret) (column \(c.column))\n\(transcript)")
+        #expect(
+            caret == expectedCaret,
+            "the caret is at offset \(caret), not \(expectedCaret) (column \(c.column))\n\(transcript)")
         // The padding is blank and copies the source's tabs, so the caret lines up in a terminal.
         let padIsAligned = caretLine[..<caret].enumerated().allSatisfy { k, ch in
             k < sourceChars.count && sourceChars[k] == "\t" ? ch == "\t" : ch == " "
@@ -300,26 +316,34 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
         #expect(first["file"] as? String == expectedFile)
         #expect(CorpusReport.int(first["line"]) == c.line, "errors[0].line is \(first["line"] ?? "nil")")
         #expect(CorpusReport.int(first["column"]) == c.column, "errors[0].column is \(first["column"] ?? "nil")")
-        #expect((first["message"] as? String)?.contains(c.message) == true, "errors[0].message is \(first["message"] ?? "nil")")
+        #expect(
+            (first["message"] as? String)?.contains(c.message) == true,
+            "errors[0].message is \(first["message"] ?? "nil")")
 
         guard c.exit == 1 else { return }  // input errors (exit 2) have no blocks to run
-        let notebook = try #require(CorpusReport.notebooks(report).first { $0["path"] as? String == expectedFile },
-                                    "no notebook '\(expectedFile)' in the report")
+        let notebook = try #require(
+            CorpusReport.notebooks(report).first { $0["path"] as? String == expectedFile },
+            "no notebook '\(expectedFile)' in the report")
         let blocks = CorpusReport.blocks(notebook)
         let failed = try #require(blocks.firstIndex { $0["status"] as? String == "failed" }, "no failed block")
         #expect(notebook["status"] as? String == "failed")
-        #expect(blocks[..<failed].allSatisfy { $0["status"] as? String == "ran" }, "a block before the failure did not run")
+        #expect(
+            blocks[..<failed].allSatisfy { $0["status"] as? String == "ran" }, "a block before the failure did not run")
         #expect(failed + 1 < blocks.count, "corpus notebooks have a block after the failing one")
         // Later blocks that read what the failed block binds are skipped; independent ones run.
         for (k, b) in blocks.enumerated() where k > failed {
             let status = b["status"] as? String
-            #expect(status == "skipped" || status == "ran", "block \(b["id"] ?? "?") after the failure is \(status ?? "nil")")
+            #expect(
+                status == "skipped" || status == "ran",
+                "block \(b["id"] ?? "?") after the failure is \(status ?? "nil")")
         }
     }
 
     /// A notebook that must pass: no error anywhere; its `expect=error` block raised at line:col.
-    private func checkGood(_ c: CorpusCase, run: (status: Int32, out: String, err: String), jsonPath: String,
-                           expectedFile: String, transcript: String) throws {
+    private func checkGood(
+        _ c: CorpusCase, run: (status: Int32, out: String, err: String), jsonPath: String,
+        expectedFile: String, transcript: String
+    ) throws {
         #expect(!run.err.contains("error:"), "a passing notebook printed an error\n\(transcript)")
         let report = try CorpusReport.load(jsonPath)
         #expect(CorpusReport.int(report["exit_code"]) == 0)
@@ -332,6 +356,7 @@ func corpusSourceLine(_ path: String, _ n: Int) -> String? {
         #expect(CorpusReport.int(raised["line"]) == c.line)
         #expect(CorpusReport.int(raised["column"]) == c.column)
         #expect((raised["message"] as? String)?.contains(c.message) == true)
-        #expect(run.out.contains("failed as expected"), "stdout does not say the block failed as expected\n\(transcript)")
+        #expect(
+            run.out.contains("failed as expected"), "stdout does not say the block failed as expected\n\(transcript)")
     }
 }

@@ -28,9 +28,12 @@ struct FileSizeLimitTests {
         defer { sandbox.remove() }
         let nb = sandbox.path("nb.md")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["update", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(
+            ["update", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB
+        )
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
-        #expect(r.err.contains("\(nb): error: ") && r.err.contains("cannot write file: File too large"), "\(r.transcript)")
+        #expect(
+            r.err.contains("\(nb): error: ") && r.err.contains("cannot write file: File too large"), "\(r.transcript)")
         #expect(try String(contentsOfFile: nb, encoding: .utf8) == Self.bigPrint, "the notebook changed")
         Self.expectNoTemporaryFiles(sandbox, r)
     }
@@ -42,11 +45,13 @@ struct FileSizeLimitTests {
         // 200 × 100 doubles: 160 000 bytes of .npy data, over 64 KiB.
         let line = "save(zeros(200, 100), \"big.npy\")"
         try "# Save\n\n```ntk\n\(line)\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
         let column = try #require(DiagnosticText.column(of: "\"big.npy\"", in: line))
-        #expect(r.err.contains("\(nb):4:\(column): error: cannot save 'big.npy': cannot write file: File too large"),
-                "\(r.transcript)")
+        #expect(
+            r.err.contains("\(nb):4:\(column): error: cannot save 'big.npy': cannot write file: File too large"),
+            "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("big.npy")))
         Self.expectNoTemporaryFiles(sandbox, r)
     }
@@ -54,13 +59,16 @@ struct FileSizeLimitTests {
     @Test func aJSONReportThatWouldPassTheLimitExits2() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let nb = sandbox.path("nb.md"), report = sandbox.path("report.json")
+        let nb = sandbox.path("nb.md")
+        let report = sandbox.path("report.json")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet", "--json", report], in: sandbox.root, scratch: sandbox,
-                                 fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet", "--json", report], in: sandbox.root, scratch: sandbox,
+            fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
-        #expect(r.err.contains("error: cannot write the JSON report '\(report)': cannot write file: File too large"),
-                "\(r.transcript)")
+        #expect(
+            r.err.contains("error: cannot write the JSON report '\(report)': cannot write file: File too large"),
+            "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: report))
         Self.expectNoTemporaryFiles(sandbox, r)
     }
@@ -68,13 +76,16 @@ struct FileSizeLimitTests {
     @Test func renderOfAPageThatWouldPassTheLimitExits2() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let nb = sandbox.path("nb.md"), site = sandbox.path("site")
+        let nb = sandbox.path("nb.md")
+        let site = sandbox.path("site")
         try Self.bigPrint.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
-                                 fileSizeLimitKiB: Self.limitKiB)
+        let r = try TangentBinary.run(
+            ["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
+            fileSizeLimitKiB: Self.limitKiB)
         #expect(r.reason == .exit && r.status == 2, "\(r.transcript)")
-        #expect(r.err.contains("error: cannot render the site into '\(site)': cannot write file: File too large"),
-                "\(r.transcript)")
+        #expect(
+            r.err.contains("error: cannot render the site into '\(site)': cannot write file: File too large"),
+            "\(r.transcript)")
         Self.expectNoTemporaryFiles(sandbox, r)
     }
 }

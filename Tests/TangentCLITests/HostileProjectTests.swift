@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +18,9 @@ struct HostileProjectTests {
 
     /// The binary under test: `.build/debug/tangent`, or `TANGENT_HOSTILE_BINARY` (another
     /// build, e.g. of an older commit, to show that these tests fail there).
-    static let binary = ProcessInfo.processInfo.environment["TANGENT_HOSTILE_BINARY"].map { URL(fileURLWithPath: $0) } ?? TangentBinary.url
+    static let binary =
+        ProcessInfo.processInfo.environment["TANGENT_HOSTILE_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? TangentBinary.url
 
     /// A project (with `.git`) and an outside folder holding `bashrc` and an empty `folder/`.
     struct Layout {
@@ -38,16 +41,18 @@ struct HostileProjectTests {
         func path(_ relative: String) -> String { project.appendingPathComponent(relative).path }
 
         func write(_ relative: String, _ text: String) throws {
-            try FileManager.default.createDirectory(at: project.appendingPathComponent(relative).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: project.appendingPathComponent(relative).deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             try text.write(toFile: path(relative), atomically: false, encoding: .utf8)
         }
 
         /// Replaces whatever is at `relative` by a symbolic link to `target`.
         func link(_ relative: String, to target: String) throws {
             try? FileManager.default.removeItem(atPath: path(relative))
-            try FileManager.default.createDirectory(at: project.appendingPathComponent(relative).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: project.appendingPathComponent(relative).deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             try FileManager.default.createSymbolicLink(atPath: path(relative), withDestinationPath: target)
         }
 
@@ -94,7 +99,9 @@ struct HostileProjectTests {
             case S_IFLNK:
                 out[relative] = "link to " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?")
             default:
-                out[relative] = (FileManager.default.contents(atPath: full)).map { String(decoding: $0, as: UTF8.self) } ?? "unreadable"
+                out[relative] =
+                    (FileManager.default.contents(atPath: full)).map { String(decoding: $0, as: UTF8.self) }
+                    ?? "unreadable"
             }
         }
         visit("")
@@ -102,7 +109,8 @@ struct HostileProjectTests {
     }
 
     /// A notebook whose block binds a large value (its own `.value` side file in the cache).
-    static let cachedNotebook = "# Cache\n\n```ntk {#big}\nX = randn(200, 200)\nshow X[0, 0]\n```\n\n```ntk {#small}\ny = 2\nshow y\n```\n"
+    static let cachedNotebook =
+        "# Cache\n\n```ntk {#big}\nX = randn(200, 200)\nshow X[0, 0]\n```\n\n```ntk {#small}\ny = 2\nshow y\n```\n"
 
     // MARK: The cache (item 8)
 
@@ -137,7 +145,9 @@ struct HostileProjectTests {
         let t = try Layout()
         defer { t.sandbox.remove() }
         try t.write("nb.md", Self.cachedNotebook)
-        if linked != ".tangent" { try FileManager.default.createDirectory(atPath: t.path(".tangent"), withIntermediateDirectories: true) }
+        if linked != ".tangent" {
+            try FileManager.default.createDirectory(atPath: t.path(".tangent"), withIntermediateDirectories: true)
+        }
         try t.link(linked, to: t.outsideFolder)
         let before = t.outsideSnapshot()
         let r = try t.run(["run", "nb.md"])
@@ -158,7 +168,10 @@ struct HostileProjectTests {
         try t.link(".tangent", to: "elsewhere")
         let r = try t.run(["run", "nb.md"])
         #expect(r.status == 0, "\(r.transcript)")
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: t.path("elsewhere/cache"))) ?? []).contains { $0.hasSuffix(".block") })
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: t.path("elsewhere/cache"))) ?? []).contains {
+                $0.hasSuffix(".block")
+            })
     }
 
     // MARK: The site (item 9)
@@ -174,23 +187,32 @@ struct HostileProjectTests {
         #expect(first.status == 0, "\(first.transcript)")
         // Pages and the math cache become links to the victim; a manifest names the victim
         // through a linked folder, through `..`, by absolute path, and names a link.
-        for page in ["nb.html", "index.html", "search-index.js", ".tangent-math.json"] { try t.link("site/" + page, to: t.bashrc) }
+        for page in ["nb.html", "index.html", "search-index.js", ".tangent-math.json"] {
+            try t.link("site/" + page, to: t.bashrc)
+        }
         try t.link("site/victims", to: t.outside.path)
         try t.link("site/gone.html", to: t.bashrc)
         try t.write("site/other.html", "stale page")
-        let manifest = ["nb.html", "index.html", "other.html", "victims/bashrc", "../../outside/bashrc", t.bashrc, "gone.html"]
-        try t.write("site/.tangent-site.json", String(decoding: try JSONSerialization.data(withJSONObject: manifest), as: UTF8.self))
+        let manifest = [
+            "nb.html", "index.html", "other.html", "victims/bashrc", "../../outside/bashrc", t.bashrc, "gone.html"
+        ]
+        try t.write(
+            "site/.tangent-site.json",
+            String(decoding: try JSONSerialization.data(withJSONObject: manifest), as: UTF8.self))
         try FileManager.default.removeItem(atPath: t.path("notes/other.md"))
         let before = t.outsideSnapshot()
         let second = try t.run(["render", "notes", "--out", "site"])
         #expect(second.status == 0, "\(second.transcript)")
         #expect(t.changedOutside(since: before).isEmpty, "changed outside: \(t.changedOutside(since: before))")
         for page in ["nb.html", "index.html", "search-index.js"] { #expect(t.isPlainFile("site/" + page), "\(page)") }
-        #expect(!FileManager.default.fileExists(atPath: t.path("site/other.html")), "a stale plain page is still removed")
+        #expect(
+            !FileManager.default.fileExists(atPath: t.path("site/other.html")), "a stale plain page is still removed")
         #expect(t.isLink("site/gone.html") && t.isLink("site/victims"), "links named by the manifest are not removed")
     }
 
-    @Test(arguments: ["assets", "assets/katex", "assets/katex/fonts", "assets/tangent.css", "assets/katex/katex.min.css"])
+    @Test(arguments: [
+        "assets", "assets/katex", "assets/katex/fonts", "assets/tangent.css", "assets/katex/katex.min.css"
+    ])
     func linksAtSiteAssetsTouchNothingOutside(_ linked: String) throws {
         let t = try Layout()
         defer { t.sandbox.remove() }
@@ -241,7 +263,9 @@ struct HostileProjectTests {
         try t.write("nb.md", Self.figureNotebook.replacingOccurrences(of: "randn(3, 3)", with: "randn(4, 4)"))
         let before = t.outsideSnapshot()
         let throughFile = try t.run(["update", "nb.md", "--no-cache"])
-        #expect(throughFile.status == 2 && throughFile.err.contains("plain files in plain folders"), "\(throughFile.transcript)")
+        #expect(
+            throughFile.status == 2 && throughFile.err.contains("plain files in plain folders"),
+            "\(throughFile.transcript)")
         #expect(t.changedOutside(since: before).isEmpty, "changed outside: \(t.changedOutside(since: before))")
 
         try "<svg/>".write(toFile: t.outsideFolder + "/old.svg", atomically: false, encoding: .utf8)
@@ -249,22 +273,24 @@ struct HostileProjectTests {
         let beforeFolder = t.outsideSnapshot()
         let throughFolder = try t.run(["update", "nb.md", "--no-cache"])
         #expect(throughFolder.status == 2 && throughFolder.err.contains("symbolic link"), "\(throughFolder.transcript)")
-        #expect(t.changedOutside(since: beforeFolder).isEmpty, "changed outside: \(t.changedOutside(since: beforeFolder))")
+        #expect(
+            t.changedOutside(since: beforeFolder).isEmpty, "changed outside: \(t.changedOutside(since: beforeFolder))")
         // A notebook that draws nothing any more: stale figures would be removed, but not
         // through the link.
         try t.write("nb.md", "# Figures\n\n```ntk {#h}\nshow 1\n```\n")
         let stale = try t.run(["update", "nb.md", "--no-cache"])
         #expect(stale.status == 0, "\(stale.transcript)")
-        #expect(t.changedOutside(since: beforeFolder).isEmpty, "changed outside: \(t.changedOutside(since: beforeFolder))")
+        #expect(
+            t.changedOutside(since: beforeFolder).isEmpty, "changed outside: \(t.changedOutside(since: beforeFolder))")
     }
 
     // MARK: save (items 8 and 11)
 
     @Test(arguments: [
-        ("out/a.npy", "out", true),          // a folder on the way
-        ("a.npy", "a.npy", false),           // the file itself
-        ("new.npy", "new.npy", false),       // a dangling link
-        ("deep/er/a.csv", "deep", true),
+        ("out/a.npy", "out", true),  // a folder on the way
+        ("a.npy", "a.npy", false),  // the file itself
+        ("new.npy", "new.npy", false),  // a dangling link
+        ("deep/er/a.csv", "deep", true)
     ])
     func saveNeverWritesThroughALinkOut(_ target: String, _ linked: String, _ isFolder: Bool) throws {
         let t = try Layout()
@@ -285,7 +311,8 @@ struct HostileProjectTests {
         defer { t.sandbox.remove() }
         let destination = linked == "new.npy" ? t.outsideFolder + "/new.npy" : (isFolder ? t.outsideFolder : t.bashrc)
         try t.link(linked, to: destination)
-        try t.write("nb.md", "# Kernel\n\n```ntk\nk = ntk(mlp(depth: 1, width: 4), randn(3, 2), out: \"\(target)\")\n```\n")
+        try t.write(
+            "nb.md", "# Kernel\n\n```ntk\nk = ntk(mlp(depth: 1, width: 4), randn(3, 2), out: \"\(target)\")\n```\n")
         let before = t.outsideSnapshot()
         let r = try t.run(["run", "nb.md", "--no-cache"])
         #expect(r.status == 1 && r.err.contains("nb.md:4:"), "\(r.transcript)")
@@ -323,9 +350,12 @@ struct HostileProjectTests {
         // Any file there counts: a whole save, or a temporary file left behind.
         let outside = (try? FileManager.default.contentsOfDirectory(atPath: t.outsideFolder)) ?? []
         let whole = outside.filter { !$0.hasPrefix(".") }.count
-        print("savesRacingAFolderSwappedForALinkNeverLandOutside: \(whole) of \(saves) saves landed outside "
-              + "(and \(outside.count - whole) temporary files); \(landed.inside) inside; \(landed.swaps) swaps")
-        #expect(outside.isEmpty, "\(whole) of \(saves) saves landed outside the project, and \(outside.count - whole) temporary files")
+        print(
+            "savesRacingAFolderSwappedForALinkNeverLandOutside: \(whole) of \(saves) saves landed outside "
+                + "(and \(outside.count - whole) temporary files); \(landed.inside) inside; \(landed.swaps) swaps")
+        #expect(
+            outside.isEmpty,
+            "\(whole) of \(saves) saves landed outside the project, and \(outside.count - whole) temporary files")
         #expect(landed.inside > 0, "the race never let a save through: it proves nothing")
         #expect(landed.status == 0 || landed.status == 1)
     }
@@ -335,7 +365,8 @@ struct HostileProjectTests {
     /// folder or the link (never missing, so no save recreates it). Returns the exit status,
     /// the saves that landed in the folder, and the swaps.
     static func race(_ t: Layout, arguments: [String]) throws -> (status: Int32, inside: Int, swaps: Int) {
-        let out = t.path("out"), link = t.path("out.link")
+        let out = t.path("out")
+        let link = t.path("out.link")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: t.outsideFolder)
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
         let symbol = try #require(dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2"), "glibc has no renameat2")
@@ -345,9 +376,10 @@ struct HostileProjectTests {
             while !swapper.stopped {
                 // The link stays a while, and so does the folder: a save can pass a check while
                 // the folder is there and write while the link is.
-                if exchange(AT_FDCWD, out, AT_FDCWD, link, 2 /* RENAME_EXCHANGE */) == 0 { swapper.swapped() }
+                let renameExchange: UInt32 = 2  // RENAME_EXCHANGE
+                if exchange(AT_FDCWD, out, AT_FDCWD, link, renameExchange) == 0 { swapper.swapped() }
                 usleep(UInt32.random(in: 0...3000))
-                _ = exchange(AT_FDCWD, out, AT_FDCWD, link, 2)
+                _ = exchange(AT_FDCWD, out, AT_FDCWD, link, renameExchange)
                 usleep(UInt32.random(in: 0...1000))
             }
             swapper.done.signal()
@@ -365,7 +397,9 @@ struct HostileProjectTests {
         swapper.stop()
         swapper.done.wait()
         var info = stat()
-        if lstat(out, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK { _ = exchange(AT_FDCWD, out, AT_FDCWD, link, 2) }
+        if lstat(out, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+            _ = exchange(AT_FDCWD, out, AT_FDCWD, link, 2)
+        }
         let inside = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).count
         return (process.terminationStatus, inside, swapper.swaps)
     }

@@ -1,8 +1,8 @@
 import Foundation
-import TestSupport
-import Testing
 import Notebook
 import TangentSupport
+import TestSupport
+import Testing
 
 /// Hostile JSON wherever the binary reads JSON: stored output regions (`check`, `export`),
 /// `.ipynb` files (`import`), reports (`report merge`, `--timings`) and a site's manifests
@@ -74,7 +74,8 @@ struct JSONHostileInputTests {
         var lines = try read(path).components(separatedBy: "\n")
         let begin = try #require(lines.firstIndex { $0.hasPrefix("<!-- tangent:begin id=a ") })
         let end = try #require(lines.firstIndex { $0.hasPrefix("<!-- tangent:end id=a") })
-        let data = try #require(lines.indices.first { $0 > begin && $0 < end && lines[$0].hasPrefix(OutputRegion.dataPrefix) })
+        let data = try #require(
+            lines.indices.first { $0 > begin && $0 < end && lines[$0].hasPrefix(OutputRegion.dataPrefix) })
         lines[data] = OutputRegion.dataPrefix + json + " -->"
         lines[begin] = OutputRegion.beginMarker(id: "a", hash: OutputRegion.hash(Array(lines[(begin + 1)..<end])))
         try write(lines.joined(separator: "\n"), path)
@@ -88,7 +89,9 @@ struct JSONHostileInputTests {
         let line = try notebookWithStoredJSON(data.json, at: "nb.md", in: sandbox)
         let r = try TangentBinary.run(["check", "nb.md"], in: sandbox.root, scratch: sandbox)
         expectExit(r, 3, "check")
-        #expect(r.err.contains("nb.md:\(line):1: mismatch: the stored outputs of block 'a' cannot be read"), "\(r.err.prefix(2000))")
+        #expect(
+            r.err.contains("nb.md:\(line):1: mismatch: the stored outputs of block 'a' cannot be read"),
+            "\(r.err.prefix(2000))")
     }
 
     /// `-j 2` compares on Dispatch threads, whose stacks are smaller than the main thread's.
@@ -100,8 +103,9 @@ struct JSONHostileInputTests {
         let r = try TangentBinary.run(["check", "nbs", "-j", "2"], in: sandbox.root, scratch: sandbox)
         expectExit(r, 3, "check -j 2")
         for name in ["one", "two"] {
-            #expect(r.err.contains("nbs/\(name).md:7:1: mismatch: the stored outputs of block 'a' cannot be read"),
-                    "\(r.err.prefix(2000))")
+            #expect(
+                r.err.contains("nbs/\(name).md:7:1: mismatch: the stored outputs of block 'a' cannot be read"),
+                "\(r.err.prefix(2000))")
         }
     }
 
@@ -111,7 +115,8 @@ struct JSONHostileInputTests {
         try notebookWithStoredJSON(JSONHostileInputTests.deep, at: "nb.md", in: sandbox)
         let r = try TangentBinary.run(["export", "nb.md", "--to", "ipynb"], in: sandbox.root, scratch: sandbox)
         expectExit(r, 0, "export")
-        #expect(r.err.contains("block 'a': its output region has no readable 'tangent:data' line"), "\(r.err.prefix(2000))")
+        #expect(
+            r.err.contains("block 'a': its output region has no readable 'tangent:data' line"), "\(r.err.prefix(2000))")
         let ipynb = try #require(JSON.parse(try read(sandbox.path("nb.ipynb"))))
         let code = ipynb["cells"]?.arrayValue?.first { $0["cell_type"]?.stringValue == "code" }
         #expect(code?["outputs"]?.arrayValue?.isEmpty == true)
@@ -157,7 +162,8 @@ struct JSONHostileInputTests {
         defer { sandbox.remove() }
         let good = try goodReport(in: sandbox)
         try write(hostile.text, sandbox.path("bad.json"))
-        let r = try TangentBinary.run(["report", "merge", good, "bad.json", "--json", "merged.json"], in: sandbox.root, scratch: sandbox)
+        let r = try TangentBinary.run(
+            ["report", "merge", good, "bad.json", "--json", "merged.json"], in: sandbox.root, scratch: sandbox)
         expectExit(r, 2, "report merge")
         #expect(r.err.contains("bad.json: error: not valid JSON"), "\(r.err.prefix(2000))")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("merged.json")), "nothing is written")
@@ -168,7 +174,8 @@ struct JSONHostileInputTests {
         defer { sandbox.remove() }
         try write(JSONHostileInputTests.notebook, sandbox.path("nb.md"))
         try write(JSONHostileInputTests.deep, sandbox.path("timings.json"))
-        let r = try TangentBinary.run(["run", "nb.md", "--shard", "1/2", "--timings", "timings.json"], in: sandbox.root, scratch: sandbox)
+        let r = try TangentBinary.run(
+            ["run", "nb.md", "--shard", "1/2", "--timings", "timings.json"], in: sandbox.root, scratch: sandbox)
         expectExit(r, 2, "run --timings")
         #expect(r.err.contains("timings.json: error: not valid JSON"), "\(r.err.prefix(2000))")
     }
@@ -179,7 +186,8 @@ struct JSONHostileInputTests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JSONHostileInputTests.notebook, sandbox.path("nbs/nb.md"))
-        let first = try TangentBinary.run(["render", "nbs", "--out", "site", "--quiet"], in: sandbox.root, scratch: sandbox)
+        let first = try TangentBinary.run(
+            ["render", "nbs", "--out", "site", "--quiet"], in: sandbox.root, scratch: sandbox)
         expectExit(first, 0, "first render")
         let manifest = sandbox.path("site/.tangent-site.json")
         let before = try #require(JSON.parse(try read(manifest))?.arrayValue)
@@ -188,10 +196,13 @@ struct JSONHostileInputTests {
         for hostile in [JSONHostileInputTests.deep, #"["mine.txt", "\uD800\u0041"]"#] {
             try write(hostile, manifest)
             try write(hostile, sandbox.path("site/.tangent-math.json"))
-            let r = try TangentBinary.run(["render", "nbs", "--out", "site", "--quiet"], in: sandbox.root, scratch: sandbox)
+            let r = try TangentBinary.run(
+                ["render", "nbs", "--out", "site", "--quiet"], in: sandbox.root, scratch: sandbox)
             expectExit(r, 0, "render over a hostile manifest")
             #expect(try JSON.parse(try read(manifest)) == .array(before), "the manifest is written afresh")
-            #expect(FileManager.default.fileExists(atPath: sandbox.path("site/mine.txt")), "a file the render did not write stays")
+            #expect(
+                FileManager.default.fileExists(atPath: sandbox.path("site/mine.txt")),
+                "a file the render did not write stays")
         }
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import TestSupport
-import Testing
 import Language
 import Notebook
 import TangentSupport
+import TestSupport
+import Testing
 
 /// `tangent export --to ipynb` and `tangent import` as the shell sees them.
 @Suite(.enabled(if: TangentBinary.exists, "no .build/debug/tangent: run `swift build` before these tests"))
@@ -49,7 +49,10 @@ struct JupyterCLITests {
         #expect(exported.out.contains("exported \(nb) to \(sandbox.path("nb.ipynb"))"), "\(exported.transcript)")
         let json = try #require(JSON.parse(try read(sandbox.path("nb.ipynb"))))
         #expect(json["nbformat"] == .number(4))
-        #expect(json["cells"]?.arrayValue?.compactMap { $0["cell_type"]?.stringValue } == ["markdown", "code", "code", "markdown"])
+        #expect(
+            json["cells"]?.arrayValue?.compactMap { $0["cell_type"]?.stringValue } == [
+                "markdown", "code", "code", "markdown"
+            ])
 
         // The .md beside it exists: import refuses to overwrite it without --force.
         let refused = try TangentBinary.run(["import", sandbox.path("nb.ipynb")], scratch: sandbox)
@@ -72,10 +75,12 @@ struct JupyterCLITests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         try write(JupyterCLITests.notebook, sandbox.path("nb.md"))
-        let r = try TangentBinary.run(["export", "nb.md", "--to=ipynb", "--out", "sub/other.ipynb"], in: sandbox.root, scratch: sandbox)
+        let r = try TangentBinary.run(
+            ["export", "nb.md", "--to=ipynb", "--out", "sub/other.ipynb"], in: sandbox.root, scratch: sandbox)
         #expect(r.status == 0, "\(r.transcript)")
         #expect(r.out.contains("exported nb.md to sub/other.ipynb"), "\(r.transcript)")
-        let i = try TangentBinary.run(["import", "sub/other.ipynb", "--out", "back.md"], in: sandbox.root, scratch: sandbox)
+        let i = try TangentBinary.run(
+            ["import", "sub/other.ipynb", "--out", "back.md"], in: sandbox.root, scratch: sandbox)
         #expect(i.status == 0, "\(i.transcript)")
         #expect(try read(sandbox.path("back.md")) == JupyterCLITests.notebook)
     }
@@ -106,7 +111,7 @@ struct JupyterCLITests {
         (["import", "nb.ipynb", "--to", "ipynb"], "option '--to' does not apply to 'tangent import'"),
         (["export", "nb.md", "nb.md", "--to", "ipynb", "--out", "x.ipynb"], "--out names one output file"),
         (["export", "nb.md", "--to", "ipynb", "--json", "r.json"], "option '--json' does not apply"),
-        (["import", "missing.ipynb"], "no such file: 'missing.ipynb'"),
+        (["import", "missing.ipynb"], "no such file: 'missing.ipynb'")
     ])
     func usageErrors(_ arguments: [String], _ message: String) throws {
         let sandbox = try TemporaryFolder("corpus")
@@ -127,7 +132,11 @@ struct JupyterCLITests {
 @Suite struct JupyterTutorialRoundTripTests {
     static let binary = ProcessInfo.processInfo.environment["TANGENT_RELEASE_BINARY"]
 
-    @Test(.enabled(if: binary != nil, "TANGENT_RELEASE_BINARY is not set: scripts/test.sh sets it to .build/release/tangent (running every tutorial in a debug build takes minutes)"))
+    @Test(
+        .enabled(
+            if: binary != nil,
+            "TANGENT_RELEASE_BINARY is not set: scripts/test.sh sets it to .build/release/tangent (running every tutorial in a debug build takes minutes)"
+        ))
     func tutorialsSurviveExportImportAndUpdate() throws {
         let tangent = URL(fileURLWithPath: JupyterTutorialRoundTripTests.binary!)
         let sandbox = try TemporaryFolder("corpus")
@@ -148,7 +157,8 @@ struct JupyterCLITests {
             p.standardError = FileHandle.nullDevice
             try p.run()
             p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "tangent \(arguments.joined(separator: " ")) exited \(p.terminationStatus)")
+            #expect(
+                p.terminationStatus == 0, "tangent \(arguments.joined(separator: " ")) exited \(p.terminationStatus)")
         }
         for name in names {
             let stem = String(name.dropLast(3))
@@ -160,20 +170,25 @@ struct JupyterCLITests {
 
         for name in names {
             let stem = String(name.dropLast(3))
-            let original = try Notebook.parse(try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8), path: name)
+            let original = try Notebook.parse(
+                try String(contentsOf: source.appendingPathComponent(name), encoding: .utf8), path: name)
             let copyURL = project.appendingPathComponent("notebooks/\(name)")
             let copy = try Notebook.parse(try String(contentsOf: copyURL, encoding: .utf8), path: name)
             #expect(copy.cells == original.cells, "\(name): the blocks differ")
             let (a, b) = (try original.regionSites(), try copy.regionSites())
             for cell in original.cells {
-                let stored = a[cell.id]?.region?.storedOutputs, new = b[cell.id]?.region?.storedOutputs
+                let stored = a[cell.id]?.region?.storedOutputs
+                let new = b[cell.id]?.region?.storedOutputs
                 #expect((stored == nil) == (new == nil), "\(name) block \(cell.id): a region is missing")
                 guard let stored, let new else { continue }
-                let difference = OutputComparison.compare(stored: stored, new: new, tolerance: Check.tolerance(for: cell, in: original))
+                let difference = OutputComparison.compare(
+                    stored: stored, new: new, tolerance: Check.tolerance(for: cell, in: original))
                 #expect(difference == nil, "\(name) block \(cell.id): \(difference?.message ?? "")")
             }
             let figures = original.text.components(separatedBy: "](\(stem).figures/").count - 1
-            let copied = (try? fm.contentsOfDirectory(atPath: project.appendingPathComponent("notebooks/\(stem).figures").path)) ?? []
+            let copied =
+                (try? fm.contentsOfDirectory(atPath: project.appendingPathComponent("notebooks/\(stem).figures").path))
+                ?? []
             #expect(copied.count == figures, "\(name): \(figures) figures linked, \(copied.count) written")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,8 +59,9 @@ struct LargeRun {
         let reader = try FileHandle(forReadingFrom: errURL)
         defer { try? reader.close() }
         let head = try reader.read(upToCount: 1 << 16) ?? Data()
-        return LargeRun(status: process.terminationStatus, reason: process.terminationReason, timedOut: timedOut,
-                        errHead: String(decoding: head, as: UTF8.self), jsonPath: jsonPath)
+        return LargeRun(
+            status: process.terminationStatus, reason: process.terminationReason, timedOut: timedOut,
+            errHead: String(decoding: head, as: UTF8.self), jsonPath: jsonPath)
     }
 
     /// The run ended normally with `exit`, stderr starts its first error with `PATH:LINE:COL: error: `
@@ -73,8 +75,9 @@ struct LargeRun {
         let report = try CorpusReport.load(jsonPath)
         #expect(CorpusReport.int(report["exit_code"]) == Int(exit))
         let first = try #require(CorpusReport.errors(report).first, "the JSON report lists no error\n\(transcript)")
-        #expect(CorpusReport.int(first["line"]) == line && CorpusReport.int(first["column"]) == column,
-                "JSON errors[0] is at \(first["line"] ?? "?"):\(first["column"] ?? "?")")
+        #expect(
+            CorpusReport.int(first["line"]) == line && CorpusReport.int(first["column"]) == column,
+            "JSON errors[0] is at \(first["line"] ?? "?"):\(first["column"] ?? "?")")
         #expect((first["message"] as? String)?.contains(message) == true)
     }
 }
@@ -165,7 +168,7 @@ struct LargeInputTests {
         ("brackets", "[", "1", "]"),
         ("calls", "abs(", "1", ")"),
         ("unary minus", "-", "1", ""),
-        ("not", "not ", "true", ""),
+        ("not", "not ", "true", "")
     ])
     func hundredThousandDeepExpression(_ kind: String, _ open: String, _ core: String, _ close: String) throws {
         let sandbox = try TemporaryFolder("corpus")
@@ -203,7 +206,7 @@ struct LargeInputTests {
     @Test(arguments: [
         ("block quotes", ">", " quote"),
         ("list items", "- ", "item"),
-        ("emphasis", "*", "x"),
+        ("emphasis", "*", "x")
     ])
     func hundredThousandDeepMarkdown(_ kind: String, _ unit: String, _ core: String) throws {
         for (depth, refused) in [(100_000, true), (400, false)] {
@@ -219,8 +222,9 @@ struct LargeInputTests {
             let run = try LargeRun.run(nb.path, in: sandbox)
             if refused {
                 #expect(run.status == 2, "\(kind): \(run.status)")
-                #expect(run.errHead.contains(":3:") && run.errHead.contains("nested more than 1000 levels deep"),
-                        "\(kind): \(run.transcript)")
+                #expect(
+                    run.errHead.contains(":3:") && run.errHead.contains("nested more than 1000 levels deep"),
+                    "\(kind): \(run.transcript)")
             } else {
                 try run.expectLocated(nb.path, line: 6, column: 5, exit: 1, message: "unknown name 'x'")
             }

@@ -19,7 +19,9 @@ struct ListAllocationTests {
         let nb = sandbox.path("nb.md")
         let text = "# Lists\n\n```ntk\n" + code + "\n```\n"
         try text.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox, environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
         let lines = text.components(separatedBy: "\n")
         // Diagnostics name the file by its sandbox path; keep the part after it.
         return (r.status, r.err.replacingOccurrences(of: nb, with: "nb.md"), r.transcript, { lines[$0 - 1] })
@@ -38,7 +40,9 @@ struct ListAllocationTests {
         while (1 << k) <= 4096 || (1 << k) * Self.stride <= Self.limit { k += 1 }
         let line = 4 + k  // xs = [1] is line 4; doubling j (1-based) is line 4 + j
         let column = try #require(DiagnosticText.column(of: "+", in: r.line(line)))
-        #expect(r.err.contains("nb.md:\(line):\(column): error: the list of \(1 << k) items made by '+' needs"), "\(r.transcript)")
+        #expect(
+            r.err.contains("nb.md:\(line):\(column): error: the list of \(1 << k) items made by '+' needs"),
+            "\(r.transcript)")
         #expect(r.err.contains("but only 1.0 MiB of memory is available"), "\(r.transcript)")
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TangentCLI
 import TestSupport
+import Testing
+
+@testable import TangentCLI
 
 /// A project in a temporary folder (`tangent.toml` marks its root, so the cache and the default
 /// site stay inside it) with notebooks in `notebooks/`.
@@ -12,7 +13,8 @@ struct PreviewProject {
 
     init() throws {
         folder = try TemporaryFolder("preview")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("notebooks"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("notebooks"), withIntermediateDirectories: true)
         try Data().write(to: root.appendingPathComponent("tangent.toml"))
         try write("alpha.md", PreviewProject.alpha(says: "x"))
         try write("beta.md", "---\ntitle: Beta\n---\nThe beta page.\n")
@@ -42,7 +44,9 @@ struct PreviewProject {
         let port = preview.server.port
 
         // The default site folder is beside the cache, and git-ignored.
-        #expect(preview.siteDirectory.standardizedFileURL.path == project.root.appendingPathComponent(".tangent/site").standardizedFileURL.path)
+        #expect(
+            preview.siteDirectory.standardizedFileURL.path
+                == project.root.appendingPathComponent(".tangent/site").standardizedFileURL.path)
         #expect(FileManager.default.fileExists(atPath: project.root.appendingPathComponent(".tangent/.gitignore").path))
 
         let index = try RawHTTP.get(port, "/")
@@ -92,13 +96,17 @@ struct PreviewProject {
     }
 
     @Test func optionsAreParsed() throws {
-        let o = try ServeOptions.parse(["nb", "--port", "0", "--host=0.0.0.0", "--out", "site", "--timeout", "5", "--no-cache", "more.md"])
+        let o = try ServeOptions.parse([
+            "nb", "--port", "0", "--host=0.0.0.0", "--out", "site", "--timeout", "5", "--no-cache", "more.md"
+        ])
         #expect(o.paths == ["nb", "more.md"] && o.port == 0 && o.host == "0.0.0.0" && o.outDirectory == "site")
         #expect(o.timeout == 5 && o.noCache)
         let defaults = try ServeOptions.parse(["nb"])
         #expect(defaults.port == 8000 && defaults.host == "127.0.0.1" && defaults.outDirectory == nil)
         let render = o.renderOptions(out: "site")
-        #expect(render.verb == .render && render.outDirectory == "site" && render.timeout == 5 && render.noCache && render.usesCache == false)
+        #expect(
+            render.verb == .render && render.outDirectory == "site" && render.timeout == 5 && render.noCache
+                && render.usesCache == false)
     }
 
     @Test(arguments: [
@@ -106,7 +114,7 @@ struct PreviewProject {
         (["nb", "--port", "70000"], "--port needs a number from 0 to 65535"),
         (["nb", "--prot", "1"], "did you mean '--port'?"),
         (["--port", "1"], "needs at least one PATH"),
-        (["nb", "--host"], "option '--host' needs a value"),
+        (["nb", "--host"], "option '--host' needs a value")
     ])
     func badOptionsAreUsageErrors(arguments: [String], message: String) {
         do {

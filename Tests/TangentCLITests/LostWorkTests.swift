@@ -2,6 +2,7 @@ import Foundation
 import Notebook
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,8 @@ import Glibc
         var root: URL { sandbox.root.appendingPathComponent("project") }
         init() throws {
             sandbox = try TemporaryFolder("corpus")
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         }
         func write(_ name: String, _ text: String) throws -> String {
             let path = root.appendingPathComponent(name).path
@@ -109,7 +111,8 @@ import Glibc
 
         // The block now fails: its region stays, and the figure it links to stays too.
         let text = try p.read(nb)
-        try Data(text.replacingOccurrences(of: plot, with: plot + "\ny = nope").utf8).write(to: URL(fileURLWithPath: nb))
+        try Data(text.replacingOccurrences(of: plot, with: plot + "\ny = nope").utf8).write(
+            to: URL(fileURLWithPath: nb))
         let failed = CapturedConsole.run(["update", nb, "--no-cache"])
         #expect(failed.status == 1, "\(failed.err)")
         #expect(try p.read(nb).contains("](nb.figures/fig-1.svg)"))
@@ -127,8 +130,11 @@ import Glibc
     static func editVisible(_ text: String, _ from: String, _ to: String, fixHash: Bool) -> String {
         var lines = text.components(separatedBy: "\n")
         guard let begin = lines.firstIndex(where: { $0.hasPrefix("<!-- tangent:begin") }),
-              let end = lines.firstIndex(where: { $0.hasPrefix("<!-- tangent:end") }),
-              let k = lines[(begin + 1)..<end].firstIndex(where: { $0.contains(from) && !$0.hasPrefix("<!-- tangent:data") }) else {
+            let end = lines.firstIndex(where: { $0.hasPrefix("<!-- tangent:end") }),
+            let k = lines[(begin + 1)..<end].firstIndex(where: {
+                $0.contains(from) && !$0.hasPrefix("<!-- tangent:data")
+            })
+        else {
             return text
         }
         lines[k] = lines[k].replacingOccurrences(of: from, with: to)
@@ -141,14 +147,16 @@ import Glibc
         return lines.joined(separator: "\n")
     }
 
-    @Test(arguments: [
-        ("show 0.635", "0.635", "0.9"),
-        ("show [[1.5, 2], [3, 4]]", "1.5", "1.25"),
-        ("show 2, \"the answer\"", "the answer", "another answer"),
-        ("print(\"converged\")", "converged", "diverged"),
-        ("show ones(30, 30) * 0.25", "0.25", "0.5"),
-    ], [false, true])
-    func checkFailsWhenTheVisibleOutputWasEdited(_ edit: (code: String, from: String, to: String), fixHash: Bool) throws {
+    @Test(
+        arguments: [
+            ("show 0.635", "0.635", "0.9"),
+            ("show [[1.5, 2], [3, 4]]", "1.5", "1.25"),
+            ("show 2, \"the answer\"", "the answer", "another answer"),
+            ("print(\"converged\")", "converged", "diverged"),
+            ("show ones(30, 30) * 0.25", "0.25", "0.5")
+        ], [false, true])
+    func checkFailsWhenTheVisibleOutputWasEdited(_ edit: (code: String, from: String, to: String), fixHash: Bool) throws
+    {
         let (code, from, to) = edit
         let p = try Project()
         defer { p.sandbox.remove() }

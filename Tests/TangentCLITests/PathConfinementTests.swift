@@ -27,16 +27,19 @@ import Testing
     @Test(arguments: [
         ("load(\"../outside/secret.csv\")", 6),
         ("save([[1]], \"../outside/new.npy\")", 13),
-        ("load(\"link/secret.csv\")", 6),
+        ("load(\"link/secret.csv\")", 6)
     ])
     func pathsLeavingTheProjectAreRefused(_ call: String, _ column: Int) throws {
         let t = try Layout()
         defer { t.sandbox.remove() }
-        try FileManager.default.createSymbolicLink(at: t.project.appendingPathComponent("link"), withDestinationURL: t.outside)
+        try FileManager.default.createSymbolicLink(
+            at: t.project.appendingPathComponent("link"), withDestinationURL: t.outside)
         let nb = try t.notebook("nb.md", "x = \(call)")
         let refused = CapturedConsole.run(["run", nb, "--no-cache"])
         #expect(refused.status == 1)
-        #expect(refused.err.contains("\(nb):4:\(4 + column): error: ") && refused.err.contains("is outside the project root"), "\(refused.err)")
+        #expect(
+            refused.err.contains("\(nb):4:\(4 + column): error: ")
+                && refused.err.contains("is outside the project root"), "\(refused.err)")
         #expect(!FileManager.default.fileExists(atPath: t.outside.appendingPathComponent("new.npy").path))
         let allowed = CapturedConsole.run(["run", nb, "--no-cache", "--allow-outside"])
         #expect(allowed.status == 0, "\(allowed.err)")
@@ -50,9 +53,13 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "real.md")
         let r = CapturedConsole.run(["update", link, "--no-cache"])
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains("through the symbolic link, into \(URL(fileURLWithPath: real).resolvingSymlinksInPath().path)"), "\(r.out)")
+        #expect(
+            r.out.contains(
+                "through the symbolic link, into \(URL(fileURLWithPath: real).resolvingSymlinksInPath().path)"),
+            "\(r.out)")
         #expect(try String(contentsOfFile: real, encoding: .utf8).contains("<!-- tangent:begin"))
-        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == "real.md", "the link was replaced")
+        #expect(
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == "real.md", "the link was replaced")
     }
 
     @Test func updateThroughALinkLeavingTheProjectIsRefused() throws {
@@ -77,14 +84,18 @@ import Testing
         defer { sandbox.remove() }
         let tree = sandbox.root.appendingPathComponent("tree")
         for dir in ["nb", "data"] {
-            try FileManager.default.createDirectory(at: tree.appendingPathComponent(dir), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: tree.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
         try "1,2\n".write(to: tree.appendingPathComponent("data/x.csv"), atomically: true, encoding: .utf8)
         let nb = tree.appendingPathComponent("nb/nb.md").path
         try "# T\n\n```ntk\nx = load(\"../data/x.csv\")\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
         let fromTree = try TangentBinary.run(["run", nb, "--no-cache"], in: tree, scratch: sandbox)
         #expect(fromTree.status == 0, "\(fromTree.transcript)")
-        let fromNotebookFolder = try TangentBinary.run(["run", nb, "--no-cache"], in: tree.appendingPathComponent("nb"), scratch: sandbox)
-        #expect(fromNotebookFolder.status == 1 && fromNotebookFolder.err.contains("outside the project root"), "\(fromNotebookFolder.transcript)")
+        let fromNotebookFolder = try TangentBinary.run(
+            ["run", nb, "--no-cache"], in: tree.appendingPathComponent("nb"), scratch: sandbox)
+        #expect(
+            fromNotebookFolder.status == 1 && fromNotebookFolder.err.contains("outside the project root"),
+            "\(fromNotebookFolder.transcript)")
     }
 }

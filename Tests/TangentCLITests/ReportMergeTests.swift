@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TangentCLI
 
 @Suite struct ReportMergeTests {
@@ -13,7 +14,9 @@ import Testing
         defer { sandbox.remove() }
         let corpus = sandbox.root.appendingPathComponent("corpus")
         try FileManager.default.copyItem(at: CorpusManifest.directory, to: corpus)
-        let full = CapturedConsole.run(["check", corpus.path, "--json", sandbox.path("full.json"), "--junit", sandbox.path("full.xml")])
+        let full = CapturedConsole.run([
+            "check", corpus.path, "--json", sandbox.path("full.json"), "--junit", sandbox.path("full.xml")
+        ])
         #expect(full.status == 2)
 
         var reports: [String] = []
@@ -28,16 +31,21 @@ import Testing
             reports.append(report)
         }
         // Disjoint and complete.
-        let all = CorpusReport.notebooks(try CorpusReport.load(sandbox.path("full.json"))).compactMap { $0["path"] as? String }
+        let all = CorpusReport.notebooks(try CorpusReport.load(sandbox.path("full.json"))).compactMap {
+            $0["path"] as? String
+        }
         #expect(picked.count == all.count)
         #expect(Set(picked) == Set(all))
 
-        let merged = CapturedConsole.run(["report", "merge"] + reports.reversed()
-                                         + ["--json", sandbox.path("merged.json"), "--junit", sandbox.path("merged.xml")])
+        let merged = CapturedConsole.run(
+            ["report", "merge"] + reports.reversed()
+                + ["--json", sandbox.path("merged.json"), "--junit", sandbox.path("merged.xml")])
         #expect(merged.status == full.status, "\(merged.err)")
         #expect(merged.out.hasPrefix("\(shards) report\(shards == 1 ? "" : "s"), "), "\(merged.out)")
         #expect(try Untimed.report(sandbox.path("merged.json")) == Untimed.report(sandbox.path("full.json")))
-        let xml = { (name: String) throws in Untimed.text(try String(contentsOfFile: sandbox.path(name), encoding: .utf8)) }
+        let xml = { (name: String) throws in
+            Untimed.text(try String(contentsOfFile: sandbox.path(name), encoding: .utf8))
+        }
         #expect(try xml("merged.xml") == xml("full.xml"))
     }
 
@@ -54,9 +62,13 @@ import Testing
         defer { sandbox.remove() }
         for a in ReportMergeTests.severity {
             for b in ReportMergeTests.severity {
-                try ReportMergeTests.minimal(exitCode: Int(a)).write(toFile: sandbox.path("a.json"), atomically: true, encoding: .utf8)
-                try ReportMergeTests.minimal(exitCode: Int(b)).write(toFile: sandbox.path("b.json"), atomically: true, encoding: .utf8)
-                let r = CapturedConsole.run(["report", "merge", sandbox.path("a.json"), sandbox.path("b.json"), "--json", sandbox.path("m.json")])
+                try ReportMergeTests.minimal(exitCode: Int(a)).write(
+                    toFile: sandbox.path("a.json"), atomically: true, encoding: .utf8)
+                try ReportMergeTests.minimal(exitCode: Int(b)).write(
+                    toFile: sandbox.path("b.json"), atomically: true, encoding: .utf8)
+                let r = CapturedConsole.run([
+                    "report", "merge", sandbox.path("a.json"), sandbox.path("b.json"), "--json", sandbox.path("m.json")
+                ])
                 let expected = ReportMergeTests.severity.first { $0 == a || $0 == b }!
                 #expect(r.status == expected, "\(a) and \(b)")
                 #expect(CorpusReport.int(try CorpusReport.load(sandbox.path("m.json"))["exit_code"]) == Int(expected))
@@ -67,20 +79,39 @@ import Testing
     @Test(arguments: [
         ("{", "not valid JSON"),
         ("[1, 2]", "expected an object"),
-        ("{\"tangent\": \"0.2.0\", \"command\": \"check\", \"exit_code\": 0}", "'notebooks' is missing or not an array"),
+        (
+            "{\"tangent\": \"0.2.0\", \"command\": \"check\", \"exit_code\": 0}",
+            "'notebooks' is missing or not an array"
+        ),
         (minimal(exitCode: 7), "'exit_code' is 7"),
-        (minimal(exitCode: 0, notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": [{\"id\": \"x\", \"line\": 3, \"status\": \"exploded\"}]}]"),
-         "'notebooks[0].blocks[0].status' is 'exploded'"),
-        (minimal(exitCode: 0, notebooks: "[{\"status\": \"ok\", \"blocks\": []}]"), "'notebooks[0].path' is missing or not a string"),
-        (minimal(exitCode: 1, notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": [], \"errors\": [{\"line\": 2}]}]"),
-         "'notebooks[0].errors[0].message' is missing"),
+        (
+            minimal(
+                exitCode: 0,
+                notebooks:
+                    "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": [{\"id\": \"x\", \"line\": 3, \"status\": \"exploded\"}]}]"
+            ),
+            "'notebooks[0].blocks[0].status' is 'exploded'"
+        ),
+        (
+            minimal(exitCode: 0, notebooks: "[{\"status\": \"ok\", \"blocks\": []}]"),
+            "'notebooks[0].path' is missing or not a string"
+        ),
+        (
+            minimal(
+                exitCode: 1,
+                notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": [], \"errors\": [{\"line\": 2}]}]"),
+            "'notebooks[0].errors[0].message' is missing"
+        )
     ])
     func malformedReportsAreRefused(_ text: String, _ message: String) throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        try ReportMergeTests.minimal(exitCode: 0).write(toFile: sandbox.path("good.json"), atomically: true, encoding: .utf8)
+        try ReportMergeTests.minimal(exitCode: 0).write(
+            toFile: sandbox.path("good.json"), atomically: true, encoding: .utf8)
         try text.write(toFile: sandbox.path("bad.json"), atomically: true, encoding: .utf8)
-        let r = CapturedConsole.run(["report", "merge", sandbox.path("good.json"), sandbox.path("bad.json"), "--json", sandbox.path("m.json")])
+        let r = CapturedConsole.run([
+            "report", "merge", sandbox.path("good.json"), sandbox.path("bad.json"), "--json", sandbox.path("m.json")
+        ])
         #expect(r.status == 2)
         #expect(r.err.hasPrefix("\(sandbox.path("bad.json")): error: ") && r.err.contains(message), "\(r.err)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("m.json")))
@@ -89,12 +120,16 @@ import Testing
     @Test func overlappingShardsAreRefused() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let one = ReportMergeTests.minimal(exitCode: 0, notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": []}]")
+        let one = ReportMergeTests.minimal(
+            exitCode: 0, notebooks: "[{\"path\": \"a.md\", \"status\": \"ok\", \"blocks\": []}]")
         try one.write(toFile: sandbox.path("1.json"), atomically: true, encoding: .utf8)
         try one.write(toFile: sandbox.path("2.json"), atomically: true, encoding: .utf8)
         let r = CapturedConsole.run(["report", "merge", sandbox.path("1.json"), sandbox.path("2.json")])
         #expect(r.status == 2)
-        #expect(r.err == "\(sandbox.path("2.json")): error: notebook 'a.md' is also in '\(sandbox.path("1.json"))' (do the shards overlap?)\n")
+        #expect(
+            r.err
+                == "\(sandbox.path("2.json")): error: notebook 'a.md' is also in '\(sandbox.path("1.json"))' (do the shards overlap?)\n"
+        )
     }
 
     @Test func missingReportIsAnInputError() throws {
@@ -115,11 +150,12 @@ import Testing
         (["report", "mrege", "a.json"], "unknown report command 'mrege'"),
         (["report", "merge"], "needs at least one JSON report"),
         (["report", "merge", "a.json", "--xml", "out.xml"], "unknown option '--xml'"),
-        (["report", "merge", "a.json", "--json"], "option '--json' needs a value"),
+        (["report", "merge", "a.json", "--json"], "option '--json' needs a value")
     ])
     func badMergeCommandLinesAreUsageErrors(_ arguments: [String], _ message: String) {
         let r = CapturedConsole.run(arguments)
         #expect(r.status == 2)
-        #expect(r.err.hasPrefix("error: ") && r.err.contains(message) && r.err.contains(ReportCommand.usage), "\(r.err)")
+        #expect(
+            r.err.hasPrefix("error: ") && r.err.contains(message) && r.err.contains(ReportCommand.usage), "\(r.err)")
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import Serve
+import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Serve
-import TestSupport
 
 /// `tangent serve` as a user runs it: the built binary in a subprocess, its printed URL, a real
 /// request, and the exit status after SIGINT or SIGTERM. Skipped without `.build/debug/tangent`.
@@ -37,7 +38,9 @@ struct ServeBinaryTests {
         func port(within seconds: Double) -> UInt16? {
             var port: UInt16?
             _ = eventually(within: seconds) {
-                guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("serving http://127.0.0.1:") }) else {
+                guard
+                    let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("serving http://127.0.0.1:") })
+                else {
                     return !process.isRunning
                 }
                 port = UInt16(line.dropFirst("serving http://127.0.0.1:".count).dropLast())
@@ -77,7 +80,9 @@ struct ServeBinaryTests {
         defer { taken.stop() }
         let busy = try Server(["notebooks", "--port", String(taken.port)], in: project)
         #expect(busy.exitStatus(within: 60).map { $0.1 } == 2)
-        #expect(busy.stderr.contains("error: cannot listen on 127.0.0.1:\(taken.port): Address already in use"), "\(busy.stderr)")
+        #expect(
+            busy.stderr.contains("error: cannot listen on 127.0.0.1:\(taken.port): Address already in use"),
+            "\(busy.stderr)")
 
         let bad = try Server(["notebooks", "--port", "eighty"], in: project)
         #expect(bad.exitStatus(within: 10).map { $0.1 } == 2)

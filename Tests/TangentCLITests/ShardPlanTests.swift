@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TangentCLI
 
 /// Generated collections: paths in a few folders, weights spread like notebook run times
@@ -12,7 +13,10 @@ enum Collections {
             let folder = ["", "intro/", "kernels/", "kernels/deep/"][Int.random(in: 0..<4, using: &g)]
             let path = "\(folder)nb-\(k)-\(UInt32.random(in: 0...UInt32.max, using: &g)).md"
             let kind = Int.random(in: 0..<10, using: &g)
-            let weight = kind == 0 ? 0 : kind == 1 ? 4096 : exp(Double.random(in: -2...2, using: &g) + Double.random(in: -2...2, using: &g))
+            let weight =
+                kind == 0
+                ? 0
+                : kind == 1 ? 4096 : exp(Double.random(in: -2...2, using: &g) + Double.random(in: -2...2, using: &g))
             return ShardPlan.Item(path: path, weight: weight)
         }
     }
@@ -72,7 +76,8 @@ enum Collections {
             let after = ShardPlan.assign(items + [extra], shards: shards)
             #expect(after.count == items.count + 1)
             for i in items.indices {
-                let ahead = items[i].weight > extra.weight || (items[i].weight == extra.weight && items[i].path < extra.path)
+                let ahead =
+                    items[i].weight > extra.weight || (items[i].weight == extra.weight && items[i].path < extra.path)
                 if ahead { #expect(after[i] == before[i], "\(items[i].path) moved when \(extra.path) was added") }
             }
         }
@@ -108,7 +113,10 @@ enum Collections {
         #expect(Sharding.weights(sizes: sizes, seconds: [0, nil, 0, nil]) == sizes)
     }
 
-    @Test(arguments: [("./a/b.md", "a/b.md"), ("a//b.md", "a/b.md"), ("a/./b.md", "a/b.md"), ("/x/./y.md", "/x/y.md"), ("nb.md", "nb.md")])
+    @Test(arguments: [
+        ("./a/b.md", "a/b.md"), ("a//b.md", "a/b.md"), ("a/./b.md", "a/b.md"), ("/x/./y.md", "/x/y.md"),
+        ("nb.md", "nb.md")
+    ])
     func pathsAreComparedNormalised(_ given: String, _ key: String) {
         #expect(Sharding.key(given) == key)
     }

@@ -9,7 +9,8 @@ import Testing
     static func notebookText(blocks: Int) -> String {
         var text = "# Signals\n\nSome prose with math $x^2$.\n\n"
         for k in 0..<blocks {
-            text += "Block \(k).\n\n```ntk {#b\(k)}\nA = randn(120, 120)\nB = A @ A.T @ A @ A.T\nshow B[0:3, 0:3], \"b \(k)\"\nprint(\"trace\", trace(B))\n```\n\n"
+            text +=
+                "Block \(k).\n\n```ntk {#b\(k)}\nA = randn(120, 120)\nB = A @ A.T @ A @ A.T\nshow B[0:3, 0:3], \"b \(k)\"\nprint(\"trace\", trace(B))\n```\n\n"
         }
         return text
     }
@@ -23,8 +24,10 @@ import Testing
     }
 
     /// Starts `arguments`, sends `signal` after a random delay, returns the exit status.
-    static func interrupt(_ arguments: [String], with signal: Int32, within micros: UInt32,
-                          using g: inout SystemRandomNumberGenerator) throws -> (status: Int32, reason: Process.TerminationReason) {
+    static func interrupt(
+        _ arguments: [String], with signal: Int32, within micros: UInt32,
+        using g: inout SystemRandomNumberGenerator
+    ) throws -> (status: Int32, reason: Process.TerminationReason) {
         let process = Process()
         process.executableURL = TangentBinary.url
         process.arguments = arguments
@@ -52,15 +55,20 @@ import Testing
         try original.write(to: URL(fileURLWithPath: path))
         let span = try Self.duration(of: ["update", path, "--no-cache", "--quiet"], scratch: sandbox)
         var g = SystemRandomNumberGenerator()
-        var stopped = 0, finished = 0, early = 0
+        var stopped = 0
+        var finished = 0
+        var early = 0
         for attempt in 0..<25 {
             try original.write(to: URL(fileURLWithPath: path))
-            let (status, reason) = try Self.interrupt(["update", path, "--no-cache", "--quiet"], with: signal,
-                                                      within: span, using: &g)
+            let (status, reason) = try Self.interrupt(
+                ["update", path, "--no-cache", "--quiet"], with: signal,
+                within: span, using: &g)
             // A signal in the first milliseconds, before main installs the handlers, takes the
             // default action; nothing has been written yet then (checked below like the rest).
-            if reason == .uncaughtSignal { #expect(status == signal); early += 1 }
-            else {
+            if reason == .uncaughtSignal {
+                #expect(status == signal)
+                early += 1
+            } else {
                 #expect(status == 128 + signal || status == 0, "attempt \(attempt): exit \(status)")
                 if status == 0 { finished += 1 } else { stopped += 1 }
             }
@@ -69,14 +77,18 @@ import Testing
             #expect(sandbox.temporaryFiles().isEmpty, "attempt \(attempt): \(sandbox.temporaryFiles())")
         }
         #expect(stopped > 0, "no signal arrived before the run ended: the test exercised nothing")
-        print("SignalTests: update, signal \(signal), 25 signals over 0–\(span / 1000) ms: \(stopped) stopped with \(128 + signal), \(finished) finished first, \(early) arrived before the handlers")
+        print(
+            "SignalTests: update, signal \(signal), 25 signals over 0–\(span / 1000) ms: \(stopped) stopped with \(128 + signal), \(finished) finished first, \(early) arrived before the handlers"
+        )
     }
 
     @Test func interruptedRenderLeavesWholePagesAndRendersAgain() throws {
         try #require(TangentBinary.exists, "build the binary first: swift build")
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        for k in 0..<6 { try Self.notebookText(blocks: 4).write(toFile: sandbox.path("nb\(k).md"), atomically: true, encoding: .utf8) }
+        for k in 0..<6 {
+            try Self.notebookText(blocks: 4).write(toFile: sandbox.path("nb\(k).md"), atomically: true, encoding: .utf8)
+        }
         let site = sandbox.root.appendingPathComponent("site")
         let arguments = ["render", sandbox.root.path, "--out", site.path, "--no-cache", "--quiet"]
         let span = try Self.duration(of: arguments, scratch: sandbox)
@@ -85,11 +97,14 @@ import Testing
         for attempt in 0..<12 {
             let signal = attempt % 2 == 0 ? SIGINT : SIGTERM
             let (status, reason) = try Self.interrupt(arguments, with: signal, within: span, using: &g)
-            #expect((reason == .exit && (status == 128 + signal || status == 0)) || (reason == .uncaughtSignal && status == signal),
-                    "attempt \(attempt): \(reason) \(status)")
+            #expect(
+                (reason == .exit && (status == 128 + signal || status == 0))
+                    || (reason == .uncaughtSignal && status == signal),
+                "attempt \(attempt): \(reason) \(status)")
             if reason == .exit && status != 0 { stopped += 1 }
             #expect(sandbox.temporaryFiles().isEmpty, "attempt \(attempt): \(sandbox.temporaryFiles())")
-            for page in (FileManager.default.enumerator(atPath: site.path)?.compactMap { $0 as? String } ?? []) where page.hasSuffix(".html") {
+            for page in (FileManager.default.enumerator(atPath: site.path)?.compactMap { $0 as? String } ?? [])
+            where page.hasSuffix(".html") {
                 let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
                 #expect(html.hasSuffix("</html>\n"), "attempt \(attempt): \(page) is not a whole page")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,8 +14,9 @@ import Glibc
 struct StaleTemporaryFileTests {
     /// Creates a regular file, optionally with a modification time `age` seconds in the past.
     static func plant(_ path: String, age: TimeInterval? = nil) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try Data("partial".utf8).write(to: URL(fileURLWithPath: path))
         if let age { try setAge(path, age) }
     }
@@ -50,8 +52,10 @@ struct StaleTemporaryFileTests {
         plan.removed.append(".\(name).\(reused).k3j2.tmp")
         try plant(path(".\(name).\(me).zz9.tmp"))
         plan.kept.append(".\(name).\(me).zz9.tmp")
-        for lookalike in [".\(name).\(dead).ABC.tmp", "\(name).\(dead).abc.tmp", ".\(name).\(dead).abc.tmp.bak",
-                          ".\(name).0\(dead).abc.tmp", ".\(dead).abc.tmp", ".\(name).\(dead).abc.TMP"] {
+        for lookalike in [
+            ".\(name).\(dead).ABC.tmp", "\(name).\(dead).abc.tmp", ".\(name).\(dead).abc.tmp.bak",
+            ".\(name).0\(dead).abc.tmp", ".\(dead).abc.tmp", ".\(name).\(dead).abc.TMP"
+        ] {
             try plant(path(lookalike))
             plan.kept.append(lookalike)
         }
@@ -76,20 +80,28 @@ struct StaleTemporaryFileTests {
     @Test func updateRemovesStaleFilesBesideTheNotebookItsFiguresTheCacheAndSavedFiles() throws {
         let sandbox = try TemporaryFolder("corpus")
         let outsideBox = try TemporaryFolder("corpus")
-        defer { sandbox.remove(); outsideBox.remove() }
+        defer {
+            sandbox.remove()
+            outsideBox.remove()
+        }
         let outside = outsideBox.path("outside.tmp")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: outside))
         try Self.setAge(outside, 7200)
         let nb = sandbox.path("nb.md")
-        try "# T\n\n```ntk\nx = linspace(0, 1, 5)\nplot(x, x)\nsave(x, \"data/x.npy\")\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
+        try "# T\n\n```ntk\nx = linspace(0, 1, 5)\nplot(x, x)\nsave(x, \"data/x.npy\")\n```\n".write(
+            toFile: nb, atomically: true, encoding: .utf8)
         let sleeper = try ChildProcess.startedNow()
         defer { ChildProcess.stop(sleeper) }
         let dead = try ChildProcess.exitedPID()
         // No marker file: the project root (holding .tangent/cache) is the notebook's folder.
-        let folders = [sandbox.root.path, sandbox.path("nb.figures"), sandbox.path(".tangent/cache"), sandbox.path("data")]
+        let folders = [
+            sandbox.root.path, sandbox.path("nb.figures"), sandbox.path(".tangent/cache"), sandbox.path("data")
+        ]
         var plans: [Plan] = []
         for (folder, name) in zip(folders, ["nb.md", "nb-1.svg", "0123456789abcdef.block", "x.npy"]) {
-            plans.append(try Self.plantCase(in: folder, name: name, dead: dead, reused: sleeper.processIdentifier, outside: outside))
+            plans.append(
+                try Self.plantCase(
+                    in: folder, name: name, dead: dead, reused: sleeper.processIdentifier, outside: outside))
         }
         let r = try TangentBinary.run(["update", nb, "--quiet"], in: sandbox.root, scratch: sandbox)
         #expect(r.reason == .exit && r.status == 0, "\(r.transcript)")
@@ -100,16 +112,21 @@ struct StaleTemporaryFileTests {
     @Test func renderRemovesStaleFilesInTheSiteAndStaleKaTeXScratchFolders() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let nb = sandbox.path("nb.md"), site = sandbox.path("site"), tmp = sandbox.path("tmp")
+        let nb = sandbox.path("nb.md")
+        let site = sandbox.path("site")
+        let tmp = sandbox.path("tmp")
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         try "# T\n\n```ntk\nshow 1\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
-        let first = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
-                                     environment: ["TMPDIR": tmp])
+        let first = try TangentBinary.run(
+            ["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
+            environment: ["TMPDIR": tmp])
         #expect(first.status == 0, "\(first.transcript)")
 
         let sleeper = try ChildProcess.startedNow()
         defer { ChildProcess.stop(sleeper) }
-        let dead = try ChildProcess.exitedPID(), reused = sleeper.processIdentifier, me = getpid()
+        let dead = try ChildProcess.exitedPID()
+        let reused = sleeper.processIdentifier
+        let me = getpid()
         try Self.plant(site + "/.index.html.\(dead).q1.tmp")
         try Self.plant(site + "/assets/.tangent.css.\(reused).q2.tmp", age: 3600)
         try Self.plant(site + "/.nb.html.\(me).q3.tmp")
@@ -124,8 +141,9 @@ struct StaleTemporaryFileTests {
         try Self.setAge(reusedScratch + "/input.json", 3600)
         try Self.setAge(reusedScratch, 3600)
 
-        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
-                                 environment: ["TMPDIR": tmp])
+        let r = try TangentBinary.run(
+            ["render", nb, "--no-cache", "--quiet", "--out", site], in: sandbox.root, scratch: sandbox,
+            environment: ["TMPDIR": tmp])
         #expect(r.reason == .exit && r.status == 0, "\(r.transcript)")
         let fm = FileManager.default
         #expect(!fm.fileExists(atPath: site + "/.index.html.\(dead).q1.tmp"), "\(r.transcript)")
@@ -141,14 +159,17 @@ struct StaleTemporaryFileTests {
     @Test func aFolderWithoutTheSiteManifestIsSweptOnlyAtItsTopLevel() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let nb = sandbox.path("nb.md"), out = sandbox.path("out")
+        let nb = sandbox.path("nb.md")
+        let out = sandbox.path("out")
         try "# T\n\n```ntk\nshow 1\n```\n".write(toFile: nb, atomically: true, encoding: .utf8)
         let dead = try ChildProcess.exitedPID()
-        let top = out + "/.tangent-site.json.\(dead).m1.tmp", nested = out + "/notes/.draft.md.\(dead).m2.tmp"
+        let top = out + "/.tangent-site.json.\(dead).m1.tmp"
+        let nested = out + "/notes/.draft.md.\(dead).m2.tmp"
         try Self.plant(top)
         try Self.plant(nested)
-        let r = try TangentBinary.run(["render", nb, "--no-cache", "--quiet", "--out", out], in: sandbox.root, scratch: sandbox,
-                                 environment: ["TMPDIR": sandbox.root.path])
+        let r = try TangentBinary.run(
+            ["render", nb, "--no-cache", "--quiet", "--out", out], in: sandbox.root, scratch: sandbox,
+            environment: ["TMPDIR": sandbox.root.path])
         #expect(r.reason == .exit, "\(r.transcript)")
         #expect(!FileManager.default.fileExists(atPath: top), "\(r.transcript)")
         #expect(FileManager.default.fileExists(atPath: nested), "\(r.transcript)")

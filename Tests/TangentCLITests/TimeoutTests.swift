@@ -1,11 +1,12 @@
 import Foundation
-@testable import Language
-import Notebook
 import NTKCore
+import Notebook
+import TangentSupport
 import TestSupport
 import Testing
+
+@testable import Language
 @testable import TangentCLI
-import TangentSupport
 
 /// Block timeouts hold inside one long call: the real binary runs a notebook's blocks in a
 /// kernel worker process and kills it when a block overruns its timeout (LAPACK, BLAS), and
@@ -23,37 +24,40 @@ struct TimeoutTests {
     static let productSize = release == nil ? 6000 : 8000
 
     /// Runs the binary under test; SIGKILLs it if it is still running after `watchdog` seconds.
-    static func run(_ arguments: [String], scratch: TemporaryFolder, environment: [String: String] = [:],
-                    watchdog: Double = 60, whileRunning: ((Process) -> Void)? = nil) throws -> TangentBinary.Result {
-        try TangentBinary.run(arguments, scratch: scratch, environment: environment, executable: binary,
-                              watchdog: watchdog, whileRunning: whileRunning)
+    static func run(
+        _ arguments: [String], scratch: TemporaryFolder, environment: [String: String] = [:],
+        watchdog: Double = 60, whileRunning: ((Process) -> Void)? = nil
+    ) throws -> TangentBinary.Result {
+        try TangentBinary.run(
+            arguments, scratch: scratch, environment: environment, executable: binary,
+            watchdog: watchdog, whileRunning: whileRunning)
     }
 
     /// A notebook: block `a` makes the data, block `slow` (timeout=1) runs `call` as its second
     /// statement, `free` does not read what `slow` binds, `after` does.
     static func notebook(data: String, call: String) -> (text: String, callLine: Int) {
         let text = """
-        # Timeouts
+            # Timeouts
 
-        ```ntk {#a}
-        \(data)
-        ```
+            ```ntk {#a}
+            \(data)
+            ```
 
-        ```ntk {#slow timeout=1}
-        print("started")
-        R = \(call)
-        print("finished")
-        ```
+            ```ntk {#slow timeout=1}
+            print("started")
+            R = \(call)
+            print("finished")
+            ```
 
-        ```ntk {#free}
-        print("free", 1 + 1)
-        ```
+            ```ntk {#free}
+            print("free", 1 + 1)
+            ```
 
-        ```ntk {#after}
-        print(R)
-        ```
+            ```ntk {#after}
+            print(R)
+            ```
 
-        """
+            """
         return (text, 10)
     }
 
@@ -90,7 +94,9 @@ struct TimeoutTests {
         #expect(CorpusReport.int(errors.first?["line"]) == line, "\(errors)")
         for id in ["free", "after"] {
             #expect(blocks[id]?["status"] as? String == "skipped", "\(id): \(blocks[id] ?? [:])")
-            #expect((blocks[id]?["note"] as? String)?.contains("kernel process was stopped") == true, "\(id): \(blocks[id] ?? [:])")
+            #expect(
+                (blocks[id]?["note"] as? String)?.contains("kernel process was stopped") == true,
+                "\(id): \(blocks[id] ?? [:])")
         }
         #expect(sandbox.temporaryFiles().isEmpty)
     }
@@ -101,8 +107,9 @@ struct TimeoutTests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
-        let (text, line) = Self.notebook(data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
-                                         call: "ntk(net, X)")
+        let (text, line) = Self.notebook(
+            data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
+            call: "ntk(net, X)")
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let json = sandbox.path("report.json")
         let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox)
@@ -122,8 +129,9 @@ struct TimeoutTests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
-        let (text, line) = Self.notebook(data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
-                                         call: "ntk(net, X, out: \"K.npy\")")
+        let (text, line) = Self.notebook(
+            data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
+            call: "ntk(net, X, out: \"K.npy\")")
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache"], scratch: sandbox)
         #expect(!r.watchdogFired, "\(r.transcript)")
@@ -144,8 +152,9 @@ struct TimeoutTests {
         let (text, line) = Self.notebook(data: "A = randn(\(n), \(n))\nb = randn(\(n), 1)", call: "solve(A, b)")
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let json = sandbox.path("report.json")
-        let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox,
-                             environment: [KernelProtocol.inProcessVariable: "1"])
+        let r = try Self.run(
+            ["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox,
+            environment: [KernelProtocol.inProcessVariable: "1"])
         #expect(!r.watchdogFired, "\(r.transcript)")
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
         #expect(r.err.contains("nb.md:\(line):5: error: block timed out after 1 s"), "\(r.transcript)")
@@ -176,8 +185,11 @@ struct TimeoutTests {
             kill(process.processIdentifier, signal)
         }
         #expect(!r.watchdogFired, "\(r.transcript)")
-        if signal == SIGTERM { #expect(r.reason == .exit && r.status == 143, "\(r.transcript)") }
-        else { #expect(r.reason == .uncaughtSignal && r.status == SIGKILL, "\(r.transcript)") }
+        if signal == SIGTERM {
+            #expect(r.reason == .exit && r.status == 143, "\(r.transcript)")
+        } else {
+            #expect(r.reason == .uncaughtSignal && r.status == SIGKILL, "\(r.transcript)")
+        }
         let pid = try #require(worker, "no worker process was seen")
         var gone = false
         for _ in 0..<100 where !gone {
@@ -196,12 +208,15 @@ struct TimeoutTests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
-        let text = "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")\n"
+        let text =
+            "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")\n"
             + "K = ntk(net, X, out: \"K.npy\")\n```\n"
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
-        let request = KernelProtocol.Request(notebookPath: sandbox.path("nb.md"), displayPath: "nb.md", text: text,
-                                             timeout: 600, useCache: false, allowOutside: false, blasThreads: 1)
-        let input = Pipe(), output = Pipe()
+        let request = KernelProtocol.Request(
+            notebookPath: sandbox.path("nb.md"), displayPath: "nb.md", text: text,
+            timeout: 600, useCache: false, allowOutside: false, blasThreads: 1)
+        let input = Pipe()
+        let output = Pipe()
         let worker = Process()
         worker.executableURL = Self.binary
         worker.arguments = [KernelProtocol.verb]
@@ -238,25 +253,25 @@ struct TimeoutTests {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
         let text = """
-        # Late
+            # Late
 
-        ```ntk {#a}
-        A = randn(2000, 2000)
-        ```
+            ```ntk {#a}
+            A = randn(2000, 2000)
+            ```
 
-        ```ntk {#product timeout=0.01}
-        C = A @ A @ A
-        ```
+            ```ntk {#product timeout=0.01}
+            C = A @ A @ A
+            ```
 
-        ```ntk {#call timeout=0.01}
-        d = det(A @ A @ A)
-        ```
+            ```ntk {#call timeout=0.01}
+            d = det(A @ A @ A)
+            ```
 
-        ```ntk {#free}
-        e = 1
-        ```
+            ```ntk {#free}
+            e = 1
+            ```
 
-        """
+            """
         let url = sandbox.root.appendingPathComponent("late.md")
         try text.write(to: url, atomically: true, encoding: .utf8)
         let result = Runner(notebookURL: url).run(try Notebook.parse(text, path: "late.md"))
@@ -281,7 +296,8 @@ struct TimeoutTests {
         try text.replacingOccurrences(of: "timeout=1", with: "timeout=600")
             .write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let json = sandbox.path("report.json")
-        let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox) { process in
+        let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache", "--json", json], scratch: sandbox) {
+            process in
             var worker: pid_t?
             for _ in 0..<200 where worker == nil {
                 worker = Self.children(of: process.processIdentifier).first
@@ -292,10 +308,13 @@ struct TimeoutTests {
         }
         #expect(!r.watchdogFired, "\(r.transcript)")
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
-        #expect(r.err.contains(": error: the kernel process running this block stopped unexpectedly (killed by signal 9"),
-                "\(r.transcript)")
+        #expect(
+            r.err.contains(": error: the kernel process running this block stopped unexpectedly (killed by signal 9"),
+            "\(r.transcript)")
         let report = try CorpusReport.load(json)
-        let statuses = CorpusReport.blocks(try #require(CorpusReport.notebooks(report).first)).map { $0["status"] as? String ?? "" }
+        let statuses = CorpusReport.blocks(try #require(CorpusReport.notebooks(report).first)).map {
+            $0["status"] as? String ?? ""
+        }
         let failed = try #require(statuses.firstIndex(of: "failed"), "\(statuses)")
         #expect(statuses[..<failed].allSatisfy { $0 == "ran" }, "\(statuses)")
         #expect(statuses[(failed + 1)...].allSatisfy { $0 == "skipped" }, "\(statuses)")
@@ -353,7 +372,8 @@ struct TimeoutTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = errFile
         try process.run()
-        var tangent: pid_t?, worker: pid_t?
+        var tangent: pid_t?
+        var worker: pid_t?
         for _ in 0..<200 where worker == nil {
             tangent = tangent ?? Self.children(of: process.processIdentifier).first
             worker = tangent.flatMap { Self.children(of: $0).first }
@@ -362,7 +382,7 @@ struct TimeoutTests {
         let group = try #require(tangent, "tangent did not start")
         try #require(worker != nil, "no worker process was seen")
         sleep(1)
-        kill(-group, SIGINT)   // the group, as a terminal does
+        kill(-group, SIGINT)  // the group, as a terminal does
         let pid = process.processIdentifier
         let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
@@ -378,8 +398,10 @@ struct TimeoutTests {
     static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { name -> pid_t? in
-            guard let child = pid_t(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
+            guard let child = pid_t(name),
+                let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && pid_t(fields[1]) == pid ? child : nil
         }
@@ -388,7 +410,8 @@ struct TimeoutTests {
     /// Running or sleeping (not gone, not a zombie waiting to be reaped).
     static func isAlive(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
@@ -396,10 +419,13 @@ struct TimeoutTests {
     @Test func temporaryFilesOfAKilledWorkerAreFoundByItsPid() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }
-        let names = [".K.npy.4242.x1y2.tmp", "sub/.out.csv.4242.abc.tmp", ".K.npy.4243.x1y2.tmp", "K.4242.a.tmp", "notes.md"]
+        let names = [
+            ".K.npy.4242.x1y2.tmp", "sub/.out.csv.4242.abc.tmp", ".K.npy.4243.x1y2.tmp", "K.4242.a.tmp", "notes.md"
+        ]
         for name in names {
             let url = sandbox.root.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("x".utf8).write(to: url)
         }
         KernelProcess.removeTemporaryFiles(of: 4242, under: [sandbox.root])
@@ -414,24 +440,28 @@ struct TimeoutTests {
         let range = SourceRange(SourceLocation(line: 3, column: 1), SourceLocation(line: 3, column: 9))
         let finished = KernelProtocol.FinishedBlock(
             status: .failed, seconds: 1.25, seed: 0xdead_beef_0123_4567,
-            outputs: [.value(.matrix(Matrix(rows: 2, cols: 2, storage: [1, 2, 3, .pi])), caption: "m", range: range),
-                      .text("hello", range: range), .figure(figure, range: range)],
+            outputs: [
+                .value(.matrix(Matrix(rows: 2, cols: 2, storage: [1, 2, 3, .pi])), caption: "m", range: range),
+                .text("hello", range: range), .figure(figure, range: range)
+            ],
             error: .error("block timed out after 1 s", at: range), note: "a note")
         let messages: [KernelProtocol.Message] = [
             .blockStarted(index: 2, seed: 7, timeout: 0.5), .statement(index: 2, range: range),
             .outputs(index: 2, from: 1, finished.outputs),
-            .blockFinished(index: 2, finished), .done, .failure("why"),
+            .blockFinished(index: 2, finished), .done, .failure("why")
         ]
         for m in messages {
             let frame = m.frame()
             var r = BinaryReader(Array(frame.prefix(9)))
-            let tag = r.u8(), length = r.int()
+            let tag = r.u8()
+            let length = r.int()
             #expect(tag != nil)
             #expect(length == frame.count - 9)
             #expect(KernelProtocol.Message.decode(tag: tag ?? 0, payload: Array(frame.dropFirst(9))) == m)
         }
-        let request = KernelProtocol.Request(notebookPath: "/a/nb.md", displayPath: "nb.md", text: "# x\n", timeout: nil,
-                                             useCache: true, allowOutside: false, blasThreads: 2)
+        let request = KernelProtocol.Request(
+            notebookPath: "/a/nb.md", displayPath: "nb.md", text: "# x\n", timeout: nil,
+            useCache: true, allowOutside: false, blasThreads: 2)
         #expect(KernelProtocol.Request.decode(Array(KernelProtocol.requestFrame(request).dropFirst(8))) == request)
         // The thread shares that follow it on the worker's standard input.
         var fds: [Int32] = [0, 0]
@@ -439,7 +469,10 @@ struct TimeoutTests {
         defer { close(fds[0]) }
         for n in [1, 2, 7] { KernelProtocol.writeAll(KernelProtocol.threadsFrame(n), to: fds[1]) }
         close(fds[1])
-        #expect([KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0]),
-                 KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0])] == [1, 2, 7, nil])
+        #expect(
+            [
+                KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0]),
+                KernelProtocol.readThreads(from: fds[0]), KernelProtocol.readThreads(from: fds[0])
+            ] == [1, 2, 7, nil])
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import Language
 import Testing
+
 @testable import TangentCLI
 
 /// The tutorials are the language's showcase: every builtin appears in at least one, and
 /// docs/tutorials.md (which lists where) is current.
 @Suite struct TutorialCoverageTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func everyContractBuiltinIsUsedByATutorial() throws {
         let files = try NotebookFiles.collect([TutorialCoverageTests.root.appendingPathComponent("notebooks").path])
@@ -21,7 +23,8 @@ import Testing
         // Links in the table use file names only, so an absolute path gives the same table.
         let files = try NotebookFiles.collect([TutorialCoverageTests.root.appendingPathComponent("notebooks").path])
         let table = BuiltinUsage.markdown(BuiltinUsage.usage(in: files))
-        let doc = try String(contentsOf: TutorialCoverageTests.root.appendingPathComponent("docs/tutorials.md"), encoding: .utf8)
+        let doc = try String(
+            contentsOf: TutorialCoverageTests.root.appendingPathComponent("docs/tutorials.md"), encoding: .utf8)
         #expect(doc.contains(table), "docs/tutorials.md is stale: run scripts/update-docs.sh")
     }
 }

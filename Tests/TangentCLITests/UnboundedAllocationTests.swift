@@ -24,8 +24,9 @@ struct UnboundedAllocationTests {
         let free = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox)
         #expect(free.status == 0, "\(free.transcript)")
         // 1 MiB allows 2^20 bytes: the 20th doubling fits, the 21st (2 MiB) does not.
-        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox,
-                                 environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
         let lines = text.components(separatedBy: "\n")
         let doublings = lines.indices.filter { lines[$0] == "s = s + s" }
@@ -45,13 +46,16 @@ struct UnboundedAllocationTests {
         }
         // A few times: fine under 64 MiB.
         try notebook(times: 10).text.write(toFile: nb, atomically: true, encoding: .utf8)
-        let few = try TangentBinary.run(["run", nb, "--no-cache"], in: sandbox.root, scratch: sandbox, environment: ["TANGENT_ALLOCATION_LIMIT": "64M"])
+        let few = try TangentBinary.run(
+            ["run", nb, "--no-cache"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "64M"])
         #expect(few.status == 0, "\(few.transcript)")
         // 20 000 times of a 1000×1 result: 160 MB of results alone.
         let (text, call) = notebook(times: 20000)
         try text.write(toFile: nb, atomically: true, encoding: .utf8)
-        let r = try TangentBinary.run(["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox,
-                                 environment: ["TANGENT_ALLOCATION_LIMIT": "64M"])
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "64M"])
         #expect(r.reason == .exit && r.status == 1, "\(r.transcript)")
         let column = try #require(DiagnosticText.column(of: "linspace", in: call))
         #expect(r.err.contains("\(nb):7:\(column): error: predict at 20000 times"), "\(r.transcript)")

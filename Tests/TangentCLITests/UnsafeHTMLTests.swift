@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TangentCLI
 
 /// `--unsafe-html`: the one switch that lets raw HTML from notebooks into the site, given by
@@ -9,7 +10,11 @@ import Testing
     @Test func theFlagIsParsedForRenderAndServeOnly() throws {
         #expect(try Options.parse(["render", "nb.md", "--out", "site", "--unsafe-html"]).unsafeHTML)
         #expect(try Options.parse(["render", "nb.md", "--out", "site"]).unsafeHTML == false)
-        #expect(throws: UsageError("option '--unsafe-html' does not apply to 'tangent run' (it is an option of 'tangent render' and 'tangent serve')")) {
+        #expect(
+            throws: UsageError(
+                "option '--unsafe-html' does not apply to 'tangent run' (it is an option of 'tangent render' and 'tangent serve')"
+            )
+        ) {
             try Options.parse(["run", "nb.md", "--unsafe-html"])
         }
         let serve = try ServeOptions.parse(["nb.md", "--unsafe-html"])
@@ -32,7 +37,8 @@ import Testing
         #expect(!safePage.contains("window.ran") && safePage.contains("<b>bold</b>"))
         #expect(safePage.contains("http-equiv=\"Content-Security-Policy\""))
 
-        let unsafe = try TangentBinary.run(["render", "nb.md", "--out", "unsafe", "--unsafe-html"], in: sandbox.root, scratch: sandbox)
+        let unsafe = try TangentBinary.run(
+            ["render", "nb.md", "--out", "unsafe", "--unsafe-html"], in: sandbox.root, scratch: sandbox)
         #expect(unsafe.status == 0 && !unsafe.err.contains("warning"), "\(unsafe.transcript)")
         let unsafePage = try String(contentsOf: sandbox.root.appendingPathComponent("unsafe/nb.html"), encoding: .utf8)
         #expect(unsafePage.contains("<script>window.ran = 1</script>"))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import TangentCLI
 
 /// One options model per verb (issue 17, item 7): each verb takes its own options and refuses
@@ -10,7 +11,9 @@ import TestSupport
     /// apart from the declarations the parser reads, so that a declaration gained or lost by
     /// mistake shows here.
     static let accepted: [String: Set<String>] = {
-        let executing: Set = ["--json", "--junit", "--timeout", "--quiet", "-q", "--no-cache", "--allow-outside", "--jobs", "-j"]
+        let executing: Set = [
+            "--json", "--junit", "--timeout", "--quiet", "-q", "--no-cache", "--allow-outside", "--jobs", "-j"
+        ]
         let sharding: Set = ["--shard", "--timings"]
         return [
             "run": executing.union(sharding),
@@ -22,7 +25,7 @@ import TestSupport
             "serve": ["--port", "-p", "--host", "--out", "-o", "--timeout", "--no-cache", "--unsafe-html"],
             "report merge": ["--json", "--junit"],
             "builtins": ["--used-in"],
-            "help": ["--markdown"],
+            "help": ["--markdown"]
         ]
     }()
 
@@ -56,8 +59,10 @@ import TestSupport
             let first = r.err.split(separator: "\n").first.map(String.init) ?? ""
             #expect(r.status == 2, "tangent \(verb) \(option): \(r.err)")
             #expect(first.hasPrefix("error: ") && first.contains(option), "tangent \(verb) \(option): \(first)")
-            #expect(first.contains("does not apply to 'tangent \(verb)'") || first.contains("'tangent \(verb)' cannot take \(option)"),
-                    "tangent \(verb) \(option): \(first)")
+            #expect(
+                first.contains("does not apply to 'tangent \(verb)'")
+                    || first.contains("'tangent \(verb)' cannot take \(option)"),
+                "tangent \(verb) \(option): \(first)")
             #expect(r.out.isEmpty, "tangent \(verb) \(option) printed \(r.out)")
         }
     }
@@ -90,7 +95,10 @@ import TestSupport
         #expect(CapturedConsole.run(["run", nb, "--no-cache", "--quiet"]).status == 0, "the notebook itself runs")
         let r = CapturedConsole.run(["run", nb, "--to", "ipynb", "--force", "--cached"])
         #expect(r.status == 2)
-        #expect(r.err.hasPrefix("error: option '--to' does not apply to 'tangent run' (it is an option of 'tangent export')\n"), "\(r.err)")
+        #expect(
+            r.err.hasPrefix(
+                "error: option '--to' does not apply to 'tangent run' (it is an option of 'tangent export')\n"),
+            "\(r.err)")
         #expect(r.err.contains("usage: tangent run PATH... [options]"), "the help of run follows")
         #expect(r.out.isEmpty, "nothing ran: \(r.out)")
     }
@@ -104,16 +112,25 @@ import TestSupport
 
     @Test(arguments: [
         // A close spelling among this verb's options.
-        (["run", "nb.md", "--jsno", "r.json"], "unknown option '--jsno' (did you mean '--json'?); 'tangent run --help' lists its options"),
-        (["render", "nb.md", "--out", "s", "--unsafe-htm"], "unknown option '--unsafe-htm' (did you mean '--unsafe-html'?)"),
+        (
+            ["run", "nb.md", "--jsno", "r.json"],
+            "unknown option '--jsno' (did you mean '--json'?); 'tangent run --help' lists its options"
+        ),
+        (
+            ["render", "nb.md", "--out", "s", "--unsafe-htm"],
+            "unknown option '--unsafe-htm' (did you mean '--unsafe-html'?)"
+        ),
         (["serve", "nb.md", "--prot", "1"], "unknown option '--prot' (did you mean '--port'?)"),
         (["check", "nb.md", "--cahced"], "unknown option '--cahced' (did you mean '--cached'?)"),
         (["update", "nb.md", "--hlep"], "unknown option '--hlep' (did you mean '--help'?)"),
         // None: the close spelling is another verb's option.
         (["run", "nb.md", "--unsafe-htm"], "unknown option '--unsafe-htm'; 'tangent run --help' lists its options"),
         (["serve", "nb.md", "--jsno", "r.json"], "unknown option '--jsno'; 'tangent serve --help' lists its options"),
-        (["export", "nb.md", "--to", "ipynb", "--froce"], "unknown option '--froce'; 'tangent export --help' lists its options"),
-        (["report", "merge", "a.json", "--junti", "x"], "unknown option '--junti' (did you mean '--junit'?)"),
+        (
+            ["export", "nb.md", "--to", "ipynb", "--froce"],
+            "unknown option '--froce'; 'tangent export --help' lists its options"
+        ),
+        (["report", "merge", "a.json", "--junti", "x"], "unknown option '--junti' (did you mean '--junit'?)")
     ])
     func didYouMeanOnlyAmongTheVerbsOwnOptions(_ arguments: [String], _ message: String) {
         let r = CapturedConsole.run(arguments)
@@ -122,19 +139,33 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (["render", "nb.md", "--out", "s", "--shard", "1/2"], "'tangent render' cannot take --shard (a site needs every notebook)"),
-        (["export", "nb.md", "--to", "ipynb", "--force"], "option '--force' does not apply to 'tangent export' (it always writes its output)"),
-        (["import", "nb.ipynb", "-p", "80"], "option '-p' does not apply to 'tangent import' (it is an option of 'tangent serve')"),
-        (["check", "nb.md", "--out", "s"],
-         "option '--out' does not apply to 'tangent check' (it is an option of 'tangent render', 'tangent export', 'tangent import' and 'tangent serve')"),
+        (
+            ["render", "nb.md", "--out", "s", "--shard", "1/2"],
+            "'tangent render' cannot take --shard (a site needs every notebook)"
+        ),
+        (
+            ["export", "nb.md", "--to", "ipynb", "--force"],
+            "option '--force' does not apply to 'tangent export' (it always writes its output)"
+        ),
+        (
+            ["import", "nb.ipynb", "-p", "80"],
+            "option '-p' does not apply to 'tangent import' (it is an option of 'tangent serve')"
+        ),
+        (
+            ["check", "nb.md", "--out", "s"],
+            "option '--out' does not apply to 'tangent check' (it is an option of 'tangent render', 'tangent export', 'tangent import' and 'tangent serve')"
+        ),
         (["run", "nb.md", "--quiet=yes"], "option '--quiet' takes no value"),
         (["builtins", "--used-in"], "--used-in needs at least one PATH (a .md file or a folder)"),
         (["builtins", "nb.md"], "'tangent builtins' takes a PATH only after --used-in"),
-        (["run", "nb.md", "--version"], "option '--version' does not apply to 'tangent run' (it goes alone: 'tangent --version')"),
+        (
+            ["run", "nb.md", "--version"],
+            "option '--version' does not apply to 'tangent run' (it goes alone: 'tangent --version')"
+        ),
         (["export", "nb.md"], "'tangent export' needs --to FORMAT (the one format is ipynb)"),
         (["render", "nb.md"], "'tangent render' needs --out DIR"),
         (["import"], "'tangent import' needs at least one NB.ipynb (a Jupyter notebook)"),
-        (["help", "run", "check"], "'tangent help' takes one VERB, got 'run check'"),
+        (["help", "run", "check"], "'tangent help' takes one VERB, got 'run check'")
     ])
     func refusalsSayWhy(_ arguments: [String], _ message: String) {
         let r = CapturedConsole.run(arguments)
@@ -159,7 +190,9 @@ import TestSupport
             for verb in Self.accepted.keys { #expect(r.out.contains("tangent \(verb) "), "\(words) lacks \(verb)") }
         }
         let unknown = CapturedConsole.run(["help", "rendr"])
-        #expect(unknown.status == 2 && unknown.err.hasPrefix("error: unknown command 'rendr' (did you mean 'render'?)\nusage: tangent run"))
+        #expect(
+            unknown.status == 2
+                && unknown.err.hasPrefix("error: unknown command 'rendr' (did you mean 'render'?)\nusage: tangent run"))
         let report = CapturedConsole.run(["report", "--help"])
         #expect(report.status == 0 && report.out == CapturedConsole.run(["help", "report"]).out)
     }
@@ -167,15 +200,23 @@ import TestSupport
     /// The command lines the guide, the README, the CI examples and the scripts use still mean
     /// what they meant.
     @Test func theOldFormsStillParse() throws {
-        let run = try Options.parse(["run", "nbs", "-j4", "--shard", "1/2", "--timings", "t.json", "--no-cache", "--allow-outside",
-                                     "--timeout=5", "--json", "r.json", "--junit", "r.xml", "-q"])
-        #expect(run.paths == ["nbs"] && run.jobs == 4 && run.shard?.index == 1 && run.shard?.count == 2 && run.timingsPath == "t.json")
-        #expect(run.noCache && run.allowOutside && run.timeout == 5 && run.jsonPath == "r.json" && run.junitPath == "r.xml" && run.quiet)
+        let run = try Options.parse([
+            "run", "nbs", "-j4", "--shard", "1/2", "--timings", "t.json", "--no-cache", "--allow-outside",
+            "--timeout=5", "--json", "r.json", "--junit", "r.xml", "-q"
+        ])
+        #expect(
+            run.paths == ["nbs"] && run.jobs == 4 && run.shard?.index == 1 && run.shard?.count == 2
+                && run.timingsPath == "t.json")
+        #expect(
+            run.noCache && run.allowOutside && run.timeout == 5 && run.jsonPath == "r.json" && run.junitPath == "r.xml"
+                && run.quiet)
         let update = try Options.parse(["update", "nb.md", "--force", "--quiet"])
         #expect(update.verb == .update && update.force && update.quiet)
         let check = try Options.parse(["check", "notebooks", "--cached", "--jobs", "2"])
         #expect(check.cached && check.usesCache && check.jobs == 2)
-        let render = try Options.parse(["render", "notebooks", "--out", "site", "--json", ".build/site-report.json", "--unsafe-html"])
+        let render = try Options.parse([
+            "render", "notebooks", "--out", "site", "--json", ".build/site-report.json", "--unsafe-html"
+        ])
         #expect(render.outDirectory == "site" && render.jsonPath == ".build/site-report.json" && render.unsafeHTML)
         #expect(try Options.parse(["render", "a.md", "-o", "site"]).outDirectory == "site")
         let export = try Options.parse(["export", "nb.md", "--to=ipynb", "-o", "x.ipynb", "--quiet"])
@@ -184,8 +225,12 @@ import TestSupport
         #expect(imported.force && imported.outDirectory == "back.md")
         let serve = try ServeOptions.parse(["notebooks", "-p", "0", "--host", "0.0.0.0", "-o", "site", "--unsafe-html"])
         #expect(serve.port == 0 && serve.host == "0.0.0.0" && serve.outDirectory == "site" && serve.unsafeHTML)
-        let merge = try ReportCommand.parse(["merge", "reports/a.json", "reports/b.json", "--json", "m.json", "--junit", "m.xml"])
-        #expect(merge.inputs == ["reports/a.json", "reports/b.json"] && merge.jsonPath == "m.json" && merge.junitPath == "m.xml")
+        let merge = try ReportCommand.parse([
+            "merge", "reports/a.json", "reports/b.json", "--json", "m.json", "--junit", "m.xml"
+        ])
+        #expect(
+            merge.inputs == ["reports/a.json", "reports/b.json"] && merge.jsonPath == "m.json"
+                && merge.junitPath == "m.xml")
         #expect(try Options.parse(["run", "--", "-odd.md"]).paths == ["-odd.md"])
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TangentSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +22,9 @@ import Glibc
         var victim: String { outside.appendingPathComponent("victim").path }
         init() throws {
             folder = try TemporaryFolder("confined")
-            for dir in [root, outside] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+            for dir in [root, outside] {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            }
             try "victim".write(toFile: victim, atomically: false, encoding: .utf8)
         }
         func remove() { folder.remove() }
@@ -29,7 +33,9 @@ import Glibc
             try FileManager.default.createSymbolicLink(atPath: at(relative), withDestinationPath: target)
         }
         func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
-        var outsideNames: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: outside.path)) ?? []).sorted() }
+        var outsideNames: [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: outside.path)) ?? []).sorted()
+        }
     }
 
     @Test func writesCreateFoldersAndReplaceFiles() throws {
@@ -40,7 +46,9 @@ import Glibc
         try folder.write(Data("two".utf8), to: "a/b/c.txt")
         #expect(t.text(t.at("a/b/c.txt")) == "two")
         #expect(folder.read("a/b/c.txt") == Data("two".utf8))
-        #expect(folder.kind(of: "a/b") == .folder && folder.kind(of: "a/b/c.txt") == .file && folder.kind(of: "nope") == .missing)
+        #expect(
+            folder.kind(of: "a/b") == .folder && folder.kind(of: "a/b/c.txt") == .file
+                && folder.kind(of: "nope") == .missing)
         #expect(folder.contents(of: "a/b") == ["c.txt"])
     }
 
@@ -62,7 +70,7 @@ import Glibc
         let t = try Layout()
         defer { t.remove() }
         try t.link("out", to: t.victim)
-        try t.link("in", to: "data/real.txt")   // dangling, but inside
+        try t.link("in", to: "data/real.txt")  // dangling, but inside
         let folder = try ConfinedFolder(t.root)
         #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .refuse) }
         #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "out", finalLink: .followInside) }
@@ -84,11 +92,13 @@ import Glibc
         let folder = try ConfinedFolder(t.root)
         try folder.write(Data("1".utf8), to: "relative/a.txt")
         try folder.write(Data("2".utf8), to: "absolute/b.txt")
-        try folder.write(Data("3".utf8), to: "relative/../c.txt")   // `..` of the link's target: real/c.txt
+        try folder.write(Data("3".utf8), to: "relative/../c.txt")  // `..` of the link's target: real/c.txt
         #expect(t.text(t.at("real/deep/a.txt")) == "1")
         #expect(t.text(t.at("real/b.txt")) == "2")
         #expect(t.text(t.at("real/c.txt")) == "3")
-        for path in ["escape/x", "escapeAbsolute/x", "../outside/x", t.outside.path + "/x", "loop/x", "real/../../outside/x"] {
+        for path in [
+            "escape/x", "escapeAbsolute/x", "../outside/x", t.outside.path + "/x", "loop/x", "real/../../outside/x"
+        ] {
             #expect(throws: FileError.self, "\(path)") { try folder.write(Data("x".utf8), to: path) }
         }
         #expect(throws: FileError.self) { try folder.write(Data("x".utf8), to: "relative/a.txt", folderLinks: .refuse) }

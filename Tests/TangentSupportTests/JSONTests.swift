@@ -1,7 +1,9 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TangentSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,7 +26,9 @@ import Glibc
         .init(name: "y_structure_lonely_int_in_space", text: " \t\r\n 42 \n", value: .number(42)),
         .init(name: "y_structure_lonely_null", text: "null", value: .null),
         .init(name: "y_structure_lonely_false", text: "false", value: .bool(false)),
-        .init(name: "y_array_true_false_null", text: "[true,false,null]", value: .array([.bool(true), .bool(false), .null])),
+        .init(
+            name: "y_array_true_false_null", text: "[true,false,null]",
+            value: .array([.bool(true), .bool(false), .null])),
         .init(name: "y_number_minus_zero", text: "-0", value: .number(-0.0)),
         .init(name: "y_number_zero_fraction", text: "0.5", value: .number(0.5)),
         .init(name: "y_number_negative_fraction_exponent", text: "-123.456e-7", value: .number(-0.0000123456)),
@@ -33,9 +37,11 @@ import Glibc
         .init(name: "y_number_zero_exponent", text: "0e1", value: .number(0)),
         .init(name: "y_number_fraction_exponent", text: "[1.5e3]", value: .array([.number(1500)])),
         .init(name: "y_number_underflow_reads_as_zero", text: "1e-400", value: .number(0)),
-        .init(name: "y_number_largest_double", text: "1.7976931348623157e308", value: .number(.greatestFiniteMagnitude)),
-        .init(name: "y_number_long_integer", text: "123456789012345678901234567890",
-              value: .number(1.2345678901234568e29)),
+        .init(
+            name: "y_number_largest_double", text: "1.7976931348623157e308", value: .number(.greatestFiniteMagnitude)),
+        .init(
+            name: "y_number_long_integer", text: "123456789012345678901234567890",
+            value: .number(1.2345678901234568e29)),
         .init(name: "y_string_simple_escapes", text: #""\"\\\/\b\f\n\r\t""#, value: .string("\"\\/\u{8}\u{C}\n\r\t")),
         .init(name: "y_string_u_escape", text: #""\u00e9\u00C9""#, value: .string("éÉ")),
         .init(name: "y_string_escaped_nul", text: #""a\u0000b""#, value: .string("a\u{0}b")),
@@ -44,13 +50,16 @@ import Glibc
         .init(name: "y_string_raw_utf8", text: "\"é日本😀\"", value: .string("é日本😀")),
         .init(name: "y_string_del_is_not_a_control", text: "\"a\u{7F}b\"", value: .string("a\u{7F}b")),
         .init(name: "y_string_line_separator", text: "\"\u{2028}\"", value: .string("\u{2028}")),
-        .init(name: "y_object_nested", text: #"{"a":[1,{"b":null}],"c":true}"#,
-              value: .object([("a", .array([.number(1), .object([("b", .null)])])), ("c", .bool(true))])),
-        .init(name: "y_object_duplicated_key_kept_in_order", text: #"{"a":1,"a":2}"#,
-              value: .object([("a", .number(1)), ("a", .number(2))])),
-        .init(name: "y_object_spaces_everywhere", text: " { \"k\" : [ 1 , 2 ] } ",
-              value: .object([("k", .array([.number(1), .number(2)]))])),
-        .init(name: "y_object_empty_key", text: #"{"":0}"#, value: .object([("", .number(0))])),
+        .init(
+            name: "y_object_nested", text: #"{"a":[1,{"b":null}],"c":true}"#,
+            value: .object([("a", .array([.number(1), .object([("b", .null)])])), ("c", .bool(true))])),
+        .init(
+            name: "y_object_duplicated_key_kept_in_order", text: #"{"a":1,"a":2}"#,
+            value: .object([("a", .number(1)), ("a", .number(2))])),
+        .init(
+            name: "y_object_spaces_everywhere", text: " { \"k\" : [ 1 , 2 ] } ",
+            value: .object([("k", .array([.number(1), .number(2)]))])),
+        .init(name: "y_object_empty_key", text: #"{"":0}"#, value: .object([("", .number(0))]))
     ]
 
     @Test(arguments: accepted) func acceptsValidJSON(_ c: Accepted) throws {
@@ -93,7 +102,8 @@ import Glibc
         .init(name: "n_number_minus_Infinity", text: "-Infinity", line: 1, column: 2),
         .init(name: "n_number_overflow", text: "1e400", line: 1, column: 1),
         .init(name: "n_number_negative_overflow_in_array", text: "[0, -1e400]", line: 1, column: 5),
-        .init(name: "n_number_overflow_many_digits", text: "1" + String(repeating: "0", count: 400), line: 1, column: 1),
+        .init(
+            name: "n_number_overflow_many_digits", text: "1" + String(repeating: "0", count: 400), line: 1, column: 1),
         .init(name: "n_string_invalid_escape_a", text: #""\a""#, line: 1, column: 2),
         .init(name: "n_string_invalid_escape_x", text: #"["ok", "\x41"]"#, line: 1, column: 9),
         .init(name: "n_string_escaped_quote_missing_char", text: "\"\\", line: 1, column: 3),
@@ -131,7 +141,7 @@ import Glibc
         .init(name: "n_capitalized_True", text: "[True]", line: 1, column: 2),
         .init(name: "n_incomplete_null_in_object", text: #"{"a":nul}"#, line: 1, column: 6),
         .init(name: "n_error_on_a_later_line", text: "[1,\n 2,\n+3]", line: 3, column: 1),
-        .init(name: "n_column_counts_characters", text: #"{"é":+1}"#, line: 1, column: 6),
+        .init(name: "n_column_counts_characters", text: #"{"é":+1}"#, line: 1, column: 6)
     ]
 
     @Test(arguments: refused) func refusesInvalidJSONWhereItStops(_ c: Refused) {
@@ -140,14 +150,19 @@ import Glibc
             let v = try JSON.parseLocated(c.text)
             Issue.record("accepted as \(v.serialized(pretty: false))")
         } catch {
-            #expect(error.line == c.line && error.column == c.column, "stopped at \(error.line):\(error.column): \(error.reason)")
+            #expect(
+                error.line == c.line && error.column == c.column,
+                "stopped at \(error.line):\(error.column): \(error.reason)")
             #expect(!error.reason.isEmpty)
         }
     }
 
     @Test func reasonsNameTheProblem() {
         func reason(_ text: String) -> String {
-            do { _ = try JSON.parseLocated(text); return "accepted" } catch { return error.reason }
+            do {
+                _ = try JSON.parseLocated(text)
+                return "accepted"
+            } catch { return error.reason }
         }
         #expect(reason(#""\uD800\u0041""#).contains("surrogate"))
         #expect(reason("1e400").contains("too large"))
@@ -171,12 +186,18 @@ import Glibc
         let arrays = try JSON.parseLocated(JSONTests.nestedArrays(JSON.nestingLimit))
         var depth = 0
         var v: JSON? = arrays
-        while let items = v?.arrayValue { depth += 1; v = items.first }
+        while let items = v?.arrayValue {
+            depth += 1
+            v = items.first
+        }
         #expect(depth == JSON.nestingLimit)
         let objects = try JSON.parseLocated(JSONTests.nestedObjects(JSON.nestingLimit))
         depth = 0
         v = objects
-        while case .object(let fields)? = v { depth += 1; v = fields.first?.1 }
+        while case .object(let fields)? = v {
+            depth += 1
+            v = fields.first?.1
+        }
         #expect(depth == JSON.nestingLimit)
     }
 
@@ -196,8 +217,10 @@ import Glibc
 
     @Test func hundredThousandDeepNestingIsAnError() {
         let n = 100_000
-        for text in [String(repeating: "[", count: n), JSONTests.nestedArrays(n),
-                     String(repeating: #"{"a":"#, count: n), String(repeating: "[{\"k\":", count: n)] {
+        for text in [
+            String(repeating: "[", count: n), JSONTests.nestedArrays(n),
+            String(repeating: #"{"a":"#, count: n), String(repeating: "[{\"k\":", count: n)
+        ] {
             #expect(JSON.parse(text) == nil)
             #expect(throws: JSON.SyntaxError.self) { try JSON.parseLocated(text) }
         }
@@ -208,24 +231,33 @@ import Glibc
     @Test func nestingLimitFitsA512KiBThreadStack() throws {
         let outcome = SmallStack.run(bytes: 512 * 1024) {
             var ok = true
-            let cases = [(JSONTests.nestedArrays(JSON.nestingLimit), true), (JSONTests.nestedObjects(JSON.nestingLimit), true),
-                         (JSONTests.nestedArrays(100_000), false)]
+            let cases = [
+                (JSONTests.nestedArrays(JSON.nestingLimit), true), (JSONTests.nestedObjects(JSON.nestingLimit), true),
+                (JSONTests.nestedArrays(100_000), false)
+            ]
             for (text, parses) in cases {
-                guard let v = JSON.parse(text) else { ok = ok && !parses; continue }
+                guard let v = JSON.parse(text) else {
+                    ok = ok && !parses
+                    continue
+                }
                 ok = ok && parses && JSON.parse(v.serialized()) == v && JSON.parse(v.serialized(pretty: false)) == v
             }
             return ok
         }
-        #expect(outcome.stackSize > 0 && outcome.stackSize <= 512 * 1024, "the thread's stack is \(outcome.stackSize) bytes")
+        #expect(
+            outcome.stackSize > 0 && outcome.stackSize <= 512 * 1024, "the thread's stack is \(outcome.stackSize) bytes"
+        )
         #expect(outcome.result == true)
     }
 
     // MARK: Round trips
 
     @Test func numbersRoundTrip() throws {
-        var values: [Double] = [0, 1, -1, 0.1, 1.0 / 3, 2.5, -2.5e-300, 1e15 - 1, 1e15, 1e15 + 1, 1e16, 9007199254740993,
-                                123456789012345680000, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
-                                .leastNonzeroMagnitude, .leastNormalMagnitude, .ulpOfOne, .pi, -.pi * 1e200]
+        var values: [Double] = [
+            0, 1, -1, 0.1, 1.0 / 3, 2.5, -2.5e-300, 1e15 - 1, 1e15, 1e15 + 1, 1e16, 9_007_199_254_740_993,
+            123_456_789_012_345_680_000, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+            .leastNonzeroMagnitude, .leastNormalMagnitude, .ulpOfOne, .pi, -.pi * 1e200
+        ]
         var random = SeededGenerator(seed: 7)
         while values.count < 2000 {
             // Random bit patterns cover every exponent; non-finite ones are skipped.
@@ -250,12 +282,17 @@ import Glibc
     }
 
     @Test func stringsRoundTrip() throws {
-        let strings = ["", "plain", "quote \" backslash \\ slash /", "\u{0}\u{1}\u{8}\u{C}\u{1F}\u{7F}", "tab\tcr\rlf\n",
-                       "é日本😀𝄞", "\u{2028}\u{2029}", "e\u{301}", "--> <!--", String(repeating: "\\u", count: 50)]
+        let strings = [
+            "", "plain", "quote \" backslash \\ slash /", "\u{0}\u{1}\u{8}\u{C}\u{1F}\u{7F}", "tab\tcr\rlf\n",
+            "é日本😀𝄞", "\u{2028}\u{2029}", "e\u{301}", "--> <!--", String(repeating: "\\u", count: 50)
+        ]
         for s in strings {
             let text = JSON.object([(s, .string(s))]).serialized()
             let back = try JSON.parseLocated(text)
-            guard case .object(let fields) = back else { Issue.record("not an object: \(text)"); continue }
+            guard case .object(let fields) = back else {
+                Issue.record("not an object: \(text)")
+                continue
+            }
             #expect(fields.count == 1 && fields[0].0.unicodeScalars.elementsEqual(s.unicodeScalars))
             #expect(fields.first?.1.stringValue?.unicodeScalars.elementsEqual(s.unicodeScalars) == true)
         }
@@ -269,15 +306,20 @@ import Glibc
             let value = JSONTests.randomValue(&random, depth: 0)
             for pretty in [true, false] {
                 for indent in [0, 2] {
-                    #expect(value.serialized(indent: indent, pretty: pretty)
+                    #expect(
+                        value.serialized(indent: indent, pretty: pretty)
                             == RecursiveWriter.serialized(value, level: indent, pretty: pretty), "value \(n)")
                 }
             }
             #expect(try JSON.parseLocated(value.serialized()) == value)
         }
-        let fixed = JSON.object([("a", .array([.number(1), .object([("b", .null)])])), ("c", .object([])), ("d", .array([]))])
+        let fixed = JSON.object([
+            ("a", .array([.number(1), .object([("b", .null)])])), ("c", .object([])), ("d", .array([]))
+        ])
         #expect(fixed.serialized(pretty: false) == #"{"a":[1,{"b":null}],"c":{},"d":[]}"#)
-        #expect(fixed.serialized() == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}")
+        #expect(
+            fixed.serialized()
+                == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}")
     }
 
     static func randomValue(_ r: inout SeededGenerator, depth: Int) -> JSON {
@@ -301,8 +343,9 @@ import Glibc
 
     @Test func writtenValuesParseBack() throws {
         let value = JSON.object([
-            ("kind", .string("matrix")), ("rows", .array([.array([.number(1.5), .number(-2e-9)]), .array([.number(3), .null])])),
-            ("ok", .bool(true)), ("empty", .object([])), ("none", .array([])),
+            ("kind", .string("matrix")),
+            ("rows", .array([.array([.number(1.5), .number(-2e-9)]), .array([.number(3), .null])])),
+            ("ok", .bool(true)), ("empty", .object([])), ("none", .array([]))
         ])
         for pretty in [true, false] {
             #expect(try JSON.parseLocated(value.serialized(pretty: pretty)) == value)
@@ -326,12 +369,19 @@ enum RecursiveWriter {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let v):
-            if !v.isFinite { out += v.isNaN ? "\"nan\"" : (v < 0 ? "\"-inf\"" : "\"inf\"") }
-            else if v == v.rounded(), abs(v) < 1e15 { out += String(Int64(v)) }
-            else { out += "\(v)" }
+            if !v.isFinite {
+                out += v.isNaN ? "\"nan\"" : (v < 0 ? "\"-inf\"" : "\"inf\"")
+            } else if v == v.rounded(), abs(v) < 1e15 {
+                out += String(Int64(v))
+            } else {
+                out += "\(v)"
+            }
         case .string(let s): out += JSON.quote(s)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "[" + nl
             for (i, item) in items.enumerated() {
                 out += pad
@@ -340,7 +390,10 @@ enum RecursiveWriter {
             }
             out += end + "]"
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
+            if fields.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{" + nl
             for (i, (k, v)) in fields.enumerated() {
                 out += pad + JSON.quote(k) + (pretty ? ": " : ":")
@@ -371,11 +424,13 @@ enum SmallStack {
         pthread_attr_getstacksize(&attr, &size)
         var thread = pthread_t()
         let context = Unmanaged.passRetained(box).toOpaque()
-        let created = pthread_create(&thread, &attr, { context in
-            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
-            box.result = box.body()
-            return nil
-        }, context)
+        let created = pthread_create(
+            &thread, &attr,
+            { context in
+                let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+                box.result = box.body()
+                return nil
+            }, context)
         guard created == 0 else {
             Unmanaged<Box>.fromOpaque(context).release()
             return (nil, 0)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TangentSupport
 
 @Suite struct MemoryBudgetTests {

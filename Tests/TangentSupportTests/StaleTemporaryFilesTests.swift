@@ -1,7 +1,9 @@
 import Foundation
-@testable import TangentSupport
 import TestSupport
 import Testing
+
+@testable import TangentSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,7 +19,8 @@ import Glibc
         func remove() { folder.remove() }
         func plant(_ name: String, age: Int? = nil) throws {
             let p = path + "/" + name
-            try FileManager.default.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data("x".utf8).write(to: URL(fileURLWithPath: p))
             if let age { try setAge(p, age) }
         }
@@ -42,10 +45,12 @@ import Glibc
         #expect(TemporaryName.pidOfFile(TemporaryName.file(for: name, pid: 7, tag: 0)) == 7)
     }
 
-    @Test(arguments: ["nb.md.42.abc.tmp", ".nb.md.42.ABC.tmp", ".nb.md.042.abc.tmp", ".nb.md.42.abc.tmp.bak",
-                      ".42.abc.tmp", "..42.abc.tmp", ".nb.md.42..tmp", ".nb.md.-42.abc.tmp", ".nb.md.42.0abc.tmp",
-                      ".nb.md.42.abcdefghijklmn.tmp", ".nb.md.0.abc.tmp", ".nb.md.x42.abc.tmp", ".nb.md.42.abc.TMP",
-                      ".nb.md.42.zzzzzzzzzzzzz.tmp", ".nb.md.4194305.abc.tmp"])
+    @Test(arguments: [
+        "nb.md.42.abc.tmp", ".nb.md.42.ABC.tmp", ".nb.md.042.abc.tmp", ".nb.md.42.abc.tmp.bak",
+        ".42.abc.tmp", "..42.abc.tmp", ".nb.md.42..tmp", ".nb.md.-42.abc.tmp", ".nb.md.42.0abc.tmp",
+        ".nb.md.42.abcdefghijklmn.tmp", ".nb.md.0.abc.tmp", ".nb.md.x42.abc.tmp", ".nb.md.42.abc.TMP",
+        ".nb.md.42.zzzzzzzzzzzzz.tmp", ".nb.md.4194305.abc.tmp"
+    ])
     func otherNamesAreNotTemporaryFiles(_ name: String) {
         #expect(TemporaryName.pidOfFile(name) == nil)
     }
@@ -53,9 +58,11 @@ import Glibc
     @Test func scratchFolderNames() {
         let made = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: 99)
         #expect(TemporaryName.pidOfScratchFolder(made, prefix: "tangent-katex-") == 99)
-        for other in ["tangent-katex-\(UUID().uuidString)", "tangent-katex-99-", "tangent-katex-99-a/b", "tangent-katex--x",
-                      "tangent-katex-099-x", "tangent-bench-99-x", "tangent-katex-99-a.b",
-                      "tangent-katex-12345678-9abc-def0", "tangent-katex-4194305-x"] {
+        for other in [
+            "tangent-katex-\(UUID().uuidString)", "tangent-katex-99-", "tangent-katex-99-a/b", "tangent-katex--x",
+            "tangent-katex-099-x", "tangent-bench-99-x", "tangent-katex-99-a.b",
+            "tangent-katex-12345678-9abc-def0", "tangent-katex-4194305-x"
+        ] {
             #expect(TemporaryName.pidOfScratchFolder(other, prefix: "tangent-katex-") == nil, "\(other)")
         }
     }
@@ -69,15 +76,22 @@ import Glibc
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         file.discard()
         #expect(names.count == 1)
-        #expect(names.allSatisfy { TemporaryName.pidOfFile($0) == getpid() && $0.hasPrefix(".kernel.npy.") }, "\(names)")
+        #expect(
+            names.allSatisfy { TemporaryName.pidOfFile($0) == getpid() && $0.hasPrefix(".kernel.npy.") }, "\(names)")
     }
 
     @Test func processStartTimesComeFromProc() throws {
-        guard case .started(let mine) = ProcessStart.of(getpid()) else { Issue.record("no start time for this process"); return }
+        guard case .started(let mine) = ProcessStart.of(getpid()) else {
+            Issue.record("no start time for this process")
+            return
+        }
         #expect(mine <= Date().timeIntervalSince1970 + 2)
         let child = try ChildProcess.startedNow()
         defer { ChildProcess.stop(child) }
-        guard case .started(let theirs) = ProcessStart.of(child.processIdentifier) else { Issue.record("no start time"); return }
+        guard case .started(let theirs) = ProcessStart.of(child.processIdentifier) else {
+            Issue.record("no start time")
+            return
+        }
         #expect(theirs >= mine - 2)
         #expect(ProcessStart.of(try ChildProcess.exitedPID()) == .gone)
         // A command name with spaces and parentheses does not shift the fields.
@@ -87,25 +101,34 @@ import Glibc
     @Test func sweepRemovesOnlyStaleFilesOfTheExactForm() throws {
         let folder = try Folder()
         let outside = try Folder()
-        defer { folder.remove(); outside.remove() }
+        defer {
+            folder.remove()
+            outside.remove()
+        }
         let dead = try ChildProcess.exitedPID()
         let newer = try ChildProcess.startedNow()
         defer { ChildProcess.stop(newer) }
         let me = getpid()
-        let removed = [TemporaryName.file(for: "nb.md", pid: dead), TemporaryName.file(for: "a.svg", pid: newer.processIdentifier)]
-        let kept = [TemporaryName.file(for: "nb.md", pid: me), TemporaryName.file(for: "old.md", pid: me),
-                    ".nb.md.\(dead).ABC.tmp", "nb.md.\(dead).abc.tmp", "plain.txt"]
+        let removed = [
+            TemporaryName.file(for: "nb.md", pid: dead), TemporaryName.file(for: "a.svg", pid: newer.processIdentifier)
+        ]
+        let kept = [
+            TemporaryName.file(for: "nb.md", pid: me), TemporaryName.file(for: "old.md", pid: me),
+            ".nb.md.\(dead).ABC.tmp", "nb.md.\(dead).abc.tmp", "plain.txt"
+        ]
         try folder.plant(removed[0])
-        try folder.plant(removed[1], age: 3600)   // written before `newer` started: its pid was reused
+        try folder.plant(removed[1], age: 3600)  // written before `newer` started: its pid was reused
         try folder.plant(kept[0])
-        try folder.plant(kept[1], age: 3600)      // ours, however old: this process is alive
+        try folder.plant(kept[1], age: 3600)  // ours, however old: this process is alive
         for name in kept.dropFirst(2) { try folder.plant(name) }
         // A stale-looking link: neither it nor its target is touched.
         try outside.plant("target")
         let link = TemporaryName.file(for: "link", pid: dead)
-        try FileManager.default.createSymbolicLink(atPath: folder.path + "/" + link, withDestinationPath: outside.path + "/target")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.path + "/" + link, withDestinationPath: outside.path + "/target")
         // Not below depth 0, and never into a linked folder.
-        let deep = "sub/" + TemporaryName.file(for: "deep", pid: dead), far = TemporaryName.file(for: "far", pid: dead)
+        let deep = "sub/" + TemporaryName.file(for: "deep", pid: dead)
+        let far = TemporaryName.file(for: "far", pid: dead)
         try folder.plant(deep)
         try outside.plant(far)
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/linked", withDestinationPath: outside.path)
@@ -125,29 +148,40 @@ import Glibc
     @Test func sweepBelowComponentsNeverFollowsALink() throws {
         let project = try Folder()
         let outside = try Folder()
-        defer { project.remove(); outside.remove() }
+        defer {
+            project.remove()
+            outside.remove()
+        }
         let dead = try ChildProcess.exitedPID()
         let name = TemporaryName.file(for: "entry.block", pid: dead)
         try outside.plant("cache/" + name)
-        try FileManager.default.createSymbolicLink(atPath: project.path + "/.tangent", withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: project.path + "/.tangent", withDestinationPath: outside.path)
         #expect(StaleTemporaryFiles.sweep(project.path, below: [".tangent", "cache"]).isEmpty)
         #expect(outside.exists("cache/" + name))
         try FileManager.default.removeItem(atPath: project.path + "/.tangent")
         try project.plant(".tangent/cache/" + name)
-        #expect(StaleTemporaryFiles.sweep(project.path, below: [".tangent", "cache"]) == [project.path + "/.tangent/cache/" + name])
+        #expect(
+            StaleTemporaryFiles.sweep(project.path, below: [".tangent", "cache"]) == [
+                project.path + "/.tangent/cache/" + name
+            ])
     }
 
     @Test func scratchFoldersOfDeadRunsAreRemovedWithTheirContents() throws {
         let tmp = try Folder()
         let outside = try Folder()
-        defer { tmp.remove(); outside.remove() }
+        defer {
+            tmp.remove()
+            outside.remove()
+        }
         let dead = try ChildProcess.exitedPID()
         let stale = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: dead)
         let live = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: getpid())
         try tmp.plant(stale + "/input.json")
         try tmp.plant(live + "/input.json")
         try outside.plant("precious")
-        try FileManager.default.createSymbolicLink(atPath: tmp.path + "/" + stale + "/link", withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: tmp.path + "/" + stale + "/link", withDestinationPath: outside.path)
         // A stale-named link to a folder is not a scratch folder.
         let linked = TemporaryName.scratchFolder(prefix: "tangent-katex-", pid: dead)
         try FileManager.default.createSymbolicLink(atPath: tmp.path + "/" + linked, withDestinationPath: outside.path)

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,10 +30,12 @@ package enum ChildProcess {
     ///   default action (the capture files are then under the limit too: keep the output small).
     /// - `watchdog`: SIGKILLs it when it is still running after that many seconds.
     /// - `whileRunning`: called once it has started, before waiting for it.
-    package static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, scratch: URL,
-                            environment: [String: String] = [:], stdout: FileHandle? = nil,
-                            fileSizeLimitKiB: Int? = nil, watchdog: Double? = nil,
-                            whileRunning: ((Process) -> Void)? = nil) throws -> Result {
+    package static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, scratch: URL,
+        environment: [String: String] = [:], stdout: FileHandle? = nil,
+        fileSizeLimitKiB: Int? = nil, watchdog: Double? = nil,
+        whileRunning: ((Process) -> Void)? = nil
+    ) throws -> Result {
         let id = UUID().uuidString
         let outURL = scratch.appendingPathComponent("stdout-\(id).txt")
         let errURL = scratch.appendingPathComponent("stderr-\(id).txt")
@@ -52,8 +55,11 @@ package enum ChildProcess {
             // The test runner may hand down SIGXFSZ ignored (and a shell cannot reset a signal
             // ignored on entry): `env --default-signal` gives the program the default action, as
             // from a login shell.
-            process.arguments = ["-c", "ulimit -f \(limit); exec env --default-signal=XFSZ \"$0\" \"$@\"",
-                                 executable.path] + arguments
+            process.arguments =
+                [
+                    "-c", "ulimit -f \(limit); exec env --default-signal=XFSZ \"$0\" \"$@\"",
+                    executable.path
+                ] + arguments
         } else {
             process.executableURL = executable
             process.arguments = arguments
@@ -76,10 +82,11 @@ package enum ChildProcess {
         }
         whileRunning?(process)
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, reason: process.terminationReason,
-                      out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                      watchdogFired: fired.isSet)
+        return Result(
+            status: process.terminationStatus, reason: process.terminationReason,
+            out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            err: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+            watchdogFired: fired.isSet)
     }
 
     /// The pid of a process that has exited (and been waited for).

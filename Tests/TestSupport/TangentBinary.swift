@@ -15,12 +15,15 @@ package enum TangentBinary {
 
     /// Runs the binary (or `executable`, another build of it) with output captured in files in
     /// `scratch`; the options are `ChildProcess.run`'s.
-    package static func run(_ arguments: [String], in directory: URL? = nil, scratch: TemporaryFolder,
-                            environment: [String: String] = [:], stdout: FileHandle? = nil,
-                            fileSizeLimitKiB: Int? = nil, executable: URL = url, watchdog: Double? = nil,
-                            whileRunning: ((Process) -> Void)? = nil) throws -> Result {
-        try ChildProcess.run(executable, arguments, in: directory, scratch: scratch.root, environment: environment,
-                             stdout: stdout, fileSizeLimitKiB: fileSizeLimitKiB, watchdog: watchdog,
-                             whileRunning: whileRunning)
+    package static func run(
+        _ arguments: [String], in directory: URL? = nil, scratch: TemporaryFolder,
+        environment: [String: String] = [:], stdout: FileHandle? = nil,
+        fileSizeLimitKiB: Int? = nil, executable: URL = url, watchdog: Double? = nil,
+        whileRunning: ((Process) -> Void)? = nil
+    ) throws -> Result {
+        try ChildProcess.run(
+            executable, arguments, in: directory, scratch: scratch.root, environment: environment,
+            stdout: stdout, fileSizeLimitKiB: fileSizeLimitKiB, watchdog: watchdog,
+            whileRunning: whileRunning)
     }
 }

@@ -15,7 +15,8 @@ package struct Dependencies: Equatable, Sendable {
     /// reads of the block that defines it (a function of a failed block's values is skipped with
     /// them); names local to a function or a comprehension are not reads.
     package static func of(_ statements: [Statement]) -> Dependencies {
-        var reads = Set<String>(), writes = Set<String>()
+        var reads = Set<String>()
+        var writes = Set<String>()
         // Names local to the function or comprehension being visited.
         var local: [Set<String>] = []
         func isLocal(_ n: String) -> Bool { local.contains { $0.contains(n) } }
@@ -26,7 +27,11 @@ package struct Dependencies: Equatable, Sendable {
             case .number, .string, .bool, .none: break
             case .name(let n): read(n)
             case .list(let items): items.forEach(visit)
-            case .call(let callee, _, let args): read(callee); args.forEach { visit($0.value) }
+            case .call(let callee, _, let args):
+                read(callee)
+                for arg in args {
+                    visit(arg.value)
+                }
             case .index(let base, let items):
                 visit(base)
                 for item in items {
@@ -37,13 +42,21 @@ package struct Dependencies: Equatable, Sendable {
                 }
             case .field(let base, _, _): visit(base)
             case .unary(_, let x), .not(let x): visit(x)
-            case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): visit(a); visit(b)
-            case .comparison(let first, let links): visit(first); links.forEach { visit($0.rhs) }
+            case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b):
+                visit(a)
+                visit(b)
+            case .comparison(let first, let links):
+                visit(first)
+                for link in links {
+                    visit(link.rhs)
+                }
             case .comprehension(let element, let clauses):
                 local.append([])
                 for c in clauses {
                     switch c {
-                    case .for(let n, _, let xs): visit(xs); local[local.count - 1].insert(n)
+                    case .for(let n, _, let xs):
+                        visit(xs)
+                        local[local.count - 1].insert(n)
                     case .if(let x): visit(x)
                     }
                 }
@@ -56,14 +69,26 @@ package struct Dependencies: Equatable, Sendable {
         func run(_ statements: [Statement]) {
             for s in statements {
                 switch s.kind {
-                case .assign(let name, _, let value): visit(value); write(name)
-                case .show(let e, let caption): visit(e); caption.map(visit)
+                case .assign(let name, _, let value):
+                    visit(value)
+                    write(name)
+                case .show(let e, let caption):
+                    visit(e)
+                    caption.map(visit)
                 case .expect(let e), .expression(let e): visit(e)
                 case .conditional(let branches, let orElse):
-                    for b in branches { visit(b.condition); run(b.body) }
+                    for b in branches {
+                        visit(b.condition)
+                        run(b.body)
+                    }
                     if let orElse { run(orElse) }
-                case .loop(let name, _, let iterable, let body): visit(iterable); write(name); run(body)
-                case .whileLoop(let condition, let body): visit(condition); run(body)
+                case .loop(let name, _, let iterable, let body):
+                    visit(iterable)
+                    write(name)
+                    run(body)
+                case .whileLoop(let condition, let body):
+                    visit(condition)
+                    run(body)
                 case .function(let f):
                     for p in f.parameters { p.defaultValue.map(visit) }
                     write(f.name)
@@ -82,12 +107,14 @@ package struct Dependencies: Equatable, Sendable {
     /// A best-effort reading of code that does not parse: every `name =` at the start of a
     /// line counts as a write, and every other name as a read.
     package static func approximate(_ source: SourceText) -> Dependencies {
-        var reads = Set<String>(), writes = Set<String>()
+        var reads = Set<String>()
+        var writes = Set<String>()
         for line in source.lines {
             // Names bound or read sit at the start of real code; a line longer than a lexer
             // accepts is only scanned in part.
             let chars = Array(line.text.prefix(Lexer.maxLineBytes).prefix { $0 != "#" })
-            var i = 0, first = true
+            var i = 0
+            var first = true
             while i < chars.count {
                 if chars[i].isLetter || chars[i] == "_" {
                     var j = i
@@ -95,9 +122,13 @@ package struct Dependencies: Equatable, Sendable {
                     let name = String(chars[i..<j])
                     var k = j
                     while k < chars.count, chars[k] == " " || chars[k] == "\t" { k += 1 }
-                    let assigns = first && k < chars.count && chars[k] == "=" && (k + 1 >= chars.count || chars[k + 1] != "=")
-                    if assigns { writes.insert(name) }
-                    else if Keyword(rawValue: name) == nil, !(k < chars.count && chars[k] == "(") { reads.insert(name) }
+                    let assigns =
+                        first && k < chars.count && chars[k] == "=" && (k + 1 >= chars.count || chars[k + 1] != "=")
+                    if assigns {
+                        writes.insert(name)
+                    } else if Keyword(rawValue: name) == nil, !(k < chars.count && chars[k] == "(") {
+                        reads.insert(name)
+                    }
                     first = false
                     i = j
                 } else {

@@ -55,7 +55,8 @@ extension Diagnostic {
         for note in shown { out += "\n" + note.formattedAlone(file: file, lineText: lineText) }
         if notes.count > shown.count {
             let last = notes[notes.count - 1]
-            out += "\n\(file):\(last.range.start.line):\(last.range.start.column): note: … \(notes.count - shown.count) more calls"
+            out +=
+                "\n\(file):\(last.range.start.line):\(last.range.start.column): note: … \(notes.count - shown.count) more calls"
         }
         return out
     }
@@ -93,8 +94,10 @@ extension Diagnostic {
         let caret = max(column - 1, 0)
         let first = caret > context ? caret - context : 0
         var shown = Array(line.dropFirst(first).prefix(2 * context))
-        for k in shown.indices where shown[k] != "\t"
-            && shown[k].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+        for k in shown.indices
+        where shown[k] != "\t"
+            && shown[k].unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f })
+        {
             shown[k] = "?"
         }
         let lead = first > 0 ? "…" : ""
@@ -133,7 +136,8 @@ package enum Suggestions {
 
     /// Levenshtein distance with adjacent transpositions (Damerau, optimal string alignment).
     package static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var prev2 = [Int](repeating: 0, count: b.count + 1)

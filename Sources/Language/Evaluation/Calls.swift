@@ -4,7 +4,9 @@ extension Evaluator {
     /// The most calls that may be active at once (recursion included).
     package static let maxCallDepth = 200
 
-    func call(_ name: String, calleeRange: SourceRange, _ args: [Argument], range: SourceRange) throws(Diagnostic) -> Value {
+    func call(_ name: String, calleeRange: SourceRange, _ args: [Argument], range: SourceRange) throws(Diagnostic)
+        -> Value
+    {
         let bound = try lookup(name, at: calleeRange)
         if case .function(let f)? = bound {
             return try callFunction(f, args, calleeRange: calleeRange, range: range)
@@ -13,25 +15,31 @@ extension Evaluator {
             if let v = bound {
                 throw .error("'\(name)' is \(v.typeDescription), not a function", at: calleeRange)
             }
-            throw .error("unknown function '\(name)'\(Suggestions.hint(for: name, in: Builtins.names + functionNames))",
-                         at: calleeRange)
+            throw .error(
+                "unknown function '\(name)'\(Suggestions.hint(for: name, in: Builtins.names + functionNames))",
+                at: calleeRange)
         }
         var evaluated: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)] = []
         for a in args {
             evaluated.append((a.label, a.labelRange, try evaluate(a.value), a.value.range))
         }
-        var call = try BuiltinCall(builtin: builtin, arguments: evaluated, range: range,
-                                   calleeRange: calleeRange, context: context)
+        var call = try BuiltinCall(
+            builtin: builtin, arguments: evaluated, range: range,
+            calleeRange: calleeRange, context: context)
         return try builtin.body(&call)
     }
 
     /// Functions bound where this code runs (for "did you mean").
     private var functionNames: [String] {
-        context.environment.names.filter { if case .function? = context.environment[$0] { return true } else { return false } }
+        context.environment.names.filter {
+            if case .function? = context.environment[$0] { return true } else { return false }
+        }
     }
 
-    private func callFunction(_ f: Function, _ args: [Argument], calleeRange: SourceRange,
-                              range: SourceRange) throws(Diagnostic) -> Value {
+    private func callFunction(
+        _ f: Function, _ args: [Argument], calleeRange: SourceRange,
+        range: SourceRange
+    ) throws(Diagnostic) -> Value {
         var values: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)] = []
         for a in args { values.append((a.label, a.labelRange, try evaluate(a.value), a.value.range)) }
         return try Evaluator.invoke(f, values, context: context, range: range)
@@ -40,8 +48,10 @@ extension Evaluator {
     /// Runs a function with evaluated arguments: binds them to its parameters (positional ones
     /// by position, keyword ones by keyword, as for builtins), runs its body in a new scope, and
     /// adds a `called from` note at `range` to an error raised inside it.
-    static func invoke(_ f: Function, _ args: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
-                       context: EvaluationContext, range: SourceRange) throws(Diagnostic) -> Value {
+    static func invoke(
+        _ f: Function, _ args: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
+        context: EvaluationContext, range: SourceRange
+    ) throws(Diagnostic) -> Value {
         let def = f.definition
         let positional = def.parameters.filter { $0.defaultValue == nil }
         let scope = Scope(locals: def.locals, parent: f.closure, isFunction: true)
@@ -50,30 +60,36 @@ extension Evaluator {
             if let label = a.label {
                 guard let p = def.parameters.first(where: { $0.name == label }) else {
                     let hint = Suggestions.hint(for: label, in: def.parameters.map(\.name))
-                    throw .error("\(def.name)() has no parameter '\(label)'\(hint); it takes \(f.signature)", at: a.labelRange ?? a.range)
+                    throw .error(
+                        "\(def.name)() has no parameter '\(label)'\(hint); it takes \(f.signature)",
+                        at: a.labelRange ?? a.range)
                 }
                 guard p.defaultValue != nil else {
-                    throw .error("'\(label)' is a positional parameter of \(def.name)(); pass it by position: \(f.signature)",
-                                 at: a.labelRange ?? a.range)
+                    throw .error(
+                        "'\(label)' is a positional parameter of \(def.name)(); pass it by position: \(f.signature)",
+                        at: a.labelRange ?? a.range)
                 }
                 scope.values[label] = a.value
             } else {
                 guard next < positional.count else {
-                    throw .error("\(def.name)() takes \(positional.count) positional argument\(positional.count == 1 ? "" : "s"), "
-                                 + "got \(args.filter { $0.label == nil }.count); it takes \(f.signature)", at: a.range)
+                    throw .error(
+                        "\(def.name)() takes \(positional.count) positional argument\(positional.count == 1 ? "" : "s"), "
+                            + "got \(args.filter { $0.label == nil }.count); it takes \(f.signature)", at: a.range)
                 }
                 scope.values[positional[next].name] = a.value
                 next += 1
             }
         }
         if next < positional.count {
-            throw .error("\(def.name)() is missing argument '\(positional[next].name)'; it takes \(f.signature)", at: range)
+            throw .error(
+                "\(def.name)() is missing argument '\(positional[next].name)'; it takes \(f.signature)", at: range)
         }
         for p in def.parameters where p.defaultValue != nil && scope.values[p.name] == nil {
             scope.values[p.name] = f.defaults[p.name] ?? Value.none
         }
         guard context.callDepth < maxCallDepth else {
-            throw .error("more than \(maxCallDepth) calls are active at once (is a recursion missing its base case?)", at: range)
+            throw .error(
+                "more than \(maxCallDepth) calls are active at once (is a recursion missing its base case?)", at: range)
         }
         try StackGuard.check(context, at: range)
         context.callDepth += 1

@@ -89,7 +89,8 @@ extension DisplayItem {
 
 extension SourceRange {
     package func shifted(by lines: Int) -> SourceRange {
-        SourceRange(SourceLocation(line: start.line + lines, column: start.column),
-                    SourceLocation(line: end.line + lines, column: end.column))
+        SourceRange(
+            SourceLocation(line: start.line + lines, column: start.column),
+            SourceLocation(line: end.line + lines, column: end.column))
     }
 }

@@ -70,8 +70,10 @@ package final class EvaluationContext {
     /// The statement running now (from the deadline checks).
     private var statement: SourceRange?
 
-    package init(environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
-                fileRoot: URL? = nil) {
+    package init(
+        environment: Environment, baseDirectory: URL, seed: UInt64, deadline: Deadline? = nil,
+        fileRoot: URL? = nil
+    ) {
         self.environment = environment
         self.fileRoot = fileRoot
         self.baseDirectory = baseDirectory
@@ -94,7 +96,8 @@ package final class EvaluationContext {
     /// Adds an output, or throws at its statement when it would pass the block's `OutputLimits`.
     func emit(_ item: DisplayItem) throws(Diagnostic) {
         let range: SourceRange
-        var figures = 0, points = 0
+        var figures = 0
+        var points = 0
         switch item {
         case .value(_, _, let r), .text(_, let r): range = r
         case .figure(let f, let r): (range, figures, points) = (r, 1, f.pointCount)

@@ -126,8 +126,9 @@ package struct Evaluator {
             if let v = current.values[name] { return v }
             if current.isFunction {
                 if innermostFunction, current.locals.contains(name) {
-                    throw .error("'\(name)' is read before it is assigned in this function (it is local because the "
-                                 + "function assigns it)", at: range)
+                    throw .error(
+                        "'\(name)' is read before it is assigned in this function (it is local because the "
+                            + "function assigns it)", at: range)
                 }
                 innermostFunction = false
             }
@@ -145,7 +146,8 @@ package struct Evaluator {
             if m.rows == 1 || m.cols == 1 { return m.storage.map(Value.number) }
             return (0..<m.rows).map { i in .matrix(m.submatrix(rows: i..<(i + 1), cols: 0..<m.cols)) }
         default:
-            throw .error("cannot loop over \(v.typeDescription) (loop over a list, a range(...) or a matrix)", at: range)
+            throw .error(
+                "cannot loop over \(v.typeDescription) (loop over a list, a range(...) or a matrix)", at: range)
         }
     }
 
@@ -196,7 +198,8 @@ package struct Evaluator {
             if let v = try lookup(name, at: e.range) { return v }
             if let c = Builtins.constants[name] { return .number(c) }
             if context.environment.isDamaged(name) {
-                throw .error("the cached value of '\(name)' could not be read back (the cache file was damaged)", at: e.range)
+                throw .error(
+                    "the cached value of '\(name)' could not be read back (the cache file was damaged)", at: e.range)
             }
             if Builtins.table[name] != nil {
                 throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
@@ -249,8 +252,9 @@ package struct Evaluator {
         case .comprehension(let element, let clauses):
             var out: [Value] = []
             let inner = Scope(locals: [], parent: scope, isFunction: false)
-            try comprehend(element, clauses[...], in: Evaluator(context: context, source: source, scope: inner),
-                           scope: inner, into: &out)
+            try comprehend(
+                element, clauses[...], in: Evaluator(context: context, source: source, scope: inner),
+                scope: inner, into: &out)
             return .list(out)
         case .fstring(let segments):
             var text = ""
@@ -269,20 +273,26 @@ package struct Evaluator {
     private var visibleNames: [String] {
         var names = Array(context.environment.names)
         var s = scope
-        while let current = s { names += current.values.keys; s = current.parent }
+        while let current = s {
+            names += current.values.keys
+            s = current.parent
+        }
         return names
     }
 
     /// The clauses of a comprehension from the left; each `for` binds its name in the
     /// comprehension's own scope (so it does not leak), each `if` filters.
-    private func comprehend(_ element: Expr, _ clauses: ArraySlice<ComprehensionClause>, in inner: Evaluator, scope: Scope,
-                            into out: inout [Value]) throws(Diagnostic) {
+    private func comprehend(
+        _ element: Expr, _ clauses: ArraySlice<ComprehensionClause>, in inner: Evaluator, scope: Scope,
+        into out: inout [Value]
+    ) throws(Diagnostic) {
         guard let clause = clauses.first else {
             out.append(try inner.evaluate(element))
             // Several `for` clauses multiply: check the budget each time the list doubles.
             if out.count >= 4096, out.count & (out.count - 1) == 0 {
-                try MemoryGuard.check(listItems: 2 * out.count, what: "a comprehension of more than \(out.count) items",
-                                      at: element.range)
+                try MemoryGuard.check(
+                    listItems: 2 * out.count, what: "a comprehension of more than \(out.count) items",
+                    at: element.range)
             }
             return
         }
@@ -321,7 +331,7 @@ package struct Evaluator {
     /// A list literal: numbers stay a list; a list of equal-length number lists is a matrix.
     private func listOrMatrix(_ values: [Value], items: [Expr], range: SourceRange) throws(Diagnostic) -> Value {
         guard values.contains(where: { if case .list = $0 { return true } else { return false } }),
-              items.allSatisfy({ if case .list = $0.kind { return true } else { return false } })
+            items.allSatisfy({ if case .list = $0.kind { return true } else { return false } })
         else { return .list(values) }
         var width: Int?
         for (v, item) in zip(values, items) {
@@ -330,8 +340,9 @@ package struct Evaluator {
                 return .list(values)
             }
             if let w = width, w != row.count {
-                throw .error("matrix rows must have equal lengths: row 1 has \(w) entries, this row has \(row.count)",
-                             at: item.range)
+                throw .error(
+                    "matrix rows must have equal lengths: row 1 has \(w) entries, this row has \(row.count)",
+                    at: item.range)
             }
             width = row.count
         }
@@ -350,8 +361,9 @@ package struct Evaluator {
             if name == "T", let m = v.asMatrix { return .matrix(m.transposed) }
         case .record(let r):
             if let f = r[name] { return f }
-            throw .error("record has no field '\(name)'\(Suggestions.hint(for: name, in: r.fieldNames))"
-                         + " (fields: \(r.fieldNames.joined(separator: ", ")))", at: nameRange)
+            throw .error(
+                "record has no field '\(name)'\(Suggestions.hint(for: name, in: r.fieldNames))"
+                    + " (fields: \(r.fieldNames.joined(separator: ", ")))", at: nameRange)
         default: break
         }
         let known = ["matrix", "number", "list"].contains(v.kindName) ? " (a matrix has the field 'T')" : ""

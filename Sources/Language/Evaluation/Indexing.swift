@@ -8,7 +8,9 @@ extension Evaluator {
         case slice([Int])
     }
 
-    func index(_ base: Value, _ items: [IndexItem], baseRange: SourceRange, range: SourceRange) throws(Diagnostic) -> Value {
+    func index(_ base: Value, _ items: [IndexItem], baseRange: SourceRange, range: SourceRange) throws(Diagnostic)
+        -> Value
+    {
         switch base {
         case .list(let values):
             guard items.count == 1 else {
@@ -43,7 +45,8 @@ extension Evaluator {
                 case .index(let i): return .number(m.storage[i])
                 case .slice(let idx):
                     let values = idx.map { m.storage[$0] }
-                    return .matrix(vertical ? Matrix(column: values) : Matrix(rows: 1, cols: values.count, storage: values))
+                    return .matrix(
+                        vertical ? Matrix(column: values) : Matrix(rows: 1, cols: values.count, storage: values))
                 }
             }
             switch try selector(items[0], size: m.rows, what: shape + " (axis 0)") {
@@ -98,15 +101,23 @@ extension Evaluator {
         }
         var out: [Int] = []
         if step > 0 {
-            let s = clamp(start, 0, lo: 0, hi: size), e = clamp(stop, size, lo: 0, hi: size)
+            let s = clamp(start, 0, lo: 0, hi: size)
+            let e = clamp(stop, size, lo: 0, hi: size)
             var i = s
-            while i < e { out.append(i); i += step }
+            while i < e {
+                out.append(i)
+                i += step
+            }
         } else {
-            let s = clamp(start, size - 1, lo: -1, hi: size - 1), e = clamp(stop, -1, lo: -1, hi: size - 1)
+            let s = clamp(start, size - 1, lo: -1, hi: size - 1)
+            let e = clamp(stop, -1, lo: -1, hi: size - 1)
             var i = s
             // An explicit negative stop that clamps to -1 means "before the first element".
             let end = stop == nil ? -1 : e
-            while i > end { out.append(i); i += step }
+            while i > end {
+                out.append(i)
+                i += step
+            }
         }
         return out
     }

@@ -7,37 +7,95 @@ import TangentSupport
 extension Layer {
     func encode(into w: inout BinaryWriter) {
         switch self {
-        case .serial(let ls): w.u8(0); w.int(ls.count); ls.forEach { $0.encode(into: &w) }
-        case .parallel(let ls): w.u8(1); w.int(ls.count); ls.forEach { $0.encode(into: &w) }
-        case .fanOut(let n): w.u8(2); w.int(n)
+        case .serial(let ls):
+            w.u8(0)
+            w.int(ls.count)
+            for layer in ls {
+                layer.encode(into: &w)
+            }
+        case .parallel(let ls):
+            w.u8(1)
+            w.int(ls.count)
+            for layer in ls {
+                layer.encode(into: &w)
+            }
+        case .fanOut(let n):
+            w.u8(2)
+            w.int(n)
         case .fanInSum: w.u8(3)
         case .fanInProd: w.u8(4)
         case .fanInConcat: w.u8(5)
         case .dense(let d):
-            w.u8(6); w.int(d.outDim); w.double(d.wStd); w.optionalDouble(d.bStd); w.string(d.parameterization.rawValue)
+            w.u8(6)
+            w.int(d.outDim)
+            w.double(d.wStd)
+            w.optionalDouble(d.bStd)
+            w.string(d.parameterization.rawValue)
         case .identity: w.u8(7)
-        case .layerNorm(let eps): w.u8(8); w.double(eps)
+        case .layerNorm(let eps):
+            w.u8(8)
+            w.double(eps)
         case .activation(let act):
             w.u8(9)
             switch act {
             case .relu: w.u8(0)
-            case .leakyRelu(let alpha): w.u8(1); w.double(alpha)
-            case .abRelu(let a, let b): w.u8(2); w.double(a); w.double(b)
+            case .leakyRelu(let alpha):
+                w.u8(1)
+                w.double(alpha)
+            case .abRelu(let a, let b):
+                w.u8(2)
+                w.double(a)
+                w.double(b)
             case .abs: w.u8(3)
             case .sign: w.u8(4)
-            case .erf(let a, let b, let c): w.u8(5); w.double(a); w.double(b); w.double(c)
-            case .gelu(let approximate): w.u8(6); w.bool(approximate)
-            case .sin(let a, let b, let c): w.u8(7); w.double(a); w.double(b); w.double(c)
-            case .cos(let a, let b, let c): w.u8(8); w.double(a); w.double(b); w.double(c)
-            case .rbf(let gamma): w.u8(9); w.double(gamma)
-            case .gaussian(let a, let b): w.u8(10); w.double(a); w.double(b)
-            case .exp(let a, let b): w.u8(11); w.double(a); w.double(b)
-            case .monomial(let n): w.u8(12); w.int(n)
-            case .rectifiedMonomial(let n): w.u8(13); w.int(n)
-            case .polynomial(let coef): w.u8(14); w.doubles(coef)
-            case .hermite(let n): w.u8(15); w.int(n)
-            case .tanh(let deg): w.u8(16); w.int(deg)
-            case .numerical(let f): w.u8(17); w.string(f.identity); w.int(f.degree)
+            case .erf(let a, let b, let c):
+                w.u8(5)
+                w.double(a)
+                w.double(b)
+                w.double(c)
+            case .gelu(let approximate):
+                w.u8(6)
+                w.bool(approximate)
+            case .sin(let a, let b, let c):
+                w.u8(7)
+                w.double(a)
+                w.double(b)
+                w.double(c)
+            case .cos(let a, let b, let c):
+                w.u8(8)
+                w.double(a)
+                w.double(b)
+                w.double(c)
+            case .rbf(let gamma):
+                w.u8(9)
+                w.double(gamma)
+            case .gaussian(let a, let b):
+                w.u8(10)
+                w.double(a)
+                w.double(b)
+            case .exp(let a, let b):
+                w.u8(11)
+                w.double(a)
+                w.double(b)
+            case .monomial(let n):
+                w.u8(12)
+                w.int(n)
+            case .rectifiedMonomial(let n):
+                w.u8(13)
+                w.int(n)
+            case .polynomial(let coef):
+                w.u8(14)
+                w.doubles(coef)
+            case .hermite(let n):
+                w.u8(15)
+                w.int(n)
+            case .tanh(let deg):
+                w.u8(16)
+                w.int(deg)
+            case .numerical(let f):
+                w.u8(17)
+                w.string(f.identity)
+                w.int(f.degree)
             }
         }
     }
@@ -47,7 +105,10 @@ extension Layer {
         func list() -> [Layer]? {
             guard let n = r.count() else { return nil }
             var out: [Layer] = []
-            for _ in 0..<n { guard let l = decode(from: &r, depth: depth + 1) else { return nil }; out.append(l) }
+            for _ in 0..<n {
+                guard let l = decode(from: &r, depth: depth + 1) else { return nil }
+                out.append(l)
+            }
             return out
         }
         switch tag {
@@ -59,7 +120,8 @@ extension Layer {
         case 5: return .fanInConcat
         case 6:
             guard let n = r.int(), let wStd = r.double(), let bStd = r.optionalDouble(),
-                  let par = r.string().flatMap(Parameterization.init(rawValue:)) else { return nil }
+                let par = r.string().flatMap(Parameterization.init(rawValue:))
+            else { return nil }
             return .dense(DenseLayer(outDim: n, wStd: wStd, bStd: bStd, parameterization: par))
         case 7: return .identity
         case 8: return r.double().map { Layer.layerNorm(eps: $0) }

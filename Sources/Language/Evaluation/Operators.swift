@@ -31,8 +31,9 @@ enum Operators {
             // ones, the usual labels and captions, skip reading the budget).
             let (bytes, overflow) = x.utf8.count.addingReportingOverflow(y.utf8.count)
             if overflow || bytes > smallString {
-                try MemoryGuard.check(bytes: overflow ? .max : bytes,
-                                      what: "the \(overflow ? "" : "\(bytes)-byte ")string made by '+'", at: opRange)
+                try MemoryGuard.check(
+                    bytes: overflow ? .max : bytes,
+                    what: "the \(overflow ? "" : "\(bytes)-byte ")string made by '+'", at: opRange)
             }
             return .string(x + y)
         }
@@ -41,8 +42,9 @@ enum Operators {
         // cannot fit.)
         if op == .add, case .list(let x) = a, case .list(let y) = b {
             if x.count + y.count > smallList {
-                try MemoryGuard.check(listItems: x.count + y.count, what: "the list of \(x.count + y.count) items made by '+'",
-                                      at: opRange)
+                try MemoryGuard.check(
+                    listItems: x.count + y.count, what: "the list of \(x.count + y.count) items made by '+'",
+                    at: opRange)
             }
             return .list(x + y)
         }
@@ -61,7 +63,9 @@ enum Operators {
     }
 
     /// Both operands as matrices with broadcast-compatible shapes, or a located error.
-    private static func operands(_ a: Value, _ b: Value, _ op: String, opRange: SourceRange) throws(Diagnostic) -> (Matrix, Matrix) {
+    private static func operands(_ a: Value, _ b: Value, _ op: String, opRange: SourceRange) throws(Diagnostic) -> (
+        Matrix, Matrix
+    ) {
         guard let ma = numeric(a) else {
             throw .error("'\(op)' needs numbers or matrices, got \(a.typeDescription) on the left", at: opRange)
         }
@@ -69,8 +73,9 @@ enum Operators {
             throw .error("'\(op)' needs numbers or matrices, got \(b.typeDescription) on the right", at: opRange)
         }
         guard let shape = Matrix.broadcastShape((ma.rows, ma.cols), (mb.rows, mb.cols)) else {
-            throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) cannot be broadcast together for '\(op)'",
-                         at: opRange)
+            throw .error(
+                "shapes \(ma.shapeDescription) and \(mb.shapeDescription) cannot be broadcast together for '\(op)'",
+                at: opRange)
         }
         // An n×1 column against a 1×k row makes an n×k result: refuse one that cannot fit.
         try guardResult(shape.0, shape.1, op, opRange: opRange)
@@ -92,8 +97,9 @@ enum Operators {
             throw .error("'@' needs matrices, got \(b.typeDescription) on the right (use '*' to scale)", at: opRange)
         }
         guard ma.cols == mb.rows else {
-            throw .error("shapes \(ma.shapeDescription) and \(mb.shapeDescription) do not match for '@' "
-                         + "(\(ma.cols) columns vs \(mb.rows) rows)", at: opRange)
+            throw .error(
+                "shapes \(ma.shapeDescription) and \(mb.shapeDescription) do not match for '@' "
+                    + "(\(ma.cols) columns vs \(mb.rows) rows)", at: opRange)
         }
         try guardResult(ma.rows, mb.cols, "@", opRange: opRange)
         return .matrix(ma.matmul(mb))
@@ -101,7 +107,8 @@ enum Operators {
 
     private static func guardResult(_ rows: Int, _ cols: Int, _ op: String, opRange: SourceRange) throws(Diagnostic) {
         let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
-        try MemoryGuard.check(doubles: overflow ? .max : count, what: "the \(rows)×\(cols) result of '\(op)'", at: opRange)
+        try MemoryGuard.check(
+            doubles: overflow ? .max : count, what: "the \(rows)×\(cols) result of '\(op)'", at: opRange)
     }
 
     private static func isNumber(_ v: Value) -> Bool {
@@ -113,7 +120,9 @@ enum Operators {
     /// A comparison: of two numbers (or strings, or any values for `==`/`!=`) a bool; of
     /// matrices (a number or list against a matrix too) the 0/1 mask of where it holds, entry by
     /// entry with numpy broadcasting (docs/language.md#expressions).
-    static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+    static func compare(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic)
+        -> Value
+    {
         let f = predicate(op)
         let isMatrix: (Value) -> Bool = { if case .matrix = $0 { return true } else { return false } }
         if isMatrix(a) || isMatrix(b), numeric(a) != nil, numeric(b) != nil {
@@ -147,7 +156,9 @@ enum Operators {
         }
     }
 
-    private static func compareValues(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Bool {
+    private static func compareValues(_ op: ComparisonOperator, _ a: Value, _ b: Value, opRange: SourceRange)
+        throws(Diagnostic) -> Bool
+    {
         let f: (Double, Double) -> Bool
         switch op {
         case .less: f = (<)
@@ -174,7 +185,8 @@ enum Operators {
             default: return x >= y
             }
         default:
-            throw .error("cannot compare \(a.typeDescription) with \(b.typeDescription) using '\(op.rawValue)'", at: opRange)
+            throw .error(
+                "cannot compare \(a.typeDescription) with \(b.typeDescription) using '\(op.rawValue)'", at: opRange)
         }
     }
 }

@@ -1,4 +1,5 @@
 import TangentSupport
+
 /// How much one block may show, so that a runaway `print`, `show` or `plot` fails its block
 /// with a located error instead of writing a notebook, site page, cache entry and report of
 /// hundreds of megabytes (a shown string is stored twice in a notebook: as Markdown for people
@@ -24,21 +25,24 @@ package struct OutputLimits: Sendable {
     /// nothing is counted then.
     mutating func add(text bytes: Int, figures: Int = 0, points: Int = 0, at range: SourceRange) throws(Diagnostic) {
         if figures > 0, figureCount + figures > Self.figures {
-            throw .error("this would be figure \(figureCount + figures) of the block, over the limit of "
-                         + "\(Self.figures) figures per block; draw the others in another block "
-                         + "(plot and scatter calls in one block share one figure)", at: range)
+            throw .error(
+                "this would be figure \(figureCount + figures) of the block, over the limit of "
+                    + "\(Self.figures) figures per block; draw the others in another block "
+                    + "(plot and scatter calls in one block share one figure)", at: range)
         }
         let (p, pOverflow) = pointCount.addingReportingOverflow(points)
         if pOverflow || p > Self.points {
-            throw .error("this would bring the block's figures to \(pOverflow ? "more than 2^63" : String(p)) points, over the "
-                         + "limit of \(Self.points) plotted points per block; plot every k-th point "
-                         + "(e.g. plot(x[::10], y[::10])) or spread the plots over several blocks", at: range)
+            throw .error(
+                "this would bring the block's figures to \(pOverflow ? "more than 2^63" : String(p)) points, over the "
+                    + "limit of \(Self.points) plotted points per block; plot every k-th point "
+                    + "(e.g. plot(x[::10], y[::10])) or spread the plots over several blocks", at: range)
         }
         let (t, tOverflow) = text.addingReportingOverflow(bytes)
         if tOverflow || t > Self.textBytes {
-            throw .error("this output would bring the block's text to \(tOverflow ? "more than 8 EiB" : ByteCount.formatted(t)), over the "
-                         + "limit of \(Self.textBytes >> 20) MiB of text per block; show a part or a summary of it instead, "
-                         + "or spread the output over several blocks", at: range)
+            throw .error(
+                "this output would bring the block's text to \(tOverflow ? "more than 8 EiB" : ByteCount.formatted(t)), over the "
+                    + "limit of \(Self.textBytes >> 20) MiB of text per block; show a part or a summary of it instead, "
+                    + "or spread the output over several blocks", at: range)
         }
         figureCount += figures
         pointCount = p

@@ -30,26 +30,54 @@ enum PythonFormat {
         var spec = Spec()
         let aligns: Set<Character> = ["<", ">", "=", "^"]
         if c.count >= 2, aligns.contains(c[1]) {
-            spec.fill = c[0]; spec.align = c[1]; i = 2
+            spec.fill = c[0]
+            spec.align = c[1]
+            i = 2
         } else if let first = c.first, aligns.contains(first) {
-            spec.align = first; i = 1
+            spec.align = first
+            i = 1
         }
-        if i < c.count, "+- ".contains(c[i]) { spec.sign = c[i]; i += 1 }
-        if i < c.count, c[i] == "z" { spec.noNegativeZero = true; i += 1 }
-        if i < c.count, c[i] == "#" { spec.alternate = true; i += 1 }
-        if i < c.count, c[i] == "0" { spec.zeroPad = true; i += 1 }
+        if i < c.count, "+- ".contains(c[i]) {
+            spec.sign = c[i]
+            i += 1
+        }
+        if i < c.count, c[i] == "z" {
+            spec.noNegativeZero = true
+            i += 1
+        }
+        if i < c.count, c[i] == "#" {
+            spec.alternate = true
+            i += 1
+        }
+        if i < c.count, c[i] == "0" {
+            spec.zeroPad = true
+            i += 1
+        }
         var digits = ""
-        while i < c.count, c[i].isASCII, c[i].isNumber { digits.append(c[i]); i += 1 }
+        while i < c.count, c[i].isASCII, c[i].isNumber {
+            digits.append(c[i])
+            i += 1
+        }
         if !digits.isEmpty {
-            guard let w = Int(digits), w <= 10_000 else { return .failure(SpecError(reason: "the width \(digits) is too large")) }
+            guard let w = Int(digits), w <= 10_000 else {
+                return .failure(SpecError(reason: "the width \(digits) is too large"))
+            }
             spec.width = w
         }
-        if i < c.count, c[i] == "," || c[i] == "_" { spec.grouping = c[i]; i += 1 }
+        if i < c.count, c[i] == "," || c[i] == "_" {
+            spec.grouping = c[i]
+            i += 1
+        }
         if i < c.count, c[i] == "." {
             i += 1
             var p = ""
-            while i < c.count, c[i].isASCII, c[i].isNumber { p.append(c[i]); i += 1 }
-            guard let precision = Int(p) else { return .failure(SpecError(reason: "'.' must be followed by a precision (e.g. .3f)")) }
+            while i < c.count, c[i].isASCII, c[i].isNumber {
+                p.append(c[i])
+                i += 1
+            }
+            guard let precision = Int(p) else {
+                return .failure(SpecError(reason: "'.' must be followed by a precision (e.g. .3f)"))
+            }
             guard precision <= 1000 else { return .failure(SpecError(reason: "the precision \(p) is too large")) }
             spec.precision = precision
         }
@@ -60,7 +88,9 @@ enum PythonFormat {
             spec.type = c[i]
             i += 1
         }
-        guard i == c.count else { return .failure(SpecError(reason: "unexpected '\(String(c[i...]))' at the end of the format spec")) }
+        guard i == c.count else {
+            return .failure(SpecError(reason: "unexpected '\(String(c[i...]))' at the end of the format spec"))
+        }
         return .success(spec)
     }
 
@@ -81,32 +111,42 @@ enum PythonFormat {
         case .matrix(let m) where m.count == 1:
             return try number(m.storage[0], spec, text: text, at: range)
         default:
-            throw .error("a format spec applies to numbers and strings, not \(value.typeDescription) "
-                         + "(format its entries, or drop ':\(text)')", at: range)
+            throw .error(
+                "a format spec applies to numbers and strings, not \(value.typeDescription) "
+                    + "(format its entries, or drop ':\(text)')", at: range)
         }
     }
 
-    private static func string(_ s: String, _ spec: Spec, text: String, at range: SourceRange) throws(Diagnostic) -> String {
+    private static func string(_ s: String, _ spec: Spec, text: String, at range: SourceRange) throws(Diagnostic)
+        -> String
+    {
         if let t = spec.type, t != "s" {
             throw .error("format type '\(t)' needs a number, got a string", at: range)
         }
         if spec.sign != "-" || spec.grouping != nil || spec.alternate || spec.noNegativeZero {
-            throw .error("format spec '\(text)' has a sign, '#', 'z' or grouping, which do not apply to a string", at: range)
+            throw .error(
+                "format spec '\(text)' has a sign, '#', 'z' or grouping, which do not apply to a string", at: range)
         }
         if spec.align == "=" { throw .error("'=' alignment applies to numbers, not strings", at: range) }
         var body = s
         if let p = spec.precision { body = String(body.prefix(p)) }
         var aligned = spec
-        if spec.zeroPad && spec.align == nil { aligned.fill = "0"; aligned.align = "<" }
+        if spec.zeroPad && spec.align == nil {
+            aligned.fill = "0"
+            aligned.align = "<"
+        }
         return pad("", body, aligned, defaultAlign: "<")
     }
 
-    private static func number(_ x: Double, _ spec: Spec, text: String, at range: SourceRange) throws(Diagnostic) -> String {
+    private static func number(_ x: Double, _ spec: Spec, text: String, at range: SourceRange) throws(Diagnostic)
+        -> String
+    {
         let whole = x.isFinite && x == x.rounded() && abs(x) < 9.2e18
         var type = spec.type
         if type == "s" { throw .error("format type 's' needs a string, got a number", at: range) }
         if type == "d" && !whole {
-            throw .error("format 'd' needs a whole number, got \(ValueFormatter.number(x)) (use .Nf for decimals)", at: range)
+            throw .error(
+                "format 'd' needs a whole number, got \(ValueFormatter.number(x)) (use .Nf for decimals)", at: range)
         }
         // A whole number with no type and no precision is formatted as Python formats an int.
         if type == nil && whole && spec.precision == nil { type = "d" }
@@ -114,7 +154,8 @@ enum PythonFormat {
             throw .error("a precision is not allowed with format 'd'", at: range)
         }
         // A whole number formatted as an int has no negative zero (Python's int(-0.0) is 0).
-        let negative = x.sign == .minus && !x.isNaN && !(type == "d" && x == 0)
+        let negative =
+            x.sign == .minus && !x.isNaN && !(type == "d" && x == 0)
             && !(spec.noNegativeZero && (x == 0 || rounds(toZero: x, spec, type)))
         let a = abs(x)
         var body: String
@@ -141,7 +182,8 @@ enum PythonFormat {
                 if let precision = spec.precision {
                     let p = max(precision, 1)
                     let scientific = String(format: spec.alternate ? "%#.*e" : "%.*e", p - 1, a)
-                    let exponent = a == 0 ? 0 : Int(scientific[scientific.index(after: scientific.firstIndex(of: "e")!)...]) ?? 0
+                    let exponent =
+                        a == 0 ? 0 : Int(scientific[scientific.index(after: scientific.firstIndex(of: "e")!)...]) ?? 0
                     if exponent < -4 || exponent >= p - 1 {
                         body = spec.alternate ? scientific : withoutTrailingZeros(scientific)
                     } else {
@@ -156,17 +198,25 @@ enum PythonFormat {
             }
             // (Not for a percentage that overflowed to inf: 'inf%'.)
             if spec.alternate && (type == "f" || type == "F" || type == "%" || type == "e" || type == "E"),
-               spec.precision == 0, body.first?.isNumber == true {
+                spec.precision == 0, body.first?.isNumber == true
+            {
                 // `#` keeps the point: 3. and 3.e+00
-                if let e = body.firstIndex(where: { $0 == "e" || $0 == "E" }) { body.insert(".", at: e) }
-                else if body.hasSuffix("%") { body.insert(".", at: body.index(before: body.endIndex)) }
-                else { body += "." }
+                if let e = body.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+                    body.insert(".", at: e)
+                } else if body.hasSuffix("%") {
+                    body.insert(".", at: body.index(before: body.endIndex))
+                } else {
+                    body += "."
+                }
             }
             if let g = spec.grouping { body = group(body, with: g) }
         }
         let signText = negative ? "-" : (spec.sign == "+" ? "+" : spec.sign == " " ? " " : "")
         var aligned = spec
-        if spec.zeroPad && spec.align == nil { aligned.fill = "0"; aligned.align = "=" }
+        if spec.zeroPad && spec.align == nil {
+            aligned.fill = "0"
+            aligned.align = "="
+        }
         // (As CPython does for any fill of 0 with = alignment, written as a 0 flag or as "0=".)
         if spec.grouping != nil && aligned.align == "=" && aligned.fill == "0", body.first?.isNumber == true {
             // Python groups the zero padding too: 0,001,234
@@ -237,7 +287,7 @@ enum PythonFormat {
             fracPart = String(mantissa[mantissa.index(after: dot)...])
         }
         var digits = intPart + fracPart
-        var pointAfter = intPart.count   // the point sits after this many digits
+        var pointAfter = intPart.count  // the point sits after this many digits
         let leadingZeros = digits.prefix { $0 == "0" }.count
         digits.removeFirst(leadingZeros)
         pointAfter -= leadingZeros

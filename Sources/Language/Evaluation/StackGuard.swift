@@ -28,8 +28,9 @@ enum StackGuard {
         var marker = 0
         let here = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
         if here < low &+ margin {
-            throw .error("the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)",
-                         at: range)
+            throw .error(
+                "the computation is nested too deeply for the stack (deep recursion with deeply nested expressions)",
+                at: range)
         }
     }
 }
@@ -54,7 +55,9 @@ extension StackGuard {
         guard here < low &+ room else { return try work() }
         return try withoutActuallyEscaping(work) { work throws(Diagnostic) -> T in
             let outcome = Outcome<T>()
-            guard Hop(context: context, body: { outcome.result = Result { () throws(Diagnostic) -> T in try work() } }).run()
+            guard
+                Hop(context: context, body: { outcome.result = Result { () throws(Diagnostic) -> T in try work() } })
+                    .run()
             else { return try work() }
             return try outcome.result!.get()
         }
@@ -83,10 +86,12 @@ extension StackGuard {
             guard pthread_attr_setstacksize(&attributes, StackGuard.hopStackSize) == 0 else { return false }
             let unmanaged = Unmanaged.passRetained(self)
             var thread = pthread_t()
-            let started = pthread_create(&thread, &attributes, { raw in
-                Unmanaged<Hop>.fromOpaque(raw!).takeRetainedValue().onThread()
-                return nil
-            }, unmanaged.toOpaque())
+            let started = pthread_create(
+                &thread, &attributes,
+                { raw in
+                    Unmanaged<Hop>.fromOpaque(raw!).takeRetainedValue().onThread()
+                    return nil
+                }, unmanaged.toOpaque())
             guard started == 0 else {
                 unmanaged.release()
                 return false

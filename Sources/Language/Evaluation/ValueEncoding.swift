@@ -12,31 +12,67 @@ extension Value {
     /// that only moved does not change the fingerprint of the functions it defines.
     func encode(into w: inout BinaryWriter, locations: Bool) {
         switch self {
-        case .number(let x): w.u8(0); w.double(x)
-        case .bool(let b): w.u8(1); w.bool(b)
-        case .string(let s): w.u8(2); w.string(s)
+        case .number(let x):
+            w.u8(0)
+            w.double(x)
+        case .bool(let b):
+            w.u8(1)
+            w.bool(b)
+        case .string(let s):
+            w.u8(2)
+            w.string(s)
         case .none: w.u8(3)
-        case .list(let items): w.u8(4); w.int(items.count); items.forEach { $0.encode(into: &w, locations: locations) }
-        case .matrix(let m): w.u8(5); w.matrix(m)
+        case .list(let items):
+            w.u8(4)
+            w.int(items.count)
+            for item in items {
+                item.encode(into: &w, locations: locations)
+            }
+        case .matrix(let m):
+            w.u8(5)
+            w.matrix(m)
         case .network(let n):
             w.u8(6)
-            w.int(n.widths.count); n.widths.forEach { w.int($0) }
-            w.string(n.activation.rawValue); w.double(n.wStd); w.optionalDouble(n.bStd)
-            w.double(n.wStdOut); w.optionalDouble(n.bStdOut)
-            w.string(n.parameterization.rawValue); w.int(n.outDim); w.int(n.tanhDegree)
+            w.int(n.widths.count)
+            for width in n.widths {
+                w.int(width)
+            }
+            w.string(n.activation.rawValue)
+            w.double(n.wStd)
+            w.optionalDouble(n.bStd)
+            w.double(n.wStdOut)
+            w.optionalDouble(n.bStdOut)
+            w.string(n.parameterization.rawValue)
+            w.int(n.outDim)
+            w.int(n.tanhDegree)
         case .layer(let l):
             w.u8(12)
             l.encode(into: &w)
         case .params(let p):
             w.u8(7)
-            w.int(p.weights.count); p.weights.forEach { w.matrix($0) }
-            w.int(p.biases.count); p.biases.forEach { b in w.bool(b != nil); if let b { w.matrix(b) } }
+            w.int(p.weights.count)
+            for weight in p.weights {
+                w.matrix(weight)
+            }
+            w.int(p.biases.count)
+            for b in p.biases {
+                w.bool(b != nil)
+                if let b { w.matrix(b) }
+            }
         case .record(let r):
             w.u8(8)
             w.int(r.fields.count)
-            for f in r.fields { w.string(f.name); f.value.encode(into: &w, locations: locations) }
+            for f in r.fields {
+                w.string(f.name)
+                f.value.encode(into: &w, locations: locations)
+            }
         case .table(let t):
-            w.u8(11); w.matrix(t.matrix); w.int(t.columns.count); t.columns.forEach { w.string($0) }
+            w.u8(11)
+            w.matrix(t.matrix)
+            w.int(t.columns.count)
+            for column in t.columns {
+                w.string(column)
+            }
         case .function(let f):
             // A notebook-level function is its source (parsed again when read back) and its
             // defaults; one that closes over a call's scope is marked by that scope's identity
@@ -45,12 +81,18 @@ extension Value {
             w.string(f.definition.name)
             w.int(f.definition.source.count)
             for line in f.definition.source {
-                if locations { w.int(line.number); w.int(line.columnOffset) }
+                if locations {
+                    w.int(line.number)
+                    w.int(line.columnOffset)
+                }
                 w.string(line.text)
             }
             let names = f.defaults.keys.sorted()
             w.int(names.count)
-            for n in names { w.string(n); f.defaults[n]!.encode(into: &w, locations: locations) }
+            for n in names {
+                w.string(n)
+                f.defaults[n]!.encode(into: &w, locations: locations)
+            }
             if let scope = f.closure { w.u64(UInt64(UInt(bitPattern: ObjectIdentifier(scope).hashValue))) }
         }
     }
@@ -65,30 +107,47 @@ extension Value {
         case 4:
             guard let n = r.count() else { return nil }
             var items: [Value] = []
-            for _ in 0..<n { guard let v = decode(from: &r, depth: depth + 1) else { return nil }; items.append(v) }
+            for _ in 0..<n {
+                guard let v = decode(from: &r, depth: depth + 1) else { return nil }
+                items.append(v)
+            }
             return .list(items)
         case 5: return r.matrix().map(Value.matrix)
         case 6:
             guard let n = r.count(unit: 8) else { return nil }
             var widths: [Int] = []
-            for _ in 0..<n { guard let w = r.int() else { return nil }; widths.append(w) }
+            for _ in 0..<n {
+                guard let w = r.int() else { return nil }
+                widths.append(w)
+            }
             guard let act = r.string().flatMap(Activation.init(rawValue:)), let wStd = r.double(),
-                  let bStd = r.optionalDouble(), let wOut = r.double(), let bOut = r.optionalDouble(),
-                  let par = r.string().flatMap(Parameterization.init(rawValue:)), let outDim = r.int(),
-                  let deg = r.int() else { return nil }
-            return .network(MLP(widths: widths, activation: act, wStd: wStd, bStd: bStd, wStdOut: wOut,
-                                bStdOut: .some(bOut), parameterization: par, outDim: outDim, tanhDegree: deg))
+                let bStd = r.optionalDouble(), let wOut = r.double(), let bOut = r.optionalDouble(),
+                let par = r.string().flatMap(Parameterization.init(rawValue:)), let outDim = r.int(),
+                let deg = r.int()
+            else { return nil }
+            return .network(
+                MLP(
+                    widths: widths, activation: act, wStd: wStd, bStd: bStd, wStdOut: wOut,
+                    bStdOut: .some(bOut), parameterization: par, outDim: outDim, tanhDegree: deg))
         case 12:
             return Layer.decode(from: &r, depth: depth + 1).map(Value.layer)
         case 7:
             guard let nw = r.count() else { return nil }
             var weights: [Matrix] = []
-            for _ in 0..<nw { guard let m = r.matrix() else { return nil }; weights.append(m) }
+            for _ in 0..<nw {
+                guard let m = r.matrix() else { return nil }
+                weights.append(m)
+            }
             guard let nb = r.count() else { return nil }
             var biases: [Matrix?] = []
             for _ in 0..<nb {
                 guard let has = r.bool() else { return nil }
-                if has { guard let m = r.matrix() else { return nil }; biases.append(m) } else { biases.append(nil) }
+                if has {
+                    guard let m = r.matrix() else { return nil }
+                    biases.append(m)
+                } else {
+                    biases.append(nil)
+                }
             }
             return .params(NetworkParams(weights: weights, biases: biases))
         case 8:
@@ -102,7 +161,10 @@ extension Value {
         case 11:
             guard let m = r.matrix(), let n = r.count(unit: 8) else { return nil }
             var columns: [String] = []
-            for _ in 0..<n { guard let s = r.string() else { return nil }; columns.append(s) }
+            for _ in 0..<n {
+                guard let s = r.string() else { return nil }
+                columns.append(s)
+            }
             guard columns.count == m.cols else { return nil }
             return .table(Table(matrix: m, columns: columns))
         case 9:
@@ -141,10 +203,12 @@ extension FunctionDefinition {
         let indent = first.text.prefix { $0 == " " }.count
         let shifted = lines.map { line in
             let cut = min(indent, line.text.prefix { $0 == " " }.count)
-            return SourceText.Line(text: String(line.text.dropFirst(cut)), number: line.number, columnOffset: line.columnOffset + cut)
+            return SourceText.Line(
+                text: String(line.text.dropFirst(cut)), number: line.number, columnOffset: line.columnOffset + cut)
         }
         guard let statements = try? Parser.parse(SourceText(lines: shifted)), statements.count == 1,
-              case .function(let definition) = statements[0].kind else { return nil }
+            case .function(let definition) = statements[0].kind
+        else { return nil }
         return definition
     }
 }

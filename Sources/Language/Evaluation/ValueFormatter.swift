@@ -100,7 +100,9 @@ package enum ValueFormatter {
     package static func describe(_ net: MLP) -> String {
         var parts = ["depth \(net.depth)"]
         if !net.widths.isEmpty {
-            let w = Set(net.widths).count == 1 ? "\(net.widths[0])" : "[" + net.widths.map(String.init).joined(separator: ", ") + "]"
+            let w =
+                Set(net.widths).count == 1
+                ? "\(net.widths[0])" : "[" + net.widths.map(String.init).joined(separator: ", ") + "]"
             parts.append("width \(w)")
         }
         parts.append(net.activation.rawValue)
@@ -172,10 +174,18 @@ package struct MatrixSummary: Sendable {
     package var nanCount: Int
 
     package init(_ m: Matrix) {
-        var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, nans = 0
+        var lo = Double.infinity
+        var hi = -Double.infinity
+        var sum = 0.0
+        var nans = 0
         for v in m.storage {
-            if v.isNaN { nans += 1; continue }
-            lo = Swift.min(lo, v); hi = Swift.max(hi, v); sum += v
+            if v.isNaN {
+                nans += 1
+                continue
+            }
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
+            sum += v
         }
         let n = m.count - nans
         min = n > 0 ? lo : .nan

@@ -113,14 +113,27 @@ package struct ComparisonLink: Equatable, Sendable {
     package var rhs: Expr
 }
 
-package enum UnaryOperator: String, Sendable { case negate = "-", plus = "+" }
+package enum UnaryOperator: String, Sendable {
+    case negate = "-"
+    case plus = "+"
+}
 
 package enum BinaryOperator: String, Sendable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", matmul = "@", power = "^"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case matmul = "@"
+    case power = "^"
 }
 
 package enum ComparisonOperator: String, Sendable {
-    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case equal = "=="
+    case notEqual = "!="
 }
 
 /// One statement (one logical line) of an `ntk` block.
@@ -146,14 +159,20 @@ package struct Statement: Equatable, Sendable {
 
     package var kind: Kind
     package var range: SourceRange
-    package init(_ kind: Kind, _ range: SourceRange) { self.kind = kind; self.range = range }
+    package init(_ kind: Kind, _ range: SourceRange) {
+        self.kind = kind
+        self.range = range
+    }
 }
 
 /// `if`/`elif` condition and the body it guards.
 package struct ConditionalBranch: Equatable, Sendable {
     package var condition: Expr
     package var body: [Statement]
-    package init(condition: Expr, body: [Statement]) { self.condition = condition; self.body = body }
+    package init(condition: Expr, body: [Statement]) {
+        self.condition = condition
+        self.body = body
+    }
 }
 
 /// A `def`: its parameters (positional ones first, then keyword ones with defaults), its body,

@@ -45,9 +45,10 @@ package enum ASTDump {
         case .name(let n): return "\(n)\(at)"
         case .list(let items): return "(list\(at)" + items.map { " " + dump($0) }.joined() + ")"
         case .call(let callee, _, let args):
-            return "(call\(at) \(callee)" + args.map { a in
-                " " + (a.label.map { "\($0): " } ?? "") + dump(a.value)
-            }.joined() + ")"
+            return "(call\(at) \(callee)"
+                + args.map { a in
+                    " " + (a.label.map { "\($0): " } ?? "") + dump(a.value)
+                }.joined() + ")"
         case .index(let base, let items):
             return "(index\(at) \(dump(base))" + items.map { " " + dump($0) }.joined() + ")"
         case .field(let base, let name, _): return "(field\(at) \(dump(base)) \(name))"
@@ -59,19 +60,21 @@ package enum ASTDump {
         case .or(let a, let b): return "(or\(at) \(dump(a)) \(dump(b)))"
         case .not(let x): return "(not\(at) \(dump(x)))"
         case .comprehension(let element, let clauses):
-            return "(comprehension\(at) \(dump(element))" + clauses.map { c in
-                switch c {
-                case .for(let n, _, let xs): return " (for \(n) \(dump(xs)))"
-                case .if(let x): return " (if \(dump(x)))"
-                }
-            }.joined() + ")"
+            return "(comprehension\(at) \(dump(element))"
+                + clauses.map { c in
+                    switch c {
+                    case .for(let n, _, let xs): return " (for \(n) \(dump(xs)))"
+                    case .if(let x): return " (if \(dump(x)))"
+                    }
+                }.joined() + ")"
         case .fstring(let segments):
-            return "(fstring\(at)" + segments.map { s in
-                switch s {
-                case .literal(let text): return " \"\(text)\""
-                case .field(let x, let spec, _): return " (field \(dump(x))\(spec.map { " :" + $0 } ?? ""))"
-                }
-            }.joined() + ")"
+            return "(fstring\(at)"
+                + segments.map { s in
+                    switch s {
+                    case .literal(let text): return " \"\(text)\""
+                    case .field(let x, let spec, _): return " (field \(dump(x))\(spec.map { " :" + $0 } ?? ""))"
+                    }
+                }.joined() + ")"
         }
     }
 

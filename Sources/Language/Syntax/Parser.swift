@@ -60,9 +60,13 @@ package struct Parser {
         advance()
         var out: [Statement] = []
         while peek.kind != .dedent && peek.kind != .end {
-            if peek.kind == .newline { advance(); continue }
+            if peek.kind == .newline {
+                advance()
+                continue
+            }
             if peek.kind == .indent {
-                throw .error("unexpected indentation: this line is indented deeper than the body it is in", at: peek.range)
+                throw .error(
+                    "unexpected indentation: this line is indented deeper than the body it is in", at: peek.range)
             }
             out.append(try statement())
         }
@@ -79,7 +83,7 @@ package struct Parser {
         "from": "every builtin is always available; there is nothing to import",
         "class": "there are no classes",
         "assert": "use expect",
-        "del": "names cannot be deleted; rebind them",
+        "del": "names cannot be deleted; rebind them"
     ]
 
     /// The keywords that start a statement, for "did you mean" on a slip (`esle`, `retrun`).
@@ -137,8 +141,9 @@ package struct Parser {
             // keyword would take (a lone `brek` is a slip of a keyword that stands alone).
             let candidates: [Keyword]?
             switch peekKind(1) {
-            case .identifier, .number, .string, .fstring, .symbol(.colon), .keyword(.none), .keyword(.true), .keyword(.false),
-                 .keyword(.not):
+            case .identifier, .number, .string, .fstring, .symbol(.colon), .keyword(.none), .keyword(.true),
+                .keyword(.false),
+                .keyword(.not):
                 candidates = Parser.statementKeywords
             case .newline, .end, .dedent:
                 candidates = [.break, .continue, .pass, .return]
@@ -162,7 +167,8 @@ package struct Parser {
         }
         switch first.kind {
         case .identifier(let name) where peekKind(1) == .symbol(.assign):
-            advance(); advance()
+            advance()
+            advance()
             if peek.kind == .newline || peek.kind == .end {
                 throw .error("expected an expression after '='", at: peek.range)
             }
@@ -245,8 +251,9 @@ package struct Parser {
         loopDepth += 1
         defer { loopDepth -= 1 }
         let body = try body(after: first)
-        return Statement(.loop(name: name, nameRange: nameRange, iterable: iterable, body: body),
-                         first.range.union(body.last?.range ?? iterable.range))
+        return Statement(
+            .loop(name: name, nameRange: nameRange, iterable: iterable, body: body),
+            first.range.union(body.last?.range ?? iterable.range))
     }
 
     private mutating func whileLoop() throws(Diagnostic) -> Statement {
@@ -256,7 +263,8 @@ package struct Parser {
         loopDepth += 1
         defer { loopDepth -= 1 }
         let body = try body(after: first)
-        return Statement(.whileLoop(condition: condition, body: body), first.range.union(body.last?.range ?? condition.range))
+        return Statement(
+            .whileLoop(condition: condition, body: body), first.range.union(body.last?.range ?? condition.range))
     }
 
     private mutating func functionDefinition() throws(Diagnostic) -> Statement {
@@ -283,7 +291,9 @@ package struct Parser {
                 advance()
                 defaultValue = try expression()
             } else if parameters.contains(where: { $0.defaultValue != nil }) {
-                throw .error("positional parameter '\(p)' after a keyword parameter (positional ones come first)", at: pToken.range)
+                throw .error(
+                    "positional parameter '\(p)' after a keyword parameter (positional ones come first)",
+                    at: pToken.range)
             }
             parameters.append(.init(name: p, range: pToken.range, defaultValue: defaultValue))
             if peek.kind == .symbol(.comma) { advance() } else { break }
@@ -293,14 +303,18 @@ package struct Parser {
         functionDepth += 1
         let savedLoops = loopDepth
         loopDepth = 0
-        defer { functionDepth -= 1; loopDepth = savedLoops }
+        defer {
+            functionDepth -= 1
+            loopDepth = savedLoops
+        }
         let body = try body(after: first)
         let range = first.range.union(body.last?.range ?? nameToken.range)
         var locals = Set(parameters.map(\.name))
         Parser.collectBindings(body, into: &locals)
         let lines = source?.lines.filter { $0.number >= range.start.line && $0.number <= range.end.line } ?? []
-        let def = FunctionDefinition(name: name, nameRange: nameToken.range, parameters: parameters, body: body,
-                                     locals: locals, source: lines)
+        let def = FunctionDefinition(
+            name: name, nameRange: nameToken.range, parameters: parameters, body: body,
+            locals: locals, source: lines)
         return Statement(.function(def), range)
     }
 
@@ -309,7 +323,9 @@ package struct Parser {
         for s in body {
             switch s.kind {
             case .assign(let n, _, _): names.insert(n)
-            case .loop(let n, _, _, let b): names.insert(n); collectBindings(b, into: &names)
+            case .loop(let n, _, _, let b):
+                names.insert(n)
+                collectBindings(b, into: &names)
             case .whileLoop(_, let b): collectBindings(b, into: &names)
             case .conditional(let branches, let orElse):
                 for br in branches { collectBindings(br.body, into: &names) }
@@ -376,7 +392,7 @@ package struct Parser {
 
     private static let comparisonSymbols: [Symbol: ComparisonOperator] = [
         .less: .less, .lessEqual: .lessEqual, .greater: .greater, .greaterEqual: .greaterEqual,
-        .equalEqual: .equal, .bangEqual: .notEqual,
+        .equalEqual: .equal, .bangEqual: .notEqual
     ]
 
     private mutating func comparison() throws(Diagnostic) -> Expr {
@@ -546,12 +562,24 @@ package struct Parser {
     private mutating func primary() throws(Diagnostic) -> Expr {
         let t = peek
         switch t.kind {
-        case .number(let v): advance(); return Expr(.number(v), t.range)
-        case .string(let s): advance(); return Expr(.string(s), t.range)
-        case .keyword(.true): advance(); return Expr(.bool(true), t.range)
-        case .keyword(.false): advance(); return Expr(.bool(false), t.range)
-        case .keyword(.none): advance(); return Expr(.none, t.range)
-        case .identifier(let n): advance(); return Expr(.name(n), t.range)
+        case .number(let v):
+            advance()
+            return Expr(.number(v), t.range)
+        case .string(let s):
+            advance()
+            return Expr(.string(s), t.range)
+        case .keyword(.true):
+            advance()
+            return Expr(.bool(true), t.range)
+        case .keyword(.false):
+            advance()
+            return Expr(.bool(false), t.range)
+        case .keyword(.none):
+            advance()
+            return Expr(.none, t.range)
+        case .identifier(let n):
+            advance()
+            return Expr(.name(n), t.range)
         case .symbol(.leftParen):
             advance()
             var inner = try expression()
@@ -566,7 +594,8 @@ package struct Parser {
                 if items.count == 1, peek.kind == .keyword(.for) {
                     let clauses = try comprehensionClauses()
                     let close = try consume(.rightBracket, "']' to close the comprehension")
-                    return try checked(Expr(.comprehension(element: items[0], clauses: clauses), t.range.union(close.range)))
+                    return try checked(
+                        Expr(.comprehension(element: items[0], clauses: clauses), t.range.union(close.range)))
                 }
                 if peek.kind == .symbol(.comma) { advance() } else { break }
             }
@@ -579,7 +608,8 @@ package struct Parser {
                 switch piece {
                 case .literal(let text): segments.append(.literal(text))
                 case .field(let code, let start, let spec, let range):
-                    segments.append(.field(try Parser.fieldExpression(code, at: start, depth: depth), spec: spec, range: range))
+                    segments.append(
+                        .field(try Parser.fieldExpression(code, at: start, depth: depth), spec: spec, range: range))
                 }
             }
             return Expr(.fstring(segments), t.range)
@@ -618,7 +648,8 @@ package struct Parser {
     /// The expression of an f-string field, parsed where it sits in the file.
     static func fieldExpression(_ code: String, at start: SourceLocation, depth: Int) throws(Diagnostic) -> Expr {
         let lead = code.prefix { $0 == " " }.count
-        let line = SourceText.Line(text: String(code.dropFirst(lead)), number: start.line, columnOffset: start.column - 1 + lead)
+        let line = SourceText.Line(
+            text: String(code.dropFirst(lead)), number: start.line, columnOffset: start.column - 1 + lead)
         var parser = Parser(tokens: try Lexer(SourceText(lines: [line])).tokenize())
         parser.depth = depth
         let e = try parser.expression()

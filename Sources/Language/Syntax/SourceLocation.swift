@@ -2,7 +2,10 @@
 package struct SourceLocation: Equatable, Hashable, Comparable, Sendable, CustomStringConvertible {
     package var line: Int
     package var column: Int
-    package init(line: Int, column: Int) { self.line = line; self.column = column }
+    package init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
     package static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
@@ -13,7 +16,10 @@ package struct SourceLocation: Equatable, Hashable, Comparable, Sendable, Custom
 package struct SourceRange: Equatable, Hashable, Sendable, CustomStringConvertible {
     package var start: SourceLocation
     package var end: SourceLocation
-    package init(_ start: SourceLocation, _ end: SourceLocation) { self.start = start; self.end = end }
+    package init(_ start: SourceLocation, _ end: SourceLocation) {
+        self.start = start
+        self.end = end
+    }
     package init(at location: SourceLocation) { self.init(location, location) }
     /// The smallest range covering both.
     package func union(_ other: SourceRange) -> SourceRange {

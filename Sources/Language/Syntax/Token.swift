@@ -43,12 +43,26 @@ package enum FStringPiece: Equatable, Sendable {
 
 /// Operators and punctuation.
 package enum Symbol: String, CaseIterable, Sendable {
-    case plus = "+", minus = "-", star = "*", slash = "/", at = "@", caret = "^"
-    case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-    case equalEqual = "==", bangEqual = "!="
+    case plus = "+"
+    case minus = "-"
+    case star = "*"
+    case slash = "/"
+    case at = "@"
+    case caret = "^"
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
+    case equalEqual = "=="
+    case bangEqual = "!="
     case assign = "="
-    case leftParen = "(", rightParen = ")", leftBracket = "[", rightBracket = "]"
-    case comma = ",", colon = ":", dot = "."
+    case leftParen = "("
+    case rightParen = ")"
+    case leftBracket = "["
+    case rightBracket = "]"
+    case comma = ","
+    case colon = ":"
+    case dot = "."
 }
 
 extension Token.Kind: CustomStringConvertible {

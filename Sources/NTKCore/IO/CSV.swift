@@ -80,7 +80,7 @@ extension CSV {
 
         var storage: [Double] = []
         var rows = 0
-        var columns: Int?       // fields per row, fixed by the first data row
+        var columns: Int?  // fields per row, fixed by the first data row
         var headerColumns = 0
         var seenContent = false
         var lineNumber = 0
@@ -108,15 +108,17 @@ extension CSV {
             }
             if fields.count == 1, fields[0].contains(UInt8(ascii: ";")) || fields[0].contains(UInt8(ascii: "\t")) {
                 let separator = fields[0].contains(UInt8(ascii: ";")) ? "';'" : "tabs"
-                throw FileError("line \(lineNumber) separates its fields with \(separator); "
-                                      + "Tangent reads comma-separated values (use ',' between numbers)")
+                throw FileError(
+                    "line \(lineNumber) separates its fields with \(separator); "
+                        + "Tangent reads comma-separated values (use ',' between numbers)")
             }
             if isFirstContent && fields.contains(where: { !$0.isEmpty && parseNumber($0) == nil }) {
                 headerColumns = fields.count  // a header line: skip it
                 continue
             }
             if let expected = columns, fields.count != expected {
-                throw FileError("line \(lineNumber) has \(fields.count) \(plural(fields.count, "field")), expected \(expected)")
+                throw FileError(
+                    "line \(lineNumber) has \(fields.count) \(plural(fields.count, "field")), expected \(expected)")
             }
             if let bad {
                 if bad.field.isEmpty {
@@ -163,7 +165,10 @@ extension CSV {
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         func skipDigits() -> Int {
             var count = 0
-            while let byte = rest.first, isDigit(byte) { rest.removeFirst(); count += 1 }
+            while let byte = rest.first, isDigit(byte) {
+                rest.removeFirst()
+                count += 1
+            }
             return count
         }
         var digits = skipDigits()

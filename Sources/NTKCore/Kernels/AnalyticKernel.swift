@@ -18,10 +18,14 @@ import TangentSupport
 public enum AnalyticKernel {
     /// K(X1, X2); X2 nil means K(X1, X1), computed symmetric. Rows are inputs. A kernel
     /// not selected by `which` is returned as a 0×0 matrix.
-    public static func compute(_ net: MLP, _ x1: Matrix, _ x2: Matrix?,
-                               _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+    public static func compute(
+        _ net: MLP, _ x1: Matrix, _ x2: Matrix?,
+        _ which: KernelSelection = .both
+    ) throws(KernelError) -> KernelPair {
         if let x2, x2.cols != x1.cols { throw .inputWidthMismatch(x1.cols, x2.cols) }
-        let width = x1.cols, n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let width = x1.cols
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
         let plan = try LayerPlan(net, inputWidth: width)
         if width == 0 && (n1 > 0 || n2 > 0) { throw .zeroInputWidth }
         // Refuse before allocating; an unknown budget still refuses sizes beyond Int (or
@@ -39,7 +43,7 @@ public enum AnalyticKernel {
         case .identity: return try compute(IdentityMap(), plan, x1, x2, which)
         case .gelu: return try compute(GeluMap(), plan, x1, x2, which)
         case .tanh where net.depth == 0:
-            return try compute(IdentityMap(), plan, x1, x2, which)   // no activation layer at all
+            return try compute(IdentityMap(), plan, x1, x2, which)  // no activation layer at all
         case .tanh:
             guard let map = TanhMap(degree: net.tanhDegree) else {
                 throw .invalidNetwork("could not compute the Gauss–Hermite rule of degree \(net.tanhDegree)")
@@ -59,8 +63,10 @@ public enum AnalyticKernel {
         case .tanh: features = 1 + 2 * min(max(net.tanhDegree, 1), GaussHermite.maximumDegree)
         }
         let outputs = saturatingProduct([n1, n2, 8, which.matrixCount])
-        let sides = saturatingSum([InputSide.bytes(count: n1, featureCount: features, depth: net.depth),
-                                   InputSide.bytes(count: n2, featureCount: features, depth: net.depth)])
+        let sides = saturatingSum([
+            InputSide.bytes(count: n1, featureCount: features, depth: net.depth),
+            InputSide.bytes(count: n2, featureCount: features, depth: net.depth)
+        ])
         let diagonal = saturatingProduct([2, 8, n1 &+ Vec.lanes])
         let scratch = KernelTile.scratchBytes(workers: ProcessInfo.processInfo.activeProcessorCount)
         return saturatingSum([outputs, sides, diagonal, scratch])
@@ -80,9 +86,13 @@ public enum AnalyticKernel {
         }
     }
 
-    private static func compute<A: ActivationMap>(_ map: A, _ plan: LayerPlan, _ x1: Matrix, _ x2: Matrix?,
-                                                  _ which: KernelSelection) throws(KernelError) -> KernelPair {
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows, width = x1.cols
+    private static func compute<A: ActivationMap>(
+        _ map: A, _ plan: LayerPlan, _ x1: Matrix, _ x2: Matrix?,
+        _ which: KernelSelection
+    ) throws(KernelError) -> KernelPair {
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
+        let width = x1.cols
         let empty = Matrix(rows: 0, cols: 0)
         if n1 == 0 || n2 == 0 {
             let blank = Matrix(rows: n1, cols: n2)
@@ -96,16 +106,18 @@ public enum AnalyticKernel {
                 let side2 = x2 == nil ? side1 : InputSide(rows: p2, count: n2, width: width, map: map, plan: plan)
                 return OutputBuffer.make(count: which.wantsNNGP ? n1 * n2 : 0) { nngp in
                     ntkStorage = OutputBuffer.make(count: which.wantsNTK ? n1 * n2 : 0) { ntk in
-                        finite = fill(map, plan, p1, p2, width, n1, n2, symmetric: x2 == nil && map.isSymmetric,
-                                      side1: side1, side2: side2, nngp: nngp, ntk: ntk)
+                        finite = fill(
+                            map, plan, p1, p2, width, n1, n2, symmetric: x2 == nil && map.isSymmetric,
+                            side1: side1, side2: side2, nngp: nngp, ntk: ntk)
                     }
                 }
             }
         }
         if Cancellation.current?.stopped == true { throw .cancelled }
         guard finite else { throw .overflow }
-        return KernelPair(nngp: which.wantsNNGP ? Matrix(rows: n1, cols: n2, storage: nngpStorage) : empty,
-                          ntk: which.wantsNTK ? Matrix(rows: n1, cols: n2, storage: ntkStorage) : empty)
+        return KernelPair(
+            nngp: which.wantsNNGP ? Matrix(rows: n1, cols: n2, storage: nngpStorage) : empty,
+            ntk: which.wantsNTK ? Matrix(rows: n1, cols: n2, storage: ntkStorage) : empty)
     }
 
     /// Writes the kernels into `nngp`/`ntk` (either may be nil); false if not finite.
@@ -118,10 +130,12 @@ public enum AnalyticKernel {
             side1.features.withUnsafeBufferPointer { f1 in
                 side2.features.withUnsafeBufferPointer { f2 in
                     // The exact diagonal of K(X, X): the recursion with q12 = q1 = q2.
-                    var diagonalNNGP = [Double](), diagonalNTK = [Double]()
+                    var diagonalNNGP = [Double]()
+                    var diagonalNTK = [Double]()
                     if symmetric {
-                        (diagonalNNGP, diagonalNTK) = diagonal(map, plan, steps.baseAddress!, side1,
-                                                               f1.baseAddress!, wantsNTK: ntk != nil)
+                        (diagonalNNGP, diagonalNTK) = diagonal(
+                            map, plan, steps.baseAddress!, side1,
+                            f1.baseAddress!, wantsNTK: ntk != nil)
                     }
                     return diagonalNNGP.withUnsafeBufferPointer { dn in
                         diagonalNTK.withUnsafeBufferPointer { dt in
@@ -160,7 +174,8 @@ public enum AnalyticKernel {
                 var theta = Vec()
                 var l = 0
                 while true {
-                    let q = denseLayer(steps[l], sigma: sigma, theta: &theta, standard: plan.standard, wantsNTK: wantsNTK)
+                    let q = denseLayer(
+                        steps[l], sigma: sigma, theta: &theta, standard: plan.standard, wantsNTK: wantsNTK)
                     if l == plan.depth {
                         for k in 0..<Vec.lanes {
                             nngp[i + k] = q[k]
@@ -169,7 +184,8 @@ public enum AnalyticKernel {
                         break
                     }
                     if wantsNTK {
-                        theta = theta * map.map(q, row: lanes.layer(l), col: lanes.layer(l), derivative: true).derivative
+                        theta =
+                            theta * map.map(q, row: lanes.layer(l), col: lanes.layer(l), derivative: true).derivative
                     }
                     for k in 0..<Vec.lanes { sigma[k] = map.variance(q[k]) }
                     l += 1

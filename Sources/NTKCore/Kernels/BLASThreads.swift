@@ -1,5 +1,5 @@
-import Foundation
 internal import CLinearAlgebra
+import Foundation
 
 /// OpenBLAS's thread count, which is one setting for the whole process.
 ///

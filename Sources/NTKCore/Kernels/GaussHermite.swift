@@ -25,12 +25,13 @@ struct GaussHermite: Sendable {
         var offDiagonal = (1..<max(n, 2)).map { (Double($0) / 2).squareRoot() }
         let info = diagonal.withUnsafeMutableBufferPointer { d in
             offDiagonal.withUnsafeMutableBufferPointer { e in
-                LAPACKE_dstev(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(n),
-                              d.baseAddress, e.baseAddress, nil, 1)
+                LAPACKE_dstev(
+                    LAPACK_COL_MAJOR, Int8(UInt8(ascii: "N")), Int32(n),
+                    d.baseAddress, e.baseAddress, nil, 1)
             }
         }
         guard info == 0 else { return nil }
-        let x0 = diagonal                                   // ascending
+        let x0 = diagonal  // ascending
 
         // One Newton step: x = x0 − H_n(x0)/H'_n(x0), H'_n = 2n·H_{n−1}.
         var x = x0
@@ -55,10 +56,12 @@ struct GaussHermite: Sendable {
     /// (ψ_n(x), ψ_{n−1}(x)) for the Hermite polynomials orthonormal under e^{−x²},
     /// up to a common constant factor.
     private static func orthonormalHermite(_ n: Int, at x: Double) -> (value: Double, previous: Double) {
-        var previous = 0.0, current = 1.0                  // ψ_{−1}, ψ_0 (unnormalised)
+        var previous = 0.0
+        var current = 1.0  // ψ_{−1}, ψ_0 (unnormalised)
         for k in 0..<n {
             // ψ_{k+1} = √(2/(k+1))·x·ψ_k − √(k/(k+1))·ψ_{k−1}
-            let next = (2 / Double(k + 1)).squareRoot() * x * current
+            let next =
+                (2 / Double(k + 1)).squareRoot() * x * current
                 - (Double(k) / Double(k + 1)).squareRoot() * previous
             previous = current
             current = next

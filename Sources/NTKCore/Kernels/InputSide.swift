@@ -27,11 +27,16 @@ struct InputSide {
         self.count = count
         self.stride = count + Vec.lanes
         self.featureCount = map.featureCount
-        let stride = self.stride, featureCount = self.featureCount, depth = plan.depth
+        let stride = self.stride
+        let featureCount = self.featureCount
+        let depth = plan.depth
         var variance = [Double](repeating: 0, count: stride)
         for i in 0..<count {
             var sum = 0.0
-            for k in 0..<width { let v = rows[i * width + k]; sum += v * v }
+            for k in 0..<width {
+                let v = rows[i * width + k]
+                sum += v * v
+            }
             variance[i] = sum / Double(width)
         }
         var features = [Double](repeating: 0, count: max(1, featureCount * stride * depth))
@@ -42,8 +47,9 @@ struct InputSide {
                 for i in 0..<count {
                     let q = v[i] * step.weightVariance + step.biasVariance
                     if featureCount > 0 {
-                        map.writeFeatures(variance: q, to: out.baseAddress! + l * featureCount * stride + i,
-                                          stride: stride)
+                        map.writeFeatures(
+                            variance: q, to: out.baseAddress! + l * featureCount * stride + i,
+                            stride: stride)
                     }
                     v[i] = map.variance(q)
                 }

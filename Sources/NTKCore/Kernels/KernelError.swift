@@ -37,7 +37,8 @@ public enum KernelError: Error, Equatable, CustomStringConvertible {
         case .refused(let layer, let rule):
             return "\(layer): \(rule)"
         case .tooLarge(let needed, let available):
-            return "kernel needs \(ByteCount.formatted(needed)) but only \(ByteCount.formatted(available)) of memory is available"
+            return
+                "kernel needs \(ByteCount.formatted(needed)) but only \(ByteCount.formatted(available)) of memory is available"
                 + "; use fewer inputs or compute it in blocks"
         case .cancelled:
             return "stopped: the time allowed ran out"

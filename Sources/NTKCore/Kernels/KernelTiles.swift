@@ -1,6 +1,6 @@
+internal import CLinearAlgebra
 import Dispatch
 import Foundation
-internal import CLinearAlgebra
 
 /// One block of the output: rows × cols. In a symmetric K(X, X) only blocks on or above
 /// the diagonal are computed; their entries are also stored at the mirrored positions.
@@ -22,8 +22,10 @@ struct KernelTile {
         var tiles = [KernelTile]()
         for i0 in stride(from: 0, to: n1, by: side) {
             for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: side) {
-                tiles.append(KernelTile(rows: i0..<min(i0 + side, n1), cols: j0..<min(j0 + side, n2),
-                                        onDiagonal: symmetric && i0 == j0))
+                tiles.append(
+                    KernelTile(
+                        rows: i0..<min(i0 + side, n1), cols: j0..<min(j0 + side, n2),
+                        onDiagonal: symmetric && i0 == j0))
             }
         }
         return tiles
@@ -59,11 +61,14 @@ struct TileContext: @unchecked Sendable {
     /// `gram` (side × side doubles) as scratch; false if an entry is not finite.
     func run<A: ActivationMap>(_ map: A, _ tile: KernelTile, gram: UnsafeMutablePointer<Double>) -> Bool {
         let side = KernelTile.side
-        let i0 = tile.rows.lowerBound, j0 = tile.cols.lowerBound
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                    Int32(tile.rows.count), Int32(tile.cols.count), Int32(width), 1,
-                    x1 + i0 * width, Int32(width), x2 + j0 * width, Int32(width), 0, gram, Int32(side))
-        let d = Double(width), wantsNTK = ntk != nil
+        let i0 = tile.rows.lowerBound
+        let j0 = tile.cols.lowerBound
+        cblas_dgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans,
+            Int32(tile.rows.count), Int32(tile.cols.count), Int32(width), 1,
+            x1 + i0 * width, Int32(width), x2 + j0 * width, Int32(width), 0, gram, Int32(side))
+        let d = Double(width)
+        let wantsNTK = ntk != nil
         var check = Vec()
         for i in tile.rows {
             let row = BroadcastLanes(base: features1 + i, stride: stride1, layerStride: layerStride1)
@@ -79,8 +84,9 @@ struct TileContext: @unchecked Sendable {
                     for k in 0..<lanes { g[k] = gramRow[j &+ k] }
                 }
                 let col = ConsecutiveLanes(base: features2 + j, stride: stride2, layerStride: layerStride2)
-                let r = pairRecursion(map, steps: steps, depth: depth, standard: standard, wantsNTK: wantsNTK,
-                                      sigma0: g / d, row: row, col: col)
+                let r = pairRecursion(
+                    map, steps: steps, depth: depth, standard: standard, wantsNTK: wantsNTK,
+                    sigma0: g / d, row: row, col: col)
                 check += (r.nngp - r.nngp) + (r.ntk - r.ntk)
                 if let nngp { store(r.nngp, lanes: lanes, row: i, col: j, to: nngp) }
                 if let ntk { store(r.ntk, lanes: lanes, row: i, col: j, to: ntk) }
@@ -124,7 +130,10 @@ struct TileContext: @unchecked Sendable {
         let workers = min(tiles.count, ProcessInfo.processInfo.activeProcessorCount)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: workers * side * side)
         let finite = UnsafeMutableBufferPointer<Bool>.allocate(capacity: workers)
-        defer { scratch.deallocate(); finite.deallocate() }
+        defer {
+            scratch.deallocate()
+            finite.deallocate()
+        }
         if workers <= 1 {
             finite[0] = tiles.allSatisfy { cancellation?.isDue != true && run(map, $0, gram: scratch) }
             return finite[0]
@@ -134,7 +143,9 @@ struct TileContext: @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 var ok = true
                 let gram = shared.scratch + w * side * side
-                while cancellation?.isDue != true, let t = shared.next() { ok = run(map, shared.tiles[t], gram: gram) && ok }
+                while cancellation?.isDue != true, let t = shared.next() {
+                    ok = run(map, shared.tiles[t], gram: gram) && ok
+                }
                 shared.finite[w] = ok
             }
         }

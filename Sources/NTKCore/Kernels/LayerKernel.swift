@@ -1,4 +1,5 @@
 import TangentSupport
+
 /// neural-tangents' kernel state between two layers (NT `utils.Kernel`, vectors only):
 /// the NNGP and NTK of X1 against X2, the variances of each side (`cov1`, `cov2`; NT keeps
 /// them apart from the NNGP's diagonal), whether the activations are a mean-zero Gaussian
@@ -14,7 +15,8 @@ struct KernelState {
     var width: Int
 
     /// A placeholder that holds no matrices (left where a state was moved out).
-    static let empty = KernelState(nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
+    static let empty = KernelState(
+        nngp: Matrix(rows: 0, cols: 0), ntk: nil, cov1: [], cov2: nil, isGaussian: false, width: 0)
 }
 
 /// The analytic NNGP and NTK of any `Layer` network (docs/language.md#builtins), by walking the tree with
@@ -28,10 +30,13 @@ public enum LayerKernel {
     /// K(X1, X2) (X2 nil: K(X1, X1)); an NTK not selected by `which` is 0×0 (the NNGP is
     /// always computed: the NTK needs it). Throws `refused` where NT has no kernel, `tooLarge`
     /// (before allocating) when the kernels do not fit in memory.
-    public static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
-                               _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+    public static func compute(
+        _ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+        _ which: KernelSelection = .both
+    ) throws(KernelError) -> KernelPair {
         try validate(net, x1, x2, which)
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
         let tiled = LayerKernelTiles.applies(net, symmetric: x2 == nil)
         let needed = tiled ? LayerKernelTiles.estimatedBytes(n1: n1, n2: n2) : untiledBytes(net, n1: n1, n2: n2)
         let available = MemoryBudget.availableBytes() ?? Int.max
@@ -45,8 +50,10 @@ public enum LayerKernel {
 
     /// The tree walked once over the whole matrices: the reference that `compute`'s blocks
     /// reproduce (tests), and the path of networks they cannot.
-    static func untiled(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
-                        _ which: KernelSelection = .both) throws(KernelError) -> KernelPair {
+    static func untiled(
+        _ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+        _ which: KernelSelection = .both
+    ) throws(KernelError) -> KernelPair {
         try validate(net, x1, x2, which)
         var out = [inputState(x1, x2, wantNTK: which.wantsNTK)]
         try walk(net, &out, wantNTK: which.wantsNTK)
@@ -65,11 +72,16 @@ public enum LayerKernel {
         guard x1.isFinite, x2?.isFinite ?? true else { throw .notFinite }
         try check(net)
         let none = Matrix(rows: 0, cols: 0)
-        var probe = [KernelState(nngp: none, ntk: which.wantsNTK ? none : nil, cov1: [], cov2: x2 == nil ? nil : [],
-                                 isGaussian: false, width: d)]
+        var probe = [
+            KernelState(
+                nngp: none, ntk: which.wantsNTK ? none : nil, cov1: [], cov2: x2 == nil ? nil : [],
+                isGaussian: false, width: d)
+        ]
         try walk(net, &probe, wantNTK: which.wantsNTK)
         guard probe.count == 1 else {
-            throw .refused(layer: "the network", rule: "it ends with \(probe.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
+            throw .refused(
+                layer: "the network",
+                rule: "it ends with \(probe.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
         }
     }
 
@@ -110,8 +122,9 @@ public enum LayerKernel {
                 return s / d
             }
         }
-        return KernelState(nngp: nngp, ntk: wantNTK ? Matrix(rows: nngp.rows, cols: nngp.cols) : nil,
-                           cov1: variances(x1), cov2: x2.map(variances), isGaussian: false, width: x1.cols)
+        return KernelState(
+            nngp: nngp, ntk: wantNTK ? Matrix(rows: nngp.rows, cols: nngp.cols) : nil,
+            cov1: variances(x1), cov2: x2.map(variances), isGaussian: false, width: x1.cols)
     }
 
     /// Arguments NT would refuse before computing anything.
@@ -129,14 +142,20 @@ public enum LayerKernel {
     /// Runs `layer` on the kernel states of its inputs, in place: each state's matrices are
     /// updated where they are (copied only where FanOut made branches share them).
     /// `parallel` false: one block of a tiled kernel, on the worker thread that owns it.
-    static func walk(_ layer: Layer, _ states: inout [KernelState], wantNTK: Bool,
-                     parallel: Bool = true) throws(KernelError) {
+    static func walk(
+        _ layer: Layer, _ states: inout [KernelState], wantNTK: Bool,
+        parallel: Bool = true
+    ) throws(KernelError) {
         switch layer {
         case .serial(let layers):
             for l in layers { try walk(l, &states, wantNTK: wantNTK, parallel: parallel) }
         case .parallel(let layers):
             guard layers.count == states.count else {
-                throw .refused(layer: "parallel", rule: "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it")
+                throw .refused(
+                    layer: "parallel",
+                    rule:
+                        "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it"
+                )
             }
             var inputs = states
             states = []
@@ -173,16 +192,23 @@ public enum LayerKernel {
 
     static func single(_ name: String, _ states: [KernelState]) throws(KernelError) {
         guard states.count == 1 else {
-            throw .refused(layer: name, rule: "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)")
+            throw .refused(
+                layer: name,
+                rule:
+                    "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)"
+            )
         }
     }
 
     /// NT `Dense.kernel_fn`: q ← σ_w²q + σ_b²; 'ntk' Θ ← q_new + σ_w²Θ; 'standard'
     /// Θ ← n·q_old + σ_w²Θ (+1 with a bias), n the finite input width.
     static func dense(_ d: DenseLayer, _ k: inout KernelState) {
-        let w2 = d.wStd * d.wStd, b2 = (d.bStd ?? 0) * (d.bStd ?? 0)
+        let w2 = d.wStd * d.wStd
+        let b2 = (d.bStd ?? 0) * (d.bStd ?? 0)
         func affine(_ x: Double) -> Double { w2 * x + b2 }
-        let count = k.nngp.count, n = Double(k.width), hasBias = d.bStd != nil
+        let count = k.nngp.count
+        let n = Double(k.width)
+        let hasBias = d.bStd != nil
         k.nngp.storage.withUnsafeMutableBufferPointer { q in
             if k.ntk == nil {
                 for i in 0..<count { q[i] = affine(q[i]) }
@@ -214,9 +240,15 @@ public enum LayerKernel {
     /// √((ε + q1)(ε + q2)); only for Gaussian inputs.
     static func layerNorm(_ eps: Double, _ k: inout KernelState) throws(KernelError) {
         guard k.isGaussian else {
-            throw .refused(layer: "LayerNorm", rule: "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)")
+            throw .refused(
+                layer: "LayerNorm",
+                rule:
+                    "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)"
+            )
         }
-        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1, cols = k.nngp.cols
+        let c1 = k.cov1
+        let c2 = k.cov2 ?? k.cov1
+        let cols = k.nngp.cols
         for i in 0..<k.nngp.rows {
             for j in 0..<cols {
                 let r = ((eps + c1[i]) * (eps + c2[j])).squareRoot()
@@ -231,10 +263,18 @@ public enum LayerKernel {
     /// NT `_elementwise`: the activation's kernel map, only for Gaussian inputs.
     static func activation(_ act: Elementwise, _ k: inout KernelState, parallel: Bool = true) throws(KernelError) {
         guard k.isGaussian else {
-            throw .refused(layer: act.name, rule: "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)")
+            throw .refused(
+                layer: act.name,
+                rule:
+                    "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)"
+            )
         }
         if k.ntk != nil, act.rule.derivative(0) == nil {
-            throw .refused(layer: act.name, rule: "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)")
+            throw .refused(
+                layer: act.name,
+                rule:
+                    "the NTK needs the derivative: give df: (Tangent does not differentiate fn; the NNGP needs only fn)"
+            )
         }
         let mapper = ActivationMapper(state: k, parallel: parallel)
         k = .empty  // the mapper holds the only reference, so it updates the matrices in place
@@ -259,11 +299,14 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
         var k = state
         state = .empty
         // Moved out of `k`, so that each is uniquely referenced and updated in place.
-        var nngp = k.nngp, ntk = k.ntk
+        var nngp = k.nngp
+        var ntk = k.ntk
         k.nngp = KernelState.empty.nngp
         k.ntk = nil
-        let rows = nngp.rows, cols = nngp.cols
-        let c1 = k.cov1, c2 = k.cov2 ?? k.cov1
+        let rows = nngp.rows
+        let cols = nngp.cols
+        let c1 = k.cov1
+        let c2 = k.cov2 ?? k.cov1
         let wantNTK = ntk != nil
         var ntkStorage = ntk?.storage ?? []
         ntk = nil  // `ntkStorage` holds the only reference
@@ -272,14 +315,17 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                 c2.withUnsafeBufferPointer { q2 in
                     nngp.storage.withUnsafeMutableBufferPointer { q in
                         ntkStorage.withUnsafeMutableBufferPointer { nt in
-                            let q1 = q1.baseAddress!, q2 = q2.baseAddress!, q = q.baseAddress!
+                            let q1 = q1.baseAddress!
+                            let q2 = q2.baseAddress!
+                            let q = q.baseAddress!
                             let nt = nt.baseAddress
                             // K(X, X) of a symmetric rule: the upper triangle, mirrored below.
                             let triangle = k.cov2 == nil && rule.isSymmetric && rows == cols
                             // In a block of a tiled kernel, ReLU by the vectorised map.
                             if !self.parallel, let relu = rule as? RectifiedRule, relu.a == 0, relu.b == 1 {
-                                TileRelu.apply(q, nt, q1: q1, q2: q2, rows: rows, cols: cols,
-                                               triangle: triangle, wantNTK: wantNTK)
+                                TileRelu.apply(
+                                    q, nt, q1: q1, q2: q2, rows: rows, cols: cols,
+                                    triangle: triangle, wantNTK: wantNTK)
                                 if triangle {
                                     TileRelu.mirrorUpper(q, n: rows)
                                     if wantNTK, let nt { TileRelu.mirrorUpper(nt, n: rows) }
@@ -300,7 +346,8 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                 }
                             }
                             if rule.isPure && self.parallel {
-                                NetworkKernels.parallelFor(rows, grain: max(1, 2048 / max(cols, 1)), piecesPerCore: triangle ? 8 : 1, body)
+                                NetworkKernels.parallelFor(
+                                    rows, grain: max(1, 2048 / max(cols, 1)), piecesPerCore: triangle ? 8 : 1, body)
                             } else {
                                 body(0..<rows)
                             }

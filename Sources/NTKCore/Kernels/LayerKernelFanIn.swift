@@ -5,7 +5,11 @@ enum LayerKernelFanIn {
     static func sum(_ ks: inout [KernelState]) throws(KernelError) {
         guard var out = ks.first else { throw .refused(layer: "FanInSum", rule: "it has no inputs") }
         guard ks.count == 1 || ks.allSatisfy(\.isGaussian) else {
-            throw .refused(layer: "FanInSum", rule: "neural-tangents sums branches only when each ends in an affine layer (Dense, or Identity of one), so that all are mean-zero Gaussian; branches \(ks.enumerated().filter { !$0.element.isGaussian }.map { String($0.offset + 1) }.joined(separator: ", ")) end in a nonlinearity")
+            throw .refused(
+                layer: "FanInSum",
+                rule:
+                    "neural-tangents sums branches only when each ends in an affine layer (Dense, or Identity of one), so that all are mean-zero Gaussian; branches \(ks.enumerated().filter { !$0.element.isGaussian }.map { String($0.offset + 1) }.joined(separator: ", ")) end in a nonlinearity"
+            )
         }
         try sameWidths("FanInSum", ks)
         ks[0] = .empty  // `out` holds the only reference to the first branch's matrices
@@ -67,7 +71,9 @@ enum LayerKernelFanIn {
             return acc.map { $0 / total }
         }
         out.nngp = Matrix(rows: out.nngp.rows, cols: out.nngp.cols, storage: mix { $0.nngp.storage })
-        if out.ntk != nil { out.ntk = Matrix(rows: out.nngp.rows, cols: out.nngp.cols, storage: mix { $0.ntk!.storage }) }
+        if out.ntk != nil {
+            out.ntk = Matrix(rows: out.nngp.rows, cols: out.nngp.cols, storage: mix { $0.ntk!.storage })
+        }
         out.cov1 = mix(\.cov1)
         if out.cov2 != nil { out.cov2 = mix { $0.cov2! } }
         out.isGaussian = false
@@ -86,7 +92,9 @@ enum LayerKernelFanIn {
 
     static func sameWidths(_ name: String, _ ks: [KernelState]) throws(KernelError) {
         guard ks.allSatisfy({ $0.width == ks[0].width }) else {
-            throw .refused(layer: name, rule: "its inputs must have the same width, got \(ks.map { String($0.width) }.joined(separator: ", "))")
+            throw .refused(
+                layer: name,
+                rule: "its inputs must have the same width, got \(ks.map { String($0.width) }.joined(separator: ", "))")
         }
     }
 }

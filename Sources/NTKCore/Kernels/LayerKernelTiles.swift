@@ -43,11 +43,16 @@ enum LayerKernelTiles {
 
     /// K(X1, X2) (X2 nil: K(X1, X1)) of a network that `LayerKernel.validate` accepted and
     /// `applies` to. The NTK is nil unless `wantNTK`.
-    static func compute(_ net: Layer, _ x1: Matrix, _ x2: Matrix?,
-                        wantNTK: Bool) throws(KernelError) -> (nngp: Matrix, ntk: Matrix?) {
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows, d = x1.cols
+    static func compute(
+        _ net: Layer, _ x1: Matrix, _ x2: Matrix?,
+        wantNTK: Bool
+    ) throws(KernelError) -> (nngp: Matrix, ntk: Matrix?) {
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
+        let d = x1.cols
         let symmetric = x2 == nil
-        let v1 = variances(x1), v2 = x2.map(variances) ?? v1
+        let v1 = variances(x1)
+        let v2 = x2.map(variances) ?? v1
         var tiles = [(Int, Int)]()
         for i0 in stride(from: 0, to: n1, by: side) {
             for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: side) { tiles.append((i0, j0)) }
@@ -60,13 +65,16 @@ enum LayerKernelTiles {
                 OutputBuffer.make(count: n1 * n2) { nngp in
                     ntkStorage = OutputBuffer.make(count: wantNTK ? n1 * n2 : 0) { ntk in
                         guard let nngp else { return }
-                        let job = Job(net: net, x1: p1.baseAddress!, x2: p2.baseAddress!, d: d, n2: n2,
-                                      v1: v1, v2: v2, symmetric: symmetric, wantNTK: wantNTK,
-                                      nngp: nngp, ntk: ntk, outcome: outcome)
+                        let job = Job(
+                            net: net, x1: p1.baseAddress!, x2: p2.baseAddress!, d: d, n2: n2,
+                            v1: v1, v2: v2, symmetric: symmetric, wantNTK: wantNTK,
+                            nngp: nngp, ntk: ntk, outcome: outcome)
                         let next = Counter()
                         let workers = min(tiles.count, NetworkKernels.cores)
                         let work: (Int) -> Void = { _ in
-                            while cancellation?.isDue != true, outcome.failure == nil, let t = next.take(below: tiles.count) {
+                            while cancellation?.isDue != true, outcome.failure == nil,
+                                let t = next.take(below: tiles.count)
+                            {
                                 let (i0, j0) = tiles[t]
                                 job.run(rows: i0..<min(i0 + side, n1), cols: j0..<min(j0 + side, n2))
                             }
@@ -85,8 +93,10 @@ enum LayerKernelTiles {
         }
         if cancellation?.stopped == true { throw .cancelled }
         if let failure = outcome.failure { throw failure }
-        return (Matrix(rows: n1, cols: n2, storage: nngpStorage),
-                wantNTK ? Matrix(rows: n1, cols: n2, storage: ntkStorage) : nil)
+        return (
+            Matrix(rows: n1, cols: n2, storage: nngpStorage),
+            wantNTK ? Matrix(rows: n1, cols: n2, storage: ntkStorage) : nil
+        )
     }
 
     /// NT's Σ x²/d per row (the untiled walk's `inputState`, in the same order).
@@ -116,11 +126,13 @@ enum LayerKernelTiles {
 
         /// Walks the tree on block (rows, cols) and stores it (and its mirror image).
         func run(rows: Range<Int>, cols: Range<Int>) {
-            let m = rows.count, n = cols.count
+            let m = rows.count
+            let n = cols.count
             let onDiagonal = symmetric && rows.lowerBound == cols.lowerBound
             var gram = Matrix.blasOutput(rows: m, cols: n) { c in
-                NetworkKernels.gemm(m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
-                                    b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: c, ldc: n)
+                NetworkKernels.gemm(
+                    m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
+                    b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: c, ldc: n)
             }
             let dd = Double(d)
             gram.storage.withUnsafeMutableBufferPointer { g in
@@ -128,9 +140,12 @@ enum LayerKernelTiles {
                 // Exactly symmetric, as the untiled walk's input kernel.
                 if onDiagonal { TileRelu.mirrorUpper(g.baseAddress!, n: m) }
             }
-            var states = [KernelState(nngp: gram, ntk: wantNTK ? Matrix(rows: m, cols: n) : nil,
-                                      cov1: Array(v1[rows]), cov2: onDiagonal ? nil : Array(v2[cols]),
-                                      isGaussian: false, width: d)]
+            var states = [
+                KernelState(
+                    nngp: gram, ntk: wantNTK ? Matrix(rows: m, cols: n) : nil,
+                    cov1: Array(v1[rows]), cov2: onDiagonal ? nil : Array(v2[cols]),
+                    isGaussian: false, width: d)
+            ]
             gram = Matrix(rows: 0, cols: 0)
             do throws(KernelError) {
                 try LayerKernel.walk(net, &states, wantNTK: wantNTK, parallel: false)
@@ -147,9 +162,12 @@ enum LayerKernelTiles {
             if let ntk, let t = result.ntk { store(t, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
         }
 
-        private func store(_ block: Matrix, _ rows: Range<Int>, _ cols: Range<Int>, mirrored: Bool,
-                           into out: UnsafeMutablePointer<Double>) {
-            let m = rows.count, n = cols.count
+        private func store(
+            _ block: Matrix, _ rows: Range<Int>, _ cols: Range<Int>, mirrored: Bool,
+            into out: UnsafeMutablePointer<Double>
+        ) {
+            let m = rows.count
+            let n = cols.count
             block.storage.withUnsafeBufferPointer { b in
                 let b = b.baseAddress!
                 for (r, i) in rows.enumerated() {
@@ -170,8 +188,16 @@ enum LayerKernelTiles {
     private final class Outcome: @unchecked Sendable {
         private let lock = NSLock()
         private var error: KernelError?
-        var failure: KernelError? { lock.lock(); defer { lock.unlock() }; return error }
-        func fail(_ e: KernelError) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+        var failure: KernelError? {
+            lock.lock()
+            defer { lock.unlock() }
+            return error
+        }
+        func fail(_ e: KernelError) {
+            lock.lock()
+            if error == nil { error = e }
+            lock.unlock()
+        }
     }
 
     /// The next block to take, shared by the workers.

@@ -31,7 +31,8 @@ func pairRecursion<A: ActivationMap, R: LaneSource, C: LaneSource>(
 func denseLayer(_ step: DenseStep, sigma: Vec, theta: inout Vec, standard: Bool, wantsNTK: Bool) -> Vec {
     let q = sigma * step.weightVariance + step.biasVariance
     if wantsNTK {
-        theta = standard
+        theta =
+            standard
             ? (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
             : q + step.weightVariance * theta
     }

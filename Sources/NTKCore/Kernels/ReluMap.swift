@@ -21,7 +21,7 @@ struct ReluMap: ActivationMap {
         let factor = 1 / (2 * Double.pi)
         let prod = row(0) * col(0)
         let s = (prod - q12 * q12).clampedSquareRoot
-        let dot = VectorMath.reluDerivative(s, q12)                  // 1/2 − θ/(2π)
+        let dot = VectorMath.reluDerivative(s, q12)  // 1/2 − θ/(2π)
         return (factor * s + dot * q12, dot)
     }
 }

@@ -58,14 +58,16 @@ struct TanhMap: ActivationMap {
     func map<R: LaneSource, C: LaneSource>(_ q12: Vec, row: R, col: C, derivative: Bool)
         -> (value: Vec, derivative: Vec)
     {
-        let q1 = row(0), q2 = col(0)
+        let q1 = row(0)
+        let q2 = col(0)
         let halfQ1 = Vec.lanesMax(q1 / 2, Vec(repeating: 1e-30))
         var rootHalfQ1 = Vec()
         for k in 0..<Vec.lanes { rootHalfQ1[k] = halfQ1[k].squareRoot() }
         let along = q12 / rootHalfQ1
         let explained = ((q12 * q12) / q1).replacing(with: 0, where: q1 .== 0)
         let across = (2 * (q2 - explained)).clampedSquareRoot
-        var sumValue = Vec(), sumDerivative = Vec()
+        var sumValue = Vec()
+        var sumDerivative = Vec()
         nodes.withUnsafeBufferPointer { x in
             grid.withUnsafeBufferPointer { g in
                 for a in 0..<degree {

@@ -6,9 +6,11 @@ enum TileRelu {
     /// and `q2` are the row and column variances. `triangle`: K(X, X) on the diagonal, where
     /// only the upper triangle is computed and q12 is the variance itself on the diagonal (as
     /// the scalar rule does).
-    static func apply(_ q: UnsafeMutablePointer<Double>, _ nt: UnsafeMutablePointer<Double>?,
-                      q1: UnsafePointer<Double>, q2: UnsafePointer<Double>, rows: Int, cols: Int,
-                      triangle: Bool, wantNTK: Bool) {
+    static func apply(
+        _ q: UnsafeMutablePointer<Double>, _ nt: UnsafeMutablePointer<Double>?,
+        q1: UnsafePointer<Double>, q2: UnsafePointer<Double>, rows: Int, cols: Int,
+        triangle: Bool, wantNTK: Bool
+    ) {
         let map = ReluMap()
         for i in 0..<rows {
             let a = q1[i]
@@ -18,7 +20,9 @@ enum TileRelu {
             var j = triangle ? i : 0
             while j < cols {
                 let lanes = min(Vec.lanes, cols &- j)
-                var q12 = Vec(), c = Vec(), t = Vec()
+                var q12 = Vec()
+                var c = Vec()
+                var t = Vec()
                 if lanes == Vec.lanes {
                     q12 = Vec(loading: rowStart + j)
                     c = Vec(loading: q2 + j)

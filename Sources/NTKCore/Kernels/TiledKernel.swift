@@ -31,13 +31,16 @@ public enum TiledKernel {
     /// Computes `which` (`.nngp` or `.ntk`) of K(X1, X2) (X2 nil: K(X1, X1)) into `url`.
     /// `shouldStop` is asked between blocks (a block timeout); when it throws, the partial file
     /// is removed and the error passed on.
-    public static func write<E: Error>(_ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
-                                       to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
-                                       shouldStop: () throws(E) -> Void) throws -> Written {
+    public static func write<E: Error>(
+        _ net: MLP, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+        to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
+        shouldStop: () throws(E) -> Void
+    ) throws -> Written {
         precondition(which != .both, "a kernel file holds one kernel")
         if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
         guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
         _ = try fileBytes(n1, n2)
         let budget = MemoryBudget.availableBytes() ?? (1 << 30)
         let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
@@ -46,10 +49,14 @@ public enum TiledKernel {
 
         // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
         let mirror = x2 == nil && !(net.activation == .tanh && net.depth > 0)
-        return try write(rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
-                         shouldStop: shouldStop) { i, j in
+        return try write(
+            rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
+            shouldStop: shouldStop
+        ) { i, j in
             let a = rows(x1, i, tile)
-            let pair = x2 == nil && i == j ? try AnalyticKernel.compute(net, a, nil, which)
+            let pair =
+                x2 == nil && i == j
+                ? try AnalyticKernel.compute(net, a, nil, which)
                 : try AnalyticKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
             return which == .ntk ? pair.ntk : pair.nngp
         }
@@ -58,13 +65,18 @@ public enum TiledKernel {
     /// The n1×n2 file of `block(i, j)` (the tile×tile block at tile row i, tile column j), written
     /// through the confined, atomic writer; with `mirror` (a symmetric K(X, X)) only blocks on or
     /// above the diagonal are computed, each written with its transpose.
-    static func write<E: Error>(rows n1: Int, cols n2: Int, tile: Int, mirror: Bool, to url: URL,
-                                confinedTo root: URL?, shouldStop: () throws(E) -> Void,
-                                block: (Int, Int) throws -> Matrix) throws -> Written {
+    static func write<E: Error>(
+        rows n1: Int, cols n2: Int, tile: Int, mirror: Bool, to url: URL,
+        confinedTo root: URL?, shouldStop: () throws(E) -> Void,
+        block: (Int, Int) throws -> Matrix
+    ) throws -> Written {
         let header = NPY.header(rows: n1, cols: n2)
         let dataBytes = try fileBytes(n1, n2) - header.count
         // Confined to the project root when there is one: no link on the way leads the file out.
-        let file = try root.map { r throws(FileError) in try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes) }
+        let file =
+            try root.map { r throws(FileError) in
+                try ConfinedFolder(r, create: false).atomicFile(url.path, size: header.count + dataBytes)
+            }
             ?? AtomicFile(url: url, size: header.count + dataBytes)
         do {
             try header.withUnsafeBytes { try file.write($0, at: 0) }
@@ -76,7 +88,8 @@ public enum TiledKernel {
                     }
                 }
             }
-            let tiles1 = (n1 + tile - 1) / tile, tiles2 = (n2 + tile - 1) / tile
+            let tiles1 = (n1 + tile - 1) / tile
+            let tiles2 = (n2 + tile - 1) / tile
             var blocks = 0
             for i in 0..<tiles1 {
                 for j in (mirror ? i : 0)..<tiles2 {
@@ -106,7 +119,8 @@ public enum TiledKernel {
 
     /// Rows `k·tile ..< min((k+1)·tile, rows)` of `m`.
     static func rows(_ m: Matrix, _ k: Int, _ tile: Int) -> Matrix {
-        let start = k * tile, end = min(start + tile, m.rows)
+        let start = k * tile
+        let end = min(start + tile, m.rows)
         return Matrix(rows: end - start, cols: m.cols, storage: Array(m.storage[(start * m.cols)..<(end * m.cols)]))
     }
 }

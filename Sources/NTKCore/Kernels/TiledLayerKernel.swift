@@ -27,13 +27,16 @@ extension TiledKernel {
     /// Computes `which` (`.nngp` or `.ntk`) of K(X1, X2) (X2 nil: K(X1, X1)) of a layer network
     /// into `url`, as `write(_: MLP, …)` does; the file equals `LayerKernel.compute` in memory.
     /// K(X, X) is mirrored only when every activation's kernel map is symmetric in (x, x′).
-    public static func write<E: Error>(_ net: Layer, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
-                                       to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
-                                       shouldStop: () throws(E) -> Void) throws -> Written {
+    public static func write<E: Error>(
+        _ net: Layer, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+        to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
+        shouldStop: () throws(E) -> Void
+    ) throws -> Written {
         precondition(which != .both, "a kernel file holds one kernel")
         if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
         guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
         _ = try fileBytes(n1, n2)
         let budget = MemoryBudget.availableBytes() ?? (1 << 30)
         let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
@@ -41,10 +44,14 @@ extension TiledKernel {
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
 
         let mirror = x2 == nil && isSymmetric(net)
-        return try write(rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
-                         shouldStop: shouldStop) { i, j in
+        return try write(
+            rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
+            shouldStop: shouldStop
+        ) { i, j in
             let a = rows(x1, i, tile)
-            let pair = x2 == nil && i == j ? try LayerKernel.compute(net, a, nil, which)
+            let pair =
+                x2 == nil && i == j
+                ? try LayerKernel.compute(net, a, nil, which)
                 : try LayerKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
             return which == .ntk ? pair.ntk : pair.nngp
         }

@@ -34,7 +34,7 @@ enum VectorMath {
     @inline(__always)
     static func atan2Magnitude(_ ay: Vec, _ x: Vec, bothZero: BothZero) -> Vec {
         let r = reduce(ay, x, bothZero: bothZero)
-        let baseHi = r.octants * 7.85398163397448278999e-01                 // π/4 = hi + lo; j·hi exact
+        let baseHi = r.octants * 7.85398163397448278999e-01  // π/4 = hi + lo; j·hi exact
         let baseLo = r.octants * 3.06161699786838301793e-17
         return baseHi - ((r.u * r.poly - baseLo) - r.u)
     }
@@ -45,7 +45,7 @@ enum VectorMath {
     @inline(__always)
     static func reluDerivative(_ ay: Vec, _ x: Vec) -> Vec {
         let r = reduce(ay, x, bothZero: .halfPi)
-        let scaled = r.u * (1 / (2 * Double.pi))                          // atan(u)/(2π) = scaled·(1 − poly)
+        let scaled = r.u * (1 / (2 * Double.pi))  // atan(u)/(2π) = scaled·(1 − poly)
         return ((0.5 - 0.125 * r.octants) - scaled) + scaled * r.poly
     }
 
@@ -59,14 +59,11 @@ enum VectorMath {
         let ax = Vec(bits: xb & ~sign)
         // Swapped lanes compute π/2 ∓ atan(|x|/|y|); ties may go either way, and sending
         // (0, 0) to the swapped side is what makes it π/2.
-        let swap: VecMask
-        switch bothZero {
-        case .signOfX: swap = ay .> ax
-        case .halfPi: swap = ay .>= ax
-        }
-        let m = Vec.lanesMin(ax, ay), big = Vec.lanesMax(ax, ay)
-        let c = Vec(bits: (m .> 0.5 * big).bits & one.bits)         // t > 1/2: reduce around c = 1
-        let num = m - c * big                                        // exact (Sterbenz)
+        let swap: VecMask = bothZero == .halfPi ? ay .>= ax : ay .> ax
+        let m = Vec.lanesMin(ax, ay)
+        let big = Vec.lanesMax(ax, ay)
+        let c = Vec(bits: (m .> 0.5 * big).bits & one.bits)  // t > 1/2: reduce around c = 1
+        let num = m - c * big  // exact (Sterbenz)
         let den = Vec.lanesMax(big + c * m, Vec(repeating: .leastNonzeroMagnitude))  // 0/0 → 0
         // θ = j·π/4 + σ·atan(u): σ = −1 when exactly one of (swapped, x negative).
         let xSign = xb & sign

@@ -30,13 +30,14 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 out.storage.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), 1.0,
-                                pa.baseAddress, Int32(max(a.cols, 1)),
-                                pb.baseAddress, Int32(max(b.cols, 1)),
-                                0.0, pc.baseAddress, Int32(max(n, 1)))
+                    cblas_dgemm(
+                        CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), 1.0,
+                        pa.baseAddress, Int32(max(a.cols, 1)),
+                        pb.baseAddress, Int32(max(b.cols, 1)),
+                        0.0, pc.baseAddress, Int32(max(n, 1)))
                 }
             }
         }
@@ -45,13 +46,15 @@ extension Matrix {
 
     /// `self @ selfᵀ` (symmetric; both triangles filled), through `dsyrk`.
     public func gram() -> Matrix {
-        let n = rows, k = cols
+        let n = rows
+        let k = cols
         var out = Matrix(rows: n, cols: n)
         if n == 0 || k == 0 { return out }
         storage.withUnsafeBufferPointer { pa in
             out.storage.withUnsafeMutableBufferPointer { pc in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), 1.0,
-                            pa.baseAddress, Int32(k), 0.0, pc.baseAddress, Int32(n))
+                cblas_dsyrk(
+                    CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(k), 1.0,
+                    pa.baseAddress, Int32(k), 0.0, pc.baseAddress, Int32(n))
             }
         }
         out.symmetrizeFromUpper()

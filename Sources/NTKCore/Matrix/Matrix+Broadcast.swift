@@ -28,8 +28,10 @@ extension Matrix {
         }
         var out = [Double]()
         out.reserveCapacity(r * c)
-        let ars = a.rows == 1 ? 0 : a.cols, acs = a.cols == 1 ? 0 : 1
-        let brs = b.rows == 1 ? 0 : b.cols, bcs = b.cols == 1 ? 0 : 1
+        let ars = a.rows == 1 ? 0 : a.cols
+        let acs = a.cols == 1 ? 0 : 1
+        let brs = b.rows == 1 ? 0 : b.cols
+        let bcs = b.cols == 1 ? 0 : 1
         for i in 0..<r {
             for j in 0..<c {
                 out.append(f(a.storage[i * ars + j * acs], b.storage[i * brs + j * bcs]))

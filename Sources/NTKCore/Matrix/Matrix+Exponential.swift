@@ -10,7 +10,7 @@ extension Matrix {
     /// (Higham 2005, Table 2.3), for m = 3, 5, 7, 9, 13.
     static let padeThetas: [(degree: Int, theta: Double)] = [
         (3, 1.495585217958292e-2), (5, 2.539398330063230e-1), (7, 9.504178996162932e-1),
-        (9, 2.097847961257068e0), (13, 5.371920351148152e0),
+        (9, 2.097847961257068e0), (13, 5.371920351148152e0)
     ]
 
     /// Coefficients b_0 … b_m of the degree-m Padé approximant of e^x.
@@ -18,12 +18,17 @@ extension Matrix {
         switch m {
         case 3: return [120, 60, 12, 1]
         case 5: return [30240, 15120, 3360, 420, 30, 1]
-        case 7: return [17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1]
-        case 9: return [17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1]
+        case 7: return [17_297_280, 8_648_640, 1_995_840, 277200, 25200, 1512, 56, 1]
+        case 9:
+            return [
+                17_643_225_600, 8_821_612_800, 2_075_673_600, 302_702_400, 30_270_240, 2_162_160, 110880, 3960, 90, 1
+            ]
         default:
-            return [64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800,
-                    129060195264000, 10559470521600, 670442572800, 33522128640, 1323241920,
-                    40840800, 960960, 16380, 182, 1]
+            return [
+                64_764_752_532_480_000, 32_382_376_266_240_000, 7_771_770_303_897_600, 1_187_353_796_428_800,
+                129_060_195_264_000, 10_559_470_521_600, 670_442_572_800, 33_522_128_640, 1_323_241_920,
+                40_840_800, 960960, 16380, 182, 1
+            ]
         }
     }
 
@@ -46,7 +51,8 @@ extension Matrix {
         guard isFinite else { throw .notFinite }
         let n = rows
         if n == 0 { return self }
-        var upper = true, lower = true
+        var upper = true
+        var lower = true
         for i in 0..<n {
             for j in 0..<n where i != j && self[i, j] != 0 {
                 if i > j { upper = false } else { lower = false }
@@ -75,7 +81,10 @@ extension Matrix {
         var s = 0
         if norm > theta13 {
             var scaled = norm / theta13
-            while scaled > 1 { scaled /= 2; s += 1 }
+            while scaled > 1 {
+                scaled /= 2
+                s += 1
+            }
         }
         let scale = Double(sign: .plus, exponent: -s, significand: 1)
         var r = try Matrix.padeQuotient13(map { $0 * scale })
@@ -84,9 +93,13 @@ extension Matrix {
         for i in stride(from: s - 1, through: 0, by: -1) {
             if isCancelled() { return nil }
             r = r.matmul(r)
-            if triangular { fixTriangle(&r, power: i, lower: lower, offDiagonal: true) }
+            if triangular {
+                fixTriangle(&r, power: i, lower: lower, offDiagonal: true)
+            }
             // An overflowed entry never becomes finite again: stop squaring.
-            else if !r.isFinite { break }
+            else if !r.isFinite {
+                break
+            }
         }
         return r
     }
@@ -102,10 +115,15 @@ extension Matrix {
         guard offDiagonal, n > 1 else { return }
         for k in 0..<(n - 1) {
             let difference = x[k + 1] - x[k]
-            let sinch = difference == 0 ? Foundation.exp(x[k])
-                                        : (Foundation.exp(x[k + 1]) - Foundation.exp(x[k])) / difference
-            if lower { r[k + 1, k] = sinch * (self[k + 1, k] * scale) }
-            else { r[k, k + 1] = sinch * (self[k, k + 1] * scale) }
+            let sinch =
+                difference == 0
+                ? Foundation.exp(x[k])
+                : (Foundation.exp(x[k + 1]) - Foundation.exp(x[k])) / difference
+            if lower {
+                r[k + 1, k] = sinch * (self[k + 1, k] * scale)
+            } else {
+                r[k, k + 1] = sinch * (self[k, k + 1] * scale)
+            }
         }
     }
 
@@ -114,9 +132,10 @@ extension Matrix {
         let b = padeCoefficients(m)
         let n = a.rows
         let a2 = a.matmul(a)
-        var powers = [Matrix.identity(n), a2]            // A^0, A^2, A^4, …
+        var powers = [Matrix.identity(n), a2]  // A^0, A^2, A^4, …
         while powers.count <= m / 2 { powers.append(powers.last!.matmul(a2)) }
-        var uInner = Matrix(rows: n, cols: n), v = Matrix(rows: n, cols: n)
+        var uInner = Matrix(rows: n, cols: n)
+        var v = Matrix(rows: n, cols: n)
         for k in 0...(m / 2) {
             uInner.addScaled(powers[k], b[2 * k + 1])
             v.addScaled(powers[k], b[2 * k])
@@ -129,15 +148,27 @@ extension Matrix {
         let b = padeCoefficients(13)
         let n = a.rows
         let ident = Matrix.identity(n)
-        let a2 = a.matmul(a), a4 = a2.matmul(a2), a6 = a4.matmul(a2)
+        let a2 = a.matmul(a)
+        let a4 = a2.matmul(a2)
+        let a6 = a4.matmul(a2)
         var uHigh = Matrix(rows: n, cols: n)
-        uHigh.addScaled(a6, b[13]); uHigh.addScaled(a4, b[11]); uHigh.addScaled(a2, b[9])
+        uHigh.addScaled(a6, b[13])
+        uHigh.addScaled(a4, b[11])
+        uHigh.addScaled(a2, b[9])
         var uInner = a6.matmul(uHigh)
-        uInner.addScaled(a6, b[7]); uInner.addScaled(a4, b[5]); uInner.addScaled(a2, b[3]); uInner.addScaled(ident, b[1])
+        uInner.addScaled(a6, b[7])
+        uInner.addScaled(a4, b[5])
+        uInner.addScaled(a2, b[3])
+        uInner.addScaled(ident, b[1])
         var vHigh = Matrix(rows: n, cols: n)
-        vHigh.addScaled(a6, b[12]); vHigh.addScaled(a4, b[10]); vHigh.addScaled(a2, b[8])
+        vHigh.addScaled(a6, b[12])
+        vHigh.addScaled(a4, b[10])
+        vHigh.addScaled(a2, b[8])
         var v = a6.matmul(vHigh)
-        v.addScaled(a6, b[6]); v.addScaled(a4, b[4]); v.addScaled(a2, b[2]); v.addScaled(ident, b[0])
+        v.addScaled(a6, b[6])
+        v.addScaled(a4, b[4])
+        v.addScaled(a2, b[2])
+        v.addScaled(ident, b[0])
         return try quotient(u: a.matmul(uInner), v: v)
     }
 

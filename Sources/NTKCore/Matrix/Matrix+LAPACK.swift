@@ -61,8 +61,9 @@ extension Matrix {
         var w = [Double](repeating: 0, count: n)
         let info = a.withUnsafeMutableBufferPointer { pa in
             w.withUnsafeMutableBufferPointer { pw in
-                LAPACKE_dsyevd(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: wantVectors ? "V" : "N")),
-                               Int8(UInt8(ascii: "L")), Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
+                LAPACKE_dsyevd(
+                    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: wantVectors ? "V" : "N")),
+                    Int8(UInt8(ascii: "L")), Int32(n), pa.baseAddress, Int32(n), pw.baseAddress)
             }
         }
         if info > 0 { throw .noConvergence(info: Int(info)) }
@@ -96,8 +97,9 @@ extension Matrix {
         let info2 = lu.withUnsafeMutableBufferPointer { pa in
             ipiv.withUnsafeMutableBufferPointer { pp in
                 x.withUnsafeMutableBufferPointer { px in
-                    LAPACKE_dgetrs(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(n), Int32(nrhs),
-                                   pa.baseAddress, Int32(n), pp.baseAddress, px.baseAddress, Int32(nrhs))
+                    LAPACKE_dgetrs(
+                        LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "N")), Int32(n), Int32(nrhs),
+                        pa.baseAddress, Int32(n), pp.baseAddress, px.baseAddress, Int32(nrhs))
                 }
             }
         }
@@ -130,7 +132,8 @@ extension Matrix {
     public func choleskySolve(_ b: Matrix) throws(LinearAlgebraError) -> Matrix {
         precondition(isSquare && rows == b.rows, "choleskySolve: \(shapeDescription) and \(b.shapeDescription)")
         guard isFinite && b.isFinite else { throw .notFinite }
-        let n = rows, nrhs = b.cols
+        let n = rows
+        let nrhs = b.cols
         if n == 0 || nrhs == 0 { return Matrix(rows: n, cols: nrhs) }
         var a = storage
         var x = b.storage
@@ -140,8 +143,9 @@ extension Matrix {
         if info > 0 { throw .notPositiveDefinite(minor: Int(info)) }
         let info2 = a.withUnsafeMutableBufferPointer { pa in
             x.withUnsafeMutableBufferPointer { px in
-                LAPACKE_dpotrs(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
-                               pa.baseAddress, Int32(n), px.baseAddress, Int32(nrhs))
+                LAPACKE_dpotrs(
+                    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(nrhs),
+                    pa.baseAddress, Int32(n), px.baseAddress, Int32(nrhs))
             }
         }
         precondition(info2 == 0, "dpotrs: illegal argument \(-info2)")

@@ -10,8 +10,9 @@ public struct Matrix: Equatable, Sendable {
 
     public init(rows: Int, cols: Int, storage: [Double]) {
         precondition(rows >= 0 && cols >= 0, "Matrix: negative shape \(rows)×\(cols)")
-        precondition(storage.count == rows * cols,
-                     "Matrix: \(storage.count) entries for shape \(rows)×\(cols)")
+        precondition(
+            storage.count == rows * cols,
+            "Matrix: \(storage.count) entries for shape \(rows)×\(cols)")
         self.rows = rows
         self.cols = cols
         self.storage = storage
@@ -120,7 +121,8 @@ extension Matrix {
     public static func vcat(_ parts: [Matrix]) -> Matrix {
         guard let first = parts.first else { return Matrix(rows: 0, cols: 0) }
         precondition(parts.allSatisfy { $0.cols == first.cols }, "vcat: column counts differ")
-        return Matrix(rows: parts.reduce(0) { $0 + $1.rows }, cols: first.cols,
-                      storage: parts.flatMap { $0.storage })
+        return Matrix(
+            rows: parts.reduce(0) { $0 + $1.rows }, cols: first.cols,
+            storage: parts.flatMap { $0.storage })
     }
 }

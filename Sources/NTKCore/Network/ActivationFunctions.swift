@@ -40,8 +40,10 @@ extension Activation {
 
     /// Over `count` entries starting at `z` (whole rows of `width`): adds `bias[j]` to column j
     /// when a bias is given, writes φ'(z) to `slope` when it is non-nil, and replaces z by φ(z).
-    func activate(_ z: UnsafeMutablePointer<Double>, count: Int, width: Int,
-                  bias: UnsafePointer<Double>?, slope: UnsafeMutablePointer<Double>?) {
+    func activate(
+        _ z: UnsafeMutablePointer<Double>, count: Int, width: Int,
+        bias: UnsafePointer<Double>?, slope: UnsafeMutablePointer<Double>?
+    ) {
         switch self {
         case .relu: Self.run(ReluPointwise.self, z, count, width, bias, slope)
         case .erf: Self.run(ErfPointwise.self, z, count, width, bias, slope)
@@ -53,8 +55,10 @@ extension Activation {
 
     /// The loop of `activate`, specialised for each activation so that φ and φ' are inlined.
     @inline(__always)
-    private static func run<F: Pointwise>(_: F.Type, _ z: UnsafeMutablePointer<Double>, _ count: Int, _ width: Int,
-                                          _ bias: UnsafePointer<Double>?, _ slope: UnsafeMutablePointer<Double>?) {
+    private static func run<F: Pointwise>(
+        _: F.Type, _ z: UnsafeMutablePointer<Double>, _ count: Int, _ width: Int,
+        _ bias: UnsafePointer<Double>?, _ slope: UnsafeMutablePointer<Double>?
+    ) {
         var row = 0
         while row < count {
             let zr = z + row

@@ -5,14 +5,18 @@ extension MLP {
     /// Moves `signal` down through Dense layer `l` (2 … depth + 1) into hidden layer l − 1.
     /// The signal has `rowsPerInput` consecutive rows per input (one per output c in the
     /// empirical NTK); all of them are multiplied by that input's row of `slope` = φ'(z_{l−1}).
-    func propagate(_ signal: Matrix, rowsPerInput: Int, throughLayer l: Int, _ p: NetworkParams,
-                   slope: Matrix) -> Matrix {
+    func propagate(
+        _ signal: Matrix, rowsPerInput: Int, throughLayer l: Int, _ p: NetworkParams,
+        slope: Matrix
+    ) -> Matrix {
         let w = p.weights[l - 1]
         let c = coefficients(layer: l, fanIn: w.rows)
         var out = NetworkKernels.product(signal, w, transB: true, alpha: c.weight)
-        precondition(slope.cols == w.rows && slope.rows * rowsPerInput == signal.rows,
-                     "propagate: slope \(slope.shapeDescription) for signal \(signal.shapeDescription)")
-        let width = w.rows, inputs = slope.rows
+        precondition(
+            slope.cols == w.rows && slope.rows * rowsPerInput == signal.rows,
+            "propagate: slope \(slope.shapeDescription) for signal \(signal.shapeDescription)")
+        let width = w.rows
+        let inputs = slope.rows
         guard width > 0 else { return out }
         out.storage.withUnsafeMutableBufferPointer { o in
             slope.storage.withUnsafeBufferPointer { s in

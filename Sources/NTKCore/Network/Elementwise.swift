@@ -1,3 +1,5 @@
+import Foundation
+
 /// The activations of docs/language.md#builtins, with neural-tangents 0.6.5's arguments. Each
 /// family's finite function and kernel map live in its own file under `Activations/`; this enum
 /// only names them and dispatches.
@@ -63,9 +65,15 @@ public enum Elementwise: Equatable, Sendable {
         case .polynomial(let coef): return visitor.visit(PolynomialRule(coef: coef))
         case .hermite(let n): return visitor.visit(HermiteRule(degree: n))
         case .tanh(let deg):
-            return visitor.visit(QuadratureRule(degree: deg, fn: { Foundation.tanh($0) },
-                                                df: { let t = Foundation.tanh($0); return 1 - t * t }, isPure: true))
-        case .numerical(let f): return visitor.visit(QuadratureRule(degree: f.degree, fn: f.fn, df: f.df, isPure: false))
+            return visitor.visit(
+                QuadratureRule(
+                    degree: deg, fn: { Foundation.tanh($0) },
+                    df: {
+                        let t = Foundation.tanh($0)
+                        return 1 - t * t
+                    }, isPure: true))
+        case .numerical(let f):
+            return visitor.visit(QuadratureRule(degree: f.degree, fn: f.fn, df: f.df, isPure: false))
         }
     }
 
@@ -104,8 +112,10 @@ public struct NumericalActivation: Equatable, Sendable {
     /// nil: no derivative, so no NTK and no gradients.
     public var df: (@Sendable (Double) -> Double)?
 
-    public init(identity: String, degree: Int, fn: @escaping @Sendable (Double) -> Double,
-                df: (@Sendable (Double) -> Double)?) {
+    public init(
+        identity: String, degree: Int, fn: @escaping @Sendable (Double) -> Double,
+        df: (@Sendable (Double) -> Double)?
+    ) {
         self.identity = identity
         self.degree = degree
         self.fn = fn
@@ -157,7 +167,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// √max(x, 0): NT's `_sqrt`.
 @inline(__always) func clampedRoot(_ x: Double) -> Double { Swift.max(x, 0).squareRoot() }
@@ -165,7 +174,8 @@ import Foundation
 /// x^n as `lax.integer_pow` computes it (binary exponentiation), so powers match NT's bits.
 @inline(__always) func integerPower(_ x: Double, _ n: Int) -> Double {
     if n == 0 { return 1 }
-    var base = x, y = n
+    var base = x
+    var y = n
     var acc: Double? = nil
     while y > 0 {
         if y & 1 == 1 { acc = acc.map { $0 * base } ?? base }

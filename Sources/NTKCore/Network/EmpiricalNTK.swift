@@ -15,8 +15,9 @@
 extension MLP {
     /// Θ(X1, X2): n1 × n2 (n1 × n1 and symmetric when `x2` is nil).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
-        precondition(x2 == nil || x2!.cols == x1.cols,
-                     "empiricalNTK: X1 \(x1.shapeDescription) and X2 \(x2!.shapeDescription)")
+        precondition(
+            x2 == nil || x2!.cols == x1.cols,
+            "empiricalNTK: X1 \(x1.shapeDescription) and X2 \(x2!.shapeDescription)")
         return BLASThreads.singleThreaded { kernel(p, x1, x2) }
     }
 
@@ -26,7 +27,8 @@ extension MLP {
     /// the memory available before calling with user-sized inputs.
     public func empiricalNTKEstimatedBytes(n1: Int, n2: Int?, inputWidth: Int) -> Int {
         let sides = [n1] + (n2.map { [$0] } ?? [])
-        let hidden = widths.reduce(0) { $0 + max($1, 0) }, widest = max(widths.max() ?? 0, inputWidth, 0)
+        let hidden = widths.reduce(0) { $0 + max($1, 0) }
+        let widest = max(widths.max() ?? 0, inputWidth, 0)
         var total = Double(n1) * Double(n2 ?? n1)
         for n in sides {
             total += Double(n) * (2 * Double(hidden) + Double(max(outDim, 0)))
@@ -38,7 +40,8 @@ extension MLP {
     }
 
     private func kernel(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
-        let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
         // A due `Cancellation` stops the tile passes; the rest is skipped and the partial Θ
         // (which the caller, told by `stopped`, throws away) returned as it is.
         let cancellation = Cancellation.current
@@ -50,8 +53,9 @@ extension MLP {
 
         // Read-out: Θ = s²·H_L H_Lᵀ + β t².
         let c = coefficients(layer: depth + 1, fanIn: p.weights[depth].rows)
-        gram.start(t1.inputs[depth], t2?.inputs[depth], alpha: c.weight * c.weight,
-                   constant: p.biases[depth] != nil ? c.bias * c.bias : 0)
+        gram.start(
+            t1.inputs[depth], t2?.inputs[depth], alpha: c.weight * c.weight,
+            constant: p.biases[depth] != nil ? c.bias * c.bias : 0)
 
         // Hidden layers, top down, each signal made from the one above and then dropped.
         var signal1 = depth > 0 ? topSignal(p, t1) : nil
@@ -62,9 +66,10 @@ extension MLP {
             // The signals are (n·k) × n_l; read them as n × (k·n_l).
             let view1 = Matrix(rows: n1, cols: s1.count / n1, storage: s1.storage)
             let view2 = signal2.map { Matrix(rows: n2, cols: $0.count / n2, storage: $0.storage) }
-            gram.add(t1.inputs[l - 1], t2?.inputs[l - 1], alpha: cl.weight * cl.weight,
-                     shift: p.biases[l - 1] != nil ? cl.bias * cl.bias : 0,
-                     view1, view2, scale: 1 / Double(k))
+            gram.add(
+                t1.inputs[l - 1], t2?.inputs[l - 1], alpha: cl.weight * cl.weight,
+                shift: p.biases[l - 1] != nil ? cl.bias * cl.bias : 0,
+                view1, view2, scale: 1 / Double(k))
             if l > 1 {
                 signal1 = propagate(s1, rowsPerInput: k, throughLayer: l, p, slope: t1.slopes[l - 2])
                 signal2 = signal2.map { s2 in
@@ -81,7 +86,9 @@ extension MLP {
         let w = p.weights[depth]
         let s = coefficients(layer: depth + 1, fanIn: w.rows).weight
         let slope = trace.slopes[depth - 1]
-        let n = slope.rows, width = w.rows, k = w.cols
+        let n = slope.rows
+        let width = w.rows
+        let k = w.cols
         let scaled = w.transposed.map { s * $0 }  // k × n_L
         return Matrix.blasOutput(rows: n * k, cols: width) { out in
             slope.storage.withUnsafeBufferPointer { sp in
@@ -90,7 +97,9 @@ extension MLP {
                     NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, width * k))) { range in
                         for a in range {
                             for c in 0..<k {
-                                let row = out + (a * k + c) * width, wr = wBase + c * width, sr = sBase + a * width
+                                let row = out + (a * k + c) * width
+                                let wr = wBase + c * width
+                                let sr = sBase + a * width
                                 for u in 0..<width { row[u] = wr[u] * sr[u] }
                             }
                         }

@@ -23,8 +23,9 @@ extension MLP {
     func coefficients(layer l: Int, fanIn: Int) -> LayerCoefficients {
         switch parameterization {
         case .ntk:
-            return LayerCoefficients(weight: weightStd(layer: l) / Double(fanIn).squareRoot(),
-                                     bias: biasStd(layer: l) ?? 0)
+            return LayerCoefficients(
+                weight: weightStd(layer: l) / Double(fanIn).squareRoot(),
+                bias: biasStd(layer: l) ?? 0)
         case .standard:
             return LayerCoefficients(weight: 1, bias: 1)
         }
@@ -53,7 +54,8 @@ extension MLP {
     /// (The bias is drawn right after its own layer's W, before it is scaled.) Widths below 0
     /// are treated as 0; check user-given widths with `checkArchitecture(inputWidth:)` first.
     public func initialize(inputWidth: Int, generator: inout NumpyGenerator) -> NetworkParams {
-        var weights = [Matrix](), biases = [Matrix?]()
+        var weights = [Matrix]()
+        var biases = [Matrix?]()
         var fanIn = max(0, inputWidth)
         for l in 1...(depth + 1) {
             let fanOut = max(0, width(layer: l))
@@ -119,8 +121,9 @@ extension MLP {
     /// `y` is n × outDim. NaN when there are no inputs, as in JAX.
     public func loss(_ p: NetworkParams, _ x: Matrix, _ y: Matrix) -> Double {
         let f = apply(p, x)
-        precondition(f.rows == y.rows && f.cols == y.cols,
-                     "loss: targets \(y.shapeDescription) for outputs \(f.shapeDescription)")
+        precondition(
+            f.rows == y.rows && f.cols == y.cols,
+            "loss: targets \(y.shapeDescription) for outputs \(f.shapeDescription)")
         return Self.meanSquaredError(f, y)
     }
 

@@ -14,14 +14,16 @@ extension MLP {
     /// holds every layer's input and the activation derivatives at its pre-activations.
     func forward(_ p: NetworkParams, _ x: Matrix, keep: Bool) -> ForwardTrace {
         let layers = depth + 1
-        precondition(p.weights.count == layers && p.biases.count == layers,
-                     "MLP: parameters for \(p.weights.count) layers, network has \(layers); validate them first")
+        precondition(
+            p.weights.count == layers && p.biases.count == layers,
+            "MLP: parameters for \(p.weights.count) layers, network has \(layers); validate them first")
         var trace = ForwardTrace(inputs: [], slopes: [], output: x)
         if keep { trace.inputs.append(x) }
         var h = x
         for l in 1...layers {
             let w = p.weights[l - 1]
-            precondition(h.cols == w.rows, "MLP layer \(l): input \(h.shapeDescription) for weights \(w.shapeDescription)")
+            precondition(
+                h.cols == w.rows, "MLP layer \(l): input \(h.shapeDescription) for weights \(w.shapeDescription)")
             let c = coefficients(layer: l, fanIn: w.rows)
             var z = NetworkKernels.product(h, w, alpha: c.weight)
             let bias = p.biases[l - 1].map { b in
@@ -44,20 +46,24 @@ extension MLP {
 
     /// Adds the bias row and applies the activation in place (rows in parallel), writing φ'(z)
     /// into `slope` when it is given.
-    private static func finishLayer(_ z: inout Matrix, bias: [Double]?, activation: Activation,
-                                    slope: inout Matrix?) {
+    private static func finishLayer(
+        _ z: inout Matrix, bias: [Double]?, activation: Activation,
+        slope: inout Matrix?
+    ) {
         if bias == nil && activation == .identity && slope == nil { return }
         let width = z.cols
         guard width > 0 else { return }
-        let rows = z.rows, rowGrain = max(1, 16_384 / width)
+        let rows = z.rows
+        let rowGrain = max(1, 16_384 / width)
         z.storage.withUnsafeMutableBufferPointer { zp in
             guard let zBase = zp.baseAddress else { return }
             withOptionalPointer(&slope) { sBase in
                 withOptionalPointer(bias) { bBase in
                     NetworkKernels.parallelFor(rows, grain: rowGrain) { range in
                         let offset = range.lowerBound * width
-                        activation.activate(zBase + offset, count: range.count * width, width: width,
-                                            bias: bBase, slope: sBase.map { $0 + offset })
+                        activation.activate(
+                            zBase + offset, count: range.count * width, width: width,
+                            bias: bBase, slope: sBase.map { $0 + offset })
                     }
                 }
             }

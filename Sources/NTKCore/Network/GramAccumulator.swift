@@ -45,13 +45,15 @@ final class GramAccumulator {
     /// `Θ = alpha·A Bᵀ + constant` (B = A when symmetric).
     func start(_ a: Matrix, _ b: Matrix?, alpha: Double, constant: Double) {
         check(a, b)
-        let ldt = cols, symmetric = symmetric
+        let ldt = cols
+        let symmetric = symmetric
         withOperands(a, b) { pa, pb, inner in
             theta.withUnsafeMutableBufferPointer { tp in
                 let t = tp.baseAddress!
                 forEachTile { ri, rj, _ in
                     let out = t + ri.lowerBound * ldt + rj.lowerBound
-                    Self.block(pa, pb, inner, ri, rj, alpha: alpha, diagonal: symmetric && ri == rj, into: out, ldc: ldt)
+                    Self.block(
+                        pa, pb, inner, ri, rj, alpha: alpha, diagonal: symmetric && ri == rj, into: out, ldc: ldt)
                     if constant != 0 {
                         for i in 0..<ri.count {
                             let from = symmetric && ri == rj ? i : 0
@@ -64,23 +66,29 @@ final class GramAccumulator {
     }
 
     /// `Θ += (alpha·A Bᵀ + shift) ∘ (S1 S2ᵀ) · scale` (B = A and S2 = S1 when symmetric).
-    func add(_ a: Matrix, _ b: Matrix?, alpha: Double, shift: Double,
-             _ s1: Matrix, _ s2: Matrix?, scale: Double) {
+    func add(
+        _ a: Matrix, _ b: Matrix?, alpha: Double, shift: Double,
+        _ s1: Matrix, _ s2: Matrix?, scale: Double
+    ) {
         check(a, b)
         check(s1, s2)
-        let ldt = cols, symmetric = symmetric, t = tileSize
+        let ldt = cols
+        let symmetric = symmetric
+        let t = tileSize
         withOperands(a, b) { pa, pb, inner in
             withOperands(s1, s2) { ps1, ps2, innerS in
                 theta.withUnsafeMutableBufferPointer { tp in
                     let theta = tp.baseAddress!
                     forEachTile { ri, rj, scratch in
                         let diagonal = symmetric && ri == rj
-                        let p = scratch, q = scratch + t * t
+                        let p = scratch
+                        let q = scratch + t * t
                         Self.block(pa, pb, inner, ri, rj, alpha: alpha, diagonal: diagonal, into: p, ldc: t)
                         Self.block(ps1, ps2, innerS, ri, rj, alpha: 1, diagonal: diagonal, into: q, ldc: t)
                         for i in 0..<ri.count {
                             let row = theta + (ri.lowerBound + i) * ldt + rj.lowerBound
-                            let pr = p + i * t, qr = q + i * t
+                            let pr = p + i * t
+                            let qr = q + i * t
                             let from = diagonal ? i : 0
                             if scale == 1 {
                                 for j in from..<rj.count { row[j] += (pr[j] + shift) * qr[j] }
@@ -108,13 +116,16 @@ final class GramAccumulator {
     // MARK: Pieces
 
     private func check(_ a: Matrix, _ b: Matrix?) {
-        precondition(a.rows == rows && (b == nil) == symmetric && (b.map { $0.rows == cols && $0.cols == a.cols } ?? true),
-                     "GramAccumulator: \(a.shapeDescription) · \(b?.shapeDescription ?? "same")ᵀ for \(rows)×\(cols)")
+        precondition(
+            a.rows == rows && (b == nil) == symmetric && (b.map { $0.rows == cols && $0.cols == a.cols } ?? true),
+            "GramAccumulator: \(a.shapeDescription) · \(b?.shapeDescription ?? "same")ᵀ for \(rows)×\(cols)")
     }
 
     /// Calls `body` with A's and B's storage (B's = A's when nil) and their common width.
-    private func withOperands(_ a: Matrix, _ b: Matrix?,
-                              _ body: (UnsafePointer<Double>?, UnsafePointer<Double>?, Int) -> Void) {
+    private func withOperands(
+        _ a: Matrix, _ b: Matrix?,
+        _ body: (UnsafePointer<Double>?, UnsafePointer<Double>?, Int) -> Void
+    ) {
         a.storage.withUnsafeBufferPointer { pa in
             guard let b else { return body(pa.baseAddress, pa.baseAddress, a.cols) }
             b.storage.withUnsafeBufferPointer { pb in body(pa.baseAddress, pb.baseAddress, a.cols) }
@@ -122,20 +133,24 @@ final class GramAccumulator {
     }
 
     /// `out = alpha·A[ri] B[rj]ᵀ` (only the upper triangle for a diagonal tile, through dsyrk).
-    private static func block(_ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ inner: Int,
-                              _ ri: Range<Int>, _ rj: Range<Int>, alpha: Double, diagonal: Bool,
-                              into out: UnsafeMutablePointer<Double>, ldc: Int) {
+    private static func block(
+        _ a: UnsafePointer<Double>?, _ b: UnsafePointer<Double>?, _ inner: Int,
+        _ ri: Range<Int>, _ rj: Range<Int>, alpha: Double, diagonal: Bool,
+        into out: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
         guard inner > 0, let a, let b else {
             for i in 0..<ri.count { (out + i * ldc).update(repeating: 0, count: rj.count) }
             return
         }
         let ai = a + ri.lowerBound * inner
         if diagonal {
-            NetworkKernels.syrkUpper(n: ri.count, k: inner, alpha: alpha, a: ai, lda: inner,
-                                     beta: 0, c: out, ldc: ldc)
+            NetworkKernels.syrkUpper(
+                n: ri.count, k: inner, alpha: alpha, a: ai, lda: inner,
+                beta: 0, c: out, ldc: ldc)
         } else {
-            NetworkKernels.gemm(m: ri.count, n: rj.count, k: inner, alpha: alpha, a: ai, lda: inner,
-                                b: b + rj.lowerBound * inner, ldb: inner, transB: true, beta: 0, c: out, ldc: ldc)
+            NetworkKernels.gemm(
+                m: ri.count, n: rj.count, k: inner, alpha: alpha, a: ai, lda: inner,
+                b: b + rj.lowerBound * inner, ldb: inner, transB: true, beta: 0, c: out, ldc: ldc)
         }
     }
 
@@ -145,12 +160,14 @@ final class GramAccumulator {
     /// taking tiles once the current `Cancellation` is due (its `stopped` then tells the caller
     /// that the sum is partial).
     private func forEachTile(_ body: (Range<Int>, Range<Int>, UnsafeMutablePointer<Double>) -> Void) {
-        let tiles = tiles, workers = min(NetworkKernels.cores, tiles.count)
+        let tiles = tiles
+        let workers = min(NetworkKernels.cores, tiles.count)
         let cancellation = Cancellation.current
         if scratch.isEmpty {
             scratch = (0..<workers).map { _ in .allocate(capacity: 2 * tileSize * tileSize) }
         }
-        let scratch = scratch, counter = nextTile
+        let scratch = scratch
+        let counter = nextTile
         counter.reset()
         NetworkKernels.parallelFor(workers, grain: 1, piecesPerCore: workers) { range in
             for worker in range {

@@ -55,8 +55,11 @@ extension MLP {
     public var asLayer: Layer {
         var layers: [Layer] = []
         for l in 1...(depth + 1) {
-            layers.append(.dense(DenseLayer(outDim: width(layer: l), wStd: weightStd(layer: l),
-                                            bStd: biasStd(layer: l), parameterization: parameterization)))
+            layers.append(
+                .dense(
+                    DenseLayer(
+                        outDim: width(layer: l), wStd: weightStd(layer: l),
+                        bStd: biasStd(layer: l), parameterization: parameterization)))
             if l <= depth { layers.append(activation.asLayer(tanhDegree: tanhDegree)) }
         }
         return .serial(layers)
@@ -107,12 +110,15 @@ extension MLP {
             guard activation == nil || activation == a else { return nil }
             activation = a
         }
-        let hidden = dense.dropLast(), out = dense[dense.count - 1]
+        let hidden = dense.dropLast()
+        let out = dense[dense.count - 1]
         let first = hidden.first ?? out
         guard hidden.allSatisfy({ $0.wStd == first.wStd && $0.bStd == first.bStd }),
-              dense.allSatisfy({ $0.parameterization == first.parameterization }) else { return nil }
-        self.init(widths: hidden.map(\.outDim), activation: activation ?? .relu, wStd: first.wStd, bStd: first.bStd,
-                  wStdOut: out.wStd, bStdOut: .some(out.bStd), parameterization: first.parameterization,
-                  outDim: out.outDim, tanhDegree: tanhDegree)
+            dense.allSatisfy({ $0.parameterization == first.parameterization })
+        else { return nil }
+        self.init(
+            widths: hidden.map(\.outDim), activation: activation ?? .relu, wStd: first.wStd, bStd: first.bStd,
+            wStdOut: out.wStd, bStdOut: .some(out.bStd), parameterization: first.parameterization,
+            outDim: out.outDim, tanhDegree: tanhDegree)
     }
 }

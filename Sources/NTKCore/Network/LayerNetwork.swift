@@ -10,7 +10,9 @@ extension Layer {
     /// `0.5·mean((f − y)²)`.
     public func loss(_ p: NetworkParams, _ x: Matrix, _ y: Matrix) -> Double {
         let f = apply(p, x)
-        precondition(f.rows == y.rows && f.cols == y.cols, "loss: targets \(y.shapeDescription) for outputs \(f.shapeDescription)")
+        precondition(
+            f.rows == y.rows && f.cols == y.cols,
+            "loss: targets \(y.shapeDescription) for outputs \(f.shapeDescription)")
         return MLP.meanSquaredError(f, y)
     }
 
@@ -45,7 +47,8 @@ extension Layer {
     /// Θ = (1/k) Σ_c Σ_i (s_i² H1_i H2_iᵀ + β_i t_i²) ∘ (Z̄1_i Z̄2_iᵀ).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
         BLASThreads.singleThreaded {
-            let n1 = x1.rows, n2 = x2?.rows ?? x1.rows
+            let n1 = x1.rows
+            let n2 = x2?.rows ?? x1.rows
             var theta = Matrix(rows: n1, cols: n2)
             guard n1 > 0, n2 > 0, let shapes = try? LayerShapes(self, inputWidth: x1.cols) else { return theta }
             let t1 = LayerTape.forward(self, p, x1)
@@ -62,9 +65,11 @@ extension Layer {
                 let s1 = signals(t1, rows: n1)
                 let s2 = t2.map { signals($0, rows: n2) } ?? s1
                 for (i, (fanIn, d)) in shapes.dense.enumerated() {
-                    guard let h1 = s1.inputs[i], let g1 = s1.signals[i], let h2 = s2.inputs[i], let g2 = s2.signals[i] else { continue }
+                    guard let h1 = s1.inputs[i], let g1 = s1.signals[i], let h2 = s2.inputs[i], let g2 = s2.signals[i]
+                    else { continue }
                     let coefficients = d.coefficients(fanIn: fanIn)
-                    let a = NetworkKernels.product(h1, h2, transB: true, alpha: coefficients.weight * coefficients.weight)
+                    let a = NetworkKernels.product(
+                        h1, h2, transB: true, alpha: coefficients.weight * coefficients.weight)
                     let b = NetworkKernels.product(g1, g2, transB: true, alpha: 1 / Double(k))
                     let shift = p.biases[i] != nil ? coefficients.bias * coefficients.bias : 0
                     for e in 0..<theta.count { theta.storage[e] += (a.storage[e] + shift) * b.storage[e] }
@@ -77,8 +82,10 @@ extension Layer {
     /// Full-batch gradient descent on `1/(2·n·k) Σ (f − Y)²` (as `MLP.train`): the
     /// parameters after `steps` updates. Throws for a bad η or step count, targets of the wrong
     /// shape, and `divergedAt` as soon as the loss is not finite.
-    public func train(_ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-                      learningRate eta: Double) throws(NetworkError) -> NetworkParams {
+    public func train(
+        _ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
+        learningRate eta: Double
+    ) throws(NetworkError) -> NetworkParams {
         guard eta.isFinite, eta >= 0 else { throw .invalidLearningRate(eta) }
         guard steps >= 0 else { throw .invalidStepCount(steps) }
         guard x.rows > 0 else { throw .noInputs }

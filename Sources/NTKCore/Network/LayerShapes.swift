@@ -13,16 +13,21 @@ public struct LayerShapes: Sendable {
         var dense: [(Int, DenseLayer)] = []
         let out = try Self.walk(net, [inputWidth], &dense)
         guard out.count == 1 else {
-            throw .structure("the network ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
+            throw .structure(
+                "the network ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
         }
         self.dense = dense
         self.outputWidth = out[0]
     }
 
-    private static func walk(_ layer: Layer, _ widths: [Int], _ dense: inout [(Int, DenseLayer)]) throws(NetworkError) -> [Int] {
+    private static func walk(_ layer: Layer, _ widths: [Int], _ dense: inout [(Int, DenseLayer)]) throws(NetworkError)
+        -> [Int]
+    {
         func one(_ name: String) throws(NetworkError) -> Int {
             guard widths.count == 1 else {
-                throw .structure("\(name) takes one input but receives \(widths.count) branches; join them first or use parallel(...)")
+                throw .structure(
+                    "\(name) takes one input but receives \(widths.count) branches; join them first or use parallel(...)"
+                )
             }
             return widths[0]
         }
@@ -33,7 +38,9 @@ public struct LayerShapes: Sendable {
             return w
         case .parallel(let ls):
             guard ls.count == widths.count else {
-                throw .structure("parallel has \(ls.count) branches but receives \(widths.count) input\(widths.count == 1 ? "" : "s"); put FanOut(\(ls.count)) before it")
+                throw .structure(
+                    "parallel has \(ls.count) branches but receives \(widths.count) input\(widths.count == 1 ? "" : "s"); put FanOut(\(ls.count)) before it"
+                )
             }
             var out: [Int] = []
             for (l, w) in zip(ls, widths) { out += try walk(l, [w], &dense) }
@@ -44,7 +51,9 @@ public struct LayerShapes: Sendable {
             let name = layer == .fanInSum ? "FanInSum" : "FanInProd"
             guard let first = widths.first else { throw .structure("\(name) has no inputs") }
             guard widths.allSatisfy({ $0 == first }) else {
-                throw .structure("\(name): its inputs must have the same width, got \(widths.map(String.init).joined(separator: ", "))")
+                throw .structure(
+                    "\(name): its inputs must have the same width, got \(widths.map(String.init).joined(separator: ", "))"
+                )
             }
             return [first]
         case .fanInConcat:
@@ -78,7 +87,8 @@ public struct LayerShapes: Sendable {
     /// `standard_normal((fan_in, fan_out))`, then b as `standard_normal((1, fan_out))` when the
     /// layer has a bias; `'standard'` scales W by σ_w/√fan_in and b by σ_b.
     public func initialize(generator: inout NumpyGenerator) -> NetworkParams {
-        var weights = [Matrix](), biases = [Matrix?]()
+        var weights = [Matrix]()
+        var biases = [Matrix?]()
         for (fanIn, d) in dense {
             var w = generator.standardNormal(rows: fanIn, cols: d.outDim)
             var b = d.bStd.map { _ in generator.standardNormal(rows: 1, cols: d.outDim) }
@@ -103,7 +113,8 @@ public struct LayerShapes: Sendable {
         if p.biases.isEmpty { out.biases = Array(repeating: nil, count: layers) }
         guard out.biases.count == layers else { throw .layerCount(expected: layers, got: p.biases.count) }
         for (i, (fanIn, d)) in dense.enumerated() {
-            let l = i + 1, fanOut = d.outDim
+            let l = i + 1
+            let fanOut = d.outDim
             let w = p.weights[i]
             guard w.rows == fanIn, w.cols == fanOut else {
                 throw .weightShape(layer: l, expected: "\(fanIn)×\(fanOut)", got: w.shapeDescription)

@@ -32,8 +32,9 @@ struct LayerTape {
 
     /// Zero gradients shaped like `p`.
     static func zeros(like p: NetworkParams) -> NetworkParams {
-        NetworkParams(weights: p.weights.map { Matrix(rows: $0.rows, cols: $0.cols) },
-                      biases: p.biases.map { $0.map { Matrix(rows: $0.rows, cols: $0.cols) } })
+        NetworkParams(
+            weights: p.weights.map { Matrix(rows: $0.rows, cols: $0.cols) },
+            biases: p.biases.map { $0.map { Matrix(rows: $0.rows, cols: $0.cols) } })
     }
 
     private static func run(_ layer: Layer, _ xs: [Matrix], _ p: NetworkParams, _ index: inout Int) -> LayerTape {
@@ -124,7 +125,9 @@ struct LayerTape {
             if sink.grads != nil {
                 NetworkKernels.gemm(h, transA: true, g, alpha: c.weight, beta: 1, into: &sink.grads!.weights[i])
                 if sink.grads!.biases[i] != nil {
-                    for r in 0..<g.rows { for j in 0..<g.cols { sink.grads!.biases[i]!.storage[j] += c.bias * g.storage[r * g.cols + j] } }
+                    for r in 0..<g.rows {
+                        for j in 0..<g.cols { sink.grads!.biases[i]!.storage[j] += c.bias * g.storage[r * g.cols + j] }
+                    }
                 }
             }
             if sink.keepSignals {
@@ -146,7 +149,10 @@ struct LayerTape {
             for j in 0..<x.cols { mean += x[r, j] }
             mean /= n
             var variance = 0.0
-            for j in 0..<x.cols { let e = x[r, j] - mean; variance += e * e }
+            for j in 0..<x.cols {
+                let e = x[r, j] - mean
+                variance += e * e
+            }
             variance /= n
             let s = (eps + variance).squareRoot()
             scales[r] = s
@@ -156,8 +162,12 @@ struct LayerTape {
             let g = cot[0]
             var out = g
             for r in 0..<g.rows {
-                var mg = 0.0, mgy = 0.0
-                for j in 0..<g.cols { mg += g[r, j]; mgy += g[r, j] * y[r, j] }
+                var mg = 0.0
+                var mgy = 0.0
+                for j in 0..<g.cols {
+                    mg += g[r, j]
+                    mgy += g[r, j] * y[r, j]
+                }
                 mg /= n
                 mgy /= n
                 for j in 0..<g.cols { out[r, j] = (g[r, j] - mg - y[r, j] * mgy) / scales[r] }

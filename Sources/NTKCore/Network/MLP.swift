@@ -29,9 +29,11 @@ public struct MLP: Equatable, Sendable {
     /// Gauss–Hermite degree used for `tanh` (neural-tangents `ElementwiseNumerical`).
     public var tanhDegree: Int
 
-    public init(widths: [Int], activation: Activation = .relu, wStd: Double = 1, bStd: Double? = nil,
-                wStdOut: Double? = nil, bStdOut: Double?? = .none,
-                parameterization: Parameterization = .ntk, outDim: Int = 1, tanhDegree: Int = 25) {
+    public init(
+        widths: [Int], activation: Activation = .relu, wStd: Double = 1, bStd: Double? = nil,
+        wStdOut: Double? = nil, bStdOut: Double?? = .none,
+        parameterization: Parameterization = .ntk, outDim: Int = 1, tanhDegree: Int = 25
+    ) {
         self.widths = widths
         self.activation = activation
         self.wStd = wStd

@@ -47,7 +47,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
         case .inputWidth(let e, let g):
             return "the inputs must have \(e) column\(e == 1 ? "" : "s") (the first layer's fan_in), got \(g)"
         case .invalidWidth(let l, let w):
-            return l == 0 ? "the inputs must have at least 1 column, got \(w)"
+            return l == 0
+                ? "the inputs must have at least 1 column, got \(w)"
                 : "layer \(l) must have a width of at least 1, got \(w)"
         case .targetShape(let e, let g):
             return "the targets must be \(e) (one row per input, one column per output), got \(g)"

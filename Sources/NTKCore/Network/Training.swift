@@ -12,14 +12,18 @@ extension MLP {
     /// The parameters after `steps` updates with learning rate η. Throws for parameters or
     /// shapes that do not fit (see `validated`), a negative or non-finite η, a negative step
     /// count, and `divergedAt(step:loss:)` as soon as the loss is not finite.
-    public func train(_ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-                      learningRate: Double) throws(NetworkError) -> NetworkParams {
+    public func train(
+        _ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
+        learningRate: Double
+    ) throws(NetworkError) -> NetworkParams {
         try trainingRun(p, x, y, steps: steps, learningRate: learningRate).params
     }
 
     /// `train`, also returning the losses L_0 … L_steps.
-    public func trainingRun(_ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-                            learningRate eta: Double) throws(NetworkError) -> TrainingRun {
+    public func trainingRun(
+        _ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
+        learningRate eta: Double
+    ) throws(NetworkError) -> TrainingRun {
         guard eta.isFinite, eta >= 0 else { throw .invalidLearningRate(eta) }
         guard steps >= 0 else { throw .invalidStepCount(steps) }
         if let first = p.weights.first, p.weights.count == depth + 1, first.rows != x.cols {
@@ -35,8 +39,10 @@ extension MLP {
     }
 
     /// The loop of `trainingRun`, on checked arguments.
-    private func descendRepeatedly(_ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-                                   learningRate eta: Double) -> Result<TrainingRun, NetworkError> {
+    private func descendRepeatedly(
+        _ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
+        learningRate eta: Double
+    ) -> Result<TrainingRun, NetworkError> {
         var params = start
         let scale = 1 / Double(y.count)  // ∂L/∂f = (f − Y)/(n·k)
         var losses = [Double]()

@@ -31,11 +31,14 @@ public final class GradientDescentMSE: Sendable {
 
     /// Checks the inputs (K square, symmetric within 1e-10·max|K|, finite; y n×k, finite;
     /// learningRate > 0; diagReg ≥ 0) and regularises K. No factorisation happens yet.
-    public init(kernelTrainTrain: Matrix, yTrain: Matrix, learningRate: Double = 1, diagReg: Double = 0,
-                diagRegAbsoluteScale: Bool = false) throws(PredictError) {
+    public init(
+        kernelTrainTrain: Matrix, yTrain: Matrix, learningRate: Double = 1, diagReg: Double = 0,
+        diagRegAbsoluteScale: Bool = false
+    ) throws(PredictError) {
         try PredictValidation.requireLearningRate(learningRate)
-        kernel = try RegularizedKernel(kernelTrainTrain, name: "k_train_train", diagReg: diagReg,
-                                       absoluteScale: diagRegAbsoluteScale)
+        kernel = try RegularizedKernel(
+            kernelTrainTrain, name: "k_train_train", diagReg: diagReg,
+            absoluteScale: diagRegAbsoluteScale)
         try PredictValidation.requireTargets(yTrain, trainKernel: kernelTrainTrain, kernelName: "k_train_train")
         self.yTrain = yTrain
         self.trainCount = yTrain.rows
@@ -56,22 +59,26 @@ public final class GradientDescentMSE: Sendable {
     public func predict(times: [Double], kTestTrain: Matrix?, fxTrain0: Matrix, fxTest0: Matrix?)
         throws(PredictError) -> [Matrix]
     {
-        let n = trainCount, k = outputCount
+        let n = trainCount
+        let k = outputCount
         for t in times { try PredictValidation.requireTime(t) }
-        try PredictValidation.requireShape(fxTrain0, rows: n, cols: k, "fx_train_0",
-                                           "training points × outputs, like y_train")
+        try PredictValidation.requireShape(
+            fxTrain0, rows: n, cols: k, "fx_train_0",
+            "training points × outputs, like y_train")
         try PredictValidation.requireFinite(fxTrain0, "fx_train_0")
         var g0: Matrix?
         if let ktd = kTestTrain {
             try PredictValidation.requireTestTrain(ktd, n: n, "k_test_train")
             let fx = fxTest0 ?? Matrix(rows: ktd.rows, cols: k)
-            try PredictValidation.requireShape(fx, rows: ktd.rows, cols: k, "fx_test_0",
-                                               "test points (rows of k_test_train) × outputs (columns of y_train)")
+            try PredictValidation.requireShape(
+                fx, rows: ktd.rows, cols: k, "fx_test_0",
+                "test points (rows of k_test_train) × outputs (columns of y_train)")
             try PredictValidation.requireFinite(fx, "fx_test_0")
             g0 = fx
         } else if fxTest0 != nil {
-            throw .missingArgument("fx_test_0 was given without k_test_train; pass k_test_train to get "
-                + "test-set outputs, or drop fx_test_0 to get train-set outputs")
+            throw .missingArgument(
+                "fx_test_0 was given without k_test_train; pass k_test_train to get "
+                    + "test-set outputs, or drop fx_test_0 to get train-set outputs")
         }
 
         var out = [Matrix?](repeating: nil, count: times.count)
@@ -92,8 +99,9 @@ public final class GradientDescentMSE: Sendable {
         // Finite t > 0: all times at once in the eigenbasis.
         let finite = times.indices.filter { out[$0] == nil }
         if !finite.isEmpty {
-            let results = try finiteTimes(finite.map { times[$0] * learningRate }, kTestTrain: kTestTrain,
-                                          fxTrain0: fxTrain0, f0: f0)
+            let results = try finiteTimes(
+                finite.map { times[$0] * learningRate }, kTestTrain: kTestTrain,
+                fxTrain0: fxTrain0, f0: f0)
             for (i, r) in zip(finite, results) { out[i] = r }
         }
         return out.map { $0 ?? f0 }
@@ -105,13 +113,16 @@ public final class GradientDescentMSE: Sendable {
         throws(PredictError) -> [Matrix]
     {
         let e = try kernel.eigen()
-        let n = trainCount, k = outputCount, count = taus.count
+        let n = trainCount
+        let k = outputCount
+        let count = taus.count
         let nY = Double(n * k)
         let r = e.vt.matmul(Matrix.broadcast(fxTrain0, yTrain, -))  // Vᵀ(f₀ − y), n×k
         // S = [diag(w_τ₁)·R | diag(w_τ₂)·R | …], n × (k·count).
         var s = Matrix(rows: n, cols: k * count)
         for (c, tau) in taus.enumerated() {
-            let w = kTestTrain == nil
+            let w =
+                kTestTrain == nil
                 ? FlowWeights.decay(e.values, tau: tau, normalization: nY)
                 : FlowWeights.inverseDecay(e.values, tau: tau, normalization: nY)
             for i in 0..<n {

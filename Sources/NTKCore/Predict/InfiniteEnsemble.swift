@@ -36,35 +36,42 @@ public enum InfiniteEnsemble {
     /// Only the matrices the request needs are read and checked: for `.nngp` the three NNGP
     /// blocks; for `.ntk` the two NTK blocks, plus all three NNGP blocks when `computeCovariance`.
     /// `nngpTestTest` may be nil when no covariance is requested.
-    public static func predict(kernel: EnsembleKernel, nngpTrainTrain: Matrix, ntkTrainTrain: Matrix,
-                               nngpTestTrain: Matrix, ntkTestTrain: Matrix, nngpTestTest: Matrix?,
-                               yTrain: Matrix, t: Double, learningRate: Double = 1, diagReg: Double = 0,
-                               diagRegAbsoluteScale: Bool = false,
-                               computeCovariance: Bool = true) throws(PredictError) -> EnsemblePrediction
-    {
+    public static func predict(
+        kernel: EnsembleKernel, nngpTrainTrain: Matrix, ntkTrainTrain: Matrix,
+        nngpTestTrain: Matrix, ntkTestTrain: Matrix, nngpTestTest: Matrix?,
+        yTrain: Matrix, t: Double, learningRate: Double = 1, diagReg: Double = 0,
+        diagRegAbsoluteScale: Bool = false,
+        computeCovariance: Bool = true
+    ) throws(PredictError) -> EnsemblePrediction {
         try PredictValidation.requireLearningRate(learningRate)
         try PredictValidation.requireTime(t)
         let (kdd, ktd) = kernel == .ntk ? (ntkTrainTrain, ntkTestTrain) : (nngpTrainTrain, nngpTestTrain)
         let name = kernel.rawValue
-        let a = try RegularizedKernel(kdd, name: "\(name)_train_train", diagReg: diagReg,
-                                      absoluteScale: diagRegAbsoluteScale)
+        let a = try RegularizedKernel(
+            kdd, name: "\(name)_train_train", diagReg: diagReg,
+            absoluteScale: diagRegAbsoluteScale)
         try PredictValidation.requireTargets(yTrain, trainKernel: kdd, kernelName: "\(name)_train_train")
-        let n = a.n, m = ktd.rows
+        let n = a.n
+        let m = ktd.rows
         try PredictValidation.requireTestTrain(ktd, n: n, "\(name)_test_train")
         var ktt = Matrix(rows: 0, cols: 0)
         if computeCovariance {
             guard let tt = nngpTestTest else {
-                throw .missingArgument("the ensemble covariance needs nngp_test_test (test × test NNGP "
-                    + "kernel); pass it, or ask for the mean only")
+                throw .missingArgument(
+                    "the ensemble covariance needs nngp_test_test (test × test NNGP "
+                        + "kernel); pass it, or ask for the mean only")
             }
-            try PredictValidation.requireSymmetric(tt, side: m, "nngp_test_test",
-                                                   "test points × test points, from \(name)_test_train")
+            try PredictValidation.requireSymmetric(
+                tt, side: m, "nngp_test_test",
+                "test points × test points, from \(name)_test_train")
             ktt = tt
             if kernel == .ntk {
-                try PredictValidation.requireSymmetric(nngpTrainTrain, side: n, "nngp_train_train",
-                                                       "training points × training points")
-                try PredictValidation.requireShape(nngpTestTrain, rows: m, cols: n, "nngp_test_train",
-                                                   "the shape of ntk_test_train")
+                try PredictValidation.requireSymmetric(
+                    nngpTrainTrain, side: n, "nngp_train_train",
+                    "training points × training points")
+                try PredictValidation.requireShape(
+                    nngpTestTrain, rows: m, cols: n, "nngp_test_train",
+                    "the shape of ntk_test_train")
                 try PredictValidation.requireFinite(nngpTestTrain, "nngp_test_train")
             }
         }
@@ -92,9 +99,9 @@ public enum InfiniteEnsemble {
             case .nngp:
                 covariance = Matrix.broadcast(ktt, ktd.matmul(try applyDouble(ktd.transposed)), -)
             case .ntk:
-                let term1 = try apply(ktd.transposed)                            // M·Θ_tdᵀ, n×m
+                let term1 = try apply(ktd.transposed)  // M·Θ_tdᵀ, n×m
                 let quad = term1.transposedMatmul(nngpTrainTrain.matmul(term1))  // Θ_td·M·K_dd·M·Θ_tdᵀ
-                let b = term1.transposedMatmul(nngpTestTrain.transposed)         // Θ_td·M·K_tdᵀ
+                let b = term1.transposedMatmul(nngpTestTrain.transposed)  // Θ_td·M·K_tdᵀ
                 var cov = Matrix.broadcast(quad, ktt, +)
                 for i in 0..<m { for j in 0..<m { cov[i, j] -= b[i, j] + b[j, i] } }
                 covariance = cov

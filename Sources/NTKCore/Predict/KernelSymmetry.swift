@@ -7,11 +7,14 @@ extension PredictValidation {
     /// (exactly symmetric) with r = diagReg (absolute) or diagReg·trace(K)/n. For the usual exactly
     /// symmetric K this costs one pass that is also the copy LAPACK needs (`symmetryPass`); a K
     /// that is symmetric only within tolerance is averaged with its transpose afterwards.
-    static func regularizedSymmetric(_ k: Matrix, _ name: String, diagReg: Double,
-                                     absoluteScale: Bool) throws(PredictError) -> (a: [Double], r: Double) {
+    static func regularizedSymmetric(
+        _ k: Matrix, _ name: String, diagReg: Double,
+        absoluteScale: Bool
+    ) throws(PredictError) -> (a: [Double], r: Double) {
         guard k.isSquare else {
-            throw .shapeMismatch("\(name) is \(k.shapeDescription) but must be square (training points × "
-                + "training points)")
+            throw .shapeMismatch(
+                "\(name) is \(k.shapeDescription) but must be square (training points × "
+                    + "training points)")
         }
         guard k.rows > 0 else { throw .emptyInput("\(name) is 0×0; at least one training point is needed") }
         let n = k.rows
@@ -62,7 +65,8 @@ extension PredictValidation {
     /// is only read and written contiguously — the pass costs little more than a plain copy.
     /// Block rows are spread over the cores.
     static func symmetryPass(_ k: Matrix, copyingInto dst: UnsafeMutablePointer<Double>?) -> Double {
-        let n = k.rows, block = 64
+        let n = k.rows
+        let block = 64
         let blockRows = (n + block - 1) / block
         var partial = [Double](repeating: 0, count: blockRows)
         k.storage.withUnsafeBufferPointer { source in
@@ -70,8 +74,9 @@ extension PredictValidation {
                 guard let src = source.baseAddress, let out = sums.baseAddress else { return }
                 let shared = TilePointers(src: src, dst: dst, sums: out)
                 let body = { @Sendable (b: Int) in
-                    shared.sums[b] = blockRowEnergy(shared.src, shared.dst, n: n,
-                                                    rows: (b * block)..<min((b + 1) * block, n), block: block)
+                    shared.sums[b] = blockRowEnergy(
+                        shared.src, shared.dst, n: n,
+                        rows: (b * block)..<min((b + 1) * block, n), block: block)
                 }
                 if n < 256 {
                     for b in 0..<blockRows { body(b) }
@@ -95,11 +100,17 @@ extension PredictValidation {
     /// For i in `rows` (one block row): copies the tiles this block row owns (its row segments
     /// right of the diagonal, and the column segments below it) into `dst` if given, and returns
     /// Σ_{j>i} (K[i,j] − K[j,i])², read from the copy when there is one. Four independent sums.
-    private static func blockRowEnergy(_ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>?, n: Int,
-                                       rows: Range<Int>, block: Int) -> Double {
-        let ib = rows.lowerBound, iEnd = rows.upperBound
+    private static func blockRowEnergy(
+        _ src: UnsafePointer<Double>, _ dst: UnsafeMutablePointer<Double>?, n: Int,
+        rows: Range<Int>, block: Int
+    ) -> Double {
+        let ib = rows.lowerBound
+        let iEnd = rows.upperBound
         let k = dst.map { UnsafePointer($0) } ?? src  // what is compared
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var s0 = 0.0
+        var s1 = 0.0
+        var s2 = 0.0
+        var s3 = 0.0
         for jb in stride(from: ib, to: n, by: block) {
             let jEnd = min(jb + block, n)
             if let dst {
@@ -160,7 +171,8 @@ extension PredictValidation {
         a.withUnsafeMutableBufferPointer { p in
             for i in 0..<n {
                 for j in (i + 1)..<max(n, i + 1) {
-                    let x = p[i * n + j], y = p[j * n + i]
+                    let x = p[i * n + j]
+                    let y = p[j * n + i]
                     let avg = x + 0.5 * (y - x)
                     p[i * n + j] = avg
                     p[j * n + i] = avg

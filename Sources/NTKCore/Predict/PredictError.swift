@@ -25,7 +25,7 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .shapeMismatch(let s), .emptyInput(let s), .notFinite(let s), .missingArgument(let s),
-             .factorizationFailed(let s):
+            .factorizationFailed(let s):
             return s
         case .notSymmetric(let arg, let asym, let tol):
             return "\(arg) is not symmetric: max |K[i,j] − K[j,i]| = \(asym) exceeds 1e-10·max|K| = \(tol); "

@@ -1,4 +1,5 @@
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -43,8 +44,9 @@ final class RegularizedKernel: Sendable {
     /// Validates `k` (named `name` in messages) and regularises it.
     init(_ k: Matrix, name: String, diagReg: Double, absoluteScale: Bool) throws(PredictError) {
         try PredictValidation.requireDiagReg(diagReg)
-        let (a, r) = try PredictValidation.regularizedSymmetric(k, name, diagReg: diagReg,
-                                                                absoluteScale: absoluteScale)
+        let (a, r) = try PredictValidation.regularizedSymmetric(
+            k, name, diagReg: diagReg,
+            absoluteScale: absoluteScale)
         let n = k.rows
         self.n = n
         self.regularizer = r

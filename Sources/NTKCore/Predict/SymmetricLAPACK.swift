@@ -13,17 +13,20 @@ enum SymmetricLAPACK {
     /// `z` is overwritten (it becomes `vt`'s storage).
     static func eigen(_ z: inout [Double], n: Int) throws(PredictError) -> (values: [Double], vt: Matrix) {
         var w = [Double](repeating: 0, count: n)
-        let jobz = Int8(UInt8(ascii: "V")), uplo = Int8(UInt8(ascii: "U"))
+        let jobz = Int8(UInt8(ascii: "V"))
+        let uplo = Int8(UInt8(ascii: "U"))
         let ln = Int32(n)
         // Workspace query.
         var workSize = 0.0
         var iworkSize: Int32 = 0
-        var info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, ln, nil, ln, nil,
-                                       &workSize, -1, &iworkSize, -1)
+        var info = LAPACKE_dsyevd_work(
+            LAPACK_COL_MAJOR, jobz, uplo, ln, nil, ln, nil,
+            &workSize, -1, &iworkSize, -1)
         let lwork = workSize.rounded(.up)
         guard info == 0, lwork < Double(Int32.max) else {
-            throw .factorizationFailed("the eigendecomposition of a \(n)×\(n) kernel needs more LAPACK "
-                + "workspace than 32-bit LAPACK can address; use t = inf (Cholesky) or fewer training points")
+            throw .factorizationFailed(
+                "the eigendecomposition of a \(n)×\(n) kernel needs more LAPACK "
+                    + "workspace than 32-bit LAPACK can address; use t = inf (Cholesky) or fewer training points")
         }
         var work = [Double](repeating: 0, count: max(Int(lwork), 1))
         var iwork = [Int32](repeating: 0, count: max(Int(iworkSize), 1))
@@ -31,16 +34,18 @@ enum SymmetricLAPACK {
             w.withUnsafeMutableBufferPointer { pw in
                 work.withUnsafeMutableBufferPointer { pwork in
                     iwork.withUnsafeMutableBufferPointer { piwork in
-                        LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, uplo, ln, pz.baseAddress, ln, pw.baseAddress,
-                                            pwork.baseAddress, Int32(pwork.count),
-                                            piwork.baseAddress, Int32(piwork.count))
+                        LAPACKE_dsyevd_work(
+                            LAPACK_COL_MAJOR, jobz, uplo, ln, pz.baseAddress, ln, pw.baseAddress,
+                            pwork.baseAddress, Int32(pwork.count),
+                            piwork.baseAddress, Int32(piwork.count))
                     }
                 }
             }
         }
         guard info == 0 else {
-            throw .factorizationFailed("the symmetric eigensolver (dsyevd) did not converge on the "
-                + "regularised \(n)×\(n) train kernel (LAPACK info \(info))")
+            throw .factorizationFailed(
+                "the symmetric eigensolver (dsyevd) did not converge on the "
+                    + "regularised \(n)×\(n) train kernel (LAPACK info \(info))")
         }
         // Column-major V is row-major Vᵀ.
         return (w, Matrix(rows: n, cols: n, storage: z))
@@ -66,8 +71,9 @@ enum SymmetricLAPACK {
         u.withUnsafeBufferPointer { pu in
             x.withUnsafeMutableBufferPointer { px in
                 // info < 0 only flags an illegal argument, which these shapes rule out.
-                _ = LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(k),
-                                        pu.baseAddress, Int32(n), px.baseAddress, Int32(n))
+                _ = LAPACKE_dpotrs_work(
+                    LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int32(n), Int32(k),
+                    pu.baseAddress, Int32(n), px.baseAddress, Int32(n))
             }
         }
         let xt = Matrix(rows: k, cols: n, storage: x)

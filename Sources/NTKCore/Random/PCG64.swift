@@ -50,7 +50,8 @@ public struct PCG64: RandomNumberGenerator, Sendable, Equatable {
     @inline(__always)
     mutating func step() {
         let product = stateLow.multipliedFullWidth(by: PCG64.multiplierLow)
-        let high = product.high
+        let high =
+            product.high
             &+ stateHigh &* PCG64.multiplierLow
             &+ stateLow &* PCG64.multiplierHigh
         let (low, carry) = product.low.addingReportingOverflow(incrementLow)

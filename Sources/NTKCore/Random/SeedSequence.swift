@@ -21,8 +21,9 @@ public struct SeedSequence: Sendable, Equatable {
     /// Mixes `entropy` (32-bit words, least significant first, as numpy's
     /// `_coerce_to_uint32_array` produces them) into a pool of `poolSize` words.
     public init(entropy: [UInt32], poolSize: Int = SeedSequence.defaultPoolSize) {
-        precondition(poolSize >= SeedSequence.defaultPoolSize,
-                     "SeedSequence: pool size must be at least \(SeedSequence.defaultPoolSize)")
+        precondition(
+            poolSize >= SeedSequence.defaultPoolSize,
+            "SeedSequence: pool size must be at least \(SeedSequence.defaultPoolSize)")
         var hashConst = SeedSequence.initA
         func hashmix(_ value: UInt32) -> UInt32 {
             var v = value ^ hashConst

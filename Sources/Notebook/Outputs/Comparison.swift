@@ -20,9 +20,11 @@ package enum OutputComparison {
         if stored.count != new.count {
             let i = min(stored.count, new.count)
             let where_ = new.count > stored.count ? new[i].lineOffset : (new.last?.lineOffset ?? 0)
-            return Difference(outputIndex: i,
-                              message: "the block now shows \(new.count) output\(new.count == 1 ? "" : "s") but \(stored.count) \(stored.count == 1 ? "was" : "were") stored",
-                              lineOffset: where_)
+            return Difference(
+                outputIndex: i,
+                message:
+                    "the block now shows \(new.count) output\(new.count == 1 ? "" : "s") but \(stored.count) \(stored.count == 1 ? "was" : "were") stored",
+                lineOffset: where_)
         }
         return nil
     }
@@ -38,7 +40,8 @@ package enum OutputComparison {
             return "stored \(s.numbers.count) numbers, now \(n.numbers.count)"
         }
         for (k, (a, b)) in zip(n.numbers, s.numbers).enumerated() where !tolerance.accepts(a, stored: b) {
-            return "\(position(k, of: s)) is \(ValueFormatter.number(a)) but \(ValueFormatter.number(b)) was stored (\(tolerance.description))"
+            return
+                "\(position(k, of: s)) is \(ValueFormatter.number(a)) but \(ValueFormatter.number(b)) was stored (\(tolerance.description))"
         }
         return textDifference(stored: s.text, new: n.text, tolerance: tolerance)
     }
@@ -46,7 +49,8 @@ package enum OutputComparison {
     /// Text is compared exactly, except numbers inside it, which are compared within tolerance.
     static func textDifference(stored: String, new: String, tolerance: Tolerance) -> String? {
         if stored == new { return nil }
-        let a = tokens(stored), b = tokens(new)
+        let a = tokens(stored)
+        let b = tokens(new)
         if a.count == b.count {
             var ok = true
             for (x, y) in zip(a, b) {
@@ -62,7 +66,10 @@ package enum OutputComparison {
         return "text was \(excerpt(stored)), now \(excerpt(new))"
     }
 
-    enum TextToken: Equatable { case word(String), number(Double) }
+    enum TextToken: Equatable {
+        case word(String)
+        case number(Double)
+    }
 
     /// Splits text into numbers and everything else.
     static func tokens(_ text: String) -> [TextToken] {
@@ -70,10 +77,16 @@ package enum OutputComparison {
         let chars = Array(text)
         var i = 0
         var word = ""
-        func flush() { if !word.isEmpty { out.append(.word(word)); word = "" } }
+        func flush() {
+            if !word.isEmpty {
+                out.append(.word(word))
+                word = ""
+            }
+        }
         while i < chars.count {
             let c = chars[i]
-            let startsNumber = c.isASCII && c.isNumber
+            let startsNumber =
+                c.isASCII && c.isNumber
                 || ((c == "-" || c == ".") && i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber
                     && (i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber)))
             if startsNumber, i == 0 || !(chars[i - 1].isLetter || chars[i - 1] == "_") {
@@ -110,7 +123,8 @@ package enum OutputComparison {
                 case 1: return "max"
                 case 2: return "mean"
                 default:
-                    let c = min(shape[1], 4), idx = k - 3
+                    let c = min(shape[1], 4)
+                    let idx = k - 3
                     return "entry [\(idx / c), \(idx % c)]"
                 }
             }

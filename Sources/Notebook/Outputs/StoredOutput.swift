@@ -21,8 +21,10 @@ package struct StoredOutput: Equatable, Sendable {
     /// Offset of the producing statement's line from the block's first code line.
     package var lineOffset: Int
 
-    package init(kind: Kind, type: String? = nil, caption: String? = nil, shape: [Int]? = nil,
-                numbers: [Double] = [], text: String = "", lineOffset: Int = 0) {
+    package init(
+        kind: Kind, type: String? = nil, caption: String? = nil, shape: [Int]? = nil,
+        numbers: [Double] = [], text: String = "", lineOffset: Int = 0
+    ) {
         self.kind = kind
         self.type = type
         self.caption = caption
@@ -42,7 +44,8 @@ package struct StoredOutput: Equatable, Sendable {
     package static func from(_ item: DisplayItem, codeLine: Int) -> StoredOutput {
         switch item {
         case .value(let v, let caption, let range):
-            var out = StoredOutput(kind: .value, type: v.kindName, caption: caption, lineOffset: range.start.line - codeLine)
+            var out = StoredOutput(
+                kind: .value, type: v.kindName, caption: caption, lineOffset: range.start.line - codeLine)
             switch v {
             case .number(let x):
                 out.numbers = [x]

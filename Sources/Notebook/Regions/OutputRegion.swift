@@ -108,18 +108,22 @@ extension Notebook {
         var sites: [String: RegionSite] = [:]
         for cell in cells {
             guard let (line, prefix) = closingFence(of: cell, in: table) else { continue }
-            sites[cell.id] = RegionSite(fenceLine: line, prefix: prefix,
-                                        region: try region(after: line, prefix: prefix, in: table))
+            sites[cell.id] = RegionSite(
+                fenceLine: line, prefix: prefix,
+                region: try region(after: line, prefix: prefix, in: table))
         }
         // A region that runs over another block (its end marker was deleted or moved, and the
         // next one found belongs further down) cannot be replaced without losing that block's
         // output: refused, pointing at its begin marker.
         for cell in cells {
             guard let r = sites[cell.id]?.region else { continue }
-            if let inside = cells.first(where: { $0.id != cell.id && r.beginLine < $0.fenceLine && $0.fenceLine < r.endLine }) {
-                throw .error("the generated output region of block '\(cell.id)' runs over block '\(inside.id)' (line \(inside.fenceLine)); "
-                             + "its end marker is missing or misplaced: restore it or delete the region",
-                             at: SourceRange(at: SourceLocation(line: r.beginLine, column: r.prefix.count + 1)))
+            if let inside = cells.first(where: {
+                $0.id != cell.id && r.beginLine < $0.fenceLine && $0.fenceLine < r.endLine
+            }) {
+                throw .error(
+                    "the generated output region of block '\(cell.id)' runs over block '\(inside.id)' (line \(inside.fenceLine)); "
+                        + "its end marker is missing or misplaced: restore it or delete the region",
+                    at: SourceRange(at: SourceLocation(line: r.beginLine, column: r.prefix.count + 1)))
             }
         }
         return sites
@@ -143,7 +147,9 @@ extension Notebook {
         // (`  ````` closing a block in a `1. ` item), and a region indented like that would fall
         // out of the list item and change how the rest of the file parses. A list marker on the
         // opening line (`1. ```ntk`) counts as spaces.
-        let opening = cell.fenceLine >= 1 && cell.fenceLine <= table.lines.count ? Array(table.lines[cell.fenceLine - 1].content) : []
+        let opening =
+            cell.fenceLine >= 1 && cell.fenceLine <= table.lines.count
+            ? Array(table.lines[cell.fenceLine - 1].content) : []
         let openingFirst = opening.firstIndex(of: fenceChar) ?? 0
         let prefix = opening[..<openingFirst].map { $0 == ">" || $0 == "\t" ? $0 : " " }
         return (n, String(prefix))
@@ -151,14 +157,17 @@ extension Notebook {
 
     private func region(after fenceLine: Int, prefix: String, in table: TextLines) throws(Diagnostic) -> OutputRegion? {
         let lines = table.lines
-        let blank = fenceLine + 1, begin = fenceLine + 2
+        let blank = fenceLine + 1
+        let begin = fenceLine + 2
         guard begin <= lines.count else { return nil }
         let trimmedPrefix = prefix.trimmingSpaces
         guard lines[blank - 1].content.trimmingSpaces == trimmedPrefix else { return nil }
         guard let beginText = strip(lines[begin - 1].content, prefix: prefix),
-              beginText.hasPrefix(OutputRegion.beginPrefix), beginText.hasSuffix(" -->") else { return nil }
+            beginText.hasPrefix(OutputRegion.beginPrefix), beginText.hasSuffix(" -->")
+        else { return nil }
         let fields = beginText.dropFirst(OutputRegion.beginPrefix.count).dropLast(4).split(separator: " ")
-        var id = "", hash = ""
+        var id = ""
+        var hash = ""
         for f in fields {
             if f.hasPrefix("id=") { id = String(f.dropFirst(3)) }
             if f.hasPrefix("hash=") { hash = String(f.dropFirst(5)) }
@@ -174,12 +183,14 @@ extension Notebook {
             k += 1
         }
         guard k <= lines.count else {
-            throw .error("the generated output region of this block has no end marker '\(end)'; "
-                         + "delete the line with '<!-- tangent:begin' to let tangent update rewrite it",
-                         at: SourceRange(at: SourceLocation(line: begin, column: prefix.count + 1)))
+            throw .error(
+                "the generated output region of this block has no end marker '\(end)'; "
+                    + "delete the line with '<!-- tangent:begin' to let tangent update rewrite it",
+                at: SourceRange(at: SourceLocation(line: begin, column: prefix.count + 1)))
         }
-        return OutputRegion(firstLine: blank, beginLine: begin, endLine: k, id: id, storedHash: hash,
-                            content: content, prefix: prefix)
+        return OutputRegion(
+            firstLine: blank, beginLine: begin, endLine: k, id: id, storedHash: hash,
+            content: content, prefix: prefix)
     }
 
     /// The line without the container prefix (a blank container line counts as empty content).

@@ -13,8 +13,16 @@ enum CodeHighlighter {
         var commentStart: Int?
         var quote: Character?
         for (i, c) in chars.enumerated() {
-            if let q = quote { if c == q { quote = nil } ; continue }
-            if c == "\"" || c == "'" { quote = c } else if c == "#" { commentStart = i; break }
+            if let q = quote {
+                if c == q { quote = nil }
+                continue
+            }
+            if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "#" {
+                commentStart = i
+                break
+            }
         }
         let codePart = String(chars[..<(commentStart ?? chars.count)])
         var out = ""
@@ -23,7 +31,8 @@ enum CodeHighlighter {
         var cursor = 0
         let codeChars = Array(codePart)
         for t in tokens where t.kind != .newline && t.kind != .end {
-            let a = t.range.start.column - 1, b = t.range.end.column - 1
+            let a = t.range.start.column - 1
+            let b = t.range.end.column - 1
             guard a >= cursor, b <= codeChars.count, a <= b else { continue }
             out += HTMLText.escape(String(codeChars[cursor..<a]))
             let text = HTMLText.escape(String(codeChars[a..<b]))

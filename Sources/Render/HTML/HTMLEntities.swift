@@ -7,21 +7,25 @@
 enum HTMLEntities {
     /// Names decoded with a `;`. The first group are also decoded without one (legacy names),
     /// except inside an attribute value when the next character is a letter, digit or `=`.
-    static let legacy: [String: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "nbsp": "\u{A0}",
-                                           "copy": "©", "reg": "®", "deg": "°", "times": "×", "middot": "·"]
+    static let legacy: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "nbsp": "\u{A0}",
+        "copy": "©", "reg": "®", "deg": "°", "times": "×", "middot": "·"
+    ]
     static let named: [String: String] = legacy.merging([
         "apos": "'", "Tab": "\t", "NewLine": "\n", "colon": ":", "sol": "/", "bsol": "\\", "lpar": "(",
         "rpar": ")", "period": ".", "comma": ",", "excl": "!", "num": "#", "percnt": "%", "plus": "+",
         "equals": "=", "quest": "?", "commat": "@", "lowbar": "_", "semi": ";", "ast": "*", "grave": "`",
         "lsqb": "[", "rsqb": "]", "lcub": "{", "rcub": "}", "verbar": "|", "dollar": "$",
         "hellip": "…", "mdash": "—", "ndash": "–", "lsquo": "‘", "rsquo": "’", "ldquo": "“",
-        "rdquo": "”", "plusmn": "±", "larr": "←", "rarr": "→", "AMP": "&", "LT": "<", "GT": ">", "QUOT": "\"",
+        "rdquo": "”", "plusmn": "±", "larr": "←", "rarr": "→", "AMP": "&", "LT": "<", "GT": ">", "QUOT": "\""
     ]) { a, _ in a }
 
     /// What the code points 0x80–0x9F of a numeric reference stand for (windows-1252).
     static let windows1252: [UInt32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+        0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,
+        0x017E, 0x0178
     ]
 
     static func decode(_ s: String, inAttribute: Bool) -> String {

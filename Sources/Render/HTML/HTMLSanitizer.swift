@@ -17,7 +17,7 @@ package enum HTMLSanitizer {
         "b", "i", "u", "s", "strike", "strong", "em", "tt", "code", "pre", "kbd", "samp", "var", "mark",
         "small", "sub", "sup", "ins", "del", "q", "cite", "dfn", "abbr", "bdo", "time", "ruby", "rt", "rp",
         "blockquote", "ol", "ul", "li", "dl", "dt", "dd", "details", "summary", "figure", "figcaption",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"
     ]
 
     /// Elements without an end tag (`<br />` keeps its slash, as cmark writes it).
@@ -31,13 +31,14 @@ package enum HTMLSanitizer {
     static let plainAttributes: Set<String> = [
         "alt", "title", "lang", "dir", "width", "height", "align", "valign", "colspan", "rowspan", "scope",
         "headers", "abbr", "start", "reversed", "type", "value", "open", "datetime", "border", "cellpadding",
-        "cellspacing", "nowrap", "hspace", "vspace", "aria-label", "aria-hidden",
+        "cellspacing", "nowrap", "hspace", "vspace", "aria-label", "aria-hidden"
     ]
 
     /// The attributes that hold a URL, by element, and what the URL is for.
     static let urlAttributes: [String: [String: URLPolicy.Use]] = [
         "a": ["href": .link], "img": ["src": .image],
-        "blockquote": ["cite": .citation], "q": ["cite": .citation], "del": ["cite": .citation], "ins": ["cite": .citation],
+        "blockquote": ["cite": .citation], "q": ["cite": .citation], "del": ["cite": .citation],
+        "ins": ["cite": .citation]
     ]
 
     package static func sanitize(_ html: String) -> String {
@@ -90,7 +91,8 @@ package enum HTMLSanitizer {
         // cmark marks fenced code with its info string: `<code class="language-python">`.
         if element == "code", a.name == "class" {
             guard let value = a.value, value.hasPrefix("language-"),
-                  !value.unicodeScalars.contains(where: { $0.value <= 0x20 }) else { return nil }
+                !value.unicodeScalars.contains(where: { $0.value <= 0x20 })
+            else { return nil }
             return a
         }
         return plainAttributes.contains(a.name) ? a : nil

@@ -19,8 +19,11 @@ enum HTMLText {
             case "'": out += apostrophe
             case "\n", "\t", "\r": out += lineBreaks == .keep ? String(c) : " "
             default:
-                if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF { out += "\u{FFFD}" }
-                else { out.unicodeScalars.append(c) }
+                if c.value < 0x20 || c.value == 0xFFFE || c.value == 0xFFFF {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(c)
+                }
             }
         }
         return out

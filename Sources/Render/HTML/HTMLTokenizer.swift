@@ -25,8 +25,10 @@ struct HTMLTokenizer {
 
     /// Elements whose contents the tokenizer reads as text up to `</name` (scripting on, so
     /// `noscript` is one of them).
-    static let rawTextElements: Set<String> = ["script", "style", "xmp", "iframe", "noembed", "noframes",
-                                               "noscript", "textarea", "title", "plaintext"]
+    static let rawTextElements: Set<String> = [
+        "script", "style", "xmp", "iframe", "noembed", "noframes",
+        "noscript", "textarea", "title", "plaintext"
+    ]
 
     private let b: [UInt8]
     private var i = 0
@@ -51,7 +53,9 @@ struct HTMLTokenizer {
     private static let equals = UInt8(ascii: "="), dquote = UInt8(ascii: "\""), squote = UInt8(ascii: "'")
 
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D }
-    private static func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
+    private static func isLetter(_ c: UInt8) -> Bool {
+        (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z")
+    }
 
     private mutating func readText() -> String {
         let start = i
@@ -65,18 +69,34 @@ struct HTMLTokenizer {
         let c = b[i + 1]
         if c == Self.bang {
             i += 2
-            if has("--") { i += 2; skipComment() } else { skipPast(Self.gt) }
+            if has("--") {
+                i += 2
+                skipComment()
+            } else {
+                skipPast(Self.gt)
+            }
             return .comment
         }
-        if c == Self.question { i += 1; skipPast(Self.gt); return .comment }
+        if c == Self.question {
+            i += 1
+            skipPast(Self.gt)
+            return .comment
+        }
         if c == Self.slash {
             guard i + 2 < b.count else { return nil }
-            if b[i + 2] == Self.gt { i += 3; return .comment }          // `</>` is ignored
-            guard Self.isLetter(b[i + 2]) else { i += 2; skipPast(Self.gt); return .comment }
+            if b[i + 2] == Self.gt {
+                i += 3
+                return .comment
+            }  // `</>` is ignored
+            guard Self.isLetter(b[i + 2]) else {
+                i += 2
+                skipPast(Self.gt)
+                return .comment
+            }
             i += 2
             let name = readTagName()
             // An end tag's attributes are read and thrown away; one cut off by the end is dropped.
-            guard let _ = readAttributes() else { return .comment }
+            guard readAttributes() != nil else { return .comment }
             return .endTag(name: name)
         }
         guard Self.isLetter(c) else { return nil }
@@ -99,11 +119,23 @@ struct HTMLTokenizer {
     /// After `<!--`: up to `-->` or `--!>`; `<!-->` and `<!--->` are whole comments; an
     /// unclosed comment runs to the end.
     private mutating func skipComment() {
-        if has(">") { i += 1; return }
-        if has("->") { i += 2; return }
+        if has(">") {
+            i += 1
+            return
+        }
+        if has("->") {
+            i += 2
+            return
+        }
         while i < b.count {
-            if has("-->") { i += 3; return }
-            if has("--!>") { i += 4; return }
+            if has("-->") {
+                i += 3
+                return
+            }
+            if has("--!>") {
+                i += 4
+                return
+            }
             i += 1
         }
     }
@@ -121,8 +153,14 @@ struct HTMLTokenizer {
         var selfClosing = false
         while i < b.count {
             let c = b[i]
-            if Self.isSpace(c) { i += 1; continue }
-            if c == Self.gt { i += 1; return (attributes, selfClosing) }
+            if Self.isSpace(c) {
+                i += 1
+                continue
+            }
+            if c == Self.gt {
+                i += 1
+                return (attributes, selfClosing)
+            }
             if c == Self.slash {
                 i += 1
                 selfClosing = i < b.count && b[i] == Self.gt
@@ -170,8 +208,9 @@ struct HTMLTokenizer {
         var j = i
         while j + closing.count <= b.count {
             if b[j] == Self.lt, zip(b[j..<(j + closing.count)], closing).allSatisfy({ $0 | 0x20 == $1 | 0x20 }),
-               j + closing.count == b.count || Self.isSpace(b[j + closing.count])
-                || b[j + closing.count] == Self.slash || b[j + closing.count] == Self.gt {
+                j + closing.count == b.count || Self.isSpace(b[j + closing.count])
+                    || b[j + closing.count] == Self.slash || b[j + closing.count] == Self.gt
+            {
                 let text = String(decoding: b[i..<j], as: UTF8.self)
                 i = j + closing.count
                 skipPast(Self.gt)

@@ -1,6 +1,6 @@
 import Language
-import Notebook
 import NTKCore
+import Notebook
 
 /// A block's outputs as HTML: numbers, tables, text, figures (inline SVG) and errors.
 enum OutputHTML {
@@ -33,11 +33,13 @@ enum OutputHTML {
                     var heat = Figure()
                     heat.heatmap = m
                     let corner = ValueFormatter.corner(m)
-                    return "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
+                    return
+                        "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
                         + "<div class=\"thumb\">\(SVGFigure.render(heat, width: 320, height: 260))</div>"
                         + "<div class=\"corner-label\">top-left corner</div>\(table(corner))</div>\n"
                 }
-                return "<div class=\"output matrix\">\(cap)\(m.isEmpty ? "<pre>(empty \(m.shapeDescription) matrix)</pre>" : table(m))</div>\n"
+                return
+                    "<div class=\"output matrix\">\(cap)\(m.isEmpty ? "<pre>(empty \(m.shapeDescription) matrix)</pre>" : table(m))</div>\n"
             default:
                 return "<div class=\"output value\">\(cap)<pre>\(HTMLText.escape(ValueFormatter.text(v)))</pre></div>\n"
             }

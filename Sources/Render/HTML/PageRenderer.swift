@@ -66,22 +66,32 @@ package struct PageRenderer {
     static func insertBlocks(_ html: String, _ blocks: [String: String]) -> String {
         let bytes = Array(html.utf8)
         let prefix = Array(blockTokenPrefix.utf8)
-        let open = Array("<p>".utf8), close = Array("</p>".utf8)
+        let open = Array("<p>".utf8)
+        let close = Array("</p>".utf8)
         func has(_ pattern: [UInt8], at i: Int) -> Bool {
             i >= 0 && i + pattern.count <= bytes.count && bytes[i..<(i + pattern.count)].elementsEqual(pattern)
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        var copied = 0, i = 0
+        var copied = 0
+        var i = 0
         var inTag = false
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "<") { inTag = true } else if bytes[i] == UInt8(ascii: ">") { inTag = false }
-            guard !inTag, bytes[i] == prefix[0], has(prefix, at: i) else { i += 1; continue }
+            guard !inTag, bytes[i] == prefix[0], has(prefix, at: i) else {
+                i += 1
+                continue
+            }
             var end = i + prefix.count
             while end < bytes.count, bytes[end] >= 0x30, bytes[end] <= 0x39 { end += 1 }
             guard end > i + prefix.count, end < bytes.count, bytes[end] == UInt8(ascii: "x"),
-                  let replacement = blocks[String(decoding: bytes[i...end], as: UTF8.self)] else { i += 1; continue }
-            var start = i, stop = end + 1
+                let replacement = blocks[String(decoding: bytes[i...end], as: UTF8.self)]
+            else {
+                i += 1
+                continue
+            }
+            var start = i
+            var stop = end + 1
             if has(open, at: i - open.count) && has(close, at: stop) {
                 start -= open.count
                 stop += close.count
@@ -137,7 +147,9 @@ package struct PageRenderer {
             let replacement: [TextLines.Line] = [
                 .init(content: blank, terminator: eol),
                 .init(content: prefix + token, terminator: eol),
-                .init(content: blank, terminator: min(last, lines.count) == lines.count ? lines[lines.count - 1].terminator : eol),
+                .init(
+                    content: blank,
+                    terminator: min(last, lines.count) == lines.count ? lines[lines.count - 1].terminator : eol)
             ]
             lines.replaceSubrange((cell.fenceLine - 1)..<min(last, lines.count), with: replacement)
         }

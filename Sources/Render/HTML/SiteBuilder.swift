@@ -90,7 +90,7 @@ package final class SiteBuilder {
                 .object([
                     ("title", .string(e.result.notebook.title)),
                     ("url", .string(PageLink.encoded(e.pagePath))),
-                    ("text", .string(pages[k].searchText)),
+                    ("text", .string(pages[k].searchText))
                 ]))
         }
         let indexBody = index(entries, math.summaryHTML())

@@ -22,7 +22,7 @@ extension SiteBuilder {
     func writeJournal(_ entries: [Entry], previous: [String], to site: ConfinedFolder) throws {
         let planned =
             entries.map(\.pagePath) + [
-                "index.html", "search-index.js", "assets/tangent.css", "assets/search.js", SiteMath.cacheName,
+                "index.html", "search-index.js", "assets/tangent.css", "assets/search.js", SiteMath.cacheName
             ]
         try writeManifest(Array(Set(previous + planned)), to: site)
     }

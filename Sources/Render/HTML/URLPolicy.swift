@@ -30,7 +30,8 @@ enum URLPolicy {
         // that position that is not a known scheme is refused, even if a browser would read it
         // as a relative path (`java\0script:`): it is never worth the risk.
         guard let colon = scalars.firstIndex(where: { $0 == ":" || $0 == "/" || $0 == "?" || $0 == "#" }),
-              scalars[colon] == ":" else { return url }
+            scalars[colon] == ":"
+        else { return url }
         let scheme = String(String.UnicodeScalarView(scalars[..<colon])).asciiLowercased
         if allowedSchemes(use).contains(scheme) { return url }
         if use == .image, imageDataPrefixes.contains(where: { url.asciiLowercased.hasPrefix($0) }) { return url }

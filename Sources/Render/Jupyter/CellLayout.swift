@@ -80,7 +80,10 @@ package struct CellLayout: Equatable, Sendable {
             char = c
             length = preferred.count
         }
-        if char == "`" && info.contains("`") { char = "~"; length = 3 }
+        if char == "`" && info.contains("`") {
+            char = "~"
+            length = 3
+        }
         for line in code {
             let indent = line.prefix { $0 == " " }.count
             guard indent <= 3 else { continue }
@@ -114,7 +117,8 @@ extension CellLayout {
         // Lines next..<end become a prose cell, without leading and trailing empty lines.
         func prose(upTo end: Int) {
             let chunk = (next..<max(next, end)).filter { !generated.contains($0) }.map { lines[$0 - 1] }
-            guard let a = chunk.firstIndex(where: { !$0.isEmpty }), let b = chunk.lastIndex(where: { !$0.isEmpty }) else {
+            guard let a = chunk.firstIndex(where: { !$0.isEmpty }), let b = chunk.lastIndex(where: { !$0.isEmpty })
+            else {
                 pending += chunk.count
                 return
             }
@@ -123,11 +127,14 @@ extension CellLayout {
         }
         for cell in notebook.cells {
             guard cell.fenceLine >= next, cell.fenceColumn == 1, let site = sites[cell.id], site.prefix.isEmpty,
-                  let opening = CellLayout.ntkFence(lines[cell.fenceLine - 1]) else { continue }
+                let opening = CellLayout.ntkFence(lines[cell.fenceLine - 1])
+            else { continue }
             prose(upTo: cell.fenceLine)
-            cells.append(Cell(kind: .ntk(info: opening.info, fence: opening.fence),
-                              lines: Array(lines[cell.fenceLine..<(site.fenceLine - 1)]),
-                              blankLinesBefore: pending, blockID: cell.id))
+            cells.append(
+                Cell(
+                    kind: .ntk(info: opening.info, fence: opening.fence),
+                    lines: Array(lines[cell.fenceLine..<(site.fenceLine - 1)]),
+                    blankLinesBefore: pending, blockID: cell.id))
             pending = 0
             next = (site.region?.endLine ?? site.fenceLine) + 1
         }

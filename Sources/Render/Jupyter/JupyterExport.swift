@@ -6,10 +6,10 @@ import TangentSupport
 /// What the nbformat 4 files Tangent writes and reads share.
 package enum Jupyter {
     package static let kernelspec: JSON = .object([
-        ("display_name", .string("Tangent (ntk)")), ("language", .string("ntk")), ("name", .string("ntk")),
+        ("display_name", .string("Tangent (ntk)")), ("language", .string("ntk")), ("name", .string("ntk"))
     ])
     package static let languageInfo: JSON = .object([
-        ("file_extension", .string(".ntk")), ("mimetype", .string("text/x-ntk")), ("name", .string("ntk")),
+        ("file_extension", .string(".ntk")), ("mimetype", .string("text/x-ntk")), ("name", .string("ntk"))
     ])
 
     /// Text as nbformat's multiline string: a list of lines, each keeping its "\n".
@@ -18,7 +18,10 @@ package enum Jupyter {
         var line = ""
         for u in s.unicodeScalars {
             line.unicodeScalars.append(u)
-            if u == "\n" { parts.append(.string(line)); line = "" }
+            if u == "\n" {
+                parts.append(.string(line))
+                line = ""
+            }
         }
         if !line.isEmpty { parts.append(.string(line)) }
         return .array(parts)
@@ -29,9 +32,11 @@ package enum Jupyter {
 
     /// A Jupyter cell id (`[A-Za-z0-9_-]{1,64}`).
     static func isCellID(_ s: String) -> Bool {
-        !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-        }
+        !s.isEmpty && s.count <= 64
+            && s.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+                    || $0 == "-"
+            }
     }
 }
 
@@ -47,8 +52,10 @@ package enum JupyterExport {
     }
 
     /// `readFile` reads a file given its path relative to the notebook's folder (the figures).
-    package static func export(_ notebook: Notebook, figures: MarkdownWriter.FigureFolder,
-                              readFile: (String) -> String?) throws(Diagnostic) -> Exported {
+    package static func export(
+        _ notebook: Notebook, figures: MarkdownWriter.FigureFolder,
+        readFile: (String) -> String?
+    ) throws(Diagnostic) -> Exported {
         let layout = try CellLayout(notebook)
         let sites = try notebook.regionSites()
         var warnings: [String] = []
@@ -69,11 +76,12 @@ package enum JupyterExport {
             switch cell.kind {
             case .prose:
                 proseCount += 1
-                cells.append(.object([
-                    ("cell_type", .string("markdown")), ("id", .string(cellID(nil, fallback: "md-\(proseCount)"))),
-                    ("metadata", tangent.isEmpty ? .object([]) : .object([("tangent", .object(tangent))])),
-                    ("source", Jupyter.source(cell.lines)),
-                ]))
+                cells.append(
+                    .object([
+                        ("cell_type", .string("markdown")), ("id", .string(cellID(nil, fallback: "md-\(proseCount)"))),
+                        ("metadata", tangent.isEmpty ? .object([]) : .object([("tangent", .object(tangent))])),
+                        ("source", Jupyter.source(cell.lines))
+                    ]))
             case .ntk(let info, let fence):
                 tangent.insert(("info", .string(info)), at: 0)
                 if fence != "```" { tangent.append(("fence", .string(fence))) }
@@ -86,35 +94,42 @@ package enum JupyterExport {
                             let linked = region.content.contains { $0.hasPrefix("![") && $0.hasSuffix("](\(path))") }
                             guard linked else { return nil }
                             guard let svg = readFile(path) else {
-                                warnings.append("block '\(id)': cannot read the figure '\(path)' (exported as text; run 'tangent update' to redraw it)")
+                                warnings.append(
+                                    "block '\(id)': cannot read the figure '\(path)' (exported as text; run 'tangent update' to redraw it)"
+                                )
                                 return nil
                             }
                             return svg
                         }
                         outputs = JupyterOutputs.outputs(stored, svgs: svgs)
                     } else {
-                        warnings.append("block '\(id)': its output region has no readable 'tangent:data' line; exported without outputs")
+                        warnings.append(
+                            "block '\(id)': its output region has no readable 'tangent:data' line; exported without outputs"
+                        )
                     }
                 }
-                cells.append(.object([
-                    ("cell_type", .string("code")), ("execution_count", .null),
-                    ("id", .string(cellID(cell.blockID, fallback: "ntk-\(k + 1)"))),
-                    ("metadata", .object([("tangent", .object(tangent))])),
-                    ("outputs", .array(outputs)), ("source", Jupyter.source(cell.lines)),
-                ]))
+                cells.append(
+                    .object([
+                        ("cell_type", .string("code")), ("execution_count", .null),
+                        ("id", .string(cellID(cell.blockID, fallback: "ntk-\(k + 1)"))),
+                        ("metadata", .object([("tangent", .object(tangent))])),
+                        ("outputs", .array(outputs)), ("source", Jupyter.source(cell.lines))
+                    ]))
             }
         }
         var tangent: [(String, JSON)] = []
         if let fm = layout.frontMatter { tangent.append(("front_matter", .string(fm.joined(separator: "\n")))) }
         if layout.lineEnding != "\n" { tangent.append(("line_ending", .string(layout.lineEnding))) }
-        if layout.trailingBlankLines != 0 { tangent.append(("trailing_blank_lines", .number(Double(layout.trailingBlankLines)))) }
+        if layout.trailingBlankLines != 0 {
+            tangent.append(("trailing_blank_lines", .number(Double(layout.trailingBlankLines))))
+        }
         if !layout.finalNewline { tangent.append(("final_newline", .bool(false))) }
         var metadata: [(String, JSON)] = [("kernelspec", Jupyter.kernelspec), ("language_info", Jupyter.languageInfo)]
         if !tangent.isEmpty { metadata.append(("tangent", .object(tangent))) }
         metadata.append(("title", .string(notebook.title)))
         let json = JSON.object([
             ("cells", .array(cells)), ("metadata", .object(metadata)),
-            ("nbformat", .number(4)), ("nbformat_minor", .number(5)),
+            ("nbformat", .number(4)), ("nbformat_minor", .number(5))
         ])
         return Exported(json: json, warnings: warnings)
     }

@@ -38,12 +38,16 @@ package enum JupyterImport {
             throw Failure("not a Jupyter notebook: it has no 'nbformat' field")
         }
         guard version == 4 else {
-            throw Failure("nbformat \(ValueFormatter.number(version)) is not supported: Tangent reads nbformat 4 "
-                          + "(convert it with 'jupyter nbconvert --to notebook --nbformat 4')")
+            throw Failure(
+                "nbformat \(ValueFormatter.number(version)) is not supported: Tangent reads nbformat 4 "
+                    + "(convert it with 'jupyter nbconvert --to notebook --nbformat 4')")
         }
-        guard let cells = root["cells"]?.arrayValue else { throw Failure("not an nbformat 4 notebook: it has no 'cells' list") }
+        guard let cells = root["cells"]?.arrayValue else {
+            throw Failure("not an nbformat 4 notebook: it has no 'cells' list")
+        }
         let metadata = root["metadata"]
-        let language = metadata?["language_info"]?["name"]?.stringValue ?? metadata?["kernelspec"]?["language"]?.stringValue
+        let language =
+            metadata?["language_info"]?["name"]?.stringValue ?? metadata?["kernelspec"]?["language"]?.stringValue
         let tangent = metadata?["tangent"]
 
         var layout = CellLayout()
@@ -57,7 +61,9 @@ package enum JupyterImport {
             }
             layout.lineEnding = s
         }
-        if let n = tangent?["trailing_blank_lines"] { layout.trailingBlankLines = try count(n, "metadata.tangent.trailing_blank_lines") }
+        if let n = tangent?["trailing_blank_lines"] {
+            layout.trailingBlankLines = try count(n, "metadata.tangent.trailing_blank_lines")
+        }
         if let b = tangent?["final_newline"] {
             guard case .bool(let v) = b else { throw Failure("metadata.tangent.final_newline must be true or false") }
             layout.finalNewline = v
@@ -74,7 +80,9 @@ package enum JupyterImport {
             let source = try sourceText(cell["source"], cell: number)
             let meta = cell["metadata"]?["tangent"]
             var blank: Int?
-            if let n = meta?["blank_lines_before"] { blank = try count(n, "cell \(number): metadata.tangent.blank_lines_before") }
+            if let n = meta?["blank_lines_before"] {
+                blank = try count(n, "cell \(number): metadata.tangent.blank_lines_before")
+            }
             var new: CellLayout.Cell
             switch type {
             case "markdown", "raw":
@@ -87,11 +95,15 @@ package enum JupyterImport {
             case "code":
                 if (cell["outputs"]?.arrayValue?.isEmpty ?? true) == false { imported.cellsWithOutputs += 1 }
                 let body = source.isEmpty ? [] : lines(source)
-                let cellLanguage = meta != nil ? "ntk"
-                    : cell["metadata"]?["vscode"]?["languageId"]?.stringValue ?? cell["metadata"]?["language"]?.stringValue ?? language
+                let cellLanguage =
+                    meta != nil
+                    ? "ntk"
+                    : cell["metadata"]?["vscode"]?["languageId"]?.stringValue ?? cell["metadata"]?["language"]?
+                        .stringValue ?? language
                 if cellLanguage == "ntk" {
                     if meta == nil && source.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\n" }) { continue }
-                    var info = "", fence = "```"
+                    var info = ""
+                    var fence = "```"
                     if let i = meta?["info"] {
                         guard let s = i.stringValue, !s.contains("\n"), !s.contains("\r") else {
                             throw Failure("cell \(number): metadata.tangent.info must be one line of text")
@@ -110,7 +122,8 @@ package enum JupyterImport {
                     imported.otherCode[name.isEmpty ? "unknown" : name, default: 0] += 1
                 }
             default:
-                throw Failure("cell \(number) has the unknown cell_type '\(type)' (nbformat 4 has markdown, code and raw)")
+                throw Failure(
+                    "cell \(number) has the unknown cell_type '\(type)' (nbformat 4 has markdown, code and raw)")
             }
             new.blankLinesBefore += blank ?? layout.defaultBlankLines(before: layout.cells.count)
             layout.cells.append(new)
@@ -124,8 +137,10 @@ package enum JupyterImport {
 
     /// Parses the Markdown as Tangent will and checks every ntk cell became its own block
     /// (a Markdown cell that leaves a fence open would swallow the cells after it).
-    private static func verify(_ text: String, layout: CellLayout, starts: [Int], cellNumbers: [Int],
-                               ntkCells: [Int: Int]) throws(Failure) {
+    private static func verify(
+        _ text: String, layout: CellLayout, starts: [Int], cellNumbers: [Int],
+        ntkCells: [Int: Int]
+    ) throws(Failure) {
         func cell(at line: Int) -> String {
             guard let k = starts.lastIndex(where: { $0 <= line }) else { return "metadata.tangent.front_matter" }
             return "cell \(cellNumbers[k])"
@@ -137,8 +152,9 @@ package enum JupyterImport {
         let blocks = Dictionary(notebook.cells.map { ($0.fenceLine, $0) }, uniquingKeysWith: { a, _ in a })
         for (k, number) in ntkCells.sorted(by: { $0.key < $1.key }) {
             guard let block = blocks[starts[k]], block.source.lines.map(\.text) == layout.cells[k].lines else {
-                throw Failure("cell \(number) does not come out as an ntk block of its own: the Markdown before it "
-                              + "leaves something open (an unclosed ``` fence?)")
+                throw Failure(
+                    "cell \(number) does not come out as an ntk block of its own: the Markdown before it "
+                        + "leaves something open (an unclosed ``` fence?)")
             }
         }
     }
@@ -150,7 +166,9 @@ package enum JupyterImport {
         case .array(let parts)?:
             var out = ""
             for p in parts {
-                guard let s = p.stringValue else { throw Failure("cell \(cell): 'source' must be a string or a list of strings") }
+                guard let s = p.stringValue else {
+                    throw Failure("cell \(cell): 'source' must be a string or a list of strings")
+                }
                 out += s
             }
             return out

@@ -1,6 +1,6 @@
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import TangentSupport
 
 /// A block's stored outputs (the `tangent:data` line of its region) as nbformat 4 outputs:
@@ -14,8 +14,10 @@ enum JupyterOutputs {
         return stored.map { o in
             switch o.kind {
             case .text:
-                return .object([("name", .string("stdout")), ("output_type", .string("stream")),
-                                ("text", Jupyter.multiline(o.text + "\n"))])
+                return .object([
+                    ("name", .string("stdout")), ("output_type", .string("stream")),
+                    ("text", Jupyter.multiline(o.text + "\n"))
+                ])
             case .value:
                 let (plain, html) = value(o)
                 var data: [(String, JSON)] = []
@@ -30,9 +32,11 @@ enum JupyterOutputs {
                 data.append(("text/plain", Jupyter.multiline(o.text)))
                 return display(data)
             case .error:
-                return .object([("ename", .string("expected error")), ("evalue", .string(o.text)),
-                                ("output_type", .string("error")),
-                                ("traceback", .array([.string("error (expected): " + o.text)]))])
+                return .object([
+                    ("ename", .string("expected error")), ("evalue", .string(o.text)),
+                    ("output_type", .string("error")),
+                    ("traceback", .array([.string("error (expected): " + o.text)]))
+                ])
             }
         }
     }
@@ -43,8 +47,11 @@ enum JupyterOutputs {
 
     /// A shown value as text (as the terminal prints it) and, for a matrix, an HTML table.
     static func value(_ o: StoredOutput) -> (plain: String, html: String?) {
-        var plain = o.text, html: String?
-        if o.type == "table", let shape = o.shape, shape.count == 2, shape[1] >= 1, o.numbers.count == shape[0] * shape[1] {
+        var plain = o.text
+        var html: String?
+        if o.type == "table", let shape = o.shape, shape.count == 2, shape[1] >= 1,
+            o.numbers.count == shape[0] * shape[1]
+        {
             let columns = o.text.components(separatedBy: "\n")
             if columns.count == shape[1] {
                 let t = Table(matrix: Matrix(rows: shape[0], cols: shape[1], storage: o.numbers), columns: columns)
@@ -52,7 +59,9 @@ enum JupyterOutputs {
             }
         } else if o.type == "number", o.numbers.count == 1 {
             plain = ValueFormatter.number(o.numbers[0])
-        } else if o.type == "matrix", let shape = o.shape, shape.count == 2, let (p, h) = matrix(rows: shape[0], cols: shape[1], o.numbers) {
+        } else if o.type == "matrix", let shape = o.shape, shape.count == 2,
+            let (p, h) = matrix(rows: shape[0], cols: shape[1], o.numbers)
+        {
             (plain, html) = (p, h)
         }
         guard let caption = o.caption else { return (plain, html) }
@@ -76,7 +85,8 @@ enum JupyterOutputs {
         let (r, c) = (min(rows, 4), min(cols, 4))
         guard numbers.count == 3 + r * c else { return nil }
         let corner = Matrix(rows: r, cols: c, storage: Array(numbers[3...]))
-        let text = ValueFormatter.summary(shape: shape, min: numbers[0], max: numbers[1], mean: numbers[2], corner: corner)
+        let text = ValueFormatter.summary(
+            shape: shape, min: numbers[0], max: numbers[1], mean: numbers[2], corner: corner)
         let head = text.prefix { $0 != "\n" }
         return (text, "<p>\(HTMLText.escape(String(head)))</p>\n<p>top-left corner:</p>\n" + OutputHTML.table(corner))
     }

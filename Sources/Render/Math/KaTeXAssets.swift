@@ -45,7 +45,8 @@ package enum KaTeXAssets {
         let fonts = woff2.isEmpty ? available : woff2
 
         for font in fonts {
-            try copyContents(of: fontsSource.appendingPathComponent(font), to: directoryPath + "/fonts/" + font, in: site)
+            try copyContents(
+                of: fontsSource.appendingPathComponent(font), to: directoryPath + "/fonts/" + font, in: site)
         }
         let css = try String(contentsOf: stylesheet, encoding: .utf8)
         try site.write(Data(keepingFonts(Set(fonts), in: css).utf8), to: stylesheetPath)
@@ -66,7 +67,7 @@ package enum KaTeXAssets {
         let candidates = [
             source.appendingPathComponent("LICENSE"),
             URL(fileURLWithPath: "/usr/share/doc/libjs-katex/copyright"),
-            URL(fileURLWithPath: "/usr/share/doc/fonts-katex/copyright"),
+            URL(fileURLWithPath: "/usr/share/doc/fonts-katex/copyright")
         ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
@@ -93,7 +94,9 @@ package enum KaTeXAssets {
 
     /// `KaTeX_Main-Regular.woff2` for an entry `url(fonts/KaTeX_Main-Regular.woff2) format('woff2')`.
     private static func fontFile(in entry: Substring) -> String? {
-        guard let open = entry.range(of: "url("), let close = entry[open.upperBound...].firstIndex(of: ")") else { return nil }
+        guard let open = entry.range(of: "url("), let close = entry[open.upperBound...].firstIndex(of: ")") else {
+            return nil
+        }
         let url = entry[open.upperBound..<close].trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
         guard url.hasPrefix("fonts/") else { return nil }
         return String(url.dropFirst("fonts/".count))

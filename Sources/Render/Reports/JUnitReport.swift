@@ -29,27 +29,44 @@ package enum JUnitReport {
         case skipped(message: String)
     }
 
-    package static func xml(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = []) -> String {
-        let suites = results.map { r in
-            let path = r.notebook.path
-            return Suite(name: path, time: r.seconds, cases: r.blocks.map { b in
-                let outcome: Outcome
-                switch b.status {
-                case .failed: outcome = .error(message: b.error?.message ?? "failed", text: located(b.error, path))
-                case .mismatch:
-                    let text = b.mismatch.map { "\(path):\($0.range.start.line):\($0.range.start.column): \(Mismatch.label): \($0.message)" } ?? path
-                    outcome = .failure(message: b.mismatch?.message ?? "mismatch", text: text)
-                case .skipped: outcome = .skipped(message: b.note ?? "skipped")
-                case .ran, .cached: outcome = .passed
-                }
-                return Case(classname: path, name: "\(b.cell.id) (line \(b.cell.fenceLine))", time: b.seconds, outcome: outcome)
-            })
-        } + loadFailures.map { f in
-            Suite(name: f.path, time: nil, cases: [
-                Case(classname: f.path, name: "load", time: nil,
-                     outcome: .error(message: f.diagnostic?.message ?? "cannot read the file", text: located(f.diagnostic, f.path))),
-            ])
-        }
+    package static func xml(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [])
+        -> String
+    {
+        let suites =
+            results.map { r in
+                let path = r.notebook.path
+                return Suite(
+                    name: path, time: r.seconds,
+                    cases: r.blocks.map { b in
+                        let outcome: Outcome
+                        switch b.status {
+                        case .failed:
+                            outcome = .error(message: b.error?.message ?? "failed", text: located(b.error, path))
+                        case .mismatch:
+                            let text =
+                                b.mismatch.map {
+                                    "\(path):\($0.range.start.line):\($0.range.start.column): \(Mismatch.label): \($0.message)"
+                                } ?? path
+                            outcome = .failure(message: b.mismatch?.message ?? "mismatch", text: text)
+                        case .skipped: outcome = .skipped(message: b.note ?? "skipped")
+                        case .ran, .cached: outcome = .passed
+                        }
+                        return Case(
+                            classname: path, name: "\(b.cell.id) (line \(b.cell.fenceLine))", time: b.seconds,
+                            outcome: outcome)
+                    })
+            }
+            + loadFailures.map { f in
+                Suite(
+                    name: f.path, time: nil,
+                    cases: [
+                        Case(
+                            classname: f.path, name: "load", time: nil,
+                            outcome: .error(
+                                message: f.diagnostic?.message ?? "cannot read the file",
+                                text: located(f.diagnostic, f.path)))
+                    ])
+            }
         return xml(suites)
     }
 
@@ -60,10 +77,12 @@ package enum JUnitReport {
         let isSkipped: (Outcome) -> Bool = { if case .skipped = $0 { true } else { false } }
         let all = suites.flatMap(\.cases)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"tangent\" tests=\"\(all.count)\" failures=\"\(count(all, isFailure))\" errors=\"\(count(all, isError))\">\n"
+        out +=
+            "<testsuites name=\"tangent\" tests=\"\(all.count)\" failures=\"\(count(all, isFailure))\" errors=\"\(count(all, isError))\">\n"
         for suite in suites {
             let c = suite.cases
-            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\""
+            out +=
+                "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(c.count)\" failures=\"\(count(c, isFailure))\" errors=\"\(count(c, isError))\""
             if let time = suite.time { out += " skipped=\"\(count(c, isSkipped))\" time=\"\(seconds(time))\"" }
             out += ">\n"
             for t in c {
@@ -73,7 +92,8 @@ package enum JUnitReport {
                 case .error(let message, let text):
                     out += ">\n      <error message=\"\(escape(message))\">\(escape(text))</error>\n    </testcase>\n"
                 case .failure(let message, let text):
-                    out += ">\n      <failure message=\"\(escape(message))\">\(escape(text))</failure>\n    </testcase>\n"
+                    out +=
+                        ">\n      <failure message=\"\(escape(message))\">\(escape(text))</failure>\n    </testcase>\n"
                 case .skipped(let message):
                     out += ">\n      <skipped message=\"\(escape(message))\"/>\n    </testcase>\n"
                 case .passed:

@@ -1,38 +1,54 @@
 import Foundation
 import Language
-import Notebook
 import NTKCore
+import Notebook
 import TangentSupport
 
 /// The machine-readable report of a run (`--json FILE`): per notebook, per block, its id,
 /// line, status, seconds and errors with file, line, column and message.
 package enum Report {
     /// `loadFailures` are notebooks that could not be read or parsed (no blocks ran).
-    package static func json(_ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [],
-                            command: String, exitCode: Int32) -> JSON {
+    package static func json(
+        _ results: [NotebookResult], loadFailures: [(path: String, diagnostic: Diagnostic?)] = [],
+        command: String, exitCode: Int32
+    ) -> JSON {
         let blocks = results.flatMap(\.blocks)
         func count(_ s: BlockStatus) -> JSON { .number(Double(blocks.filter { $0.status == s }.count)) }
         return .object([
             ("tangent", .string(TangentInfo.version)),
             ("command", .string(command)),
             ("exit_code", .number(Double(exitCode))),
-            ("notebooks", .array(results.map(notebook) + loadFailures.map { f in
+            (
+                "notebooks",
+                .array(
+                    results.map(notebook)
+                        + loadFailures.map { f in
+                            .object([
+                                ("path", .string(f.path)),
+                                ("status", .string("error")),
+                                (
+                                    "errors",
+                                    .array(
+                                        f.diagnostic.map { [diagnostic($0, file: f.path)] } ?? [
+                                            .object([
+                                                ("file", .string(f.path)), ("message", .string("cannot read the file"))
+                                            ])
+                                        ])
+                                ),
+                                ("blocks", .array([]))
+                            ])
+                        })
+            ),
+            (
+                "summary",
                 .object([
-                    ("path", .string(f.path)),
-                    ("status", .string("error")),
-                    ("errors", .array(f.diagnostic.map { [diagnostic($0, file: f.path)] } ?? [
-                        .object([("file", .string(f.path)), ("message", .string("cannot read the file"))]),
-                    ])),
-                    ("blocks", .array([])),
+                    ("notebooks", .number(Double(results.count))),
+                    ("blocks", .number(Double(blocks.count))),
+                    ("ran", count(.ran)), ("cached", count(.cached)), ("skipped", count(.skipped)),
+                    ("failed", count(.failed)), ("mismatch", count(.mismatch)),
+                    ("seconds", .number(results.reduce(0) { $0 + $1.seconds }))
                 ])
-            })),
-            ("summary", .object([
-                ("notebooks", .number(Double(results.count))),
-                ("blocks", .number(Double(blocks.count))),
-                ("ran", count(.ran)), ("cached", count(.cached)), ("skipped", count(.skipped)),
-                ("failed", count(.failed)), ("mismatch", count(.mismatch)),
-                ("seconds", .number(results.reduce(0) { $0 + $1.seconds })),
-            ])),
+            )
         ])
     }
 
@@ -42,7 +58,7 @@ package enum Report {
             ("title", .string(r.notebook.title)),
             ("status", .string(r.failed ? "failed" : "ok")),
             ("seconds", .number(r.seconds)),
-            ("blocks", .array(r.blocks.map { block($0, file: r.notebook.path) })),
+            ("blocks", .array(r.blocks.map { block($0, file: r.notebook.path) }))
         ])
     }
 
@@ -53,7 +69,7 @@ package enum Report {
             ("code_line", .number(Double(b.cell.codeLine))),
             ("status", .string(b.status.rawValue)),
             ("seconds", .number(b.seconds)),
-            ("seed", .string(String(b.seed))),
+            ("seed", .string(String(b.seed)))
         ]
         if b.failedAsExpected { fields.append(("expected_error", .bool(true))) }
         if let note = b.note { fields.append(("note", .string(note))) }
@@ -77,18 +93,19 @@ package enum Report {
             ("line", .number(Double(m.range.start.line))),
             ("column", .number(Double(m.range.start.column))),
             ("severity", .string(Mismatch.label)),
-            ("message", .string(m.message)),
+            ("message", .string(m.message))
         ])
     }
 
     package static func diagnostic(_ d: Diagnostic, file: String) -> JSON {
-        .object([
-            ("file", .string(file)),
-            ("line", .number(Double(d.range.start.line))),
-            ("column", .number(Double(d.range.start.column))),
-            ("severity", .string(d.severity.rawValue)),
-            ("message", .string(d.text(file: file))),
-        ] + (d.notes.isEmpty ? [] : [("notes", .array(d.notes.map { diagnostic($0, file: file) }))]))
+        .object(
+            [
+                ("file", .string(file)),
+                ("line", .number(Double(d.range.start.line))),
+                ("column", .number(Double(d.range.start.column))),
+                ("severity", .string(d.severity.rawValue)),
+                ("message", .string(d.text(file: file)))
+            ] + (d.notes.isEmpty ? [] : [("notes", .array(d.notes.map { diagnostic($0, file: file) }))]))
     }
 
     static func output(_ item: DisplayItem) -> JSON {
@@ -101,10 +118,14 @@ package enum Report {
             fields.append(("text", .string(ValueFormatter.text(v))))
             return .object(fields)
         case .text(let s, let range):
-            return .object([("kind", .string("text")), ("line", .number(Double(range.start.line))), ("text", .string(s))])
+            return .object([
+                ("kind", .string("text")), ("line", .number(Double(range.start.line))), ("text", .string(s))
+            ])
         case .figure(let f, let range):
-            return .object([("kind", .string("figure")), ("line", .number(Double(range.start.line))),
-                            ("text", .string(f.summary))])
+            return .object([
+                ("kind", .string("figure")), ("line", .number(Double(range.start.line))),
+                ("text", .string(f.summary))
+            ])
         }
     }
 
@@ -119,14 +140,17 @@ package enum Report {
         case .matrix(let m):
             if m.count > 10_000 {
                 let s = MatrixSummary(m)
-                return .object([("shape", .array([.number(Double(m.rows)), .number(Double(m.cols))])),
-                                ("min", .number(s.min)), ("max", .number(s.max)), ("mean", .number(s.mean))])
+                return .object([
+                    ("shape", .array([.number(Double(m.rows)), .number(Double(m.cols))])),
+                    ("min", .number(s.min)), ("max", .number(s.max)), ("mean", .number(s.mean))
+                ])
             }
-            return .object([("shape", .array([.number(Double(m.rows)), .number(Double(m.cols))])),
-                            ("data", .array((0..<m.rows).map { i in .array((0..<m.cols).map { .number(m[i, $0]) }) }))])
+            return .object([
+                ("shape", .array([.number(Double(m.rows)), .number(Double(m.cols))])),
+                ("data", .array((0..<m.rows).map { i in .array((0..<m.cols).map { .number(m[i, $0]) }) }))
+            ])
         case .record(let r): return .object(r.fields.map { ($0.name, value($0.value)) })
         default: return .string(ValueFormatter.text(v))
         }
     }
 }
-

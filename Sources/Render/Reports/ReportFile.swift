@@ -74,10 +74,14 @@ package struct ReportFile: Sendable {
 
     /// Parses report text; the error names the first field that is missing or wrong.
     static func parse(_ text: String) throws(FieldError) -> ReportFile {
-        guard let json = JSON.parse(text) else { throw FieldError(message: "not valid JSON (is it a `--json` report?)") }
+        guard let json = JSON.parse(text) else {
+            throw FieldError(message: "not valid JSON (is it a `--json` report?)")
+        }
         guard case .object = json else { throw FieldError(message: "not a JSON report: expected an object") }
         let code = try int(json, "exit_code", at: "")
-        guard [0, 1, 2, 3].contains(code) else { throw FieldError(message: "'exit_code' is \(code); expected 0, 1, 2 or 3") }
+        guard [0, 1, 2, 3].contains(code) else {
+            throw FieldError(message: "'exit_code' is \(code); expected 0, 1, 2 or 3")
+        }
         let notebooks = try array(json, "notebooks", at: "")
         var entries: [Entry] = []
         for (i, n) in notebooks.enumerated() {
@@ -86,12 +90,15 @@ package struct ReportFile: Sendable {
             let blocks = try array(n, "blocks", at: at).enumerated().map { (k, b) throws(FieldError) in
                 try block(b, at: at + "blocks[\(k)].", file: path)
             }
-            entries.append(Entry(path: path, status: try string(n, "status", at: at),
-                                 seconds: try optionalNumber(n, "seconds", at: at), blocks: blocks,
-                                 errors: try problems(n, at: at, file: path), json: n))
+            entries.append(
+                Entry(
+                    path: path, status: try string(n, "status", at: at),
+                    seconds: try optionalNumber(n, "seconds", at: at), blocks: blocks,
+                    errors: try problems(n, at: at, file: path), json: n))
         }
-        return ReportFile(tangentVersion: try string(json, "tangent", at: ""), command: try string(json, "command", at: ""),
-                          exitCode: Int32(code), notebooks: entries)
+        return ReportFile(
+            tangentVersion: try string(json, "tangent", at: ""), command: try string(json, "command", at: ""),
+            exitCode: Int32(code), notebooks: entries)
     }
 
     private static func block(_ b: JSON, at: String, file: String) throws(FieldError) -> Block {
@@ -101,20 +108,24 @@ package struct ReportFile: Sendable {
         }
         var note: String?
         if b["note"] != nil { note = try string(b, "note", at: at) }
-        return Block(id: try string(b, "id", at: at), line: try int(b, "line", at: at), status: status,
-                     seconds: try optionalNumber(b, "seconds", at: at) ?? 0, note: note,
-                     errors: try problems(b, at: at, file: file))
+        return Block(
+            id: try string(b, "id", at: at), line: try int(b, "line", at: at), status: status,
+            seconds: try optionalNumber(b, "seconds", at: at) ?? 0, note: note,
+            errors: try problems(b, at: at, file: file))
     }
 
     private static func problems(_ owner: JSON, at: String, file: String) throws(FieldError) -> [Problem] {
         guard owner["errors"] != nil else { return [] }
         return try array(owner, "errors", at: at).enumerated().map { (k, e) throws(FieldError) in
             let here = at + "errors[\(k)]."
-            func optionalInt(_ key: String) throws(FieldError) -> Int? { e[key] == nil ? nil : try int(e, key, at: here) }
-            return Problem(file: e["file"] == nil ? file : try string(e, "file", at: here),
-                           line: try optionalInt("line"), column: try optionalInt("column"),
-                           severity: e["severity"] == nil ? nil : try string(e, "severity", at: here),
-                           message: try string(e, "message", at: here))
+            func optionalInt(_ key: String) throws(FieldError) -> Int? {
+                e[key] == nil ? nil : try int(e, key, at: here)
+            }
+            return Problem(
+                file: e["file"] == nil ? file : try string(e, "file", at: here),
+                line: try optionalInt("line"), column: try optionalInt("column"),
+                severity: e["severity"] == nil ? nil : try string(e, "severity", at: here),
+                message: try string(e, "message", at: here))
         }
     }
 
@@ -129,7 +140,9 @@ package struct ReportFile: Sendable {
     }
 
     private static func int(_ o: JSON, _ key: String, at: String) throws(FieldError) -> Int {
-        guard case .number(let v)? = o[key], v == v.rounded(), abs(v) < 1e15 else { throw missing(key, at, "a whole number") }
+        guard case .number(let v)? = o[key], v == v.rounded(), abs(v) < 1e15 else {
+            throw missing(key, at, "a whole number")
+        }
         return Int(v)
     }
 

@@ -25,7 +25,8 @@ package enum ReportMerge {
         for (file, report) in inputs {
             for n in report.notebooks {
                 if let other = seen[n.path] {
-                    throw ReportFile.Malformed(file: file, message: "notebook '\(n.path)' is also in '\(other)' (do the shards overlap?)")
+                    throw ReportFile.Malformed(
+                        file: file, message: "notebook '\(n.path)' is also in '\(other)' (do the shards overlap?)")
                 }
                 seen[n.path] = file
                 entries.append(n)
@@ -38,8 +39,9 @@ package enum ReportMerge {
             return components(a.path).lexicographicallyPrecedes(components(b.path))
         }
         let commands = inputs.map(\.report.command).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        return ReportFile(tangentVersion: TangentInfo.version, command: commands.joined(separator: "+"),
-                          exitCode: worst(inputs.map(\.report.exitCode)), notebooks: entries)
+        return ReportFile(
+            tangentVersion: TangentInfo.version, command: commands.joined(separator: "+"),
+            exitCode: worst(inputs.map(\.report.exitCode)), notebooks: entries)
     }
 
     /// The report in the `--json` format; the summary is counted again from the notebooks.
@@ -52,38 +54,50 @@ package enum ReportMerge {
             ("command", .string(r.command)),
             ("exit_code", .number(Double(r.exitCode))),
             ("notebooks", .array(r.notebooks.map(\.json))),
-            ("summary", .object([
-                ("notebooks", .number(Double(loaded.count))),
-                ("blocks", .number(Double(blocks.count))),
-                ("ran", count(.ran)), ("cached", count(.cached)), ("skipped", count(.skipped)),
-                ("failed", count(.failed)), ("mismatch", count(.mismatch)),
-                ("seconds", .number(loaded.reduce(0) { $0 + ($1.seconds ?? 0) })),
-            ])),
+            (
+                "summary",
+                .object([
+                    ("notebooks", .number(Double(loaded.count))),
+                    ("blocks", .number(Double(blocks.count))),
+                    ("ran", count(.ran)), ("cached", count(.cached)), ("skipped", count(.skipped)),
+                    ("failed", count(.failed)), ("mismatch", count(.mismatch)),
+                    ("seconds", .number(loaded.reduce(0) { $0 + ($1.seconds ?? 0) }))
+                ])
+            )
         ])
     }
 
     /// The JUnit XML a single run would have written (`--junit`).
     package static func junit(_ r: ReportFile) -> String {
-        JUnitReport.xml(r.notebooks.map { n in
-            if n.status == "error" {
-                let e = n.errors.first
-                return JUnitReport.Suite(name: n.path, time: nil, cases: [
-                    JUnitReport.Case(classname: n.path, name: "load", time: nil,
-                                     outcome: .error(message: e?.message ?? "cannot read the file", text: e?.located ?? n.path)),
-                ])
-            }
-            return JUnitReport.Suite(name: n.path, time: n.seconds ?? 0, cases: n.blocks.map { b in
-                let e = b.errors.first
-                let outcome: JUnitReport.Outcome
-                switch b.status {
-                case .failed: outcome = .error(message: e?.message ?? "failed", text: e?.located ?? n.path)
-                case .mismatch: outcome = .failure(message: e?.message ?? "mismatch", text: e?.located ?? n.path)
-                case .skipped: outcome = .skipped(message: b.note ?? "skipped")
-                case .ran, .cached: outcome = .passed
+        JUnitReport.xml(
+            r.notebooks.map { n in
+                if n.status == "error" {
+                    let e = n.errors.first
+                    return JUnitReport.Suite(
+                        name: n.path, time: nil,
+                        cases: [
+                            JUnitReport.Case(
+                                classname: n.path, name: "load", time: nil,
+                                outcome: .error(
+                                    message: e?.message ?? "cannot read the file", text: e?.located ?? n.path))
+                        ])
                 }
-                return JUnitReport.Case(classname: n.path, name: "\(b.id) (line \(b.line))", time: b.seconds, outcome: outcome)
+                return JUnitReport.Suite(
+                    name: n.path, time: n.seconds ?? 0,
+                    cases: n.blocks.map { b in
+                        let e = b.errors.first
+                        let outcome: JUnitReport.Outcome
+                        switch b.status {
+                        case .failed: outcome = .error(message: e?.message ?? "failed", text: e?.located ?? n.path)
+                        case .mismatch:
+                            outcome = .failure(message: e?.message ?? "mismatch", text: e?.located ?? n.path)
+                        case .skipped: outcome = .skipped(message: b.note ?? "skipped")
+                        case .ran, .cached: outcome = .passed
+                        }
+                        return JUnitReport.Case(
+                            classname: n.path, name: "\(b.id) (line \(b.line))", time: b.seconds, outcome: outcome)
+                    })
             })
-        })
     }
 
     /// One line for the terminal: `3 reports, 10 notebooks, 42 blocks: 40 ran, 1 failed, 1 skipped (12.30 s)`.

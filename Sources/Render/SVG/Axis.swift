@@ -38,7 +38,8 @@ struct Axis: Equatable {
             return span > 0 ? (v / 2 - lower / 2) / span : 0.5
         case .log:
             guard v > 0 else { return .nan }
-            let a = log10(lower), b = log10(upper)
+            let a = log10(lower)
+            let b = log10(upper)
             return b > a ? (log10(v) - a) / (b - a) : 0.5
         }
     }
@@ -53,10 +54,12 @@ struct Axis: Equatable {
         let maxTicks = max(maxTicks, 2)
         var step = NiceStep.first(forSpan: hi / 2 - lo / 2, parts: maxTicks)
         while true {
-            let i0 = Int(floor(lo / step.value + 1e-9)), i1 = Int(ceil(hi / step.value - 1e-9))
+            let i0 = Int(floor(lo / step.value + 1e-9))
+            let i1 = Int(ceil(hi / step.value - 1e-9))
             if i1 - i0 + 1 <= maxTicks {
                 let (ticks, offset) = step.ticks(i0, i1)
-                let lower = ticks.first?.value ?? lo, upper = ticks.last?.value ?? hi
+                let lower = ticks.first?.value ?? lo
+                let upper = ticks.last?.value ?? hi
                 return Axis(scale: .linear, lower: min(lower, lo), upper: max(upper, hi), ticks: ticks, offset: offset)
             }
             step = step.next
@@ -74,7 +77,8 @@ struct Axis: Equatable {
         var step = NiceStep.first(forSpan: hi / 2 - lo / 2, parts: maxTicks)
         if integers && step.exponent < 0 { step = NiceStep(mantissa: 1, exponent: 0) }
         while true {
-            let i0 = Int(ceil(lo / step.value - 1e-9)), i1 = Int(floor(hi / step.value + 1e-9))
+            let i0 = Int(ceil(lo / step.value - 1e-9))
+            let i1 = Int(floor(hi / step.value + 1e-9))
             if i1 - i0 + 1 <= maxTicks {
                 return i1 < i0 ? [] : step.ticks(i0, i1, allowOffset: false).ticks
             }
@@ -108,8 +112,12 @@ struct Axis: Equatable {
         if lo > hi { swap(&lo, &hi) }
         lo = max(lo, 1e-300)
         hi = min(hi, 1e300)
-        var a = Int(floor(log10(lo) + 1e-9)), b = Int(ceil(log10(hi) - 1e-9))
-        if a >= b { a -= 1; b = a + 2 }
+        var a = Int(floor(log10(lo) + 1e-9))
+        var b = Int(ceil(log10(hi) - 1e-9))
+        if a >= b {
+            a -= 1
+            b = a + 2
+        }
         // The smallest decade stride whose aligned ticks number at most maxTicks.
         var stride = 1
         while (ceilDiv(b, stride) - floorDiv(a, stride)) + 1 > max(maxTicks, 2) { stride += 1 }
@@ -170,7 +178,8 @@ struct NiceStep: Equatable {
         if allowOffset && digits >= 5 && units.count > 1 && (units[0] > 0 || units[units.count - 1] < 0) {
             // The roundest number among the ticks' range (the multiple of the highest power
             // of ten that falls in it): the labels keep the few digits that vary.
-            let first = units[0], last = units[units.count - 1]
+            let first = units[0]
+            let last = units[units.count - 1]
             var power = 1_000_000_000_000_000_000
             while power > 1 {
                 let multiple = first >= 0 ? (first + power - 1) / power * power : -((-first) / power * power)
@@ -179,7 +188,8 @@ struct NiceStep: Equatable {
             }
             offsetUnits = first >= 0 ? (first + power - 1) / power * power : -((-first) / power * power)
         }
-        let labels = SVGWriter.tickLabels(units.map { Self.decimal($0 - offsetUnits, exponent) }, stepExponent: exponent)
+        let labels = SVGWriter.tickLabels(
+            units.map { Self.decimal($0 - offsetUnits, exponent) }, stepExponent: exponent)
         let ticks = zip(values, labels).filter { $0.0.isFinite }.map { Axis.Tick(value: $0.0, label: $0.1) }
         guard offsetUnits != 0 else { return (ticks, nil) }
         let offset = Self.decimal(offsetUnits, exponent)

@@ -12,13 +12,13 @@ extension HeatmapPlot {
             "g",
             [
                 ("class", "tg-cells"), ("shape-rendering", "crispEdges"),
-                ("transform", "translate(\(n(area.x)) \(n(area.y))) scale(\(scale(cellWidth)) \(scale(cellHeight)))"),
+                ("transform", "translate(\(n(area.x)) \(n(area.y))) scale(\(scale(cellWidth)) \(scale(cellHeight)))")
             ])
         for i in 0..<cells.rows {
             for j in 0..<cells.cols {
                 let v = cells[i, j]
                 var attributes: SVGWriter.Attributes = [
-                    ("x", String(j)), ("y", String(i)), ("width", "1"), ("height", "1"),
+                    ("x", String(j)), ("y", String(i)), ("width", "1"), ("height", "1")
                 ]
                 if v.isNaN {
                     attributes += [("class", "tg-nan"), ("fill", SVGStyle.nanGrey)]
@@ -70,7 +70,7 @@ extension HeatmapPlot {
             "text",
             [
                 ("x", n(area.x + area.width / 2)), ("y", n(area.maxY + 38)), ("text-anchor", "middle"),
-                ("fill", "currentColor"),
+                ("fill", "currentColor")
             ],
             content: SVGWriter.truncate(xlabel, to: max(Int(area.width / 7.2), 8)))
         let cx = area.x - 9 - rowLabelWidth - 12
@@ -79,7 +79,7 @@ extension HeatmapPlot {
             "text",
             [
                 ("x", n(cx)), ("y", n(cy)), ("transform", "rotate(-90 \(n(cx)) \(n(cy)))"),
-                ("text-anchor", "middle"), ("fill", "currentColor"),
+                ("text-anchor", "middle"), ("fill", "currentColor")
             ],
             content: SVGWriter.truncate(ylabel, to: max(Int(area.height / 7.2), 8)))
     }
@@ -97,14 +97,14 @@ extension HeatmapPlot {
                 (
                     "transform",
                     "translate(\(n(bar.x)) \(n(bar.maxY))) scale(\(n(bar.width)) \(scale(-bar.height / Double(steps))))"
-                ),
+                )
             ])
         for k in 0..<steps {
             w.element(
                 "rect",
                 [
                     ("x", "0"), ("y", String(k)), ("width", "1"), ("height", "1"),
-                    ("fill", Colormap.viridisHex((Double(k) + 0.5) / Double(steps))),
+                    ("fill", Colormap.viridisHex((Double(k) + 0.5) / Double(steps)))
                 ])
         }
         w.close("g")
@@ -112,13 +112,13 @@ extension HeatmapPlot {
             "rect",
             [
                 ("x", n(bar.x)), ("y", n(bar.y)), ("width", n(bar.width)), ("height", n(bar.height)),
-                ("fill", "none"), ("stroke", "currentColor"), ("stroke-opacity", "0.35"),
+                ("fill", "none"), ("stroke", "currentColor"), ("stroke-opacity", "0.35")
             ])
         w.open(
             "g",
             [
                 ("class", "tg-colorbar-ticks"), ("fill", "currentColor"), ("stroke", "currentColor"),
-                ("font-size", n(SVGStyle.tickFont)),
+                ("font-size", n(SVGStyle.tickFont))
             ])
         for t in ticks {
             let y = bar.maxY - Self.position(t.value, range.min, range.max) * bar.height

@@ -30,7 +30,7 @@ package enum SVGFigure {
                 ("width", String(width)), ("height", String(height)),
                 ("viewBox", "0 0 \(width) \(height)"),
                 ("role", "img"), ("aria-label", name), ("class", "tg-fig"),
-                ("font-family", SVGStyle.fontFamily), ("font-size", "12"),
+                ("font-family", SVGStyle.fontFamily), ("font-size", "12")
             ])
         svg.element("title", content: name)
         svg.element("desc", content: ([figure.summary] + notes).joined(separator: ". ") + ".")

@@ -43,7 +43,7 @@ enum SVGStyle {
             [
                 ("class", "tg-title"), ("x", SVGWriter.number(width / 2)), ("y", "21"),
                 ("text-anchor", "middle"), ("font-size", SVGWriter.number(titleFont)),
-                ("font-weight", "600"), ("fill", "currentColor"),
+                ("font-weight", "600"), ("fill", "currentColor")
             ],
             content: SVGWriter.truncate(title, to: fits))
     }

@@ -61,7 +61,9 @@ struct SVGWriter {
         s += String(magnitude / 100)
         let fraction = magnitude % 100
         if fraction != 0 {
-            s += fraction % 10 == 0 ? "." + String(fraction / 10)
+            s +=
+                fraction % 10 == 0
+                ? "." + String(fraction / 10)
                 : fraction < 10 ? ".0" + String(fraction) : "." + String(fraction)
         }
         return s

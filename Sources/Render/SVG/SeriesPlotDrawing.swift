@@ -35,7 +35,7 @@ extension SeriesPlot {
                 }
                 var attributes: SVGWriter.Attributes = [
                     ("d", d), ("fill", "none"), ("stroke", s.color), ("stroke-width", "1.75"),
-                    ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
+                    ("stroke-linejoin", "round"), ("stroke-linecap", "round")
                 ]
                 if s.alternate { attributes.append(("stroke-dasharray", "6 4")) }
                 w.element("path", attributes)
@@ -51,7 +51,7 @@ extension SeriesPlot {
                         "circle",
                         [
                             ("cx", SVGWriter.number(q.x)), ("cy", SVGWriter.number(q.y)),
-                            ("r", SVGWriter.number(Self.markerRadius)),
+                            ("r", SVGWriter.number(Self.markerRadius))
                         ])
                 }
                 w.close("g")
@@ -112,7 +112,7 @@ extension SeriesPlot {
                 "text",
                 [
                     ("x", SVGWriter.number(plot.x + plot.width / 2)), ("y", SVGWriter.number(height - 9)),
-                    ("text-anchor", "middle"), ("fill", "currentColor"),
+                    ("text-anchor", "middle"), ("fill", "currentColor")
                 ],
                 content: SVGWriter.truncate(xlabel, to: fits))
         }
@@ -125,7 +125,7 @@ extension SeriesPlot {
                 [
                     ("x", SVGWriter.number(cx)), ("y", SVGWriter.number(cy)),
                     ("transform", "rotate(-90 \(SVGWriter.number(cx)) \(SVGWriter.number(cy)))"),
-                    ("text-anchor", "middle"), ("dominant-baseline", "central"), ("fill", "currentColor"),
+                    ("text-anchor", "middle"), ("dominant-baseline", "central"), ("fill", "currentColor")
                 ],
                 content: SVGWriter.truncate(ylabel, to: fits))
         }
@@ -138,7 +138,7 @@ extension SeriesPlot {
             "rect",
             [
                 ("x", n(box.x)), ("y", n(box.y)), ("width", n(box.width)), ("height", n(box.height)),
-                ("rx", "3"), ("fill", "none"), ("stroke", "currentColor"), ("stroke-opacity", "0.25"),
+                ("rx", "3"), ("fill", "none"), ("stroke", "currentColor"), ("stroke-opacity", "0.25")
             ])
         for (i, (s, label)) in zip(entries, labels).enumerated() {
             let cy = box.y + 4 + Self.rowHeight * (Double(i) + 0.5)
@@ -147,7 +147,7 @@ extension SeriesPlot {
             case .line:
                 var attributes: SVGWriter.Attributes = [
                     ("x1", n(x0)), ("y1", n(cy)), ("x2", n(x0 + 22)), ("y2", n(cy)),
-                    ("stroke", s.color), ("stroke-width", "1.75"), ("stroke-linecap", "round"),
+                    ("stroke", s.color), ("stroke-width", "1.75"), ("stroke-linecap", "round")
                 ]
                 if s.alternate { attributes.append(("stroke-dasharray", "6 4")) }
                 w.element("line", attributes)

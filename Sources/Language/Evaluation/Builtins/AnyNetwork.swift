@@ -42,7 +42,9 @@ enum AnyNetwork {
         switch self {
         case .mlp(let m): return m.initialize(inputWidth: inputWidth, generator: &generator)
         case .layer(let l):
-            guard let shapes = try? LayerShapes(l, inputWidth: inputWidth) else { return NetworkParams(weights: [], biases: []) }
+            guard let shapes = try? LayerShapes(l, inputWidth: inputWidth) else {
+                return NetworkParams(weights: [], biases: [])
+            }
             return shapes.initialize(generator: &generator)
         }
     }
@@ -75,7 +77,9 @@ enum AnyNetwork {
         }
     }
 
-    func train(_ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int, learningRate: Double) throws(NetworkError) -> NetworkParams {
+    func train(_ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int, learningRate: Double) throws(NetworkError)
+        -> NetworkParams
+    {
         switch self {
         case .mlp(let m): return try m.train(p, x, y, steps: steps, learningRate: learningRate)
         case .layer(let l): return try l.train(p, x, y, steps: steps, learningRate: learningRate)
@@ -88,7 +92,9 @@ enum AnyNetwork {
         case .mlp(let m): try m.checkTargets(y, inputs: x)
         case .layer(let l):
             let k = try LayerShapes(l, inputWidth: x.cols).outputWidth
-            guard y.rows == x.rows, y.cols == k else { throw .targetShape(expected: "\(x.rows)×\(k)", got: y.shapeDescription) }
+            guard y.rows == x.rows, y.cols == k else {
+                throw .targetShape(expected: "\(x.rows)×\(k)", got: y.shapeDescription)
+            }
             guard y.isFinite else { throw .notFinite("the targets") }
         }
     }

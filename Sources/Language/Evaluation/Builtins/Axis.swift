@@ -14,8 +14,10 @@ enum Axis: Equatable {
         case 1: return .rows
         case -1 where allowLast: return .rows
         default:
-            throw c.fail(p, "axis must be 0 (down the columns), 1 (along the rows) or none (the whole matrix), "
-                         + "got \(ValueFormatter.number(x))")
+            throw c.fail(
+                p,
+                "axis must be 0 (down the columns), 1 (along the rows) or none (the whole matrix), "
+                    + "got \(ValueFormatter.number(x))")
         }
     }
 

@@ -27,8 +27,10 @@ struct Builtin: Sendable {
     var summary: String
     var body: @Sendable (inout BuiltinCall) throws(Diagnostic) -> Value
 
-    init(_ name: String, _ parameters: [Parameter], variadic: String? = nil, _ summary: String,
-         _ body: @escaping @Sendable (inout BuiltinCall) throws(Diagnostic) -> Value) {
+    init(
+        _ name: String, _ parameters: [Parameter], variadic: String? = nil, _ summary: String,
+        _ body: @escaping @Sendable (inout BuiltinCall) throws(Diagnostic) -> Value
+    ) {
         self.name = name
         self.parameters = parameters
         self.variadic = variadic
@@ -47,7 +49,9 @@ struct Builtin: Sendable {
                 parts.append(p.name)
             }
         }
-        if let v = variadic { parts.insert("\(v)...", at: parameters.filter { !$0.keywordOnly && $0.defaultValue == nil }.count) }
+        if let v = variadic {
+            parts.insert("\(v)...", at: parameters.filter { !$0.keywordOnly && $0.defaultValue == nil }.count)
+        }
         return "\(name)(" + parts.joined(separator: ", ") + ")"
     }
 }
@@ -64,8 +68,10 @@ struct BuiltinCall {
     /// Extra positional arguments (for variadic builtins), in order.
     private(set) var rest: [(value: Value, range: SourceRange)] = []
 
-    init(builtin: Builtin, arguments: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
-         range: SourceRange, calleeRange: SourceRange, context: EvaluationContext) throws(Diagnostic) {
+    init(
+        builtin: Builtin, arguments: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
+        range: SourceRange, calleeRange: SourceRange, context: EvaluationContext
+    ) throws(Diagnostic) {
         name = builtin.name
         self.range = range
         self.calleeRange = calleeRange
@@ -79,8 +85,9 @@ struct BuiltinCall {
             if let label = arg.label {
                 guard builtin.parameters.contains(where: { $0.name == label }) else {
                     let hint = Suggestions.hint(for: label, in: builtin.parameters.map(\.name))
-                    throw .error("\(name)() has no argument '\(label)'\(hint); it takes \(builtin.signature)",
-                                 at: arg.labelRange ?? arg.range)
+                    throw .error(
+                        "\(name)() has no argument '\(label)'\(hint); it takes \(builtin.signature)",
+                        at: arg.labelRange ?? arg.range)
                 }
                 if bound[label] != nil {
                     throw .error("argument '\(label)' of \(name)() is given twice", at: arg.labelRange ?? arg.range)
@@ -95,8 +102,10 @@ struct BuiltinCall {
             } else if builtin.variadic != nil {
                 rest.append((arg.value, arg.range))
             } else {
-                throw .error("\(name)() takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s"), "
-                             + "got \(arguments.filter { $0.label == nil }.count); it takes \(builtin.signature)", at: arg.range)
+                throw .error(
+                    "\(name)() takes at most \(positional.count) positional argument\(positional.count == 1 ? "" : "s"), "
+                        + "got \(arguments.filter { $0.label == nil }.count); it takes \(builtin.signature)",
+                    at: arg.range)
             }
         }
         for p in builtin.parameters where p.defaultValue == nil && bound[p.name] == nil {
@@ -127,7 +136,9 @@ struct BuiltinCall {
 
     func finiteNumber(_ p: String) throws(Diagnostic) -> Double {
         let x = try number(p)
-        guard x.isFinite else { throw fail(p, "argument '\(p)' of \(name)() must be finite, got \(ValueFormatter.number(x))") }
+        guard x.isFinite else {
+            throw fail(p, "argument '\(p)' of \(name)() must be finite, got \(ValueFormatter.number(x))")
+        }
         return x
     }
 
@@ -216,8 +227,9 @@ package enum MemoryGuard {
     package static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
         let available = MemoryBudget.availableBytes() ?? Int.max
         if bytes == .max || bytes > available {
-            throw .error("\(what) needs \(ByteCount.formatted(bytes == .max ? nil : bytes)) but only \(ByteCount.formatted(available)) of memory is available",
-                         at: range)
+            throw .error(
+                "\(what) needs \(ByteCount.formatted(bytes == .max ? nil : bytes)) but only \(ByteCount.formatted(available)) of memory is available",
+                at: range)
         }
     }
 }

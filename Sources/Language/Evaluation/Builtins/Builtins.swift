@@ -2,7 +2,9 @@ import Foundation
 
 /// Every builtin function of the language, by name (docs/language.md#builtins).
 enum Builtins {
-    static let all: [Builtin] = arrays + lists + elementwise + reductions + linearAlgebra + files + networks + layers + kernelRegression + output
+    static let all: [Builtin] =
+        arrays + lists + elementwise + reductions + linearAlgebra + files + networks + layers + kernelRegression
+        + output
         + arrayTools + ordering + statistics + masks + decompositions + tables
 
     static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -25,7 +27,7 @@ package enum BuiltinCatalog {
         "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "erf", "relu", "sign",
         "sum", "mean", "max", "min", "norm", "trace", "eigvalsh", "cholesky", "solve", "inv", "det", "load", "save",
         "mlp", "nngp", "ntk", "init", "params", "apply", "weights", "biases", "empirical_ntk", "train", "loss",
-        "predict", "predict_ensemble", "plot", "scatter", "heatmap", "print",
+        "predict", "predict_ensemble", "plot", "scatter", "heatmap", "print"
     ]
 
     /// (signature, one-line summary) of every builtin, in reference order.

@@ -25,14 +25,20 @@ extension Builtins {
         unary("floor", "the largest whole number <= x", Foundation.floor),
         unary("ceil", "the smallest whole number >= x", Foundation.ceil),
         unary("round", "the nearest whole number (halves to even, as numpy.round)", { $0.rounded(.toNearestOrEven) }),
-        clip,
+        clip
     ]
 
     /// `clip(x, low, high)`: numpy.clip, elementwise.
-    static let clip = Builtin("clip", [.required("x"), .required("low"), .required("high")],
-                              "x limited to [low, high] elementwise (numpy.clip)") { c throws(Diagnostic) in
-        let lo = try c.number("low"), hi = try c.number("high")
-        guard lo <= hi else { throw c.fail("high", "clip() needs low <= high, got \(ValueFormatter.number(lo)) and \(ValueFormatter.number(hi))") }
+    static let clip = Builtin(
+        "clip", [.required("x"), .required("low"), .required("high")],
+        "x limited to [low, high] elementwise (numpy.clip)"
+    ) { c throws(Diagnostic) in
+        let lo = try c.number("low")
+        let hi = try c.number("high")
+        guard lo <= hi else {
+            throw c.fail(
+                "high", "clip() needs low <= high, got \(ValueFormatter.number(lo)) and \(ValueFormatter.number(hi))")
+        }
         let f: (Double) -> Double = { $0.isNaN ? $0 : Swift.min(Swift.max($0, lo), hi) }
         switch c.value("x") {
         case .number(let v): return .number(f(v))
@@ -40,7 +46,8 @@ extension Builtins {
         }
     }
 
-    private static func unary(_ name: String, _ summary: String, _ f: @escaping @Sendable (Double) -> Double) -> Builtin {
+    private static func unary(_ name: String, _ summary: String, _ f: @escaping @Sendable (Double) -> Double) -> Builtin
+    {
         Builtin(name, [.required("x")], summary) { c throws(Diagnostic) in
             switch c.value("x") {
             case .number(let v): return .number(f(v))

@@ -17,8 +17,10 @@ extension Builtins {
                 throw c.fail("path", "cannot load '\(try c.string("path"))': \(error)")
             }
         },
-        Builtin("save", [.required("value"), .required("path")],
-                "writes a matrix (or number, as 1×1) to .npy (float64, C order) or .csv") { c throws(Diagnostic) in
+        Builtin(
+            "save", [.required("value"), .required("path")],
+            "writes a matrix (or number, as 1×1) to .npy (float64, C order) or .csv"
+        ) { c throws(Diagnostic) in
             let m = try c.matrix("value")
             let (url, format) = try fileArgument(c)
             do {
@@ -42,7 +44,7 @@ extension Builtins {
             }
             c.context.noteFileWritten(url.path)
             return .none
-        },
+        }
     ]
 
     enum MatrixFileFormat { case npy, csv }
@@ -60,7 +62,8 @@ extension Builtins {
     static func fileArgument(_ c: BuiltinCall, _ p: String = "path") throws(Diagnostic) -> (URL, MatrixFileFormat) {
         let path = try c.string(p)
         guard !path.isEmpty else { throw c.fail(p, "the path is empty") }
-        let url = path.hasPrefix("/")
+        let url =
+            path.hasPrefix("/")
             ? URL(fileURLWithPath: path)
             : c.context.baseDirectory.appendingPathComponent(path)
         let format: MatrixFileFormat
@@ -74,8 +77,10 @@ extension Builtins {
         if let root = c.context.fileRoot, !RealPath.isInside(url.path, root: root.path) {
             let real = RealPath.resolve(url.path)
             let via = real == url.standardizedFileURL.path ? "" : " (it leads to \(real))"
-            throw c.fail(p, "'\(path)' is outside the project root \(RealPath.resolve(root.path))\(via); "
-                         + "keep data files inside the project, or pass --allow-outside")
+            throw c.fail(
+                p,
+                "'\(path)' is outside the project root \(RealPath.resolve(root.path))\(via); "
+                    + "keep data files inside the project, or pass --allow-outside")
         }
         return (url.standardizedFileURL, format)
     }

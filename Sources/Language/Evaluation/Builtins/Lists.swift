@@ -4,7 +4,8 @@ import NTKCore
 /// `str`, `figure`.
 extension Builtins {
     static let lists: [Builtin] = [
-        Builtin("len", [.required("x")], "the number of items of a list, characters of a string, or rows of a matrix") { c throws(Diagnostic) in
+        Builtin("len", [.required("x")], "the number of items of a list, characters of a string, or rows of a matrix") {
+            c throws(Diagnostic) in
             switch c.value("x") {
             case .list(let items): return .number(Double(items.count))
             case .string(let s): return .number(Double(s.count))
@@ -12,8 +13,10 @@ extension Builtins {
             case let v: throw c.fail("x", "len() needs a list, a string or a matrix, got \(v.typeDescription)")
             }
         },
-        Builtin("range", [.required("a"), .optional("b"), .optional("step", .number(1))],
-                "range(n) is [0, 1, …, n-1]; range(a, b) and range(a, b, step) as in Python (a list)") { c throws(Diagnostic) in
+        Builtin(
+            "range", [.required("a"), .optional("b"), .optional("step", .number(1))],
+            "range(n) is [0, 1, …, n-1]; range(a, b) and range(a, b, step) as in Python (a list)"
+        ) { c throws(Diagnostic) in
             let (start, stop) = c.isNone("b") ? (0, try whole(c, "a")) : (try whole(c, "a"), try whole(c, "b"))
             let step = try whole(c, "step")
             guard step != 0 else { throw c.fail("step", "range() step must not be zero") }
@@ -24,10 +27,11 @@ extension Builtins {
         Builtin("str", [.required("x")], "the text print(x) shows, as a string") { c throws(Diagnostic) in
             .string(ValueFormatter.text(c.value("x")))
         },
-        Builtin("figure", [.keyword("title")], "start a new figure: later plot and scatter calls draw into it") { c throws(Diagnostic) in
+        Builtin("figure", [.keyword("title")], "start a new figure: later plot and scatter calls draw into it") {
+            c throws(Diagnostic) in
             c.context.startFigure(title: c.isNone("title") ? nil : try c.string("title"))
             return .none
-        },
+        }
     ]
 
     /// A whole-number argument of `range` (any sign).

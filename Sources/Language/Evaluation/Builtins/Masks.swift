@@ -6,18 +6,28 @@ import NTKCore
 /// included, counts as true (as numpy's bool conversion).
 extension Builtins {
     static let masks: [Builtin] = [
-        test("isnan", "1 where x is nan, else 0; a number for a number, a 0/1 matrix for a matrix (numpy.isnan)") { $0.isNaN },
+        test("isnan", "1 where x is nan, else 0; a number for a number, a 0/1 matrix for a matrix (numpy.isnan)") {
+            $0.isNaN
+        },
         test("isfinite", "1 where x is neither nan nor ±inf, else 0 (numpy.isfinite)") { $0.isFinite },
-        truth("all", "true when every entry is non-zero (true for no entries); with axis: a 0/1 row (0) or column (1) "
-              + "(numpy.all)", every: true),
-        truth("any", "true when some entry is non-zero (false for no entries); with axis: a 0/1 row (0) or column (1) "
-              + "(numpy.any)", every: false),
-        Builtin("where", [.required("mask"), .required("a"), .required("b")],
-                "a where mask is non-zero, else b, elementwise with broadcasting; numbers give a number (numpy.where)") { c throws(Diagnostic) in
+        truth(
+            "all",
+            "true when every entry is non-zero (true for no entries); with axis: a 0/1 row (0) or column (1) "
+                + "(numpy.all)", every: true),
+        truth(
+            "any",
+            "true when some entry is non-zero (false for no entries); with axis: a 0/1 row (0) or column (1) "
+                + "(numpy.any)", every: false),
+        Builtin(
+            "where", [.required("mask"), .required("a"), .required("b")],
+            "a where mask is non-zero, else b, elementwise with broadcasting; numbers give a number (numpy.where)"
+        ) { c throws(Diagnostic) in
             if let m = scalar(c.value("mask")), let x = scalar(c.value("a")), let y = scalar(c.value("b")) {
                 return .number(m != 0 ? x : y)
             }
-            let mask = try maskMatrix(c, "mask"), a = try maskMatrix(c, "a"), b = try maskMatrix(c, "b")
+            let mask = try maskMatrix(c, "mask")
+            let a = try maskMatrix(c, "a")
+            let b = try maskMatrix(c, "b")
             try broadcastable(c, mask, a, "a")
             let (r, k) = Matrix.broadcastShape((mask.rows, mask.cols), (a.rows, a.cols))!
             let shape = Matrix(rows: r, cols: k)
@@ -25,11 +35,15 @@ extension Builtins {
             let (rows, cols) = Matrix.broadcastShape((r, k), (b.rows, b.cols))!
             let target = Matrix(rows: rows, cols: cols)
             let m = Matrix.broadcast(mask, target) { x, _ in x }
-            let fromA = Matrix.broadcast(a, target) { x, _ in x }, fromB = Matrix.broadcast(b, target) { x, _ in x }
-            return .matrix(Matrix(rows: rows, cols: cols, storage: m.storage.indices.map {
-                m.storage[$0] != 0 ? fromA.storage[$0] : fromB.storage[$0]
-            }))
-        },
+            let fromA = Matrix.broadcast(a, target) { x, _ in x }
+            let fromB = Matrix.broadcast(b, target) { x, _ in x }
+            return .matrix(
+                Matrix(
+                    rows: rows, cols: cols,
+                    storage: m.storage.indices.map {
+                        m.storage[$0] != 0 ? fromA.storage[$0] : fromB.storage[$0]
+                    }))
+        }
     ]
 
     /// A number or bool as a number (bools 1 / 0); nil for anything else.

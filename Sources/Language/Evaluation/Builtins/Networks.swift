@@ -7,34 +7,50 @@ import TangentSupport
 /// (docs/language.md#builtins).
 extension Builtins {
     static let networks: [Builtin] = [
-        Builtin("mlp", [.keyword("depth"), .keyword("width"), .keyword("activation", .string("relu")),
-                        .keyword("W_std", .number(1)), .keyword("b_std"), .keyword("W_std_out"), .keyword("b_std_out"),
-                        .keyword("parameterization", .string("ntk")), .keyword("out_dim", .number(1)),
-                        .keyword("tanh_deg", .number(25))],
-                "Dense(width) → activation, depth times, then Dense(out_dim) (neural-tangents stax.serial)") { c throws(Diagnostic) in
+        Builtin(
+            "mlp",
+            [
+                .keyword("depth"), .keyword("width"), .keyword("activation", .string("relu")),
+                .keyword("W_std", .number(1)), .keyword("b_std"), .keyword("W_std_out"), .keyword("b_std_out"),
+                .keyword("parameterization", .string("ntk")), .keyword("out_dim", .number(1)),
+                .keyword("tanh_deg", .number(25))
+            ],
+            "Dense(width) → activation, depth times, then Dense(out_dim) (neural-tangents stax.serial)"
+        ) { c throws(Diagnostic) in
             .network(try mlp(c))
         },
         kernel("nngp", "the infinite-width NNGP kernel K(X1, X2) (X2 defaults to X1), n1×n2", .nngp),
         kernel("ntk", "the infinite-width NTK Θ(X1, X2) (X2 defaults to X1), n1×n2", .ntk),
-        Builtin("init", [.required("net"), .required("X"), .keyword("seed")],
-                "random params as the parameterization draws them; X fixes the input width. Drawn layer by layer: W (fan_in×fan_out) then b (1×fan_out) with numpy default_rng(seed).standard_normal") { c throws(Diagnostic) in
+        Builtin(
+            "init", [.required("net"), .required("X"), .keyword("seed")],
+            "random params as the parameterization draws them; X fixes the input width. Drawn layer by layer: W (fan_in×fan_out) then b (1×fan_out) with numpy default_rng(seed).standard_normal"
+        ) { c throws(Diagnostic) in
             let net = try network(c)
             let x = try c.matrix("X")
             do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
             let count = net.parameterCount(inputWidth: x.cols)
-            try c.ensureAllocatable(count, what: count == .max ? "init of a network with more than 2^63 parameters"
-                                                               : "init of a network with \(count) parameters")
+            try c.ensureAllocatable(
+                count,
+                what: count == .max
+                    ? "init of a network with more than 2^63 parameters"
+                    : "init of a network with \(count) parameters")
             return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
         },
-        Builtin("params", [.required("net"), .keyword("weights"), .keyword("biases")],
-                "explicit params: weights [W1, …] (fan_in×fan_out), biases [b1, …] (1×fan_out or fan_out×1; none for a layer without bias, or biases: none)") { c throws(Diagnostic) in
+        Builtin(
+            "params", [.required("net"), .keyword("weights"), .keyword("biases")],
+            "explicit params: weights [W1, …] (fan_in×fan_out), biases [b1, …] (1×fan_out or fan_out×1; none for a layer without bias, or biases: none)"
+        ) { c throws(Diagnostic) in
             let net = try network(c)
             guard case .list(let ws) = c.value("weights") else {
-                throw c.fail("weights", "params() needs weights: [W1, …, W\(net.denseCount)], got \(c.value("weights").typeDescription)")
+                throw c.fail(
+                    "weights",
+                    "params() needs weights: [W1, …, W\(net.denseCount)], got \(c.value("weights").typeDescription)")
             }
             var weights: [Matrix] = []
             for (i, w) in ws.enumerated() {
-                guard let m = w.asMatrix else { throw c.fail("weights", "weight \(i + 1) must be a matrix, got \(w.typeDescription)") }
+                guard let m = w.asMatrix else {
+                    throw c.fail("weights", "weight \(i + 1) must be a matrix, got \(w.typeDescription)")
+                }
                 weights.append(m)
             }
             var biases: [Matrix?] = []
@@ -42,28 +58,38 @@ extension Builtins {
             case .none: biases = Array(repeating: nil, count: weights.count)
             case .list(let bs):
                 for (i, b) in bs.enumerated() {
-                    if case .none = b { biases.append(nil); continue }
-                    guard let m = b.asMatrix else { throw c.fail("biases", "bias \(i + 1) must be a matrix or none, got \(b.typeDescription)") }
+                    if case .none = b {
+                        biases.append(nil)
+                        continue
+                    }
+                    guard let m = b.asMatrix else {
+                        throw c.fail("biases", "bias \(i + 1) must be a matrix or none, got \(b.typeDescription)")
+                    }
                     biases.append(m)
                 }
             case let v: throw c.fail("biases", "params() needs biases: [b1, …] or none, got \(v.typeDescription)")
             }
             let p = NetworkParams(weights: weights, biases: biases)
-            do { return .params(try net.validated(p, inputWidth: weights.first?.rows ?? 0)) }
-            catch { throw c.fail("weights", "params: \(error)") }
+            do { return .params(try net.validated(p, inputWidth: weights.first?.rows ?? 0)) } catch {
+                throw c.fail("weights", "params: \(error)")
+            }
         },
-        Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim") { c throws(Diagnostic) in
+        Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim")
+        { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
             return .matrix(try UserFunctions.bridge(c) { net.apply(p, x) })
         },
         Builtin("weights", [.required("p")], "the weight matrices of params, as a list") { c throws(Diagnostic) in
             .list(try params(c).weights.map(Value.matrix))
         },
-        Builtin("biases", [.required("p")], "the bias rows of params, as a list (none for a layer without bias)") { c throws(Diagnostic) in
+        Builtin("biases", [.required("p")], "the bias rows of params, as a list (none for a layer without bias)") {
+            c throws(Diagnostic) in
             .list(try params(c).biases.map { $0.map(Value.matrix) ?? .none })
         },
-        Builtin("empirical_ntk", [.required("net"), .required("p"), .required("X1"), .optional("X2")],
-                "the finite-width NTK, traced over outputs as a mean (neural-tangents default), n1×n2") { c throws(Diagnostic) in
+        Builtin(
+            "empirical_ntk", [.required("net"), .required("p"), .required("X1"), .optional("X2")],
+            "the finite-width NTK, traced over outputs as a mean (neural-tangents default), n1×n2"
+        ) { c throws(Diagnostic) in
             let (net, p, x1) = try networkParamsInputs(c, inputs: "X1")
             try requireDerivatives(c, net)
             var x2: Matrix?
@@ -79,20 +105,31 @@ extension Builtins {
             if case .layer(let layer) = net {
                 // Θ, the forward tapes and a backward pass's signals.
                 let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, inputWidth: x1.cols)
-                try c.ensureAllocatable(bytes / 8, what: "the empirical NTK of \(x1.rows)×\(x2?.rows ?? x1.rows) inputs (with the network's activations)")
+                try c.ensureAllocatable(
+                    bytes / 8,
+                    what:
+                        "the empirical NTK of \(x1.rows)×\(x2?.rows ?? x1.rows) inputs (with the network's activations)"
+                )
             }
             return .matrix(try UserFunctions.bridge(c) { net.empiricalNTK(p, x1, x2) })
         },
-        Builtin("train", [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
-                          .keyword("learning_rate")],
-                "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²") { c throws(Diagnostic) in
+        Builtin(
+            "train",
+            [
+                .required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
+                .keyword("learning_rate")
+            ],
+            "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²"
+        ) { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
             try requireDerivatives(c, net)
             let y = try c.matrix("Y")
             let steps = try c.integer("steps")
             let eta = try c.number("learning_rate")
             guard eta.isFinite, eta >= 0 else {
-                throw c.fail("learning_rate", "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
+                throw c.fail(
+                    "learning_rate",
+                    "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
             }
             // Gradient descent is sequential, so running it in chunks gives the same parameters;
             // between chunks the block's timeout is checked, so a long training run stops
@@ -104,16 +141,20 @@ extension Builtins {
                 let n = min(chunk, steps - done)
                 let start = DispatchTime.now()
                 let from = current
-                let stepped = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
-                    do throws(NetworkError) { return .success(try net.train(from, x, y, steps: n, learningRate: eta)) }
-                    catch { return .failure(error) }
+                let stepped = try UserFunctions.bridge(c) {
+                    () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
+                    do throws(NetworkError) {
+                        return .success(try net.train(from, x, y, steps: n, learningRate: eta))
+                    } catch { return .failure(error) }
                 }
                 do throws(NetworkError) {
                     current = try stepped.get()
                 } catch {
                     switch error {
                     case .targetShape: throw c.fail("Y", "train: \(error)")
-                    case .divergedAt(let step, let loss): throw c.fail("learning_rate", "train: \(NetworkError.divergedAt(step: step + done, loss: loss))")
+                    case .divergedAt(let step, let loss):
+                        throw c.fail(
+                            "learning_rate", "train: \(NetworkError.divergedAt(step: step + done, loss: loss))")
                     default: throw .error("train: \(error)", at: c.range)
                     }
                 }
@@ -124,13 +165,15 @@ extension Builtins {
             } while done < steps
             return .params(current)
         },
-        Builtin("loss", [.required("net"), .required("p"), .required("X"), .required("Y")],
-                "L = 1/(2·n·k) Σ (f − Y)² of the finite network") { c throws(Diagnostic) in
+        Builtin(
+            "loss", [.required("net"), .required("p"), .required("X"), .required("Y")],
+            "L = 1/(2·n·k) Σ (f − Y)² of the finite network"
+        ) { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
             let y = try c.matrix("Y")
             do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
             return .number(try UserFunctions.bridge(c) { net.loss(p, x, y) })
-        },
+        }
     ]
 
     // MARK: Helpers
@@ -138,7 +181,8 @@ extension Builtins {
     /// How many numbers the params of `net` hold for inputs of width d.
     /// The number of weights and biases; `Int.max` when it does not fit in 64 bits.
     static func parameterCount(_ net: MLP, inputWidth d: Int) -> Int {
-        var fanIn = d, total = 0
+        var fanIn = d
+        var total = 0
         for l in 1...(net.depth + 1) {
             let fanOut = net.width(layer: l)
             let (weights, o1) = fanIn.multipliedReportingOverflow(by: fanOut)
@@ -155,32 +199,47 @@ extension Builtins {
         switch c.value(p) {
         case .network(let n): return .mlp(n)
         case .layer(let l): return .layer(l)
-        case let v: throw c.fail(p, "argument '\(p)' of \(c.name)() must be a network (made by mlp(...) or layers such as serial(Dense(1))), got \(v.typeDescription)")
+        case let v:
+            throw c.fail(
+                p,
+                "argument '\(p)' of \(c.name)() must be a network (made by mlp(...) or layers such as serial(Dense(1))), got \(v.typeDescription)"
+            )
         }
     }
 
     /// Gradients need every activation's derivative (`ElementwiseNumerical` without `df` has none).
     static func requireDerivatives(_ c: BuiltinCall, _ net: AnyNetwork) throws(Diagnostic) {
         if case .layer(let l) = net, !l.isDifferentiable {
-            throw c.fail("net", "\(c.name): an ElementwiseNumerical layer without df: has no derivative (Tangent does not differentiate fn); give df:")
+            throw c.fail(
+                "net",
+                "\(c.name): an ElementwiseNumerical layer without df: has no derivative (Tangent does not differentiate fn); give df:"
+            )
         }
     }
 
     static func params(_ c: BuiltinCall, _ name: String = "p") throws(Diagnostic) -> NetworkParams {
         guard case .params(let p) = c.value(name) else {
-            throw c.fail(name, "argument '\(name)' of \(c.name)() must be params (from init or params), got \(c.value(name).typeDescription)")
+            throw c.fail(
+                name,
+                "argument '\(name)' of \(c.name)() must be params (from init or params), got \(c.value(name).typeDescription)"
+            )
         }
         return p
     }
 
     /// The network, params that fit it for these inputs, and the (finite) inputs.
-    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (AnyNetwork, NetworkParams, Matrix) {
+    static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (
+        AnyNetwork, NetworkParams, Matrix
+    ) {
         let net = try network(c)
         let p = try params(c)
         let x = try c.matrix(inputs)
         guard x.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
         if let w1 = p.weights.first, p.weights.count == net.denseCount, w1.rows != x.cols {
-            throw c.fail(inputs, "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))")
+            throw c.fail(
+                inputs,
+                "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))"
+            )
         }
         do {
             return (net, try net.validated(p, inputWidth: x.cols), x)
@@ -196,14 +255,18 @@ extension Builtins {
         var widths: [Int] = []
         if depth > 0 {
             switch c.value("width") {
-            case .none: throw .error("mlp() needs width: (a number or a list of \(depth) widths) when depth ≥ 1", at: c.range)
+            case .none:
+                throw .error("mlp() needs width: (a number or a list of \(depth) widths) when depth ≥ 1", at: c.range)
             case .list(let items):
                 guard items.count == depth else {
-                    throw c.fail("width", "width is a list of \(items.count) but depth is \(depth); give one width per hidden layer")
+                    throw c.fail(
+                        "width",
+                        "width is a list of \(items.count) but depth is \(depth); give one width per hidden layer")
                 }
                 for (i, item) in items.enumerated() {
                     guard case .number(let w) = item, w.isFinite, w == w.rounded(), w >= 1, w <= 1e9 else {
-                        throw c.fail("width", "width \(i + 1) must be a whole number ≥ 1, got \(ValueFormatter.inline(item))")
+                        throw c.fail(
+                            "width", "width \(i + 1) must be a whole number ≥ 1, got \(ValueFormatter.inline(item))")
                     }
                     widths.append(Int(w))
                 }
@@ -215,17 +278,25 @@ extension Builtins {
         let actName = try c.string("activation")
         guard let activation = Activation(rawValue: actName) else {
             let names = Activation.allCases.map(\.rawValue)
-            throw c.fail("activation", "unknown activation '\(actName)'\(Suggestions.hint(for: actName, in: names)); use one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+            throw c.fail(
+                "activation",
+                "unknown activation '\(actName)'\(Suggestions.hint(for: actName, in: names)); use one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))"
+            )
         }
         let parName = try c.string("parameterization")
         guard let parameterization = Parameterization(rawValue: parName) else {
             let names = Parameterization.allCases.map(\.rawValue)
-            throw c.fail("parameterization", "unknown parameterization '\(parName)'\(Suggestions.hint(for: parName, in: names)); use \"ntk\" or \"standard\"")
+            throw c.fail(
+                "parameterization",
+                "unknown parameterization '\(parName)'\(Suggestions.hint(for: parName, in: names)); use \"ntk\" or \"standard\""
+            )
         }
         func std(_ p: String) throws(Diagnostic) -> Double? {
             if c.isNone(p) { return nil }
             let x = try c.number(p)
-            guard x.isFinite, x >= 0 else { throw c.fail(p, "\(p) must be a finite number ≥ 0 (or none), got \(ValueFormatter.number(x))") }
+            guard x.isFinite, x >= 0 else {
+                throw c.fail(p, "\(p) must be a finite number ≥ 0 (or none), got \(ValueFormatter.number(x))")
+            }
             return x
         }
         guard let wStd = try std("W_std") else { throw c.fail("W_std", "W_std cannot be none") }
@@ -234,14 +305,21 @@ extension Builtins {
         let bOut: Double?? = c.has("b_std_out") ? .some(try std("b_std_out")) : .none
         let outDim = try c.integer("out_dim", minimum: 1)
         let deg = try c.integer("tanh_deg", minimum: 1)
-        guard deg <= 150 else { throw c.fail("tanh_deg", "tanh_deg must be at most 150 (the Gauss–Hermite rule neural-tangents uses), got \(deg)") }
-        return MLP(widths: widths, activation: activation, wStd: wStd, bStd: bStd, wStdOut: wOut, bStdOut: bOut,
-                   parameterization: parameterization, outDim: outDim, tanhDegree: deg)
+        guard deg <= 150 else {
+            throw c.fail(
+                "tanh_deg", "tanh_deg must be at most 150 (the Gauss–Hermite rule neural-tangents uses), got \(deg)")
+        }
+        return MLP(
+            widths: widths, activation: activation, wStd: wStd, bStd: bStd, wStdOut: wOut, bStdOut: bOut,
+            parameterization: parameterization, outDim: outDim, tanhDegree: deg)
     }
 
     private static func kernel(_ name: String, _ summary: String, _ which: KernelSelection) -> Builtin {
-        Builtin(name, [.required("net"), .required("X1"), .optional("X2"), .keyword("out")],
-                summary + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record") { c throws(Diagnostic) in
+        Builtin(
+            name, [.required("net"), .required("X1"), .optional("X2"), .keyword("out")],
+            summary
+                + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record"
+        ) { c throws(Diagnostic) in
             let net = try network(c)
             let (x1, x2) = try kernelInputs(c)
             if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
@@ -253,10 +331,14 @@ extension Builtins {
     /// few tiles are in memory at once, so the file may be far larger than memory.
     /// Any network: `mlp(...)` through its vectorised recursion, a layer network through
     /// `LayerKernel` (with its user functions bridged, as in memory).
-    private static func kernelFile(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?,
-                                   _ which: KernelSelection) throws(Diagnostic) -> Value {
+    private static func kernelFile(
+        _ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?,
+        _ which: KernelSelection
+    ) throws(Diagnostic) -> Value {
         let (url, format) = try fileArgument(c, "out")
-        guard format == .npy else { throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")") }
+        guard format == .npy else {
+            throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")")
+        }
         let written: TiledKernel.Written
         do {
             // Walked from the project root (no link on the way leads out), like save().
@@ -267,9 +349,12 @@ extension Builtins {
             case .mlp(let m):
                 written = try TiledKernel.write(m, x1, x2, which, to: target, confinedTo: root, shouldStop: stop)
             case .layer(let l):
-                let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<TiledKernel.Written, any Error> in
-                    do { return .success(try TiledKernel.write(l, x1, x2, which, to: target, confinedTo: root, shouldStop: stop)) }
-                    catch { return .failure(error) }
+                let result = try UserFunctions.bridge(c) {
+                    () throws(Diagnostic) -> Result<TiledKernel.Written, any Error> in
+                    do {
+                        return .success(
+                            try TiledKernel.write(l, x1, x2, which, to: target, confinedTo: root, shouldStop: stop))
+                    } catch { return .failure(error) }
                 }
                 written = try result.get()
             }
@@ -283,42 +368,54 @@ extension Builtins {
             throw .error("\(c.name): \(error)", at: c.range)
         }
         c.context.noteFileWritten(url.path)
-        return .record(Record([
-            ("path", .string(try c.string("out"))), ("rows", .number(Double(written.rows))),
-            ("cols", .number(Double(written.cols))), ("tile", .number(Double(written.tile))),
-            ("gib", .number(Double(written.bytes) / 1_073_741_824)),
-        ]))
+        return .record(
+            Record([
+                ("path", .string(try c.string("out"))), ("rows", .number(Double(written.rows))),
+                ("cols", .number(Double(written.cols))), ("tile", .number(Double(written.tile))),
+                ("gib", .number(Double(written.bytes) / 1_073_741_824))
+            ]))
     }
 
-    static func kernelInputs(_ c: BuiltinCall, _ a: String = "X1", _ b: String = "X2") throws(Diagnostic) -> (Matrix, Matrix?) {
+    static func kernelInputs(_ c: BuiltinCall, _ a: String = "X1", _ b: String = "X2") throws(Diagnostic) -> (
+        Matrix, Matrix?
+    ) {
         let x1 = try c.matrix(a)
         guard x1.isFinite else { throw c.fail(a, "\(a) has NaN or infinite entries") }
         if c.isNone(b) { return (x1, nil) }
         let x2 = try c.matrix(b)
         guard x2.isFinite else { throw c.fail(b, "\(b) has NaN or infinite entries") }
         guard x2.cols == x1.cols else {
-            throw c.fail(b, "\(a) is \(x1.shapeDescription) and \(b) is \(x2.shapeDescription): inputs need the same width (columns)")
+            throw c.fail(
+                b,
+                "\(a) is \(x1.shapeDescription) and \(b) is \(x2.shapeDescription): inputs need the same width (columns)"
+            )
         }
         return (x1, x2)
     }
 
     /// The analytic kernel(s), with NTKCore's errors located at the call.
-    static func analytic(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> Matrix {
+    static func analytic(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection)
+        throws(Diagnostic) -> Matrix
+    {
         let pair = try analyticPair(c, net, x1, x2, which)
         return which == .ntk ? pair.ntk : pair.nngp
     }
 
-    static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(Diagnostic) -> KernelPair {
+    static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection)
+        throws(Diagnostic) -> KernelPair
+    {
         if case .layer(let layer) = net {
             let n2 = x2?.rows ?? x1.rows
-            try c.ensureAllocatable(LayerKernel.estimatedBytes(layer, n1: x1.rows, n2: n2) / 8,
-                                    what: "computing the \(x1.rows)×\(n2) kernels of every branch of the network")
+            try c.ensureAllocatable(
+                LayerKernel.estimatedBytes(layer, n1: x1.rows, n2: n2) / 8,
+                what: "computing the \(x1.rows)×\(n2) kernels of every branch of the network")
         }
         let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<KernelPair, KernelError> in
             do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
         }
-        do { return try result.get() }
-        catch { throw .error("\(c.name): \(error)\(overflowHint(error, net))", at: c.range) }
+        do { return try result.get() } catch {
+            throw .error("\(c.name): \(error)\(overflowHint(error, net))", at: c.range)
+        }
     }
 
     /// Why a kernel with `RectifiedMonomial` overflowed: its variance (2n − 1)!!/2·qⁿ.

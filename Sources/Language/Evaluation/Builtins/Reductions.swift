@@ -22,11 +22,13 @@ extension Builtins {
         Builtin("trace", [.required("A")], "the sum of the diagonal") { c throws(Diagnostic) in
             let a = try c.matrix("A")
             return .number(a.diagonal.storage.reduce(0, +))
-        },
+        }
     ]
 
-    private static func reduction(_ name: String, _ summary: String, needsEntries: Bool = false,
-                                  _ f: @escaping @Sendable ([Double]) -> Double) -> Builtin {
+    private static func reduction(
+        _ name: String, _ summary: String, needsEntries: Bool = false,
+        _ f: @escaping @Sendable ([Double]) -> Double
+    ) -> Builtin {
         Builtin(name, [.required("A"), .keyword("axis")], summary) { c throws(Diagnostic) in
             let a = try c.matrix("A")
             if c.isNone("axis") {
@@ -37,10 +39,14 @@ extension Builtins {
             switch axis {
             case 0:
                 if needsEntries && a.rows == 0 { throw c.fail("A", "\(name)() over axis 0 of a matrix with no rows") }
-                return .matrix(Matrix(rows: 1, cols: a.cols, storage: (0..<a.cols).map { j in f((0..<a.rows).map { a[$0, j] }) }))
+                return .matrix(
+                    Matrix(rows: 1, cols: a.cols, storage: (0..<a.cols).map { j in f((0..<a.rows).map { a[$0, j] }) }))
             case 1:
-                if needsEntries && a.cols == 0 { throw c.fail("A", "\(name)() over axis 1 of a matrix with no columns") }
-                return .matrix(Matrix(column: (0..<a.rows).map { i in f(Array(a.storage[(i * a.cols)..<((i + 1) * a.cols)])) }))
+                if needsEntries && a.cols == 0 {
+                    throw c.fail("A", "\(name)() over axis 1 of a matrix with no columns")
+                }
+                return .matrix(
+                    Matrix(column: (0..<a.rows).map { i in f(Array(a.storage[(i * a.cols)..<((i + 1) * a.cols)])) }))
             default:
                 throw c.fail("axis", "axis must be 0 (down the columns) or 1 (along the rows), got \(axis)")
             }

@@ -8,20 +8,24 @@ extension Builtins {
     static let statistics: [Builtin] = [
         spread("var", "the variance, Σ(x − mean)² / (N − ddof) (numpy.var; ddof: 1 for the sample variance)") { $0 },
         spread("std", "the standard deviation, the square root of var (numpy.std)") { Foundation.sqrt($0) },
-        Builtin("median", [.required("A"), .keyword("axis")],
-                "the middle entry, the mean of the two middle ones for an even count; nan if any entry is nan "
-                + "(numpy.median)") { c throws(Diagnostic) in
+        Builtin(
+            "median", [.required("A"), .keyword("axis")],
+            "the middle entry, the mean of the two middle ones for an even count; nan if any entry is nan "
+                + "(numpy.median)"
+        ) { c throws(Diagnostic) in
             let a = try c.matrix("A")
             guard let axis = try Axis.parse(c) else { return .number(median(a.storage)) }
             return .matrix(axis.reduce(a, median))
         },
-        Builtin("cumsum", [.required("A"), .keyword("axis")],
-                "running sums: down each column (axis: 0) or along each row (axis: 1), same shape; without "
-                + "axis of all entries in row-major order as an n·k×1 column (numpy.cumsum)") { c throws(Diagnostic) in
+        Builtin(
+            "cumsum", [.required("A"), .keyword("axis")],
+            "running sums: down each column (axis: 0) or along each row (axis: 1), same shape; without "
+                + "axis of all entries in row-major order as an n·k×1 column (numpy.cumsum)"
+        ) { c throws(Diagnostic) in
             let a = try c.matrix("A")
             guard let axis = try Axis.parse(c) else { return .matrix(Matrix(column: runningSums(a.storage))) }
             return .matrix(axis.transform(a, runningSums))
-        },
+        }
     ]
 
     /// Σ(x − mean)² / max(N − ddof, 0), computed as numpy does (nan for no entries; inf or nan,
@@ -46,8 +50,11 @@ extension Builtins {
         return out
     }
 
-    private static func spread(_ name: String, _ summary: String, _ finish: @escaping @Sendable (Double) -> Double) -> Builtin {
-        Builtin(name, [.required("A"), .keyword("axis"), .keyword("ddof", .number(0))], summary) { c throws(Diagnostic) in
+    private static func spread(_ name: String, _ summary: String, _ finish: @escaping @Sendable (Double) -> Double)
+        -> Builtin
+    {
+        Builtin(name, [.required("A"), .keyword("axis"), .keyword("ddof", .number(0))], summary) {
+            c throws(Diagnostic) in
             let a = try c.matrix("A")
             let ddof = try c.integer("ddof")
             guard let axis = try Axis.parse(c) else { return .number(finish(variance(a.storage, ddof: ddof))) }

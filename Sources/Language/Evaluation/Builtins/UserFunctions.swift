@@ -40,13 +40,15 @@ enum UserFunctions {
         return { x in
             guard let frame = Thread.current.threadDictionary[key] as? Frame, frame.error == nil else { return .nan }
             do throws(Diagnostic) {
-                let v = try Evaluator.invoke(box.function, [(label: nil, labelRange: nil, value: .number(x), range: frame.range)],
-                                             context: frame.context, range: frame.range)
+                let v = try Evaluator.invoke(
+                    box.function, [(label: nil, labelRange: nil, value: .number(x), range: frame.range)],
+                    context: frame.context, range: frame.range)
                 switch v {
                 case .number(let y): return y
                 case .matrix(let m) where m.count == 1: return m.storage[0]
                 default:
-                    frame.error = .error("ElementwiseNumerical: \(role) must return a number, got \(v.typeDescription)", at: frame.range)
+                    frame.error = .error(
+                        "ElementwiseNumerical: \(role) must return a number, got \(v.typeDescription)", at: frame.range)
                     return .nan
                 }
             } catch {

@@ -24,7 +24,8 @@ struct GeluRule: ElementwiseRule {
     }
 
     func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?) {
-        let prod = q1 * q2, prodPlus1 = (q1 + 1) * (q2 + 1)
+        let prod = q1 * q2
+        let prodPlus1 = (q1 + 1) * (q2 + 1)
         let deltaSquared = prodPlus1 - q12 * q12
         let delta = clampedRoot(deltaSquared)
         let angles = atan2(q12, delta)

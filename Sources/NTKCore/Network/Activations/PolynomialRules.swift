@@ -30,8 +30,12 @@ struct MonomialRule: ElementwiseRule {
 
 /// (n)!! as NT's `_double_factorial` (1 for n ≤ 0).
 func doubleFactorial(_ n: Int) -> Double {
-    var r = 1.0, k = n
-    while k > 0 { r *= Double(k); k -= 2 }
+    var r = 1.0
+    var k = n
+    while k > 0 {
+        r *= Double(k)
+        k -= 2
+    }
     return r
 }
 
@@ -73,8 +77,10 @@ struct PolynomialRule: ElementwiseRule {
     func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?) {
         let root = clampedRoot(q1 * q2)
         let ratio = q12 / root
-        let s1 = q1.squareRoot(), s2 = q2.squareRoot()
-        var t = 0.0, slope = 0.0
+        let s1 = q1.squareRoot()
+        let s2 = q2.squareRoot()
+        var t = 0.0
+        var slope = 0.0
         for l in 0..<coef.count {
             let r = Self.horner(rCoefficients[l], s1) * Self.horner(rCoefficients[l], s2)
             t += r * integerPower(ratio, l)
@@ -104,7 +110,8 @@ struct HermiteRule: ElementwiseRule {
 
     init(degree: Int) {
         self.degree = degree
-        var previous: [Double] = [1], current: [Double] = [1]
+        var previous: [Double] = [1]
+        var current: [Double] = [1]
         if degree >= 1 {
             current = [0, 1]
             for n in 1..<degree {  // He_{n+1} = x·He_n − n·He_{n−1}

@@ -25,14 +25,18 @@ struct QuadratureRule: ElementwiseRule {
     func derivative(_ x: Double) -> Double? { df.map { $0(x) } }
 
     func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?) {
-        let x = rule.nodes, w = rule.weights, n = x.count
+        let x = rule.nodes
+        let w = rule.weights
+        let n = x.count
         let scale = clampedRoot(2 * q1)
         let along = q12 / Swift.max(q1 / 2, 1e-30).squareRoot()
         let across = clampedRoot(2 * (q2 - (q1 == 0 ? 0 : q12 * q12 / q1)))
-        var t = 0.0, slope = 0.0
+        var t = 0.0
+        var slope = 0.0
         for a in 0..<n {
             let u = scale * x[a]
-            let fu = fn(u), du = df?(u) ?? 0
+            let fu = fn(u)
+            let du = df?(u) ?? 0
             for b in 0..<n {
                 let v = along * x[a] + across * x[b]
                 let g = w[a] * w[b]

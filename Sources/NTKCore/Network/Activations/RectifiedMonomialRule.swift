@@ -34,7 +34,10 @@ struct RectifiedMonomialRule: ElementwiseRule {
     static func scaledDoubleFactorial(_ n: Int, _ r: Double) -> Double {
         var p = 1.0
         var k = 1
-        while k <= n { p *= Double(2 * k - 1) * r; k += 1 }
+        while k <= n {
+            p *= Double(2 * k - 1) * r
+            k += 1
+        }
         return p
     }
 
@@ -42,10 +45,13 @@ struct RectifiedMonomialRule: ElementwiseRule {
         let root = clampedRoot(q1 * q2)
         let ratio = root == 0 ? 0 : Swift.min(1, Swift.max(-1, q12 / root))
         let theta = Foundation.acos(ratio)
-        let s = Foundation.sin(theta), c = ratio, rest = Double.pi - theta
+        let s = Foundation.sin(theta)
+        let c = ratio
+        let rest = Double.pi - theta
         let value = Self.scaledDoubleFactorial(degree, root) / (2 * Double.pi) * kernel.normalized(rest, s, c)
         guard degree > 0, let lower else { return (value, 0) }
-        let slope = Double(degree * degree) * Self.scaledDoubleFactorial(degree - 1, root) / (2 * Double.pi)
+        let slope =
+            Double(degree * degree) * Self.scaledDoubleFactorial(degree - 1, root) / (2 * Double.pi)
             * lower.normalized(rest, s, c)
         return (value, slope)
     }
@@ -72,7 +78,8 @@ struct ArcCosineKernel: Sendable {
 
     /// J_n(θ)/(2n − 1)!! from r = π − θ, s = sin θ, c = cos θ.
     @inline(__always) func normalized(_ r: Double, _ s: Double, _ c: Double) -> Double {
-        var pa = 0.0, pb = 0.0
+        var pa = 0.0
+        var pb = 0.0
         for i in stride(from: a.count - 1, through: 0, by: -1) { pa = pa * c + a[i] }
         for i in stride(from: b.count - 1, through: 0, by: -1) { pb = pb * c + b[i] }
         return r * pa + s * pb
@@ -81,10 +88,12 @@ struct ArcCosineKernel: Sendable {
     /// J_n's tables, and J_{n−1}'s (nil for n = 0): n steps of the recursion, O(n²).
     static func degree(_ n: Int) -> (ArcCosineKernel, ArcCosineKernel?) {
         var previous: ArcCosineKernel? = nil
-        var a: [Double] = [1], b: [Double] = [0]
+        var a: [Double] = [1]
+        var b: [Double] = [0]
         for k in 0..<Swift.max(n, 0) {
             let denominator = Double(2 * k + 1)
-            var na = [Double](repeating: 0, count: k + 2), nb = [Double](repeating: 0, count: k + 2)
+            var na = [Double](repeating: 0, count: k + 2)
+            var nb = [Double](repeating: 0, count: k + 2)
             // c·A
             for (i, x) in a.enumerated() { na[i + 1] += x }
             // (1 − c²)·A′/(2k + 1): A′ = Σ i·a_i c^{i−1}

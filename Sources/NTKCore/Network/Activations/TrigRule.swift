@@ -11,7 +11,9 @@ struct SinRule: ElementwiseRule {
     func derivative(_ x: Double) -> Double? { a * b * Foundation.cos(b * x + c) }
 
     func pair(_ q12: Double, _ q1: Double, _ q2: Double) -> (value: Double, slope: Double?) {
-        let sum = q1 + q2, bb = b * b, half = a * a / 2
+        let sum = q1 + q2
+        let bb = b * b
+        let half = a * a / 2
         let s1 = Foundation.exp(bb * (-0.5 * sum + q12))
         let s2 = Foundation.exp(bb * (-0.5 * sum - q12)) * Foundation.cos(2 * c)
         return (half * (s1 - s2), half * bb * (s1 + s2))
@@ -27,7 +29,9 @@ struct SinRule: ElementwiseRule {
 struct RbfRule: ElementwiseRule {
     let gamma: Double
 
-    func value(_ x: Double) -> Double { 2.0.squareRoot() * Foundation.sin((2 * gamma).squareRoot() * x + Double.pi / 4) }
+    func value(_ x: Double) -> Double {
+        2.0.squareRoot() * Foundation.sin((2 * gamma).squareRoot() * x + Double.pi / 4)
+    }
     func derivative(_ x: Double) -> Double? {
         2.0.squareRoot() * (2 * gamma).squareRoot() * Foundation.cos((2 * gamma).squareRoot() * x + Double.pi / 4)
     }
