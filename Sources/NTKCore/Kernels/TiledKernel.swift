@@ -36,6 +36,26 @@ public enum TiledKernel {
         to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
         shouldStop: () throws(E) -> Void
     ) throws -> Written {
+        // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
+        try writeKernel(
+            x1, x2, which, to: url, confinedTo: root, tile: requestedTile,
+            symmetric: !(net.activation == .tanh && net.depth > 0),
+            tileSize: { budget, limit in tileSize(net, budget: budget, limit: limit) },
+            blockBytes: { tile in AnalyticKernel.estimatedBytes(net, n1: tile, n2: tile, which) + 2 * 8 * tile * tile },
+            shouldStop: shouldStop,
+            kernel: { a, b in try AnalyticKernel.compute(net, a, b, which) }
+        )
+    }
+
+    /// What the writers of every network kind share: the checks, the tile (`tileSize(budget,
+    /// limit)` unless requested), the memory check (`blockBytes(tile)` against the budget), and
+    /// the blocks, each `kernel(a, b)` (b nil on the diagonal of K(X, X)); K(X, X) is mirrored
+    /// when the network's kernel is `symmetric` in (x, x′).
+    static func writeKernel<E: Error>(
+        _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection, to url: URL, confinedTo root: URL?,
+        tile requestedTile: Int?, symmetric: Bool, tileSize: (Int, Int) -> Int, blockBytes: (Int) -> Int,
+        shouldStop: () throws(E) -> Void, kernel: (Matrix, Matrix?) throws -> KernelPair
+    ) throws -> Written {
         precondition(which != .both, "a kernel file holds one kernel")
         if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
         guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
@@ -43,21 +63,15 @@ public enum TiledKernel {
         let n2 = x2?.rows ?? x1.rows
         _ = try fileBytes(n1, n2)
         let budget = MemoryBudget.availableBytes() ?? (1 << 30)
-        let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
-        let needed = AnalyticKernel.estimatedBytes(net, n1: tile, n2: tile, which) + 2 * 8 * tile * tile
+        let tile = max(1, requestedTile ?? tileSize(budget, max(n1, n2, 1)))
+        let needed = blockBytes(tile)
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
-
-        // tanh's quadrature is not symmetric in (x, x′): every block is computed, as in memory.
-        let mirror = x2 == nil && !(net.activation == .tanh && net.depth > 0)
         return try write(
-            rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
+            rows: n1, cols: n2, tile: tile, mirror: x2 == nil && symmetric, to: url, confinedTo: root,
             shouldStop: shouldStop
         ) { i, j in
             let a = rows(x1, i, tile)
-            let pair =
-                x2 == nil && i == j
-                ? try AnalyticKernel.compute(net, a, nil, which)
-                : try AnalyticKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
+            let pair = x2 == nil && i == j ? try kernel(a, nil) : try kernel(a, rows(x2 ?? x1, j, tile))
             return which == .ntk ? pair.ntk : pair.nngp
         }
     }

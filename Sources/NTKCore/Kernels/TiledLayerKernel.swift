@@ -32,29 +32,13 @@ extension TiledKernel {
         to url: URL, confinedTo root: URL? = nil, tile requestedTile: Int? = nil,
         shouldStop: () throws(E) -> Void
     ) throws -> Written {
-        precondition(which != .both, "a kernel file holds one kernel")
-        if let x2, x2.cols != x1.cols { throw KernelError.inputWidthMismatch(x1.cols, x2.cols) }
-        guard x1.isFinite, x2?.isFinite ?? true else { throw KernelError.notFinite }
-        let n1 = x1.rows
-        let n2 = x2?.rows ?? x1.rows
-        _ = try fileBytes(n1, n2)
-        let budget = MemoryBudget.availableBytes() ?? (1 << 30)
-        let tile = max(1, requestedTile ?? tileSize(net, budget: budget, limit: max(n1, n2, 1)))
-        let needed = blockBytes(net, tile)
-        if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }
-
-        let mirror = x2 == nil && isSymmetric(net)
-        return try write(
-            rows: n1, cols: n2, tile: tile, mirror: mirror, to: url, confinedTo: root,
-            shouldStop: shouldStop
-        ) { i, j in
-            let a = rows(x1, i, tile)
-            let pair =
-                x2 == nil && i == j
-                ? try LayerKernel.compute(net, a, nil, which)
-                : try LayerKernel.compute(net, a, rows(x2 ?? x1, j, tile), which)
-            return which == .ntk ? pair.ntk : pair.nngp
-        }
+        try writeKernel(
+            x1, x2, which, to: url, confinedTo: root, tile: requestedTile, symmetric: isSymmetric(net),
+            tileSize: { budget, limit in tileSize(net, budget: budget, limit: limit) },
+            blockBytes: { tile in blockBytes(net, tile) },
+            shouldStop: shouldStop,
+            kernel: { a, b in try LayerKernel.compute(net, a, b, which) }
+        )
     }
 
     /// Whether K(x, x′) = K(x′, x) exactly: every activation's map is (quadrature rules are not).
