@@ -226,21 +226,8 @@ package final class ConfinedFolder {
             }
         }
         defer { owned?.close() }
-        // fdopendir takes over the descriptor it is given: give it a copy.
-        let copy = owned == nil ? dup(folder) : folder
-        guard copy >= 0, let dir = fdopendir(copy) else {
-            if copy >= 0 { _ = Glibc.close(copy) }
-            return nil
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        // The folder opened here is handed over; the confined root's own descriptor is copied.
+        return directoryEntries(of: folder, consume: owned != nil)?.sorted()
     }
 
     // MARK: The walk

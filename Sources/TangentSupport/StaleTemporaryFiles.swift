@@ -128,20 +128,7 @@ package enum StaleTemporaryFiles {
 
     /// The names in an open folder (without `.` and `..`); the descriptor stays open.
     private static func entries(of fd: Int32) -> [String] {
-        let copy = dup(fd)
-        guard copy >= 0, let dir = fdopendir(copy) else {
-            if copy >= 0 { _ = close(copy) }
-            return []
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        directoryEntries(of: fd, consume: false) ?? []
     }
 }
 
