@@ -35,6 +35,23 @@ package final class ProgressReporter: Sendable {
         if isTime() { report(.tile(done: done, total: total)) }
     }
 
+    /// The reporter for one chunk of a loop that a caller runs in pieces (`train` runs its
+    /// steps in chunks to check its deadline between them): the chunk's step `k` is reported
+    /// as step `done + k` of `total`, under this reporter's rate limit.
+    package func chunk(from done: Int, of total: Int) -> ProgressReporter {
+        ProgressReporter(limit: self) { event in
+            switch event {
+            case .step(let k, _, let loss): .step(done: done + k, total: total, loss: loss)
+            case .tile: event
+            }
+        }
+    }
+
+    private init(limit parent: ProgressReporter, map: @escaping @Sendable (Event) -> Event) {
+        self.interval = 0
+        self.report = { event in if parent.isTime() { parent.report(map(event)) } }
+    }
+
     private func isTime() -> Bool {
         let now = DispatchTime.now().uptimeNanoseconds
         let previous = last.load(ordering: .relaxed)
