@@ -170,7 +170,7 @@ extension Options {
         "--quiet", short: "-q", "print only errors and the summary, not outputs or progress"
     ) { $0.quiet = true }
     private static let progress = OptionSpec<Options>.flag(
-        "--progress", "show long blocks' progress on standard error even when it is not a terminal (plain lines)"
+        "--progress", "show long blocks' status even when standard error is no terminal"
     ) { $0.progress = true }
     private static let noCache = OptionSpec<Options>.flag(
         "--no-cache", "run every block; restore nothing from .tangent/cache"
