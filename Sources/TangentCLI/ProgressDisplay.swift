@@ -43,6 +43,8 @@ final class ProgressDisplay: Sendable {
     private let inner: Console
     private let state = Mutex(State())
     private let stopped = DispatchSemaphore(value: 0)
+    /// Signalled by `stop`, so the redrawing thread ends at once rather than at its next tick.
+    private let wake = DispatchSemaphore(value: 0)
 
     init(mode: Mode, console: Console) {
         self.mode = mode
@@ -105,7 +107,7 @@ final class ProgressDisplay: Sendable {
     func start() {
         let thread = Thread { [self] in
             while true {
-                usleep(useconds_t(Self.tick * 1e6))
+                _ = wake.wait(timeout: .now() + .milliseconds(Int(Self.tick * 1000)))
                 let go = state.withLock { s in
                     if s.stopping { return false }
                     draw(&s)
@@ -121,6 +123,7 @@ final class ProgressDisplay: Sendable {
     /// Stops redrawing and erases the status line.
     func stop() {
         state.withLock { $0.stopping = true }
+        wake.signal()
         stopped.wait()
         state.withLock { erase(&$0) }
     }
