@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import TangentCLI
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,6 +172,61 @@ struct StreamingOutputTests {
             #expect(lines.isEmpty, "\(r.transcript)")
         }
         #expect(!r.err.contains("\u{1B}") && !r.out.contains("\u{1B}") && !r.out.contains("[a.md slow]"))
+    }
+
+    @Test(arguments: [[:], ["TANGENT_IN_PROCESS": "1"]])
+    func trainingStepsReachTheStatus(_ environment: [String: String]) throws {
+        let folder = try TemporaryFolder("stream")
+        defer { folder.remove() }
+        // Training, then a loop that keeps the block running until its timeout, so the status
+        // (which keeps the block's last progress) is due whatever the speed of training.
+        let text = """
+            # Training
+
+            ```ntk {#fit timeout=2}
+            X = randn(10, 3)
+            Y = randn(10, 1)
+            net = mlp(depth: 1, width: 8)
+            p = train(net, init(net, X), X, Y, steps: 50, learning_rate: 0.1)
+            while 1 > 0:
+                p = p
+            ```
+            """
+        try text.write(to: folder.url("a.md"), atomically: true, encoding: .utf8)
+        let r = try TangentBinary.run(
+            ["run", folder.path("a.md"), "--no-cache", "--progress"], scratch: folder,
+            environment: environment.merging(["CI": ""]) { $1 }, watchdog: Self.watchdog)
+        #expect(r.status == 1, "\(r.transcript)")
+        let status = #/\[a\.md fit\] [0-9.]+ s step ([0-9]+)/50 loss [0-9.e+-]+/#
+        let steps = r.err.split(separator: "\n").compactMap { try? status.wholeMatch(in: $0).map { Int($0.1)! } }
+        #expect(!steps.isEmpty && steps.allSatisfy { (0...50).contains($0) }, "\(r.transcript)")
+    }
+
+    @Test func theStatusIsLiveOnlyOnATerminalAndPlainOnlyWhenAsked() {
+        func mode(_ progress: Bool, quiet: Bool = false, tty: Bool, _ env: [String: String] = [:]) -> String {
+            switch ProgressDisplay.mode(progress: progress, quiet: quiet, stderrIsTerminal: tty, environment: env) {
+            case .live: "live"
+            case .lines: "lines"
+            case nil: "none"
+            }
+        }
+        #expect(mode(false, tty: true) == "live")
+        #expect(mode(false, tty: false) == "none")
+        #expect(mode(true, tty: false) == "lines")
+        #expect(mode(false, quiet: true, tty: true) == "none")
+        #expect(mode(true, quiet: true, tty: true) == "live")
+        #expect(mode(false, tty: true, ["CI": "true"]) == "none")
+        #expect(mode(false, tty: true, ["TERM": "dumb"]) == "none")
+        #expect(mode(true, tty: true, ["CI": "true"]) == "lines")
+    }
+
+    @Test func progressReadsAsStepsAndTiles() {
+        #expect(
+            ProgressText.detail(.step(done: 3400, total: 10000, loss: 0.0123)) == "step 3400/10000 loss 0.0123")
+        #expect(ProgressText.detail(.tile(done: 12, total: 40)) == "tile 12/40")
+        #expect(
+            ProgressDisplay.status(label: "nb.md b3", seconds: 12.43, detail: "tile 12/40", others: 1)
+                == "[nb.md b3] 12.4 s tile 12/40 (+1 running)")
     }
 
     /// The screen a terminal shows after `raw`: `\r` returns to the line's start, `ESC[K`
