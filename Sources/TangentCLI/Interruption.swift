@@ -45,7 +45,9 @@ package enum Interruption {
                     continue
                 }
                 let name = number == SIGINT ? "interrupted" : "terminated"
-                let message = "\ntangent: \(name); removing temporary files and stopping\n"
+                // On a terminal, the status line of a long block goes first.
+                let erase = isatty(2) == 1 ? "\r\u{1B}[K" : ""
+                let message = "\(erase)\ntangent: \(name); removing temporary files and stopping\n"
                 _ = message.withCString { write(2, $0, strlen($0)) }
                 // Kernel workers first: they remove their own temporary files on SIGTERM.
                 KernelProcess.stopAll()

@@ -58,15 +58,25 @@ package final class KernelProcess {
         cleanupRoots = roots
     }
 
-    /// Runs the notebook in a worker; nil when no worker could be started.
-    func run(_ notebook: Notebook) -> NotebookResult? {
+    /// Runs the notebook in a worker; nil when no worker could be started. `events` hears of
+    /// each block's start, progress and end as the worker reports them.
+    func run(_ notebook: Notebook, events: BlockEvents = BlockEvents()) -> NotebookResult? {
         let start = DispatchTime.now()
         guard let exe = Self.executable.withLock({ $0 }), let worker = Self.spawn(exe, roots: cleanupRoots) else {
             return nil
         }
         let progress = WorkerProgress()
         let reader = Thread {
-            while let message = KernelProtocol.readMessage(from: worker.output) { progress.receive(message) }
+            while let message = KernelProtocol.readMessage(from: worker.output) {
+                progress.receive(message)
+                switch message {
+                case .blockStarted(let index, _, _): events.started(index)
+                case .progress(let index, let detail): events.progress(index, detail)
+                case .blockFinished(let index, let block) where notebook.cells.indices.contains(index):
+                    events.finished(index, block.result(for: notebook.cells[index]))
+                default: break
+                }
+            }
             progress.end()
         }
         reader.start()
@@ -304,6 +314,7 @@ private final class WorkerProgress: @unchecked Sendable {
             if running?.index == index { running = nil }
         case .done: done = true
         case .failure(let message): failure = message
+        case .progress: break
         }
     }
 

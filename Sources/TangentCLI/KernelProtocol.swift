@@ -90,6 +90,8 @@ enum KernelProtocol {
         /// Block `index` has shown these outputs from position `from` on (the ones before
         /// were reported already): what a killed block keeps.
         case outputs(index: Int, from: Int, [DisplayItem])
+        /// Block `index` says how far it has come (`step 3400/10000 loss 0.0123`).
+        case progress(index: Int, detail: String)
         /// Every block has finished.
         case done
         /// The worker could not run the notebook at all.
@@ -125,6 +127,10 @@ enum KernelProtocol {
                 w.int(from)
                 w.int(items.count)
                 for o in items { o.encode(into: &w) }
+            case .progress(let index, let detail):
+                tag = 7
+                w.int(index)
+                w.string(detail)
             case .done: tag = 4
             case .failure(let message):
                 tag = 5
@@ -175,6 +181,9 @@ enum KernelProtocol {
                     items.append(o)
                 }
                 message = .outputs(index: i, from: from, items)
+            case 7:
+                guard let i = r.int(), let detail = r.string() else { return nil }
+                message = .progress(index: i, detail: detail)
             case 4: message = .done
             case 5:
                 guard let m = r.string() else { return nil }

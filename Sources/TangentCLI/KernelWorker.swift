@@ -56,7 +56,11 @@ package enum KernelWorker {
                 state.limit = limit
                 if let threads = state.pending { limit.change(to: threads) }
             }
-            return runner.run(notebook)
+            // NTKCore's loops say how far they are; the parent shows it on a terminal.
+            let reporter = ProgressReporter { event in
+                channel.send(.progress(index: tracker.block, detail: ProgressText.detail(event)))
+            }
+            return ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
         }
         channel.send(.done)
         return 0
@@ -109,6 +113,9 @@ private final class StatementTracker: Sendable {
     init(channel: FrameChannel) { self.channel = channel }
 
     func start(block: Int) { state.withLock { $0 = State(block: block) } }
+
+    /// The block running now.
+    var block: Int { state.withLock { $0.block } }
 
     func reach(_ range: SourceRange, outputs: [DisplayItem]) {
         let report: (block: Int, from: Int)? = state.withLock { s in

@@ -3,6 +3,7 @@ import Language
 import NTKCore
 import Notebook
 import Render
+import Synchronization
 import TangentSupport
 
 /// One notebook's share of a `run`, `update`, `check` or `render`: load it, run it, and do the
@@ -13,6 +14,8 @@ struct NotebookJob {
     let options: Options
     /// Where this notebook prints (a transcript, replayed in order by the session).
     let console: Console
+    /// Where long blocks show their status, when the session shows it.
+    var progress: ProgressDisplay? = nil
 
     /// What the session needs back from one notebook.
     struct Outcome: Sendable {
@@ -34,17 +37,15 @@ struct NotebookJob {
     private func process(_ notebook: Notebook, url: URL, snapshot: NotebookSnapshot) -> Outcome {
         // In a worker process that a block timeout can kill (see KernelProcess); in this
         // process when workers are off or none could be started.
+        // Each block's output, then its error, as soon as it ends.
+        let stream = BlockStream(notebook, console: console, showOutputs: options.verb == .run && !options.quiet)
+        stream.start()
+        let events = self.events(notebook, stream: stream)
         let worker =
-            KernelProcess.isEnabled ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook) : nil
-        var result =
-            worker
-            ?? Runner(
-                notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
-                allowOutside: options.allowOutside
-            ).run(notebook)
-        if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
-        let errors = TerminalReport.errors(result)
-        if !errors.isEmpty { console.err(errors) }
+            KernelProcess.isEnabled
+            ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook, events: events) : nil
+        var result = worker ?? inProcess(notebook, url: url, events: events)
+        stream.finish(result)
         var outcome = Outcome()
         switch options.verb {
         case .update: outcome.inputError = !update(result, url: url, snapshot: snapshot)
@@ -53,6 +54,42 @@ struct NotebookJob {
         }
         outcome.result = result
         return outcome
+    }
+
+    /// Blocks print as they end; their status shows while they run.
+    private func events(_ notebook: Notebook, stream: BlockStream) -> BlockEvents {
+        guard let progress else { return BlockEvents(finished: stream.finished) }
+        let job = progress.newJob()
+        let name = (notebook.path as NSString).lastPathComponent
+        let cells = notebook.cells
+        return BlockEvents(
+            started: { index in
+                guard cells.indices.contains(index) else { return }
+                progress.started(job, label: "\(name) \(cells[index].id)")
+            },
+            progress: { _, detail in progress.detail(job, detail) },
+            finished: { index, result in
+                progress.ended(job)
+                stream.finished(index, result)
+            })
+    }
+
+    /// Runs the notebook in this process (workers off, or none could be started).
+    private func inProcess(_ notebook: Notebook, url: URL, events: BlockEvents) -> NotebookResult {
+        var runner = Runner(
+            notebookURL: url, defaultTimeout: options.timeout, useCache: options.usesCache,
+            allowOutside: options.allowOutside)
+        let running = Mutex(0)
+        runner.observer = RunObserver(
+            blockStarted: { index, _, _ in
+                running.withLock { $0 = index }
+                events.started(index)
+            }, checkpoint: { _, _ in }, blockFinished: events.finished)
+        guard progress != nil else { return runner.run(notebook) }
+        let reporter = ProgressReporter { event in
+            events.progress(running.withLock { $0 }, ProgressText.detail(event))
+        }
+        return ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
     }
 
     /// Writes the outputs of the blocks that ran into the notebook, atomically. False when it

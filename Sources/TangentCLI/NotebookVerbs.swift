@@ -26,7 +26,7 @@ extension Options {
         let sharding: [OptionSpec<Options>] = verb == .render ? [] : [shard, timings]
         return VerbSpec(
             verb.rawValue, operands: "PATH...", needed: pathNeeded, summary: summary, about: about,
-            options: own + [json, junit, timeout, quiet, noCache, allowOutside, jobs] + sharding,
+            options: own + [json, junit, timeout, quiet, progress, noCache, allowOutside, jobs] + sharding,
             refusals: refusals, notes: pathNote, exitStatus: exit, seeAlso: seeAlso,
             start: { Options(verb: verb) }, operand: { $0.paths.append($1) },
             validate: { o throws(UsageError) in
@@ -169,6 +169,9 @@ extension Options {
     private static let quiet = OptionSpec<Options>.flag(
         "--quiet", short: "-q", "print only errors and the summary, not outputs or progress"
     ) { $0.quiet = true }
+    private static let progress = OptionSpec<Options>.flag(
+        "--progress", "show long blocks' status even when standard error is no terminal"
+    ) { $0.progress = true }
     private static let noCache = OptionSpec<Options>.flag(
         "--no-cache", "run every block; restore nothing from .tangent/cache"
     ) { $0.noCache = true }

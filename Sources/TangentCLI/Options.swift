@@ -18,6 +18,8 @@ package struct Options: Equatable, Sendable {
     package var outDirectory: String?
     package var timeout: Double?
     package var quiet = false
+    /// `--progress`: the status of long blocks on standard error even when it is no terminal.
+    package var progress = false
     /// `update --force`: replace generated regions even when they were edited by hand.
     package var force = false
     package var junitPath: String?

@@ -8,7 +8,7 @@ import TangentSupport
 
 /// One invocation of `run`, `update`, `check` or `render` over a list of notebooks: runs the
 /// notebooks (`-j N` at a time, each a `NotebookJob`), prints what each printed in the order
-/// they were named, then renders the site, writes the reports and picks the exit code.
+/// they were named (the first in line as it goes), then renders the site, writes the reports and picks the exit code.
 struct Session {
     let options: Options
     let console: Console
@@ -31,21 +31,37 @@ struct Session {
         Leftovers.sweep(notebooks: files.map(\.url), site: options.verb == .render ? options.outDirectory : nil)
         let start = Date()
         let jobs = Session.jobs(requested: options.jobs, notebooks: files.count)
-        let (options, console) = (self.options, self.console)
+        let progress = ProgressDisplay.mode(
+            progress: options.progress, quiet: options.quiet, stderrIsTerminal: isatty(2) == 1,
+            environment: ProcessInfo.processInfo.environment
+        ).map { ProgressDisplay(mode: $0, console: self.console) }
+        progress?.start()
+        // Everything printed erases the status line first.
+        let (options, console) = (self.options, progress?.console ?? self.console)
         let transcripts = files.map { _ in Transcript() }
         let unlimited = BLASThreads.count
         let left = Countdown(files.count)
+        // The notebook first in line streams; each one after it goes live when the ones
+        // before it are printed whole.
+        transcripts.first?.goLive(to: console)
         let outcomes = BLASThreads.limited(to: Session.blasThreads(jobs: jobs, current: unlimited)) { limit in
             OrderedWork.run(
                 count: files.count, jobs: jobs,
                 { i in
-                    let outcome = NotebookJob(options: options, console: transcripts[i].console).process(files[i])
+                    var job = NotebookJob(options: options, console: transcripts[i].console)
+                    job.progress = progress
+                    let outcome = job.process(files[i])
                     // Fewer notebooks than jobs left: the ones still running share the cores.
                     limit.change(to: Session.blasThreads(jobs: min(jobs, left.finishOne()), current: unlimited))
                     return outcome
-                }, deliver: { i, _ in transcripts[i].replay(to: console) })
+                },
+                deliver: { i, _ in
+                    transcripts[i].goLive(to: console)
+                    if i + 1 < transcripts.count { transcripts[i + 1].goLive(to: console) }
+                })
         }
 
+        progress?.stop()
         let results = outcomes.compactMap(\.result)
         let loadFailures = outcomes.compactMap(\.loadFailure)
         var inputError = outcomes.contains(where: \.inputError)

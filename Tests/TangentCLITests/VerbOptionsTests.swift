@@ -12,7 +12,8 @@ import Testing
     /// mistake shows here.
     static let accepted: [String: Set<String>] = {
         let executing: Set = [
-            "--json", "--junit", "--timeout", "--quiet", "-q", "--no-cache", "--allow-outside", "--jobs", "-j"
+            "--json", "--junit", "--timeout", "--quiet", "-q", "--progress", "--no-cache", "--allow-outside", "--jobs",
+            "-j"
         ]
         let sharding: Set = ["--shard", "--timings"]
         return [

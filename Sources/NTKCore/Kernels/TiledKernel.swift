@@ -112,6 +112,7 @@ public enum TiledKernel {
                     try put(m, row: i * tile, col: j * tile)
                     if mirror && j != i { try put(m.transposed, row: j * tile, col: i * tile) }
                     blocks += 1
+                    ProgressReporter.current?.tile(blocks, of: mirror ? tiles1 * (tiles1 + 1) / 2 : tiles1 * tiles2)
                 }
             }
             try file.commit()

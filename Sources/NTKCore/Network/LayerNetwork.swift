@@ -101,6 +101,7 @@ extension Layer {
                 }
                 let loss = MLP.meanSquaredError(f, y)
                 guard loss.isFinite else { return .failure(.divergedAt(step: step, loss: loss)) }
+                ProgressReporter.current?.step(step, of: steps, loss: loss)
                 if step == steps { break }
                 var g = f
                 for i in 0..<g.count { g.storage[i] = (g.storage[i] - y.storage[i]) * scale }

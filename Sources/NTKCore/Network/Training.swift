@@ -52,6 +52,7 @@ extension MLP {
             let loss = Self.meanSquaredError(trace.output, y)
             losses.append(loss)
             guard loss.isFinite else { return .failure(.divergedAt(step: step, loss: loss)) }
+            ProgressReporter.current?.step(step, of: steps, loss: loss)
             if step == steps { break }
             var gradient = trace.output
             for i in 0..<gradient.count { gradient.storage[i] = (gradient.storage[i] - y.storage[i]) * scale }

@@ -5,25 +5,30 @@ import Notebook
 /// How a run reads in a terminal: per block a header, then its outputs; errors as compiler
 /// diagnostics (on standard error) with the source line and a caret.
 package enum TerminalReport {
-    /// The outputs of a notebook, for standard output.
+    /// The outputs of a notebook, for standard output: its header, then each block's.
     package static func outputs(_ r: NotebookResult) -> String {
-        var out = "=== \(r.notebook.path)\n"
-        for b in r.blocks {
-            var header = "--- [\(b.cell.id)] line \(b.cell.fenceLine)"
-            switch b.status {
-            case .skipped: header += ": skipped" + (b.note.map { " (\($0))" } ?? "")
-            case .failed: header += ": FAILED"
-            case .cached: header += " (cached)"
-            case .mismatch: header += ": MISMATCH"
-            default:
-                header += String(format: " (%.3f s)", b.seconds)
-                if b.failedAsExpected { header += ": failed as expected" }
-            }
-            out += header + "\n"
-            for item in b.outputs { out += text(item) + "\n" }
-            if b.failedAsExpected, let e = b.error {
-                out += "expected error: \(e.message)\n"
-            }
+        header(r.notebook) + r.blocks.map(outputs).joined()
+    }
+
+    /// The line that opens a notebook's outputs.
+    package static func header(_ notebook: Notebook) -> String { "=== \(notebook.path)\n" }
+
+    /// One block's header and outputs (printed as soon as the block ends).
+    package static func outputs(_ b: BlockResult) -> String {
+        var header = "--- [\(b.cell.id)] line \(b.cell.fenceLine)"
+        switch b.status {
+        case .skipped: header += ": skipped" + (b.note.map { " (\($0))" } ?? "")
+        case .failed: header += ": FAILED"
+        case .cached: header += " (cached)"
+        case .mismatch: header += ": MISMATCH"
+        default:
+            header += String(format: " (%.3f s)", b.seconds)
+            if b.failedAsExpected { header += ": failed as expected" }
+        }
+        var out = header + "\n"
+        for item in b.outputs { out += text(item) + "\n" }
+        if b.failedAsExpected, let e = b.error {
+            out += "expected error: \(e.message)\n"
         }
         return out
     }
@@ -41,10 +46,13 @@ package enum TerminalReport {
 
     /// The errors of a notebook, formatted for standard error.
     package static func errors(_ r: NotebookResult) -> String {
-        r.blocks.compactMap { b -> String? in
-            guard b.status == .failed, let e = b.error else { return nil }
-            return e.formatted(file: r.notebook.path, lineText: r.notebook.line) + "\n"
-        }.joined()
+        r.blocks.compactMap { error($0, in: r.notebook) }.joined()
+    }
+
+    /// A failed block's error, formatted for standard error; nil when it did not fail.
+    package static func error(_ b: BlockResult, in notebook: Notebook) -> String? {
+        guard b.status == .failed, let e = b.error else { return nil }
+        return e.formatted(file: notebook.path, lineText: notebook.line) + "\n"
     }
 
     package static func summary(_ results: [NotebookResult], seconds: Double) -> String {

@@ -141,12 +141,18 @@ extension Builtins {
                 let n = min(chunk, steps - done)
                 let start = DispatchTime.now()
                 let from = current
-                let stepped = try UserFunctions.bridge(c) {
-                    () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
-                    do throws(NetworkError) {
-                        return .success(try net.train(from, x, y, steps: n, learningRate: eta))
-                    } catch { return .failure(error) }
-                }
+                // Progress counts the steps of the whole run, not the chunk's.
+                let chunkProgress = ProgressReporter.current?.chunk(from: done, of: steps)
+                let stepped = try ProgressReporter.$current.withValue(chunkProgress) {
+                    Result { () throws(Diagnostic) in
+                        try UserFunctions.bridge(c) {
+                            () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
+                            do throws(NetworkError) {
+                                return .success(try net.train(from, x, y, steps: n, learningRate: eta))
+                            } catch { return .failure(error) }
+                        }
+                    }
+                }.get()
                 do throws(NetworkError) {
                     current = try stepped.get()
                 } catch {
