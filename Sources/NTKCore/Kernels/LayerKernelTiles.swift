@@ -42,10 +42,11 @@ enum LayerKernelTiles {
     }
 
     /// K(X1, X2) (X2 nil: K(X1, X1)) of a network that `LayerKernel.validate` accepted and
-    /// `applies` to. The NTK is nil unless `wantNTK`.
+    /// `applies` to. The NTK is nil unless `wantNTK`. `fused`: rows through a
+    /// `LayerKernelProgram` when the network has that form (false: the block walk, for tests).
     static func compute(
         _ net: Layer, _ x1: Matrix, _ x2: Matrix?,
-        wantNTK: Bool
+        wantNTK: Bool, fused: Bool = true
     ) throws(KernelError) -> (nngp: Matrix, ntk: Matrix?) {
         let n1 = x1.rows
         let n2 = x2?.rows ?? x1.rows
@@ -53,6 +54,7 @@ enum LayerKernelTiles {
         let symmetric = x2 == nil
         let v1 = variances(x1)
         let v2 = x2.map(variances) ?? v1
+        let program = !fused ? nil : LayerKernelProgram(net, v1: v1, v2: x2 == nil ? nil : v2, inputWidth: d)
         var tiles = [(Int, Int)]()
         for i0 in stride(from: 0, to: n1, by: side) {
             for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: side) { tiles.append((i0, j0)) }
@@ -67,7 +69,7 @@ enum LayerKernelTiles {
                         guard let nngp else { return }
                         let job = Job(
                             net: net, x1: p1.baseAddress!, x2: p2.baseAddress!, d: d, n2: n2,
-                            v1: v1, v2: v2, symmetric: symmetric, wantNTK: wantNTK,
+                            v1: v1, v2: v2, program: program, symmetric: symmetric, wantNTK: wantNTK,
                             nngp: nngp, ntk: ntk, outcome: outcome)
                         let next = Counter()
                         let workers = min(tiles.count, NetworkKernels.cores)
@@ -118,6 +120,8 @@ enum LayerKernelTiles {
         let n2: Int
         let v1: [Double]
         let v2: [Double]
+        /// The network as straight-line row operations, when it has that form.
+        let program: LayerKernelProgram?
         let symmetric: Bool
         let wantNTK: Bool
         let nngp: UnsafeMutablePointer<Double>
@@ -140,6 +144,10 @@ enum LayerKernelTiles {
                 // Exactly symmetric, as the untiled walk's input kernel.
                 if onDiagonal { TileRelu.mirrorUpper(g.baseAddress!, n: m) }
             }
+            if let program {
+                runProgram(program, gram, rows: rows, cols: cols, onDiagonal: onDiagonal)
+                return
+            }
             var states = [
                 KernelState(
                     nngp: gram, ntk: wantNTK ? Matrix(rows: m, cols: n) : nil,
@@ -160,6 +168,49 @@ enum LayerKernelTiles {
             }
             store(result.nngp, rows, cols, mirrored: symmetric && !onDiagonal, into: nngp)
             if let ntk, let t = result.ntk { store(t, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
+        }
+
+        /// The fused path of `run`: each row of the block through the whole network in L1.
+        private func runProgram(
+            _ program: LayerKernelProgram, _ gram: Matrix, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
+        ) {
+            let m = rows.count
+            let n = cols.count
+            var outQ = Matrix(rows: m, cols: n)
+            var outT = Matrix(rows: wantNTK ? m : 0, cols: wantNTK ? n : 0)
+            var regs = [Double](repeating: 0, count: 2 * program.registers * n)
+            gram.storage.withUnsafeBufferPointer { g in
+                regs.withUnsafeMutableBufferPointer { regs in
+                    outQ.storage.withUnsafeMutableBufferPointer { oq in
+                        outT.storage.withUnsafeMutableBufferPointer { ot in
+                            let resultQ = regs.baseAddress! + 2 * program.result * n
+                            let resultT = resultQ + n
+                            for r in 0..<m {
+                                // K(X, X) on the diagonal: the upper triangle, mirrored below.
+                                let from = onDiagonal ? r : 0
+                                program.run(
+                                    g.baseAddress! + r * n, from: from, count: n, regs: regs.baseAddress!, stride: n,
+                                    row: rows.lowerBound + r, column: cols.lowerBound, triangle: onDiagonal,
+                                    wantNTK: wantNTK)
+                                (oq.baseAddress! + r * n + from).update(from: resultQ + from, count: n - from)
+                                if wantNTK {
+                                    (ot.baseAddress! + r * n + from).update(from: resultT + from, count: n - from)
+                                }
+                            }
+                            if onDiagonal {
+                                TileRelu.mirrorUpper(oq.baseAddress!, n: m)
+                                if wantNTK { TileRelu.mirrorUpper(ot.baseAddress!, n: m) }
+                            }
+                        }
+                    }
+                }
+            }
+            guard outQ.isFinite, outT.isFinite else {
+                outcome.fail(.overflow)
+                return
+            }
+            store(outQ, rows, cols, mirrored: symmetric && !onDiagonal, into: nngp)
+            if let ntk, wantNTK { store(outT, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
         }
 
         private func store(
