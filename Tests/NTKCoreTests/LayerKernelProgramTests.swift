@@ -58,4 +58,24 @@ import Testing
             try LayerKernelTilesTests.expectSame(Self.net, a, b, which, "\(label)")
         }
     }
+
+    /// A kernel that overflows is refused, not returned with infinities (the fused path checks
+    /// every entry it writes), for K(X, X) and K(X1, X2).
+    @Test func overflowIsAnError() {
+        let huge = Layer.serial([
+            .dense(DenseLayer(outDim: 4, wStd: 1e120)), .fanOut(2),
+            .parallel([.serial([.activation(.relu), .dense(DenseLayer(outDim: 4, wStd: 1e120))]), .identity]),
+            .fanInSum, .dense(DenseLayer(outDim: 1, wStd: 1e120))
+        ])
+        #expect(LayerKernelProgram(huge, v1: [1], v2: nil, inputWidth: 3) != nil)
+        let x = AnalyticFixtures.gaussian(rows: LayerKernelTiles.side + 5, cols: 3, seed: 33)
+        for x2 in [nil, x] as [Matrix?] {
+            #expect {
+                _ = try LayerKernel.compute(huge, x, x2)
+            } throws: { error in
+                guard case .overflow = error as? KernelError else { return false }
+                return true
+            }
+        }
+    }
 }

@@ -139,14 +139,15 @@ enum LayerKernelTiles {
                     b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: c, ldc: n)
             }
             let dd = Double(d)
+            if let program {
+                // x·x′/d as each row is read (only the upper triangle on the diagonal).
+                runProgram(program, gram, scale: dd, rows: rows, cols: cols, onDiagonal: onDiagonal)
+                return
+            }
             gram.storage.withUnsafeMutableBufferPointer { g in
                 for e in 0..<(m * n) { g[e] = g[e] / dd }
                 // Exactly symmetric, as the untiled walk's input kernel.
                 if onDiagonal { TileRelu.mirrorUpper(g.baseAddress!, n: m) }
-            }
-            if let program {
-                runProgram(program, gram, rows: rows, cols: cols, onDiagonal: onDiagonal)
-                return
             }
             var states = [
                 KernelState(
@@ -170,47 +171,72 @@ enum LayerKernelTiles {
             if let ntk, let t = result.ntk { store(t, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
         }
 
-        /// The fused path of `run`: each row of the block through the whole network in L1.
+        /// The fused path of `run`: each row of the block (x·x′, divided by `scale` = d as it is
+        /// read) through the whole network in L1, the result written straight into the outputs,
+        /// then the block's mirror image (or, on the diagonal, its lower triangle) from there.
         private func runProgram(
-            _ program: LayerKernelProgram, _ gram: Matrix, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
+            _ program: LayerKernelProgram, _ gram: Matrix, scale dd: Double, rows: Range<Int>, cols: Range<Int>,
+            onDiagonal: Bool
         ) {
             let m = rows.count
             let n = cols.count
-            var outQ = Matrix(rows: m, cols: n)
-            var outT = Matrix(rows: wantNTK ? m : 0, cols: wantNTK ? n : 0)
-            var regs = [Double](repeating: 0, count: 2 * program.registers * n)
+            let stride = n
+            let regs = UnsafeMutablePointer<Double>.allocate(capacity: 2 * program.registers * stride + n)
+            defer { regs.deallocate() }
+            let input = regs + 2 * program.registers * stride
+            let resultQ = regs + 2 * program.result * stride
+            let resultT = resultQ + stride
+            var finite = true
             gram.storage.withUnsafeBufferPointer { g in
-                regs.withUnsafeMutableBufferPointer { regs in
-                    outQ.storage.withUnsafeMutableBufferPointer { oq in
-                        outT.storage.withUnsafeMutableBufferPointer { ot in
-                            let resultQ = regs.baseAddress! + 2 * program.result * n
-                            let resultT = resultQ + n
-                            for r in 0..<m {
-                                // K(X, X) on the diagonal: the upper triangle, mirrored below.
-                                let from = onDiagonal ? r : 0
-                                program.run(
-                                    g.baseAddress! + r * n, from: from, count: n, regs: regs.baseAddress!, stride: n,
-                                    row: rows.lowerBound + r, column: cols.lowerBound, triangle: onDiagonal,
-                                    wantNTK: wantNTK)
-                                (oq.baseAddress! + r * n + from).update(from: resultQ + from, count: n - from)
-                                if wantNTK {
-                                    (ot.baseAddress! + r * n + from).update(from: resultT + from, count: n - from)
-                                }
-                            }
-                            if onDiagonal {
-                                TileRelu.mirrorUpper(oq.baseAddress!, n: m)
-                                if wantNTK { TileRelu.mirrorUpper(ot.baseAddress!, n: m) }
-                            }
-                        }
+                let g = g.baseAddress!
+                for r in 0..<m {
+                    // K(X, X) on the diagonal: the upper triangle.
+                    let from = onDiagonal ? r : 0
+                    let row = g + r * n
+                    for j in from..<n { input[j] = row[j] / dd }
+                    program.run(
+                        input, from: from, count: n, regs: regs, stride: stride, row: rows.lowerBound + r,
+                        column: cols.lowerBound, triangle: onDiagonal, wantNTK: wantNTK)
+                    let i = rows.lowerBound + r
+                    finite = Self.copy(resultQ + from, to: nngp + i * n2 + cols.lowerBound + from, n - from) && finite
+                    if let ntk, wantNTK {
+                        finite =
+                            Self.copy(resultT + from, to: ntk + i * n2 + cols.lowerBound + from, n - from) && finite
                     }
                 }
             }
-            guard outQ.isFinite, outT.isFinite else {
+            guard finite else {
                 outcome.fail(.overflow)
                 return
             }
-            store(outQ, rows, cols, mirrored: symmetric && !onDiagonal, into: nngp)
-            if let ntk, wantNTK { store(outT, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
+            guard symmetric else { return }
+            Self.mirror(nngp, n2: n2, rows: rows, cols: cols, onDiagonal: onDiagonal)
+            if let ntk, wantNTK { Self.mirror(ntk, n2: n2, rows: rows, cols: cols, onDiagonal: onDiagonal) }
+        }
+
+        /// Copies `count` values; false when one is not finite.
+        private static func copy(_ from: UnsafePointer<Double>, to: UnsafeMutablePointer<Double>, _ count: Int) -> Bool
+        {
+            var finite = true
+            for k in 0..<count {
+                let v = from[k]
+                finite = finite && v.isFinite
+                to[k] = v
+            }
+            return finite
+        }
+
+        /// K(X, X): block (rows, cols) of `out`, written above the diagonal, copied to its
+        /// mirror image below (a diagonal block: its upper triangle to its lower), row by row
+        /// of the destination.
+        private static func mirror(
+            _ out: UnsafeMutablePointer<Double>, n2: Int, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
+        ) {
+            let block = out + rows.lowerBound * n2 + cols.lowerBound
+            for (c, j) in cols.enumerated() {
+                let dst = out + j * n2 + rows.lowerBound
+                for r in 0..<(onDiagonal ? c : rows.count) { dst[r] = block[r &* n2 &+ c] }
+            }
         }
 
         private func store(
