@@ -46,8 +46,8 @@ import Testing
 
     @Test(arguments: [KernelSelection.both, .nngp, .ntk])
     func equalsBlockWalkAndUntiledWalk(_ which: KernelSelection) throws {
-        let x1 = Self.inputs(rows: 2 * LayerKernelTiles.side + 13, seed: 31)
-        let x2 = Self.inputs(rows: LayerKernelTiles.side + 3, seed: 32)
+        let x1 = Self.inputs(rows: 2 * LayerKernelTiles.fusedSide + 13, seed: 31)
+        let x2 = Self.inputs(rows: LayerKernelTiles.fusedSide + 3, seed: 32)
         for (a, b, label) in [(x1, nil, "K(X, X)"), (x1, x2, "K(X1, X2)"), (x2, x1, "K(X2, X1)")]
             as [(Matrix, Matrix?, String)]
         {
@@ -68,7 +68,7 @@ import Testing
             .fanInSum, .dense(DenseLayer(outDim: 1, wStd: 1e120))
         ])
         #expect(LayerKernelProgram(huge, v1: [1], v2: nil, inputWidth: 3) != nil)
-        let x = AnalyticFixtures.gaussian(rows: LayerKernelTiles.side + 5, cols: 3, seed: 33)
+        let x = AnalyticFixtures.gaussian(rows: LayerKernelTiles.fusedSide + 5, cols: 3, seed: 33)
         for x2 in [nil, x] as [Matrix?] {
             #expect {
                 _ = try LayerKernel.compute(huge, x, x2)

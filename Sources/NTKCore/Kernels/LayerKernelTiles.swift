@@ -18,6 +18,11 @@ enum LayerKernelTiles {
     /// time against 0.11 s for four N = 4000 residual kernels).
     static let side = 64
 
+    /// Side of a block on the fused path (`LayerKernelProgram`): only the block's x·x′ (128 KiB,
+    /// in each worker's own scratch, allocated once) and a few rows are live, so larger blocks
+    /// fit and halve the per-row and per-block overheads.
+    static let fusedSide = 128
+
     /// Whether blocks give the untiled walk's numbers: every activation may run off the
     /// calling thread (no user functions), and, for K(X, X), is symmetric in (x, x′) so that
     /// blocks below the diagonal are mirror images (the quadrature rules are not, and their
@@ -55,9 +60,10 @@ enum LayerKernelTiles {
         let v1 = variances(x1)
         let v2 = x2.map(variances) ?? v1
         let program = !fused ? nil : LayerKernelProgram(net, v1: v1, v2: x2 == nil ? nil : v2, inputWidth: d)
+        let blockSide = program == nil ? side : fusedSide
         var tiles = [(Int, Int)]()
-        for i0 in stride(from: 0, to: n1, by: side) {
-            for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: side) { tiles.append((i0, j0)) }
+        for i0 in stride(from: 0, to: n1, by: blockSide) {
+            for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: blockSide) { tiles.append((i0, j0)) }
         }
         let cancellation = Cancellation.current
         let outcome = Outcome()
@@ -74,11 +80,19 @@ enum LayerKernelTiles {
                         let next = Counter()
                         let workers = min(tiles.count, NetworkKernels.cores)
                         let work: (Int) -> Void = { _ in
+                            // The fused path's scratch: a block's x·x′, the registers, one row.
+                            let scratch = program.map {
+                                UnsafeMutablePointer<Double>.allocate(
+                                    capacity: fusedSide * fusedSide + (2 * $0.registers + 1) * fusedSide)
+                            }
+                            defer { scratch?.deallocate() }
                             while cancellation?.isDue != true, outcome.failure == nil,
                                 let t = next.take(below: tiles.count)
                             {
                                 let (i0, j0) = tiles[t]
-                                job.run(rows: i0..<min(i0 + side, n1), cols: j0..<min(j0 + side, n2))
+                                job.run(
+                                    rows: i0..<min(i0 + blockSide, n1), cols: j0..<min(j0 + blockSide, n2),
+                                    scratch: scratch)
                             }
                         }
                         BLASThreads.singleThreaded {
@@ -129,21 +143,27 @@ enum LayerKernelTiles {
         let outcome: Outcome
 
         /// Walks the tree on block (rows, cols) and stores it (and its mirror image).
-        func run(rows: Range<Int>, cols: Range<Int>) {
+        /// `scratch`: the worker's fused-path scratch (nil without a program).
+        func run(rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Double>?) {
             let m = rows.count
             let n = cols.count
             let onDiagonal = symmetric && rows.lowerBound == cols.lowerBound
+            if let program, let scratch {
+                NetworkKernels.gemm(
+                    m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
+                    b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: scratch, ldc: n)
+                // x·x′/d as each row is read (only the upper triangle on the diagonal).
+                runProgram(
+                    program, gram: scratch, scale: Double(d), regs: scratch + m * n, rows: rows, cols: cols,
+                    onDiagonal: onDiagonal)
+                return
+            }
             var gram = Matrix.blasOutput(rows: m, cols: n) { c in
                 NetworkKernels.gemm(
                     m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
                     b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: c, ldc: n)
             }
             let dd = Double(d)
-            if let program {
-                // x·x′/d as each row is read (only the upper triangle on the diagonal).
-                runProgram(program, gram, scale: dd, rows: rows, cols: cols, onDiagonal: onDiagonal)
-                return
-            }
             gram.storage.withUnsafeMutableBufferPointer { g in
                 for e in 0..<(m * n) { g[e] = g[e] / dd }
                 // Exactly symmetric, as the untiled walk's input kernel.
@@ -175,20 +195,17 @@ enum LayerKernelTiles {
         /// read) through the whole network in L1, the result written straight into the outputs,
         /// then the block's mirror image (or, on the diagonal, its lower triangle) from there.
         private func runProgram(
-            _ program: LayerKernelProgram, _ gram: Matrix, scale dd: Double, rows: Range<Int>, cols: Range<Int>,
-            onDiagonal: Bool
+            _ program: LayerKernelProgram, gram g: UnsafePointer<Double>, scale dd: Double,
+            regs: UnsafeMutablePointer<Double>, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
         ) {
             let m = rows.count
             let n = cols.count
             let stride = n
-            let regs = UnsafeMutablePointer<Double>.allocate(capacity: 2 * program.registers * stride + n)
-            defer { regs.deallocate() }
             let input = regs + 2 * program.registers * stride
             let resultQ = regs + 2 * program.result * stride
             let resultT = resultQ + stride
             var finite = true
-            gram.storage.withUnsafeBufferPointer { g in
-                let g = g.baseAddress!
+            do {
                 for r in 0..<m {
                     // K(X, X) on the diagonal: the upper triangle.
                     let from = onDiagonal ? r : 0
@@ -217,13 +234,14 @@ enum LayerKernelTiles {
         /// Copies `count` values; false when one is not finite.
         private static func copy(_ from: UnsafePointer<Double>, to: UnsafeMutablePointer<Double>, _ count: Int) -> Bool
         {
-            var finite = true
+            // A flag or-ed without branches, so that the loop vectorises.
+            var notFinite: UInt8 = 0
             for k in 0..<count {
                 let v = from[k]
-                finite = finite && v.isFinite
+                notFinite |= v.isFinite ? 0 : 1
                 to[k] = v
             }
-            return finite
+            return notFinite == 0
         }
 
         /// K(X, X): block (rows, cols) of `out`, written above the diagonal, copied to its
