@@ -132,4 +132,23 @@ import Testing
         #expect(Self.relativeError(general, exact) < 1e-12)
         #expect(Self.relativeError(net.empiricalNTK(p, x, x2), try Self.reference(net, p, x, x2)) < 1e-12)
     }
+
+    /// With a due `Cancellation` bound, the tiled pass gives up (saying so through `stopped`)
+    /// and Θ is the zero matrix, not a partly written one; with one that is not due, the
+    /// numbers are those computed without any.
+    @Test func stopsAtADueCancellation() throws {
+        let net = Self.residual(outputs: 2)
+        let x = AnalyticFixtures.gaussian(rows: 300, cols: 6, seed: 11)
+        var generator = NumpyGenerator(seed: 12)
+        let p = try LayerShapes(net, inputWidth: 6).initialize(generator: &generator)
+        let free = net.empiricalNTK(p, x, nil)
+        let due = Cancellation(seconds: 0)
+        let stopped = Cancellation.$current.withValue(due) { net.empiricalNTK(p, x, nil) }
+        #expect(due.stopped)
+        #expect(stopped == Matrix(rows: 300, cols: 300))
+        let later = Cancellation(seconds: 3600)
+        let full = Cancellation.$current.withValue(later) { net.empiricalNTK(p, x, nil) }
+        #expect(!later.stopped)
+        #expect(full == free)
+    }
 }
