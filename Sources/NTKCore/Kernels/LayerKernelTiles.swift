@@ -10,6 +10,8 @@ import Foundation
 ///
 /// Each entry sees the same operations on the same (q12, q1, q2) as in the untiled walk, so
 /// the numbers agree with it to rounding (the block's `dgemm`, the vectorised ReLU's θ).
+/// Residual networks (Dense, Identity, ReLU, FanOut, parallel, FanInSum) skip the block walk:
+/// each row of a block goes through a `LayerKernelProgram` (same numbers, bit for bit).
 enum LayerKernelTiles {
     /// Side of a block. A residual block keeps about six block matrices live (FanOut copies,
     /// NNGP and NTK): 192 KiB at 64, within a core's L2. Each is 32 KiB, under malloc's mmap

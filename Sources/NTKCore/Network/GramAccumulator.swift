@@ -4,6 +4,7 @@ import Synchronization
 ///
 ///     start:  Θ  = alpha·A Bᵀ + constant
 ///     add:    Θ += (alpha·A Bᵀ + shift) ∘ (S1 S2ᵀ) · scale
+///     accumulate: Θ (= or +=) a sum of such terms, in one pass
 ///
 /// Each pass spreads the tiles of Θ over the cores; a tile's two Gram blocks are computed by
 /// single-threaded BLAS calls into a scratch pair that stays in cache while the Hadamard
