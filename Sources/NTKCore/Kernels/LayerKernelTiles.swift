@@ -10,6 +10,8 @@ import Foundation
 ///
 /// Each entry sees the same operations on the same (q12, q1, q2) as in the untiled walk, so
 /// the numbers agree with it to rounding (the block's `dgemm`, the vectorised ReLU's θ).
+/// Residual networks (Dense, Identity, ReLU, FanOut, parallel, FanInSum) skip the block walk:
+/// each row of a block goes through a `LayerKernelProgram` (same numbers, bit for bit).
 enum LayerKernelTiles {
     /// Side of a block. A residual block keeps about six block matrices live (FanOut copies,
     /// NNGP and NTK): 192 KiB at 64, within a core's L2. Each is 32 KiB, under malloc's mmap
@@ -17,6 +19,11 @@ enum LayerKernelTiles {
     /// zeroing its pages took as much CPU time as the kernel (measured: 0.87 s of system
     /// time against 0.11 s for four N = 4000 residual kernels).
     static let side = 64
+
+    /// Side of a block on the fused path (`LayerKernelProgram`): only the block's x·x′ (128 KiB,
+    /// in each worker's own scratch, allocated once) and a few rows are live, so larger blocks
+    /// fit and halve the per-row and per-block overheads.
+    static let fusedSide = 128
 
     /// Whether blocks give the untiled walk's numbers: every activation may run off the
     /// calling thread (no user functions), and, for K(X, X), is symmetric in (x, x′) so that
@@ -42,10 +49,11 @@ enum LayerKernelTiles {
     }
 
     /// K(X1, X2) (X2 nil: K(X1, X1)) of a network that `LayerKernel.validate` accepted and
-    /// `applies` to. The NTK is nil unless `wantNTK`.
+    /// `applies` to. The NTK is nil unless `wantNTK`. `fused`: rows through a
+    /// `LayerKernelProgram` when the network has that form (false: the block walk, for tests).
     static func compute(
         _ net: Layer, _ x1: Matrix, _ x2: Matrix?,
-        wantNTK: Bool
+        wantNTK: Bool, fused: Bool = true
     ) throws(KernelError) -> (nngp: Matrix, ntk: Matrix?) {
         let n1 = x1.rows
         let n2 = x2?.rows ?? x1.rows
@@ -53,9 +61,11 @@ enum LayerKernelTiles {
         let symmetric = x2 == nil
         let v1 = variances(x1)
         let v2 = x2.map(variances) ?? v1
+        let program = !fused ? nil : LayerKernelProgram(net, v1: v1, v2: x2 == nil ? nil : v2, inputWidth: d)
+        let blockSide = program == nil ? side : fusedSide
         var tiles = [(Int, Int)]()
-        for i0 in stride(from: 0, to: n1, by: side) {
-            for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: side) { tiles.append((i0, j0)) }
+        for i0 in stride(from: 0, to: n1, by: blockSide) {
+            for j0 in stride(from: symmetric ? i0 : 0, to: n2, by: blockSide) { tiles.append((i0, j0)) }
         }
         let cancellation = Cancellation.current
         let outcome = Outcome()
@@ -67,16 +77,24 @@ enum LayerKernelTiles {
                         guard let nngp else { return }
                         let job = Job(
                             net: net, x1: p1.baseAddress!, x2: p2.baseAddress!, d: d, n2: n2,
-                            v1: v1, v2: v2, symmetric: symmetric, wantNTK: wantNTK,
+                            v1: v1, v2: v2, program: program, symmetric: symmetric, wantNTK: wantNTK,
                             nngp: nngp, ntk: ntk, outcome: outcome)
                         let next = Counter()
                         let workers = min(tiles.count, NetworkKernels.cores)
                         let work: (Int) -> Void = { _ in
+                            // The fused path's scratch: a block's x·x′, the registers, one row.
+                            let scratch = program.map {
+                                UnsafeMutablePointer<Double>.allocate(
+                                    capacity: fusedSide * fusedSide + (2 * $0.registers + 1) * fusedSide)
+                            }
+                            defer { scratch?.deallocate() }
                             while cancellation?.isDue != true, outcome.failure == nil,
                                 let t = next.take(below: tiles.count)
                             {
                                 let (i0, j0) = tiles[t]
-                                job.run(rows: i0..<min(i0 + side, n1), cols: j0..<min(j0 + side, n2))
+                                job.run(
+                                    rows: i0..<min(i0 + blockSide, n1), cols: j0..<min(j0 + blockSide, n2),
+                                    scratch: scratch)
                             }
                         }
                         BLASThreads.singleThreaded {
@@ -118,6 +136,8 @@ enum LayerKernelTiles {
         let n2: Int
         let v1: [Double]
         let v2: [Double]
+        /// The network as straight-line row operations, when it has that form.
+        let program: LayerKernelProgram?
         let symmetric: Bool
         let wantNTK: Bool
         let nngp: UnsafeMutablePointer<Double>
@@ -125,10 +145,21 @@ enum LayerKernelTiles {
         let outcome: Outcome
 
         /// Walks the tree on block (rows, cols) and stores it (and its mirror image).
-        func run(rows: Range<Int>, cols: Range<Int>) {
+        /// `scratch`: the worker's fused-path scratch (nil without a program).
+        func run(rows: Range<Int>, cols: Range<Int>, scratch: UnsafeMutablePointer<Double>?) {
             let m = rows.count
             let n = cols.count
             let onDiagonal = symmetric && rows.lowerBound == cols.lowerBound
+            if let program, let scratch {
+                NetworkKernels.gemm(
+                    m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
+                    b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: scratch, ldc: n)
+                // x·x′/d as each row is read (only the upper triangle on the diagonal).
+                runProgram(
+                    program, gram: scratch, scale: Double(d), regs: scratch + m * n, rows: rows, cols: cols,
+                    onDiagonal: onDiagonal)
+                return
+            }
             var gram = Matrix.blasOutput(rows: m, cols: n) { c in
                 NetworkKernels.gemm(
                     m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
@@ -160,6 +191,72 @@ enum LayerKernelTiles {
             }
             store(result.nngp, rows, cols, mirrored: symmetric && !onDiagonal, into: nngp)
             if let ntk, let t = result.ntk { store(t, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
+        }
+
+        /// The fused path of `run`: each row of the block (x·x′, divided by `scale` = d as it is
+        /// read) through the whole network in L1, the result written straight into the outputs,
+        /// then the block's mirror image (or, on the diagonal, its lower triangle) from there.
+        private func runProgram(
+            _ program: LayerKernelProgram, gram g: UnsafePointer<Double>, scale dd: Double,
+            regs: UnsafeMutablePointer<Double>, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
+        ) {
+            let m = rows.count
+            let n = cols.count
+            let stride = n
+            let input = regs + 2 * program.registers * stride
+            let resultQ = regs + 2 * program.result * stride
+            let resultT = resultQ + stride
+            var finite = true
+            do {
+                for r in 0..<m {
+                    // K(X, X) on the diagonal: the upper triangle.
+                    let from = onDiagonal ? r : 0
+                    let row = g + r * n
+                    for j in from..<n { input[j] = row[j] / dd }
+                    program.run(
+                        input, from: from, count: n, regs: regs, stride: stride, row: rows.lowerBound + r,
+                        column: cols.lowerBound, triangle: onDiagonal, wantNTK: wantNTK)
+                    let i = rows.lowerBound + r
+                    finite = Self.copy(resultQ + from, to: nngp + i * n2 + cols.lowerBound + from, n - from) && finite
+                    if let ntk, wantNTK {
+                        finite =
+                            Self.copy(resultT + from, to: ntk + i * n2 + cols.lowerBound + from, n - from) && finite
+                    }
+                }
+            }
+            guard finite else {
+                outcome.fail(.overflow)
+                return
+            }
+            guard symmetric else { return }
+            Self.mirror(nngp, n2: n2, rows: rows, cols: cols, onDiagonal: onDiagonal)
+            if let ntk, wantNTK { Self.mirror(ntk, n2: n2, rows: rows, cols: cols, onDiagonal: onDiagonal) }
+        }
+
+        /// Copies `count` values; false when one is not finite.
+        private static func copy(_ from: UnsafePointer<Double>, to: UnsafeMutablePointer<Double>, _ count: Int) -> Bool
+        {
+            // A flag or-ed without branches, so that the loop vectorises.
+            var notFinite: UInt8 = 0
+            for k in 0..<count {
+                let v = from[k]
+                notFinite |= v.isFinite ? 0 : 1
+                to[k] = v
+            }
+            return notFinite == 0
+        }
+
+        /// K(X, X): block (rows, cols) of `out`, written above the diagonal, copied to its
+        /// mirror image below (a diagonal block: its upper triangle to its lower), row by row
+        /// of the destination.
+        private static func mirror(
+            _ out: UnsafeMutablePointer<Double>, n2: Int, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
+        ) {
+            let block = out + rows.lowerBound * n2 + cols.lowerBound
+            for (c, j) in cols.enumerated() {
+                let dst = out + j * n2 + rows.lowerBound
+                for r in 0..<(onDiagonal ? c : rows.count) { dst[r] = block[r &* n2 &+ c] }
+            }
         }
 
         private func store(

@@ -4,6 +4,7 @@ import Synchronization
 ///
 ///     start:  Θ  = alpha·A Bᵀ + constant
 ///     add:    Θ += (alpha·A Bᵀ + shift) ∘ (S1 S2ᵀ) · scale
+///     accumulate: Θ (= or +=) a sum of such terms, in one pass
 ///
 /// Each pass spreads the tiles of Θ over the cores; a tile's two Gram blocks are computed by
 /// single-threaded BLAS calls into a scratch pair that stays in cache while the Hadamard
@@ -100,6 +101,74 @@ final class GramAccumulator {
                 }
             }
         }
+    }
+
+    /// One term of `accumulate`: `(alpha·A Bᵀ + shift) ∘ (S1 S2ᵀ) · scale` (B = A and S2 = S1
+    /// when the accumulator is symmetric: pass nil).
+    struct Term {
+        var a: Matrix
+        var b: Matrix?
+        var alpha: Double
+        var shift: Double
+        var s1: Matrix
+        var s2: Matrix?
+        var scale: Double
+    }
+
+    /// `Θ (= or +=) Σ_terms (alpha·A Bᵀ + shift) ∘ (S1 S2ᵀ) · scale` in one pass over the tiles:
+    /// each tile of Θ is read and written once for all the terms (a layer network's Dense
+    /// layers), not once per term. `initialize`: Θ's tiles start from zero (nothing need have
+    /// been written before); otherwise the terms are added to what is there.
+    func accumulate(_ terms: [Term], initialize: Bool) {
+        for term in terms {
+            check(term.a, term.b)
+            check(term.s1, term.s2)
+        }
+        let ldt = cols
+        let symmetric = symmetric
+        let t = tileSize
+        // Every term's storage, pinned for the pass (Arrays of Double are contiguous).
+        var pins:
+            [(UnsafePointer<Double>?, UnsafePointer<Double>?, Int, UnsafePointer<Double>?, UnsafePointer<Double>?, Int)] =
+                []
+        func pinned(_ k: Int) {
+            guard k < terms.count else {
+                theta.withUnsafeMutableBufferPointer { tp in
+                    let theta = tp.baseAddress!
+                    forEachTile { ri, rj, scratch in
+                        let diagonal = symmetric && ri == rj
+                        if initialize {
+                            for i in 0..<ri.count {
+                                (theta + (ri.lowerBound + i) * ldt + rj.lowerBound).update(
+                                    repeating: 0, count: rj.count)
+                            }
+                        }
+                        let p = scratch
+                        let q = scratch + t * t
+                        for (term, (pa, pb, inner, ps1, ps2, innerS)) in zip(terms, pins) {
+                            Self.block(pa, pb, inner, ri, rj, alpha: term.alpha, diagonal: diagonal, into: p, ldc: t)
+                            Self.block(ps1, ps2, innerS, ri, rj, alpha: 1, diagonal: diagonal, into: q, ldc: t)
+                            let shift = term.shift
+                            let scale = term.scale
+                            for i in 0..<ri.count {
+                                let row = theta + (ri.lowerBound + i) * ldt + rj.lowerBound
+                                let pr = p + i * t
+                                let qr = q + i * t
+                                for j in (diagonal ? i : 0)..<rj.count { row[j] += (pr[j] + shift) * qr[j] * scale }
+                            }
+                        }
+                    }
+                }
+                return
+            }
+            withOperands(terms[k].a, terms[k].b) { pa, pb, inner in
+                withOperands(terms[k].s1, terms[k].s2) { ps1, ps2, innerS in
+                    pins.append((pa, pb, inner, ps1, ps2, innerS))
+                    pinned(k + 1)
+                }
+            }
+        }
+        pinned(0)
     }
 
     /// Θ as a matrix (both triangles filled when symmetric).

@@ -45,38 +45,48 @@ extension Layer {
     /// alone, so one backward pass of the whole batch with cotangent e_c gives each row's
     /// signal z̄_i = ∂f_c/∂z_i at every Dense layer i, and
     /// Θ = (1/k) Σ_c Σ_i (s_i² H1_i H2_iᵀ + β_i t_i²) ∘ (Z̄1_i Z̄2_iᵀ).
+    /// The tapes run with OpenBLAS's threads; the sum over layers is one pass over tiles of Θ
+    /// on all cores (`GramAccumulator.accumulate`; dsyrk and one triangle for K(X, X)).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
-        BLASThreads.singleThreaded {
-            let n1 = x1.rows
-            let n2 = x2?.rows ?? x1.rows
-            var theta = Matrix(rows: n1, cols: n2)
-            guard n1 > 0, n2 > 0, let shapes = try? LayerShapes(self, inputWidth: x1.cols) else { return theta }
-            let t1 = LayerTape.forward(self, p, x1)
-            let t2 = x2.map { LayerTape.forward(self, p, $0) }
-            let k = t1.outputs[0].cols
-            for c in 0..<k {
-                func signals(_ t: LayerTape, rows: Int) -> LayerTape.GradientSink {
-                    var cot = Matrix(rows: rows, cols: k)
-                    for r in 0..<rows { cot.storage[r * k + c] = 1 }
-                    var sink = LayerTape.GradientSink(grads: nil, keepSignals: true)
-                    _ = t.backward([cot], &sink)
-                    return sink
-                }
-                let s1 = signals(t1, rows: n1)
-                let s2 = t2.map { signals($0, rows: n2) } ?? s1
-                for (i, (fanIn, d)) in shapes.dense.enumerated() {
-                    guard let h1 = s1.inputs[i], let g1 = s1.signals[i], let h2 = s2.inputs[i], let g2 = s2.signals[i]
-                    else { continue }
-                    let coefficients = d.coefficients(fanIn: fanIn)
-                    let a = NetworkKernels.product(
-                        h1, h2, transB: true, alpha: coefficients.weight * coefficients.weight)
-                    let b = NetworkKernels.product(g1, g2, transB: true, alpha: 1 / Double(k))
-                    let shift = p.biases[i] != nil ? coefficients.bias * coefficients.bias : 0
-                    for e in 0..<theta.count { theta.storage[e] += (a.storage[e] + shift) * b.storage[e] }
-                }
-            }
-            return theta
+        let n1 = x1.rows
+        let n2 = x2?.rows ?? x1.rows
+        guard n1 > 0, n2 > 0, let shapes = try? LayerShapes(self, inputWidth: x1.cols) else {
+            return Matrix(rows: n1, cols: n2)
         }
+        let cancellation = Cancellation.current
+        let t1 = LayerTape.forward(self, p, x1)
+        let t2 = x2.map { LayerTape.forward(self, p, $0) }
+        let k = t1.outputs[0].cols
+        guard k > 0 else { return Matrix(rows: n1, cols: n2) }
+        let gram = GramAccumulator(rows: n1, cols: n2, symmetric: x2 == nil)
+        for c in 0..<k {
+            func signals(_ t: LayerTape, rows: Int) -> LayerTape.GradientSink {
+                var cot = Matrix(rows: rows, cols: k)
+                for r in 0..<rows { cot.storage[r * k + c] = 1 }
+                var sink = LayerTape.GradientSink(grads: nil, keepSignals: true)
+                _ = t.backward([cot], &sink)
+                return sink
+            }
+            let s1 = signals(t1, rows: n1)
+            let s2 = t2.map { signals($0, rows: n2) }
+            var terms: [GramAccumulator.Term] = []
+            for (i, (fanIn, d)) in shapes.dense.enumerated() {
+                guard let h1 = s1.inputs[i], let g1 = s1.signals[i] else { continue }
+                let h2 = s2?.inputs[i]
+                let g2 = s2?.signals[i]
+                if s2 != nil && (h2 == nil || g2 == nil) { continue }
+                let coefficients = d.coefficients(fanIn: fanIn)
+                terms.append(
+                    GramAccumulator.Term(
+                        a: h1, b: h2, alpha: coefficients.weight * coefficients.weight,
+                        shift: p.biases[i] != nil ? coefficients.bias * coefficients.bias : 0,
+                        s1: g1, s2: g2, scale: 1 / Double(k)))
+            }
+            BLASThreads.singleThreaded { gram.accumulate(terms, initialize: c == 0) }
+            if cancellation?.isDue == true { break }
+        }
+        if cancellation?.stopped == true { return Matrix(rows: n1, cols: n2) }
+        return gram.finish()
     }
 
     /// Full-batch gradient descent on `1/(2·n·k) Σ (f − Y)²` (as `MLP.train`): the
