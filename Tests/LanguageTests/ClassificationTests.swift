@@ -107,6 +107,13 @@ struct ClassificationCase: Decodable, Sendable, CustomTestStringConvertible {
         #expect(items.count == 2)
     }
 
+    @Test func aSelectionTooLargeForMemoryIsRefused() throws {
+        // 10^6 copies of a 10^6-wide row: 8 TB, refused before allocating.
+        let big = try failure("X = zeros(2, 1000000)\nidx = zeros(1000000, 1)\nr = X[idx]")
+        #expect(big.message.contains("this selection needs"))
+        #expect(big.column == 7)
+    }
+
     @Test func nonzeroOfAMatrixIsRowMajor() throws {
         #expect(try matrix("r = nonzero([[0, 1], [nan, 0]])") == Matrix(column: [1, 2]))
         #expect(try matrix("r = nonzero(zeros(2, 2))") == Matrix(rows: 0, cols: 1))

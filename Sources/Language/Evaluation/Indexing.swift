@@ -53,7 +53,7 @@ extension Evaluator {
             }
             switch try selector(items[0], size: m.rows, what: shape + " (axis 0)") {
             case .index(let i): return .matrix(m.submatrix(rows: i..<(i + 1), cols: 0..<m.cols))
-            case .slice(let idx): return .matrix(gather(m, rows: idx, cols: Array(0..<m.cols)))
+            case .slice(let idx): return .matrix(try gather(m, rows: idx, cols: Array(0..<m.cols), at: items[0].range))
             }
         case 2:
             let (r, rowList) = try selection(items[0], size: m.rows, what: shape + " (axis 0)")
@@ -65,16 +65,23 @@ extension Evaluator {
             }
             switch (r, c) {
             case (.index(let i), .index(let j)): return .number(m[i, j])
-            case (.index(let i), .slice(let cols)): return .matrix(gather(m, rows: [i], cols: cols))
-            case (.slice(let rows), .index(let j)): return .matrix(gather(m, rows: rows, cols: [j]))
-            case (.slice(let rows), .slice(let cols)): return .matrix(gather(m, rows: rows, cols: cols))
+            case (.index(let i), .slice(let cols)):
+                return .matrix(try gather(m, rows: [i], cols: cols, at: items[1].range))
+            case (.slice(let rows), .index(let j)):
+                return .matrix(try gather(m, rows: rows, cols: [j], at: items[0].range))
+            case (.slice(let rows), .slice(let cols)):
+                return .matrix(try gather(m, rows: rows, cols: cols, at: (rowList ? items[0] : items[1]).range))
             }
         default:
             throw .error("a matrix takes at most 2 indices, got \(items.count)", at: items[2].range)
         }
     }
 
-    private func gather(_ m: Matrix, rows: [Int], cols: [Int]) -> Matrix {
+    /// The rows × cols selection of `m`; a list of indices may repeat rows, so the result is
+    /// refused (at `range`) when it cannot fit in memory.
+    private func gather(_ m: Matrix, rows: [Int], cols: [Int], at range: SourceRange) throws(Diagnostic) -> Matrix {
+        let (count, overflow) = rows.count.multipliedReportingOverflow(by: cols.count)
+        try MemoryGuard.check(doubles: overflow ? .max : count, what: "this selection", at: range)
         var out: [Double] = []
         out.reserveCapacity(rows.count * cols.count)
         for i in rows { for j in cols { out.append(m[i, j]) } }
