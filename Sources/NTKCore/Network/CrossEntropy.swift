@@ -1,8 +1,8 @@
 import Foundation
 
 /// Softmax cross-entropy, `-mean over rows of Σ_c Y log_softmax(f)`: the classification loss of
-/// neural-tangents' examples (docs/numerics.md). It exists beside the MSE loss so `loss(...,
-/// kind: "cross_entropy")` and the softmax builtins share one numerically stable log-softmax.
+/// neural-tangents' examples (docs/guide.md#classification). It exists beside the MSE loss so
+/// `loss(..., kind: "cross_entropy")` and the softmax builtins share one stable log-softmax.
 public enum CrossEntropy {
     /// `log_softmax` of one lane: `x − max − log Σ exp(x − max)`. Finite inputs give no NaN for
     /// logits of any size (an entry far below the largest may round to −inf).
