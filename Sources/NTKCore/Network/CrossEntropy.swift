@@ -38,17 +38,3 @@ public enum CrossEntropy {
         return -total / Double(f.rows)
     }
 }
-
-extension MLP {
-    /// The softmax cross-entropy of the network's outputs against targets `y` (n × out_dim).
-    public func crossEntropyLoss(_ p: NetworkParams, _ x: Matrix, _ y: Matrix) -> Double {
-        CrossEntropy.loss(logits: apply(p, x), targets: y)
-    }
-}
-
-extension Layer {
-    /// The softmax cross-entropy of the network's outputs against targets `y` (n × out_dim).
-    public func crossEntropyLoss(_ p: NetworkParams, _ x: Matrix, _ y: Matrix) -> Double {
-        CrossEntropy.loss(logits: apply(p, x), targets: y)
-    }
-}
