@@ -7,6 +7,9 @@
 public struct NumpyGenerator: Sendable {
     /// The underlying bit generator (numpy's `rng.bit_generator`).
     public private(set) var bitGenerator: PCG64
+    /// The upper half of a 64-bit word whose lower half a 32-bit draw already used
+    /// (numpy's `has_uint32` / `uinteger` in the bit generator's state).
+    var bufferedUInt32: UInt32?
 
     /// `numpy.random.default_rng(seed)` for a non-negative integer seed.
     public init(seed: UInt64) {

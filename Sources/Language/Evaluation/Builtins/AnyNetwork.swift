@@ -86,6 +86,14 @@ enum AnyNetwork {
         }
     }
 
+    /// How many outputs the network has for inputs this wide.
+    func outputWidth(inputWidth: Int) throws(NetworkError) -> Int {
+        switch self {
+        case .mlp(let m): return m.outDim
+        case .layer(let l): return try LayerShapes(l, inputWidth: inputWidth).outputWidth
+        }
+    }
+
     /// The targets must be n × out_dim and finite.
     func checkTargets(_ y: Matrix, inputs x: Matrix) throws(NetworkError) {
         switch self {

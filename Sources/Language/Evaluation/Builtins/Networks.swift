@@ -172,17 +172,53 @@ extension Builtins {
             return .params(current)
         },
         Builtin(
-            "loss", [.required("net"), .required("p"), .required("X"), .required("Y")],
-            "L = 1/(2·n·k) Σ (f − Y)² of the finite network"
+            "loss",
+            [.required("net"), .required("p"), .required("X"), .required("Y"), .keyword("kind", .string("mse"))],
+            "L = 1/(2·n·k) Σ (f − Y)² of the finite network; kind: \"cross_entropy\" −mean over rows of "
+                + "Σ_c Y log_softmax(f) (Y one-hot, or n×1 class indices when the network has several outputs)"
         ) { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
-            let y = try c.matrix("Y")
-            do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
-            return .number(try UserFunctions.bridge(c) { net.loss(p, x, y) })
+            switch try c.string("kind") {
+            case "mse":
+                let y = try c.matrix("Y")
+                do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "loss: \(error)") }
+                return .number(try UserFunctions.bridge(c) { net.loss(p, x, y) })
+            case "cross_entropy":
+                let y = try crossEntropyTargets(c, net, inputs: x)
+                return .number(try UserFunctions.bridge(c) { CrossEntropy.loss(logits: net.apply(p, x), targets: y) })
+            case let kind:
+                throw c.fail(
+                    "kind",
+                    "loss: unknown kind \"\(kind)\"\(Suggestions.hint(for: kind, in: ["mse", "cross_entropy"])); "
+                        + "it is \"mse\" or \"cross_entropy\"")
+            }
         }
     ]
 
     // MARK: Helpers
+
+    /// The cross-entropy targets of `loss`: n × out_dim (one-hot or class probabilities, finite),
+    /// or n×1 class indices turned one-hot when the network has more than one output.
+    static func crossEntropyTargets(_ c: BuiltinCall, _ net: AnyNetwork, inputs x: Matrix) throws(Diagnostic)
+        -> Matrix
+    {
+        let y = try c.matrix("Y")
+        let k: Int
+        do { k = try net.outputWidth(inputWidth: x.cols) } catch { throw c.fail("net", "loss: \(error)") }
+        if y.rows == x.rows && y.cols == 1 && k > 1 {
+            var out = Matrix(rows: y.rows, cols: k)
+            for (i, l) in try classIndices(c, "Y", classes: k).enumerated() { out[i, l] = 1 }
+            return out
+        }
+        guard y.rows == x.rows, y.cols == k else {
+            throw c.fail(
+                "Y",
+                "loss: cross_entropy needs Y as \(x.rows)×\(k) one-hot rows\(k > 1 ? " or \(x.rows)×1 class indices" : ""), "
+                    + "got \(y.shapeDescription)")
+        }
+        guard y.isFinite else { throw c.fail("Y", "loss: \(NetworkError.notFinite("the targets"))") }
+        return y
+    }
 
     /// How many numbers the params of `net` hold for inputs of width d.
     /// The number of weights and biases; `Int.max` when it does not fit in 64 bits.
