@@ -204,8 +204,9 @@ import Testing
         #expect(j == Images(pixels: Self.x, height: 2, width: 3, channels: 2))
     }
 
-    /// numpy reads what `save` writes with the same shape and values, and `load` reads what numpy
-    /// writes (C and Fortran order); skipped when the reference Python is not installed.
+    /// numpy reads what `save` writes with the same shape and values (the bytes are numpy.save's),
+    /// and `load` reads what numpy writes (C and Fortran order, integers); skipped when the
+    /// reference Python is not installed.
     @Test func numpyAgreesOnTheFourDimensionalFile() throws {
         let python = "/tmp/ntref/bin/python"
         guard FileManager.default.isExecutableFile(atPath: python) else { return }
@@ -218,6 +219,8 @@ import Testing
             a = np.load('ours.npy')
             assert a.shape == (3, 2, 3, 2) and a.dtype == np.float64, (a.shape, a.dtype)
             assert (a == np.arange(36.0).reshape(3, 2, 3, 2)).all()
+            np.save('numpy.npy', np.arange(36.0).reshape(3, 2, 3, 2))
+            assert open('ours.npy', 'rb').read() == open('numpy.npy', 'rb').read(), 'not numpy.save bytes'
             b = np.arange(36.0).reshape(3, 2, 3, 2) * 0.5 - 1
             np.save('c.npy', b)
             np.save('f.npy', np.asfortranarray(b))
