@@ -63,6 +63,23 @@ struct ImagesNotebookTests {
         #expect(drift.out.contains("max") || drift.err.contains("max"), "\(drift.transcript)")
     }
 
+    /// Arithmetic on images is under the memory budget, as on matrices (`load` is not: the file
+    /// is already read, so the first `*` is where a 2 MiB result meets a 1 MiB limit).
+    @Test func arithmeticOnImagesIsRefusedPastTheMemoryBudget() throws {
+        let sandbox = try TemporaryFolder("images-notebook")
+        defer { sandbox.remove() }
+        let array = NPYData.ones(shape: [500, 16, 16, 2])
+        try array.write(to: sandbox.url("mid.npy"))
+        try Data("```ntk\nI = load(\"mid.npy\")\nJ = I * 2\n```\n".utf8).write(to: sandbox.url("nb.md"))
+        let r = try TangentBinary.run(
+            ["run", sandbox.path("nb.md"), "--no-cache"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
+        #expect(r.status == 1)
+        #expect(
+            r.err.contains("nb.md:3:7: error: the images made by '*' needs 2.0 MiB but only 1.0 MiB"),
+            "\(r.transcript)")
+    }
+
     @Test func imagesAsANetworkInputFailAtTheCall() throws {
         let sandbox = try TemporaryFolder("images-notebook")
         defer { sandbox.remove() }
@@ -76,5 +93,21 @@ struct ImagesNotebookTests {
             r.err.contains(
                 "nb.md:3:34: error: ntk(): images as network inputs need the convolutional layers of §10 (not yet "
                     + "available); flatten(I) gives the matrix"), "\(r.transcript)")
+    }
+}
+
+/// A float64 C-order `.npy` file of ones, written by hand (NTKCore's writer is what is tested).
+enum NPYData {
+    static func ones(shape: [Int]) -> Data {
+        let count = shape.reduce(1, *)
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': ("
+        header += shape.map(String.init).joined(separator: ", ") + "), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
+        data.append(contentsOf: [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        for _ in 0..<count { withUnsafeBytes(of: (1.0).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        return data
     }
 }

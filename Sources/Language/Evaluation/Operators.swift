@@ -81,6 +81,10 @@ enum Operators {
                 "'\(op.rawValue)' does not take images: images allow + - * / with a number or with images of the "
                     + "same shape (flatten(I) gives the matrix)", at: opRange)
         }
+        // The result is as large as the images operand; refuse one that cannot fit.
+        var size = 0
+        for case .images(let i) in [a, b] { size = max(size, i.pixels.count) }
+        try MemoryGuard.check(doubles: size, what: "the images made by '\(op.rawValue)'", at: opRange)
         switch (a, b) {
         case (.images(let x), .number(let y)): return .images(x.with(pixels: x.pixels.map { f($0, y) }))
         case (.number(let x), .images(let y)): return .images(y.with(pixels: y.pixels.map { f(x, $0) }))
