@@ -19,7 +19,7 @@ package struct BlockCache: Sendable {
     package let directory: URL
     package let secret: CacheSecret
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 5
+    static let formatVersion: UInt8 = 6
     /// Blocks that bind more than this many bytes of values are not cached.
     package static let maxEntryBytes = 1 << 30
 

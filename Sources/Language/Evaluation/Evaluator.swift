@@ -67,6 +67,8 @@ package struct Evaluator {
                 caption = text
             }
             try context.emit(.value(value, caption: caption, range: s.range))
+            // Images are also drawn: their first samples as one figure.
+            if case .images(let images) = value { try context.emit(.figure(images.preview, range: s.range)) }
         case .expect(let e):
             try expect(e)
         case .expression(let e):

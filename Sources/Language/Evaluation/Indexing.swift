@@ -24,6 +24,8 @@ extension Evaluator {
             }
         case .matrix(let m):
             return try index(m, items)
+        case .images(let i):
+            return try index(i, items)
         case .string(let s):
             let chars = Array(s)
             guard items.count == 1 else { throw .error("a string takes one index", at: items[1].range) }
@@ -75,6 +77,58 @@ extension Evaluator {
         default:
             throw .error("a matrix takes at most 2 indices, got \(items.count)", at: items[2].range)
         }
+    }
+
+    /// `I[a:b]`, `I[k]` and `I[idx]` (a list or n×1 matrix of whole-number indices) select samples
+    /// and give images; a sample keeps its height, width and channels.
+    private func index(_ images: Images, _ items: [IndexItem]) throws(Diagnostic) -> Value {
+        guard items.count == 1 else {
+            throw .error(
+                "images take one index (samples: I[a:b], I[k] or I[idx]), got \(items.count); "
+                    + "flatten(I) gives the matrix", at: items[1].range)
+        }
+        let what = "images of \(images.count) samples"
+        guard case .single(let e) = items[0] else {
+            guard case .slice(let idx) = try selector(items[0], size: images.count, what: what) else {
+                return .images(images)
+            }
+            return .images(images.samples(idx))
+        }
+        let v = try evaluate(e)
+        let indices: [Double]
+        switch v {
+        case .number(let x): indices = [x]
+        case .list, .matrix:
+            guard let m = v.asMatrix, m.cols == 1 || m.rows == 1 else {
+                throw .error(
+                    "images are indexed by a number, a list of indices or an n×1 matrix of them, got "
+                        + v.typeDescription, at: e.range)
+            }
+            indices = m.storage
+        default:
+            throw .error(
+                "images are indexed by a number, a list of indices or an n×1 matrix of them, got \(v.typeDescription)",
+                at: e.range)
+        }
+        var picked: [Int] = []
+        picked.reserveCapacity(indices.count)
+        for x in indices {
+            guard x.isFinite, x == x.rounded() else {
+                throw .error("an index of images must be a whole number, got \(ValueFormatter.number(x))", at: e.range)
+            }
+            let size = Double(images.count)
+            let k = x < 0 ? x + size : x
+            guard k >= 0, k < size else {
+                throw .error(
+                    "index \(ValueFormatter.number(x)) is out of range for \(what) (valid: \(-images.count) to "
+                        + "\(images.count - 1))", at: e.range)
+            }
+            picked.append(Int(k))
+        }
+        let (count, overflow) = picked.count.multipliedReportingOverflow(by: images.pixels.cols)
+        try MemoryGuard.check(
+            doubles: overflow ? .max : count, what: "the \(picked.count) selected samples", at: e.range)
+        return .images(images.samples(picked))
     }
 
     /// The rows × cols selection of `m`; a list of indices may repeat rows, so the result is

@@ -10,7 +10,7 @@ enum Operators {
 
     static func unaryPlus(_ v: Value, range: SourceRange) throws(Diagnostic) -> Value {
         switch v {
-        case .number, .matrix: return v
+        case .number, .matrix, .images: return v
         default: throw .error("unary '+' needs a number or matrix, got \(v.typeDescription)", at: range)
         }
     }
@@ -19,12 +19,15 @@ enum Operators {
         switch v {
         case .number(let x): return .number(-x)
         case .matrix(let m): return .matrix(m.map { -$0 })
+        case .images(let i): return .images(i.with(pixels: i.pixels.map { -$0 }))
         case .list where v.asMatrix != nil: return .matrix(v.asMatrix!.map { -$0 })
         default: throw .error("unary '-' needs a number or matrix, got \(v.typeDescription)", at: range)
         }
     }
 
     static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic) -> Value {
+        if case .images = a { return try images(op, a, b, opRange: opRange) }
+        if case .images = b { return try images(op, a, b, opRange: opRange) }
         if op == .matmul { return try matmul(a, b, opRange: opRange) }
         if op == .add, case .string(let x) = a, case .string(let y) = b {
             // `s = s + s` line after line doubles a string: refuse one that cannot fit (short
@@ -60,6 +63,44 @@ enum Operators {
         if case .number(let x) = a, case .number(let y) = b { return .number(f(x, y)) }
         let (ma, mb) = try operands(a, b, op.rawValue, opRange: opRange)
         return .matrix(Matrix.broadcast(ma, mb, f))
+    }
+
+    /// Arithmetic on images: `+ - * /` with a number, or with images of the same shape,
+    /// elementwise; anything else is a located error that says what is allowed.
+    private static func images(_ op: BinaryOperator, _ a: Value, _ b: Value, opRange: SourceRange) throws(Diagnostic)
+        -> Value
+    {
+        let f: (Double, Double) -> Double
+        switch op {
+        case .add: f = (+)
+        case .subtract: f = (-)
+        case .multiply: f = (*)
+        case .divide: f = (/)
+        case .power, .matmul:
+            throw .error(
+                "'\(op.rawValue)' does not take images: images allow + - * / with a number or with images of the "
+                    + "same shape (flatten(I) gives the matrix)", at: opRange)
+        }
+        // The result is as large as the images operand; refuse one that cannot fit.
+        var size = 0
+        for case .images(let i) in [a, b] { size = max(size, i.pixels.count) }
+        try MemoryGuard.check(doubles: size, what: "the images made by '\(op.rawValue)'", at: opRange)
+        switch (a, b) {
+        case (.images(let x), .number(let y)): return .images(x.with(pixels: x.pixels.map { f($0, y) }))
+        case (.number(let x), .images(let y)): return .images(y.with(pixels: y.pixels.map { f(x, $0) }))
+        case (.images(let x), .images(let y)):
+            guard x.shape == y.shape else {
+                throw .error(
+                    "'\(op.rawValue)' needs images of the same shape, got \(x.shapeDescription) and "
+                        + "\(y.shapeDescription)", at: opRange)
+            }
+            return .images(x.with(pixels: Matrix.broadcast(x.pixels, y.pixels, f)))
+        default:
+            let other = { if case .images = a { return b } else { return a } }()
+            throw .error(
+                "'\(op.rawValue)' cannot combine images with \(other.typeDescription): images allow + - * / with a "
+                    + "number or with images of the same shape (flatten(I) gives the matrix)", at: opRange)
+        }
     }
 
     /// Both operands as matrices with broadcast-compatible shapes, or a located error.

@@ -18,6 +18,8 @@ package enum Value: Equatable, Sendable {
     case function(Function)
     /// `table(A, columns:)`: a matrix shown in full with named columns.
     case table(Table)
+    /// n samples of height × width × channels (docs/language.md#images-and-convolutions).
+    case images(Images)
 
     /// The kind of value as a user reads it in an error message ("a 3×2 matrix").
     package var typeDescription: String {
@@ -34,6 +36,7 @@ package enum Value: Equatable, Sendable {
         case .record: return "a record"
         case .function(let f): return "the function \(f.name)"
         case .table(let t): return "a \(t.matrix.shapeDescription) table"
+        case .images(let i): return "images (\(i.shapeDescription))"
         }
     }
 
@@ -52,6 +55,7 @@ package enum Value: Equatable, Sendable {
         case .record: return "record"
         case .function: return "function"
         case .table: return "table"
+        case .images: return "images"
         }
     }
 

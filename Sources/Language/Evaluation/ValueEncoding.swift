@@ -73,6 +73,12 @@ extension Value {
             for column in t.columns {
                 w.string(column)
             }
+        case .images(let i):
+            w.u8(13)
+            w.int(i.height)
+            w.int(i.width)
+            w.int(i.channels)
+            w.matrix(i.pixels)
         case .function(let f):
             // A notebook-level function is its source (parsed again when read back) and its
             // defaults; one that closes over a call's scope is marked by that scope's identity
@@ -167,6 +173,13 @@ extension Value {
             }
             guard columns.count == m.cols else { return nil }
             return .table(Table(matrix: m, columns: columns))
+        case 13:
+            guard let h = r.int(), let wd = r.int(), let ch = r.int(), let m = r.matrix(), h >= 1, wd >= 1, ch >= 1
+            else { return nil }
+            let (hw, o1) = h.multipliedReportingOverflow(by: wd)
+            let (hwc, o2) = hw.multipliedReportingOverflow(by: ch)
+            guard !o1, !o2, hwc == m.cols else { return nil }
+            return .images(Images(pixels: m, height: h, width: wd, channels: ch))
         case 9:
             guard let name = r.string(), let n = r.count(unit: 24) else { return nil }
             var lines: [SourceText.Line] = []

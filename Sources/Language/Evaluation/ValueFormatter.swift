@@ -49,6 +49,7 @@ package enum ValueFormatter {
         case .params(let p): return describe(p)
         case .function(let f): return "<function \(f.signature)>"
         case .table(let t): return t.text
+        case .images(let i): return summary(i)
         case .record(let r):
             return r.fields.map { f in
                 let body = text(f.value)
@@ -62,6 +63,7 @@ package enum ValueFormatter {
         switch value {
         case .string(let s): return "\"\(s)\""
         case .matrix(let m): return "<\(m.shapeDescription) matrix>"
+        case .images(let i): return "<images \(i.shapeDescription)>"
         case .record(let r): return "<record: " + r.fieldNames.joined(separator: ", ") + ">"
         default:
             let t = text(value)
@@ -90,6 +92,17 @@ package enum ValueFormatter {
     /// The same summary from its parts (as a stored output keeps them).
     package static func summary(shape: String, min: Double, max: Double, mean: Double, corner: Matrix) -> String {
         "\(shape) matrix  min \(cell(min))  max \(cell(max))  mean \(cell(mean))\ntop-left corner:\n" + table(corner)
+    }
+
+    /// `images: 10 × 8×8×1, min 0, max 1, mean 0.5` (`show` also draws the first samples).
+    package static func summary(_ images: Images) -> String {
+        let s = MatrixSummary(images.pixels)
+        return summary(images: images.shapeDescription, min: s.min, max: s.max, mean: s.mean)
+    }
+
+    /// The summary line of images from its parts (as a stored output keeps them).
+    package static func summary(images shape: String, min: Double, max: Double, mean: Double) -> String {
+        "images: \(shape), min \(cell(min)), max \(cell(max)), mean \(cell(mean))"
     }
 
     /// The top-left corner a large matrix is summarised by: up to 4×4.

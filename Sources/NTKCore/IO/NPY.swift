@@ -6,7 +6,8 @@ import TangentSupport
 /// Reading accepts format versions 1.0, 2.0 and 3.0; float64, float32 and
 /// float16 in either byte order; signed and unsigned integers and booleans
 /// (converted to `Double`); C or Fortran order; and 0-D (→ 1×1), 1-D
-/// (→ n×1) or 2-D arrays. Anything else (3-D arrays, complex, object or
+/// (→ n×1) or 2-D arrays as a matrix, and also 4-D arrays (images) as an
+/// `NPY.NDArray`. Anything else (3-D or 5-D arrays, complex, object or
 /// string dtypes, truncated or malformed files) is a `FileError` with a
 /// message for the user.
 ///
@@ -19,23 +20,39 @@ public enum NPY {
 
     /// Decodes the contents of a `.npy` file.
     public static func decode(_ data: Data) throws(FileError) -> Matrix {
+        try decodeArray(data, ranks: [0, 1, 2], refusal: "as a matrix").matrix
+    }
+
+    /// Decodes a `.npy` file of 0 to 2 dimensions (as `decode(_:)`) or 4 dimensions (n, h, w, c
+    /// images); the values come back in C order whatever the file's order.
+    package static func decodeArray(_ data: Data) throws(FileError) -> NDArray {
+        try decodeArray(
+            data, ranks: [0, 1, 2, 4],
+            refusal: "as a matrix or images (0-, 1- and 2-D arrays are matrices, 4-D (n, h, w, c) arrays images)")
+    }
+
+    private static func decodeArray(_ data: Data, ranks: Set<Int>, refusal: String) throws(FileError) -> NDArray {
         // `withUnsafeBytes` rethrows untyped errors, so the result travels as a `Result`.
         let result = data.withUnsafeBytes { bytes in
-            Result { () throws(FileError) -> Matrix in try decode(bytes) }
+            Result { () throws(FileError) -> NDArray in try decodeArray(bytes, ranks: ranks, refusal: refusal) }
         }
         return try result.get()
     }
 
     /// The header of a float64, little-endian, C-order `.npy` file of that shape (version 1.0,
     /// padded to a multiple of 64 bytes); the data follows it row by row.
-    public static func header(rows: Int, cols: Int) -> [UInt8] {
-        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(cols)), }"
+    public static func header(rows: Int, cols: Int) -> [UInt8] { header(shape: [rows, cols]) }
+
+    /// The header of a float64, little-endian, C-order `.npy` file of any shape.
+    package static func header(shape: [Int]) -> [UInt8] {
+        let tuple = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': \(tuple), }"
         // numpy leaves room to grow the first axis in place: 21 characters in all.
-        header += String(repeating: " ", count: max(0, 21 - String(rows).count))
+        header += String(repeating: " ", count: max(0, 21 - String(shape.first ?? 0).count))
         let prefixLength = magic.count + 2 + 2  // magic, version, UInt16 header length
         let unpadded = header.utf8.count + 1  // + the final newline
         let padding = 64 - (prefixLength + unpadded) % 64
-        let headerLength = unpadded + padding  // < 64 KiB: shapes have at most 2 × 20 digits
+        let headerLength = unpadded + padding  // < 64 KiB: shapes have at most 4 × 20 digits
         var bytes = magic + [1, 0, UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)]
         bytes += Array(header.utf8) + [UInt8](repeating: 0x20, count: padding) + [0x0A]
         return bytes
@@ -43,17 +60,36 @@ public enum NPY {
 
     /// Encodes a matrix as a float64, little-endian, C-order `.npy` file.
     public static func encode(_ matrix: Matrix) -> Data {
-        let header = header(rows: matrix.rows, cols: matrix.cols)
-        var data = Data(capacity: header.count + 8 * matrix.count)
+        encode(NDArray(shape: [matrix.rows, matrix.cols], values: matrix.storage))
+    }
+
+    /// Encodes an array of any shape as a float64, little-endian, C-order `.npy` file.
+    package static func encode(_ array: NDArray) -> Data {
+        let header = header(shape: array.shape)
+        var data = Data(capacity: header.count + 8 * array.values.count)
         data.append(contentsOf: header)
         if (1 as UInt16).littleEndian == 1 {
-            matrix.storage.withUnsafeBytes { data.append(contentsOf: $0) }
+            array.values.withUnsafeBytes { data.append(contentsOf: $0) }
         } else {
-            for value in matrix.storage {
+            for value in array.values {
                 withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
             }
         }
         return data
+    }
+
+    /// Reads a `.npy` file of 0, 1, 2 or 4 dimensions; see `decodeArray(_:)`.
+    package static func readArray(from url: URL) throws(FileError) -> NDArray {
+        try decodeArray(readFileContents(of: url))
+    }
+
+    /// Writes `encode(array)` as `write(_:to:confinedTo:)` writes a matrix.
+    package static func write(_ array: NDArray, to url: URL, confinedTo root: URL?) throws(FileError) {
+        if let root {
+            try ConfinedFolder(root, create: false).write(encode(array), to: url.path, finalLink: .followInside)
+        } else {
+            try writeAtomically(encode(array), to: url)
+        }
     }
 
     /// Reads a `.npy` file; see `decode(_:)`.
@@ -77,7 +113,9 @@ public enum NPY {
 // MARK: - Decoding
 
 extension NPY {
-    private static func decode(_ bytes: UnsafeRawBufferPointer) throws(FileError) -> Matrix {
+    private static func decodeArray(_ bytes: UnsafeRawBufferPointer, ranks: Set<Int>, refusal: String) throws(FileError)
+        -> NDArray
+    {
         if bytes.isEmpty { throw FileError("not a .npy file (the file is empty)") }
         guard zip(bytes, magic).allSatisfy({ $0 == $1 }) else {
             throw FileError("not a .npy file (bad magic)")
@@ -117,6 +155,9 @@ extension NPY {
         }
 
         let header = try Header(parsing: headerText)
+        guard ranks.contains(header.shape.count) else {
+            throw FileError("\(header.shape.count)-D array of shape \(header.shapeText) cannot be loaded \(refusal)")
+        }
         let dataStart = headerStart + headerLength
         let available = bytes.count - dataStart
         let (byteCount, overflow) = header.count.multipliedReportingOverflow(by: header.dtype.size)
@@ -132,16 +173,30 @@ extension NPY {
         let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + byteCount])
         let values = header.dtype.values(in: payload, count: header.count)
 
-        let (rows, cols): (Int, Int)
-        switch header.shape.count {
-        case 0: (rows, cols) = (1, 1)
-        case 1: (rows, cols) = (header.shape[0], 1)
-        default: (rows, cols) = (header.shape[0], header.shape[1])
+        return NDArray(shape: header.shape, values: header.fortranOrder ? cOrder(values, shape: header.shape) : values)
+    }
+
+    /// Column-major (Fortran-order) values of an array of that shape, in row-major order: the
+    /// column-major data is the row-major data of the array with its axes reversed.
+    private static func cOrder(_ values: [Double], shape: [Int]) -> [Double] {
+        guard shape.count >= 2, !values.isEmpty else { return values }
+        var out = [Double](repeating: 0, count: values.count)
+        // Strides of each axis in the Fortran-order data.
+        var strides = [Int](repeating: 1, count: shape.count)
+        for k in 1..<shape.count { strides[k] = strides[k - 1] * shape[k - 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        for i in 0..<out.count {
+            var offset = 0
+            for k in 0..<shape.count { offset += index[k] * strides[k] }
+            out[i] = values[offset]
+            var k = shape.count - 1
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < shape[k] { break }
+                index[k] = 0
+                k -= 1
+            }
         }
-        if header.fortranOrder && header.shape.count == 2 {
-            // Column-major data is the row-major data of the transpose.
-            return Matrix(rows: cols, cols: rows, storage: values).transposed
-        }
-        return Matrix(rows: rows, cols: cols, storage: values)
+        return out
     }
 }

@@ -8,7 +8,7 @@ extension NPY {
     struct Header {
         var dtype: DType
         var fortranOrder: Bool
-        /// At most two dimensions, each non-negative.
+        /// Each dimension non-negative; how many dimensions a reader accepts is its own rule.
         var shape: [Int]
         /// The number of values, the product of `shape`.
         var count: Int
@@ -51,9 +51,6 @@ extension NPY {
                 shape.count == 1
                 ? "(\(shape[0]),)"
                 : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-            guard shape.count <= 2 else {
-                throw FileError("\(shape.count)-D array of shape \(shapeText) cannot be loaded as a matrix")
-            }
             var count = 1
             for n in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: n)

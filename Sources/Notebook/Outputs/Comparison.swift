@@ -115,6 +115,7 @@ package enum OutputComparison {
     }
 
     private static func position(_ k: Int, of s: StoredOutput) -> String {
+        if s.type == "images", k < 3 { return ["min", "max", "mean"][k] }
         if let shape = s.shape, shape.count == 2 {
             let big = shape[0] > ValueFormatter.maxTableRows || shape[1] > ValueFormatter.maxTableCols
             if big {

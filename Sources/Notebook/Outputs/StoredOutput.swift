@@ -11,10 +11,10 @@ package struct StoredOutput: Equatable, Sendable {
     /// The value's type for `show` outputs ("number", "matrix", "string", …).
     package var type: String?
     package var caption: String?
-    /// Matrix shape (rows, cols) when the value is a matrix.
+    /// Matrix shape (rows, cols) when the value is a matrix; (n, h, w, c) for images.
     package var shape: [Int]?
     /// Numbers compared within tolerance: a number; a small matrix's entries (row-major);
-    /// a large matrix's min, max, mean and top-left corner.
+    /// a large matrix's min, max, mean and top-left corner; images' min, max and mean.
     package var numbers: [Double]
     /// Text compared exactly, except that numbers inside it are compared within tolerance.
     package var text: String
@@ -57,6 +57,12 @@ package struct StoredOutput: Equatable, Sendable {
                 out.shape = [t.matrix.rows, t.matrix.cols]
                 out.numbers = t.matrix.storage
                 out.text = t.columns.joined(separator: "\n")
+            case .images(let i):
+                // The shape (n, h, w, c), min, max and mean, and the summary line `show` prints.
+                let s = MatrixSummary(i.pixels)
+                out.shape = i.shape
+                out.numbers = [s.min, s.max, s.mean]
+                out.text = ValueFormatter.text(v)
             default:
                 out.text = ValueFormatter.text(v)
             }

@@ -91,8 +91,10 @@ extension Builtins {
             }
             return .matrix(Matrix.vcat(parts.map(\.m)))
         },
-        Builtin("rows", [.required("A")], "the number of rows of A") { c throws(Diagnostic) in
+        Builtin("rows", [.required("A")], "the number of rows of A (of images: the number of samples)") {
+            c throws(Diagnostic) in
             if case .list(let items) = c.value("A") { return .number(Double(items.count)) }
+            if case .images(let i) = c.value("A") { return .number(Double(i.count)) }
             return .number(Double(try c.matrix("A").rows))
         },
         Builtin("cols", [.required("A")], "the number of columns of A") { c throws(Diagnostic) in

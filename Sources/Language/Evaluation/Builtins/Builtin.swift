@@ -177,10 +177,13 @@ struct BuiltinCall {
 
     /// A matrix argument; numbers are 1×1 and lists of numbers are columns.
     func matrix(_ p: String) throws(Diagnostic) -> Matrix {
-        try BuiltinCall.matrix(value(p), at: range(p), what: "argument '\(p)' of \(name)()")
+        let what = "argument '\(p)' of \(name)()"
+        if case .images(let i) = value(p) { throw fail(p, Builtins.imagesWhereMatrix(i, builtin: name, what: what)) }
+        return try BuiltinCall.matrix(value(p), at: range(p), what: what)
     }
 
     static func matrix(_ v: Value, at range: SourceRange, what: String) throws(Diagnostic) -> Matrix {
+        if case .images(let i) = v { throw .error(Builtins.imagesWhereMatrix(i, builtin: "", what: what), at: range) }
         guard let m = v.asMatrix else {
             throw .error("\(what) must be a matrix, got \(v.typeDescription)", at: range)
         }

@@ -5,12 +5,13 @@ import TangentSupport
 /// `load` and `save` of `.npy` and `.csv`; paths are relative to the notebook's folder.
 extension Builtins {
     static let files: [Builtin] = [
-        Builtin("load", [.required("path")], "a matrix from a .npy or .csv file") { c throws(Diagnostic) in
+        Builtin("load", [.required("path")], "a matrix from a .npy or .csv file; images from a 4-D (n, h, w, c) .npy") {
+            c throws(Diagnostic) in
             let (url, format) = try fileArgument(c)
             c.context.noteFileRead(url.path)
             do {
                 switch format {
-                case .npy: return .matrix(try NPY.read(from: url))
+                case .npy: return try value(of: try NPY.readArray(from: url))
                 case .csv: return .matrix(try CSV.read(from: url))
                 }
             } catch {
@@ -19,8 +20,9 @@ extension Builtins {
         },
         Builtin(
             "save", [.required("value"), .required("path")],
-            "writes a matrix (or number, as 1×1) to .npy (float64, C order) or .csv"
+            "writes a matrix (or number, as 1×1) to .npy (float64, C order) or .csv; images to a 4-D (n, h, w, c) .npy"
         ) { c throws(Diagnostic) in
+            if case .images(let i) = c.value("value") { return try save(i, c) }
             let m = try c.matrix("value")
             let (url, format) = try fileArgument(c)
             do {
@@ -48,6 +50,38 @@ extension Builtins {
     ]
 
     enum MatrixFileFormat { case npy, csv }
+
+    /// What `load` gives for a `.npy` array: images for 4-D, else a matrix.
+    private static func value(of array: NPY.NDArray) throws(FileError) -> Value {
+        guard array.shape.count == 4 else { return .matrix(array.matrix) }
+        let (n, h, w, c) = (array.shape[0], array.shape[1], array.shape[2], array.shape[3])
+        guard h >= 1, w >= 1, c >= 1 else {
+            throw FileError(
+                "images need a height, width and channel count of at least 1, got shape (\(n), \(h), \(w), \(c))")
+        }
+        return .images(
+            Images(pixels: Matrix(rows: n, cols: h * w * c, storage: array.values), height: h, width: w, channels: c))
+    }
+
+    /// `save(I, "x.npy")`: the 4-D (n, h, w, c) float64 array; images have no CSV form.
+    private static func save(_ images: Images, _ c: BuiltinCall) throws(Diagnostic) -> Value {
+        let (url, format) = try fileArgument(c)
+        guard format == .npy else {
+            throw c.fail(
+                "path",
+                "images are saved as a 4-D .npy file (n, h, w, c); save(flatten(I), ...) writes the matrix as CSV")
+        }
+        let array = NPY.NDArray(shape: images.shape, values: images.pixels.storage)
+        // Under a root the write walks from it without following a link out (as for matrices).
+        let target = c.context.fileRoot == nil ? url : try confinedTarget(c)
+        do {
+            try NPY.write(array, to: target, confinedTo: c.context.fileRoot)
+        } catch {
+            throw c.fail("path", "cannot save '\(try c.string("path"))': \(error)")
+        }
+        c.context.noteFileWritten(url.path)
+        return .none
+    }
 
     /// The path `save` walks from the root: the notebook's folder, resolved, joined with the
     /// path as written (its `..` and links are resolved by the confined walk, not lexically).
