@@ -59,6 +59,8 @@ package enum KernelWorker {
             return runner.run(notebook)
         }
         channel.send(.done)
+        // Cache entries still being written are finished before the worker exits.
+        CacheWriter.shared.finish()
         return 0
     }
 

@@ -43,6 +43,9 @@ struct NotebookJob {
                 allowOutside: options.allowOutside
             ).run(notebook)
         if options.verb == .run && !options.quiet { console.out(TerminalReport.outputs(result)) }
+        if options.explain {
+            console.out(CacheExplanation.text(result, checkWithoutCache: options.verb == .check && !options.cached))
+        }
         let errors = TerminalReport.errors(result)
         if !errors.isEmpty { console.err(errors) }
         var outcome = Outcome()
