@@ -364,7 +364,7 @@ package struct BlockCache: Sendable {
             for (fileName, chunks) in sideFiles {
                 let file = try root.atomicFile(cache + "/" + fileName, size: chunks.count, finalLink: .replace)
                 var offset = 0
-                try chunks.forEach { (raw) throws(FileError) in
+                try chunks.forEachPiece { (raw) throws(FileError) in
                     try file.write(raw, at: offset)
                     offset += raw.count
                 }

@@ -54,6 +54,8 @@ package struct CacheBudget {
     /// One block's files in the cache.
     package struct Item {
         package var entryName: String
+        /// The entry's value files.
+        package var valueFiles: [String] = []
         /// `notebook.md#block`, or nil when the entry was not written on this machine.
         package var block: String?
         package var kind: String
@@ -102,7 +104,7 @@ package struct CacheBudget {
             }
             items.append(
                 Item(
-                    entryName: name, block: block, kind: kind, bytes: bytes,
+                    entryName: name, valueFiles: values, block: block, kind: kind, bytes: bytes,
                     lastUsed: sizes[name]?.time ?? .distantPast))
         }
         // Left over: value files of no entry, temporary files of an interrupted writer.
@@ -170,7 +172,11 @@ package struct CacheBudget {
     @discardableResult
     package func clear() -> Int {
         let all = items()
-        for item in all { _ = unlink(cache.directory.appendingPathComponent(item.entryName).path) }
+        for item in all {
+            for name in [item.entryName] + item.valueFiles {
+                _ = unlink(cache.directory.appendingPathComponent(name).path)
+            }
+        }
         return all.reduce(0) { $0 + $1.bytes }
     }
 }

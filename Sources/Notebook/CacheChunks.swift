@@ -79,7 +79,7 @@ struct CacheChunks {
     }
 
     /// Calls `body` with each piece's bytes in order.
-    func forEach(_ body: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws(FileError) {
+    func forEachPiece(_ body: (UnsafeRawBufferPointer) throws(FileError) -> Void) throws(FileError) {
         for piece in pieces {
             let outcome: Result<Void, FileError>
             switch piece {
@@ -94,14 +94,14 @@ struct CacheChunks {
     /// The content fingerprint `Value.fingerprint` gives (for values without functions).
     var fingerprint: UInt64 {
         var h = Fingerprint.Hasher(totalCount: count)
-        try? forEach { h.update($0) }
+        try? forEachPiece { h.update($0) }
         return h.finalize()
     }
 
     /// The keyed tag `CacheSecret.tag` gives for the whole encoding.
     func tag(_ secret: CacheSecret) -> UInt64 {
         var h = SipHash(key: secret.key)
-        try? forEach { h.update($0) }
+        try? forEachPiece { h.update($0) }
         return h.finalize()
     }
 
@@ -109,7 +109,7 @@ struct CacheChunks {
     var bytes: [UInt8] {
         var all: [UInt8] = []
         all.reserveCapacity(count)
-        try? forEach { all.append(contentsOf: $0) }
+        try? forEachPiece { all.append(contentsOf: $0) }
         return all
     }
 }
