@@ -81,7 +81,8 @@ let package = Package(
         .testTarget(
             name: "LanguageTests", dependencies: ["Language", "NTKCore", "TangentSupport", "TestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "TangentSupport", "TestSupport"]),
+        .testTarget(
+            name: "NotebookTests", dependencies: ["Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"]),
         .testTarget(
             name: "RenderTests",
             dependencies: ["Render", "Notebook", "Language", "NTKCore", "CommonMark", "TangentSupport", "TestSupport"]),

@@ -21,6 +21,8 @@ package struct BlockResult: Sendable {
     package var note: String?
     /// What `tangent check` found different in this block (its status is then `.mismatch`).
     package var mismatch: Mismatch?
+    /// Why the block ran or was restored (`--explain`): "restored from the cache", "ran: edited"…
+    package var explanation: String?
     package init(
         cell: CodeCell, status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem],
         error: Diagnostic?, note: String?
@@ -107,6 +109,8 @@ package struct Runner {
         var results: [BlockResult] = []
         // Names bound by failed blocks, or by blocks skipped because of them, with the block to blame.
         var poisoned: [String: String] = [:]
+        // The block that last bound each name (for "ran: input 'X' changed (block b2)").
+        var boundBy: [String: String] = [:]
         for (index, cell) in notebook.cells.enumerated() {
             let seed =
                 cell.attributes.seed ?? Seeds.blockSeed(notebookSeed: notebook.frontMatter.seed, blockID: cell.id)
@@ -138,7 +142,8 @@ package struct Runner {
             }
             let result = runBlock(
                 cell, index: index, parsed: parsed, notebook: notebook, environment: environment,
-                baseDirectory: baseDirectory, seed: seed, distrusted: distrusted)
+                baseDirectory: baseDirectory, seed: seed, distrusted: distrusted, boundBy: boundBy)
+            for w in deps.writes { boundBy[w] = cell.id }
             if result.status == .cached, let cache {
                 let entry = cache.url(for: cacheKey(cell, seed: seed))
                 for w in deps.writes { restoredFrom[w] = entry }
@@ -168,17 +173,31 @@ package struct Runner {
 
     func runBlock(
         _ cell: CodeCell, index: Int, parsed: Result<[Statement], Diagnostic>, notebook: Notebook,
-        environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = []
+        environment: Environment, baseDirectory: URL, seed: UInt64, distrusted: Set<URL> = [],
+        boundBy: [String: String] = [:]
     ) -> BlockResult {
         let start = DispatchTime.now()
         let key = cacheKey(cell, seed: seed)
-        if let cache, case .success = parsed, !distrusted.contains(cache.url(for: key)),
-            let entry = cache.load(key, environment: environment, codeLine: cell.codeLine)
-        {
-            for binding in entry.bindings { binding.restore(into: environment) }
-            return BlockResult(
-                cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
-                outputs: entry.outputs, error: entry.expectedError, note: nil)
+        var explanation = "ran: --no-cache"
+        if let cache {
+            let miss: CacheMiss
+            if case .failure = parsed {
+                miss = .edited
+            } else if distrusted.contains(cache.url(for: key)) {
+                miss = .unusable
+            } else {
+                switch cache.lookup(key, environment: environment, codeLine: cell.codeLine) {
+                case .hit(let entry):
+                    for binding in entry.bindings { binding.restore(into: environment) }
+                    var result = BlockResult(
+                        cell: cell, status: .cached, seconds: elapsed(since: start), seed: seed,
+                        outputs: entry.outputs, error: entry.expectedError, note: nil)
+                    result.explanation = "restored from the cache"
+                    return result
+                case .miss(let why): miss = why
+                }
+            }
+            explanation = miss.explanation { boundBy[$0] }
         }
         let timeout =
             cell.attributes.timeout ?? notebook.frontMatter.timeout ?? defaultTimeout ?? Runner.standardTimeout
@@ -212,12 +231,15 @@ package struct Runner {
                 status = .ran
             }
         }
+        let seconds = elapsed(since: start)
         if status == .ran, let cache {
-            cache.store(key, context: context, expectedError: error, codeLine: cell.codeLine)
+            cache.store(key, context: context, expectedError: error, codeLine: cell.codeLine, seconds: seconds)
         }
-        return BlockResult(
-            cell: cell, status: status, seconds: elapsed(since: start), seed: seed,
-            outputs: context.outputs, error: error, note: nil)
+        var result = BlockResult(
+            cell: cell, status: status, seconds: seconds, seed: seed, outputs: context.outputs, error: error,
+            note: nil)
+        result.explanation = explanation
+        return result
     }
 
     private func elapsed(since start: DispatchTime) -> Double {

@@ -6,7 +6,8 @@ import Language
 enum CommandLineReference {
     static let verbs: [VerbReference] =
         Options.Verb.allCases.map { Options.spec(for: $0).reference } + [
-            ServeOptions.spec.reference, ReportCommand.spec.reference, BuiltinsOptions.spec.reference,
+            ServeOptions.spec.reference, ReportCommand.spec.reference, CacheCommand.spec.reference,
+            BuiltinsOptions.spec.reference,
             HelpCommand.spec.reference
         ]
 

@@ -61,9 +61,11 @@ enum KernelProtocol {
         var outputs: [DisplayItem]
         var error: Diagnostic?
         var note: String?
+        var explanation: String?
 
         init(_ r: BlockResult) {
             (status, seconds, seed, outputs, error, note) = (r.status, r.seconds, r.seed, r.outputs, r.error, r.note)
+            explanation = r.explanation
         }
         init(
             status: BlockStatus, seconds: Double, seed: UInt64, outputs: [DisplayItem], error: Diagnostic?,
@@ -75,8 +77,10 @@ enum KernelProtocol {
         }
 
         func result(for cell: CodeCell) -> BlockResult {
-            BlockResult(
+            var r = BlockResult(
                 cell: cell, status: status, seconds: seconds, seed: seed, outputs: outputs, error: error, note: note)
+            r.explanation = explanation
+            return r
         }
     }
 
@@ -121,6 +125,7 @@ enum KernelProtocol {
                 w.bool(b.error != nil)
                 if let e = b.error { e.encode(into: &w) }
                 w.optionalString(b.note)
+                w.optionalString(b.explanation)
             case .outputs(let index, let from, let items):
                 tag = 6
                 w.int(index)
@@ -167,12 +172,11 @@ enum KernelProtocol {
                     guard let e = Diagnostic.decode(from: &r) else { return nil }
                     error = e
                 }
-                guard let note = r.optionalString() else { return nil }
-                message = .blockFinished(
-                    index: i,
-                    FinishedBlock(
-                        status: status, seconds: seconds, seed: seed,
-                        outputs: outputs, error: error, note: note))
+                guard let note = r.optionalString(), let explanation = r.optionalString() else { return nil }
+                var block = FinishedBlock(
+                    status: status, seconds: seconds, seed: seed, outputs: outputs, error: error, note: note)
+                block.explanation = explanation
+                message = .blockFinished(index: i, block)
             case 6:
                 guard let i = r.int(), let from = r.int(), from >= 0, let n = r.count() else { return nil }
                 var items: [DisplayItem] = []

@@ -63,6 +63,8 @@ package enum KernelWorker {
             return ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
         }
         channel.send(.done)
+        // Cache entries still being written are finished before the worker exits.
+        CacheWriter.shared.finish()
         return 0
     }
 

@@ -46,6 +46,9 @@ struct NotebookJob {
             ? KernelProcess(notebook: notebook, url: url, options: options).run(notebook, events: events) : nil
         var result = worker ?? inProcess(notebook, url: url, events: events)
         stream.finish(result)
+        if options.explain {
+            console.out(CacheExplanation.text(result, checkWithoutCache: options.verb == .check && !options.cached))
+        }
         var outcome = Outcome()
         switch options.verb {
         case .update: outcome.inputError = !update(result, url: url, snapshot: snapshot)

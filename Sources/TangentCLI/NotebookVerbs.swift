@@ -42,7 +42,7 @@ extension Options {
             Runs the notebooks and prints what each block shows and prints, and its errors; the .md files
             are left as they are (files that save() writes are written).
             """,
-        own: [],
+        own: [explain],
         exit: [
             .init("0", "every block ran"), .init("1", "a block failed (an error, a failed expect, a timeout)"),
             .init("2", "usage or input error"), stopped
@@ -54,7 +54,9 @@ extension Options {
             Runs the notebooks and writes each block's outputs into the .md, between tangent:begin and
             tangent:end comments; nothing outside those regions changes.
             """,
-        own: [.flag("--force", "replace output regions even when they were edited by hand") { $0.force = true }],
+        own: [
+            .flag("--force", "replace output regions even when they were edited by hand") { $0.force = true }, explain
+        ],
         exit: [
             .init("0", "every block ran"), .init("1", "a block failed (its old region is kept)"),
             .init("2", "usage or input error, or a notebook changed while it ran"), stopped
@@ -70,7 +72,8 @@ extension Options {
         own: [
             .flag("--cached", "restore unchanged blocks from the cache too (check runs all by default)") {
                 $0.cached = true
-            }
+            },
+            explain
         ],
         exit: [
             .init("0", "every output matches"), .init("1", "a block failed"), .init("2", "usage or input error"),
@@ -175,6 +178,9 @@ extension Options {
     private static let noCache = OptionSpec<Options>.flag(
         "--no-cache", "run every block; restore nothing from .tangent/cache"
     ) { $0.noCache = true }
+    private static let explain = OptionSpec<Options>.flag(
+        "--explain", "say for each block why it ran or was restored from the cache"
+    ) { $0.explain = true }
     private static let allowOutside = OptionSpec<Options>.flag(
         "--allow-outside", "let load and save reach files outside the project root"
     ) { $0.allowOutside = true }

@@ -39,6 +39,8 @@ package struct Options: Equatable, Sendable {
     package var timingsPath: String?
     /// `render --unsafe-html`: pass raw HTML in prose through instead of sanitising it.
     package var unsafeHTML = false
+    /// `--explain`: say per block why it ran or was restored from the cache.
+    package var explain = false
 
     /// Whether blocks may be served from the cache: run, update and render use it; check only
     /// with --cached (it exists to catch drift).

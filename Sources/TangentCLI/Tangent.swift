@@ -72,6 +72,10 @@ package enum Tangent {
                 console.out(BuiltinUsage.markdown(BuiltinUsage.usage(in: files)))
                 return ExitCode.success.rawValue
             }
+        case "cache":
+            return verb(CacheCommand.spec, rest, console: console) { c throws(UsageError) in
+                try c.run(console: console).rawValue
+            }
         case "serve":
             return verb(ServeOptions.spec, rest, console: console) { ServeCommand.main($0, console: console) }
         case "report":
@@ -144,6 +148,15 @@ package enum Tangent {
                 return .usage
             }
         }
-        return Session(options: options, console: console).execute(files)
+        let status = Session(options: options, console: console).execute(files)
+        // Entries written in the background are finished, then each project's cache is kept
+        // within its budget (least recently used entries go first).
+        CacheWriter.shared.finish()
+        if options.usesCache, case .success(let limit) = CacheBudget.limit() {
+            for root in Set(files.map { ProjectRoot.find(for: $0.url) }) {
+                CacheBudget(cache: BlockCache(projectRoot: root)).prune(limit: limit)
+            }
+        }
+        return status
     }
 }

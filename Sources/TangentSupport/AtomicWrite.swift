@@ -148,11 +148,13 @@ package final class AtomicFile {
         }
     }
 
-    /// Flushes the file and renames it over the destination.
-    package func commit() throws(FileError) {
+    /// Flushes the file and renames it over the destination. `sync: false` skips the fsyncs,
+    /// for files whose readers verify them (the block cache): a crash may lose the file, never
+    /// leave half of it under its name.
+    package func commit(sync: Bool = true) throws(FileError) {
         done = true
         var failure: FileError?
-        if fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
+        if sync, fsync(fd) != 0 { failure = posixError("cannot write file", errno) }
         if close(fd) != 0, failure == nil { failure = posixError("cannot write file", errno) }
         if failure == nil, TemporaryFiles.finish(in: folder, tempName, renamingTo: name) != 0 {
             failure = posixError("cannot write file", errno)
@@ -161,7 +163,7 @@ package final class AtomicFile {
             TemporaryFiles.discard(in: folder, tempName)
             throw failure
         }
-        _ = fsync(folder)
+        if sync { _ = fsync(folder) }
     }
 
     /// Removes the temporary file; the destination is left as it was.

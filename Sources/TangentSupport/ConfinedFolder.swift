@@ -121,9 +121,12 @@ package final class ConfinedFolder {
 
     /// A file written piece by piece at `relativePath` (a kernel larger than memory), which
     /// appears there only when committed; the folder is reached by the confined walk, and a link
-    /// at the name is followed only when it leads inside the root (as `save` does).
-    package func atomicFile(_ relativePath: String, size: Int) throws(FileError) -> AtomicFile {
-        let place = try walk(relativePath, create: true, folderLinks: .followInside, finalLink: .followInside)
+    /// at the name is followed only when it leads inside the root (as `save` does), unless
+    /// `finalLink` says otherwise.
+    package func atomicFile(
+        _ relativePath: String, size: Int, finalLink: FinalLink = .followInside
+    ) throws(FileError) -> AtomicFile {
+        let place = try walk(relativePath, create: true, folderLinks: .followInside, finalLink: finalLink)
         defer { place.close() }
         let copy = dup(place.folder)
         if copy < 0 { throw posixError("cannot open folder", errno) }

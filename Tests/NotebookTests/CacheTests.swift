@@ -18,7 +18,10 @@ struct Project {
     func run(_ text: String, cache: Bool = true) throws -> NotebookResult {
         let url = root.appendingPathComponent("nb.md")
         try text.write(to: url, atomically: true, encoding: .utf8)
-        return Runner(notebookURL: url, useCache: cache).run(try Notebook.parse(text, path: "nb.md"))
+        let result = Runner(notebookURL: url, useCache: cache).run(try Notebook.parse(text, path: "nb.md"))
+        // Entries are written in the background; the process waits for them at exit.
+        CacheWriter.shared.finish()
+        return result
     }
 }
 

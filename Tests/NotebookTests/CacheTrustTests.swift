@@ -17,7 +17,9 @@ import Testing
         try text.write(to: url, atomically: true, encoding: .utf8)
         var runner = Runner(notebookURL: url, useCache: true)
         runner.cache = BlockCache(projectRoot: p.root, secret: secret)
-        return runner.run(try Notebook.parse(text, path: "nb.md"))
+        let result = runner.run(try Notebook.parse(text, path: "nb.md"))
+        CacheWriter.shared.finish()
+        return result
     }
 
     func valueFiles(_ p: Project) throws -> [URL] {

@@ -17,15 +17,16 @@ import Testing
         ]
         let sharding: Set = ["--shard", "--timings"]
         return [
-            "run": executing.union(sharding),
-            "update": executing.union(sharding).union(["--force"]),
-            "check": executing.union(sharding).union(["--cached"]),
+            "run": executing.union(sharding).union(["--explain"]),
+            "update": executing.union(sharding).union(["--force", "--explain"]),
+            "check": executing.union(sharding).union(["--cached", "--explain"]),
             "render": executing.union(["--out", "-o", "--unsafe-html"]),
             "export": ["--to", "--out", "-o", "--quiet", "-q"],
             "import": ["--out", "-o", "--force", "--quiet", "-q"],
             "serve": ["--port", "-p", "--host", "--out", "-o", "--timeout", "--no-cache", "--unsafe-html"],
             "report merge": ["--json", "--junit"],
             "builtins": ["--used-in"],
+            "cache": [],
             "help": ["--markdown"]
         ]
     }()
@@ -39,6 +40,7 @@ import Testing
         case "report merge": ["report", "merge", "a.json"]
         case "builtins": ["builtins", "--used-in", "nb.md"]
         case "help": ["help"]
+        case "cache": ["cache", "show"]
         case "import": ["import", "nb.ipynb"]
         default: [verb, "nb.md"]
         }
