@@ -2,6 +2,7 @@
 """Every module a target imports is declared in Package.swift, and no target imports a module
 its layer must never see (the rules are the `never` table below; each module's README says
 the same). Run by scripts/test.sh; prints what is wrong and exits 1."""
+import os
 import pathlib
 import re
 import subprocess
@@ -21,7 +22,11 @@ never = {
     "Serve": {"CommonMark", "NTKCore", "Language", "Notebook", "Render", "TangentCLI"},
 }
 
-described = subprocess.run(["swift", "package", "dump-package"], cwd=root, capture_output=True, text=True, check=True).stdout
+# TANGENT_FUZZ=1 declares the fuzz targets too (Package.swift adds them only then).
+environment = dict(os.environ, TANGENT_FUZZ="1")
+described = subprocess.run(
+    ["swift", "package", "dump-package"], cwd=root, env=environment, capture_output=True, text=True, check=True
+).stdout
 import json
 package = json.loads(described)
 problems = []

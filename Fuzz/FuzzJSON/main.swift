@@ -1,5 +1,5 @@
 import FuzzSupport
-import Notebook
+import TangentSupport
 
 // libFuzzer target: bytes → (UTF-8, invalid sequences replaced) → JSON.parseLocated. Must never
 // crash, whatever the bytes (deep nesting, surrogate escapes, huge numbers included).
