@@ -141,8 +141,10 @@ package struct BlockCache: Sendable {
         switch kind {
         case .evicted: return .miss(.evicted)
         case .notStored:
-            guard let seconds = r.double(), let bytes = r.int() else { return .miss(.unusable) }
-            return .miss(.notStored(seconds: seconds, bytes: bytes))
+            guard let seconds = r.double(), let bytes = r.int(), let writing = r.bool() else {
+                return .miss(.unusable)
+            }
+            return .miss(.notStored(seconds: seconds, bytes: bytes, tooCostlyToWrite: writing))
         case .entry: break
         }
         guard let functionsAt = r.int() else { return .miss(.unusable) }
@@ -254,6 +256,7 @@ package struct BlockCache: Sendable {
             header(.notStored, key, into: &w)
             w.double(seconds)
             w.int(bytes)
+            w.bool(cost.loadSeconds(bytes) < seconds)
             let payload = w.bytes
             writer.enqueue(path) { [self] in _ = write(payload, sideFiles: [], key: key) }
             return .notStored(bytes: bytes)

@@ -15,7 +15,7 @@ package enum CacheMiss: Equatable, Sendable {
     case fileChanged(String)
     /// The block's values were not stored: running it was cheaper than loading them, or writing
     /// them would have cost more than the run may lose (`CacheCost`).
-    case notStored(seconds: Double, bytes: Int)
+    case notStored(seconds: Double, bytes: Int, tooCostlyToWrite: Bool)
     /// The entry was evicted to keep the cache within its budget.
     case evicted
     /// The entry could not be used: damaged, not written on this machine, or of another format.
@@ -30,14 +30,14 @@ package enum CacheMiss: Equatable, Sendable {
         case .inputChanged(let name):
             return "ran: input '\(name)' changed" + (block(name).map { " (block \($0))" } ?? "")
         case .fileChanged(let path): return "ran: file '\(path)' changed"
-        case .notStored(let seconds, let bytes):
-            let cost = CacheCost.standard
-            if cost.loadSeconds(bytes) >= seconds {
+        case .notStored(let seconds, let bytes, let tooCostlyToWrite):
+            if !tooCostlyToWrite {
                 return "ran: not stored last time (recomputing \(Self.seconds(seconds)) is cheaper than loading "
                     + "\(ByteCount.formatted(bytes)))"
             }
             return "ran: not stored last time (writing \(ByteCount.formatted(bytes)) would cost more than "
-                + "\(Int((cost.allowedSlowdown * 100).rounded()))% of the block's \(Self.seconds(seconds)))"
+                + "\(Int((CacheCost.standard.allowedSlowdown * 100).rounded()))% of the block's "
+                + "\(Self.seconds(seconds)))"
         case .evicted: return "ran: evicted"
         case .unusable: return "ran: no usable entry (damaged, or not written on this machine)"
         }

@@ -75,9 +75,12 @@ import Testing
         #expect(!cost.worthStoring(seconds: 2, bytes: 3 << 30))
         // Small entries are always stored.
         #expect(cost.worthStoring(seconds: 0, bytes: 1 << 20))
-        let text = CacheMiss.notStored(seconds: 0.3, bytes: 500_000_000).explanation { _ in nil }
+        let text = CacheMiss.notStored(seconds: 0.3, bytes: 500_000_000, tooCostlyToWrite: false).explanation { _ in nil
+        }
         #expect(text == "ran: not stored last time (recomputing 0.3 s is cheaper than loading 0.5 GiB)")
-        let writing = CacheMiss.notStored(seconds: 2.6, bytes: 500_000_000).explanation { _ in nil }
+        let writing = CacheMiss.notStored(seconds: 2.6, bytes: 500_000_000, tooCostlyToWrite: true).explanation { _ in
+            nil
+        }
         #expect(writing == "ran: not stored last time (writing 0.5 GiB would cost more than 10% of the block's 2.6 s)")
     }
 
