@@ -26,4 +26,22 @@ import Testing
         }
         #expect(p.weights.map(Self.address) == before)
     }
+
+    /// Chunks of in-place training (as the `train` builtin runs them) give the parameters and
+    /// the numbers of one `trainingRun`, and after the first chunk keep the weights where they are.
+    @Test func chunksInPlaceEqualOneRunAndKeepTheirStorage() throws {
+        let net = MLP(widths: [32, 32], activation: .erf, wStd: 1.3, bStd: 0.2)
+        var rng = NumpyGenerator(seed: 1)
+        let x = rng.standardNormal(rows: 6, cols: 4)
+        let y = rng.standardNormal(rows: 6, cols: 1)
+        let start = net.initialize(inputWidth: 4, generator: &rng)
+        let whole = try net.trainingRun(start, x, y, steps: 7, learningRate: 0.3).params
+        var p = start
+        try net.train(&p, x, y, steps: 1, learningRate: 0.3)
+        #expect(start.weights[1] != p.weights[1], "the caller's parameters are not changed")
+        let after = p.weights.map(Self.address)
+        for n in [2, 4] { try net.train(&p, x, y, steps: n, learningRate: 0.3) }
+        #expect(p == whole)
+        #expect(p.weights.map(Self.address) == after)
+    }
 }

@@ -38,9 +38,9 @@ extension MLP {
     /// One gradient-descent step `θ ← θ − η·∇θ` in place, for the parameters that produced
     /// `trace` (kept with `keep: true`); `gradient` is ∂L/∂f (n × outDim).
     ///
-    /// Each W_l must be updated where it lies: with `propagate` and the update inlined together
-    /// here, the release build copied W_l on every step (copy-on-write found it shared; 128 MB
-    /// at width 4096, seen with perf in notebook 02's training), so both are out-of-line calls.
+    /// Each W_l is updated where it lies (copy-on-write copies it only when the caller shares
+    /// it); the signal below and the update are out-of-line calls, so that nothing here holds a
+    /// second reference to W_l while it is updated.
     func descend(_ p: inout NetworkParams, trace: ForwardTrace, gradient: Matrix, learningRate eta: Double) {
         var g = gradient
         for l in stride(from: depth + 1, through: 1, by: -1) {
