@@ -60,18 +60,23 @@ func runPredictBench(arguments: [String]) {
         let nt = python.flatMap { PredictBenchNT.run(python: $0, n: n, m: m, reps: reps, t: tFinite, times: times20) }
         func ntCell(_ key: String) -> String { nt?.seconds[key].map { fmt($0) } ?? "—" }
 
-        // t = inf: Cholesky.
-        var tangentInf = Matrix(rows: 0, cols: 0)
+        // t = inf: Cholesky, in double precision and (the default from 1024 points) mixed.
         var rawInf = [Double]()
-        let (ti, ri, qi) = timePair(
-            reps: reps,
-            { tangentInf = p.tangent(times: [.infinity])[0] },
-            { rawInf = p.rawCholesky() })
-        let ntDiffInf = nt?.inf.map { relDiff(tangentInf.storage, $0) }
-        print(
-            "| \(n) | t = inf (Cholesky) | \(fmt(ti)) | dpotrf+dpotrs+dgemv | \(fmt(ri)) | \(ratio(qi)) "
-                + "| ≤ 1.10× | \(ntCell("inf")) | raw \(sci(relDiff(tangentInf.storage, rawInf)))"
-                + (ntDiffInf.map { ", NT \(sci($0))" } ?? "") + " |")
+        for (label, from) in [("t = inf (Cholesky, double)", Int.max), ("t = inf (default: dsposv)", 1024)] {
+            var tangentInf = Matrix(rows: 0, cols: 0)
+            let (ti, ri, qi) = timePair(
+                reps: reps,
+                { tangentInf = p.tangent(times: [.infinity], mixedPrecisionFrom: from)[0] },
+                { rawInf = p.rawCholesky() })
+            let ntDiffInf = nt?.inf.map { relDiff(tangentInf.storage, $0) }
+            print(
+                "| \(n) | \(label) | \(fmt(ti)) | dpotrf+dpotrs+dgemv | \(fmt(ri)) | \(ratio(qi)) "
+                    + "| ≤ 1.10× | \(ntCell("inf")) | raw \(sci(relDiff(tangentInf.storage, rawInf)))"
+                    + (ntDiffInf.map { ", NT \(sci($0))" } ?? "") + " |")
+        }
+        if let scipy = nt?.seconds["scipy"] {
+            print("| \(n) | t = inf, scipy cho_factor+cho_solve (NT's process) | | | \(fmt(scipy)) | | | | |")
+        }
 
         // Finite t: eigendecomposition.
         var tangentT = Matrix(rows: 0, cols: 0)
@@ -138,9 +143,11 @@ struct PredictBenchProblem {
     }
 
     /// Tangent: validate, regularise, factor, predict test outputs.
-    func tangent(times: [Double]) -> [Matrix] {
+    func tangent(times: [Double], mixedPrecisionFrom: Int = 1024) -> [Matrix] {
         do {
-            let gd = try GradientDescentMSE(kernelTrainTrain: ktt, yTrain: y, diagReg: regularization)
+            let gd = try GradientDescentMSE(
+                kernelTrainTrain: ktt, yTrain: y, learningRate: 1, diagReg: regularization,
+                diagRegAbsoluteScale: false, mixedPrecisionFrom: mixedPrecisionFrom)
             return try gd.predict(
                 times: times, kTestTrain: ktd, fxTrain0: Matrix(rows: n, cols: 1),
                 fxTest0: Matrix(rows: m, cols: 1))
@@ -236,6 +243,16 @@ struct PredictBenchNT {
             pf = nt.predict.gradient_descent_mse(Ktt, yj, learning_rate=1.0, diag_reg=1e-4)
             return pf(t=t, fx_train_0=0., fx_test_0=0., k_test_train=Ktd)
         out = {"seconds": {}}
+        import scipy.linalg as sl
+        def scipy_inf():
+            A = K[:n, :n] + (1e-4 * np.trace(K[:n, :n]) / n) * np.eye(n)
+            c = sl.cho_factor(A, lower=False, overwrite_a=True, check_finite=False)
+            return K[n:, :n] @ sl.cho_solve(c, y, check_finite=False)
+        scipy_inf()
+        ts = []
+        for _ in range(reps):
+            t0 = time.perf_counter(); scipy_inf(); ts.append(time.perf_counter() - t0)
+        out["seconds"]["scipy"] = statistics.median(ts)
         for key, t in (("inf", None), ("t", tf), ("t20", times)):
             r = jax.block_until_ready(run(t))
             ts = []

@@ -5,6 +5,7 @@
 //   swift run -c release tangent-bench predict ...   (PredictBench.swift)
 //   swift run -c release tangent-bench finite ...    (FiniteBench.swift)
 //   swift run -c release tangent-bench layers ...    (LayerBench.swift)
+//   swift run -c release tangent-bench notebooks ... (NotebookBench.swift: through `tangent run`)
 //
 // `analytic`: K(X, X) NNGP + NTK of a ReLU MLP, depth 3, d = 100, W_std = √2, b_std = 0.1.
 // Tangent's time is the median of `reps` calls in this process after one warm-up call.
@@ -234,7 +235,8 @@ case "analytic": AnalyticBench.run(arguments: Array(arguments.dropFirst()))
 case "predict": runPredictBench(arguments: Array(arguments.dropFirst()))
 case "finite": runFiniteBench(arguments: Array(arguments.dropFirst()))
 case "layers": LayerBench.run(arguments: Array(arguments.dropFirst()))
+case "notebooks": runNotebookBench(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: tangent-bench analytic|predict|finite|layers [options]")
+    print("usage: tangent-bench analytic|predict|finite|layers|notebooks [options]")
     exit(2)
 }

@@ -37,20 +37,39 @@ extension MLP {
 
     /// One gradient-descent step `θ ← θ − η·∇θ` in place, for the parameters that produced
     /// `trace` (kept with `keep: true`); `gradient` is ∂L/∂f (n × outDim).
+    ///
+    /// Each W_l is updated where it lies (copy-on-write copies it only when the caller shares
+    /// it); the signal below and the update are out-of-line calls, so that nothing here holds a
+    /// second reference to W_l while it is updated.
     func descend(_ p: inout NetworkParams, trace: ForwardTrace, gradient: Matrix, learningRate eta: Double) {
         var g = gradient
         for l in stride(from: depth + 1, through: 1, by: -1) {
             // The signal for layer l − 1 uses W_l before its update, as in ∇θ at θ.
-            let below = l > 1 ? propagate(g, rowsPerInput: 1, throughLayer: l, p, slope: trace.slopes[l - 2]) : nil
-            let h = trace.inputs[l - 1]
+            let below = l > 1 ? signalBelow(g, layer: l, p, slope: trace.slopes[l - 2]) : nil
             let c = coefficients(layer: l, fanIn: p.weights[l - 1].rows)
-            NetworkKernels.gemm(h, transA: true, g, alpha: -eta * c.weight, beta: 1, into: &p.weights[l - 1])
-            if var b = p.biases[l - 1] {
-                let sums = Self.columnSums(g)
-                for j in 0..<b.count { b.storage[j] -= eta * (c.bias * sums[j]) }
-                p.biases[l - 1] = b
-            }
+            Self.update(
+                &p.weights[l - 1], &p.biases[l - 1], input: trace.inputs[l - 1], signal: g, coefficients: c, eta)
             if let below { g = below }
+        }
+    }
+
+    /// `propagate` for one input row per signal row, kept out of line (see `descend`).
+    @inline(never)
+    private func signalBelow(_ g: Matrix, layer l: Int, _ p: NetworkParams, slope: Matrix) -> Matrix {
+        propagate(g, rowsPerInput: 1, throughLayer: l, p, slope: slope)
+    }
+
+    /// W ← W − η·s·hᵀg and b ← b − η·t·Σ_rows g, in place.
+    @inline(never)
+    private static func update(
+        _ w: inout Matrix, _ b: inout Matrix?, input h: Matrix, signal g: Matrix,
+        coefficients c: LayerCoefficients, _ eta: Double
+    ) {
+        NetworkKernels.gemm(h, transA: true, g, alpha: -eta * c.weight, beta: 1, into: &w)
+        guard b != nil else { return }
+        let sums = columnSums(g)
+        b!.storage.withUnsafeMutableBufferPointer { pb in
+            for j in 0..<pb.count { pb[j] -= eta * (c.bias * sums[j]) }
         }
     }
 

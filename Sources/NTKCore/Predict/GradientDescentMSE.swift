@@ -4,7 +4,9 @@
 /// With A = K + r·I (r = diagReg·trace(K)/n, or diagReg when `diagRegAbsoluteScale`),
 /// (λ, V) = eigh(A), λ⁺ = max(λ, 0), τ = learningRate·t and eᵢ = expm1(−λ⁺ᵢτ/N_y):
 /// * finite t: f_train = f₀ + V·diag(e)·Vᵀ(f₀ − y), f_test = g₀ + K_td·V·diag(e/|λ|)·Vᵀ(f₀ − y);
-/// * t = ∞ (NT's t=None): f_train = y exactly, f_test = g₀ + K_td·A⁻¹(y − f₀) through Cholesky.
+/// * t = ∞ (NT's t=None): f_train = y exactly, f_test = g₀ + K_td·A⁻¹(y − f₀) through Cholesky
+///   (from 1024 training points, a single-precision Cholesky refined to double-precision accuracy,
+///   falling back to the double-precision one when refinement does not converge).
 ///
 /// One object factors A at most twice — the eigendecomposition on the first finite t, Cholesky on
 /// the first t = ∞ — and reuses the factors for every later call, from any thread. t = 0 returns
@@ -25,20 +27,35 @@ public final class GradientDescentMSE: Sendable {
     /// used A⁺ = Σ_{λᵢ > c} vᵢvᵢᵀ/λᵢ, c = n·ε·λ_max, instead: the t → ∞ limit of the finite-t
     /// formula, with eigenvalues ≤ c frozen like the negative ones. Show this to the user.
     public var usedEigenFallback: Bool { kernel.usedEigenFallback }
+    /// True when the last t = ∞ solve converged in mixed precision (single-precision Cholesky,
+    /// double-precision refinement) rather than using a double-precision factor.
+    package var usedMixedPrecision: Bool { kernel.usedMixedPrecision }
 
     private let kernel: RegularizedKernel
     private let yTrain: Matrix
 
     /// Checks the inputs (K square, symmetric within 1e-10·max|K|, finite; y n×k, finite;
     /// learningRate > 0; diagReg ≥ 0) and regularises K. No factorisation happens yet.
-    public init(
+    public convenience init(
         kernelTrainTrain: Matrix, yTrain: Matrix, learningRate: Double = 1, diagReg: Double = 0,
         diagRegAbsoluteScale: Bool = false
+    ) throws(PredictError) {
+        try self.init(
+            kernelTrainTrain: kernelTrainTrain, yTrain: yTrain, learningRate: learningRate, diagReg: diagReg,
+            diagRegAbsoluteScale: diagRegAbsoluteScale,
+            mixedPrecisionFrom: RegularizedKernel.mixedPrecisionMinimumSize)
+    }
+
+    /// As the public initialiser, solving t = ∞ in mixed precision from `mixedPrecisionFrom`
+    /// training points on (`Int.max`: always double precision; for benchmarks and tests).
+    package init(
+        kernelTrainTrain: Matrix, yTrain: Matrix, learningRate: Double, diagReg: Double,
+        diagRegAbsoluteScale: Bool, mixedPrecisionFrom: Int
     ) throws(PredictError) {
         try PredictValidation.requireLearningRate(learningRate)
         kernel = try RegularizedKernel(
             kernelTrainTrain, name: "k_train_train", diagReg: diagReg,
-            absoluteScale: diagRegAbsoluteScale)
+            absoluteScale: diagRegAbsoluteScale, mixedPrecisionFrom: mixedPrecisionFrom)
         try PredictValidation.requireTargets(yTrain, trainKernel: kernelTrainTrain, kernelName: "k_train_train")
         self.yTrain = yTrain
         self.trainCount = yTrain.rows

@@ -18,10 +18,21 @@ import Darwin
 /// upper triangle and the diagonal, so the strict lower triangle plus the saved diagonal still
 /// describe A, and that is all `dsyevd` reads (`SymmetricLAPACK.eigen`). The eigenvectors take a
 /// second n×n array.
+///
+/// From `mixedPrecisionFrom` training points on (default `mixedPrecisionMinimumSize`), t = ∞
+/// solves through `dsposv`: a single-precision Cholesky refined to double-precision accuracy,
+/// about twice as fast as `dpotrf`, leaving A untouched. A kernel too ill-conditioned for that
+/// (refinement does not converge) is factored in double precision as before, in the same call.
 final class RegularizedKernel: Sendable {
+    /// The smallest n solved in mixed precision. Below it a factorisation takes milliseconds and
+    /// the double-precision factor, kept for later calls, is worth more than the saving.
+    static let mixedPrecisionMinimumSize = 1024
+
     let n: Int
     /// The diagonal regulariser r that was added.
     let regularizer: Double
+    /// The smallest n solved by `dsposv` (`Int.max`: always double precision).
+    let mixedPrecisionFrom: Int
     /// A's diagonal, to restore after an in-place Cholesky.
     private let diagonal: [Double]
 
@@ -31,7 +42,9 @@ final class RegularizedKernel: Sendable {
         let vt: Matrix
     }
 
-    private enum CholeskyState: Sendable { case notTried, factored, failed }
+    /// `refined`: the last solve converged in mixed precision and A is untouched (the single
+    /// precision factor is not kept, so a later solve runs `dsposv` again).
+    private enum CholeskyState: Sendable { case notTried, refined, factored, failed }
     private struct Cache: Sendable {
         /// A; once Cholesky has run, its row-major upper triangle and diagonal hold the factor.
         var storage: [Double]
@@ -42,7 +55,10 @@ final class RegularizedKernel: Sendable {
     private let cache: Mutex<Cache>
 
     /// Validates `k` (named `name` in messages) and regularises it.
-    init(_ k: Matrix, name: String, diagReg: Double, absoluteScale: Bool) throws(PredictError) {
+    init(
+        _ k: Matrix, name: String, diagReg: Double, absoluteScale: Bool,
+        mixedPrecisionFrom: Int = RegularizedKernel.mixedPrecisionMinimumSize
+    ) throws(PredictError) {
         try PredictValidation.requireDiagReg(diagReg)
         let (a, r) = try PredictValidation.regularizedSymmetric(
             k, name, diagReg: diagReg,
@@ -50,12 +66,16 @@ final class RegularizedKernel: Sendable {
         let n = k.rows
         self.n = n
         self.regularizer = r
+        self.mixedPrecisionFrom = mixedPrecisionFrom
         self.diagonal = (0..<n).map { a[$0 * n + $0] }
         self.cache = Mutex(Cache(storage: a))
     }
 
     /// True once a solve had to fall back from Cholesky to the clipped eigendecomposition.
     var usedEigenFallback: Bool { cache.withLock { $0.usedEigenFallback } }
+
+    /// True when the last t = ∞ solve converged in mixed precision (`dsposv` without falling back).
+    var usedMixedPrecision: Bool { cache.withLock { $0.cholesky == .refined } }
 
     /// The eigendecomposition of A (`dsyevd`), computed once.
     func eigen() throws(PredictError) -> Eigen {
@@ -76,16 +96,40 @@ final class RegularizedKernel: Sendable {
     /// Σ_{λᵢ > c} vᵢvᵢᵀB/λᵢ with the cutoff c = n·ε·λ_max: the t → ∞ limit of the finite-t formula
     /// (where directions with λ ≤ 0 are frozen), with eigenvalues in (0, c] also treated as frozen
     /// instead of being inverted into noise. `usedEigenFallback` then becomes true.
+    ///
+    /// From `mixedPrecisionFrom` points on, the first solve (and every later one while A stays
+    /// unfactored) goes through `SymmetricLAPACK.mixedPrecisionSolve` under the lock.
     func solve(_ b: Matrix) throws(PredictError) -> Matrix {
-        let factor = cache.withLock { (c: inout Cache) -> [Double]? in
-            if c.cholesky == .notTried {
+        enum Route {
+            case factor([Double])
+            case solved(Matrix)
+            case eigen
+        }
+        let route = cache.withLock { (c: inout Cache) -> Route in
+            if (c.cholesky == .notTried || c.cholesky == .refined) && n >= mixedPrecisionFrom {
+                switch SymmetricLAPACK.mixedPrecisionSolve(&c.storage, n: n, b) {
+                case .refined(let x):
+                    c.cholesky = .refined
+                    return .solved(x)
+                case .double(let x):
+                    c.cholesky = .factored
+                    return .solved(x)
+                case .notPositiveDefinite:
+                    c.cholesky = .failed
+                }
+            }
+            if c.cholesky == .notTried || c.cholesky == .refined {
                 c.cholesky = SymmetricLAPACK.choleskyInPlace(&c.storage, n: n) ? .factored : .failed
             }
-            if c.cholesky == .factored { return c.storage }
+            if c.cholesky == .factored { return .factor(c.storage) }
             c.usedEigenFallback = true
-            return nil
+            return .eigen
         }
-        if let factor { return SymmetricLAPACK.choleskySolve(factor: factor, n: n, b) }
+        switch route {
+        case .solved(let x): return x
+        case .factor(let factor): return SymmetricLAPACK.choleskySolve(factor: factor, n: n, b)
+        case .eigen: break
+        }
         let e = try eigen()
         let lambdaMax = e.values.last ?? 0
         let cutoff = Double(n) * Double.ulpOfOne * max(lambdaMax, 0)

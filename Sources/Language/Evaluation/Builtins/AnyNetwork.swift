@@ -77,12 +77,13 @@ enum AnyNetwork {
         }
     }
 
-    func train(_ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int, learningRate: Double) throws(NetworkError)
-        -> NetworkParams
+    /// Trains `p` in place (an `mlp`'s weights are then not copied when nothing else shares them).
+    func train(_ p: inout NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int, learningRate: Double)
+        throws(NetworkError)
     {
         switch self {
-        case .mlp(let m): return try m.train(p, x, y, steps: steps, learningRate: learningRate)
-        case .layer(let l): return try l.train(p, x, y, steps: steps, learningRate: learningRate)
+        case .mlp(let m): try m.train(&p, x, y, steps: steps, learningRate: learningRate)
+        case .layer(let l): p = try l.train(p, x, y, steps: steps, learningRate: learningRate)
         }
     }
 

@@ -140,21 +140,22 @@ extension Builtins {
             repeat {
                 let n = min(chunk, steps - done)
                 let start = DispatchTime.now()
-                let from = current
                 // Progress counts the steps of the whole run, not the chunk's.
                 let chunkProgress = ProgressReporter.current?.chunk(from: done, of: steps)
+                // In place: after the first chunk nothing else holds `current`, so its weights are
+                // not copied chunk after chunk.
                 let stepped = try ProgressReporter.$current.withValue(chunkProgress) {
                     Result { () throws(Diagnostic) in
-                        try UserFunctions.bridge(c) {
-                            () throws(Diagnostic) -> Result<NetworkParams, NetworkError> in
+                        try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<Void, NetworkError> in
                             do throws(NetworkError) {
-                                return .success(try net.train(from, x, y, steps: n, learningRate: eta))
+                                try net.train(&current, x, y, steps: n, learningRate: eta)
+                                return .success(())
                             } catch { return .failure(error) }
                         }
                     }
                 }.get()
                 do throws(NetworkError) {
-                    current = try stepped.get()
+                    try stepped.get()
                 } catch {
                     switch error {
                     case .targetShape: throw c.fail("Y", "train: \(error)")
