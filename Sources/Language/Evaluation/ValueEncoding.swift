@@ -201,6 +201,19 @@ extension Value {
 
     /// A 64-bit fingerprint of the value's content (equal values, equal fingerprints).
     package var fingerprint: UInt64 {
+        // A matrix (the large values: kernels, data) is hashed from its own storage, without
+        // the copy its encoding would make; the result is the encoding's fingerprint.
+        if case .matrix(let m) = self {
+            var header = BinaryWriter()
+            header.u8(5)
+            header.int(m.rows)
+            header.int(m.cols)
+            header.int(m.count)
+            var hasher = Fingerprint.Hasher(totalCount: header.bytes.count + 8 * m.count)
+            header.bytes.withUnsafeBytes { hasher.update($0) }
+            m.storage.withUnsafeBytes { hasher.update($0) }
+            return hasher.finalize()
+        }
         var w = BinaryWriter()
         encode(into: &w, locations: false)
         return Fingerprint.of(w.bytes)
