@@ -30,16 +30,7 @@ struct ArrayToolsCase: Decodable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    struct Document: Decodable { let cases: [ArrayToolsCase] }
-
-    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/array_tools.json")
-    static let all: [ArrayToolsCase] = {
-        guard let data = try? Data(contentsOf: url),
-            let doc = try? JSONDecoder().decode(Document.self, from: data)
-        else { return [] }
-        return doc.cases
-    }()
+    static let all: [ArrayToolsCase] = fixtureCases("array_tools.json")
 
     /// Runs the code with the inputs bound; returns the bindings.
     func run() throws(Diagnostic) -> Environment {

@@ -17,16 +17,7 @@ struct ClassificationCase: Decodable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    struct Document: Decodable { let cases: [ClassificationCase] }
-
-    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/classification/classification.json")
-    static let all: [ClassificationCase] = {
-        guard let data = try? Data(contentsOf: url),
-            let doc = try? JSONDecoder().decode(Document.self, from: data)
-        else { return [] }
-        return doc.cases
-    }()
+    static let all: [ClassificationCase] = fixtureCases("classification/classification.json")
 
     func run() throws(Diagnostic) -> Environment {
         let env = Environment()

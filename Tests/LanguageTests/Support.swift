@@ -43,3 +43,21 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
+
+/// The `cases` of a fixture file in `Tests/LanguageTests/Fixtures/` (`relative` below it); empty
+/// when it cannot be read, which the fixture tests catch by counting their cases.
+func fixtureCases<Case: Decodable>(_ relative: String) -> [Case] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent(relative)
+    guard let data = try? Data(contentsOf: url),
+        let doc = try? JSONDecoder().decode(FixtureDocument<Case>.self, from: data)
+    else {
+        return []
+    }
+    return doc.cases
+}
+
+/// A fixture file: its cases under `cases`.
+struct FixtureDocument<Case: Decodable>: Decodable {
+    let cases: [Case]
+}

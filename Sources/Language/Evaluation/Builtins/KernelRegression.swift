@@ -204,13 +204,17 @@ extension Environment {
         _ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool,
         call c: BuiltinCall
     ) throws(Diagnostic) -> GradientDescentMSE {
-        var w = BinaryWriter()
-        w.matrix(k)
-        w.matrix(y)
-        w.double(learningRate)
-        w.double(diagReg)
-        w.bool(absolute)
-        let key = Fingerprint.of(w.bytes)
+        // The key hashes K and y from their own storage: no O(n²) copy on every call.
+        var header = BinaryWriter()
+        for size in [k.rows, k.cols, y.rows, y.cols] { header.int(size) }
+        header.double(learningRate)
+        header.double(diagReg)
+        header.bool(absolute)
+        var hasher = Fingerprint.Hasher(totalCount: header.bytes.count + 8 * (k.count + y.count))
+        header.bytes.withUnsafeBytes { hasher.update($0) }
+        k.storage.withUnsafeBytes { hasher.update($0) }
+        y.storage.withUnsafeBytes { hasher.update($0) }
+        let key = hasher.finalize()
         if let cached = predictors[key] { return cached }
         do {
             let p = try GradientDescentMSE(
