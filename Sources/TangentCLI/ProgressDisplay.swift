@@ -129,11 +129,21 @@ final class ProgressDisplay: Sendable {
     }
 
     /// The status text of the longest-running block shown, if any has run `after` seconds.
+    /// A notebook's file name is the repository's to choose: control characters (an escape
+    /// sequence that would drive the terminal) show as `?`.
     static func status(label: String, seconds: Double, detail: String?, others: Int) -> String {
-        var text = String(format: "[%@] %.1f s", label, seconds)
-        if let detail { text += " " + detail }
+        var text = String(format: "[%@] %.1f s", printable(label), seconds)
+        if let detail { text += " " + printable(detail) }
         if others > 0 { text += " (+\(others) running)" }
         return text
+    }
+
+    static func printable(_ s: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                s.unicodeScalars.map { c in
+                    c.value < 0x20 || (0x7f...0x9f).contains(c.value) ? "?" : c
+                }))
     }
 
     private func draw(_ s: inout State) {

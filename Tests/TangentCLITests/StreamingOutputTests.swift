@@ -220,6 +220,13 @@ struct StreamingOutputTests {
         #expect(mode(true, tty: true, ["CI": "true"]) == "lines")
     }
 
+    /// A file name is untrusted: its escape sequences never reach the terminal.
+    @Test func theStatusLineShowsControlCharactersAsQuestionMarks() {
+        let text = ProgressDisplay.status(
+            label: "evil\u{1b}]0;title\u{07}.md b1", seconds: 2, detail: "step 1\u{9b}2J", others: 0)
+        #expect(text == "[evil?]0;title?.md b1] 2.0 s step 1?2J")
+    }
+
     @Test func progressReadsAsStepsAndTiles() {
         #expect(
             ProgressText.detail(.step(done: 3400, total: 10000, loss: 0.0123)) == "step 3400/10000 loss 0.0123")
