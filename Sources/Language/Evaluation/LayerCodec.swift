@@ -97,7 +97,37 @@ extension Layer {
                 w.string(f.identity)
                 w.int(f.degree)
             }
+        case .conv(let c):
+            w.u8(10)
+            w.int(c.affine.outDim)
+            w.double(c.affine.wStd)
+            w.optionalDouble(c.affine.bStd)
+            w.string(c.affine.parameterization.rawValue)
+            for n in [c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth] { w.int(n) }
+            w.string(c.padding.rawValue)
+        case .avgPool(let pool):
+            w.u8(11)
+            for n in [pool.windowHeight, pool.windowWidth, pool.strideHeight, pool.strideWidth] { w.int(n) }
+            w.string(pool.padding.rawValue)
+        case .globalAvgPool: w.u8(12)
+        case .flatten: w.u8(13)
         }
+    }
+
+    /// The Dense-like part of a Dense or Conv layer.
+    private static func decodeAffine(from r: inout BinaryReader) -> DenseLayer? {
+        guard let n = r.int(), let wStd = r.double(), let bStd = r.optionalDouble(),
+            let par = r.string().flatMap(Parameterization.init(rawValue:))
+        else { return nil }
+        return DenseLayer(outDim: n, wStd: wStd, bStd: bStd, parameterization: par)
+    }
+
+    /// Four sizes (window or filter, then strides) and a padding.
+    private static func decodeWindow(from r: inout BinaryReader) -> ([Int], Padding)? {
+        guard let a = r.int(), let b = r.int(), let c = r.int(), let d = r.int(),
+            let padding = r.string().flatMap(Padding.init(rawValue:))
+        else { return nil }
+        return ([a, b, c, d], padding)
     }
 
     static func decode(from r: inout BinaryReader, depth: Int) -> Layer? {
@@ -118,14 +148,23 @@ extension Layer {
         case 3: return .fanInSum
         case 4: return .fanInProd
         case 5: return .fanInConcat
-        case 6:
-            guard let n = r.int(), let wStd = r.double(), let bStd = r.optionalDouble(),
-                let par = r.string().flatMap(Parameterization.init(rawValue:))
-            else { return nil }
-            return .dense(DenseLayer(outDim: n, wStd: wStd, bStd: bStd, parameterization: par))
+        case 6: return decodeAffine(from: &r).map(Layer.dense)
         case 7: return .identity
         case 8: return r.double().map { Layer.layerNorm(eps: $0) }
         case 9: return decodeActivation(from: &r).map(Layer.activation)
+        case 10:
+            guard let affine = decodeAffine(from: &r), let (n, padding) = decodeWindow(from: &r) else { return nil }
+            return .conv(
+                ConvLayer(
+                    affine: affine, filterHeight: n[0], filterWidth: n[1], strideHeight: n[2], strideWidth: n[3],
+                    padding: padding))
+        case 11:
+            guard let (n, padding) = decodeWindow(from: &r) else { return nil }
+            return .avgPool(
+                PoolLayer(
+                    windowHeight: n[0], windowWidth: n[1], strideHeight: n[2], strideWidth: n[3], padding: padding))
+        case 12: return .globalAvgPool
+        case 13: return .flatten
         default: return nil
         }
     }

@@ -142,6 +142,28 @@ package enum ValueFormatter {
         case .fanInConcat: return "FanInConcat()"
         case .identity: return "Identity()"
         case .layerNorm(let eps): return eps == 1e-12 ? "LayerNorm()" : "LayerNorm(eps: \(number(eps)))"
+        case .globalAvgPool: return "GlobalAvgPool()"
+        case .flatten: return "Flatten()"
+        case .conv(let c):
+            let d = c.affine
+            var items: [(String?, String)] = [
+                (nil, "\(d.outDim)"), (nil, "[\(c.filterHeight), \(c.filterWidth)]")
+            ]
+            if c.strideHeight != 1 || c.strideWidth != 1 {
+                items.append(("strides", "[\(c.strideHeight), \(c.strideWidth)]"))
+            }
+            if c.padding != .valid { items.append(("padding", "\"\(c.padding.rawValue)\"")) }
+            if d.wStd != 1 { items.append(("W_std", number(d.wStd))) }
+            if let b = d.bStd { items.append(("b_std", number(b))) }
+            if d.parameterization != .ntk { items.append(("parameterization", "\"\(d.parameterization.rawValue)\"")) }
+            return "Conv(" + args(items) + ")"
+        case .avgPool(let pool):
+            var items: [(String?, String)] = [(nil, "[\(pool.windowHeight), \(pool.windowWidth)]")]
+            if pool.strideHeight != 1 || pool.strideWidth != 1 {
+                items.append(("strides", "[\(pool.strideHeight), \(pool.strideWidth)]"))
+            }
+            if pool.padding != .valid { items.append(("padding", "\"\(pool.padding.rawValue)\"")) }
+            return "AvgPool(" + args(items) + ")"
         case .dense(let d):
             var items: [(String?, String)] = [(nil, "\(d.outDim)")]
             if d.wStd != 1 { items.append(("W_std", number(d.wStd))) }

@@ -187,6 +187,12 @@ public enum LayerKernel {
         case .activation(let act):
             try single(act.name, states)
             try activation(act, &states[0], parallel: parallel)
+        case .flatten:
+            try single("Flatten", states)  // a vector's kernel is its own flattening
+        case .conv, .avgPool, .globalAvgPool:
+            let name = layer == .globalAvgPool ? "GlobalAvgPool" : (layer.isConv ? "Conv" : "AvgPool")
+            throw .refused(
+                layer: name, rule: "it needs images (n×h×w×c) as inputs; give the network images(X, h, w, c)")
         }
     }
 

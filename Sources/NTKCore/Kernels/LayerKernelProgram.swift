@@ -120,7 +120,7 @@ struct LayerKernelProgram {
                 b.rows = b.rows.map(relu.variance)
                 b.columns = b.columns.map { $0.map(relu.variance) }
                 return [b]
-            case .layerNorm, .fanInProd, .fanInConcat:
+            case .layerNorm, .fanInProd, .fanInConcat, .conv, .avgPool, .globalAvgPool, .flatten:
                 return nil
             }
         }

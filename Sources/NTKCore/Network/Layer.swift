@@ -23,19 +23,44 @@ public indirect enum Layer: Equatable, Sendable {
     case layerNorm(eps: Double)
     /// An activation applied entry by entry.
     case activation(Elementwise)
+    /// `stax.Conv` over images.
+    case conv(ConvLayer)
+    /// `stax.AvgPool` over images.
+    case avgPool(PoolLayer)
+    /// `stax.GlobalAvgPool()`: the mean over all positions, per channel; images → vectors.
+    case globalAvgPool
+    /// `stax.Flatten()`: images → vectors of height·width·channels (NHWC order); vectors unchanged.
+    case flatten
 
     /// `serial` of n copies (`stax.repeat`); every copy gets its own parameters.
     public static func repeated(_ layer: Layer, _ n: Int) -> Layer {
         .serial(Array(repeating: layer, count: max(0, n)))
     }
 
-    /// The Dense layers in parameter order: depth first, as NT's nested params.
+    /// The parameterised layers (Dense, and Conv through its `affine`) in parameter order:
+    /// depth first, as NT's nested params.
     public var denseLayers: [DenseLayer] {
         switch self {
         case .serial(let ls), .parallel(let ls): return ls.flatMap(\.denseLayers)
         case .dense(let d): return [d]
+        case .conv(let c): return [c.affine]
         default: return []
         }
+    }
+
+    /// Whether a Conv, AvgPool or GlobalAvgPool appears anywhere: the layers that need images.
+    public var hasSpatialLayers: Bool {
+        switch self {
+        case .serial(let ls), .parallel(let ls): return ls.contains(where: \.hasSpatialLayers)
+        case .conv, .avgPool, .globalAvgPool: return true
+        default: return false
+        }
+    }
+
+    /// Whether this is a `Conv` layer.
+    public var isConv: Bool {
+        if case .conv = self { return true }
+        return false
     }
 
     /// How many inputs the layer takes and how many outputs it gives (nil: as many as it is given).

@@ -2,68 +2,132 @@
 /// initialisation and validation: NT's `init_fn`, with parameters listed depth first
 /// (each Dense layer's weight, then its bias), exactly as `MLP` lists them.
 public struct LayerShapes: Sendable {
-    /// Each Dense layer in parameter order with its fan_in.
+    /// Each parameterised layer in parameter order with its fan_in (for a Conv, fh·fw·c_in, and
+    /// its `affine`).
     public let dense: [(fanIn: Int, layer: DenseLayer)]
+    /// The shape of one input sample.
+    public let inputShape: FeatureShape
     /// The network's output width (out_dim of the last layer).
     public let outputWidth: Int
 
     /// Throws `invalidWidth` and `structure` where the layers do not fit for inputs this wide.
     public init(_ net: Layer, inputWidth: Int) throws(NetworkError) {
-        guard inputWidth >= 1 else { throw .invalidWidth(layer: 0, width: inputWidth) }
+        try self.init(net, input: .vector(inputWidth))
+    }
+
+    /// Throws `invalidWidth` and `structure` where the layers do not fit inputs of this shape, or
+    /// where the output still has spatial axes.
+    public init(_ net: Layer, input: FeatureShape) throws(NetworkError) {
+        guard input.channels >= 1, input.height >= 1, input.width >= 1 else {
+            throw .invalidWidth(layer: 0, width: input.channels)
+        }
         var dense: [(Int, DenseLayer)] = []
-        let out = try Self.walk(net, [inputWidth], &dense)
+        let out = try Self.walk(net, [input], &dense)
         guard out.count == 1 else {
             throw .structure(
                 "the network ends with \(out.count) branches; join them with FanInSum(), FanInProd() or FanInConcat()")
         }
+        guard !out[0].isSpatial else {
+            throw .structure(
+                "the network's output still has spatial axes (\(out[0]) per sample); put Flatten() or GlobalAvgPool() before the read-out"
+            )
+        }
         self.dense = dense
-        self.outputWidth = out[0]
+        self.inputShape = input
+        self.outputWidth = out[0].channels
     }
 
-    private static func walk(_ layer: Layer, _ widths: [Int], _ dense: inout [(Int, DenseLayer)]) throws(NetworkError)
-        -> [Int]
-    {
-        func one(_ name: String) throws(NetworkError) -> Int {
-            guard widths.count == 1 else {
+    /// The shapes after each layer of `net` for inputs of `input`: the walk `init` makes, for the
+    /// kernel and the finite passes that need the spatial sizes along the way.
+    public static func outputShapes(_ net: Layer, input: [FeatureShape]) throws(NetworkError) -> [FeatureShape] {
+        var dense: [(Int, DenseLayer)] = []
+        return try walk(net, input, &dense)
+    }
+
+    private static func walk(
+        _ layer: Layer, _ shapes: [FeatureShape], _ dense: inout [(Int, DenseLayer)]
+    ) throws(NetworkError) -> [FeatureShape] {
+        func one(_ name: String) throws(NetworkError) -> FeatureShape {
+            guard shapes.count == 1 else {
                 throw .structure(
-                    "\(name) takes one input but receives \(widths.count) branches; join them first or use parallel(...)"
+                    "\(name) takes one input but receives \(shapes.count) branches; join them first or use parallel(...)"
                 )
             }
-            return widths[0]
+            return shapes[0]
+        }
+        func image(_ name: String) throws(NetworkError) -> FeatureShape {
+            let s = try one(name)
+            guard s.isSpatial else {
+                throw .structure(
+                    "\(name) needs images (n×h×w×c) but receives vectors of \(s.channels); give the network images (images(X, h, w, c)) or remove the layer"
+                )
+            }
+            return s
         }
         switch layer {
         case .serial(let ls):
-            var w = widths
-            for l in ls { w = try walk(l, w, &dense) }
-            return w
+            var s = shapes
+            for l in ls { s = try walk(l, s, &dense) }
+            return s
         case .parallel(let ls):
-            guard ls.count == widths.count else {
+            guard ls.count == shapes.count else {
                 throw .structure(
-                    "parallel has \(ls.count) branches but receives \(widths.count) input\(widths.count == 1 ? "" : "s"); put FanOut(\(ls.count)) before it"
+                    "parallel has \(ls.count) branches but receives \(shapes.count) input\(shapes.count == 1 ? "" : "s"); put FanOut(\(ls.count)) before it"
                 )
             }
-            var out: [Int] = []
-            for (l, w) in zip(ls, widths) { out += try walk(l, [w], &dense) }
+            var out: [FeatureShape] = []
+            for (l, s) in zip(ls, shapes) { out += try walk(l, [s], &dense) }
             return out
         case .fanOut(let n):
             return Array(repeating: try one("FanOut"), count: n)
         case .fanInSum, .fanInProd:
             let name = layer == .fanInSum ? "FanInSum" : "FanInProd"
-            guard let first = widths.first else { throw .structure("\(name) has no inputs") }
-            guard widths.allSatisfy({ $0 == first }) else {
+            guard let first = shapes.first else { throw .structure("\(name) has no inputs") }
+            guard shapes.allSatisfy({ $0 == first }) else {
                 throw .structure(
-                    "\(name): its inputs must have the same width, got \(widths.map(String.init).joined(separator: ", "))"
+                    "\(name): its inputs must have the same \(first.isSpatial ? "shape" : "width"), got \(shapes.map(\.description).joined(separator: ", "))"
                 )
             }
             return [first]
         case .fanInConcat:
-            guard !widths.isEmpty else { throw .structure("FanInConcat has no inputs") }
-            return [widths.reduce(0, +)]
+            guard let first = shapes.first else { throw .structure("FanInConcat has no inputs") }
+            guard
+                shapes.allSatisfy({
+                    $0.isSpatial == first.isSpatial && $0.height == first.height && $0.width == first.width
+                })
+            else {
+                throw .structure(
+                    "FanInConcat: its inputs must agree in every axis but the channels, got \(shapes.map(\.description).joined(separator: ", "))"
+                )
+            }
+            return [first.with(channels: shapes.reduce(0) { $0 + $1.channels })]
         case .dense(let d):
-            let fanIn = try one("Dense")
+            let s = try one("Dense")
             guard d.outDim >= 1 else { throw .invalidWidth(layer: dense.count + 1, width: d.outDim) }
-            dense.append((fanIn, d))
-            return [d.outDim]
+            dense.append((s.channels, d))
+            return [s.with(channels: d.outDim)]
+        case .conv(let c):
+            let s = try image("Conv")
+            guard c.affine.outDim >= 1 else { throw .invalidWidth(layer: dense.count + 1, width: c.affine.outDim) }
+            guard let size = c.outputSize(height: s.height, width: s.width) else {
+                throw .structure(
+                    "Conv: its \(c.filterHeight)×\(c.filterWidth) filter does not fit the \(s.height)×\(s.width) images it receives with padding \"VALID\""
+                )
+            }
+            dense.append((c.filterHeight * c.filterWidth * s.channels, c.affine))
+            return [.image(height: size.height, width: size.width, channels: c.affine.outDim)]
+        case .avgPool(let pool):
+            let s = try image("AvgPool")
+            guard let size = pool.outputSize(height: s.height, width: s.width) else {
+                throw .structure(
+                    "AvgPool: its \(pool.windowHeight)×\(pool.windowWidth) window does not fit the \(s.height)×\(s.width) images it receives with padding \"VALID\""
+                )
+            }
+            return [.image(height: size.height, width: size.width, channels: s.channels)]
+        case .globalAvgPool:
+            return [.vector(try image("GlobalAvgPool").channels)]
+        case .flatten:
+            return [.vector(try one("Flatten").size)]
         case .identity: return [try one("Identity")]
         case .layerNorm: return [try one("LayerNorm")]
         case .activation(let a): return [try one(a.name)]

@@ -94,8 +94,11 @@ struct LayerTape {
                     return cot[0].submatrix(rows: 0..<x.rows, cols: offset..<(offset + x.cols))
                 }
             }
-        case .identity:
+        case .identity, .flatten:
+            // Flatten of vectors leaves them as they are.
             return LayerTape(outputs: xs) { cot, _ in cot }
+        case .conv, .avgPool, .globalAvgPool:
+            preconditionFailure("LayerShapes refuses spatial layers on vector inputs before a forward pass")
         case .dense(let d):
             let i = index
             index += 1

@@ -182,6 +182,16 @@ struct BuiltinCall {
         return try BuiltinCall.matrix(value(p), at: range(p), what: what)
     }
 
+    /// A network's inputs: a matrix (one sample a row, vectors) or images (kept as their
+    /// n×(h·w·c) NHWC matrix, with their shape), as docs/language.md#images-and-convolutions says.
+    func networkInputs(_ p: String) throws(Diagnostic) -> (matrix: Matrix, shape: FeatureShape) {
+        if case .images(let i) = value(p) {
+            return (i.pixels, .image(height: i.height, width: i.width, channels: i.channels))
+        }
+        let m = try matrix(p)
+        return (m, .vector(m.cols))
+    }
+
     static func matrix(_ v: Value, at range: SourceRange, what: String) throws(Diagnostic) -> Matrix {
         if case .images(let i) = v { throw .error(Builtins.imagesWhereMatrix(i, builtin: "", what: what), at: range) }
         guard let m = v.asMatrix else {

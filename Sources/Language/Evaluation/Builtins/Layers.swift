@@ -3,7 +3,7 @@ import NTKCore
 /// The neural-tangents `stax` layers of docs/language.md#builtins, with NT's names, keywords and
 /// defaults: each returns a network value (`.layer`) that every network builtin takes.
 extension Builtins {
-    static let layers: [Builtin] = combinators + linearLayers + activations
+    static let layers: [Builtin] = combinators + linearLayers + spatialLayers + activations
 
     static let combinators: [Builtin] = [
         Builtin(
@@ -63,14 +63,7 @@ extension Builtins {
             guard n <= 1_000_000_000 else { throw c.fail("out_dim", "Dense: out_dim must be at most 10^9, got \(n)") }
             let w = try c.finiteNumber("W_std")
             let b = c.isNone("b_std") ? nil : try c.finiteNumber("b_std")
-            let parName = try c.string("parameterization")
-            guard let par = Parameterization(rawValue: parName) else {
-                throw c.fail(
-                    "parameterization",
-                    "unknown parameterization '\(parName)'\(Suggestions.hint(for: parName, in: ["ntk", "standard"])); use \"ntk\" or \"standard\""
-                )
-            }
-            return .layer(.dense(DenseLayer(outDim: n, wStd: w, bStd: b, parameterization: par)))
+            return .layer(.dense(DenseLayer(outDim: n, wStd: w, bStd: b, parameterization: try parameterization(c))))
         },
         Builtin("Identity", [], "passes its input on unchanged (stax.Identity)") { _ throws(Diagnostic) in
             .layer(.identity)
@@ -91,6 +84,18 @@ extension Builtins {
             return .layer(.layerNorm(eps: eps))
         }
     ]
+
+    /// The `parameterization:` argument of Dense and Conv.
+    static func parameterization(_ c: BuiltinCall) throws(Diagnostic) -> Parameterization {
+        let name = try c.string("parameterization")
+        guard let par = Parameterization(rawValue: name) else {
+            throw c.fail(
+                "parameterization",
+                "unknown parameterization '\(name)'\(Suggestions.hint(for: name, in: ["ntk", "standard"])); use \"ntk\" or \"standard\""
+            )
+        }
+        return par
+    }
 
     static let activations: [Builtin] = [
         activation("Relu", [], "max(x, 0) (stax.Relu)") { _ throws(Diagnostic) in .relu },
