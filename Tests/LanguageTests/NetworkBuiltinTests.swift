@@ -101,6 +101,28 @@ import Testing
         #expect(d?.message.contains("step") == true, "\(d?.message ?? "no error")")
     }
 
+    /// The predictor memo is keyed by a 64-bit hash; an entry whose key matches but whose kernel
+    /// differs (a collision, forced here by re-filing an entry under another call's key) must not
+    /// answer for that call.
+    @Test func predictorMemoNeverAnswersForAnotherKernel() throws {
+        let env = Environment()
+        try run("K = [[2, 0.5], [0.5, 1]]\ny = [[1], [-1]]\nr = predict(K, y, [[1, 0]])", in: env)
+        let first = env["r"]
+        #expect(env.predictors.count == 1)
+        let k2 = Matrix(rows: 2, cols: 2, storage: [3, 1, 1, 2])
+        let y = Matrix(column: [1, -1])
+        let key = Environment.predictorKey(k2, y, learningRate: 1, diagReg: 0, absolute: false)
+        env.predictors[key] = env.predictors.values.first
+        try run("K2 = [[3, 1], [1, 2]]\nr = predict(K2, y, [[1, 0]])", in: env)
+        // K⁻¹y's first entry, times the test row [1, 0]: with K2 it is 3/5; with K it is 6/7.
+        guard case .matrix(let m) = env["r"], case .matrix(let m1) = first else {
+            Issue.record("not matrices")
+            return
+        }
+        #expect(abs(m[0, 0] - 0.6) < 1e-12, "\(m)")
+        #expect(abs(m1[0, 0] - 6.0 / 7.0) < 1e-12, "\(m1)")
+    }
+
     @Test func predictShapesAndTimes() throws {
         let setup = "K = [[2, 0.5], [0.5, 1]]\ny = [[1], [-1]]\n"
         let inf = try matrix(setup + "r = predict(K, y)")

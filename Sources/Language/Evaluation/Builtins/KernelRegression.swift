@@ -198,13 +198,10 @@ extension Builtins {
 }
 
 extension Environment {
-    /// The factorised predictor for this kernel and targets, reused across calls in a notebook
-    /// (one factorisation serves every time and test set, as neural-tangents' closure does).
-    func predictor(
-        _ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool,
-        call c: BuiltinCall
-    ) throws(Diagnostic) -> GradientDescentMSE {
-        // The key hashes K and y from their own storage: no O(n²) copy on every call.
+    /// The memo key of a predictor: K and y hashed from their own storage (no O(n²) copy on
+    /// every call) with the sizes and options.
+    static func predictorKey(_ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool) -> UInt64
+    {
         var header = BinaryWriter()
         for size in [k.rows, k.cols, y.rows, y.cols] { header.int(size) }
         header.double(learningRate)
@@ -214,14 +211,25 @@ extension Environment {
         header.bytes.withUnsafeBytes { hasher.update($0) }
         k.storage.withUnsafeBytes { hasher.update($0) }
         y.storage.withUnsafeBytes { hasher.update($0) }
-        let key = hasher.finalize()
-        if let cached = predictors[key] { return cached }
+        return hasher.finalize()
+    }
+
+    /// The factorised predictor for this kernel and targets, reused across calls in a notebook
+    /// (one factorisation serves every time and test set, as neural-tangents' closure does).
+    func predictor(
+        _ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool,
+        call c: BuiltinCall
+    ) throws(Diagnostic) -> GradientDescentMSE {
+        let key = Self.predictorKey(k, y, learningRate: learningRate, diagReg: diagReg, absolute: absolute)
+        // Equal storage compares in O(1) when the call passes the same matrices (the usual case),
+        // else entry by entry: O(n²) beside the O(n³) factorisation a miss costs.
+        if let cached = predictors[key], cached.kernel == k, cached.targets == y { return cached.predictor }
         do {
             let p = try GradientDescentMSE(
                 kernelTrainTrain: k, yTrain: y, learningRate: learningRate,
                 diagReg: diagReg, diagRegAbsoluteScale: absolute)
             if predictors.count >= 8 { predictors.removeAll() }
-            predictors[key] = p
+            predictors[key] = (p, k, y)
             return p
         } catch {
             throw Builtins.locate(error, in: c)
