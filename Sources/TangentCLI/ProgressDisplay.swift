@@ -1,6 +1,7 @@
 import Foundation
 import NTKCore
 import Synchronization
+import TangentSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -138,13 +139,7 @@ final class ProgressDisplay: Sendable {
         return text
     }
 
-    static func printable(_ s: String) -> String {
-        String(
-            String.UnicodeScalarView(
-                s.unicodeScalars.map { c in
-                    c.value < 0x20 || (0x7f...0x9f).contains(c.value) ? "?" : c
-                }))
-    }
+    static func printable(_ s: String) -> String { TerminalText.printable(s) }
 
     private func draw(_ s: inout State) {
         let now = DispatchTime.now()

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import TangentSupport
 
 /// How a run reads in a terminal: per block a header, then its outputs; errors as compiler
 /// diagnostics (on standard error) with the source line and a caret.
@@ -11,7 +12,8 @@ package enum TerminalReport {
     }
 
     /// The line that opens a notebook's outputs.
-    package static func header(_ notebook: Notebook) -> String { "=== \(notebook.path)\n" }
+    /// The notebook's file name is the repository's to choose: its control characters show as `?`.
+    package static func header(_ notebook: Notebook) -> String { "=== \(TerminalText.printable(notebook.path))\n" }
 
     /// One block's header and outputs (printed as soon as the block ends).
     package static func outputs(_ b: BlockResult) -> String {
