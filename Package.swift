@@ -38,6 +38,7 @@ let package = Package(
         .systemLibrary(
             name: "CLinearAlgebra", path: "Sources/CLinearAlgebra", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: Support (what every stage needs and none owns: safe file writing, temporary
         // files, real paths, the memory budget, stable hashes, JSON, the product version;
@@ -50,7 +51,9 @@ let package = Package(
         .target(
             name: "NTKCore", dependencies: ["CLinearAlgebra", "TangentSupport"], exclude: ["README.md"],
             swiftSettings: coreSettings),
-        .target(name: "Language", dependencies: ["NTKCore", "TangentSupport"], exclude: ["README.md"]),
+        // The data sets of `dataset(name)`, compressed and built into the binary (scripts/datasets).
+        .target(name: "Datasets", dependencies: ["CZlib", "NTKCore"], exclude: ["README.md"]),
+        .target(name: "Language", dependencies: ["Datasets", "NTKCore", "TangentSupport"], exclude: ["README.md"]),
         .target(
             name: "Notebook", dependencies: ["CommonMark", "Language", "NTKCore", "TangentSupport"],
             exclude: ["README.md"]),
@@ -78,8 +81,9 @@ let package = Package(
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(
             name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NTKCore", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "LanguageTests", dependencies: ["Language", "NTKCore", "TangentSupport", "TestSupport"],
+            name: "LanguageTests", dependencies: ["Language", "Datasets", "NTKCore", "TangentSupport", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
             name: "NotebookTests", dependencies: ["Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"]),

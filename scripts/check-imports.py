@@ -11,15 +11,17 @@ import sys
 root = pathlib.Path(__file__).resolve().parent.parent
 system = {"Foundation", "FoundationXML", "Glibc", "Musl", "Darwin", "Dispatch", "Synchronization", "Testing"}
 # What each module must never import, directly or not (the data flow is
-# .md → CommonMark → Notebook → Language → NTKCore → Render; TangentSupport is below all).
+# .md → CommonMark → Notebook → Language → NTKCore → Render; TangentSupport is below all;
+# Datasets sits between Language and NTKCore: the language's data sets, held in NTKCore matrices).
 never = {
-    "TangentSupport": {"CommonMark", "NTKCore", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
-    "NTKCore": {"CommonMark", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CCMark"},
-    "CommonMark": {"NTKCore", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CLinearAlgebra"},
-    "Language": {"CommonMark", "Notebook", "Render", "Serve", "TangentCLI", "CCMark"},
-    "Notebook": {"Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
-    "Render": {"Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
-    "Serve": {"CommonMark", "NTKCore", "Language", "Notebook", "Render", "TangentCLI"},
+    "TangentSupport": {"CommonMark", "NTKCore", "Datasets", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark", "CZlib"},
+    "NTKCore": {"CommonMark", "Datasets", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CCMark", "CZlib"},
+    "Datasets": {"CommonMark", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
+    "CommonMark": {"NTKCore", "Datasets", "Language", "Notebook", "Render", "Serve", "TangentCLI", "CLinearAlgebra", "CZlib"},
+    "Language": {"CommonMark", "Notebook", "Render", "Serve", "TangentCLI", "CCMark", "CZlib"},
+    "Notebook": {"Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark", "CZlib"},
+    "Render": {"Serve", "TangentCLI", "CLinearAlgebra", "CCMark", "CZlib"},
+    "Serve": {"CommonMark", "NTKCore", "Datasets", "Language", "Notebook", "Render", "TangentCLI"},
 }
 
 # TANGENT_FUZZ=1 declares the fuzz targets too (Package.swift adds them only then).

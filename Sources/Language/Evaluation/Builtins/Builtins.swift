@@ -5,7 +5,7 @@ enum Builtins {
     static let all: [Builtin] =
         arrays + lists + elementwise + reductions + linearAlgebra + files + networks + layers + kernelRegression
         + output
-        + arrayTools + ordering + statistics + masks + decompositions + tables + classification + images
+        + arrayTools + ordering + statistics + masks + decompositions + tables + classification + images + datasets
 
     static let table: [String: Builtin] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
