@@ -159,4 +159,23 @@ import Testing
         #expect(z["steps"] == .matrix(Matrix(column: [0])))
         #expect(z["params"] == ctx.environment["p"])
     }
+
+    /// A momentum minibatch run far too long for its block stops at the block's timeout,
+    /// reported at the `train` call (it checks the deadline between its chunks of steps).
+    @Test func aTimeoutStopsMinibatchMomentumTraining() throws {
+        let source = SourceText(
+            Self.setup
+                + "q = train(net, p, X, one_hot(y, 3), steps: 1e12, learning_rate: 0.01, optimizer: \"momentum\", "
+                + "batch_size: 3)")
+        let context = EvaluationContext(
+            environment: Environment(), baseDirectory: URL(fileURLWithPath: NSTemporaryDirectory()),
+            seed: 0, deadline: Deadline(seconds: 0.3))
+        do {
+            try Evaluator(context: context, source: source).run(try Parser.parse(source))
+            Issue.record("10^12 training steps ended")
+        } catch {
+            #expect(error.message == "block timed out after 0.3 s")
+            #expect(error.range.start.line == 5)
+        }
+    }
 }
