@@ -4,16 +4,16 @@
 /// so a run that stops mid-epoch has drawn exactly what the same loop over numpy
 /// `rng.permutation(n)` draws. It exists apart from the training loop so a notebook's stream
 /// can be lent to it and handed back (`generator`).
-public struct Minibatches: Sendable {
-    public let rows: Int
-    public let batchSize: Int
+package struct Minibatches: Sendable {
+    package let rows: Int
+    package let batchSize: Int
     /// The stream the permutations come from, as far as they have drawn.
-    public private(set) var generator: NumpyGenerator
+    package private(set) var generator: NumpyGenerator
     private var order: [Int] = []
     private var position = 0
 
     /// Slices of `batchSize` (1 … rows) rows of a permutation of `rows` (≥ 1) rows.
-    public init(rows: Int, batchSize: Int, generator: NumpyGenerator) {
+    package init(rows: Int, batchSize: Int, generator: NumpyGenerator) {
         precondition(rows >= 1 && batchSize >= 1 && batchSize <= rows, "Minibatches: \(batchSize) of \(rows) rows")
         self.rows = rows
         self.batchSize = batchSize
@@ -21,10 +21,10 @@ public struct Minibatches: Sendable {
     }
 
     /// Updates in one epoch: ⌈rows / batchSize⌉.
-    public var stepsPerEpoch: Int { (rows + batchSize - 1) / batchSize }
+    package var stepsPerEpoch: Int { (rows + batchSize - 1) / batchSize }
 
     /// The row indices of the next step's minibatch.
-    public mutating func next() -> ArraySlice<Int> {
+    package mutating func next() -> ArraySlice<Int> {
         if position >= order.count {
             order = generator.permutation(rows)
             position = 0
@@ -37,7 +37,7 @@ public struct Minibatches: Sendable {
 
 extension Matrix {
     /// The rows `indices` of this matrix, in that order (numpy `A[idx]`).
-    func rows(_ indices: ArraySlice<Int>) -> Matrix {
+    func selectingRows(_ indices: ArraySlice<Int>) -> Matrix {
         var out = [Double]()
         out.reserveCapacity(indices.count * cols)
         storage.withUnsafeBufferPointer { s in

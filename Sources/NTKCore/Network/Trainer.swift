@@ -138,8 +138,8 @@ package struct Trainer {
     /// One update on the next batch.
     private mutating func update() throws(NetworkError) {
         let rows = batches?.next()
-        let xb = rows.map { x.rows($0) } ?? x
-        let yb = rows.map { y.rows($0) } ?? y
+        let xb = rows.map { x.selectingRows($0) } ?? x
+        let yb = rows.map { y.selectingRows($0) } ?? y
         let eta = options.learningRate
         let record = options.recordEvery.map { step % $0 == 0 } ?? false
         let loss: Double
