@@ -6,6 +6,7 @@
 //   swift run -c release tangent-bench finite ...    (FiniteBench.swift)
 //   swift run -c release tangent-bench layers ...    (LayerBench.swift)
 //   swift run -c release tangent-bench notebooks ... (NotebookBench.swift: through `tangent run`)
+//   swift run -c release tangent-bench training ...  (TrainingBench.swift: gradient descent beside JAX)
 //
 // `analytic`: K(X, X) NNGP + NTK of a ReLU MLP, depth 3, d = 100, W_std = √2, b_std = 0.1.
 // Tangent's time is the median of `reps` calls in this process after one warm-up call.
@@ -236,7 +237,8 @@ case "predict": runPredictBench(arguments: Array(arguments.dropFirst()))
 case "finite": runFiniteBench(arguments: Array(arguments.dropFirst()))
 case "layers": LayerBench.run(arguments: Array(arguments.dropFirst()))
 case "notebooks": runNotebookBench(arguments: Array(arguments.dropFirst()))
+case "training": runTrainingBench(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: tangent-bench analytic|predict|finite|layers|notebooks [options]")
+    print("usage: tangent-bench analytic|predict|finite|layers|notebooks|training [options]")
     exit(2)
 }

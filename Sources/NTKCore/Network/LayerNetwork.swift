@@ -1,5 +1,5 @@
-/// A finite `Layer` network with explicit parameters: outputs, loss, empirical NTK and
-/// gradient descent, through the general reverse mode of `LayerTape` (docs/language.md#builtins).
+/// A finite `Layer` network with explicit parameters: outputs, loss and empirical NTK through the
+/// general reverse mode of `LayerTape` (gradient descent: Training.swift; docs/language.md#builtins).
 /// Parameters must come from `LayerShapes.validated` or `initialize` for inputs of this width.
 extension Layer {
     /// n × out_dim outputs.
@@ -87,46 +87,5 @@ extension Layer {
         }
         if cancellation?.stopped == true { return Matrix(rows: n1, cols: n2) }
         return gram.finish()
-    }
-
-    /// Full-batch gradient descent on `1/(2·n·k) Σ (f − Y)²` (as `MLP.train`): the
-    /// parameters after `steps` updates. Throws for a bad η or step count, targets of the wrong
-    /// shape, and `divergedAt` as soon as the loss is not finite.
-    public func train(
-        _ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-        learningRate eta: Double
-    ) throws(NetworkError) -> NetworkParams {
-        guard eta.isFinite, eta >= 0 else { throw .invalidLearningRate(eta) }
-        guard steps >= 0 else { throw .invalidStepCount(steps) }
-        guard x.rows > 0 else { throw .noInputs }
-        guard x.isFinite else { throw .notFinite("the inputs") }
-        let result: Result<NetworkParams, NetworkError> = BLASThreads.singleThreaded {
-            var p = start
-            let scale = 1 / Double(y.count)
-            for step in 0...steps {
-                let tape = LayerTape.forward(self, p, x)
-                let f = tape.outputs[0]
-                guard f.rows == y.rows, f.cols == y.cols else {
-                    return .failure(.targetShape(expected: "\(f.rows)×\(f.cols)", got: y.shapeDescription))
-                }
-                let loss = MLP.meanSquaredError(f, y)
-                guard loss.isFinite else { return .failure(.divergedAt(step: step, loss: loss)) }
-                ProgressReporter.current?.step(step, of: steps, loss: loss)
-                if step == steps { break }
-                var g = f
-                for i in 0..<g.count { g.storage[i] = (g.storage[i] - y.storage[i]) * scale }
-                var sink = LayerTape.GradientSink(grads: LayerTape.zeros(like: p))
-                _ = tape.backward([g], &sink)
-                let grads = sink.grads!
-                for l in 0..<p.weights.count {
-                    for i in 0..<p.weights[l].count { p.weights[l].storage[i] -= eta * grads.weights[l].storage[i] }
-                    if let gb = grads.biases[l] {
-                        for i in 0..<gb.count { p.biases[l]!.storage[i] -= eta * gb.storage[i] }
-                    }
-                }
-            }
-            return .success(p)
-        }
-        return try result.get()
     }
 }

@@ -29,6 +29,12 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     case invalidStepCount(Int)
     /// Training needs at least one input row.
     case noInputs
+    /// A heavy-ball momentum outside [0, 1) (or not finite).
+    case invalidMomentum(Double)
+    /// A minibatch size outside 1 … rows.
+    case invalidBatchSize(Int, rows: Int)
+    /// A record interval below 1.
+    case invalidRecordInterval(Int)
     /// The layers do not fit together (branch counts, widths); the string says where.
     case structure(String)
 
@@ -64,6 +70,12 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             return "the number of training steps must be ≥ 0, got \(s)"
         case .noInputs:
             return "training needs at least one input row"
+        case .invalidMomentum(let m):
+            return "the momentum must be a number from 0 up to (not including) 1, got \(m)"
+        case .invalidBatchSize(let b, let n):
+            return "the batch size must be a whole number from 1 to the number of rows (\(n)), got \(b)"
+        case .invalidRecordInterval(let r):
+            return "record must be a whole number of steps ≥ 1, got \(r)"
         case .structure(let why):
             return why
         }

@@ -1,17 +1,46 @@
-/// The parameters after full-batch gradient descent, with the loss along the way.
-public struct TrainingRun: Equatable, Sendable {
-    public var params: NetworkParams
-    /// L_0 … L_steps: the loss before each update and, last, after the final one.
-    public var losses: [Double]
+/// What `train` is asked to do (LANGUAGE.md §11): the loss, the optimizer, minibatches and
+/// which full-data losses to record. The defaults are full-batch gradient descent on the MSE.
+public struct TrainingOptions: Equatable, Sendable {
+    public var steps: Int
+    public var learningRate: Double
+    public var loss: TrainingLoss
+    public var optimizer: Optimizer
+    /// Rows per update; nil is the full batch.
+    public var batchSize: Int?
+    /// Record the full-data loss at steps 0, r, 2r, … and at the last; nil records nothing.
+    public var recordEvery: Int?
+
+    public init(
+        steps: Int, learningRate: Double, loss: TrainingLoss = .mse, optimizer: Optimizer = .sgd,
+        batchSize: Int? = nil, recordEvery: Int? = nil
+    ) {
+        self.steps = steps
+        self.learningRate = learningRate
+        self.loss = loss
+        self.optimizer = optimizer
+        self.batchSize = batchSize
+        self.recordEvery = recordEvery
+    }
 }
 
-/// Full-batch gradient descent on `L = 1/(2·n·k) Σ (f − Y)²` with raw parameters
-/// (docs/numerics.md#training): `θ ← θ − η ∇θ L`, exactly JAX's `value_and_grad` step in
-/// `nt_reference.py train`.
+/// The parameters after training, with the loss along the way.
+public struct TrainingRun: Equatable, Sendable {
+    public var params: NetworkParams
+    /// L_0 … L_steps: the loss of each step's batch before its update (the full data without
+    /// minibatches) and, last, the full-data loss after the final update.
+    public var losses: [Double]
+    /// With `recordEvery` r: the steps 0, r, 2r, … and the last one.
+    public var recordedSteps: [Int] = []
+    /// The full-data loss (as `loss(...)` computes it) at each of `recordedSteps`.
+    public var recordedLosses: [Double] = []
+}
+
+/// Gradient descent (docs/numerics.md#training): θ ← θ − η ∇θ L with raw parameters, exactly
+/// JAX's `value_and_grad` step with `jax.example_libraries.optimizers` `sgd` or `momentum`.
 extension MLP {
-    /// The parameters after `steps` updates with learning rate η. Throws for parameters or
-    /// shapes that do not fit (see `validated`), a negative or non-finite η, a negative step
-    /// count, and `divergedAt(step:loss:)` as soon as the loss is not finite.
+    /// The parameters after `steps` full-batch updates on the MSE with learning rate η. Throws
+    /// for parameters or shapes that do not fit (see `validated`), a negative or non-finite η, a
+    /// negative step count, and `divergedAt(step:loss:)` as soon as the loss is not finite.
     public func train(
         _ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
         learningRate: Double
@@ -24,69 +53,64 @@ extension MLP {
         _ p: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
         learningRate eta: Double
     ) throws(NetworkError) -> TrainingRun {
-        var params = p
-        let losses = try descendInPlace(&params, x, y, steps: steps, learningRate: eta)
-        return TrainingRun(params: params, losses: losses)
+        var unused = NumpyGenerator(seed: 0)
+        return try trainingRun(p, x, y, options: TrainingOptions(steps: steps, learningRate: eta), generator: &unused)
+    }
+
+    /// Training as `options` say; minibatch permutations are drawn from `generator`, which is
+    /// left where they stopped. Also throws for a momentum outside [0, 1), a batch size outside
+    /// 1 … n and a record interval below 1.
+    public func trainingRun(
+        _ p: NetworkParams, _ x: Matrix, _ y: Matrix, options: TrainingOptions,
+        generator: inout NumpyGenerator
+    ) throws(NetworkError) -> TrainingRun {
+        var trainer = try Trainer(self, p, x, y, options: options, generator: generator, keepLosses: true)
+        try trainer.run(updates: options.steps)
+        let run = try trainer.finish()
+        if let g = trainer.generator { generator = g }
+        return run
     }
 
     /// `train` on parameters the caller owns, updated where they are: once nothing else shares
-    /// them, no step copies a weight matrix. The `train` builtin runs its chunks of steps
-    /// through this; with `train(_:…) -> NetworkParams` every chunk copied all the weights
-    /// (128 MB per chunk of one step at width 4096, about a third of notebook 02's training
-    /// time with the page faults of the fresh copy). The same checks, errors and numbers.
+    /// them, no step copies a weight matrix (128 MB per chunk of one step at width 4096 when
+    /// every chunk copied them, about a third of notebook 02's training time). The same checks,
+    /// errors and numbers.
     package func train(
         _ p: inout NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
         learningRate eta: Double
     ) throws(NetworkError) {
-        _ = try descendInPlace(&p, x, y, steps: steps, learningRate: eta)
+        var trainer = try Trainer(
+            self, p, x, y, options: TrainingOptions(steps: steps, learningRate: eta), generator: nil)
+        p = NetworkParams(weights: [], biases: [])  // the trainer holds the only reference
+        try trainer.run(updates: steps)
+        _ = try trainer.finish()
+        p = trainer.takeParams()
     }
+}
 
-    /// The checks of `trainingRun`, then the descent on `p` in place; returns the losses.
-    private func descendInPlace(
-        _ p: inout NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
+extension Layer {
+    /// Full-batch gradient descent on the MSE (as `MLP.train`), through `LayerTape`: the
+    /// parameters after `steps` updates. Throws for a bad η or step count, parameters or targets
+    /// that do not fit, and `divergedAt` as soon as the loss is not finite.
+    public func train(
+        _ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
         learningRate eta: Double
-    ) throws(NetworkError) -> [Double] {
-        guard eta.isFinite, eta >= 0 else { throw .invalidLearningRate(eta) }
-        guard steps >= 0 else { throw .invalidStepCount(steps) }
-        if let first = p.weights.first, p.weights.count == depth + 1, first.rows != x.cols {
-            throw .inputWidth(expected: first.rows, got: x.cols)
-        }
-        p = try validated(p, inputWidth: x.cols)
-        guard x.rows > 0 else { throw .noInputs }
-        guard x.isFinite else { throw .notFinite("the inputs") }
-        try checkTargets(y, inputs: x)
-
-        let run = BLASThreads.singleThreaded { descendRepeatedly(&p, x, y, steps: steps, learningRate: eta) }
-        return try run.get()
+    ) throws(NetworkError) -> NetworkParams {
+        var unused = NumpyGenerator(seed: 0)
+        return try trainingRun(
+            start, x, y, options: TrainingOptions(steps: steps, learningRate: eta), generator: &unused
+        ).params
     }
 
-    /// The loop of `trainingRun`, on checked arguments.
-    private func descendRepeatedly(
-        _ params: inout NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-        learningRate eta: Double
-    ) -> Result<[Double], NetworkError> {
-        let scale = 1 / Double(y.count)  // ∂L/∂f = (f − Y)/(n·k)
-        var losses = [Double]()
-        losses.reserveCapacity(steps + 1)
-        for step in 0...steps {
-            let trace = Self.tracedForward(self, &params, x, keep: step < steps)
-            let loss = Self.meanSquaredError(trace.output, y)
-            losses.append(loss)
-            guard loss.isFinite else { return .failure(.divergedAt(step: step, loss: loss)) }
-            ProgressReporter.current?.step(step, of: steps, loss: loss)
-            if step == steps { break }
-            var gradient = trace.output
-            for i in 0..<gradient.count { gradient.storage[i] = (gradient.storage[i] - y.storage[i]) * scale }
-            descend(&params, trace: trace, gradient: gradient, learningRate: eta)
-        }
-        return .success(losses)
-    }
-
-    /// `forward`, reading the parameters through their address and out of line, so that no copy
-    /// of `params` made to call it can outlive the call and be sharing the weights when
-    /// `descend` updates them.
-    @inline(never)
-    private static func tracedForward(_ net: MLP, _ p: inout NetworkParams, _ x: Matrix, keep: Bool) -> ForwardTrace {
-        net.forward(p, x, keep: keep)
+    /// Training as `options` say (see `MLP.trainingRun(_:_:_:options:generator:)`).
+    public func trainingRun(
+        _ p: NetworkParams, _ x: Matrix, _ y: Matrix, options: TrainingOptions,
+        generator: inout NumpyGenerator
+    ) throws(NetworkError) -> TrainingRun {
+        var trainer = try Trainer(self, p, x, y, options: options, generator: generator, keepLosses: true)
+        try trainer.run(updates: options.steps)
+        let run = try trainer.finish()
+        if let g = trainer.generator { generator = g }
+        return run
     }
 }

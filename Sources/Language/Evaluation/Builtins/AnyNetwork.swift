@@ -77,13 +77,13 @@ enum AnyNetwork {
         }
     }
 
-    /// Trains `p` in place (an `mlp`'s weights are then not copied when nothing else shares them).
-    func train(_ p: inout NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int, learningRate: Double)
-        throws(NetworkError)
-    {
+    /// A training run of `p` (its weights updated in place once nothing else shares them).
+    func trainer(
+        _ p: NetworkParams, _ x: Matrix, _ y: Matrix, options: TrainingOptions, generator: NumpyGenerator?
+    ) throws(NetworkError) -> Trainer {
         switch self {
-        case .mlp(let m): try m.train(&p, x, y, steps: steps, learningRate: learningRate)
-        case .layer(let l): p = try l.train(p, x, y, steps: steps, learningRate: learningRate)
+        case .mlp(let m): return try Trainer(m, p, x, y, options: options, generator: generator)
+        case .layer(let l): return try Trainer(l, p, x, y, options: options, generator: generator)
         }
     }
 

@@ -117,60 +117,15 @@ extension Builtins {
             "train",
             [
                 .required("net"), .required("p"), .required("X"), .required("Y"), .keyword("steps"),
-                .keyword("learning_rate")
+                .keyword("learning_rate"), .keyword("loss", .string("mse")), .keyword("optimizer", .string("sgd")),
+                .keyword("momentum", .number(0.9)), .keyword("batch_size"), .keyword("seed"), .keyword("record")
             ],
-            "params after full-batch gradient descent on L = 1/(2·n·k) Σ (f − Y)²"
+            "params after gradient descent on L = 1/(2·n·k) Σ (f − Y)² (loss: \"cross_entropy\" as loss()); "
+                + "optimizer: \"momentum\" as jax.example_libraries.optimizers.momentum (v ← momentum·v + g, "
+                + "p ← p − learning_rate·v); batch_size: minibatches from one permutation per epoch (seed: or the "
+                + "block's stream); record: r returns a record of params, steps and the full-data loss every r steps"
         ) { c throws(Diagnostic) in
-            let (net, p, x) = try networkParamsInputs(c)
-            try requireDerivatives(c, net)
-            let y = try c.matrix("Y")
-            let steps = try c.integer("steps")
-            let eta = try c.number("learning_rate")
-            guard eta.isFinite, eta >= 0 else {
-                throw c.fail(
-                    "learning_rate",
-                    "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
-            }
-            // Gradient descent is sequential, so running it in chunks gives the same parameters;
-            // between chunks the block's timeout is checked, so a long training run stops
-            // within about a quarter of a second of its deadline.
-            var current = p
-            var done = 0
-            var chunk = 1
-            repeat {
-                let n = min(chunk, steps - done)
-                let start = DispatchTime.now()
-                // Progress counts the steps of the whole run, not the chunk's.
-                let chunkProgress = ProgressReporter.current?.chunk(from: done, of: steps)
-                // In place: after the first chunk nothing else holds `current`, so its weights are
-                // not copied chunk after chunk.
-                let stepped = try ProgressReporter.$current.withValue(chunkProgress) {
-                    Result { () throws(Diagnostic) in
-                        try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<Void, NetworkError> in
-                            do throws(NetworkError) {
-                                try net.train(&current, x, y, steps: n, learningRate: eta)
-                                return .success(())
-                            } catch { return .failure(error) }
-                        }
-                    }
-                }.get()
-                do throws(NetworkError) {
-                    try stepped.get()
-                } catch {
-                    switch error {
-                    case .targetShape: throw c.fail("Y", "train: \(error)")
-                    case .divergedAt(let step, let loss):
-                        throw c.fail(
-                            "learning_rate", "train: \(NetworkError.divergedAt(step: step + done, loss: loss))")
-                    default: throw .error("train: \(error)", at: c.range)
-                    }
-                }
-                done += n
-                try c.context.checkDeadline(at: c.range)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                chunk = seconds < 0.05 ? min(chunk * 4, 1 << 20) : max(1, Int(Double(n) * 0.25 / seconds))
-            } while done < steps
-            return .params(current)
+            try train(&c)
         },
         Builtin(
             "loss",
@@ -198,14 +153,132 @@ extension Builtins {
 
     // MARK: Helpers
 
-    /// The cross-entropy targets of `loss`: n × out_dim (one-hot or class probabilities, finite),
+    /// `train(...)`: the arguments checked at their own place, then a `Trainer` run in chunks.
+    static func train(_ c: inout BuiltinCall) throws(Diagnostic) -> Value {
+        let (net, p, x) = try networkParamsInputs(c)
+        try requireDerivatives(c, net)
+        let steps = try c.integer("steps")
+        let eta = try c.number("learning_rate")
+        guard eta.isFinite, eta >= 0 else {
+            throw c.fail(
+                "learning_rate",
+                "learning_rate must be a finite non-negative number, got \(ValueFormatter.number(eta))")
+        }
+        let lossName = try c.string("loss")
+        guard let loss = TrainingLoss(rawValue: lossName) else {
+            let names = TrainingLoss.allCases.map(\.rawValue)
+            throw c.fail(
+                "loss",
+                "train: unknown loss \"\(lossName)\"\(Suggestions.hint(for: lossName, in: names)); "
+                    + "it is \"mse\" or \"cross_entropy\"")
+        }
+        let y: Matrix
+        switch loss {
+        case .mse:
+            y = try c.matrix("Y")
+            do { try net.checkTargets(y, inputs: x) } catch { throw c.fail("Y", "train: \(error)") }
+        case .crossEntropy: y = try crossEntropyTargets(c, net, inputs: x)
+        }
+        let optimizer: Optimizer
+        switch try c.string("optimizer") {
+        case "sgd":
+            if c.has("momentum") {
+                throw c.fail("momentum", "train: momentum: applies to optimizer: \"momentum\" only (this is \"sgd\")")
+            }
+            optimizer = .sgd
+        case "momentum":
+            let m = try c.number("momentum")
+            guard Optimizer.isValidMass(m) else {
+                throw c.fail(
+                    "momentum",
+                    "train: momentum must be a number from 0 up to (not including) 1, got \(ValueFormatter.number(m))"
+                        + (m >= 1 && m.isFinite
+                            ? " (from 1 on, no gradient is ever forgotten and training does not settle)" : ""))
+            }
+            optimizer = .momentum(mass: m)
+        case let name:
+            throw c.fail(
+                "optimizer",
+                "train: unknown optimizer \"\(name)\"\(Suggestions.hint(for: name, in: Optimizer.names)); "
+                    + "it is \"sgd\" or \"momentum\"")
+        }
+        var batchSize: Int?
+        if !c.isNone("batch_size") {
+            let b = try c.integer("batch_size", minimum: 1)
+            guard b <= x.rows else {
+                throw c.fail("batch_size", "train: batch_size \(b) is more than the \(x.rows) rows of X")
+            }
+            batchSize = b
+        }
+        var generator: NumpyGenerator?
+        if !c.isNone("seed") {
+            guard batchSize != nil else {
+                throw c.fail(
+                    "seed",
+                    "train: seed: draws the minibatch permutations, so it needs batch_size: (full batch has none)")
+            }
+            generator = NumpyGenerator(seed: try c.seed("seed"))
+        } else if batchSize != nil {
+            generator = c.context.generator
+        }
+        let record = c.isNone("record") ? nil : try c.integer("record", minimum: 1)
+        let options = TrainingOptions(
+            steps: steps, learningRate: eta, loss: loss, optimizer: optimizer, batchSize: batchSize,
+            recordEvery: record)
+
+        func located(_ error: NetworkError) -> Diagnostic {
+            switch error {
+            case .targetShape: return c.fail("Y", "train: \(error)")
+            case .divergedAt: return c.fail("learning_rate", "train: \(error)")
+            default: return .error("train: \(error)", at: c.range)
+            }
+        }
+        var trainer: Trainer
+        do { trainer = try net.trainer(p, x, y, options: options, generator: generator) } catch {
+            throw located(error)
+        }
+        // Training is sequential, so running it in chunks gives the same parameters; between
+        // chunks the block's timeout is checked, so a long training run stops within about a
+        // quarter of a second of its deadline. The trainer holds the only reference to the
+        // weights after its first update, so they are updated in place chunk after chunk.
+        var chunk = 1
+        repeat {
+            let n = min(chunk, steps - trainer.step)
+            let start = DispatchTime.now()
+            let stepped = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<Void, NetworkError> in
+                do throws(NetworkError) {
+                    try trainer.run(updates: n)
+                    return .success(())
+                } catch { return .failure(error) }
+            }
+            do throws(NetworkError) { try stepped.get() } catch { throw located(error) }
+            try c.context.checkDeadline(at: c.range)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            chunk = seconds < 0.05 ? min(chunk * 4, 1 << 20) : max(1, Int(Double(n) * 0.25 / seconds))
+        } while trainer.step < steps
+        let finished = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<TrainingRun, NetworkError> in
+            do throws(NetworkError) { return .success(try trainer.finish()) } catch { return .failure(error) }
+        }
+        let run: TrainingRun
+        do throws(NetworkError) { run = try finished.get() } catch { throw located(error) }
+        if c.isNone("seed"), let g = trainer.generator { c.context.generator = g }
+        guard record != nil else { return .params(trainer.takeParams()) }
+        return .record(
+            Record([
+                ("params", .params(trainer.takeParams())),
+                ("steps", .matrix(Matrix(column: run.recordedSteps.map(Double.init)))),
+                ("loss", .matrix(Matrix(column: run.recordedLosses)))
+            ]))
+    }
+
+    /// The cross-entropy targets of `loss` and `train`: n × out_dim (one-hot or class probabilities, finite),
     /// or n×1 class indices turned one-hot when the network has more than one output.
     static func crossEntropyTargets(_ c: BuiltinCall, _ net: AnyNetwork, inputs x: Matrix) throws(Diagnostic)
         -> Matrix
     {
         let y = try c.matrix("Y")
         let k: Int
-        do { k = try net.outputWidth(inputWidth: x.cols) } catch { throw c.fail("net", "loss: \(error)") }
+        do { k = try net.outputWidth(inputWidth: x.cols) } catch { throw c.fail("net", "\(c.name): \(error)") }
         if y.rows == x.rows && y.cols == 1 && k > 1 {
             var out = Matrix(rows: y.rows, cols: k)
             for (i, l) in try classIndices(c, "Y", classes: k).enumerated() { out[i, l] = 1 }
@@ -214,10 +287,10 @@ extension Builtins {
         guard y.rows == x.rows, y.cols == k else {
             throw c.fail(
                 "Y",
-                "loss: cross_entropy needs Y as \(x.rows)×\(k) one-hot rows\(k > 1 ? " or \(x.rows)×1 class indices" : ""), "
+                "\(c.name): cross_entropy needs Y as \(x.rows)×\(k) one-hot rows\(k > 1 ? " or \(x.rows)×1 class indices" : ""), "
                     + "got \(y.shapeDescription)")
         }
-        guard y.isFinite else { throw c.fail("Y", "loss: \(NetworkError.notFinite("the targets"))") }
+        guard y.isFinite else { throw c.fail("Y", "\(c.name): \(NetworkError.notFinite("the targets"))") }
         return y
     }
 
