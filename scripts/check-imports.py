@@ -20,6 +20,7 @@ never = {
     "Notebook": {"Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
     "Render": {"Serve", "TangentCLI", "CLinearAlgebra", "CCMark"},
     "Serve": {"CommonMark", "NTKCore", "Language", "Notebook", "Render", "TangentCLI"},
+    "LanguageServer": {"Render", "NTKCore", "CLinearAlgebra", "Serve", "TangentCLI", "CommonMark", "CCMark"},
 }
 
 # TANGENT_FUZZ=1 declares the fuzz targets too (Package.swift adds them only then).

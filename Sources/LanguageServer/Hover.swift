@@ -1,0 +1,41 @@
+import Language
+import TangentSupport
+
+/// `textDocument/hover`: a builtin's signature and one-line summary (the table `tangent
+/// builtins` prints); a `def` function's signature and where it is defined; a name's binding
+/// (block and line).
+enum Hover {
+    /// The hover at `position`, or nil (JSON null) off any name.
+    static func hover(
+        _ analysis: NotebookAnalysis, _ document: TextDocument, at position: LSPPosition
+    ) -> JSON {
+        let location = document.location(of: position)
+        guard let occurrence = analysis.symbols.occurrence(at: location) else { return .null }
+        guard let text = markdown(for: occurrence, in: analysis) else { return .null }
+        return .fields(
+            ("contents", .fields(("kind", .string("markdown")), ("value", .string(text)))),
+            ("range", document.json(occurrence.range)))
+    }
+
+    static func markdown(for occurrence: SymbolIndex.Occurrence, in analysis: NotebookAnalysis) -> String? {
+        switch occurrence.scope {
+        case .builtin:
+            if let info = BuiltinInfo.named(occurrence.name) {
+                return "```ntk\n\(info.signature)\n```\n\(info.summary)"
+            }
+            return "`\(occurrence.name)`: a builtin constant"
+        case .unknown:
+            return nil
+        case .notebook, .local:
+            guard let binding = analysis.symbols.definition(of: occurrence) else { return nil }
+            let block = analysis.blocks[binding.block].cell.id
+            let place = "block `\(block)`, line \(binding.range.start.line)"
+            if let f = analysis.symbols.function(boundAt: binding) {
+                return "```ntk\ndef \(f.signature)\n```\nDefined in \(place)."
+            }
+            var text = "`\(occurrence.name)`: "
+            text += occurrence.scope == .notebook ? "bound in \(place)" : "local, bound in \(place)"
+            return text
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Language
+import Notebook
+
+/// What the server knows of one notebook's text, without running it: the notebook (front matter,
+/// blocks and attributes, through `Notebook.parse`, so ranges are those `tangent run` reports),
+/// each block's statements or syntax error, the name index, and the diagnostics.
+package struct NotebookAnalysis: Sendable {
+    /// One `ntk` block: its cell and what parsing it gave.
+    package struct Block: Sendable {
+        package var cell: CodeCell
+        package var statements: [Statement]?
+        package var syntaxError: Diagnostic?
+    }
+
+    /// Nil when the notebook's structure is broken (then `diagnostics` says where).
+    package var notebook: Notebook?
+    package var blocks: [Block] = []
+    package var symbols = SymbolIndex()
+    package var diagnostics: [Diagnostic] = []
+
+    /// Analyses a notebook's text; `path` is what messages call the file.
+    package init(text: String, path: String) {
+        let notebook: Notebook
+        do throws(Diagnostic) {
+            notebook = try Notebook.parse(text, path: path)
+        } catch {
+            diagnostics = [error]
+            return
+        }
+        self.notebook = notebook
+        var everBound = Set<String>()
+        for cell in notebook.cells {
+            var block = Block(cell: cell)
+            do throws(Diagnostic) {
+                let statements = try Parser.parse(cell.source)
+                block.statements = statements
+                if !cell.attributes.skip { everBound.formUnion(Dependencies.of(statements).writes) }
+            } catch {
+                block.syntaxError = error
+                everBound.formUnion(Dependencies.approximate(cell.source).writes)
+            }
+            blocks.append(block)
+        }
+        var resolver = NameResolver(everBound: everBound, lines: notebook.lines)
+        for (k, block) in blocks.enumerated() {
+            let skipped = block.cell.attributes.skip
+            // A block that must fail is allowed its error; one that is skipped is never read.
+            let report = !skipped && !block.cell.attributes.expectError
+            if let statements = block.statements {
+                // A skipped block's names stay unbound for the blocks after it, as in a run.
+                resolver.resolve(statements, block: k, report: report, binds: !skipped)
+            } else {
+                if let error = block.syntaxError, report { diagnostics.append(error) }
+                if !skipped { resolver.assumeBound(Dependencies.approximate(block.cell.source).writes) }
+            }
+        }
+        symbols = resolver.index
+        diagnostics += resolver.diagnostics
+    }
+
+    /// The block whose fences or code hold file line `line` (1-based).
+    package func block(atLine line: Int) -> Int? {
+        blocks.firstIndex { $0.cell.fenceLine <= line && line <= $0.cell.endLine }
+    }
+}
