@@ -137,11 +137,13 @@ enum Completion {
         return stack.last(where: { $0.callee != nil }).map { ($0.callee, $0.labels) } ?? (nil, [])
     }
 
-    /// `name:` items for the parameters of the builtin or `def` called `callee`.
+    /// `name:` items for the parameters of the builtin or `def` called `callee` that a keyword
+    /// may set (any of a builtin's, a `def`'s keyword ones).
     private static func keywordArguments(of callee: String, analysis: NotebookAnalysis, given: Set<String>) -> [Item] {
         var parameters: [(name: String, detail: String)] = []
         if let f = analysis.symbols.functions.last(where: { $0.name == callee }) {
-            parameters = f.parameters.map { ($0, f.signature) }
+            // A `def`'s positional parameters are passed by position only.
+            parameters = zip(f.parameters, f.defaults).filter { $0.1 != nil }.map { ($0.0, f.signature) }
         } else if let info = BuiltinInfo.named(callee) {
             parameters = info.parameters.map { ($0.name, info.signature) }
         }

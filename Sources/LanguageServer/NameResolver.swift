@@ -37,14 +37,11 @@ struct NameResolver {
         self.lines = lines
     }
 
-    /// Walks one block's statements. `report` false: occurrences only, no diagnostics;
-    /// `binds` false (a `skip=true` block, never run): its names stay unbound afterwards.
-    mutating func resolve(_ statements: [Statement], block: Int, report: Bool, binds: Bool = true) {
+    /// Walks one block's statements. `report` false: occurrences only, no diagnostics.
+    mutating func resolve(_ statements: [Statement], block: Int, report: Bool) {
         self.block = block
         reporting = report
-        let (knownBefore, functionsBefore) = (known, functions)
         run(statements)
-        if !binds { (known, functions) = (knownBefore, functionsBefore) }
     }
 
     /// Counts names bound by a block that did not parse (read approximately), so they do not
@@ -184,7 +181,7 @@ struct NameResolver {
             if scope == .builtin, !BuiltinInfo.constants.contains(name) {
                 report(.error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range))
             } else if scope == .unknown {
-                let hint = Suggestions.hint(for: name, in: visibleNames + BuiltinCatalog.names)
+                let hint = NameResolver.hint(for: name, in: visibleNames + NameResolver.builtinNames)
                 report(.error("unknown name '\(name)'\(hint)", at: e.range))
             }
         case .list(let items): for item in items { visit(item) }
@@ -194,7 +191,7 @@ struct NameResolver {
             for a in args { visit(a.value) }
             switch scope {
             case .unknown:
-                let hint = Suggestions.hint(for: callee, in: BuiltinCatalog.names.sorted() + functions.keys.sorted())
+                let hint = NameResolver.hint(for: callee, in: NameResolver.builtinNames + functions.keys.sorted())
                 report(.error("unknown function '\(callee)'\(hint)", at: calleeRange))
             case .builtin:
                 if let d = CallCheck.builtinCall(callee, calleeRange: calleeRange, arguments: args, range: e.range) {
@@ -240,6 +237,17 @@ struct NameResolver {
         case .fstring(let segments):
             for case .field(let x, _, _) in segments { visit(x) }
         }
+    }
+
+    private static let builtinNames = BuiltinCatalog.names.sorted()
+
+    /// `Suggestions.hint`, with the candidates whose length alone puts them out of its reach
+    /// left out first (the same answer, without an edit distance to every builtin for every
+    /// unknown name typed).
+    private static func hint(for name: String, in candidates: [String]) -> String {
+        let reach = max(1, name.count / 3 + 1)
+        let count = name.count
+        return Suggestions.hint(for: name, in: candidates.filter { abs($0.count - count) <= reach })
     }
 
     /// The error calling the `def` `f` with these arguments raises (Evaluator.invoke's rules).

@@ -34,7 +34,7 @@ package struct NotebookAnalysis: Sendable {
             do throws(Diagnostic) {
                 let statements = try Parser.parse(cell.source)
                 block.statements = statements
-                if !cell.attributes.skip { everBound.formUnion(Dependencies.of(statements).writes) }
+                everBound.formUnion(Dependencies.of(statements).writes)
             } catch {
                 block.syntaxError = error
                 everBound.formUnion(Dependencies.approximate(cell.source).writes)
@@ -47,15 +47,17 @@ package struct NotebookAnalysis: Sendable {
             // A block that must fail is allowed its error; one that is skipped is never read.
             let report = !skipped && !block.cell.attributes.expectError
             if let statements = block.statements {
-                // A skipped block's names stay unbound for the blocks after it, as in a run.
-                resolver.resolve(statements, block: k, report: report, binds: !skipped)
+                // A skipped block's names count as bound: a run skips the blocks that read them
+                // (with a note, not an error).
+                resolver.resolve(statements, block: k, report: report)
             } else {
                 if let error = block.syntaxError, report { diagnostics.append(error) }
-                if !skipped { resolver.assumeBound(Dependencies.approximate(block.cell.source).writes) }
+                resolver.assumeBound(Dependencies.approximate(block.cell.source).writes)
             }
         }
         symbols = resolver.index
         diagnostics += resolver.diagnostics
+        diagnostics.sort { $0.range.start < $1.range.start }
     }
 
     /// The block whose fences or code hold file line `line` (1-based).
