@@ -20,6 +20,7 @@ package final class LanguageServer {
     private var state = State.uninitialized
     private var documents = DocumentStore()
     private var analyses: [String: NotebookAnalysis] = [:]
+    private var parseCaches: [String: BlockParseCache] = [:]
     /// Runs from the editor, one at a time (they share the project's cache).
     private let runQueue = DispatchQueue(label: "tangent.lsp.run")
     private let runs = DispatchGroup()
@@ -215,6 +216,7 @@ package final class LanguageServer {
             guard let uri = params["textDocument"]?["uri"]?.stringValue else { return }
             documents.close(uri)
             analyses[uri] = nil
+            parseCaches[uri] = nil
             publish(uri, version: nil, [])
         default:
             break  // `initialized`, `didSave`, `$/cancelRequest`, `$/setTrace` and the unknown.
@@ -242,7 +244,9 @@ package final class LanguageServer {
                 ])
             return
         }
-        let analysis = NotebookAnalysis(text: document.text, path: path)
+        var cache = parseCaches[uri] ?? BlockParseCache()
+        let analysis = NotebookAnalysis(text: document.text, path: path, cache: &cache)
+        parseCaches[uri] = cache
         analyses[uri] = analysis
         publish(uri, version: document.version, analysis.diagnostics.map { diagnostic($0, document) })
     }

@@ -20,6 +20,13 @@ package struct NotebookAnalysis: Sendable {
 
     /// Analyses a notebook's text; `path` is what messages call the file.
     package init(text: String, path: String) {
+        var cache = BlockParseCache()
+        self.init(text: text, path: path, cache: &cache)
+    }
+
+    /// The same, parsing again only the blocks that changed since the analysis `cache` kept.
+    package init(text: String, path: String, cache: inout BlockParseCache) {
+        defer { cache.finishAnalysis() }
         let notebook: Notebook
         do throws(Diagnostic) {
             notebook = try Notebook.parse(text, path: path)
@@ -31,11 +38,11 @@ package struct NotebookAnalysis: Sendable {
         var everBound = Set<String>()
         for cell in notebook.cells {
             var block = Block(cell: cell)
-            do throws(Diagnostic) {
-                let statements = try Parser.parse(cell.source)
+            switch cache.parse(cell.source) {
+            case .success(let statements):
                 block.statements = statements
                 everBound.formUnion(Dependencies.of(statements).writes)
-            } catch {
+            case .failure(let error):
                 block.syntaxError = error
                 everBound.formUnion(Dependencies.approximate(cell.source).writes)
             }

@@ -163,6 +163,49 @@ import Testing
         }
     }
 
+    @Test func blocksKeptFromTheLastAnalysisGiveWhatAFreshOneGives() throws {
+        let uri = "file:///tmp/nb.md"
+        let client = TestClient()
+        client.initialize()
+        client.open(uri, DiagnosticsTests.notebook)
+        _ = client.take()
+        var document = TextDocument(uri: uri, version: 1, text: DiagnosticsTests.notebook)
+        // A character typed in block `function` (no line moves), then a line inserted above it
+        // (every block below moves down), then `Xx` fixed.
+        let edits: [(LSPPosition, LSPPosition, String)] = [
+            (LSPPosition(line: 17, character: 11), LSPPosition(line: 17, character: 11), " "),
+            (LSPPosition(line: 5, character: 0), LSPPosition(line: 5, character: 0), "More prose.\n"),
+            (LSPPosition(line: 23, character: 15), LSPPosition(line: 23, character: 17), "X")
+        ]
+        for (k, (start, end, text)) in edits.enumerated() {
+            document.replace(from: start, to: end, with: text)
+            client.notify(
+                "textDocument/didChange",
+                .object([
+                    ("textDocument", .object([("uri", .string(uri)), ("version", .number(Double(k + 2)))])),
+                    (
+                        "contentChanges",
+                        .array([
+                            .object([
+                                ("range", .object([("start", start.testJSON), ("end", end.testJSON)])),
+                                ("text", .string(text))
+                            ])
+                        ])
+                    )
+                ]))
+            let got = try #require(client.diagnostics(uri))
+            let fresh = NotebookAnalysis(text: document.text, path: "/tmp/nb.md").diagnostics
+            #expect(got.compactMap { $0["message"]?.stringValue } == fresh.map(\.message))
+            #expect(
+                got.compactMap { $0["range"]?.rangeNumbers }
+                    == fresh.map { d in
+                        let r = document.range(of: d.range)
+                        return [r.start.line, r.start.character, r.end.line, r.end.character]
+                    })
+        }
+        #expect(document.text.contains("show [θ, \"𝒩\", X]"))
+    }
+
     @Test func aThousandLineNotebookIsAnalysedQuickly() throws {
         // 100 blocks of 8 lines of code, prose between: about 1000 lines (the figure is printed;
         // tests never assert on time).

@@ -98,3 +98,7 @@ extension JSON {
             .map { $0?.int ?? -1 }
     }
 }
+
+extension LSPPosition {
+    var testJSON: JSON { TestClient.position(line, character) }
+}
