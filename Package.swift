@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
         .testTarget(
             name: "LanguageServerTests",
-            dependencies: ["LanguageServer", "Language", "Notebook", "TangentSupport", "TestSupport"])
+            dependencies: ["LanguageServer", "Language", "Notebook", "TangentSupport", "TestSupport"],
+            exclude: ["Neovim"])
     ]
 )
 

@@ -49,8 +49,9 @@ enum Completion {
         var start = cursor
         while start > 0, line[start - 1].isLetter || line[start - 1].isNumber || line[start - 1] == "_" { start -= 1 }
         let prefix = String(line[start..<cursor])
-        // A field (`r.mean`), a comment or a string: nothing to offer.
+        // A field (`r.mean`), a number (`1e`), a comment or a string: nothing to offer.
         if start > 0, line[start - 1] == "." { return list([]) }
+        if let first = prefix.first, first.isNumber { return list([]) }
         let code = codeBefore(cell: cell, document: document, line: location.line, column: cursor)
         guard let call = openCall(in: code) else { return list([]) }
         var items: [Item] = []
@@ -161,7 +162,9 @@ enum Completion {
         _ analysis: NotebookAnalysis, before location: SourceLocation, block: Int, code: [Character]
     ) -> [Item] {
         var items: [Item] = []
-        for o in analysis.symbols.occurrences where o.isBinding && o.scope == .notebook && o.range.start < location {
+        // (A name bound on the cursor's line is the one being written: not yet.)
+        for o in analysis.symbols.occurrences
+        where o.isBinding && o.scope == .notebook && o.range.start.line < location.line {
             if let f = analysis.symbols.function(boundAt: o) {
                 items.append(Item(label: o.name, kind: .function, detail: "def " + f.signature))
             } else {
