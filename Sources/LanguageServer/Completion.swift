@@ -22,15 +22,18 @@ enum Completion {
         var detail: String?
         var documentation: String?
         var insertText: String?
-        /// Sorted before the others (keyword arguments of the call being typed).
-        var first = false
+        /// Keyword arguments of the call being typed come first (in parameter order), then the
+        /// notebook's names, then builtins, constants and keywords.
+        var rank = 2
+        var order = 0
 
         var json: JSON {
             var fields: [(String, JSON)] = [("label", .string(label)), ("kind", .int(kind.rawValue))]
             if let detail { fields.append(("detail", .string(detail))) }
             if let documentation { fields.append(("documentation", .string(documentation))) }
             if let insertText { fields.append(("insertText", .string(insertText))) }
-            fields.append(("sortText", .string((first ? "0" : "1") + label)))
+            let position = rank == 0 ? String(1000 + order) : label
+            fields.append(("sortText", .string("\(rank)\(position)")))
             return .object(fields)
         }
     }
@@ -148,10 +151,10 @@ enum Completion {
         } else if let info = BuiltinInfo.named(callee) {
             parameters = info.parameters.map { ($0.name, info.signature) }
         }
-        return parameters.filter { !given.contains($0.name) }.map {
+        return parameters.filter { !given.contains($0.name) }.enumerated().map { k, p in
             Item(
-                label: $0.name + ":", kind: .keywordArgument, detail: $0.detail, insertText: $0.name + ": ",
-                first: true)
+                label: p.name + ":", kind: .keywordArgument, detail: p.detail, insertText: p.name + ": ", rank: 0,
+                order: k)
         }
     }
 
@@ -166,25 +169,27 @@ enum Completion {
         for o in analysis.symbols.occurrences
         where o.isBinding && o.scope == .notebook && o.range.start.line < location.line {
             if let f = analysis.symbols.function(boundAt: o) {
-                items.append(Item(label: o.name, kind: .function, detail: "def " + f.signature))
+                items.append(Item(label: o.name, kind: .function, detail: "def " + f.signature, rank: 1))
             } else {
                 let id = analysis.blocks[o.block].cell.id
-                items.append(Item(label: o.name, kind: .variable, detail: "bound in block \(id)"))
+                items.append(Item(label: o.name, kind: .variable, detail: "bound in block \(id)", rank: 1))
             }
         }
         for f in analysis.symbols.functions where f.range.start <= location && location <= f.range.end {
-            for p in f.parameters { items.append(Item(label: p, kind: .variable, detail: "parameter of \(f.name)")) }
+            for p in f.parameters {
+                items.append(Item(label: p, kind: .variable, detail: "parameter of \(f.name)", rank: 1))
+            }
         }
         if analysis.blocks[block].statements == nil {
             let text = String(code)
             let source = SourceText(text, firstLine: analysis.blocks[block].cell.codeLine)
             for name in Dependencies.approximate(source).writes.sorted() {
-                items.append(Item(label: name, kind: .variable, detail: "bound in this block"))
+                items.append(Item(label: name, kind: .variable, detail: "bound in this block", rank: 1))
             }
             for line in text.split(separator: "\n") {
                 let words = line.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ":" })
                 if words.count >= 2, words[0] == "def" {
-                    items.append(Item(label: String(words[1]), kind: .function, detail: "def in this block"))
+                    items.append(Item(label: String(words[1]), kind: .function, detail: "def in this block", rank: 1))
                 }
             }
         }
