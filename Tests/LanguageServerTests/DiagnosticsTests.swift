@@ -266,3 +266,21 @@ import Testing
                 + "(Notebook.parse \(parse))")
     }
 }
+
+/// The tutorials run clean (`tangent check notebooks` in CI): the server must find nothing in them.
+@Suite struct TutorialDiagnosticsTests {
+    @Test func theTutorialsHaveNoDiagnostics() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("notebooks")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }
+        #expect(files.count > 3)
+        for name in files.sorted() {
+            let path = folder.appendingPathComponent(name).path
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let analysis = NotebookAnalysis(text: text, path: path)
+            #expect(analysis.notebook != nil, "\(name)")
+            #expect(!analysis.blocks.isEmpty, "\(name)")
+            #expect(analysis.diagnostics.map { "\($0.range.start): \($0.message)" } == [], "\(name)")
+        }
+    }
+}
