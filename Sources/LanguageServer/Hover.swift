@@ -10,11 +10,29 @@ enum Hover {
         _ analysis: NotebookAnalysis, _ document: TextDocument, at position: LSPPosition
     ) -> JSON {
         let location = document.location(of: position)
+        if let label = analysis.symbols.label(at: location) {
+            guard let text = markdown(for: label, in: analysis) else { return .null }
+            return .fields(
+                ("contents", .fields(("kind", .string("markdown")), ("value", .string(text)))),
+                ("range", document.json(label.range)))
+        }
         guard let occurrence = analysis.symbols.occurrence(at: location) else { return .null }
         guard let text = markdown(for: occurrence, in: analysis) else { return .null }
         return .fields(
             ("contents", .fields(("kind", .string("markdown")), ("value", .string(text)))),
             ("range", document.json(occurrence.range)))
+    }
+
+    /// A keyword argument: the signature of the function it is passed to.
+    static func markdown(for label: SymbolIndex.Label, in analysis: NotebookAnalysis) -> String? {
+        let callee = analysis.symbols.occurrences.last { $0.range.end <= label.range.start && $0.name == label.callee }
+        if let callee, callee.scope != .builtin, let binding = analysis.symbols.definition(of: callee),
+            let f = analysis.symbols.function(boundAt: binding)
+        {
+            return "`\(label.name)`: argument of\n```ntk\ndef \(f.signature)\n```"
+        }
+        guard let info = BuiltinInfo.named(label.callee) else { return nil }
+        return "`\(label.name)`: argument of\n```ntk\n\(info.signature)\n```\n\(info.summary)"
     }
 
     static func markdown(for occurrence: SymbolIndex.Occurrence, in analysis: NotebookAnalysis) -> String? {

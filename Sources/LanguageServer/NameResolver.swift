@@ -188,7 +188,12 @@ struct NameResolver {
         case .call(let callee, let calleeRange, let args):
             let scope = scope(of: callee)
             record(callee, calleeRange, binding: false)
-            for a in args { visit(a.value) }
+            for a in args {
+                if let label = a.label, let range = a.labelRange {
+                    index.labels.append(SymbolIndex.Label(name: label, range: range, callee: callee))
+                }
+                visit(a.value)
+            }
             switch scope {
             case .unknown:
                 let hint = NameResolver.hint(for: callee, in: NameResolver.builtinNames + functions.keys.sorted())

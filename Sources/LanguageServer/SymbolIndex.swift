@@ -47,8 +47,21 @@ package struct SymbolIndex: Sendable {
         }
     }
 
+    /// A keyword argument's label (`seed` in `randn(3, 2, seed: 1)`) and the function called.
+    package struct Label: Sendable {
+        package var name: String
+        package var range: SourceRange
+        package var callee: String
+    }
+
     package var occurrences: [Occurrence] = []
     package var functions: [FunctionInfo] = []
+    package var labels: [Label] = []
+
+    /// The keyword label at `location`.
+    package func label(at location: SourceLocation) -> Label? {
+        labels.first { $0.range.start <= location && location < $0.range.end }
+    }
 
     /// The occurrence at `location` (its range contains it, or ends right at it).
     package func occurrence(at location: SourceLocation) -> Occurrence? {

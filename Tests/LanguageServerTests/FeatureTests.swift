@@ -52,6 +52,13 @@ import Testing
         #expect(name.contains("block `data`, line 4"))
         let function = try #require(try result(client, "textDocument/hover", 11, 5)["contents"]?["value"]?.stringValue)
         #expect(function.contains("def scale(v, factor: 2)"))
+        // A keyword argument: the signature of what it is passed to.
+        let keyword = try #require(try result(client, "textDocument/hover", 11, 15)["contents"]?["value"]?.stringValue)
+        #expect(keyword.contains("`factor`") && keyword.contains("def scale(v, factor: 2)"))
+        let seed = try result(client, "textDocument/hover", 3, 17)
+        let randn = try #require(BuiltinCatalog.entries.first { $0.signature.hasPrefix("randn(") })
+        #expect(seed["contents"]?["value"]?.stringValue?.contains(randn.signature) == true)
+        #expect(seed["range"]?.rangeNumbers == [3, 16, 3, 20])
         // Prose: nothing.
         #expect(try result(client, "textDocument/hover", 8, 3) == .null)
     }
