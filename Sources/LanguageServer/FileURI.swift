@@ -1,8 +1,8 @@
 /// `file://` URIs as editors send them (percent-encoded), and back: the server reads no other
 /// scheme from disk.
-enum FileURI {
+package enum FileURI {
     /// The path of a `file://` URI, or nil for another scheme (`untitled:`) or a malformed one.
-    static func path(of uri: String) -> String? {
+    package static func path(of uri: String) -> String? {
         guard uri.hasPrefix("file://") else { return nil }
         var rest = Substring(uri.dropFirst("file://".count))
         // `file://host/path`: only the local host (empty or `localhost`) names a file here.
@@ -31,7 +31,7 @@ enum FileURI {
     }
 
     /// The `file://` URI of an absolute path (every byte outside the unreserved set encoded).
-    static func uri(of path: String) -> String {
+    package static func uri(of path: String) -> String {
         var out = "file://"
         for b in path.utf8 {
             let c = Character(Unicode.Scalar(b))

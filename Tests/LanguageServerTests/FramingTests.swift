@@ -63,3 +63,18 @@ import Testing
         #expect(drain(&other) == [.failure(.missingLength)])
     }
 }
+
+@Suite struct FileURITests {
+    @Test func percentEncodedPathsRoundTrip() {
+        #expect(FileURI.path(of: "file:///tmp/a%20b/n%C3%A9.md") == "/tmp/a b/né.md")
+        #expect(FileURI.path(of: "file://localhost/tmp/x.md") == "/tmp/x.md")
+        #expect(FileURI.path(of: "untitled:Untitled-1") == nil)
+        #expect(FileURI.path(of: "file://server/share/x.md") == nil)
+        #expect(FileURI.path(of: "file:///tmp/%zz") == nil)
+        #expect(FileURI.path(of: "file:///tmp/%00") == nil)
+        for path in ["/tmp/a b/né θ.md", "/x/100%.md", "/plain/nb.md"] {
+            #expect(FileURI.path(of: FileURI.uri(of: path)) == path)
+        }
+        #expect(FileURI.uri(of: "/a b.md") == "file:///a%20b.md")
+    }
+}
