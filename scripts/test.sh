@@ -8,6 +8,7 @@ TANGENT_WITH_BROWSER=1 bash scripts/install-deps.sh
 if ! command -v nvim >/dev/null; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq neovim
 fi
 # Exported Jupyter notebooks are validated by the real nbformat (Python), kept in a venv.
