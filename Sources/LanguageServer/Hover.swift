@@ -3,11 +3,12 @@ import TangentSupport
 
 /// `textDocument/hover`: a builtin's signature and one-line summary (the table `tangent
 /// builtins` prints); a `def` function's signature and where it is defined; a name's binding
-/// (block and line).
+/// (block and line) and, after a run from the editor, what the cache knows it holds.
 enum Hover {
     /// The hover at `position`, or nil (JSON null) off any name.
     static func hover(
-        _ analysis: NotebookAnalysis, _ document: TextDocument, at position: LSPPosition
+        _ analysis: NotebookAnalysis, _ document: TextDocument, at position: LSPPosition,
+        cachedValues: [String: String] = [:]
     ) -> JSON {
         let location = document.location(of: position)
         if let label = analysis.symbols.label(at: location) {
@@ -17,7 +18,10 @@ enum Hover {
                 ("range", document.json(label.range)))
         }
         guard let occurrence = analysis.symbols.occurrence(at: location) else { return .null }
-        guard let text = markdown(for: occurrence, in: analysis) else { return .null }
+        guard var text = markdown(for: occurrence, in: analysis) else { return .null }
+        if occurrence.scope == .notebook, let value = cachedValues[occurrence.name] {
+            text += "\n\nLast run: \(value)."
+        }
         return .fields(
             ("contents", .fields(("kind", .string("markdown")), ("value", .string(text)))),
             ("range", document.json(occurrence.range)))

@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Synchronization
 import TangentSupport
 
 /// The language server: the LSP lifecycle (`initialize`, `shutdown`, `exit`), the open
@@ -27,6 +28,16 @@ package final class LanguageServer {
     private let runLock = NSLock()
     private let runs = DispatchGroup()
     static let runStackSize = 8 << 20
+    /// What the cache knew of each document's names after its last run (hover shows it); the
+    /// run's thread writes it.
+    private let cachedValues = Shared<[String: [String: String]]>([:])
+
+    /// A value the run threads and the server share.
+    private final class Shared<Value: Sendable>: Sendable {
+        private let mutex: Mutex<Value>
+        init(_ value: Value) { mutex = Mutex(value) }
+        func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
+    }
 
     /// Set by the `exit` notification: 0 after `shutdown`, 1 without.
     package private(set) var exitCode: Int32?
@@ -92,7 +103,9 @@ package final class LanguageServer {
             state = .shutDown
             return .success(.null)
         case "textDocument/hover":
-            return withDocument(params, empty: .null) { a, d, p in Hover.hover(a, d, at: p) }
+            let uri = params["textDocument"]?["uri"]?.stringValue ?? ""
+            let values = cachedValues.withLock { $0[uri] } ?? [:]
+            return withDocument(params, empty: .null) { a, d, p in Hover.hover(a, d, at: p, cachedValues: values) }
         case "textDocument/completion":
             return withDocument(params, empty: .array([])) { a, d, p in Completion.items(a, d, at: p) }
         case "textDocument/definition":
@@ -170,12 +183,14 @@ package final class LanguageServer {
         }
         let send = self.send
         runs.enter()
-        let thread = Thread { [runs, runLock] in
+        let thread = Thread { [runs, runLock, cachedValues] in
             defer { runs.leave() }
             runLock.lock()
             defer { runLock.unlock() }
             switch BlockRun.run(text: text, path: path, blockID: block) {
             case .success(let outcome):
+                let values = CachedValues.describe(text: text, path: path)
+                cachedValues.withLock { $0[uri] = values }
                 send(
                     RPCMessage.notification(
                         "window/showMessage",

@@ -219,7 +219,8 @@ import Testing
         defer { folder.remove() }
         let path = folder.path("nb.md")
         let text =
-            "```ntk {#one}\nx = 2\nprint(f\"x is {x}\")\n```\n\n```ntk {#two}\nprint(x * 21)\n```\n\n```ntk {#three}\nprint(\"never\")\n```\n"
+            "```ntk {#one}\nx = 2\nprint(f\"x is {x}\")\nM = eye(3)\n```\n\n```ntk {#two}\nprint(x * 21)\n```\n\n"
+            + "```ntk {#three}\nprint(\"never\")\n```\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let uri = "file://" + path
         let client = TestClient()
@@ -231,7 +232,10 @@ import Testing
         let commands = lenses["result"]?.arrayValue?.compactMap { $0["command"] } ?? []
         #expect(commands.count == 3)
         #expect(commands[1]["arguments"] == .array([.string(uri), .string("two")]))
-        #expect(lenses["result"]?.arrayValue?[1]["range"]?.rangeNumbers == [5, 0, 5, 0])
+        #expect(lenses["result"]?.arrayValue?[1]["range"]?.rangeNumbers == [6, 0, 6, 0])
+        // Before a run, hover knows where a name is bound but not what it holds.
+        let before = try #require(client.request("textDocument/hover", TestClient.at(uri, 3, 0)))
+        #expect(before["result"]?["contents"]?["value"]?.stringValue?.contains("Last run") == false)
         let response = try #require(
             client.request(
                 "workspace/executeCommand",
@@ -242,6 +246,11 @@ import Testing
         #expect(response["result"]?["failed"] == .bool(false))
         let shown = client.take().filter { $0["method"] == .string("window/showMessage") }
         #expect(shown.first?["params"]?["message"]?.stringValue == output)
+        // After it, what the cache knows of the names the blocks bound.
+        let matrix = try #require(client.request("textDocument/hover", TestClient.at(uri, 3, 0)))
+        #expect(matrix["result"]?["contents"]?["value"]?.stringValue?.contains("Last run: a 3×3 matrix.") == true)
+        let number = try #require(client.request("textDocument/hover", TestClient.at(uri, 7, 6)))
+        #expect(number["result"]?["contents"]?["value"]?.stringValue?.contains("Last run: a number.") == true)
         // A second run restores the first block from the cache.
         let again = try #require(
             client.request(
