@@ -61,13 +61,17 @@ let package = Package(
             name: "Render",
             dependencies: ["CommonMark", "Notebook", "Language", "NTKCore", "TangentSupport"],
             exclude: ["README.md"]),
+        // `tangent lsp`: a language server over stdio for notebooks in editors (analysis without
+        // running; a run through Notebook's Runner when the editor asks). Never Render or NTKCore.
+        .target(
+            name: "LanguageServer", dependencies: ["Language", "Notebook", "TangentSupport"], exclude: ["README.md"]),
         // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
         .target(name: "Serve", exclude: ["README.md"]),
 
         // MARK: Command line (a thin layer over the library)
         .target(
             name: "TangentCLI",
-            dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "TangentSupport"],
+            dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "LanguageServer", "TangentSupport"],
             exclude: ["README.md"]),
         .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
@@ -94,7 +98,11 @@ let package = Package(
             name: "TangentCLITests",
             dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"],
             exclude: ["Corpus", "CorpusPending"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"])
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
+        .testTarget(
+            name: "LanguageServerTests",
+            dependencies: ["LanguageServer", "Language", "Notebook", "TangentSupport", "TestSupport"],
+            exclude: ["Neovim"])
     ]
 )
 
@@ -110,6 +118,9 @@ if Context.environment["TANGENT_FUZZ"] != nil {
         .executableTarget(name: "FuzzEvaluator", dependencies: ["FuzzSupport", "Language"], path: "Fuzz/FuzzEvaluator"),
         .executableTarget(
             name: "FuzzJSON", dependencies: ["FuzzSupport", "TangentSupport"], path: "Fuzz/FuzzJSON",
-            exclude: ["json.dict"])
+            exclude: ["json.dict"]),
+        .executableTarget(
+            name: "FuzzLanguageServer", dependencies: ["FuzzSupport", "LanguageServer", "TangentSupport"],
+            path: "Fuzz/FuzzLanguageServer")
     ]
 }

@@ -22,6 +22,7 @@ never = {
     "Notebook": {"Render", "Serve", "TangentCLI", "CLinearAlgebra", "CCMark", "CZlib"},
     "Render": {"Serve", "TangentCLI", "CLinearAlgebra", "CCMark", "CZlib"},
     "Serve": {"CommonMark", "NTKCore", "Datasets", "Language", "Notebook", "Render", "TangentCLI"},
+    "LanguageServer": {"Render", "NTKCore", "CLinearAlgebra", "Serve", "TangentCLI", "CommonMark", "CCMark", "CZlib"},
 }
 
 # TANGENT_FUZZ=1 declares the fuzz targets too (Package.swift adds them only then).

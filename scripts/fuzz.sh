@@ -7,7 +7,8 @@
 #
 # TARGETs: FuzzNotebook (bytes → notebook → write-back), FuzzParser (bytes → AST),
 # FuzzEvaluator (bytes → AST → evaluation with a time and memory budget), FuzzJSON (bytes →
-# JSON → serialise → parse round trip). Default: all four.
+# JSON → serialise → parse round trip), FuzzLanguageServer (bytes → LSP message reader, at once and
+# in chunks → JSON-RPC → the language server). Default: all five.
 # New inputs go to .build/fuzz-work/TARGET; at the end the ones that add coverage are merged
 # into the committed corpus Fuzz/corpus/TARGET. Crash reproducers land in Fuzz/crashes/TARGET/
 # (commit them, and turn each into a regression test in Tests/).
@@ -31,10 +32,10 @@ while [[ $# -gt 0 ]]; do
         --ci) ci=1; seconds=20; unit_timeout=60; shift ;;
         --minimise) minimise=1; shift ;;
         Fuzz*) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON...] [--time S | --runs N] [--ci | --minimise]" >&2; exit 2 ;;
+        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON|FuzzLanguageServer...] [--time S | --runs N] [--ci | --minimise]" >&2; exit 2 ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON FuzzLanguageServer)
 
 bash scripts/install-deps.sh
 export TANGENT_FUZZ=1
@@ -71,9 +72,10 @@ for t in "${targets[@]}"; do
     limit=(-max_total_time="$seconds")
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $t: ${runs:-${seconds}s}"
-    # FuzzJSON has JSON's tokens; the others the language's and the notebook markers.
+    # FuzzJSON and FuzzLanguageServer have JSON's tokens; the others the language's and the
+    # notebook markers.
     dict=Fuzz/ntk.dict
-    [[ $t == FuzzJSON ]] && dict=Fuzz/FuzzJSON/json.dict
+    [[ $t == FuzzJSON || $t == FuzzLanguageServer ]] && dict=Fuzz/FuzzJSON/json.dict
     # The evaluator gets a cap on single allocations (refused ones are located errors, not crashes).
     if ! SWIFT_BACKTRACE=enable=no TANGENT_ALLOCATION_LIMIT="${TANGENT_ALLOCATION_LIMIT:-256M}" ".build/fuzz/release/$t" \
         ".build/fuzz-work/$t" "Fuzz/corpus/$t" \

@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TANGENT_WITH_BROWSER=1 bash scripts/install-deps.sh
+# The language server's test with a real client drives Neovim's built-in LSP client (headless).
+if ! command -v nvim >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq neovim
+fi
 # Exported Jupyter notebooks are validated by the real nbformat (Python), kept in a venv.
 bash scripts/nbformat-venv.sh
 export TANGENT_NBFORMAT_PYTHON="$PWD/.build/venv-nbformat/bin/python"
@@ -15,7 +22,7 @@ export XDG_CACHE_HOME="$PWD/.build/test-xdg-cache"
 # Every import declared in Package.swift, none across the layering (scripts/check-imports.py).
 python3 scripts/check-imports.py
 # Formatting and lint, as .swift-format configures them (the toolchain ships swift-format).
-swift format lint --strict --recursive --parallel Sources Tests Fuzz/FuzzSupport Fuzz/FuzzNotebook Fuzz/FuzzParser Fuzz/FuzzEvaluator Fuzz/FuzzJSON Package.swift
+swift format lint --strict --recursive --parallel Sources Tests Fuzz/FuzzSupport Fuzz/FuzzNotebook Fuzz/FuzzParser Fuzz/FuzzEvaluator Fuzz/FuzzJSON Fuzz/FuzzLanguageServer Package.swift
 swift build -c release --product tangent
 export TANGENT_RELEASE_BINARY="$PWD/.build/release/tangent"
 swift build --build-tests

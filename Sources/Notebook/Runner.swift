@@ -165,7 +165,8 @@ package struct Runner {
         return (results, [])
     }
 
-    func cacheKey(_ cell: CodeCell, seed: UInt64) -> BlockCache.Key {
+    /// The cache key of a block run with this seed (`tangent lsp` reads what the cache knows).
+    package func cacheKey(_ cell: CodeCell, seed: UInt64) -> BlockCache.Key {
         BlockCache.Key(
             relativePath: relativePath, blockID: cell.id, code: cell.code, seed: seed,
             expectError: cell.attributes.expectError, tangentVersion: TangentInfo.version)

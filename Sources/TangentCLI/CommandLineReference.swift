@@ -7,7 +7,7 @@ enum CommandLineReference {
     static let verbs: [VerbReference] =
         Options.Verb.allCases.map { Options.spec(for: $0).reference } + [
             ServeOptions.spec.reference, ReportCommand.spec.reference, CacheCommand.spec.reference,
-            BuiltinsOptions.spec.reference,
+            BuiltinsOptions.spec.reference, LanguageServerCommand.spec.reference,
             HelpCommand.spec.reference
         ]
 

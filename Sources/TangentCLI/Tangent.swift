@@ -78,6 +78,8 @@ package enum Tangent {
             }
         case "serve":
             return verb(ServeOptions.spec, rest, console: console) { ServeCommand.main($0, console: console) }
+        case "lsp":
+            return verb(LanguageServerCommand.spec, rest, console: console) { _ in LanguageServerCommand.main() }
         case "report":
             let read = { () throws(UsageError) in try ReportCommand.read(rest) }
             return respond(to: read, help: ReportCommand.usage, console: console) {

@@ -26,6 +26,7 @@ import Testing
             "serve": ["--port", "-p", "--host", "--out", "-o", "--timeout", "--no-cache", "--unsafe-html"],
             "report merge": ["--json", "--junit"],
             "builtins": ["--used-in"],
+            "lsp": [],
             "cache": [],
             "help": ["--markdown"]
         ]
@@ -41,6 +42,7 @@ import Testing
         case "builtins": ["builtins", "--used-in", "nb.md"]
         case "help": ["help"]
         case "cache": ["cache", "show"]
+        case "lsp": ["lsp"]
         case "import": ["import", "nb.ipynb"]
         default: [verb, "nb.md"]
         }
