@@ -138,6 +138,25 @@ import Testing
         #expect(f.rows == 3 && f.cols == 1)
     }
 
+    /// 1000 images of 64×64 through a 64×64 SAME filter: 4096 patches of 4096 entries per image,
+    /// 268 GB of patches from a 33 MB input; refused at the call before anything is allocated.
+    @Test(arguments: [
+        "apply(net, p, I)", "train(net, p, I, zeros(1000, 1), steps: 1, learning_rate: 0.1)", "empirical_ntk(net, p, I)"
+    ])
+    func patchesThatCannotFitAreRefused(_ call: String) throws {
+        let d = try #require(
+            diagnostic(
+                """
+                I = images(zeros(1000, 4096), 64, 64, 1)
+                net = serial(Conv(4, [64, 64], padding: "SAME"), GlobalAvgPool(), Dense(1))
+                p = init(net, I)
+                r = \(call)
+                """))
+        #expect(d.message.contains("of 1000 images through the network needs"), "\(d.message)")
+        #expect(d.message.contains("GiB but only"), "\(d.message)")
+        #expect(d.range.start.line == 4)
+    }
+
     @Test(arguments: [
         (
             "r = empirical_ntk(net, p, I, images(zeros(2, 18), 3, 3, 2))",

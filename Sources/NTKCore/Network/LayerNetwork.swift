@@ -55,8 +55,8 @@ extension Layer {
     }
 
     /// The doubles per sample that the tapes and signals of `empiricalNTK` hold (see
-    /// `empiricalNTKEstimatedBytes`); 0 when the layers do not fit.
-    func tapeEntriesPerSample(input: FeatureShape) -> Int {
+    /// `empiricalNTKEstimatedBytes`; `apply` and `train` hold less); 0 when the layers do not fit.
+    package func tapeEntriesPerSample(input: FeatureShape) -> Int {
         guard (try? LayerShapes(self, input: input)) != nil else { return 0 }
         var entries = Double(input.size)
         _ = Self.entries(self, [input], &entries)

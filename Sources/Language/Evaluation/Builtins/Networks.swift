@@ -295,6 +295,14 @@ extension Builtins {
         let (m, shape) = try c.networkInputs(inputs)
         let x = NetworkInput(matrix: m, shape: shape)
         guard m.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
+        if shape.isSpatial {
+            // Every layer's output and each Conv's patches (fh·fw·c_in per output position) for
+            // all the images at once.
+            let (count, overflow) = m.rows.multipliedReportingOverflow(
+                by: net.asLayer.tapeEntriesPerSample(input: shape))
+            try c.ensureAllocatable(
+                overflow ? .max : count, what: "the activations and patches of \(m.rows) images through the network")
+        }
         if !shape.isSpatial, !net.asLayer.hasSpatialLayers, let w1 = p.weights.first,
             p.weights.count == net.denseCount, w1.rows != m.cols
         {
