@@ -160,6 +160,27 @@ import Testing
         #expect(LayerKernelTests.relativeError(net.empiricalNTK(p, x1, x2, input: Self.shape), expected12) < 1e-13)
     }
 
+    /// `addWide` (one tile of Θ, the inner dimension split over the cores) adds alpha·A Bᵀ as
+    /// the plain product does, symmetric (upper triangle, mirrored) and general.
+    @Test(arguments: [1, 9, 40])
+    func addWideEqualsTheProduct(_ n: Int) {
+        let a = AnalyticFixtures.gaussian(rows: n, cols: 1_001, seed: 21)
+        let b = AnalyticFixtures.gaussian(rows: 7, cols: 1_001, seed: 22)
+        let symmetric = GramAccumulator(rows: n, cols: n, symmetric: true)
+        let general = GramAccumulator(rows: n, cols: 7, symmetric: false)
+        #expect(symmetric.isOneTile && general.isOneTile)
+        BLASThreads.singleThreaded {
+            symmetric.accumulate([], initialize: true)
+            symmetric.addWide(a, nil, alpha: 0.5)
+            general.accumulate([], initialize: true)
+            general.addWide(a, b, alpha: 0.5)
+        }
+        let aa = a.matmulTransposed(a).map { 0.5 * $0 }
+        let ab = a.matmulTransposed(b).map { 0.5 * $0 }
+        #expect(LayerKernelTests.relativeError(symmetric.finish(), aa) < 1e-14)
+        #expect(LayerKernelTests.relativeError(general.finish(), ab) < 1e-14)
+    }
+
     /// A 1×1 Conv is a Dense acting on the channels at every position (same draws, same numbers).
     @Test func oneByOneConvIsDenseOnImages() throws {
         let tail: [Layer] = [.activation(.relu), .globalAvgPool, .dense(DenseLayer(outDim: 1, wStd: 1.2))]

@@ -135,6 +135,7 @@ extension Layer {
             let s1 = signals(t1, rows: n1)
             let s2 = t2.map { signals($0, rows: n2) }
             var terms: [GramAccumulator.Term] = []
+            var wide: [(Matrix, Matrix?)] = []
             for (i, (fanIn, d)) in shapes.dense.enumerated() {
                 guard let h1 = s1.inputs[i], let g1 = s1.signals[i] else { continue }
                 let h2 = s2?.inputs[i]
@@ -147,9 +148,14 @@ extension Layer {
                     let j2 = h2.map {
                         Self.sampleGradients($0, g2!, positions: positions, weight: coefficients.weight, bias: bias)
                     }
-                    terms.append(
-                        GramAccumulator.Term(
-                            a: j1, b: j2, alpha: 1, shift: 0, s1: ones1, s2: ones2, scale: 1 / Double(k)))
+                    // One tile of Θ: split the per-sample gradients' width over the cores instead.
+                    if gram.isOneTile {
+                        wide.append((j1, j2))
+                    } else {
+                        terms.append(
+                            GramAccumulator.Term(
+                                a: j1, b: j2, alpha: 1, shift: 0, s1: ones1, s2: ones2, scale: 1 / Double(k)))
+                    }
                     continue
                 }
                 terms.append(
@@ -158,7 +164,10 @@ extension Layer {
                         shift: bias.map { $0 * $0 } ?? 0,
                         s1: g1, s2: g2, scale: 1 / Double(k)))
             }
-            BLASThreads.singleThreaded { gram.accumulate(terms, initialize: c == 0) }
+            BLASThreads.singleThreaded {
+                gram.accumulate(terms, initialize: c == 0)
+                for (j1, j2) in wide { gram.addWide(j1, j2, alpha: 1 / Double(k)) }
+            }
             if cancellation?.isDue == true { break }
         }
         if cancellation?.stopped == true { return Matrix(rows: n1, cols: n2) }
