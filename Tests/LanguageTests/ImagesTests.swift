@@ -115,11 +115,12 @@ import Testing
             "nngp(mlp(depth: 1, width: 8), I)",
             "images as network inputs need the convolutional layers of §10 (not yet available); flatten(I) gives the matrix"
         ),
+        // An mlp's Dense layers act at every position of images: its output keeps the spatial axes.
         (
             "apply(mlp(depth: 1, width: 8), init(mlp(depth: 1, width: 8), X), I)",
-            "images as network inputs need the convolutional layers"
+            "apply: the network's output still has spatial axes (2×3×1 per sample)"
         ),
-        ("init(mlp(depth: 1, width: 8), I)", "images as network inputs need the convolutional layers"),
+        ("init(mlp(depth: 1, width: 8), I)", "init: the network's output still has spatial axes"),
         ("ntk(mlp(depth: 1, width: 8), X, I)", "images as network inputs need the convolutional layers")
     ])
     func whatImagesDoNotAllowIsALocatedErrorSayingWhatIs(_ code: String, _ message: String) throws {

@@ -6,11 +6,19 @@ import Testing
 /// neural-tangents 0.6.5 stax fixtures (Fixtures/stax, make_stax_fixtures.py) against NTKCore
 /// directly: each case's `tangent` line is read into a `Layer` by `LayerLine` (below, test
 /// only), then `LayerKernel`, `Layer.apply` and `Layer.empiricalNTK` are compared with NT.
-/// Cases with user functions are evaluated by LanguageTests' StaxFixtureTests.
+/// Cases with user functions are evaluated by LanguageTests' StaxFixtureTests. Cases on images
+/// (stax_conv.json, and the conv cases of stax_finite.json) are checked here for the finite
+/// network only (init draws, apply, empirical NTK, a training step); their kernels are tested
+/// elsewhere.
 @Suite struct StaxFixtureTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String, family: String, tangent: String, refused: Bool
-        let x1: Matrix, x2: Matrix
+        /// X1 and X2 as n × shape.size (one sample per row, NHWC), and the shape of a sample.
+        let x1: Matrix, x2: Matrix, shape: FeatureShape
+        let convWeightsHWIO: [[Double]?]
+        /// One training step (stax_finite.json): Y, η, the losses before and after, the parameters after.
+        let y: Matrix?, learningRate: Double?, loss0: Double?, loss1: Double?
+        let weightsAfterStep: [Matrix], biasesAfterStep: [Matrix?]
         let nngp11: Matrix, ntk11: Matrix, nngp12: Matrix, ntk12: Matrix
         let weights: [Matrix], biases: [Matrix?]
         let f1: Matrix, f2: Matrix, e11: Matrix, e12: Matrix
@@ -25,9 +33,26 @@ import Testing
             let rows = (a as? [[Any]]) ?? []
             return Matrix(rowArrays: rows.map { $0.map { ($0 as? NSNumber)?.doubleValue ?? .nan } })
         }
+        /// Every number of a nested list, in order (C order of an n-D array).
+        func flat(_ a: Any?) -> [Double] {
+            if let n = a as? NSNumber { return [n.doubleValue] }
+            return ((a as? [Any]) ?? []).flatMap(flat)
+        }
+        /// n×d inputs, or n×h×w×c images as n × (h·w·c).
+        func inputs(_ a: Any?) -> (Matrix, FeatureShape) {
+            let samples = (a as? [Any]) ?? []
+            guard let first = samples.first as? [[[Any]]] else {
+                let m = matrix(a)
+                return (m, .vector(m.cols))
+            }
+            let shape = FeatureShape.image(
+                height: first.count, width: first[0].count, channels: (first[0][0] as [Any]).count)
+            return (Matrix(rows: samples.count, cols: shape.size, storage: flat(a)), shape)
+        }
         var out: [Case] = []
         for file in [
-            "stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json"
+            "stax_activations.json", "stax_combinators.json", "stax_finite.json", "stax_rectified_monomial.json",
+            "stax_conv.json"
         ] {
             guard let data = try? Data(contentsOf: dir.appendingPathComponent(file)),
                 let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
@@ -36,10 +61,19 @@ import Testing
             for c in cases {
                 let tangent = c["tangent"] as? String ?? ""
                 guard c["tangent_defs"] == nil, (try? LayerLine.parse(tangent)) != nil else { continue }
+                let (x1, shape) = inputs(c["X1"])
+                let x2 = inputs(c["X2"]).0
                 out.append(
                     Case(
                         name: c["name"] as? String ?? "?", family: c["family"] as? String ?? "?", tangent: tangent,
-                        refused: c["nt_error"] != nil, x1: matrix(c["X1"]), x2: matrix(c["X2"]),
+                        refused: c["nt_error"] != nil, x1: x1, x2: x2, shape: shape,
+                        convWeightsHWIO: ((c["conv_weights_hwio"] as? [Any]) ?? []).map {
+                            $0 is NSNull ? nil : flat($0)
+                        },
+                        y: c["Y"].map(matrix), learningRate: (c["learning_rate"] as? NSNumber)?.doubleValue,
+                        loss0: (c["loss_0"] as? NSNumber)?.doubleValue, loss1: (c["loss_1"] as? NSNumber)?.doubleValue,
+                        weightsAfterStep: ((c["weights_1"] as? [Any]) ?? []).map(matrix),
+                        biasesAfterStep: ((c["biases_1"] as? [Any]) ?? []).map { $0 is NSNull ? nil : matrix($0) },
                         nngp11: matrix(c["nngp_11"]), ntk11: matrix(c["ntk_11"]), nngp12: matrix(c["nngp_12"]),
                         ntk12: matrix(c["ntk_12"]),
                         weights: ((c["weights"] as? [Any]) ?? []).map(matrix),
@@ -71,19 +105,30 @@ import Testing
 
     static let kinked = ["Relu(", "LeakyRelu(", "ABRelu(", "Abs(", "Sign(", "RectifiedMonomial("]
 
-    /// Every case but those with user functions (2) and the §10 convolutions.
-    @Test func readsTheFixtures() { #expect(Self.cases.count >= 70, "\(Self.cases.count)") }
+    /// Every case but those with user functions (2); 19 + 2 of them on images.
+    @Test func readsTheFixtures() {
+        #expect(Self.cases.count >= 91, "\(Self.cases.count)")
+        #expect(Self.cases.filter(\.shape.isSpatial).count == 21)
+    }
 
-    @Test(arguments: StaxFixtureTests.cases)
+    /// The cases whose network gives an output per sample (all but the one whose output keeps
+    /// its spatial axes, which `spatialOutputIsRefused` covers).
+    static let finiteCases = cases.filter { c in
+        (try? LayerShapes(LayerLine.parse(c.tangent), input: c.shape)) != nil
+    }
+
+    @Test(arguments: StaxFixtureTests.finiteCases)
     func matchesNeuralTangents(_ c: Case) throws {
         let net = try LayerLine.parse(c.tangent)
-        let shapes = try LayerShapes(net, inputWidth: c.x1.cols)
+        let shapes = try LayerShapes(net, input: c.shape)
         let p = try shapes.validated(NetworkParams(weights: c.weights, biases: c.biases))
-        #expect(Self.errors(net.apply(p, c.x1), c.f1).off <= 1e-12)
-        #expect(Self.errors(net.apply(p, c.x2), c.f2).off <= 1e-12)
-        let e11 = Self.errors(net.empiricalNTK(p, c.x1, nil), c.e11, square: true)
+        #expect(Self.errors(net.apply(p, c.x1, input: c.shape), c.f1).off <= 1e-12)
+        #expect(Self.errors(net.apply(p, c.x2, input: c.shape), c.f2).off <= 1e-12)
+        let e11 = Self.errors(net.empiricalNTK(p, c.x1, nil, input: c.shape), c.e11, square: true)
         #expect(max(e11.off, e11.diagonal) <= 1e-12, "empirical 11 \(e11)")
-        #expect(Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off <= 1e-12)
+        #expect(Self.errors(net.empiricalNTK(p, c.x1, c.x2, input: c.shape), c.e12).off <= 1e-12)
+        // Kernels on images are another suite's (the analytic convolutional kernels).
+        if c.shape.isSpatial { return }
         if c.refused {
             #expect(throws: KernelError.self) { try LayerKernel.compute(net, c.x1, c.x2) }
             return
@@ -114,17 +159,18 @@ import Testing
         let names = [
             "Relu", "LeakyRelu", "ABRelu", "Abs", "Sign", "Erf", "Gelu", "Sin", "Cos", "Rbf", "Gaussian", "Exp",
             "Monomial", "RectifiedMonomial", "Polynomial", "Hermite", "Tanh", "LayerNorm", "FanInSum",
-            "FanInProd", "FanInConcat", "repeat", "Identity"
+            "FanInProd", "FanInConcat", "repeat", "Identity", "Conv", "AvgPool", "GlobalAvgPool", "Flatten"
         ]
-        for c in Self.cases {
+        for c in Self.finiteCases {
             let net = try LayerLine.parse(c.tangent)
-            let p = try LayerShapes(net, inputWidth: c.x1.cols).validated(
+            let p = try LayerShapes(net, input: c.shape).validated(
                 NetworkParams(weights: c.weights, biases: c.biases))
             let finite = max(
-                Self.errors(net.apply(p, c.x1), c.f1).off, Self.errors(net.empiricalNTK(p, c.x1, c.x2), c.e12).off)
+                Self.errors(net.apply(p, c.x1, input: c.shape), c.f1).off,
+                Self.errors(net.empiricalNTK(p, c.x1, c.x2, input: c.shape), c.e12).off)
             var kernel = 0.0
             var diagonal = 0.0
-            if !c.refused {
+            if !c.refused && !c.shape.isSpatial {
                 let k11 = try LayerKernel.compute(net, c.x1, nil)
                 let k12 = try LayerKernel.compute(net, c.x1, c.x2)
                 let a = Self.errors(k11.nngp, c.nngp11, square: true)
@@ -144,6 +190,57 @@ import Testing
             )
             #expect(w.kernel <= 1e-12 && w.finite <= 1e-12)
         }
+    }
+}
+
+extension StaxFixtureTests {
+    static let spatialCases = finiteCases.filter(\.shape.isSpatial)
+
+    /// `init` draws what the generator drew (numpy default_rng(1), depth first, W then b, Conv
+    /// weights as standard_normal((fh·fw·c_in, c_out)), 'standard' scaled), and a Conv weight's
+    /// rows are NT's HWIO array read in C order, the layout `apply` was checked in.
+    @Test(arguments: StaxFixtureTests.spatialCases)
+    func initDrawsAndConvLayoutAreNeuralTangents(_ c: Case) throws {
+        let shapes = try LayerShapes(LayerLine.parse(c.tangent), input: c.shape)
+        var g = NumpyGenerator(seed: 1)
+        let p = shapes.initialize(generator: &g)
+        #expect(p.weights.count == c.weights.count)
+        for (w, expected) in zip(p.weights, c.weights) { #expect(Self.errors(w, expected).off <= 1e-15) }
+        for (b, expected) in zip(p.biases, c.biases) {
+            #expect((b == nil) == (expected == nil))
+            if let b, let expected { #expect(Self.errors(b, expected).off <= 1e-15) }
+        }
+        for (w, hwio) in zip(c.weights, c.convWeightsHWIO) {
+            guard let hwio else { continue }
+            #expect(w.storage == hwio)
+        }
+    }
+
+    /// One full-batch gradient-descent step of the fixtures that train (stax_finite.json), the
+    /// conv networks among them: the losses before and after and every parameter after, as JAX.
+    @Test(arguments: StaxFixtureTests.finiteCases.filter { $0.y != nil })
+    func oneTrainingStepMatchesJAX(_ c: Case) throws {
+        let net = try LayerLine.parse(c.tangent)
+        let p = try LayerShapes(net, input: c.shape).validated(NetworkParams(weights: c.weights, biases: c.biases))
+        let y = try #require(c.y)
+        let eta = try #require(c.learningRate)
+        let q = try net.train(p, c.x1, y, steps: 1, learningRate: eta, input: c.shape)
+        let l0 = net.loss(p, c.x1, y, input: c.shape)
+        let l1 = net.loss(q, c.x1, y, input: c.shape)
+        #expect(abs(l0 - (c.loss0 ?? .nan)) <= 1e-12 * abs(l0))
+        #expect(abs(l1 - (c.loss1 ?? .nan)) <= 1e-12 * abs(l1))
+        #expect(q.weights.count == c.weightsAfterStep.count)
+        for (w, expected) in zip(q.weights, c.weightsAfterStep) { #expect(Self.errors(w, expected).off <= 1e-12) }
+        for (b, expected) in zip(q.biases, c.biasesAfterStep) {
+            if let b, let expected { #expect(Self.errors(b, expected).off <= 1e-12) }
+        }
+    }
+
+    /// A network whose output keeps its spatial axes has no finite output here (NT returns
+    /// n×h×w×c; §10 makes it an error).
+    @Test func spatialOutputIsRefused() throws {
+        let c = try #require(Self.cases.first { $0.name == "conv_no_readout_spatial_output" })
+        #expect(throws: NetworkError.self) { try LayerShapes(LayerLine.parse(c.tangent), input: c.shape) }
     }
 }
 
@@ -230,7 +327,7 @@ enum LayerLine {
     private static func make(_ name: String, _ p: [Arg], _ k: [String: Arg]) throws -> Layer {
         func num(_ i: Int, _ key: String, _ d: Double? = nil) throws -> Double {
             if case .number(let x)? = k[key] { return x }
-            if i < p.count, case .number(let x) = p[i] { return x }
+            if i >= 0, i < p.count, case .number(let x) = p[i] { return x }
             guard let d else { throw Failure(why: "\(name) needs \(key)") }
             return d
         }
@@ -241,6 +338,17 @@ enum LayerLine {
             }
         }
         func act(_ e: Elementwise) -> Layer { .activation(e) }
+        func pair(_ i: Int, _ key: String, default d: [Int]? = nil) throws -> [Int] {
+            if case .list(let xs)? = k[key] { return xs.map { Int($0) } }
+            if i >= 0, i < p.count, case .list(let xs) = p[i] { return xs.map { Int($0) } }
+            guard let d else { throw Failure(why: "\(name) needs \(key)") }
+            return d
+        }
+        func padding() throws -> Padding {
+            guard case .string(let s)? = k["padding"] else { return .valid }
+            guard let padding = Padding(rawValue: s) else { throw Failure(why: "padding \(s)") }
+            return padding
+        }
         switch name {
         case "serial": return .serial(try layers())
         case "parallel": return .parallel(try layers())
@@ -252,6 +360,29 @@ enum LayerLine {
         case "FanInProd": return .fanInProd
         case "FanInConcat": return .fanInConcat
         case "Identity": return .identity
+        case "Flatten": return .flatten
+        case "GlobalAvgPool": return .globalAvgPool
+        case "Conv":
+            let filter = try pair(1, "filter_shape")
+            let strides = try pair(-1, "strides", default: [1, 1])
+            var b: Double? = nil
+            if case .number(let x)? = k["b_std"] { b = x }
+            var par = Parameterization.ntk
+            if case .string(let s)? = k["parameterization"] { par = Parameterization(rawValue: s)! }
+            return .conv(
+                ConvLayer(
+                    affine: DenseLayer(
+                        outDim: Int(try num(0, "out_chan")), wStd: try num(-1, "W_std", 1), bStd: b,
+                        parameterization: par),
+                    filterHeight: filter[0], filterWidth: filter[1], strideHeight: strides[0],
+                    strideWidth: strides[1], padding: try padding()))
+        case "AvgPool":
+            let window = try pair(0, "window_shape")
+            let strides = try pair(-1, "strides", default: [1, 1])
+            return .avgPool(
+                PoolLayer(
+                    windowHeight: window[0], windowWidth: window[1], strideHeight: strides[0],
+                    strideWidth: strides[1], padding: try padding()))
         case "LayerNorm": return .layerNorm(eps: try num(1, "eps", 1e-12))
         case "Dense":
             var b: Double? = nil

@@ -171,6 +171,54 @@ final class GramAccumulator {
         pinned(0)
     }
 
+    /// Whether Θ is one tile, so that a pass of `accumulate` runs on one core.
+    var isOneTile: Bool { tiles.count == 1 }
+
+    /// `Θ += alpha·A Bᵀ` (B = A when symmetric) with the inner dimension split over the cores:
+    /// each core forms the product of its columns of A and B in its own buffer, then the
+    /// buffers are added into Θ. For wide operands (per-sample gradients of a Conv layer) when Θ
+    /// is one tile and `accumulate` would use a single core. Θ must have been written first.
+    func addWide(_ a: Matrix, _ b: Matrix?, alpha: Double) {
+        check(a, b)
+        let (m, n, inner) = (rows, cols, a.cols)
+        let workers = min(NetworkKernels.cores, max(1, inner / 256))
+        guard m > 0, n > 0, inner > 0 else { return }
+        let symmetric = symmetric
+        var partials = [Double](repeating: 0, count: workers * m * n)
+        withOperands(a, b) { pa, pb, _ in
+            guard let pa, let pb else { return }
+            partials.withUnsafeMutableBufferPointer { pp in
+                let base = pp.baseAddress!
+                NetworkKernels.parallelFor(workers, grain: 1, piecesPerCore: workers) { range in
+                    for w in range {
+                        let from = w * inner / workers
+                        let width = (w + 1) * inner / workers - from
+                        let out = base + w * m * n
+                        if symmetric {
+                            NetworkKernels.syrkUpper(
+                                n: m, k: width, alpha: alpha, a: pa + from, lda: inner, beta: 0, c: out, ldc: n)
+                        } else {
+                            NetworkKernels.gemm(
+                                m: m, n: n, k: width, alpha: alpha, a: pa + from, lda: inner, b: pb + from,
+                                ldb: inner, transB: true, beta: 0, c: out, ldc: n)
+                        }
+                    }
+                }
+            }
+        }
+        theta.withUnsafeMutableBufferPointer { tp in
+            partials.withUnsafeBufferPointer { pp in
+                let (t, p) = (tp.baseAddress!, pp.baseAddress!)
+                for w in 0..<workers {
+                    let part = p + w * m * n
+                    for i in 0..<m {
+                        for j in (symmetric ? i : 0)..<n { t[i * n + j] += part[i * n + j] }
+                    }
+                }
+            }
+        }
+    }
+
     /// Θ as a matrix (both triangles filled when symmetric).
     func finish() -> Matrix {
         if symmetric {

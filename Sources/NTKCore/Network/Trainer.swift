@@ -10,6 +10,8 @@ package struct Trainer {
     }
 
     private let model: Model
+    /// The shape of one sample (a layer network may take images; an `mlp` takes vectors).
+    private let input: FeatureShape
     private let x: Matrix
     private let y: Matrix
     package let options: TrainingOptions
@@ -36,26 +38,30 @@ package struct Trainer {
         }
         let checked = try net.validated(p, inputWidth: x.cols)
         try Self.checkData(x, y, outputs: net.outDim, options: options)
-        try self.init(.mlp(net), checked, x, y, options, generator, keepLosses)
+        try self.init(.mlp(net), checked, x, y, options, generator, keepLosses, input: .vector(x.cols))
     }
 
-    /// The same for a layer network.
+    /// The same for a layer network, whose samples (the rows of x) have shape `input`: vectors
+    /// of x.cols entries unless given, or images in NHWC order.
     package init(
         _ net: Layer, _ p: NetworkParams, _ x: Matrix, _ y: Matrix, options: TrainingOptions,
-        generator: NumpyGenerator?, keepLosses: Bool = false
+        generator: NumpyGenerator?, keepLosses: Bool = false, input: FeatureShape? = nil
     ) throws(NetworkError) {
         try Self.checkOptions(options)
-        let shapes = try LayerShapes(net, inputWidth: x.cols)
+        let shape = input ?? .vector(x.cols)
+        guard x.cols == shape.size else { throw .inputWidth(expected: shape.size, got: x.cols) }
+        let shapes = try LayerShapes(net, input: shape)
         let checked = try shapes.validated(p)
         try Self.checkData(x, y, outputs: shapes.outputWidth, options: options)
-        try self.init(.layer(net), checked, x, y, options, generator, keepLosses)
+        try self.init(.layer(net), checked, x, y, options, generator, keepLosses, input: shape)
     }
 
     private init(
         _ model: Model, _ p: NetworkParams, _ x: Matrix, _ y: Matrix, _ options: TrainingOptions,
-        _ generator: NumpyGenerator?, _ keepLosses: Bool
+        _ generator: NumpyGenerator?, _ keepLosses: Bool, input: FeatureShape
     ) throws(NetworkError) {
         self.model = model
+        self.input = input
         self.x = x
         self.y = y
         self.options = options
@@ -162,7 +168,7 @@ package struct Trainer {
             case .momentum(let m): mass = m
             }
             Self.scale(&buffer!, by: mass)
-            loss = Self.gradient(net, params, xb, yb, options.loss, into: &buffer)
+            loss = Self.gradient(net, params, xb, yb, options.loss, input: input, into: &buffer)
             let full = record ? (rows == nil ? loss : fullLoss()) : nil
             try note(loss, fullData: full)
             for l in 0..<params.weights.count {
@@ -190,7 +196,7 @@ package struct Trainer {
     private mutating func fullLoss() -> Double {
         switch model {
         case .mlp(let net): return options.loss.value(Self.traced(net, &params, x, keep: false).output, y)
-        case .layer(let net): return options.loss.value(LayerTape.apply(net, params, x), y)
+        case .layer(let net): return options.loss.value(LayerTape.apply(net, params, x, input: input), y)
         }
     }
 
@@ -208,9 +214,9 @@ package struct Trainer {
     @inline(never)
     private static func gradient(
         _ net: Layer, _ p: NetworkParams, _ x: Matrix, _ y: Matrix, _ loss: TrainingLoss,
-        into grads: inout NetworkParams?
+        input: FeatureShape, into grads: inout NetworkParams?
     ) -> Double {
-        let tape = LayerTape.forward(net, p, x)
+        let tape = LayerTape.forward(net, p, x, input: input)
         let f = tape.outputs[0]
         let value = loss.value(f, y)
         guard value.isFinite else { return value }

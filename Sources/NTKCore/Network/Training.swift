@@ -92,22 +92,25 @@ extension Layer {
     /// Full-batch gradient descent on the MSE (as `MLP.train`), through `LayerTape`: the
     /// parameters after `steps` updates. Throws for a bad η or step count, parameters or targets
     /// that do not fit, and `divergedAt` as soon as the loss is not finite.
+    /// `input` is the shape of one sample (a row of x): vectors of x.cols entries unless given,
+    /// or images in NHWC order.
     public func train(
         _ start: NetworkParams, _ x: Matrix, _ y: Matrix, steps: Int,
-        learningRate eta: Double
+        learningRate eta: Double, input: FeatureShape? = nil
     ) throws(NetworkError) -> NetworkParams {
         var unused = NumpyGenerator(seed: 0)
         return try trainingRun(
-            start, x, y, options: TrainingOptions(steps: steps, learningRate: eta), generator: &unused
+            start, x, y, options: TrainingOptions(steps: steps, learningRate: eta), generator: &unused, input: input
         ).params
     }
 
     /// Training as `options` say (see `MLP.trainingRun(_:_:_:options:generator:)`).
     public func trainingRun(
         _ p: NetworkParams, _ x: Matrix, _ y: Matrix, options: TrainingOptions,
-        generator: inout NumpyGenerator
+        generator: inout NumpyGenerator, input: FeatureShape? = nil
     ) throws(NetworkError) -> TrainingRun {
-        var trainer = try Trainer(self, p, x, y, options: options, generator: generator, keepLosses: true)
+        var trainer = try Trainer(
+            self, p, x, y, options: options, generator: generator, keepLosses: true, input: input)
         try trainer.run(updates: options.steps)
         let run = try trainer.finish()
         if let g = trainer.generator { generator = g }

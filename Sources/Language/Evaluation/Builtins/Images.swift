@@ -33,11 +33,9 @@ extension Builtins {
         }
     ]
 
-    /// The builtins that take a network's inputs, which will take images with the convolutional
-    /// layers (issue 21's next slice).
-    static let networkInputs: Set<String> = [
-        "nngp", "ntk", "init", "apply", "empirical_ntk", "train", "loss", "predict_ensemble"
-    ]
+    /// The builtins that take a network's inputs and do not take images yet (the finite ones,
+    /// `init`, `apply`, `loss`, `train`, `empirical_ntk`, do).
+    static let networkInputs: Set<String> = ["nngp", "ntk", "predict_ensemble"]
 
     /// Why images cannot stand where builtin `name` expects a matrix, and what to write instead.
     static func imagesWhereMatrix(_ i: Images, builtin name: String, what: String) -> String {

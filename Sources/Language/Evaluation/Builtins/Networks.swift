@@ -23,18 +23,18 @@ extension Builtins {
         kernel("ntk", "the infinite-width NTK Θ(X1, X2) (X2 defaults to X1), n1×n2", .ntk),
         Builtin(
             "init", [.required("net"), .required("X"), .keyword("seed")],
-            "random params as the parameterization draws them; X fixes the input width. Drawn layer by layer: W (fan_in×fan_out) then b (1×fan_out) with numpy default_rng(seed).standard_normal"
+            "random params as the parameterization draws them; X (a matrix or images) fixes the input shape. Drawn layer by layer: W (fan_in×fan_out; a Conv's (fh·fw·c_in)×c_out) then b (1×fan_out) with numpy default_rng(seed).standard_normal"
         ) { c throws(Diagnostic) in
             let net = try network(c)
-            let x = try c.matrix("X")
-            do { try net.checkArchitecture(inputWidth: x.cols) } catch { throw c.fail("X", "init: \(error)") }
-            let count = net.parameterCount(inputWidth: x.cols)
+            let shape = try c.networkInputs("X").shape
+            do { try net.checkArchitecture(input: shape) } catch { throw c.fail("X", "init: \(error)") }
+            let count = net.parameterCount(input: shape)
             try c.ensureAllocatable(
                 count,
                 what: count == .max
                     ? "init of a network with more than 2^63 parameters"
                     : "init of a network with \(count) parameters")
-            return .params(try c.withGenerator { net.initialize(inputWidth: x.cols, generator: &$0) })
+            return .params(try c.withGenerator { net.initialize(input: shape, generator: &$0) })
         },
         Builtin(
             "params", [.required("net"), .keyword("weights"), .keyword("biases")],
@@ -70,12 +70,21 @@ extension Builtins {
             case let v: throw c.fail("biases", "params() needs biases: [b1, …] or none, got \(v.typeDescription)")
             }
             let p = NetworkParams(weights: weights, biases: biases)
+            // With Conv or pooling layers the weights' shapes depend on the images (checked
+            // where they meet them); here only what does not.
+            if net.asLayer.hasSpatialLayers {
+                do { return .params(try validatedWithoutInputs(p, net.asLayer)) } catch {
+                    throw c.fail("weights", "params: \(error)")
+                }
+            }
             do { return .params(try net.validated(p, inputWidth: weights.first?.rows ?? 0)) } catch {
                 throw c.fail("weights", "params: \(error)")
             }
         },
-        Builtin("apply", [.required("net"), .required("p"), .required("X")], "the finite network's outputs, n×out_dim")
-        { c throws(Diagnostic) in
+        Builtin(
+            "apply", [.required("net"), .required("p"), .required("X")],
+            "the finite network's outputs for a matrix or images X, n×out_dim"
+        ) { c throws(Diagnostic) in
             let (net, p, x) = try networkParamsInputs(c)
             return .matrix(try UserFunctions.bridge(c) { net.apply(p, x) })
         },
@@ -92,19 +101,24 @@ extension Builtins {
         ) { c throws(Diagnostic) in
             let (net, p, x1) = try networkParamsInputs(c, inputs: "X1")
             try requireDerivatives(c, net)
-            var x2: Matrix?
+            var x2: NetworkInput?
             if !c.isNone("X2") {
-                let m = try c.matrix("X2")
-                guard m.cols == x1.cols else {
-                    throw c.fail("X2", "X1 has \(x1.cols) columns (input width) but X2 has \(m.cols)")
+                let (m, shape) = try c.networkInputs("X2")
+                guard shape == x1.shape else {
+                    if !shape.isSpatial && !x1.shape.isSpatial {
+                        throw c.fail("X2", "X1 has \(x1.matrix.cols) columns (input width) but X2 has \(m.cols)")
+                    }
+                    let second = NetworkInput(matrix: m, shape: shape)
+                    throw c.fail(
+                        "X2",
+                        "X1 is \(x1.description) but X2 is \(second.description); X1 and X2 need the same sample shape")
                 }
                 guard m.isFinite else { throw c.fail("X2", "X2 has NaN or infinite entries") }
-                x2 = m
+                x2 = NetworkInput(matrix: m, shape: shape)
             }
             try c.ensureAllocatable(x1.rows * (x2?.rows ?? x1.rows), what: "a \(x1.rows)×\(x2?.rows ?? x1.rows) kernel")
-            if case .layer(let layer) = net {
-                // Θ, the forward tapes and a backward pass's signals.
-                let bytes = layer.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, inputWidth: x1.cols)
+            if let bytes = net.empiricalNTKEstimatedBytes(n1: x1.rows, n2: x2?.rows, input: x1.shape) {
+                // Θ, the forward tapes, a backward pass's signals and, on images, per-sample gradients.
                 try c.ensureAllocatable(
                     bytes / 8,
                     what:
@@ -273,12 +287,12 @@ extension Builtins {
 
     /// The cross-entropy targets of `loss` and `train`: n × out_dim (one-hot or class probabilities, finite),
     /// or n×1 class indices turned one-hot when the network has more than one output.
-    static func crossEntropyTargets(_ c: BuiltinCall, _ net: AnyNetwork, inputs x: Matrix) throws(Diagnostic)
+    static func crossEntropyTargets(_ c: BuiltinCall, _ net: AnyNetwork, inputs x: NetworkInput) throws(Diagnostic)
         -> Matrix
     {
         let y = try c.matrix("Y")
         let k: Int
-        do { k = try net.outputWidth(inputWidth: x.cols) } catch { throw c.fail("net", "\(c.name): \(error)") }
+        do { k = try net.outputWidth(input: x.shape) } catch { throw c.fail("net", "\(c.name): \(error)") }
         if y.rows == x.rows && y.cols == 1 && k > 1 {
             var out = Matrix(rows: y.rows, cols: k)
             for (i, l) in try classIndices(c, "Y", classes: k).enumerated() { out[i, l] = 1 }
@@ -343,26 +357,75 @@ extension Builtins {
         return p
     }
 
-    /// The network, params that fit it for these inputs, and the (finite) inputs.
+    /// The network, params that fit it for these inputs, and the (finite) inputs: a matrix, or
+    /// images (docs/language.md#images-and-convolutions). Where the layers do not fit the inputs
+    /// (a Conv on vectors, an output that keeps spatial axes) the error is at the call.
     static func networkParamsInputs(_ c: BuiltinCall, inputs: String = "X") throws(Diagnostic) -> (
-        AnyNetwork, NetworkParams, Matrix
+        AnyNetwork, NetworkParams, NetworkInput
     ) {
         let net = try network(c)
         let p = try params(c)
-        let x = try c.matrix(inputs)
-        guard x.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
-        if let w1 = p.weights.first, p.weights.count == net.denseCount, w1.rows != x.cols {
+        let (m, shape) = try c.networkInputs(inputs)
+        let x = NetworkInput(matrix: m, shape: shape)
+        guard m.isFinite else { throw c.fail(inputs, "\(inputs) has NaN or infinite entries") }
+        if shape.isSpatial {
+            // Every layer's output and each Conv's patches (fh·fw·c_in per output position) for
+            // all the images at once.
+            let (count, overflow) = m.rows.multipliedReportingOverflow(
+                by: net.asLayer.tapeEntriesPerSample(input: shape))
+            try c.ensureAllocatable(
+                overflow ? .max : count, what: "the activations and patches of \(m.rows) images through the network")
+        }
+        if !shape.isSpatial, !net.asLayer.hasSpatialLayers, let w1 = p.weights.first,
+            p.weights.count == net.denseCount, w1.rows != m.cols
+        {
             throw c.fail(
                 inputs,
-                "\(inputs) is \(x.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))"
+                "\(inputs) is \(m.shapeDescription) but these params take inputs of width \(w1.rows) (the first weight matrix is \(w1.shapeDescription))"
             )
         }
         do {
-            return (net, try net.validated(p, inputWidth: x.cols), x)
+            return (net, try net.validated(p, input: shape), x)
         } catch {
-            if case .inputWidth = error { throw c.fail(inputs, "\(c.name): \(error)") }
-            throw c.fail("p", "\(c.name): \(error)")
+            switch error {
+            case .inputWidth: throw c.fail(inputs, "\(c.name): \(error)")
+            case .structure, .invalidWidth: throw .error("\(c.name): \(error)", at: c.range)
+            default: throw c.fail("p", "\(c.name): \(error)")
+            }
         }
+    }
+
+    /// The checks of params that do not depend on the inputs, for networks with Conv or pooling
+    /// layers: one weight per parameterised layer with out_dim (out_chan) columns and at least
+    /// one row, a bias exactly where b_std is not nil (1×out, or a column returned as a row),
+    /// everything finite. The rows are checked against the images where they are used.
+    static func validatedWithoutInputs(_ p: NetworkParams, _ net: Layer) throws(NetworkError) -> NetworkParams {
+        let layers = net.denseLayers
+        guard p.weights.count == layers.count else { throw .layerCount(expected: layers.count, got: p.weights.count) }
+        var out = p
+        if p.biases.isEmpty { out.biases = Array(repeating: nil, count: layers.count) }
+        guard out.biases.count == layers.count else { throw .layerCount(expected: layers.count, got: p.biases.count) }
+        for (i, d) in layers.enumerated() {
+            let l = i + 1
+            let w = p.weights[i]
+            guard w.rows >= 1, w.cols == d.outDim else {
+                throw .weightShape(layer: l, expected: "fan_in×\(d.outDim)", got: w.shapeDescription)
+            }
+            guard w.isFinite else { throw .notFinite("the weights of layer \(l)") }
+            switch (d.bStd, out.biases[i]) {
+            case (nil, nil): break
+            case (nil, .some): throw .unexpectedBias(layer: l)
+            case (.some, nil): throw .missingBias(layer: l)
+            case (.some, .some(let b)):
+                if b.rows == d.outDim, b.cols == 1, d.outDim != 1 {
+                    out.biases[i] = Matrix(rows: 1, cols: d.outDim, storage: b.storage)
+                } else if b.rows != 1 || b.cols != d.outDim {
+                    throw .biasShape(layer: l, expected: "1×\(d.outDim)", got: b.shapeDescription)
+                }
+                guard b.isFinite else { throw .notFinite("the bias of layer \(l)") }
+            }
+        }
+        return out
     }
 
     static func mlp(_ c: BuiltinCall) throws(Diagnostic) -> MLP {
