@@ -5,6 +5,7 @@
 //   swift run -c release tangent-bench predict ...   (PredictBench.swift)
 //   swift run -c release tangent-bench finite ...    (FiniteBench.swift)
 //   swift run -c release tangent-bench layers ...    (LayerBench.swift)
+//   swift run -c release tangent-bench conv ...      (ConvBench.swift)
 //   swift run -c release tangent-bench notebooks ... (NotebookBench.swift: through `tangent run`)
 //
 // `analytic`: K(X, X) NNGP + NTK of a ReLU MLP, depth 3, d = 100, W_std = √2, b_std = 0.1.
@@ -235,8 +236,9 @@ case "analytic": AnalyticBench.run(arguments: Array(arguments.dropFirst()))
 case "predict": runPredictBench(arguments: Array(arguments.dropFirst()))
 case "finite": runFiniteBench(arguments: Array(arguments.dropFirst()))
 case "layers": LayerBench.run(arguments: Array(arguments.dropFirst()))
+case "conv": ConvBench.run(arguments: Array(arguments.dropFirst()))
 case "notebooks": runNotebookBench(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: tangent-bench analytic|predict|finite|layers|notebooks [options]")
+    print("usage: tangent-bench analytic|predict|finite|layers|conv|notebooks [options]")
     exit(2)
 }
