@@ -1,5 +1,6 @@
 import Foundation
 import NTKCore
+import TangentSupport
 import Testing
 
 @testable import Language
@@ -86,6 +87,26 @@ import Testing
         #expect(d?.range.start.line == 6)
         let spatial = diagnostic(Self.setup + "\nK = ntk(serial(Conv(2, [2, 2]), Relu()), I)")
         #expect(spatial?.message.contains("still has spatial axes") == true, "\(spatial?.message ?? "")")
+    }
+
+    /// The spatial covariances of a pooling network on 256×256 images do not fit: refused at the
+    /// call before anything is allocated, with the figure.
+    @Test func tooLargeSpatialCovariancesAreRefusedAtTheCallWithTheFigure() {
+        let code = """
+            I = images(zeros(2, 65536), 256, 256, 1)
+            K = ntk(serial(Conv(1, [3, 3], padding: "SAME"), Relu(), GlobalAvgPool(), Dense(1)), I)
+            """
+        let net = Layer.serial([
+            .conv(ConvLayer(affine: DenseLayer(outDim: 1), filterHeight: 3, filterWidth: 3, padding: .same)),
+            .activation(.relu), .globalAvgPool, .dense(DenseLayer(outDim: 1))
+        ])
+        let shape = FeatureShape.image(height: 256, width: 256, channels: 1)
+        let figure = ByteCount.formatted(LayerKernel.estimatedBytes(net, n1: 2, n2: 2, input: shape) / 8 * 8)
+        let d = diagnostic(code)
+        #expect(
+            d?.message.contains("computing the 2×2 kernels of images of 256×256×1") == true
+                && d?.message.contains("needs \(figure) but only") == true, "\(d?.message ?? "no error")")
+        #expect(d?.range.start.line == 2 && d?.range.start.column == 5)
     }
 
     @Test func tiledFileEqualsTheKernelInMemory() throws {
