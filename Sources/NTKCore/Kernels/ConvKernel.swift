@@ -77,45 +77,65 @@ enum ConvKernel {
         }
         let outP = outH * outW
         var out = [Double](repeating: 0, count: outP * outP)
-        var block = [Double](repeating: 0, count: w * w)
+        // The sum over height offsets of (row a, row a′) blocks, w × (w + 1): the extra column is
+        // 0, where width offsets that read padding point (no branch in the inner loop).
+        let stride = w + 1
+        var block = [Double](repeating: 0, count: w * stride)
+        // Per width offset kw: the input column of output x (−1: padding), and of output x′
+        // (padding → the zero column).
+        var rowColumn = [Int](repeating: -1, count: fw * outW)
+        var colColumn = [Int](repeating: w, count: fw * outW)
+        for kw in 0..<fw {
+            for x in 0..<outW {
+                let b = cols.source[x * fw + kw]
+                rowColumn[kw * outW + x] = b
+                if b >= 0 { colColumn[kw * outW + x] = b }
+            }
+        }
+        var acc = [Double](repeating: 0, count: outW)
         q.withUnsafeBufferPointer { q in
             out.withUnsafeMutableBufferPointer { out in
                 block.withUnsafeMutableBufferPointer { block in
                     rows.source.withUnsafeBufferPointer { rs in
-                        cols.source.withUnsafeBufferPointer { cs in
-                            for y in 0..<outH {
-                                for y2 in 0..<outH {
-                                    // Σ over the height offsets of the w×w blocks of (row a, row a′).
-                                    var any = false
-                                    for kh in 0..<fh {
-                                        let a = rs[y &* fh &+ kh]
-                                        let a2 = rs[y2 &* fh &+ kh]
-                                        if a < 0 || a2 < 0 { continue }
-                                        for b in 0..<w {
-                                            let rowIndex: Int = a &* w &+ b
-                                            let offset: Int = rowIndex &* positions &+ a2 &* w
-                                            let src = q.baseAddress! + offset
-                                            let dst = block.baseAddress! + b &* w
-                                            if any {
-                                                for b2 in 0..<w { dst[b2] += src[b2] }
-                                            } else {
-                                                for b2 in 0..<w { dst[b2] = src[b2] }
+                        rowColumn.withUnsafeBufferPointer { rc in
+                            colColumn.withUnsafeBufferPointer { cc in
+                                acc.withUnsafeMutableBufferPointer { acc in
+                                    let q = q.baseAddress!
+                                    let block = block.baseAddress!
+                                    let acc = acc.baseAddress!
+                                    for y in 0..<outH {
+                                        for y2 in 0..<outH {
+                                            var any = false
+                                            for kh in 0..<fh {
+                                                let a = rs[y &* fh &+ kh]
+                                                let a2 = rs[y2 &* fh &+ kh]
+                                                if a < 0 || a2 < 0 { continue }
+                                                for b in 0..<w {
+                                                    let rowIndex: Int = a &* w &+ b
+                                                    let src = q + (rowIndex &* positions &+ a2 &* w)
+                                                    let dst = block + b &* stride
+                                                    if any {
+                                                        for b2 in 0..<w { dst[b2] += src[b2] }
+                                                    } else {
+                                                        for b2 in 0..<w { dst[b2] = src[b2] }
+                                                        dst[w] = 0
+                                                    }
+                                                }
+                                                any = true
                                             }
-                                        }
-                                        any = true
-                                    }
-                                    if !any { continue }
-                                    // Then over the width offsets.
-                                    for x in 0..<outW {
-                                        let row = (y &* outW &+ x) &* outP &+ y2 &* outW
-                                        for x2 in 0..<outW {
-                                            var s = 0.0
-                                            for kw in 0..<fw {
-                                                let b = cs[x &* fw &+ kw]
-                                                let b2 = cs[x2 &* fw &+ kw]
-                                                if b >= 0 && b2 >= 0 { s += block[b &* w &+ b2] }
+                                            if !any { continue }
+                                            for x in 0..<outW {
+                                                for x2 in 0..<outW { acc[x2] = 0 }
+                                                for kw in 0..<fw {
+                                                    let b = rc[kw &* outW &+ x]
+                                                    if b < 0 { continue }
+                                                    let row = block + b &* stride
+                                                    let columns = cc.baseAddress! + kw &* outW
+                                                    for x2 in 0..<outW { acc[x2] += row[columns[x2]] }
+                                                }
+                                                let o = out.baseAddress! + ((y &* outW &+ x) &* outP &+ y2 &* outW)
+                                                for x2 in 0..<outW { o[x2] = acc[x2] / size }
                                             }
-                                            out[row &+ x2] = s / size
                                         }
                                     }
                                 }
