@@ -77,64 +77,99 @@ enum ConvKernel {
         }
         let outP = outH * outW
         var out = [Double](repeating: 0, count: outP * outP)
+        if cols.stride == 1 && !cols.wraps {
+            // Stride 1 along the width without wrapping: for each filter offset, each output row
+            // (y, x, y′, ·) adds a contiguous run of an input row (vectorised).
+            q.withUnsafeBufferPointer { q in
+                out.withUnsafeMutableBufferPointer { out in
+                    let q = q.baseAddress!
+                    let out = out.baseAddress!
+                    for kh in 0..<fh {
+                        for y in 0..<outH {
+                            let a = rows.source[y &* fh &+ kh]
+                            if a < 0 { continue }
+                            for y2 in 0..<outH {
+                                let a2 = rows.source[y2 &* fh &+ kh]
+                                if a2 < 0 { continue }
+                                for kw in 0..<fw {
+                                    let shift = kw - cols.before
+                                    let lo = max(0, -shift)
+                                    let hi = min(outW, w - shift)
+                                    if lo >= hi { continue }
+                                    for x in lo..<hi {
+                                        let rowIndex: Int = a &* w &+ x &+ shift
+                                        let src = q + (rowIndex &* positions &+ a2 &* w &+ shift)
+                                        let dst = out + ((y &* outW &+ x) &* outP &+ y2 &* outW)
+                                        for x2 in lo..<hi { dst[x2] += src[x2] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let inverse = 1 / size
+                    for i in 0..<(outP &* outP) { out[i] *= inverse }
+                }
+            }
+            return out
+        }
         // The sum over height offsets of (row a, row a′) blocks, w × (w + 1): the extra column is
         // 0, where width offsets that read padding point (no branch in the inner loop).
         let stride = w + 1
-        var block = [Double](repeating: 0, count: w * stride)
-        // Per width offset kw: the input column of output x (−1: padding), and of output x′
-        // (padding → the zero column).
-        var rowColumn = [Int](repeating: -1, count: fw * outW)
+        var block = [Double](repeating: 0, count: (w + 1) * stride)  // row w stays 0
+        // Per width offset kw: the input column of output x (padding → the zero row), and of
+        // output x′ (padding → the zero column).
+        var rowColumn = [Int](repeating: w, count: fw * outW)
         var colColumn = [Int](repeating: w, count: fw * outW)
         for kw in 0..<fw {
             for x in 0..<outW {
                 let b = cols.source[x * fw + kw]
-                rowColumn[kw * outW + x] = b
-                if b >= 0 { colColumn[kw * outW + x] = b }
+                if b >= 0 {
+                    rowColumn[kw * outW + x] = b
+                    colColumn[kw * outW + x] = b
+                }
             }
         }
-        var acc = [Double](repeating: 0, count: outW)
+        // NT's filter holds 1/|F| (a product, not a division: far cheaper per entry).
+        let inverse = 1 / size
         q.withUnsafeBufferPointer { q in
             out.withUnsafeMutableBufferPointer { out in
                 block.withUnsafeMutableBufferPointer { block in
                     rows.source.withUnsafeBufferPointer { rs in
                         rowColumn.withUnsafeBufferPointer { rc in
                             colColumn.withUnsafeBufferPointer { cc in
-                                acc.withUnsafeMutableBufferPointer { acc in
-                                    let q = q.baseAddress!
-                                    let block = block.baseAddress!
-                                    let acc = acc.baseAddress!
-                                    for y in 0..<outH {
-                                        for y2 in 0..<outH {
-                                            var any = false
-                                            for kh in 0..<fh {
-                                                let a = rs[y &* fh &+ kh]
-                                                let a2 = rs[y2 &* fh &+ kh]
-                                                if a < 0 || a2 < 0 { continue }
-                                                for b in 0..<w {
-                                                    let rowIndex: Int = a &* w &+ b
-                                                    let src = q + (rowIndex &* positions &+ a2 &* w)
-                                                    let dst = block + b &* stride
-                                                    if any {
-                                                        for b2 in 0..<w { dst[b2] += src[b2] }
-                                                    } else {
-                                                        for b2 in 0..<w { dst[b2] = src[b2] }
-                                                        dst[w] = 0
-                                                    }
+                                let q = q.baseAddress!
+                                let block = block.baseAddress!
+                                for y in 0..<outH {
+                                    for y2 in 0..<outH {
+                                        var any = false
+                                        for kh in 0..<fh {
+                                            let a = rs[y &* fh &+ kh]
+                                            let a2 = rs[y2 &* fh &+ kh]
+                                            if a < 0 || a2 < 0 { continue }
+                                            for b in 0..<w {
+                                                let rowIndex: Int = a &* w &+ b
+                                                let src = q + (rowIndex &* positions &+ a2 &* w)
+                                                let dst = block + b &* stride
+                                                if any {
+                                                    for b2 in 0..<w { dst[b2] += src[b2] }
+                                                } else {
+                                                    for b2 in 0..<w { dst[b2] = src[b2] }
+                                                    dst[w] = 0
                                                 }
-                                                any = true
                                             }
-                                            if !any { continue }
-                                            for x in 0..<outW {
-                                                for x2 in 0..<outW { acc[x2] = 0 }
+                                            any = true
+                                        }
+                                        if !any { continue }
+                                        // Each sum in a register (no store-to-load stalls).
+                                        for x in 0..<outW {
+                                            let o = out.baseAddress! + ((y &* outW &+ x) &* outP &+ y2 &* outW)
+                                            for x2 in 0..<outW {
+                                                var sum = 0.0
                                                 for kw in 0..<fw {
-                                                    let b = rc[kw &* outW &+ x]
-                                                    if b < 0 { continue }
-                                                    let row = block + b &* stride
-                                                    let columns = cc.baseAddress! + kw &* outW
-                                                    for x2 in 0..<outW { acc[x2] += row[columns[x2]] }
+                                                    let k = kw &* outW
+                                                    sum += block[rc[k &+ x] &* stride &+ cc[k &+ x2]]
                                                 }
-                                                let o = out.baseAddress! + ((y &* outW &+ x) &* outP &+ y2 &* outW)
-                                                for x2 in 0..<outW { o[x2] = acc[x2] / size }
+                                                o[x2] = sum * inverse
                                             }
                                         }
                                     }

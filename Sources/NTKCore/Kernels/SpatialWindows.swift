@@ -10,6 +10,11 @@ struct SpatialWindows {
     /// `source[o·window + k]`: the input index that window offset k of output o reads, or −1
     /// where it reads zero padding.
     let source: [Int]
+    /// The stride, and the padding before the first input (what `source` was made from).
+    let stride: Int
+    let before: Int
+    /// Whether the windows wrap around the image (`CIRCULAR`).
+    let wraps: Bool
 
     /// nil when a `VALID` window does not fit.
     init?(size: Int, window: Int, stride: Int, padding: Padding) {
@@ -29,5 +34,8 @@ struct SpatialWindows {
         self.count = count
         self.window = window
         self.source = source
+        self.stride = stride
+        self.before = before
+        self.wraps = padding == .circular
     }
 }
