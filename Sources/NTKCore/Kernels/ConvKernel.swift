@@ -14,7 +14,9 @@ enum ConvKernel {
         let w2 = d.wStd * d.wStd
         let b2 = d.bStd.map { $0 * $0 }
         var q = unscaled(k.nngp, k, rows, cols)
-        var t = k.ntk.map { unscaled($0, k, rows, cols) }
+        // The convolution of the inputs' zero NTK is zero.
+        var t = k.ntk.map { k.ntkIsZero ? [Double](repeating: 0, count: q.count) : unscaled($0, k, rows, cols) }
+        k.ntkIsZero = false
         k.nngp = []
         k.ntk = nil
         let fanIn = Double(k.channels * c.filterHeight * c.filterWidth)

@@ -21,6 +21,9 @@ struct SpatialKernelState {
     /// The finite width NT reads (`shape1[channel_axis]`): channels of images, features after
     /// `Flatten` / `GlobalAvgPool`.
     var channels: Int
+    /// True while the NTK is the inputs' 0 (no affine layer or activation yet), so that the
+    /// first Conv need not convolve it.
+    var ntkIsZero = false
 
     /// Positions per image (1 once flattened).
     var positions: Int { height * width }
@@ -61,7 +64,8 @@ struct SpatialKernelState {
         }
         return SpatialKernelState(
             height: shape.height, width: shape.width, full: full, isSpatial: true, nngp: q,
-            ntk: wantNTK ? [Double](repeating: 0, count: q.count) : nil, isGaussian: false, channels: c)
+            ntk: wantNTK ? [Double](repeating: 0, count: q.count) : nil, isGaussian: false, channels: c,
+            ntkIsZero: true)
     }
 
     /// The variance of each position (the diagonal of a full state, the state itself otherwise):

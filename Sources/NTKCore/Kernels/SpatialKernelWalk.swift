@@ -122,6 +122,7 @@ enum SpatialKernelWalk {
         }
         k.nngp = q
         k.ntk = t
+        k.ntkIsZero = false
         k.isGaussian = true
         k.channels = d.outDim
     }
@@ -140,6 +141,7 @@ enum SpatialKernelWalk {
         let (v1, v2) = sides.next(k)
         let full = k.full && k.isSpatial
         let n = v2.count
+        k.ntkIsZero = false
         func normalise(_ q: inout [Double]) {
             for i in 0..<q.count {
                 let (p, p2) = full ? (i / n, i % n) : (i, i)
@@ -148,6 +150,7 @@ enum SpatialKernelWalk {
         }
         normalise(&k.nngp)
         if k.ntk != nil { normalise(&k.ntk!) }
+        k.ntkIsZero = false
     }
 
     /// NT `_elementwise`: the activation's map on every entry, only for Gaussian inputs.
@@ -189,6 +192,7 @@ enum SpatialKernelWalk {
             for i in 0..<out.nngp.count { out.nngp[i] += k.nngp[i] }
             if out.ntk != nil { for i in 0..<out.ntk!.count { out.ntk![i] += k.ntk![i] } }
         }
+        out.ntkIsZero = ks.dropFirst().allSatisfy(\.ntkIsZero) && out.ntkIsZero
         ks = [out]
     }
 
@@ -204,6 +208,7 @@ enum SpatialKernelWalk {
             for i in 0..<out.nngp.count { out.nngp[i] *= k.nngp[i] }
         }
         out.isGaussian = staysGaussian
+        out.ntkIsZero = false
         ks = [out]
     }
 
@@ -224,6 +229,7 @@ enum SpatialKernelWalk {
         out.nngp = mix(\.nngp)
         if out.ntk != nil { out.ntk = mix { $0.ntk! } }
         out.isGaussian = false
+        out.ntkIsZero = false
         out.channels = ks.reduce(0) { $0 + $1.channels }
         ks = [out]
     }
@@ -291,6 +297,7 @@ private final class SpatialActivationMapper: ElementwiseRuleVisitor {
         }
         k.nngp = q
         k.ntk = wantNTK ? t : nil
+        k.ntkIsZero = false
         k.isGaussian = false
         return k
     }
