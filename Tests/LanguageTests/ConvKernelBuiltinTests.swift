@@ -79,6 +79,33 @@ import Testing
         #expect(d?.range.start.column == column, "\(String(describing: d?.range))")
     }
 
+    /// User functions on images (walked on the calling thread, through the bridge): an
+    /// ElementwiseNumerical of tanh is Tanh, bit for bit, in K(X, X) and K(X1, X2). Small
+    /// images and few nodes: each entry calls the functions deg² times.
+    @Test func elementwiseNumericalOnImagesIsTanh() throws {
+        let code =
+            Self.setup + """
+
+                def t(x):
+                    return tanh(x)
+                def dt(x):
+                    return 1 - tanh(x) * tanh(x)
+                a = serial(Conv(2, [2, 2], padding: "SAME", W_std: 1.2), ElementwiseNumerical(t, 5, df: dt), AvgPool([2, 2]), Flatten(), Dense(1))
+                b = serial(Conv(2, [2, 2], padding: "SAME", W_std: 1.2), Tanh(deg: 5), AvgPool([2, 2]), Flatten(), Dense(1))
+                S = images(X[0:3, 0:4], 2, 2, 1)
+                T = images(Y[0:2, 0:4], 2, 2, 1)
+                ka = ntk(a, S)
+                kb = ntk(b, S)
+                ja = nngp(a, S, T)
+                jb = nngp(b, S, T)
+                """
+        let ctx = try run(code)
+        #expect(ctx.environment["ka"] == ctx.environment["kb"])
+        #expect(ctx.environment["ja"] == ctx.environment["jb"])
+        guard case .matrix(let k)? = ctx.environment["ka"] else { throw TestFailure("no kernel") }
+        #expect(k.rows == 3 && k.cols == 3 && k.isFinite)
+    }
+
     @Test func refusalsAreLocatedAtTheCall() {
         let d = diagnostic(Self.setup + "\nK = nngp(serial(Conv(2, [2, 2]), Flatten(), Relu(), Dense(1)), I)")
         #expect(
