@@ -5,6 +5,7 @@
 //   swift run -c release tangent-bench predict ...   (PredictBench.swift)
 //   swift run -c release tangent-bench finite ...    (FiniteBench.swift)
 //   swift run -c release tangent-bench layers ...    (LayerBench.swift)
+//   swift run -c release tangent-bench conv ...      (ConvBench.swift)
 //   swift run -c release tangent-bench notebooks ... (NotebookBench.swift: through `tangent run`)
 //   swift run -c release tangent-bench training ...  (TrainingBench.swift: gradient descent beside JAX)
 //
@@ -236,9 +237,10 @@ case "analytic": AnalyticBench.run(arguments: Array(arguments.dropFirst()))
 case "predict": runPredictBench(arguments: Array(arguments.dropFirst()))
 case "finite": runFiniteBench(arguments: Array(arguments.dropFirst()))
 case "layers": LayerBench.run(arguments: Array(arguments.dropFirst()))
+case "conv": ConvBench.run(arguments: Array(arguments.dropFirst()))
 case "notebooks": runNotebookBench(arguments: Array(arguments.dropFirst()))
 case "training": runTrainingBench(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: tangent-bench analytic|predict|finite|layers|notebooks|training [options]")
+    print("usage: tangent-bench analytic|predict|finite|layers|conv|notebooks|training [options]")
     exit(2)
 }

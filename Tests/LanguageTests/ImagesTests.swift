@@ -111,9 +111,10 @@ import Testing
         ("X @ I", "'@' does not take images"),
         ("cols(I)", "flatten(I) gives the 3×12 matrix"),
         ("save(I, \"x.csv\")", "images are saved as a 4-D .npy file"),
+        // The analytic kernels take images (ConvKernelBuiltinTests); an mlp's output keeps the spatial axes.
         (
             "nngp(mlp(depth: 1, width: 8), I)",
-            "images as network inputs need the convolutional layers of §10 (not yet available); flatten(I) gives the matrix"
+            "nngp: invalid network: the network's output still has spatial axes (2×3×1 per sample)"
         ),
         // An mlp's Dense layers act at every position of images: its output keeps the spatial axes.
         (
@@ -121,7 +122,10 @@ import Testing
             "apply: the network's output still has spatial axes (2×3×1 per sample)"
         ),
         ("init(mlp(depth: 1, width: 8), I)", "init: the network's output still has spatial axes"),
-        ("ntk(mlp(depth: 1, width: 8), X, I)", "images as network inputs need the convolutional layers")
+        (
+            "ntk(mlp(depth: 1, width: 8), X, I)",
+            "X1 is a 3×12 matrix and X2 is images of 2×3×2: inputs need the same image shape"
+        )
     ])
     func whatImagesDoNotAllowIsALocatedErrorSayingWhatIs(_ code: String, _ message: String) throws {
         let d = try #require(diagnostic(Self.setup + "r = " + code))

@@ -89,10 +89,11 @@ struct ImagesNotebookTests {
         ).write(to: nb)
         let r = try TangentBinary.run(["run", nb.path], in: sandbox.root, scratch: sandbox)
         #expect(r.status == 1)
+        // The analytic kernels take images (issue 21); an mlp keeps the spatial axes to its output.
         #expect(
             r.err.contains(
-                "nb.md:3:34: error: ntk(): images as network inputs need the convolutional layers of §10 (not yet "
-                    + "available); flatten(I) gives the matrix"), "\(r.transcript)")
+                "nb.md:3:5: error: ntk: invalid network: the network's output still has spatial axes (2×2×1 per "
+                    + "sample); put Flatten() or GlobalAvgPool() before the read-out"), "\(r.transcript)")
     }
 }
 

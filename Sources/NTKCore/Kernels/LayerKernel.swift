@@ -48,6 +48,23 @@ public enum LayerKernel {
         return KernelPair(nngp: nngp, ntk: ntk ?? Matrix(rows: 0, cols: 0))
     }
 
+    /// K(X1, X2) of inputs of `input`'s shape: images (one per row, NHWC as `flatten(I)`) walk
+    /// the network pair by pair (`SpatialKernel`, docs/language.md#images-and-convolutions);
+    /// vectors take `compute` above. Throws as it does.
+    public static func compute(
+        _ net: Layer, _ x1: Matrix, _ x2: Matrix?, input: FeatureShape,
+        _ which: KernelSelection = .both
+    ) throws(KernelError) -> KernelPair {
+        guard input.isSpatial else { return try compute(net, x1, x2, which) }
+        return try SpatialKernel.compute(net, x1, x2, input: input, which)
+    }
+
+    /// `estimatedBytes` for inputs of `input`'s shape (images: `SpatialKernel`'s working set).
+    public static func estimatedBytes(_ net: Layer, n1: Int, n2: Int, input: FeatureShape) -> Int {
+        guard input.isSpatial else { return estimatedBytes(net, n1: n1, n2: n2) }
+        return SpatialKernel.estimatedBytes(net, n1: n1, n2: n2, input: input)
+    }
+
     /// The tree walked once over the whole matrices: the reference that `compute`'s blocks
     /// reproduce (tests), and the path of networks they cannot.
     static func untiled(
@@ -197,11 +214,15 @@ public enum LayerKernel {
     }
 
     static func single(_ name: String, _ states: [KernelState]) throws(KernelError) {
-        guard states.count == 1 else {
+        try single(name, states.count)
+    }
+
+    static func single(_ name: String, _ count: Int) throws(KernelError) {
+        guard count == 1 else {
             throw .refused(
                 layer: name,
                 rule:
-                    "it takes one input but receives \(states.count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)"
+                    "it takes one input but receives \(count) branches; join them first (FanInSum(), FanInProd(), FanInConcat()) or use parallel(...)"
             )
         }
     }

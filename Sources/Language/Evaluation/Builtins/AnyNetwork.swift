@@ -138,8 +138,12 @@ enum AnyNetwork {
         guard y.isFinite else { throw .notFinite("the targets") }
     }
 
-    /// The analytic kernels: the `mlp` recursion, or the stax tree walk.
-    func analytic(_ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection) throws(KernelError) -> KernelPair {
+    /// The analytic kernels: the `mlp` recursion, or the stax tree walk; images (`input`
+    /// spatial) through the walk of `LayerKernel` on images, whatever the network.
+    func analytic(
+        _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection, input: FeatureShape? = nil
+    ) throws(KernelError) -> KernelPair {
+        if let input, input.isSpatial { return try LayerKernel.compute(asLayer, x1, x2, input: input, which) }
         switch self {
         case .mlp(let m): return try AnalyticKernel.compute(m, x1, x2, which)
         case .layer(let l):

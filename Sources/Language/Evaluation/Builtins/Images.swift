@@ -33,16 +33,8 @@ extension Builtins {
         }
     ]
 
-    /// The builtins that take a network's inputs and do not take images yet (the finite ones,
-    /// `init`, `apply`, `loss`, `train`, `empirical_ntk`, do).
-    static let networkInputs: Set<String> = ["nngp", "ntk", "predict_ensemble"]
-
     /// Why images cannot stand where builtin `name` expects a matrix, and what to write instead.
     static func imagesWhereMatrix(_ i: Images, builtin name: String, what: String) -> String {
-        if networkInputs.contains(name) {
-            return "\(name)(): images as network inputs need the convolutional layers of §10 (not yet "
-                + "available); flatten(I) gives the matrix"
-        }
         return "\(what) must be a matrix, got images (\(i.shapeDescription)); flatten(I) gives the "
             + "\(i.count)×\(i.pixels.cols) matrix"
     }

@@ -75,7 +75,7 @@ extension Builtins {
             "the infinite ensemble of networks trained by gradient descent (gradient_descent_mse_ensemble): a record with mean (m×k) and cov (m×m, or none with cov: false)"
         ) { c throws(Diagnostic) in
             let net = try network(c)
-            let (xd, xt) = try kernelInputs(c, "X_train", "X_test")
+            let (xd, xt, shape) = try kernelInputs(c, "X_train", "X_test")
             guard let xt else { throw c.fail("X_test", "predict_ensemble() needs X_test") }
             let y = try c.matrix("y_train")
             guard y.rows == xd.rows else {
@@ -107,9 +107,9 @@ extension Builtins {
                 }
             default: throw c.fail("t", "t must be a number or a list of numbers (inf for the converged ensemble)")
             }
-            let dd = try analyticPair(c, net, xd, nil, .both)
-            let td = try analyticPair(c, net, xt, xd, .both)
-            let tt = cov ? try analytic(c, net, xt, nil, .nngp) : nil
+            let dd = try analyticPair(c, net, xd, nil, .both, input: shape)
+            let td = try analyticPair(c, net, xt, xd, .both, input: shape)
+            let tt = cov ? try analytic(c, net, xt, nil, .nngp, input: shape) : nil
             var records: [Value] = []
             var fellBack = false
             for t in times {

@@ -500,9 +500,9 @@ extension Builtins {
                 + "; with out: \"K.npy\", computed tile by tile into that file (for kernels larger than memory) and described by a record"
         ) { c throws(Diagnostic) in
             let net = try network(c)
-            let (x1, x2) = try kernelInputs(c)
-            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which) }
-            return .matrix(try analytic(c, net, x1, x2, which))
+            let (x1, x2, shape) = try kernelInputs(c)
+            if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which, input: shape) }
+            return .matrix(try analytic(c, net, x1, x2, which, input: shape))
         }
     }
 
@@ -512,8 +512,10 @@ extension Builtins {
     /// `LayerKernel` (with its user functions bridged, as in memory).
     private static func kernelFile(
         _ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?,
-        _ which: KernelSelection
+        _ which: KernelSelection, input shape: FeatureShape
     ) throws(Diagnostic) -> Value {
+        // Images go through the layer walk (an `mlp` on images is the serial it describes).
+        let net = shape.isSpatial ? AnyNetwork.layer(net.asLayer) : net
         let (url, format) = try fileArgument(c, "out")
         guard format == .npy else {
             throw c.fail("out", "out: must name a .npy file (numpy opens it with mmap_mode=\"r\")")
@@ -532,7 +534,8 @@ extension Builtins {
                     () throws(Diagnostic) -> Result<TiledKernel.Written, any Error> in
                     do {
                         return .success(
-                            try TiledKernel.write(l, x1, x2, which, to: target, confinedTo: root, shouldStop: stop))
+                            try TiledKernel.write(
+                                l, x1, x2, which, input: shape, to: target, confinedTo: root, shouldStop: stop))
                     } catch { return .failure(error) }
                 }
                 written = try result.get()
@@ -555,42 +558,69 @@ extension Builtins {
             ]))
     }
 
+    /// The inputs of a kernel: two matrices (vectors, one a row) or two images of the same
+    /// shape (their n×(h·w·c) pixels), and that shape.
     static func kernelInputs(_ c: BuiltinCall, _ a: String = "X1", _ b: String = "X2") throws(Diagnostic) -> (
-        Matrix, Matrix?
+        Matrix, Matrix?, FeatureShape
     ) {
-        let x1 = try c.matrix(a)
+        let (x1, shape) = try c.networkInputs(a)
         guard x1.isFinite else { throw c.fail(a, "\(a) has NaN or infinite entries") }
-        if c.isNone(b) { return (x1, nil) }
-        let x2 = try c.matrix(b)
+        if c.isNone(b) { return (x1, nil, shape) }
+        let (x2, shape2) = try c.networkInputs(b)
         guard x2.isFinite else { throw c.fail(b, "\(b) has NaN or infinite entries") }
+        if shape.isSpatial || shape2.isSpatial {
+            func kind(_ s: FeatureShape, _ m: Matrix) -> String {
+                s.isSpatial ? "images of \(s)" : "a \(m.shapeDescription) matrix"
+            }
+            guard shape == shape2 else {
+                throw c.fail(
+                    b,
+                    "\(a) is \(kind(shape, x1)) and \(b) is \(kind(shape2, x2)): inputs need the same image shape (height×width×channels)"
+                )
+            }
+            return (x1, x2, shape)
+        }
         guard x2.cols == x1.cols else {
             throw c.fail(
                 b,
                 "\(a) is \(x1.shapeDescription) and \(b) is \(x2.shapeDescription): inputs need the same width (columns)"
             )
         }
-        return (x1, x2)
+        return (x1, x2, shape)
     }
 
     /// The analytic kernel(s), with NTKCore's errors located at the call.
-    static func analytic(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection)
-        throws(Diagnostic) -> Matrix
-    {
-        let pair = try analyticPair(c, net, x1, x2, which)
+    static func analytic(
+        _ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+        input: FeatureShape? = nil
+    ) throws(Diagnostic) -> Matrix {
+        let pair = try analyticPair(c, net, x1, x2, which, input: input)
         return which == .ntk ? pair.ntk : pair.nngp
     }
 
-    static func analyticPair(_ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection)
-        throws(Diagnostic) -> KernelPair
-    {
-        if case .layer(let layer) = net {
-            let n2 = x2?.rows ?? x1.rows
+    /// `input`: the shape of one sample (images go through `LayerKernel`'s spatial walk); nil
+    /// for vectors of x1's width.
+    static func analyticPair(
+        _ c: BuiltinCall, _ net: AnyNetwork, _ x1: Matrix, _ x2: Matrix?, _ which: KernelSelection,
+        input: FeatureShape? = nil
+    ) throws(Diagnostic) -> KernelPair {
+        let shape = input ?? .vector(x1.cols)
+        let n2 = x2?.rows ?? x1.rows
+        if shape.isSpatial {
+            try c.ensureAllocatable(
+                LayerKernel.estimatedBytes(net.asLayer, n1: x1.rows, n2: n2, input: shape) / 8,
+                what:
+                    "computing the \(x1.rows)×\(n2) kernels of images of \(shape) (each pair's spatial covariances on every core)"
+            )
+        } else if case .layer(let layer) = net {
             try c.ensureAllocatable(
                 LayerKernel.estimatedBytes(layer, n1: x1.rows, n2: n2) / 8,
                 what: "computing the \(x1.rows)×\(n2) kernels of every branch of the network")
         }
         let result = try UserFunctions.bridge(c) { () throws(Diagnostic) -> Result<KernelPair, KernelError> in
-            do throws(KernelError) { return .success(try net.analytic(x1, x2, which)) } catch { return .failure(error) }
+            do throws(KernelError) { return .success(try net.analytic(x1, x2, which, input: shape)) } catch {
+                return .failure(error)
+            }
         }
         do { return try result.get() } catch {
             throw .error("\(c.name): \(error)\(overflowHint(error, net))", at: c.range)

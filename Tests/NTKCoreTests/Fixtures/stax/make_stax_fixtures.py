@@ -960,6 +960,38 @@ def conv_cases():
                  Serial(Conv(2, [2, 2], W_std=1.3), A("Relu"), Conv(1, [2, 2])),
                  tangent_expect="nngp/ntk/apply: error (the output still has spatial axes)",
                  note="NT returns a kernel with spatial axes; only its shape is recorded"))
+    # Added with the analytic conv kernel (issue 21): windows that do not divide the image,
+    # depth 3 with a quadrature activation (Tanh: K(X, X) is not symmetric in NT's rule), the
+    # whole-image filter (= Dense on flatten(I)), channel concat and product on images,
+    # LayerNorm on images, and CIRCULAR with strides in 'standard' without pooling.
+    c.append(img("avgpool_valid_not_dividing",
+                 Serial(Conv(2, [2, 2], padding="SAME", W_std=1.3, b_std=0.1), A("Relu"),
+                        A("AvgPool", [3, 2], strides=[2, 2]), A("Flatten"), Dense(1, W_std=1.2)),
+                 h=5, w=5, note="3x2 windows with stride 2 on 5x5: the last row and column are never read"))
+    c.append(img("conv_depth3_tanh_gap",
+                 Serial(Conv(2, [3, 3], padding="SAME", W_std=1.2), A("Tanh"),
+                        Conv(2, [2, 2], strides=[1, 2], padding="CIRCULAR", W_std=1.3, b_std=0.1),
+                        A("Relu"), Conv(2, [2, 2], W_std=1.1), A("Erf"), A("GlobalAvgPool"),
+                        Dense(1, W_std=1.2))))
+    c.append(img("conv_whole_image_valid_flatten",
+                 Serial(Conv(3, [3, 4], W_std=1.3, b_std=0.2), A("Relu"), A("Flatten"),
+                        Dense(1, W_std=1.1)), h=3, w=4,
+                 note="the filter covers the image: the same kernel as Dense on flatten(I)"))
+    c.append(img("conv_concat_prod_gap",
+                 Serial(Conv(3, [2, 2], padding="SAME", W_std=1.3), A("FanOut", 3),
+                        Parallel(Conv(2, [2, 2], padding="SAME"),
+                                 Serial(A("Relu"), Conv(4, [3, 3], padding="SAME", W_std=1.2)),
+                                 A("Identity")),
+                        A("FanInConcat"), Conv(3, [2, 2], padding="SAME", W_std=1.1), A("FanOut", 2),
+                        Parallel(Conv(2, [1, 1]), Dense(2, W_std=0.9)), A("FanInProd"),
+                        A("GlobalAvgPool"), Dense(1, W_std=1.2))))
+    c.append(img("conv_layernorm_flatten",
+                 Serial(Conv(3, [2, 2], W_std=1.3, b_std=0.3), A("LayerNorm"), A("Relu"), A("Flatten"),
+                        Dense(1, W_std=1.1))))
+    c.append(img("conv_circular_strides_standard_flatten",
+                 Serial(Conv(3, [3, 3], strides=[2, 2], padding="CIRCULAR", W_std=1.4, b_std=0.1,
+                             parameterization="standard"), A("Relu"), A("Flatten"),
+                        Dense(1, W_std=1.1, b_std=0.0, parameterization="standard")), h=5, w=5, ch=1))
     return c
 
 
