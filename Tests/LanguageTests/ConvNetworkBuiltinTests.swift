@@ -57,7 +57,7 @@ import Testing
         return zip(m.storage, b.storage).map { abs($0 - $1) / scale }.max() ?? 0
     }
 
-    @Test func readsTheFixtures() { #expect(Self.cases.count == 20) }
+    @Test func readsTheFixtures() { #expect(Self.cases.count == 26) }
 
     /// NT's outputs, empirical NTK and (where the fixture trains) one training step, from the
     /// explicit parameters given to `params`; `init(net, X1, seed: 1)` draws those parameters.

@@ -108,7 +108,7 @@ import Testing
     /// Every case but those with user functions (2); 19 + 2 of them on images.
     @Test func readsTheFixtures() {
         #expect(Self.cases.count >= 91, "\(Self.cases.count)")
-        #expect(Self.cases.filter(\.shape.isSpatial).count == 21)
+        #expect(Self.cases.filter(\.shape.isSpatial).count == 27)
     }
 
     /// The cases whose network gives an output per sample (all but the one whose output keeps
