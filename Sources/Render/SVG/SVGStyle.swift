@@ -1,3 +1,5 @@
+import Language
+
 /// Shared look: fonts, palette, sizes, and the CSS that switches text colour in dark mode.
 enum SVGStyle {
     static let fontFamily = "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
@@ -5,9 +7,17 @@ enum SVGStyle {
     static let css =
         ".tg-fig{color:#222}"
         + "@media (prefers-color-scheme:dark){.tg-fig{color:#ddd}.tg-fig .tg-nan{fill:#555}}"
-    /// Okabe & Ito's colour-blind-safe palette, ordered so the first colours contrast most
-    /// (yellow, weak on white, last; black left out, invisible in dark mode).
-    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+    /// The series colours (`SeriesStyle.palette`: Okabe & Ito's hues, each with at least 3:1
+    /// contrast against the light and the dark page).
+    static let palette = SeriesStyle.palette.map(\.hex)
+    /// `stroke-dasharray` of each line style (nil: solid).
+    static func dashArray(_ dash: SeriesStyle.Dash) -> String? {
+        switch dash {
+        case .solid: nil
+        case .dashed: "6 4"
+        case .dotted: "0.5 4"
+        }
+    }
     static let nanGrey = "#d9d9d9"
     static let tickFont = 11.0
     static let titleFont = 14.0
