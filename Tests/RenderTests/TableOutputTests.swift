@@ -17,7 +17,7 @@ import Testing
         let (result, text) = try runAndUpdate(code)
         #expect(result.blocks[0].status == .ran)
         #expect(
-            text.contains("**sweep**\n\n| width | error \\| rel |\n|---:|---:|\n| 16 | 0.25 |\n| 64 | 0.125 |\n"),
+            text.contains("**sweep**\n\n| width | error \\| rel |\n|---:|---:|\n| 16 | 0.250 |\n| 64 | 0.125 |\n"),
             "\(text)")
         // check rebuilds the visible text from the data line and finds it consistent.
         let notebook = try Notebook.parse(text, path: "nb.md")
@@ -36,7 +36,7 @@ import Testing
 
     @Test func terminalSiteAndJupyterShowEveryEntryUnderItsName() throws {
         let t = Table(matrix: Matrix(rowArrays: [[16, 0.25], [64, 0.125]]), columns: ["width", "error"])
-        #expect(ValueFormatter.text(.table(t)) == "width  error\n   16   0.25\n   64  0.125")
+        #expect(ValueFormatter.text(.table(t)) == "width  error\n   16  0.250\n   64  0.125")
         let html = OutputHTML.table(t.matrix, columns: t.columns)
         #expect(html.contains("<th scope=\"col\">width</th><th scope=\"col\">error</th>"))
         #expect(html.contains("<td>64</td><td>0.125</td>"))

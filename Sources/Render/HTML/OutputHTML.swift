@@ -65,14 +65,15 @@ enum OutputHTML {
             + (caption.map { ": " + HTMLText.escape($0) } ?? "") + "</figcaption></figure>\n"
     }
 
-    /// A table with named columns (`table(A, columns:)`), shown in full.
+    /// A table with named columns (`table(A, columns:)`), shown in full, each column in one
+    /// style (`ColumnFormat`).
     static func table(_ m: Matrix, columns: [String]) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"matrix-table named\"><thead><tr>"
         for name in columns { out += "<th scope=\"col\">\(HTMLText.escape(name))</th>" }
         out += "</tr></thead><tbody>"
-        for i in 0..<m.rows {
+        for row in Table(matrix: m, columns: columns).cells {
             out += "<tr>"
-            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            for cell in row { out += "<td>\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }
         return out + "</tbody></table></div>"

@@ -62,7 +62,7 @@ struct SeriesPlot {
     }
 
     /// Margins from the axes' labels, then the legend: inside the plot if a corner is free,
-    /// else to its right when the plot keeps enough width and height, else below it.
+    /// else to its right when the plot keeps 60 % of the width, else below it.
     private func layOut(_ series: [Prepared], xs: [Double], ys: [Double]) -> Layout {
         // Vertical layout, then the y axis (its labels set the left margin).
         let hasTitle = SVGFigure.nonEmpty(figure.title) != nil
@@ -99,7 +99,7 @@ struct SeriesPlot {
                 }
                 if let free = conflicts.firstIndex(of: 0) {
                     legend = column.moved(to: corners[free].x, corners[free].y)
-                } else if width - left - (column.box.width + 16 + 12) >= width * 0.45 {
+                } else if width - left - (column.box.width + 16 + 12) >= width * 0.6 {
                     right = max(right, column.box.width + 16 + 12)
                     plot.width = width - left - right
                     xAxis = fittingXAxis(xs, plotWidth: plot.width)
