@@ -6,10 +6,15 @@
 /// get `figure-N`. A link `[](#fig-prior)` or `[Figure](#fig-prior)` in the prose reads
 /// "Figure N".
 ///
-/// The tokens hold U+0001, which the escaping of every text on the page replaces, so the
-/// notebook's own text cannot forge or shift them.
+/// The tokens hold U+0001, which the escaping of block outputs replaces and `withoutTokens`
+/// removes from the prose, so the notebook's own text cannot forge or shift them.
 enum FigureNumbering {
     private static let mark: Character = "\u{1}"
+
+    /// The prose with U+0001 (not allowed in HTML anyway) replaced by U+FFFD, as escaping does.
+    static func withoutTokens(_ html: String) -> String {
+        html.contains(mark) ? html.replacingOccurrences(of: "\u{1}", with: "\u{FFFD}") : html
+    }
 
     /// The token standing for the `id` attribute of the figure whose notebook id is `id`.
     static func idToken(_ id: String?) -> String { "\u{1}figure-id:\(id ?? "")\u{1}" }
