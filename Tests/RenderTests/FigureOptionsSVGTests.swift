@@ -181,3 +181,38 @@ import Testing
         #expect(try double(label, "x") < 640)
     }
 }
+
+extension FigureOptionsSVGTests {
+    /// Series are drawn in their full colour (a translucent marker or line would lose its 3:1
+    /// contrast with the page); only a band's fill is a tint, and its edges carry the colour.
+    @Test func seriesColoursAreOpaque() throws {
+        let x: [Double] = [0, 1, 2]
+        var f = Figure(title: "T")
+        let kinds: [Figure.SeriesKind] = [.band, .line, .scatter]
+        for k in 0..<9 {
+            let shift = Double(k)
+            let y = x.map { $0 + shift }
+            let upper: [Double] = kinds[k % 3] == .band ? y.map { $0 + 1 } : []
+            f.series.append(Figure.Series(kind: kinds[k % 3], x: x, y: y, label: "s\(k)", upper: upper))
+        }
+        let root = try SVGTreeBuilder.parse(SVGFigure.render(f))
+        let data = try #require(root.group("tg-data"))
+        let palette = Set(SeriesStyle.palette.map(\.hex))
+        for node in data.descendants where palette.contains(node.attributes["fill"] ?? node.attributes["stroke"] ?? "")
+        {
+            if node.attributes["class"] == "tg-band" { continue }
+            #expect(
+                node.attributes["fill-opacity"] == nil && node.attributes["stroke-opacity"] == nil, "\(node.attributes)"
+            )
+        }
+        let edges = data.all("path").filter { $0.attributes["class"] == "tg-band-edge" }
+        #expect(edges.count == 3 && edges.allSatisfy { palette.contains($0.attributes["stroke"] ?? "") })
+    }
+
+    @Test func wideCharactersWidenTheLegend() throws {
+        let narrow = SVGLegend.column([], at: 0, 0)
+        #expect(narrow.entries.isEmpty)
+        #expect(SVGStyle.textWidth("核函数") == 3 * 12)
+        #expect(SVGStyle.textWidth("abc") == 3 * 12 * 0.6)
+    }
+}

@@ -23,9 +23,19 @@ enum SVGStyle {
     static let titleFont = 14.0
 
     /// A rough width of `text` in pixels at `size` (no font metrics: 0.6 em a character,
-    /// generous for digits and most Latin text).
+    /// generous for digits and most Latin text; 1 em for a wide East Asian character or emoji).
     static func textWidth(_ text: String, size: Double = 12) -> Double {
-        Double(text.count) * size * 0.6
+        text.reduce(0) { $0 + (isWide($1) ? 1 : 0.6) } * size
+    }
+
+    /// Whether `c` is drawn about one em wide (CJK, Hangul, full-width forms, emoji).
+    static func isWide(_ c: Character) -> Bool {
+        guard let v = c.unicodeScalars.first?.value else { return false }
+        let ranges: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD
+        ]
+        return ranges.contains { $0.contains(v) }
     }
 
     /// The width of a tick label, a superscript exponent counting at 0.75 size.

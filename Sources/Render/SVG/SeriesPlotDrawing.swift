@@ -56,7 +56,7 @@ extension SeriesPlot {
                 [("class", "tg-band"), ("d", area), ("fill", s.color), ("fill-opacity", "0.2"), ("stroke", "none")])
             var edge: SVGWriter.Attributes = [
                 ("class", "tg-band-edge"), ("d", edges), ("fill", "none"), ("stroke", s.color),
-                ("stroke-width", n(s.lineWidth)), ("stroke-opacity", "0.8")
+                ("stroke-width", n(s.lineWidth))
             ]
             if let dash = s.dashArray { edge.append(("stroke-dasharray", dash)) }
             w.element("path", edge)
@@ -77,21 +77,18 @@ extension SeriesPlot {
             ]
             if let dash = s.dashArray { line.append(("stroke-dasharray", dash)) }
             w.element("path", line)
-            if s.marker != .none { drawMarkers(s, plot, x, y, opacity: nil, into: &w) }
+            if s.marker != .none { drawMarkers(s, plot, x, y, into: &w) }
         }
         for s in series where s.kind == .scatter && !s.runs.isEmpty {
-            drawMarkers(s, plot, x, y, opacity: "0.85", into: &w)
+            // Opaque: a translucent marker would lose the colour's 3:1 contrast with the page.
+            drawMarkers(s, plot, x, y, into: &w)
         }
         w.close("g")
     }
 
     /// A group filled with the series colour holding one marker per point (inside the plot).
-    private func drawMarkers(
-        _ s: Prepared, _ plot: SVGRect, _ x: Axis, _ y: Axis, opacity: String?, into w: inout SVGWriter
-    ) {
-        var attributes: SVGWriter.Attributes = [("fill", s.color)]
-        if let opacity { attributes.append(("fill-opacity", opacity)) }
-        w.open("g", attributes)
+    private func drawMarkers(_ s: Prepared, _ plot: SVGRect, _ x: Axis, _ y: Axis, into w: inout SVGWriter) {
+        w.open("g", [("fill", s.color)])
         let marker = s.marker == .none ? SeriesStyle.Marker.circle : s.marker
         for p in s.runs.joined() {
             let q = pixel(p, plot, x, y)
