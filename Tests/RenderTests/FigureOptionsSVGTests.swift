@@ -216,3 +216,30 @@ extension FigureOptionsSVGTests {
         #expect(SVGStyle.textWidth("abc") == 3 * 12 * 0.6)
     }
 }
+
+extension FigureOptionsSVGTests {
+    @Test func limitsOnALogAxisTickThePowersOfTenInside() throws {
+        var f = Figure(title: "T")
+        f.series = [Figure.Series(kind: .line, x: [0.1, 1, 10, 1000], y: [1, 2, 3, 4], label: nil)]
+        f.logX = true
+        f.xlim = Figure.Limits(0.5, 200)
+        let axis = Axis.fixed(0.5, 200, log: true, maxTicks: 8)
+        #expect(axis.lower == 0.5 && axis.upper == 200)
+        #expect(axis.ticks.map(\.text) == ["10^0", "10^1", "10^2"])
+        #expect(axis.minorTicks.allSatisfy { $0 >= 0.5 && $0 <= 200 })
+        let root = try SVGTreeBuilder.parse(SVGFigure.render(f))
+        #expect(root.group("tg-data")?.attributes["clip-path"] != nil)
+    }
+
+    @Test func clipIdsDifferBetweenFiguresOfOnePage() throws {
+        func clipped(_ y: [Double]) throws -> String {
+            var f = Figure(title: "T")
+            f.series = [Figure.Series(kind: .line, x: [0, 1], y: y, label: nil)]
+            f.ylim = Figure.Limits(0, 1)
+            let root = try SVGTreeBuilder.parse(SVGFigure.render(f))
+            return try #require(root.all("clipPath").first?.attributes["id"])
+        }
+        #expect(try clipped([0, 1]) != clipped([1, 0]))
+        #expect(try clipped([0, 1]) == clipped([0, 1]))
+    }
+}

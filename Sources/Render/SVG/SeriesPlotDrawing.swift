@@ -27,11 +27,9 @@ extension SeriesPlot {
         let n = SVGWriter.number
         var attributes: SVGWriter.Attributes = [("class", "tg-data")]
         if clip {
-            // The id names the rectangle: two figures that share it clip to the same place.
-            let id =
-                "tg-clip-"
-                + [plot.x, plot.y, plot.width, plot.height].map(n).joined(separator: "_")
-                .replacingOccurrences(of: ".", with: "p").replacingOccurrences(of: "-", with: "m")
+            // Ids are page-wide once the SVG is inlined: this one is a hash of the figure and its
+            // frame, so figures differ in id, and two that share one clip to the same place.
+            let id = "tg-clip-" + clipID(plot)
             w.open("clipPath", [("id", id)])
             w.element(
                 "rect", [("x", n(plot.x)), ("y", n(plot.y)), ("width", n(plot.width)), ("height", n(plot.height))])
@@ -84,6 +82,24 @@ extension SeriesPlot {
             drawMarkers(s, plot, x, y, into: &w)
         }
         w.close("g")
+    }
+
+    /// 16 hex digits of FNV-1a over the plot frame and the figure's series and texts (the same
+    /// on every run, unlike Swift's seeded `Hasher`).
+    func clipID(_ plot: SVGRect) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ v: UInt64) {
+            h = (h ^ v) &* 0x0000_0100_0000_01b3
+        }
+        for v in [plot.x, plot.y, plot.width, plot.height] { mix(v.bitPattern) }
+        for s in figure.series {
+            for v in s.x + s.y + s.upper { mix(v.bitPattern) }
+            for b in (s.label ?? "").utf8 { mix(UInt64(b)) }
+            mix(UInt64(s.x.count))
+        }
+        for b in (figure.title ?? "").utf8 { mix(UInt64(b)) }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// A group filled with the series colour holding one marker per point (inside the plot).
