@@ -3,10 +3,12 @@ import Language
 /// Shared look: fonts, palette, sizes, and the CSS that switches text colour in dark mode.
 enum SVGStyle {
     static let fontFamily = "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
-    /// Text and axes take `currentColor`; the NaN grey darkens in dark mode.
+    /// Text and axes take `currentColor`: the page's text colour (`--fg`) when the figure is
+    /// inlined in the site, so it follows the page's theme however that is chosen; else dark
+    /// grey, or light grey under a dark colour scheme. The NaN grey darkens in dark mode.
     static let css =
-        ".tg-fig{color:#222}"
-        + "@media (prefers-color-scheme:dark){.tg-fig{color:#ddd}.tg-fig .tg-nan{fill:#555}}"
+        ".tg-fig{color:var(--fg,#222)}"
+        + "@media (prefers-color-scheme:dark){.tg-fig{color:var(--fg,#ddd)}.tg-fig .tg-nan{fill:#555}}"
     /// The series colours (`SeriesStyle.palette`: Okabe & Ito's hues, each with at least 3:1
     /// contrast against the light and the dark page).
     static let palette = SeriesStyle.palette.map(\.hex)
