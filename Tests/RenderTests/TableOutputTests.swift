@@ -54,4 +54,17 @@ import Testing
         let (tooBig, _) = try runAndUpdate("```ntk\nshow table(ones(1001, 2))\n```\n")
         #expect(tooBig.blocks[0].error?.message.contains("at most 1000 rows and 20 columns") == true)
     }
+
+    /// The case: a column of the site's tables never shows `0` above `1.0000e-06`.
+    @Test func aSiteTableColumnKeepsOneStyle() throws {
+        let m = Matrix(rowArrays: [[0, 16], [1e-6, 64]])
+        let named = OutputHTML.table(m, columns: ["error", "width"])
+        #expect(named.contains("<tr><td>0.0e+00</td><td>16</td></tr><tr><td>1.0e-06</td><td>64</td></tr>"))
+        let plain = OutputHTML.table(m)
+        #expect(plain.contains("<tr><th>0</th><td>0.0e+00</td><td>16</td></tr>"))
+        #expect(plain.contains("<tr><th>1</th><td>1.0e-06</td><td>64</td></tr>"))
+        // The Markdown write-back of a named table agrees with the site.
+        #expect(
+            MarkdownWriter.table(m, columns: ["error", "width"]).suffix(2) == ["| 0.0e+00 | 16 |", "| 1.0e-06 | 64 |"])
+    }
 }

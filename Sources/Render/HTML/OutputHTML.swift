@@ -79,13 +79,14 @@ enum OutputHTML {
         return out + "</tbody></table></div>"
     }
 
+    /// A matrix as a table under its column indices, each column in one style (`ColumnFormat`).
     static func table(_ m: Matrix) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"matrix-table\"><thead><tr><th></th>"
         for j in 0..<m.cols { out += "<th>\(j)</th>" }
         out += "</tr></thead><tbody>"
-        for i in 0..<m.rows {
+        for (i, row) in ColumnFormat.cells(m.cols, rows: m.rows, { m[$0, $1] }).enumerated() {
             out += "<tr><th>\(i)</th>"
-            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            for cell in row { out += "<td>\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }
         return out + "</tbody></table></div>"
