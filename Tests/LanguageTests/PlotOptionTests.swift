@@ -72,7 +72,8 @@ import Testing
         ("plot([1], [1], logx: true, xlim: [0, 1])", "[0, 1]", "xlim of a log axis must be positive"),
         ("band([1, 2], [0, 0], [1])", "[1]", "band(): x has 2 points but high has 1"),
         ("figure(id: \"a b\")", "\"a b\"", "figure id must be 1 to 64 letters, digits, '-' or '_'"),
-        ("scatter([1], [1], style: \"dashed\")", "style", "scatter() has no argument 'style'")
+        ("scatter([1], [1], style: \"dashed\")", "style", "scatter() has no argument 'style'"),
+        ("scatter([1], [1], marker: \"none\")", "\"none\"", "marker \"none\" would draw nothing")
     ])
     func badOptionsAreLocatedErrors(_ code: String, _ argument: String, _ message: String) throws {
         let d = try #require(diagnostic(code), "\(code) ran")

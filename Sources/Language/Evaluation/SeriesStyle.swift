@@ -24,8 +24,6 @@ package struct SeriesStyle: Equatable, Sendable {
         self.marker = marker
     }
 
-    var isEmpty: Bool { color == nil && dash == nil && width == nil && marker == nil }
-
     // MARK: Colours
 
     /// The series colours, in the order series take them: Okabe & Ito's colour-blind-safe hues,

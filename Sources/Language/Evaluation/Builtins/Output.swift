@@ -114,6 +114,9 @@ extension Builtins {
             let label = try c.optionalString("label")
             var style = SeriesStyle(color: try color(c), width: try width(c), marker: try marker(c))
             if kind == .line { style.dash = try dash(c) }
+            if kind == .scatter && style.marker == SeriesStyle.Marker.none {
+                throw c.fail("marker", "scatter() draws its points as markers: marker \"none\" would draw nothing")
+            }
             let options = try FigureOptions(c)
             let (points, overflow) = ys.rows.multipliedReportingOverflow(by: ys.cols)
             try c.context.drawIntoFigure(at: c.range, points: overflow ? .max : points) { f in
