@@ -243,3 +243,26 @@ extension FigureOptionsSVGTests {
         #expect(try clipped([0, 1]) == clipped([0, 1]))
     }
 }
+
+extension FigureOptionsSVGTests {
+    /// A wide band leaves no corner empty even where no curve passes: the legend goes elsewhere.
+    @Test func theLegendStaysOffABandsShading() throws {
+        let x = (0...20).map { Double($0) }
+        var f = Figure(title: "T")
+        // Its edges run along the frame, so no curve passes under a corner's legend.
+        f.series = [
+            Figure.Series(kind: .band, x: x, y: x.map { _ in -10 }, label: "wide band", upper: x.map { _ in 10 })
+        ]
+        let root = try SVGTreeBuilder.parse(SVGFigure.render(f))
+        let box = try #require(root.group("tg-legend")?.all("rect").first)
+        let frame = try #require(root.group("tg-axes")).all("line")
+        let plotLeft = try double(frame[0], "x1")
+        let plotRight = try double(frame[1], "x2")
+        let plotBottom = try double(frame[1], "y1")
+        let boxX = try double(box, "x")
+        let boxY = try double(box, "y")
+        let boxWidth = try double(box, "width")
+        // Beside or below the plot, not over the shading.
+        #expect(boxX >= plotRight || boxY >= plotBottom || boxX + boxWidth <= plotLeft)
+    }
+}

@@ -252,8 +252,32 @@ struct SeriesPlot {
                     }
                 }
             }
+            // A band's shading: the box's corners and centre inside it.
+            for (low, high) in zip(s.runs, s.upper) {
+                let lower = low.map { pixel($0, plot, x, y) }
+                let upper = high.map { pixel($0, plot, x, y) }
+                let probes = [
+                    (box.x, box.y), (box.maxX, box.y), (box.x, box.maxY), (box.maxX, box.maxY),
+                    (box.x + box.width / 2, box.y + box.height / 2)
+                ]
+                for (px, py) in probes {
+                    if let top = Self.interpolate(upper, at: px), let bottom = Self.interpolate(lower, at: px),
+                        py >= min(top, bottom) && py <= max(top, bottom)
+                    {
+                        count += 1
+                    }
+                }
+            }
         }
         return count
+    }
+
+    /// The y of the polyline `points` (x increasing or decreasing) at `px`; nil outside it.
+    static func interpolate(_ points: [(x: Double, y: Double)], at px: Double) -> Double? {
+        for (a, b) in zip(points, points.dropFirst()) where min(a.x, b.x) <= px && px <= max(a.x, b.x) {
+            return b.x == a.x ? a.y : a.y + (b.y - a.y) * (px - a.x) / (b.x - a.x)
+        }
+        return nil
     }
 
     func pixel(_ p: (x: Double, y: Double), _ plot: SVGRect, _ x: Axis, _ y: Axis) -> (x: Double, y: Double) {
