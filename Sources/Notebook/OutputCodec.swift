@@ -30,9 +30,24 @@ extension DisplayItem {
                 w.doubles(s.x)
                 w.doubles(s.y)
                 w.optionalString(s.label)
+                w.doubles(s.upper)
+                w.optionalString(s.style.color)
+                w.optionalString(s.style.dash?.rawValue)
+                w.optionalDouble(s.style.width)
+                w.optionalString(s.style.marker?.rawValue)
             }
             w.bool(f.heatmap != nil)
             if let h = f.heatmap { w.matrix(h) }
+            for limits in [f.xlim, f.ylim] {
+                w.bool(limits != nil)
+                if let limits {
+                    w.double(limits.lower)
+                    w.double(limits.upper)
+                }
+            }
+            w.optionalString(f.colorbarLabel)
+            w.optionalString(f.id)
+            w.optionalString(f.caption)
             w.range(range)
         }
     }
@@ -57,16 +72,40 @@ extension DisplayItem {
             f.logY = logY
             for _ in 0..<n {
                 guard let kind = r.string().flatMap(Figure.SeriesKind.init(rawValue:)), let x = r.doubles(),
-                    let y = r.doubles(), let label = r.optionalString()
+                    let y = r.doubles(), let label = r.optionalString(), let upper = r.doubles(),
+                    let color = r.optionalString(), let dash = r.optionalString(), let width = r.optionalDouble(),
+                    let marker = r.optionalString()
                 else { return nil }
-                f.series.append(.init(kind: kind, x: x, y: y, label: label))
+                // An unknown style name is a damaged entry, never a default look.
+                let style = SeriesStyle(
+                    color: color, dash: dash.flatMap(SeriesStyle.Dash.init(rawValue:)), width: width,
+                    marker: marker.flatMap(SeriesStyle.Marker.init(rawValue:)))
+                guard (dash == nil) == (style.dash == nil), (marker == nil) == (style.marker == nil),
+                    color.map { SeriesStyle.hex(forColor: $0) == $0 } ?? true,
+                    kind == .band ? upper.count == x.count : upper.isEmpty
+                else { return nil }
+                f.series.append(.init(kind: kind, x: x, y: y, label: label, upper: upper, style: style))
             }
             guard let hasHeat = r.bool() else { return nil }
             if hasHeat {
                 guard let h = r.matrix() else { return nil }
                 f.heatmap = h
             }
-            guard let range = r.range() else { return nil }
+            var limits: [Figure.Limits?] = []
+            for _ in 0..<2 {
+                guard let has = r.bool() else { return nil }
+                if has {
+                    guard let lower = r.double(), let upper = r.double(), lower < upper else { return nil }
+                    limits.append(Figure.Limits(lower, upper))
+                } else {
+                    limits.append(nil)
+                }
+            }
+            (f.xlim, f.ylim) = (limits[0], limits[1])
+            guard let colorbarLabel = r.optionalString(), let id = r.optionalString(), let caption = r.optionalString(),
+                let range = r.range()
+            else { return nil }
+            (f.colorbarLabel, f.id, f.caption) = (colorbarLabel, id, caption)
             return .figure(f, range: range)
         default: return nil
         }

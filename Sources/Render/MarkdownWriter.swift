@@ -241,14 +241,15 @@ package enum MarkdownWriter {
         return out
     }
 
-    /// A Markdown table with the given column names as its header, numbers right-aligned.
+    /// A Markdown table with the given column names as its header, numbers right-aligned, each
+    /// column in one style (`ColumnFormat`).
     static func table(_ m: Matrix, columns: [String]) -> [String] {
         var out = [
             "| " + columns.map { escapeInline($0).isEmpty ? " " : escapeInline($0) }.joined(separator: " | ") + " |"
         ]
         out.append("|" + String(repeating: "---:|", count: m.cols))
-        for i in 0..<m.rows {
-            out.append("| " + (0..<m.cols).map { ValueFormatter.cell(m[i, $0]) }.joined(separator: " | ") + " |")
+        for row in Table(matrix: m, columns: columns).cells {
+            out.append("| " + row.joined(separator: " | ") + " |")
         }
         return out
     }

@@ -174,6 +174,8 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         #expect(svg.contains("@media (prefers-color-scheme:dark)"))
         #expect(svg.contains("fill=\"currentColor\""))
         #expect(svg.contains("stroke=\"currentColor\""))
+        // Inlined in the site, text takes the page's own colour, whatever sets its theme.
+        #expect(svg.contains(".tg-fig{color:var(--fg,#222)}"))
     }
 
     // MARK: Series

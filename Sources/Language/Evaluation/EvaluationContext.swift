@@ -62,8 +62,8 @@ package final class EvaluationContext {
     /// The block's default random stream: numpy `default_rng(seed)`, drawn from in call order.
     var generator: NumpyGenerator
     private var figureIndex: Int?
-    /// The title `figure(title:)` gave the next figure.
-    private var pendingFigureTitle: String?
+    /// What `figure(title:, id:, caption:)` gave the next figure.
+    private var pendingFigure: Figure?
     /// What the block has shown so far, against `OutputLimits`.
     private var shown = OutputLimits()
     private var boundHere: Set<String> = []
@@ -126,8 +126,7 @@ package final class EvaluationContext {
             outputs[i] = .figure(f, range: r)
         } else {
             try limits.add(text: 0, figures: 1, points: points, at: range)
-            var f = Figure(title: pendingFigureTitle)
-            pendingFigureTitle = nil
+            var f = takePendingFigure()
             update(&f)
             try limits.add(text: f.textBytes, at: range)
             figureIndex = outputs.count
@@ -136,11 +135,18 @@ package final class EvaluationContext {
         shown = limits
     }
 
-    /// `figure(title:)`: later `plot`/`scatter` calls draw into a new figure (shown only once
-    /// something is drawn into it).
-    func startFigure(title: String?) {
+    /// `figure(...)`: later `plot`/`scatter`/`band` calls draw into a new figure that starts as
+    /// `header` (its title, id and caption; shown only once something is drawn into it).
+    func startFigure(_ header: Figure) {
         figureIndex = nil
-        pendingFigureTitle = title
+        pendingFigure = header
+    }
+
+    /// The figure `figure(...)` announced, for the next one drawn (a heatmap takes it too);
+    /// an empty figure when there is none.
+    func takePendingFigure() -> Figure {
+        defer { pendingFigure = nil }
+        return pendingFigure ?? Figure()
     }
 
     func checkDeadline(at range: SourceRange) throws(Diagnostic) {

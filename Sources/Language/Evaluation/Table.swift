@@ -16,10 +16,14 @@ package struct Table: Equatable, Sendable {
         self.columns = columns
     }
 
-    /// Aligned text: the column names, then one line per row (numbers as table cells).
+    /// The entries as text, each column in one style (`ColumnFormat`), row by row.
+    package var cells: [[String]] {
+        ColumnFormat.cells(matrix.cols, rows: matrix.rows) { matrix[$0, $1] }
+    }
+
+    /// Aligned text: the column names, then one line per row.
     package var text: String {
-        var cells =
-            [columns] + (0..<matrix.rows).map { i in (0..<matrix.cols).map { ValueFormatter.cell(matrix[i, $0]) } }
+        var cells = [columns] + self.cells
         let widths = (0..<matrix.cols).map { j in cells.map { $0[j].count }.max() ?? 0 }
         cells = cells.map { row in
             row.enumerated().map { String(repeating: " ", count: widths[$0.offset] - $0.element.count) + $0.element }

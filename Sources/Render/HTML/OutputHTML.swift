@@ -46,32 +46,47 @@ enum OutputHTML {
         case .text(let s, _):
             return "<pre class=\"output text\">\(HTMLText.escape(s))</pre>\n"
         case .figure(let f, _):
-            // The title is drawn inside the SVG; the figure is labelled with it for screen readers.
-            let label = f.title.map { " aria-label=\"\(HTMLText.escape($0))\"" } ?? ""
-            return "<figure class=\"output figure\"\(label)>\(SVGFigure.render(f))</figure>\n"
+            return figure(f)
         }
     }
 
-    /// A table with named columns (`table(A, columns:)`), shown in full.
+    /// A figure with its caption under it: "Figure N: caption" (the caption, else the title).
+    /// Its number and id are tokens `FigureNumbering.apply` fills in once the page is whole.
+    static func figure(_ f: Figure) -> String {
+        let id = f.id.flatMap { id in
+            id.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
+                ? id : nil
+        }
+        let caption = SVGFigure.nonEmpty(f.caption) ?? SVGFigure.nonEmpty(f.title)
+        return "<figure class=\"output figure\" id=\"\(FigureNumbering.idToken(id))\">\(SVGFigure.render(f))"
+            + "<figcaption><span class=\"figure-number\">Figure\(FigureNumbering.numberToken)</span>"
+            + (caption.map { ": " + HTMLText.escape($0) } ?? "") + "</figcaption></figure>\n"
+    }
+
+    /// A table with named columns (`table(A, columns:)`), shown in full, each column in one
+    /// style (`ColumnFormat`).
     static func table(_ m: Matrix, columns: [String]) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"matrix-table named\"><thead><tr>"
         for name in columns { out += "<th scope=\"col\">\(HTMLText.escape(name))</th>" }
         out += "</tr></thead><tbody>"
-        for i in 0..<m.rows {
+        for row in Table(matrix: m, columns: columns).cells {
             out += "<tr>"
-            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            for cell in row { out += "<td>\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }
         return out + "</tbody></table></div>"
     }
 
+    /// A matrix as a table under its column indices, each column in one style (`ColumnFormat`).
     static func table(_ m: Matrix) -> String {
         var out = "<div class=\"table-wrap\"><table class=\"matrix-table\"><thead><tr><th></th>"
         for j in 0..<m.cols { out += "<th>\(j)</th>" }
         out += "</tr></thead><tbody>"
-        for i in 0..<m.rows {
+        for (i, row) in ColumnFormat.cells(m.cols, rows: m.rows, { m[$0, $1] }).enumerated() {
             out += "<tr><th>\(i)</th>"
-            for j in 0..<m.cols { out += "<td>\(HTMLText.escape(ValueFormatter.cell(m[i, j])))</td>" }
+            for cell in row { out += "<td>\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }
         return out + "</tbody></table></div>"

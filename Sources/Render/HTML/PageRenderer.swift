@@ -46,7 +46,7 @@ package struct PageRenderer {
             let block = p.result.blocks.first { $0.cell.id == cell.id }
             blocks[token] = block.map { self.block($0, notebook: notebook) } ?? ""
         }
-        html = insertBlocks(html, blocks)
+        html = FigureNumbering.apply(insertBlocks(FigureNumbering.withoutTokens(html), blocks))
         let prose = plainText(notebook.document.root)
         let code = notebook.cells.map(\.code).joined(separator: "\n")
         return Page(body: html, searchText: prose + "\n" + code, summary: firstParagraph(notebook.document.root))

@@ -135,6 +135,34 @@ struct Axis: Equatable {
         return Axis(scale: .log, lower: powerOfTen(a), upper: powerOfTen(b), ticks: ticks, minorTicks: minor)
     }
 
+    /// An axis from exactly `lo` to `hi` (the notebook's `xlim`/`ylim`, `lo < hi`, both > 0 on
+    /// a log axis) with nice ticks inside: at most `maxTicks` multiples of a nice step, or powers
+    /// of ten (the ends themselves when no power of ten falls inside).
+    static func fixed(_ lo: Double, _ hi: Double, log: Bool, maxTicks: Int) -> Axis {
+        guard log else {
+            return Axis(scale: .linear, lower: lo, upper: hi, ticks: innerTicks(lo, hi, maxTicks: maxTicks))
+        }
+        let a = Int(ceil(log10(lo) - 1e-9))
+        let b = Int(floor(log10(hi) + 1e-9))
+        guard a <= b else {
+            return Axis(scale: .log, lower: lo, upper: hi, ticks: [NiceStep.label(lo), NiceStep.label(hi)])
+        }
+        var stride = 1
+        while (b - a) / stride + 1 > max(maxTicks, 2) { stride += 1 }
+        let ticks = Swift.stride(from: a, through: b, by: stride).map { k in
+            Tick(value: powerOfTen(k), label: "10", exponent: k < 0 ? "\u{2212}\(-k)" : "\(k)")
+        }
+        var minor: [Double] = []
+        if stride == 1 && b - a <= 8 {
+            for k in (a - 1)...b {
+                for m in 2...9 where Double(m) * powerOfTen(k) >= lo && Double(m) * powerOfTen(k) <= hi {
+                    minor.append(Double(m) * powerOfTen(k))
+                }
+            }
+        }
+        return Axis(scale: .log, lower: lo, upper: hi, ticks: ticks, minorTicks: minor)
+    }
+
     private static func floorDiv(_ a: Int, _ b: Int) -> Int { Int(floor(Double(a) / Double(b))) }
     private static func ceilDiv(_ a: Int, _ b: Int) -> Int { Int(ceil(Double(a) / Double(b))) }
 

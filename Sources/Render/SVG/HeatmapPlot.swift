@@ -3,7 +3,7 @@ import NTKCore
 
 /// Lays out and draws a matrix as a heatmap: one `<rect>` per cell (block averages when the
 /// matrix is larger than `maxCells` a side), viridis colours, NaN in grey, 0-based row and
-/// column indices, and a colour bar with nice ticks.
+/// column indices, and a colour bar with nice ticks and a title (`heatmap(K, label:)`).
 struct HeatmapPlot {
     let figure: Figure
     let matrix: Matrix
@@ -13,6 +13,10 @@ struct HeatmapPlot {
     static let maxCells = 100
     static let colorBarWidth = 14.0
     static let colorBarSteps = 128
+    /// Room right of the colour bar's tick labels for its rotated title.
+    static let colorBarTitleWidth = 22.0
+    /// The colour bar's title when the notebook gives none.
+    static let defaultColorBarLabel = "value"
 
     /// The matrix averaged over blocks of `rowBlock` × `colBlock` entries so that neither side
     /// exceeds `maxCells`; NaN and infinite entries are left out of a block's mean (a block
@@ -61,7 +65,8 @@ struct HeatmapPlot {
         drawCells(cells, range, in: layout.area, into: &w)
         drawIndexTicks(layout, into: &w)
         drawAxisTitles(layout, into: &w)
-        drawColorBar(barTicks, range, beside: layout.area, into: &w)
+        drawColorBar(
+            barTicks, range, beside: layout.area, labelWidth: barTicks.map(SVGStyle.textWidth).max() ?? 0, into: &w)
         SVGStyle.drawTitle(figure.title, width: width, into: &w)
         return notes
     }
@@ -90,7 +95,7 @@ struct HeatmapPlot {
         let top = SVGFigure.nonEmpty(figure.title) != nil ? 34.0 : 14.0
         let bottom = 8 + 5 + 17 + 18.0
         let left = 10 + 20 + rowLabelWidth + 9
-        let rightBlock = 18 + Self.colorBarWidth + 8 + barLabelWidth + 10
+        let rightBlock = 18 + Self.colorBarWidth + 8 + barLabelWidth + 8 + Self.colorBarTitleWidth
         let available = (width: width - left - rightBlock, height: height - top - bottom)
 
         // Square entries unless the matrix is very elongated.

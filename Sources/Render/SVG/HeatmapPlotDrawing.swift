@@ -85,8 +85,10 @@ extension HeatmapPlot {
     }
 
     /// The colour bar right of the heatmap: strips from the smallest value (bottom) to the
-    /// largest (top), a frame, and its ticks.
-    func drawColorBar(_ ticks: [Axis.Tick], _ range: ValueRange, beside area: SVGRect, into w: inout SVGWriter) {
+    /// largest (top), a frame, its ticks, and its title right of the tick labels (`labelWidth`).
+    func drawColorBar(
+        _ ticks: [Axis.Tick], _ range: ValueRange, beside area: SVGRect, labelWidth: Double, into w: inout SVGWriter
+    ) {
         let n = SVGWriter.number
         let bar = SVGRect(x: area.maxX + 18, y: area.y, width: Self.colorBarWidth, height: area.height)
         let steps = Self.colorBarSteps
@@ -128,5 +130,16 @@ extension HeatmapPlot {
                     + "</text>\n")
         }
         w.close("g")
+        let title = SVGFigure.nonEmpty(figure.colorbarLabel) ?? Self.defaultColorBarLabel
+        let cx = bar.maxX + 8 + labelWidth + 8 + Self.colorBarTitleWidth / 2
+        let cy = bar.y + bar.height / 2
+        w.element(
+            "text",
+            [
+                ("class", "tg-colorbar-label"), ("x", n(cx)), ("y", n(cy)),
+                ("transform", "rotate(90 \(n(cx)) \(n(cy)))"), ("text-anchor", "middle"),
+                ("dominant-baseline", "central"), ("fill", "currentColor")
+            ],
+            content: SVGWriter.truncate(title, to: max(Int(bar.height / 7.2), 8)))
     }
 }

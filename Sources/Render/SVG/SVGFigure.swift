@@ -8,18 +8,22 @@ import Language
 /// `prefers-color-scheme`, so the figure reads on light and dark pages. What the drawing leaves
 /// out (points a log axis cannot show, non-finite values, downsampling) is said in `<desc>`.
 package enum SVGFigure {
-    /// A standalone SVG document for the figure (width × height in CSS pixels). `caption`
-    /// (from `show …, "caption"`) is not drawn inside; callers put it in `<figcaption>`.
+    /// A standalone SVG document for the figure (width × height in CSS pixels; taller when its
+    /// legend goes below the plot). Its caption is not drawn inside; callers put it in
+    /// `<figcaption>`.
     package static func render(_ figure: Figure, width: Int = 640, height: Int = 400) -> String {
         let width = max(width, 200)
-        let height = max(height, 150)
+        var height = max(height, 150)
         var body = SVGWriter()
         let notes: [String]
         if let matrix = figure.heatmap {
             notes = HeatmapPlot(figure: figure, matrix: matrix, width: Double(width), height: Double(height)).draw(
                 into: &body)
         } else {
-            notes = SeriesPlot(figure: figure, width: Double(width), height: Double(height)).draw(into: &body)
+            let drawn = SeriesPlot(figure: figure, width: Double(width), height: Double(height)).draw(into: &body)
+            notes = drawn.notes
+            // A legend below the plot makes the figure taller.
+            height = Int(drawn.height.rounded(.up))
         }
         let name = nonEmpty(figure.title) ?? (figure.heatmap != nil ? "Heatmap" : "Plot")
         var svg = SVGWriter()

@@ -1,21 +1,43 @@
+import Language
+
 /// Shared look: fonts, palette, sizes, and the CSS that switches text colour in dark mode.
 enum SVGStyle {
     static let fontFamily = "system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"
-    /// Text and axes take `currentColor`; the NaN grey darkens in dark mode.
+    /// Text and axes take `currentColor`: the page's text colour (`--fg`) when the figure is
+    /// inlined in the site, so it follows the page's theme however that is chosen; else dark
+    /// grey, or light grey under a dark colour scheme. The NaN grey darkens in dark mode.
     static let css =
-        ".tg-fig{color:#222}"
-        + "@media (prefers-color-scheme:dark){.tg-fig{color:#ddd}.tg-fig .tg-nan{fill:#555}}"
-    /// Okabe & Ito's colour-blind-safe palette, ordered so the first colours contrast most
-    /// (yellow, weak on white, last; black left out, invisible in dark mode).
-    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+        ".tg-fig{color:var(--fg,#222)}"
+        + "@media (prefers-color-scheme:dark){.tg-fig{color:var(--fg,#ddd)}.tg-fig .tg-nan{fill:#555}}"
+    /// The series colours (`SeriesStyle.palette`: Okabe & Ito's hues, each with at least 3:1
+    /// contrast against the light and the dark page).
+    static let palette = SeriesStyle.palette.map(\.hex)
+    /// `stroke-dasharray` of each line style (nil: solid).
+    static func dashArray(_ dash: SeriesStyle.Dash) -> String? {
+        switch dash {
+        case .solid: nil
+        case .dashed: "6 4"
+        case .dotted: "0.5 4"
+        }
+    }
     static let nanGrey = "#d9d9d9"
     static let tickFont = 11.0
     static let titleFont = 14.0
 
     /// A rough width of `text` in pixels at `size` (no font metrics: 0.6 em a character,
-    /// generous for digits and most Latin text).
+    /// generous for digits and most Latin text; 1 em for a wide East Asian character or emoji).
     static func textWidth(_ text: String, size: Double = 12) -> Double {
-        Double(text.count) * size * 0.6
+        text.reduce(0) { $0 + (isWide($1) ? 1 : 0.6) } * size
+    }
+
+    /// Whether `c` is drawn about one em wide (CJK, Hangul, full-width forms, emoji).
+    static func isWide(_ c: Character) -> Bool {
+        guard let v = c.unicodeScalars.first?.value else { return false }
+        let ranges: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
+            0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD
+        ]
+        return ranges.contains { $0.contains(v) }
     }
 
     /// The width of a tick label, a superscript exponent counting at 0.75 size.

@@ -26,11 +26,6 @@ extension Builtins {
         },
         Builtin("str", [.required("x")], "the text print(x) shows, as a string") { c throws(Diagnostic) in
             .string(ValueFormatter.text(c.value("x")))
-        },
-        Builtin("figure", [.keyword("title")], "start a new figure: later plot and scatter calls draw into it") {
-            c throws(Diagnostic) in
-            c.context.startFigure(title: c.isNone("title") ? nil : try c.string("title"))
-            return .none
         }
     ]
 
