@@ -84,7 +84,10 @@ private struct Converter {
                 ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
                 start: Int(cmark_node_get_list_start(node)),
                 tight: cmark_node_get_list_tight(node) != 0)
-        case CMARK_NODE_ITEM: return .item
+        case CMARK_NODE_ITEM:
+            // A task item is an item the tasklist extension claimed.
+            guard string(cmark_node_get_type_string(node)) == "tasklist" else { return .item }
+            return .taskItem(checked: cmark_gfm_extensions_get_tasklist_item_checked(node))
         case CMARK_NODE_CODE_BLOCK:
             return .codeBlock(info: string(cmark_node_get_fence_info(node)), fence: fence(at: span.start))
         case CMARK_NODE_HTML_BLOCK: return .htmlBlock
@@ -117,7 +120,6 @@ private struct Converter {
         case "table_row": return .tableRow(header: false)
         case "table_cell": return .tableCell
         case "strikethrough": return .strikethrough
-        case "tasklist": return .taskItem(checked: cmark_gfm_extensions_get_tasklist_item_checked(node))
         default: return .custom
         }
     }
