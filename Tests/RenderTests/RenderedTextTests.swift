@@ -82,12 +82,21 @@ import Testing
         let body = PageRenderer.finish(PageRenderer.prepare(result), math: [:]).body
         #expect(body.contains("<pre>sub/nb.md:2:5: error: unknown name"), "\(body)")
         #expect(body.contains("<pre>sub/nb.md:6:10: error: cannot load &#39;sub/missing.npy&#39;"), "\(body)")
-        // The block's code names the file as written; the error boxes do not.
-        let boxes = body.components(separatedBy: "<div class=\"error\">").dropFirst()
+        // The messages name no absolute path; the quoted source line stays as written (the
+        // block's code has the path), its caret under the path argument.
+        let boxes = body.components(separatedBy: "<div class=\"error\"><pre>").dropFirst()
+            .map { HTMLEntities.decode($0.components(separatedBy: "</pre>")[0], inAttribute: false) }
         #expect(boxes.count == 2)
         for box in boxes {
-            let text = box.components(separatedBy: "</div>")[0]
-            #expect(text.hasPrefix("<pre>sub/nb.md:") && !text.contains(folder.root.path), "\(text)")
+            let message = box.prefix { $0 != "\n" }
+            #expect(message.hasPrefix("sub/nb.md:") && !message.contains(folder.root.path), "\(box)")
+        }
+        let lines = boxes.last?.split(separator: "\n").map(String.init) ?? []
+        let quoted = lines.firstIndex { $0.contains("y = load(\"\(missing)\")") }
+        #expect(quoted != nil, "\(lines)")
+        if let q = quoted, q + 1 < lines.count {
+            let call = lines[q].firstIndex(of: "\"")!.utf16Offset(in: lines[q])
+            #expect(lines[q + 1].firstIndex(of: "^")?.utf16Offset(in: lines[q + 1]) == call, "\(lines)")
         }
     }
 

@@ -80,13 +80,13 @@ enum OutputHTML {
 
     static func mismatch(_ m: Mismatch, notebook: Notebook) -> String {
         let (file, root) = projectPaths(notebook)
-        let text = withoutRoot(m.formatted(file: file, lineText: notebook.line), root)
+        let text = withoutRoot(m.formatted(file: file, lineText: notebook.line), root, file: file)
         return "<div class=\"error mismatch\"><pre>\(HTMLText.escape(text))</pre></div>\n"
     }
 
     static func error(_ d: Diagnostic, notebook: Notebook, expected: Bool) -> String {
         let (file, root) = projectPaths(notebook)
-        let text = withoutRoot(d.formatted(file: file, lineText: notebook.line), root)
+        let text = withoutRoot(d.formatted(file: file, lineText: notebook.line), root, file: file)
         let cls = expected ? "error expected" : "error"
         let label = expected ? "<div class=\"error-label\">Expected error</div>" : ""
         return "<div class=\"\(cls)\">\(label)<pre>\(HTMLText.escape(text))</pre></div>\n"
@@ -103,8 +103,13 @@ enum OutputHTML {
         return (ProjectRoot.relativePath(of: url), roots.filter { $0 != "/" })
     }
 
-    /// `text` with every absolute path inside the project made relative to it.
-    static func withoutRoot(_ text: String, _ roots: [String]) -> String {
-        roots.reduce(text) { $0.replacingOccurrences(of: $1, with: "") }
+    /// `text` with every absolute path inside the project made relative to it, in the message
+    /// lines (`FILE:LINE:COL: …`) only: a quoted source line stays as written, or its caret
+    /// would no longer point at the right column.
+    static func withoutRoot(_ text: String, _ roots: [String], file: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix(file + ":") else { return String(line) }
+            return roots.reduce(String(line)) { $0.replacingOccurrences(of: $1, with: "") }
+        }.joined(separator: "\n")
     }
 }
