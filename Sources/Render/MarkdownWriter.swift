@@ -122,8 +122,11 @@ package enum MarkdownWriter {
     /// True when `text` has the same blocks (ids and code, in order) as `notebook`.
     static func sameBlocks(_ text: String, as notebook: Notebook) -> Bool {
         guard let again = try? Notebook.parse(text, path: notebook.path) else { return false }
+        // Opening fence lines are never rewritten: the same blocks open on the same lines
+        // (a block that vanished can be replaced by another with the same code and number).
         return again.cells.map(\.id) == notebook.cells.map(\.id)
             && again.cells.map(\.code) == notebook.cells.map(\.code)
+            && again.cells.map { again.line($0.fenceLine) } == notebook.cells.map { notebook.line($0.fenceLine) }
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.

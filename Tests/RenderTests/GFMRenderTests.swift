@@ -64,4 +64,11 @@ import Testing
         #expect(
             HTMLSanitizer.sanitize("<li id=\"fn-x\" class=\"footnotes other\">n</li>") == "<li id=\"fn-x\">n</li>")
     }
+
+    @Test func mathInTableCellsIsTypeset() {
+        // Emphasis must not eat `*` inside a formula in a cell: the math is taken out first.
+        let e = MathExtractor.extract("| kernel |\n|---|\n| $K_{*X} K_{X*}$ |\n")
+        #expect(e.spans.map(\.tex) == ["K_{*X} K_{X*}"])
+        #expect(page(e.markdown).contains("<td>\(e.spans[0].placeholder)</td>"))
+    }
 }
