@@ -43,6 +43,11 @@ import Testing
         #expect(p.searchText.hasPrefix("a & b < c, x*y and a link with a note.\nNoted.\n"))
     }
 
+    @Test func scriptsAndStylesOfARawHTMLPageAreNotText() {
+        let text = RenderedText(html: "<p>a<script>var s = 1;</script> b<style>p { }</style></p>\n", math: [])
+        #expect(text.plain == "a b")
+    }
+
     @Test func aLongSummaryIsCutAfterASentence() throws {
         let first = "The first sentence " + Array(repeating: "goes", count: 30).joined(separator: " ") + "."
         let second = "The second sentence " + Array(repeating: "runs", count: 30).joined(separator: " ") + "."

@@ -59,7 +59,10 @@ struct RenderedText {
                     continue
                 }
                 let classes = attributes.first { $0.name == "class" }?.value?.split(separator: " ") ?? []
-                if !selfClosing, classes.contains(where: { Self.skippedClasses.contains(String($0)) }) {
+                if HTMLTokenizer.rawTextElements.contains(name) {
+                    // A script or style (raw HTML of an `--unsafe-html` page) is not text to read.
+                    _ = tokenizer.rawText(until: name)
+                } else if !selfClosing, classes.contains(where: { Self.skippedClasses.contains(String($0)) }) {
                     skipping = (name, 1)
                 } else if Self.blockElements.contains(name) {
                     flush()
