@@ -73,6 +73,28 @@ import Testing
         }
     }
 
+    /// FuzzNotebook, crash-a02ca49e: as above, but the look-alike's fence line reads the same
+    /// as b2's (`   ```ntk`): the check compares where each block opens with where the writes
+    /// moved it.
+    @Test func aLookAlikeWithTheSameFenceLineIsRefused() throws {
+        let text =
+            "s\n\n1. Ma\u{1F}\u{0}\n   ```ntk\n   sK\n ```\n```\n\n4. \n   ```ntk\n   show K\n  ```\n   ```ntk\n  show K\n```\n"
+        let notebook = try Notebook.parse(text, path: "nb.md")
+        #expect(notebook.cells.map(\.fenceLine) == [4, 10])
+        var updates: [String: MarkdownWriter.RegionUpdate] = [:]
+        for cell in notebook.cells {
+            updates[cell.id] = .write(
+                [.text("out", range: SourceRange(at: SourceLocation(line: cell.codeLine, column: 1)))],
+                expectedError: nil)
+        }
+        do {
+            let written = try MarkdownWriter.update(notebook, updates, force: true)
+            Issue.record("a write that moves block b2 was not refused:\n\(written)")
+        } catch {
+            #expect(error.message.contains("without changing how the file parses"), "\(error.message)")
+        }
+    }
+
     /// FuzzNotebook, crash-a17f853a: a region whose end marker is missing runs on to a later
     /// `tangent:end` with the same id, over other blocks; replacing it dropped their outputs,
     /// so a second update differed from the first. Now refused at the begin marker.
