@@ -33,8 +33,8 @@ let package = Package(
     targets: [
         // MARK: System libraries (Debian packages; module.modulemap + shim.h only)
         .systemLibrary(
-            name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark",
-            providers: [.apt(["libcmark-dev"])]),
+            name: "CCMark", path: "Sources/CCMark", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(
             name: "CLinearAlgebra", path: "Sources/CLinearAlgebra", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Tangent builds against, only when they are missing.
 set -euo pipefail
-packages=(libcmark-dev libopenblas-dev liblapacke-dev zlib1g-dev pkg-config libjs-katex python3-venv)
+packages=(libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev liblapacke-dev zlib1g-dev pkg-config libjs-katex python3-venv)
 # KaTeX runs under node at render time; Debian's nodejs when the machine has no node.
 command -v node >/dev/null || packages+=(nodejs)
 # The browser test of the rendered site needs a real browser: scripts/test.sh asks for it.

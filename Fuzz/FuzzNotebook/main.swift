@@ -3,8 +3,10 @@ import Language
 import Notebook
 import Render
 
-// libFuzzer target: bytes → (UTF-8 check) → notebook → block parse → write-back.
+// libFuzzer target: bytes → (UTF-8 check) → notebook → block parse → write-back, and the
+// notebook's page (GFM prose → sanitised HTML, its search text and index summary).
 // Invariants checked (a violation traps, so libFuzzer keeps the input):
+// - the page holds no script or frame tag (raw HTML in the prose is sanitised);
 // - writing outputs back and writing them again gives the same text (idempotence), unless
 //   the second write is refused with a located error;
 // - the written text parses again as a notebook with the same blocks.
@@ -25,6 +27,10 @@ func fuzzNotebook(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
         return 0
     }
     for cell in notebook.cells { _ = try? Parser.parse(cell.source) }
+    let page = PageRenderer.finish(
+        PageRenderer.prepare(NotebookResult(notebook: notebook, blocks: [], seconds: 0)), math: [:])
+    let body = page.body.lowercased()
+    require(!body.contains("<script") && !body.contains("<iframe"), "a script or frame tag got into the page")
     let updates = sampleUpdates(for: notebook)
     guard let once = try? MarkdownWriter.update(notebook, updates, force: true) else { return 0 }
     guard let reparsed = try? Notebook.parse(once, path: "fuzz.md") else {

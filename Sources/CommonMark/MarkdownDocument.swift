@@ -4,7 +4,8 @@ internal import CCMark
 import Glibc
 #endif
 
-/// A CommonMark document parsed by cmark into an immutable tree with source spans.
+/// A GitHub Flavored Markdown document parsed by cmark-gfm into an immutable tree with source
+/// spans.
 package struct MarkdownDocument: Sendable {
     package let root: MarkdownNode
     /// Where nesting (block quotes, lists, emphasis) first went deeper than `maxDepth`: the
@@ -15,25 +16,31 @@ package struct MarkdownDocument: Sendable {
     /// stack of every recursive walk over it.
     package static let maxDepth = 1000
 
-    /// Parses `source` (CommonMark, with source positions). Never fails: every input is a document.
+    /// Parses `source` (GFM, with source positions). Never fails: every input is a document.
+    ///
+    /// The document's children are in source order: cmark-gfm moves the footnote definitions
+    /// that are referenced to the end (and drops the others, as GitHub does); they are put back
+    /// where they are written, so a walk meets every block in the order of the file.
     package static func parse(_ source: String) -> MarkdownDocument {
         let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
             .map { Substring(String(String.UnicodeScalarView($0))) }
-        let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_UNSAFE
-        let length = source.utf8.count
-        let docPointer: OpaquePointer? = source.withCString { cmark_parse_document($0, length, options) }
-        guard let doc = docPointer else {
+        let parsed: MarkdownDocument? = GFMParser.withDocument(source, options: CMARK_OPT_SOURCEPOS) { doc, _ in
+            var converter = Converter(lines: lines)
+            var root = converter.convert(doc, depth: 0)
+            root.children = root.children.enumerated().sorted {
+                ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset)
+            }.map(\.element)
+            return MarkdownDocument(root: root, tooDeepAt: converter.tooDeepAt)
+        }
+        guard let parsed else {
             let empty = SourceSpan(start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))
             return MarkdownDocument(root: MarkdownNode(kind: .document, span: empty), tooDeepAt: nil)
         }
-        defer { cmark_node_free(doc) }
-        var converter = Converter(lines: lines)
-        let root = converter.convert(doc, depth: 0)
-        return MarkdownDocument(root: root, tooDeepAt: converter.tooDeepAt)
+        return parsed
     }
 }
 
-/// Walks cmark's tree once and builds Swift values; the only code that touches cmark nodes.
+/// Walks cmark-gfm's tree once and builds Swift values; the only code that reads cmark nodes.
 private struct Converter {
     let lines: [Substring]
     var tooDeepAt: SourcePoint?
@@ -77,7 +84,10 @@ private struct Converter {
                 ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST,
                 start: Int(cmark_node_get_list_start(node)),
                 tight: cmark_node_get_list_tight(node) != 0)
-        case CMARK_NODE_ITEM: return .item
+        case CMARK_NODE_ITEM:
+            // A task item is an item the tasklist extension claimed.
+            guard string(cmark_node_get_type_string(node)) == "tasklist" else { return .item }
+            return .taskItem(checked: cmark_gfm_extensions_get_tasklist_item_checked(node))
         case CMARK_NODE_CODE_BLOCK:
             return .codeBlock(info: string(cmark_node_get_fence_info(node)), fence: fence(at: span.start))
         case CMARK_NODE_HTML_BLOCK: return .htmlBlock
@@ -95,11 +105,26 @@ private struct Converter {
             return .link(destination: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
         case CMARK_NODE_IMAGE:
             return .image(source: string(cmark_node_get_url(node)), title: string(cmark_node_get_title(node)))
+        case CMARK_NODE_FOOTNOTE_DEFINITION: return .footnoteDefinition
+        case CMARK_NODE_FOOTNOTE_REFERENCE: return .footnoteReference
+        default: return extensionKind(of: node)
+        }
+    }
+
+    /// The nodes GFM's extensions add have types assigned at run time: they are told apart by
+    /// the name each extension gives them.
+    private func extensionKind(of node: OpaquePointer) -> MarkdownNode.Kind {
+        switch string(cmark_node_get_type_string(node)) {
+        case "table": return .table
+        case "table_header": return .tableRow(header: true)
+        case "table_row": return .tableRow(header: false)
+        case "table_cell": return .tableCell
+        case "strikethrough": return .strikethrough
         default: return .custom
         }
     }
 
-    /// Reads the opening fence from the source line (cmark 0.30 has no accessor for it).
+    /// Reads the opening fence from the source line (cmark-gfm has no accessor for it).
     /// Returns nil for an indented code block.
     private func fence(at start: SourcePoint) -> CodeFence? {
         guard start.line >= 1, start.line <= lines.count else { return nil }

@@ -28,9 +28,9 @@ package struct CodeFence: Equatable, Sendable {
     package var indent: Int
 }
 
-/// One node of a parsed CommonMark document: an immutable Swift value with its source span.
+/// One node of a parsed GFM document: an immutable Swift value with its source span.
 ///
-/// This is the whole interface to cmark: no C pointer lives beyond `MarkdownDocument.parse`.
+/// This is the whole interface to cmark-gfm: no C pointer lives beyond `MarkdownDocument.parse`.
 package struct MarkdownNode: Equatable, Sendable {
     package enum Kind: Equatable, Sendable {
         case document, blockQuote
@@ -44,6 +44,17 @@ package struct MarkdownNode: Equatable, Sendable {
         case text, softBreak, lineBreak, code, htmlInline, emphasis, strong
         case link(destination: String, title: String)
         case image(source: String, title: String)
+        /// GFM: a table, its rows (the first one, `header`, above the delimiter row) and cells.
+        case table
+        case tableRow(header: Bool)
+        case tableCell
+        /// GFM: `~~struck~~`.
+        case strikethrough
+        /// GFM: a list item that starts with `[ ]` or `[x]`.
+        case taskItem(checked: Bool)
+        /// GFM: `[^label]: …` (its blocks are its children) and `[^label]` (the label is its
+        /// `literal`). Only definitions that are referenced are in the tree, as on GitHub.
+        case footnoteDefinition, footnoteReference
         case custom
     }
 
@@ -66,11 +77,14 @@ package struct MarkdownNode: Equatable, Sendable {
         for child in children { child.walk(visit) }
     }
 
-    /// The text content of inline descendants (for headings and paragraphs).
+    /// The text content of inline descendants (for headings and paragraphs); a table's cells
+    /// are separated by spaces.
     package var plainText: String {
         switch kind {
         case .text, .code: return literal
         case .softBreak, .lineBreak: return " "
+        case .table, .tableRow: return children.map(\.plainText).joined(separator: " ")
+        case .footnoteReference: return ""
         default: return children.map(\.plainText).joined()
         }
     }

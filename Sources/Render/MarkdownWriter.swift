@@ -47,8 +47,37 @@ package enum MarkdownWriter {
         _ notebook: Notebook, _ updates: [String: RegionUpdate], force: Bool,
         figures: FigureFolder?, verify: Bool = true
     ) throws(Diagnostic) -> (text: String, files: [String: String]) {
-        var files: [String: String] = [:]
         let sites = try notebook.regionSites()
+        let (text, files, fenceLines) = try write(notebook, updates, sites: sites, force: force, figures: figures)
+        if verify, text != notebook.text, !sameBlocks(text, as: notebook, fenceLines: fenceLines) {
+            // Find the block whose region does it, to say where (rare: odd fence layouts).
+            for cell in notebook.cells where updates[cell.id] != nil {
+                let alone = try write(
+                    notebook, [cell.id: updates[cell.id]!], sites: sites, force: force, figures: figures)
+                if !sameBlocks(alone.text, as: notebook, fenceLines: alone.fenceLines) {
+                    let site = sites[cell.id]
+                    throw .error(
+                        "cannot write the outputs of block '\(cell.id)' without changing how the file parses "
+                            + "(its closing fence, line \(site?.fenceLine ?? cell.endLine), is probably indented "
+                            + "differently from the opening one); indent the closing fence like the opening one",
+                        at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
+                }
+            }
+            throw .error(
+                "cannot write the outputs without changing how the file parses",
+                at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+        }
+        return (text, files)
+    }
+
+    /// The regions written: the text, the figure files, and the line each block's opening
+    /// fence should now be on (its old line, moved by the regions written above it).
+    private static func write(
+        _ notebook: Notebook, _ updates: [String: RegionUpdate], sites: [String: RegionSite], force: Bool,
+        figures: FigureFolder?
+    ) throws(Diagnostic) -> (text: String, files: [String: String], fenceLines: [Int]) {
+        var files: [String: String] = [:]
+        var moved: [String: Int] = [:]
         var table = TextLines(notebook.text)
         let eol = table.lineEnding
         // Edits from the bottom up, so earlier line numbers stay valid.
@@ -78,29 +107,16 @@ package enum MarkdownWriter {
                 : regionContent(
                     items: items, expectedError: expectedError, outputs: outputs,
                     figureLinks: figureLinks)
-            apply(content, id: cell.id, site: site, to: &table, eol: eol)
+            moved[cell.id] = apply(content, id: cell.id, site: site, to: &table, eol: eol)
         }
-        let text = table.text
-        if verify, text != notebook.text, !sameBlocks(text, as: notebook) {
-            // Find the block whose region does it, to say where (rare: odd fence layouts).
-            for cell in notebook.cells where updates[cell.id] != nil {
-                let alone = try update(
-                    notebook, [cell.id: updates[cell.id]!], force: force, figures: figures, verify: false
-                ).text
-                if !sameBlocks(alone, as: notebook) {
-                    let site = sites[cell.id]
-                    throw .error(
-                        "cannot write the outputs of block '\(cell.id)' without changing how the file parses "
-                            + "(its closing fence, line \(site?.fenceLine ?? cell.endLine), is probably indented "
-                            + "differently from the opening one); indent the closing fence like the opening one",
-                        at: SourceRange(at: SourceLocation(line: cell.fenceLine, column: cell.fenceColumn)))
-                }
-            }
-            throw .error(
-                "cannot write the outputs without changing how the file parses",
-                at: SourceRange(at: SourceLocation(line: 1, column: 1)))
+        // A block's region lies between its closing fence and the next block.
+        var shift = 0
+        var fenceLines: [Int] = []
+        for cell in notebook.cells {
+            fenceLines.append(cell.fenceLine + shift)
+            shift += moved[cell.id] ?? 0
         }
-        return (text, files)
+        return (table.text, files, fenceLines)
     }
 
     /// The figure files that regions left as they are (`.keep`: the block failed or was
@@ -119,11 +135,15 @@ package enum MarkdownWriter {
         return kept
     }
 
-    /// True when `text` has the same blocks (ids and code, in order) as `notebook`.
-    static func sameBlocks(_ text: String, as notebook: Notebook) -> Bool {
+    /// True when `text` has the same blocks (ids and code, in order) as `notebook`, each opening
+    /// on the line in `fenceLines`.
+    static func sameBlocks(_ text: String, as notebook: Notebook, fenceLines: [Int]) -> Bool {
         guard let again = try? Notebook.parse(text, path: notebook.path) else { return false }
+        // The same blocks open where the writes moved them: a block that stopped parsing can be
+        // replaced by a look-alike further down with the same code and number.
         return again.cells.map(\.id) == notebook.cells.map(\.id)
             && again.cells.map(\.code) == notebook.cells.map(\.code)
+            && again.cells.map(\.fenceLine) == fenceLines
     }
 
     /// The Markdown between the markers: outputs for people, then the data line for `check`.
@@ -148,9 +168,10 @@ package enum MarkdownWriter {
         return lines
     }
 
+    /// Writes one region; returns how many lines the file gained (negative: lost).
     private static func apply(
         _ content: [String]?, id: String, site: RegionSite, to table: inout TextLines, eol fileEOL: String
-    ) {
+    ) -> Int {
         // The region's lines end like its block's closing fence (in a file with mixed line
         // endings the file's majority can change as regions are written, the fence's cannot),
         // so a second update writes the same bytes.
@@ -179,6 +200,7 @@ package enum MarkdownWriter {
                 table.lines[site.fenceLine - 1].terminator = ""
             }
             table.lines.replaceSubrange((region.firstLine - 1)..<region.endLine, with: newLines)
+            return newLines.count - (region.endLine - region.firstLine + 1)
         } else if !newLines.isEmpty {
             let fence = site.fenceLine - 1
             if table.lines[fence].terminator.isEmpty {
@@ -187,7 +209,9 @@ package enum MarkdownWriter {
                 newLines[newLines.count - 1].terminator = ""
             }
             table.lines.insert(contentsOf: newLines, at: fence + 1)
+            return newLines.count
         }
+        return 0
     }
 
     // MARK: Markdown for one output

@@ -91,7 +91,10 @@ extension Options {
             .value("--out", short: "-o", "DIR", required: true, "the folder to write the site into") { o, v, _ in
                 o.outDirectory = v
             },
-            unsafeHTML
+            unsafeHTML,
+            .flag("--debug", "show each block's line and run time (or 'cached') in its header; pages then differ") {
+                $0.debug = true
+            }
         ],
         refusals: ["--shard": "'tangent render' cannot take --shard (a site needs every notebook)"],
         exit: [

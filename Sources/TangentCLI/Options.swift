@@ -39,6 +39,8 @@ package struct Options: Equatable, Sendable {
     package var timingsPath: String?
     /// `render --unsafe-html`: pass raw HTML in prose through instead of sanitising it.
     package var unsafeHTML = false
+    /// `render --debug`: block headers show their line and run time (published pages leave them out).
+    package var debug = false
     /// `--explain`: say per block why it ran or was restored from the cache.
     package var explain = false
 

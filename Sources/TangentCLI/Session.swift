@@ -87,8 +87,9 @@ struct Session {
             let start = Date()
             let site = SiteBuilder(outputDirectory: url)
             site.unsafeHTML = options.unsafeHTML
+            site.debug = options.debug
             let files = try site.build(entries)
-            for w in site.warnings { console.err("warning: \(w)\n") }
+            for w in site.warnings { console.err(w + "\n") }
             let index = url.appendingPathComponent("index.html").path
             console.out(
                 String(

@@ -24,7 +24,12 @@ import Testing
         let page = PageRenderer.finish(PageRenderer.prepare(r), math: [:])
         #expect(page.body.contains("<li>"))
         #expect(page.body.contains("<section class=\"ntk-block\" id=\"block-inner\">"))
-        #expect(page.body.contains("<span class=\"block-line\">line 5</span>"))
+        // Published pages show no source lines; a debug render does.
+        #expect(!page.body.contains("block-line"))
+        var debug = PageRenderer.Options()
+        debug.debug = true
+        let debugPage = PageRenderer.finish(PageRenderer.prepare(r), math: [:], options: debug)
+        #expect(debugPage.body.contains("<span class=\"block-line\">line 5</span>"))
         #expect(page.body.contains("<section class=\"ntk-block\" id=\"block-top\">"))
         #expect(page.body.contains("<div class=\"error\"><pre>nb.md:12:5: error: unknown name &#39;nope&#39;"))
         #expect(!page.body.contains("TANGENTBLOCK"))

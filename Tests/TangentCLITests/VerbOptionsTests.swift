@@ -20,7 +20,7 @@ import Testing
             "run": executing.union(sharding).union(["--explain"]),
             "update": executing.union(sharding).union(["--force", "--explain"]),
             "check": executing.union(sharding).union(["--cached", "--explain"]),
-            "render": executing.union(["--out", "-o", "--unsafe-html"]),
+            "render": executing.union(["--out", "-o", "--unsafe-html", "--debug"]),
             "export": ["--to", "--out", "-o", "--quiet", "-q"],
             "import": ["--out", "-o", "--force", "--quiet", "-q"],
             "serve": ["--port", "-p", "--host", "--out", "-o", "--timeout", "--no-cache", "--unsafe-html"],

@@ -1,4 +1,4 @@
-/// Makes the HTML cmark renders from untrusted prose safe to publish, the way GitHub does: an
+/// Makes the HTML cmark-gfm renders from untrusted prose safe to publish, the way GitHub does: an
 /// allow-list of tags and attributes (after GitHub's html-pipeline SanitizationFilter), URLs
 /// limited to `URLPolicy`'s schemes, everything else removed.
 ///
@@ -17,11 +17,11 @@ package enum HTMLSanitizer {
         "b", "i", "u", "s", "strike", "strong", "em", "tt", "code", "pre", "kbd", "samp", "var", "mark",
         "small", "sub", "sup", "ins", "del", "q", "cite", "dfn", "abbr", "bdo", "time", "ruby", "rt", "rp",
         "blockquote", "ol", "ul", "li", "dl", "dt", "dd", "details", "summary", "figure", "figcaption",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th"
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", "section", "input"
     ]
 
     /// Elements without an end tag (`<br />` keeps its slash, as cmark writes it).
-    static let voidElements: Set<String> = ["br", "hr", "wbr", "img"]
+    static let voidElements: Set<String> = ["br", "hr", "wbr", "img", "input"]
 
     /// Dropped with everything inside them (raw-text elements are dropped with their text by
     /// the tokenizer's rules).
@@ -31,8 +31,17 @@ package enum HTMLSanitizer {
     static let plainAttributes: Set<String> = [
         "alt", "title", "lang", "dir", "width", "height", "align", "valign", "colspan", "rowspan", "scope",
         "headers", "abbr", "start", "reversed", "type", "value", "open", "datetime", "border", "cellpadding",
-        "cellspacing", "nowrap", "hspace", "vspace", "aria-label", "aria-hidden"
+        "cellspacing", "nowrap", "hspace", "vspace", "aria-label", "aria-hidden",
+        // GFM footnotes mark their parts with these (no value that means anything to a browser).
+        "data-footnotes", "data-footnote-ref", "data-footnote-backref"
     ]
+
+    /// The classes GFM's footnotes carry, the only ones prose may set (but `language-…` on code).
+    static let footnoteClasses: Set<String> = ["footnote-ref", "footnotes", "footnote-backref"]
+
+    /// The ids GFM gives footnotes and their references (`fn-1`, `fnref-1`): prose may set no
+    /// other, so it cannot take an id the site uses (`search`, `block-…`).
+    static let idPrefixes = ["fn-", "fnref-"]
 
     /// The attributes that hold a URL, by element, and what the URL is for.
     static let urlAttributes: [String: [String: URLPolicy.Use]] = [
@@ -62,6 +71,8 @@ package enum HTMLSanitizer {
                     if !unclosed.contains(name), tokenizer.rawText(until: name) == nil { unclosed.insert(name) }
                 } else if droppedWithContent.contains(name) {
                     if !selfClosing, !unclosed.contains(name), !tokenizer.skipElement(name) { unclosed.insert(name) }
+                } else if name == "input" {
+                    out += checkbox(attributes)
                 } else if elements.contains(name) {
                     out += startTag(name, attributes, selfClosing: selfClosing)
                 }
@@ -82,6 +93,22 @@ package enum HTMLSanitizer {
         return out + (selfClosing && voidElements.contains(name) ? " />" : ">")
     }
 
+    /// A task list's box, as cmark-gfm writes it (`<input type="checkbox" disabled="" />`): an
+    /// `input` is kept only as a disabled checkbox, with no attribute but `type`, `checked` and
+    /// `disabled`; any other input is removed.
+    static func checkbox(_ attributes: [HTMLTokenizer.Attribute]) -> String {
+        var firsts: [HTMLTokenizer.Attribute] = []
+        var seen: Set<String> = []
+        for a in attributes where seen.insert(a.name).inserted { firsts.append(a) }
+        guard firsts.contains(where: { $0.name == "type" && $0.value?.asciiLowercased == "checkbox" }) else {
+            return ""
+        }
+        var out = "<input type=\"checkbox\""
+        for a in firsts where a.name == "checked" || a.name == "disabled" { out += " " + a.name + "=\"\"" }
+        if !seen.contains("disabled") { out += " disabled=\"\"" }
+        return out + " />"
+    }
+
     /// The attribute as it may appear on `element` (a URL cleaned), or nil when it may not.
     static func allowed(_ a: HTMLTokenizer.Attribute, on element: String) -> HTMLTokenizer.Attribute? {
         if let use = urlAttributes[element]?[a.name] {
@@ -93,6 +120,14 @@ package enum HTMLSanitizer {
             guard let value = a.value, value.hasPrefix("language-"),
                 !value.unicodeScalars.contains(where: { $0.value <= 0x20 })
             else { return nil }
+            return a
+        }
+        if a.name == "class" {
+            let classes = (a.value ?? "").split(separator: " ")
+            return !classes.isEmpty && classes.allSatisfy({ footnoteClasses.contains(String($0)) }) ? a : nil
+        }
+        if a.name == "id" {
+            guard let value = a.value, idPrefixes.contains(where: { value.hasPrefix($0) }) else { return nil }
             return a
         }
         return plainAttributes.contains(a.name) ? a : nil

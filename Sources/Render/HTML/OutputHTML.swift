@@ -1,3 +1,4 @@
+import Foundation
 import Language
 import NTKCore
 import Notebook
@@ -93,14 +94,37 @@ enum OutputHTML {
     }
 
     static func mismatch(_ m: Mismatch, notebook: Notebook) -> String {
-        let text = m.formatted(file: notebook.path, lineText: notebook.line)
+        let (file, root) = projectPaths(notebook)
+        let text = withoutRoot(m.formatted(file: file, lineText: notebook.line), root, file: file)
         return "<div class=\"error mismatch\"><pre>\(HTMLText.escape(text))</pre></div>\n"
     }
 
     static func error(_ d: Diagnostic, notebook: Notebook, expected: Bool) -> String {
-        let text = d.formatted(file: notebook.path, lineText: notebook.line)
+        let (file, root) = projectPaths(notebook)
+        let text = withoutRoot(d.formatted(file: file, lineText: notebook.line), root, file: file)
         let cls = expected ? "error expected" : "error"
         let label = expected ? "<div class=\"error-label\">Expected error</div>" : ""
         return "<div class=\"\(cls)\">\(label)<pre>\(HTMLText.escape(text))</pre></div>\n"
+    }
+
+    /// Error boxes name the notebook by its path inside its project (`ProjectRoot`), never by
+    /// the absolute path of the machine that rendered the site; returns that path and the
+    /// project folder's absolute path(s) with a trailing `/`, to take out of messages too
+    /// (a `load` error names the file it could not read).
+    static func projectPaths(_ notebook: Notebook) -> (file: String, roots: [String]) {
+        let url = URL(fileURLWithPath: notebook.path)
+        let root = ProjectRoot.find(for: url)
+        let roots = [root.resolvingSymlinksInPath().path, root.path].map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return (ProjectRoot.relativePath(of: url), roots.filter { $0 != "/" })
+    }
+
+    /// `text` with every absolute path inside the project made relative to it, in the message
+    /// lines (`FILE:LINE:COL: …`) only: a quoted source line stays as written, or its caret
+    /// would no longer point at the right column.
+    static func withoutRoot(_ text: String, _ roots: [String], file: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            guard line.hasPrefix(file + ":") else { return String(line) }
+            return roots.reduce(String(line)) { $0.replacingOccurrences(of: $1, with: "") }
+        }.joined(separator: "\n")
     }
 }

@@ -3,18 +3,41 @@ import Foundation
 import Language
 import Notebook
 
-/// One notebook as an HTML article: the prose as cmark renders it (raw HTML sanitised unless
-/// the site is built with `--unsafe-html`; math typeset by KaTeX), each ntk block as highlighted
-/// source with its id, line and status, followed by its outputs. Stored output regions are left
-/// out: the page shows the outputs of this run.
+/// One notebook as an HTML article: the prose as cmark-gfm renders it (raw HTML sanitised unless
+/// the site is built with `--unsafe-html`; math typeset by KaTeX; links to other notebooks of
+/// the site pointed at their pages), each ntk block as highlighted source with its id and
+/// status, followed by its outputs. Stored output regions are left out: the page shows the
+/// outputs of this run. The page holds nothing that changes from one render of the same
+/// sources to the next (no timings, no cache state); a `debug` page adds each block's line
+/// and time.
 package struct PageRenderer {
     package struct Page {
         /// The `<article>` contents.
         package var body: String
-        /// Plain text for the search index.
+        /// Plain text for the search index: the rendered prose (formulas as their TeX source),
+        /// then the blocks' code.
         package var searchText: String
-        /// The first paragraph, as plain text (for the index page).
+        /// The first paragraph of the rendered prose, cut at a sentence or word boundary, as
+        /// plain text (formulas as their TeX source) …
         package var summary: String
+        /// … and as HTML for the index page (escaped text, typeset formulas).
+        package var summaryHTML: String
+    }
+
+    /// How a page is finished beyond its math.
+    package struct Options {
+        /// `--unsafe-html`: raw HTML in the prose is passed through as written (trusted notebooks).
+        package var unsafeHTML = false
+        /// `--debug`: block headers show the block's line and how long it ran (or that it came
+        /// from the cache); published pages leave them out, so a re-render gives the same bytes.
+        package var debug = false
+        /// The notebook's page in the site and the other notebooks' pages, for links between them.
+        var pagePath: String?
+        var links: NotebookLinks?
+        package init(unsafeHTML: Bool = false, debug: Bool = false) {
+            self.unsafeHTML = unsafeHTML
+            self.debug = debug
+        }
     }
 
     /// A page before its math is typeset: the Markdown with placeholders for blocks and math.
@@ -30,32 +53,44 @@ package struct PageRenderer {
     }
 
     /// Finishes the page with the typeset math (placeholder → HTML; missing spans stay as TeX).
-    /// `unsafeHTML` passes raw HTML in the prose through as written (trusted notebooks only).
-    package static func finish(_ p: Prepared, math: [String: String], unsafeHTML: Bool = false) -> Page {
+    package static func finish(_ p: Prepared, math: [String: String], options: Options = Options()) -> Page {
         let notebook = p.result.notebook
-        var html = proseHTML(p.extraction.markdown, unsafeHTML: unsafeHTML)
-        if !p.extraction.spans.isEmpty {
-            var complete = math
-            for span in p.extraction.spans where complete[span.placeholder] == nil {
-                complete[span.placeholder] = HTMLText.escape(span.source)
-            }
-            html = KaTeXRenderer.substitute(html, complete)
+        var rewrite: ((String) -> String?)?
+        if let links = options.links, let pagePath = options.pagePath {
+            rewrite = { links.rewrite($0, from: notebook.path, pagePath: pagePath) }
         }
+        var html = proseHTML(p.extraction.markdown, unsafeHTML: options.unsafeHTML, rewriteLink: rewrite)
+        let text = RenderedText(html: html, math: p.extraction.spans)
+        var complete = math
+        for span in p.extraction.spans where complete[span.placeholder] == nil {
+            complete[span.placeholder] = HTMLText.escape(span.source)
+        }
+        if !p.extraction.spans.isEmpty { html = KaTeXRenderer.substitute(html, complete) }
         var blocks: [String: String] = [:]
         for (token, cell) in p.placeholders {
             let block = p.result.blocks.first { $0.cell.id == cell.id }
-            blocks[token] = block.map { self.block($0, notebook: notebook) } ?? ""
+            blocks[token] = block.map { self.block($0, notebook: notebook, debug: options.debug) } ?? ""
         }
         html = FigureNumbering.apply(insertBlocks(FigureNumbering.withoutTokens(html), blocks))
-        let prose = plainText(notebook.document.root)
         let code = notebook.cells.map(\.code).joined(separator: "\n")
-        return Page(body: html, searchText: prose + "\n" + code, summary: firstParagraph(notebook.document.root))
+        let summary = text.summary()
+        let summaryHTML = summary.map { piece -> String in
+            switch piece {
+            case .text(let t): return HTMLText.escape(t)
+            case .math(let m): return complete[m.placeholder] ?? HTMLText.escape(m.source)
+            }
+        }.joined()
+        return Page(
+            body: html, searchText: text.plain + "\n" + code, summary: RenderedText.plain(summary),
+            summaryHTML: summaryHTML)
     }
 
-    /// The prose as HTML: cmark's rendering, sanitised (`HTMLSanitizer`) unless `unsafeHTML`.
-    /// Math and blocks are put in afterwards: they are Tangent's own HTML, escaped where it must be.
-    static func proseHTML(_ markdown: String, unsafeHTML: Bool) -> String {
-        let html = CommonMarkHTML.render(markdown)
+    /// The prose as HTML: cmark-gfm's rendering with GitHub's tag filter, then sanitised
+    /// (`HTMLSanitizer`); with `unsafeHTML` neither (raw HTML passes as written). `rewriteLink`
+    /// may change link destinations (`CommonMarkHTML.render`). Math and blocks are put in
+    /// afterwards: they are Tangent's own HTML, escaped where it must be.
+    static func proseHTML(_ markdown: String, unsafeHTML: Bool, rewriteLink: ((String) -> String?)? = nil) -> String {
+        let html = CommonMarkHTML.render(markdown, tagFilter: !unsafeHTML, rewriteLink: rewriteLink)
         return unsafeHTML ? html : HTMLSanitizer.sanitize(html)
     }
 
@@ -107,19 +142,27 @@ package struct PageRenderer {
 
     static let blockTokenPrefix = "TANGENTBLOCKx"
 
-    static func block(_ b: BlockResult, notebook: Notebook) -> String {
-        let status: String
+    /// A block's status as its header shows it: the same whether it ran now or came from the
+    /// cache, unless `debug` (then with its time, or `cached`).
+    static func status(_ b: BlockResult, debug: Bool) -> String {
         switch b.status {
-        case .ran: status = b.failedAsExpected ? "failed as expected" : String(format: "ran in %.3f s", b.seconds)
-        case .cached: status = "cached"
-        case .failed: status = "failed"
-        case .skipped: status = "skipped"
-        case .mismatch: status = "mismatch"
+        case .ran, .cached:
+            if b.failedAsExpected { return "failed as expected" }
+            guard debug else { return "ran" }
+            return b.status == .cached ? "cached" : String(format: "ran in %.3f s", b.seconds)
+        case .failed: return "failed"
+        case .skipped: return "skipped"
+        case .mismatch: return "mismatch"
         }
+    }
+
+    static func block(_ b: BlockResult, notebook: Notebook, debug: Bool = false) -> String {
+        let status = status(b, debug: debug)
         let statusClass = b.status == .failed || b.status == .mismatch ? "bad" : b.status == .skipped ? "skip" : "ok"
+        let line = debug ? "<span class=\"block-line\">line \(b.cell.fenceLine)</span>" : ""
         return """
             <section class="ntk-block" id="block-\(HTMLText.escape(b.cell.id))">
-            <div class="block-head"><a class="block-id" href="#block-\(HTMLText.escape(b.cell.id))">\(HTMLText.escape(b.cell.id))</a><span class="block-line">line \(b.cell.fenceLine)</span><span class="block-status \(statusClass)">\(status)</span></div>
+            <div class="block-head"><a class="block-id" href="#block-\(HTMLText.escape(b.cell.id))">\(HTMLText.escape(b.cell.id))</a>\(line)<span class="block-status \(statusClass)">\(status)</span></div>
             <pre class="ntk-code"><code>\(CodeHighlighter.html(b.cell.code))</code></pre>
             <div class="outputs">
             \(OutputHTML.block(b, notebook: notebook))</div>
@@ -158,27 +201,5 @@ package struct PageRenderer {
             for i in range where i - 1 < lines.count { lines[i - 1].content = "" }
         }
         return (lines.map { $0.content + $0.terminator }.joined(), placeholders)
-    }
-
-    static func plainText(_ node: MarkdownNode) -> String {
-        var parts: [String] = []
-        node.walk { n in
-            switch n.kind {
-            case .paragraph, .heading: parts.append(n.plainText)
-            default: break
-            }
-        }
-        return parts.joined(separator: "\n")
-    }
-
-    static func firstParagraph(_ node: MarkdownNode) -> String {
-        var found: String?
-        node.walk { n in
-            if found == nil, case .paragraph = n.kind {
-                let t = n.plainText.trimmingCharacters(in: .whitespaces)
-                if !t.isEmpty && !t.hasPrefix("<!--") { found = t }
-            }
-        }
-        return found ?? ""
     }
 }

@@ -55,6 +55,12 @@ enum SiteAssets {
         pre { background: var(--code-bg); padding: .7rem .9rem; border-radius: 6px; overflow-x: auto; }
         blockquote { margin: 0; padding: 0 1rem; border-left: 4px solid var(--line); color: var(--muted); }
         table { border-collapse: collapse; }
+        article > table { display: block; overflow-x: auto; max-width: 100%; }
+        del { color: var(--muted); }
+        li > input[type="checkbox"] { margin: 0 .4em 0 -1.3em; vertical-align: middle; }
+        li:has(> input[type="checkbox"]) { list-style: none; }
+        .footnotes { border-top: 1px solid var(--line); margin-top: 2rem; font-size: .9rem; color: var(--muted); }
+        .footnote-ref a { padding: 0 .1em; }
         td, th { border: 1px solid var(--line); padding: .2rem .5rem; }
         img, svg { max-width: 100%; height: auto; }
         .ntk-block { border: 1px solid var(--line); border-radius: 8px; margin: 1.2rem 0; overflow: hidden; }
@@ -80,7 +86,7 @@ enum SiteAssets {
         .error { border-left: 4px solid var(--bad); background: color-mix(in srgb, var(--bad) 8%, transparent);
           padding: .3rem .8rem; margin: .6rem 0; }
         .error.expected { border-left-color: var(--skip); background: color-mix(in srgb, var(--skip) 8%, transparent); }
-        .error pre { background: transparent; padding: 0; margin: 0; }
+        .error pre { background: transparent; padding: 0; margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
         .error-label { font-size: .8rem; font-weight: 600; color: var(--skip); }
         .skipped { color: var(--skip); font-size: .9rem; margin: .5rem 0; }
         .tok-keyword { color: var(--tok-keyword); font-weight: 600; } .tok-builtin { color: var(--tok-builtin); }

@@ -26,7 +26,11 @@ package final class SiteBuilder {
     /// no Content-Security-Policy. A notebook's own `unsafe_html: false` still keeps it safe;
     /// its `unsafe_html: true` alone changes nothing (a notebook cannot vouch for itself).
     package var unsafeHTML = false
-    /// Problems that did not stop the build (e.g. math left as TeX), for the caller to print.
+    /// `--debug`: block headers show each block's line and time (pages then differ between renders).
+    package var debug = false
+    /// Problems that did not stop the build (math left as TeX, a link to a notebook the site does
+    /// not have), each a whole line for the caller to print: `FILE:LINE:COL: warning: …`,
+    /// `FILE: warning: …`, or `warning: …` when no file is to blame.
     package private(set) var warnings: [String] = []
 
     /// The list of files the last render wrote (only those are ever replaced or removed).
@@ -63,19 +67,28 @@ package final class SiteBuilder {
         try writeJournal(entries, previous: previous, to: site)
         var math = SiteMath(pages: entries.map { PageRenderer.prepare($0.result) })
         if let warning = math.typeset(reusing: SiteMath.loadCache(from: site)) {
-            warnings.append(warning)
+            warnings.append("warning: " + warning)
         }
-        let unsafe = entries.map { passesRawHTML($0) }
+        let links = NotebookLinks(entries)
+        let options = entries.map { e in
+            var o = PageRenderer.Options(unsafeHTML: passesRawHTML(e), debug: debug)
+            o.pagePath = e.pagePath
+            o.links = links
+            warnings += links.warnings(in: e.result.notebook)
+            return o
+        }
         var files = SiteFiles(site)
-        try writePages(entries, math: math, unsafe: unsafe, into: &files)
+        try writePages(entries, math: math, options: options, into: &files)
         try writeAssets(math: math, previous: previous, into: &files)
         try removeStaleFiles(keeping: files.written, previous: previous, from: site)
         return files.written
     }
 
     /// Writes each notebook's page, the index page and the search index.
-    func writePages(_ entries: [Entry], math: SiteMath, unsafe: [Bool], into files: inout SiteFiles) throws {
-        let pages = math.finishedPages(unsafeHTML: unsafe)
+    func writePages(
+        _ entries: [Entry], math: SiteMath, options: [PageRenderer.Options], into files: inout SiteFiles
+    ) throws {
+        let pages = math.finishedPages(options: options)
         var searchEntries: [JSON] = []
         for (k, e) in entries.enumerated() {
             let depth = e.pagePath.split(separator: "/").count - 1
@@ -84,7 +97,7 @@ package final class SiteBuilder {
                 "<article class=\"notebook\">\n" + pages[k].body + "</article>\n" + pager(k, entries, root: root)
             let html = layout(
                 title: e.result.notebook.title, root: root, current: k, entries: entries, body: body,
-                scriptPolicy: !unsafe[k])
+                scriptPolicy: !options[k].unsafeHTML)
             try files.write(html, e.pagePath)
             searchEntries.append(
                 .object([
@@ -93,7 +106,7 @@ package final class SiteBuilder {
                     ("text", .string(pages[k].searchText))
                 ]))
         }
-        let indexBody = index(entries, math.summaryHTML())
+        let indexBody = index(entries, pages.map(\.summaryHTML))
         try files.write(
             layout(title: siteTitle, root: "", current: nil, entries: entries, body: indexBody), "index.html")
         let searchIndex = JSON.array(searchEntries).serialized(pretty: false)
@@ -121,7 +134,7 @@ package final class SiteBuilder {
         let asked = entry.result.notebook.frontMatter.fields["unsafe_html"]
         if !unsafeHTML, asked == "true" {
             warnings.append(
-                "\(entry.result.notebook.path): front matter 'unsafe_html: true' is ignored: raw HTML is "
+                "\(entry.result.notebook.path): warning: front matter 'unsafe_html: true' is ignored: raw HTML is "
                     + "passed through only by 'tangent render --unsafe-html' (the notebook's HTML was sanitised)")
         }
         return unsafeHTML && asked != "false"

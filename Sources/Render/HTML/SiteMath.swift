@@ -1,18 +1,15 @@
 import TangentSupport
 
-/// The math of a whole site, typeset in one KaTeX run: every page's formulas and each index
-/// summary's (the page's first paragraph), with placeholders made unique per page (`P3/…` for
-/// page 3, `S3/…` for its summary). Formulas typeset by the previous render are reused from
-/// the site's math cache, so `node` runs only for new ones; without node or KaTeX the pages
-/// still render, showing the TeX source.
+/// The math of a whole site, typeset in one KaTeX run: every page's formulas (the index page's
+/// summaries reuse their page's), with placeholders made unique per page (`P3/…` for page 3).
+/// Formulas typeset by the previous render are reused from the site's math cache, so `node`
+/// runs only for new ones; without node or KaTeX the pages still render, showing the TeX source.
 struct SiteMath {
     /// The cache of typeset formulas in the site folder: `key(_:)` → KaTeX's HTML.
     static let cacheName = ".tangent-math.json"
 
     /// The pages, parsed with their math taken out.
     let pages: [PageRenderer.Prepared]
-    /// Each page's first paragraph, with its math taken out.
-    let summaries: [MathExtraction]
     /// Every formula of the site, its placeholder made unique.
     let spans: [MathSpan]
     /// Typeset HTML by unique placeholder, filled by `typeset(reusing:)`.
@@ -22,13 +19,9 @@ struct SiteMath {
 
     init(pages: [PageRenderer.Prepared]) {
         self.pages = pages
-        summaries = pages.map { MathExtractor.extract(PageRenderer.firstParagraph($0.result.notebook.document.root)) }
         var spans: [MathSpan] = []
         for (k, page) in pages.enumerated() {
             spans += Self.unique(page.extraction.spans, prefix: "P\(k)/")
-        }
-        for (k, summary) in summaries.enumerated() {
-            spans += Self.unique(summary.spans, prefix: "S\(k)/")
         }
         self.spans = spans
     }
@@ -60,26 +53,14 @@ struct SiteMath {
         return nil
     }
 
-    /// The finished pages, their math in place; `unsafeHTML[k]` says whether page k passes raw
-    /// HTML through.
-    func finishedPages(unsafeHTML: [Bool]) -> [PageRenderer.Page] {
+    /// The finished pages, their math in place, page k finished with `options[k]`.
+    func finishedPages(options: [PageRenderer.Options]) -> [PageRenderer.Page] {
         pages.enumerated().map { k, page in
             var math: [String: String] = [:]
             for span in page.extraction.spans {
                 math[span.placeholder] = rendered["P\(k)/" + span.placeholder]
             }
-            return PageRenderer.finish(page, math: math, unsafeHTML: unsafeHTML[k])
-        }
-    }
-
-    /// The index's summaries as HTML: escaped text with typeset math (or its escaped TeX).
-    func summaryHTML() -> [String] {
-        summaries.enumerated().map { k, summary in
-            var math: [String: String] = [:]
-            for span in summary.spans {
-                math[span.placeholder] = rendered["S\(k)/" + span.placeholder] ?? HTMLText.escape(span.source)
-            }
-            return KaTeXRenderer.substitute(HTMLText.escape(summary.markdown), math)
+            return PageRenderer.finish(page, math: math, options: options[k])
         }
     }
 

@@ -9,7 +9,7 @@ import Foundation
 /// - `$…$` is inline math when the opening `$` is followed by a non-space, and the closing `$`
 ///   (the first unescaped one) is preceded by a non-space and not followed by a digit; so
 ///   `costs $5 and $6` stays text. `\$` is a literal dollar.
-/// - Only paragraphs and headings (as cmark finds them) are searched: code blocks, HTML blocks,
+/// - Only paragraphs, headings and tables (as cmark-gfm finds them) are searched: code blocks, HTML blocks,
 ///   code spans, inline raw HTML, autolinks and link destinations are left alone, and math
 ///   never contains a backtick, so it can never overlap a code span.
 ///
@@ -81,7 +81,7 @@ package enum MathExtractor {
         _ node: MarkdownNode, quoteDepth: Int, lines: MathLineTable, into blocks: inout [MathProseBlock]
     ) {
         switch node.kind {
-        case .paragraph, .heading:
+        case .paragraph, .heading, .table:
             let first = max(node.span.start.line, 1)
             let last = min(node.span.end.line, lines.count)
             guard first <= last else { return }
