@@ -192,7 +192,16 @@ import Testing
             return
         }
         #expect(rs.count == 4)
-        #expect(rs[2] == ctx.environment["a"])
-        #expect(rs[3] == ctx.environment["b"])
+        // One factorisation serves the list; the single calls factorise again. Multithreaded
+        // BLAS need not round identically twice, so the records agree to rounding, field by field.
+        func close(_ x: Value?, _ y: Value?) -> Bool {
+            guard case .record(let a)? = x, case .record(let b)? = y, a.fieldNames == b.fieldNames else { return false }
+            return zip(a.fields, b.fields).allSatisfy { f, g in
+                guard case .matrix(let m) = f.value, case .matrix(let n) = g.value else { return f.value == g.value }
+                return Self.relativeError(m, n) < 1e-12
+            }
+        }
+        #expect(close(rs[2], ctx.environment["a"]))
+        #expect(close(rs[3], ctx.environment["b"]))
     }
 }
