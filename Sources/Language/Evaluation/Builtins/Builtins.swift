@@ -20,14 +20,25 @@ package enum BuiltinCatalog {
     /// Every builtin function and constant name.
     package static let names: Set<String> = Set(Builtins.names)
 
-    /// The builtins the language's contract requires (the rest are extensions;
-    /// docs/language.md#builtins).
+    /// The builtins the language's contract (LANGUAGE.md §4 and §8–§11) requires (the rest are
+    /// extensions; docs/language.md#builtins).
     package static let contract: Set<String> = [
         "linspace", "randn", "uniform", "zeros", "ones", "eye", "diag", "hcat", "vcat", "rows", "cols", "reshape",
         "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "erf", "relu", "sign",
         "sum", "mean", "max", "min", "norm", "trace", "eigvalsh", "cholesky", "solve", "inv", "det", "load", "save",
         "mlp", "nngp", "ntk", "init", "params", "apply", "weights", "biases", "empirical_ntk", "train", "loss",
-        "predict", "predict_ensemble", "plot", "scatter", "heatmap", "print"
+        "predict", "predict_ensemble", "plot", "scatter", "heatmap", "print",
+        // §8
+        "range", "len", "str", "figure",
+        // §9
+        "serial", "parallel", "repeat", "FanOut", "FanInSum", "FanInProd", "FanInConcat", "Dense", "Identity",
+        "LayerNorm", "Relu", "Erf", "Gelu", "LeakyRelu", "ABRelu", "Abs", "Sign", "Sin", "Cos", "Rbf", "Gaussian",
+        "Exp", "Monomial", "RectifiedMonomial", "Polynomial", "Hermite", "Tanh", "ElementwiseNumerical",
+        // §10
+        "images", "flatten", "Conv", "AvgPool", "GlobalAvgPool", "Flatten",
+        // §11
+        "one_hot", "argmax", "argmin", "softmax", "log_softmax", "accuracy", "permutation", "nonzero",
+        "standardize", "dataset"
     ]
 
     /// (signature, one-line summary) of every builtin, in reference order.
