@@ -159,6 +159,6 @@ import Testing
         let t = Table(matrix: m, columns: ["width", "error"])
         let table = OutputHTML.output(.value(.table(t), caption: nil, range: range))
         #expect(
-            table.contains("<caption class=\"caption\">2 × 2 table</caption><thead><tr><th scope=\"col\">width</th>"))
+            table.contains("<caption class=\"caption\">2×2 table</caption><thead><tr><th scope=\"col\">width</th>"))
     }
 }

@@ -27,7 +27,7 @@ enum OutputHTML {
             let cap = caption.map { "<div class=\"caption\">\(HTMLText.escape($0))</div>" } ?? ""
             switch v {
             case .table(let t):
-                let name = caption ?? "\(t.matrix.rows) × \(t.matrix.cols) table"
+                let name = caption ?? "\(t.matrix.shapeDescription) table"
                 return
                     "<div class=\"output matrix table\">\(table(t.matrix, columns: t.columns, caption: name))</div>\n"
             case .matrix(let m):
