@@ -139,7 +139,7 @@ import Testing
         #expect(
             searchDOM.contains(
                 "<a href=\"./b.html#music-room\">Zebra page <span class=\"section\">› Music room</span></a>"
-                    + "<div class=\"snippet\">Music room The word <mark>xylophone</mark> appears only here. x = nope</div>"
+                    + "<div class=\"snippet\">The word <mark>xylophone</mark> appears only here. x = nope</div>"
             ),
             "search finds the section with the word, the word marked")
         let results =

@@ -104,8 +104,8 @@ import Testing
             p.sections == [
                 .init(id: nil, heading: "", text: "Before any heading.\nfirst = 1"),
                 .init(
-                    id: "training", heading: "Training", text: "Training\nWe train.\nDeep\nStill training.\nsecond = 2"),
-                .init(id: "results", heading: "Results", text: "Results\nDone.")
+                    id: "training", heading: "Training", text: "We train.\nDeep\nStill training.\nsecond = 2"),
+                .init(id: "results", heading: "Results", text: "Done.")
             ])
     }
 
@@ -126,10 +126,10 @@ import Testing
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: String]])
         #expect(
             entries == [
-                ["title": "Kernels", "section": "Kernels", "url": "a.html#kernels", "text": "Kernels\nIntro words."],
+                ["title": "Kernels", "section": "Kernels", "url": "a.html#kernels", "text": "Intro words."],
                 [
                     "title": "Kernels", "section": "Wide limit", "url": "a.html#wide-limit",
-                    "text": "Wide limit\nThe zebra lives here."
+                    "text": "The zebra lives here."
                 ],
                 ["title": "b b", "section": "", "url": "b%20b.html", "text": "Plain page, no headings."]
             ])

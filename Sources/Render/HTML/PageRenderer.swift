@@ -35,7 +35,8 @@ package struct PageRenderer {
         package var id: String?
         /// The heading's text (formulas as their TeX); empty for the text before the first heading.
         package var heading: String
-        /// The section's text (the heading included), then the code of its blocks.
+        /// The section's text (without its heading, which the search reads as well), then the
+        /// code of its blocks.
         package var text: String
     }
 
@@ -117,7 +118,7 @@ package struct PageRenderer {
         for block in text.blocks {
             let line = RenderedText.plain(block.pieces)
             if let id = block.headingID, let h = levels[id], h.level <= 3 {
-                out.append(Section(id: id, heading: h.label, text: line))
+                out.append(Section(id: id, heading: h.label, text: ""))
                 starts.append(h.offset)
             } else if !line.isEmpty {
                 out[out.count - 1].text += (out[out.count - 1].text.isEmpty ? "" : "\n") + line
@@ -129,7 +130,7 @@ package struct PageRenderer {
             let k = starts.lastIndex { $0 < at } ?? 0
             out[k].text += (out[k].text.isEmpty ? "" : "\n") + cell.code
         }
-        if out[0].text.isEmpty { out.removeFirst() }
+        if out[0].text.isEmpty && out.count > 1 { out.removeFirst() }
         return out
     }
 

@@ -235,7 +235,8 @@ enum SiteAssets {
             active = -1;
             if (hits.length === 0) { box.innerHTML = "<p>No matches.</p>"; return; }
             box.innerHTML = "<ol>" + hits.slice(0, 20).map(function (h) {
-              var section = h.doc.section ? ' <span class="section">› ' + escapeHTML(h.doc.section) + "</span>" : "";
+              var named = h.doc.section && h.doc.section !== h.doc.title;
+              var section = named ? ' <span class="section">› ' + escapeHTML(h.doc.section) + "</span>" : "";
               return '<li><a href="' + (root || "./") + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + section +
                 '</a><div class="snippet">' + snippet(h.doc.text, h.terms) + "</div></li>";
             }).join("") + "</ol>";
