@@ -44,6 +44,13 @@ import Testing
         window.addEventListener("load", function () {
           var body = document.body, out = {};
           function bg() { return getComputedStyle(body).backgroundColor; }
+          var sidebar = document.getElementById("sidebar"), menu = document.getElementById("menu-toggle");
+          out.sidebar = getComputedStyle(sidebar).display;
+          out.titletop = String(document.querySelector("h1").getBoundingClientRect().top);
+          out.menu = getComputedStyle(menu).display;
+          menu.click();
+          out.sidebaropen = getComputedStyle(sidebar).display + " " + menu.getAttribute("aria-expanded");
+          menu.click();
           var button = document.getElementById("theme-toggle");
           out.auto = bg();
           button.click();
@@ -80,7 +87,9 @@ import Testing
     }
 
     /// Runs Chromium on a URL; returns the DOM after load and the URLs it requested.
-    static func dumpDOM(_ url: String, scratch: URL) throws -> (dom: String, requests: [String]) {
+    static func dumpDOM(_ url: String, scratch: URL, window: String = "1200,800") throws -> (
+        dom: String, requests: [String]
+    ) {
         let netlog = scratch.appendingPathComponent("netlog-\(UUID().uuidString).json")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium!)
@@ -90,7 +99,7 @@ import Testing
             // Nothing may leave the machine, not even Chromium's own update checks.
             "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
             "--disable-sync", "--disable-default-apps", "--user-data-dir=\(scratch.path)/profile",
-            "--log-net-log=\(netlog.path)", "--virtual-time-budget=3000", "--window-size=1200,800", "--dump-dom", url
+            "--log-net-log=\(netlog.path)", "--virtual-time-budget=3000", "--window-size=\(window)", "--dump-dom", url
         ]
         let out = Pipe()
         p.standardOutput = out
@@ -167,6 +176,14 @@ import Testing
         #expect(p("results").contains("<mark>xylophone</mark>"), "a word one edit away is found: \(p("results"))")
         #expect(p("arrowfocus") == "./b.html#music-room", "↓ moves to the first result")
         #expect(p("escapehidden") == "true", "Esc closes the results")
+        #expect(p("sidebar") == "block" && p("menu") == "none", "on a desktop the sidebar shows, with no menu button")
+        // On a phone the sidebar waits behind the menu button and the page starts with its title.
+        let (phone, _) = try BrowserTests.dumpDOM(
+            "file://" + site.appendingPathComponent("probe.html").path, scratch: scratch, window: "390,844")
+        let q = { BrowserTests.probe(phone, $0) ?? "(missing)" }
+        #expect(q("sidebar") == "none" && q("menu") != "none", "the sidebar is behind the menu button")
+        #expect(q("sidebaropen") == "block true", "the menu button opens it")
+        #expect((Double(q("titletop")) ?? .infinity) < 400, "the title is in the first screen: \(q("titletop"))")
         for id in ["far-section", "block-late"] {
             let numbers = p(id).split(separator: " ").compactMap { Double($0) }
             #expect(numbers.count == 2, "\(id): \(p(id))")

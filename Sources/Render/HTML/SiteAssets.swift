@@ -44,7 +44,8 @@ enum SiteAssets {
           position: sticky; top: 0; z-index: 2; }
         .site-title { font-weight: 600; color: var(--fg); }
         .header-tools { display: flex; gap: .6rem; align-items: center; }
-        #theme-toggle { padding: .3rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg);
+        #menu-toggle { display: none; }
+        #theme-toggle, #menu-toggle { padding: .3rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg);
           color: var(--fg); font: inherit; font-size: .85rem; cursor: pointer; }
         .skip-link { position: absolute; left: .5rem; top: -3rem; z-index: 10; padding: .4rem .8rem;
           background: var(--bg); color: var(--accent); border: 2px solid var(--accent); border-radius: 6px; }
@@ -132,6 +133,13 @@ enum SiteAssets {
           .layout { display: block; }
           .sidebar { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
           main { padding: 1rem; }
+          .site-header { position: static; flex-wrap: wrap; gap: .5rem; padding: .5rem .8rem; }
+          .header-tools { flex: 1 1 100%; }
+          #search { flex: 1; width: auto; min-width: 0; }
+          #search-results { top: 0; }
+          [id] { scroll-margin-top: .5rem; }
+          .js .sidebar:not(.open) { display: none; }
+          #menu-toggle { display: inline-block; }
           .page { display: block; }
           .toc { position: static; max-height: none; border-left: 0; border-top: 1px solid var(--line);
             padding: 1rem 0 0; margin-top: 2rem; }
@@ -283,7 +291,9 @@ enum SiteAssets {
     /// The light/dark choice: loaded in `<head>` (before the page is drawn, so a dark choice
     /// never flashes light), it applies the choice remembered in localStorage; the button it
     /// adds to the header (none without script) cycles automatic → light → dark and remembers it.
-    /// "auto" follows the system (`prefers-color-scheme`).
+    /// "auto" follows the system (`prefers-color-scheme`). It also adds the phone's menu button:
+    /// below 48rem the sidebar is hidden behind it, so a page starts with its title (without
+    /// script the sidebar stays in the page).
     static let themeScript = """
         (function () {
           "use strict";
@@ -296,9 +306,25 @@ enum SiteAssets {
             else root.removeAttribute("data-theme");
           }
           apply(stored());
+          // Scripts run: on a phone the sidebar waits behind the menu button (below) from the first paint.
+          root.classList.add("js");
           document.addEventListener("DOMContentLoaded", function () {
             var tools = document.querySelector(".header-tools");
             if (!tools) return;
+            var sidebar = document.getElementById("sidebar");
+            if (sidebar) {
+              var menu = document.createElement("button");
+              menu.id = "menu-toggle";
+              menu.type = "button";
+              menu.textContent = "Notebooks";
+              menu.setAttribute("aria-controls", "sidebar");
+              menu.setAttribute("aria-expanded", "false");
+              menu.addEventListener("click", function () {
+                var open = sidebar.classList.toggle("open");
+                menu.setAttribute("aria-expanded", String(open));
+              });
+              tools.insertBefore(menu, tools.firstChild);
+            }
             var button = document.createElement("button");
             button.id = "theme-toggle";
             button.type = "button";

@@ -39,7 +39,7 @@ extension SiteBuilder {
             </header>
             <div id="search-results" hidden></div>
             <div class="layout">
-            <nav class="sidebar" aria-label="Notebooks">\(nav)</nav>
+            <nav class="sidebar" id="sidebar" aria-label="Notebooks">\(nav)</nav>
             <main id="content" tabindex="-1">
             \(body)
             </main>
