@@ -64,7 +64,7 @@ enum SiteAssets {
         .toc .toc-h3 { padding-left: .9rem; }
         #search-results a:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
         #search-results .section { color: var(--muted); }
-        mark { background: color-mix(in srgb, var(--skip) 30%, transparent); color: inherit; padding: 0 .1em; }
+        mark { background: color-mix(in srgb, var(--skip) 30%, transparent); color: var(--fg); padding: 0 .1em; }
         #search { width: min(22rem, 50vw); padding: .35rem .6rem; border: 1px solid var(--line); border-radius: 6px;
           background: var(--bg); color: var(--fg); font: inherit; }
         #search-results { position: sticky; top: 3.2rem; z-index: 3; margin: 0 auto; max-width: 60rem;
