@@ -17,18 +17,79 @@ import Testing
         let dir = try TemporaryFolder("browser").root
         let first =
             "---\ntitle: Kernels on a circle\n---\nThe arc-cosine kernel $k(x, x') = \\frac{1}{2\\pi}$ and a broken one $\\frac{$.\n\n$$\\Theta = \\sum_l \\Sigma_l$$\n\n```ntk {#fig}\nx = linspace(0, 1, 20)\nplot(x, x ^ 2, label: \"square\", title: \"Parabola\")\nheatmap(eye(4), title: \"identity\")\n```\n"
-        let second = "# Zebra page\n\nThe word xylophone appears only here.\n\n```ntk\nx = nope\n```\n"
+        let second =
+            "# Zebra page\n\nAn introduction.\n\n## Music room\n\nThe word xylophone appears only here.\n\n"
+            + "```ntk\nx = nope\n```\n"
+        let filler = (1...40).map { "Paragraph \($0) of the long page, there to make it scroll.\n\n" }.joined()
+        let third =
+            "# Long page\n\n" + filler
+            + "## Far section\n\nThe section a link jumps to.\n\n```ntk {#late}\nshow 1\n```\n\n"
+            + filler
         let a = Runner(notebookURL: dir.appendingPathComponent("a.md")).run(try Notebook.parse(first, path: "a.md"))
         let b = Runner(notebookURL: dir.appendingPathComponent("b.md")).run(try Notebook.parse(second, path: "b.md"))
+        let c = Runner(notebookURL: dir.appendingPathComponent("c.md")).run(try Notebook.parse(third, path: "c.md"))
         let out = dir.appendingPathComponent("site")
         try SiteBuilder(outputDirectory: out).build([
-            .init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html")
+            .init(result: a, pagePath: "a.html"), .init(result: b, pagePath: "b.html"),
+            .init(result: c, pagePath: "c.html")
         ])
         return out
     }
 
+    /// Drives a page as a reader would (clicks the theme toggle twice, presses `/`, types a
+    /// word with a typo, moves into the results with ↓, closes them with Esc, jumps to a heading
+    /// and to a block) and leaves what it saw in `data-probe-*` attributes of `<body>`. It is a
+    /// script file beside the page, so the page's Content-Security-Policy lets it run.
+    static let probeScript = """
+        window.addEventListener("load", function () {
+          var body = document.body, out = {};
+          function bg() { return getComputedStyle(body).backgroundColor; }
+          var sidebar = document.getElementById("sidebar"), menu = document.getElementById("menu-toggle");
+          out.sidebar = getComputedStyle(sidebar).display;
+          out.titletop = String(document.querySelector("h1").getBoundingClientRect().top);
+          out.menu = getComputedStyle(menu).display;
+          menu.click();
+          out.sidebaropen = getComputedStyle(sidebar).display + " " + menu.getAttribute("aria-expanded");
+          menu.click();
+          var button = document.getElementById("theme-toggle");
+          out.auto = bg();
+          button.click();
+          out.light = bg();
+          button.click();
+          out.dark = bg();
+          out.label = button.textContent;
+          out.stored = localStorage.getItem("tangent-theme");
+          var input = document.getElementById("search"), box = document.getElementById("search-results");
+          document.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));
+          out.slashFocus = document.activeElement === input ? "search" : "elsewhere";
+          input.value = "xylophne";
+          input.dispatchEvent(new Event("input"));
+          out.results = box.innerHTML;
+          input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+          out.arrowFocus = document.activeElement ? document.activeElement.getAttribute("href") : "";
+          document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+          out.escapeHidden = String(box.hidden);
+          var header = document.querySelector(".site-header").getBoundingClientRect().bottom;
+          ["far-section", "block-late"].forEach(function (id) {
+            document.getElementById(id).scrollIntoView();
+            out[id] = (document.getElementById(id).getBoundingClientRect().top - header) + " " + window.scrollY;
+          });
+          Object.keys(out).forEach(function (k) { body.setAttribute("data-probe-" + k.toLowerCase(), out[k]); });
+        });
+        """
+
+    /// The value of `data-probe-NAME` in a dumped DOM (entities of the attribute decoded).
+    static func probe(_ dom: String, _ name: String) -> String? {
+        guard let start = dom.range(of: "data-probe-\(name)=\"") else { return nil }
+        let rest = dom[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return HTMLEntities.decode(String(rest[..<end]), inAttribute: true)
+    }
+
     /// Runs Chromium on a URL; returns the DOM after load and the URLs it requested.
-    static func dumpDOM(_ url: String, scratch: URL) throws -> (dom: String, requests: [String]) {
+    static func dumpDOM(_ url: String, scratch: URL, window: String = "1200,800") throws -> (
+        dom: String, requests: [String]
+    ) {
         let netlog = scratch.appendingPathComponent("netlog-\(UUID().uuidString).json")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromium!)
@@ -38,7 +99,7 @@ import Testing
             // Nothing may leave the machine, not even Chromium's own update checks.
             "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",
             "--disable-sync", "--disable-default-apps", "--user-data-dir=\(scratch.path)/profile",
-            "--log-net-log=\(netlog.path)", "--virtual-time-budget=3000", "--dump-dom", url
+            "--log-net-log=\(netlog.path)", "--virtual-time-budget=3000", "--window-size=\(window)", "--dump-dom", url
         ]
         let out = Pipe()
         p.standardOutput = out
@@ -84,11 +145,52 @@ import Testing
 
         let (searchDOM, _) = try BrowserTests.dumpDOM(
             "file://" + site.appendingPathComponent("index.html").path + "?q=xylophone", scratch: scratch)
-        #expect(searchDOM.contains("<a href=\"./b.html\">Zebra page</a>"), "search finds the page with the word")
-        #expect(!searchDOM.contains("<a href=\"./a.html\">Kernels on a circle</a><div class=\"snippet\">"))
+        #expect(
+            searchDOM.contains(
+                "<a href=\"./b.html#music-room\">Zebra page <span class=\"section\">› Music room</span></a>"
+                    + "<div class=\"snippet\">The word <mark>xylophone</mark> appears only here. x = nope</div>"
+            ),
+            "search finds the section with the word, the word marked")
+        let results =
+            searchDOM.components(separatedBy: "id=\"search-results\"").last?
+            .components(separatedBy: "<div class=\"layout\">").first ?? ""
+        #expect(results.components(separatedBy: "<li>").count == 2, "one result: \(results)")
 
         let (failing, _) = try BrowserTests.dumpDOM(
             "file://" + site.appendingPathComponent("b.html").path, scratch: scratch)
         #expect(failing.contains("error: unknown name"), "the failing block's error is on its page")
+
+        // A reader's session on the long page (with the probe script added beside its own).
+        let page = try String(contentsOf: site.appendingPathComponent("c.html"), encoding: .utf8)
+        try page.replacingOccurrences(of: "</body>", with: "<script src=\"probe.js\"></script>\n</body>")
+            .write(to: site.appendingPathComponent("probe.html"), atomically: true, encoding: .utf8)
+        try BrowserTests.probeScript.write(
+            to: site.appendingPathComponent("probe.js"), atomically: true, encoding: .utf8)
+        let (probed, _) = try BrowserTests.dumpDOM(
+            "file://" + site.appendingPathComponent("probe.html").path, scratch: scratch)
+        let p = { BrowserTests.probe(probed, $0) ?? "(missing)" }
+        #expect(p("light") == "rgb(255, 255, 255)", "the toggle's first step is light")
+        #expect(p("dark") == "rgb(13, 17, 23)", "and its second dark")
+        #expect(p("label") == "Theme: dark" && p("stored") == "dark", "the choice is shown and remembered")
+        #expect(p("slashfocus") == "search", "/ focuses the search box")
+        #expect(p("results").contains("<mark>xylophone</mark>"), "a word one edit away is found: \(p("results"))")
+        #expect(p("arrowfocus") == "./b.html#music-room", "↓ moves to the first result")
+        #expect(p("escapehidden") == "true", "Esc closes the results")
+        #expect(p("sidebar") == "block" && p("menu") == "none", "on a desktop the sidebar shows, with no menu button")
+        // On a phone the sidebar waits behind the menu button and the page starts with its title.
+        let (phone, _) = try BrowserTests.dumpDOM(
+            "file://" + site.appendingPathComponent("probe.html").path, scratch: scratch, window: "390,844")
+        let q = { BrowserTests.probe(phone, $0) ?? "(missing)" }
+        #expect(q("sidebar") == "none" && q("menu") != "none", "the sidebar is behind the menu button")
+        #expect(q("sidebaropen") == "block true", "the menu button opens it")
+        #expect((Double(q("titletop")) ?? .infinity) < 400, "the title is in the first screen: \(q("titletop"))")
+        for id in ["far-section", "block-late"] {
+            let numbers = p(id).split(separator: " ").compactMap { Double($0) }
+            #expect(numbers.count == 2, "\(id): \(p(id))")
+            if numbers.count == 2 {
+                #expect(numbers[1] > 0, "\(id): the page scrolled")
+                #expect(numbers[0] >= 0, "\(id) lands below the sticky header (\(numbers[0]) px)")
+            }
+        }
     }
 }

@@ -72,7 +72,10 @@ import Testing
         #expect(pages.count == 3)
         for page in pages {
             let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
-            let own: Set<String> = ["<script src=\"search-index.js\">", "<script src=\"assets/search.js\">"]
+            let own: Set<String> = [
+                "<script src=\"search-index.js\">", "<script src=\"assets/search.js\">",
+                "<script src=\"assets/theme.js\">"
+            ]
             // Tangent's figures carry their own stylesheet; any other <style> is a finding.
             let withoutFigureStyles = html.replacingOccurrences(of: "<style>" + SVGStyle.css + "</style>", with: "")
             let problems = ScriptFinder.problems(in: withoutFigureStyles, allowedTags: nil, ownScripts: own)
@@ -163,7 +166,9 @@ import Testing
         try site.build([.init(result: result, pagePath: "m.html")])
         let html = try String(contentsOf: dir.appendingPathComponent("site/m.html"), encoding: .utf8)
         #expect(html.contains("class=\"katex"), "the math was typeset")
-        let own: Set<String> = ["<script src=\"search-index.js\">", "<script src=\"assets/search.js\">"]
+        let own: Set<String> = [
+            "<script src=\"search-index.js\">", "<script src=\"assets/search.js\">", "<script src=\"assets/theme.js\">"
+        ]
         // KaTeX sizes its boxes with style attributes and adds MathML: its own, not the notebook's.
         let problems = ScriptFinder.problems(in: html, allowedTags: nil, ownScripts: own)
             .filter { !$0.hasPrefix("style in") && $0 != "a <math> tag" }

@@ -56,7 +56,7 @@ import Testing
             PageRenderer.prepare(try result("---\ntitle: Kernels\nseed: 3\n---\n# Heading\n\ntext\n")), math: [:])
         #expect(!page.body.contains("title:"))
         #expect(!page.body.contains("<hr"))
-        #expect(page.body.contains("<h1>Heading</h1>"))
+        #expect(page.body.contains("<h1 id=\"heading\">Heading<a class=\"heading-anchor\""))
     }
 
     @Test func storedRegionsAreNotShownTwice() throws {

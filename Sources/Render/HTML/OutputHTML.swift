@@ -27,7 +27,9 @@ enum OutputHTML {
             let cap = caption.map { "<div class=\"caption\">\(HTMLText.escape($0))</div>" } ?? ""
             switch v {
             case .table(let t):
-                return "<div class=\"output matrix table\">\(cap)\(table(t.matrix, columns: t.columns))</div>\n"
+                let name = caption ?? "\(t.matrix.shapeDescription) table"
+                return
+                    "<div class=\"output matrix table\">\(table(t.matrix, columns: t.columns, caption: name))</div>\n"
             case .matrix(let m):
                 if ValueFormatter.isLarge(m) {
                     let s = MatrixSummary(m)
@@ -37,10 +39,12 @@ enum OutputHTML {
                     return
                         "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
                         + "<div class=\"thumb\">\(SVGFigure.render(heat, width: 320, height: 260))</div>"
-                        + "<div class=\"corner-label\">top-left corner</div>\(table(corner))</div>\n"
+                        + table(corner, caption: "Top-left corner of the \(m.shapeDescription) matrix") + "</div>\n"
                 }
                 return
-                    "<div class=\"output matrix\">\(cap)\(m.isEmpty ? "<pre>(empty \(m.shapeDescription) matrix)</pre>" : table(m))</div>\n"
+                    m.isEmpty
+                    ? "<div class=\"output matrix\">\(cap)<pre>(empty \(m.shapeDescription) matrix)</pre></div>\n"
+                    : "<div class=\"output matrix\">\(table(m, caption: caption ?? "\(m.shapeDescription) matrix"))</div>\n"
             default:
                 return "<div class=\"output value\">\(cap)<pre>\(HTMLText.escape(ValueFormatter.text(v)))</pre></div>\n"
             }
@@ -66,10 +70,16 @@ enum OutputHTML {
             + (caption.map { ": " + HTMLText.escape($0) } ?? "") + "</figcaption></figure>\n"
     }
 
+    /// A table's `<caption>`: the output's caption when the block gave one, else what the table
+    /// is, so a screen reader names every table (a notebook exported to Jupyter has none).
+    static func caption(_ text: String) -> String {
+        "<caption class=\"caption\">\(HTMLText.escape(text))</caption>"
+    }
+
     /// A table with named columns (`table(A, columns:)`), shown in full, each column in one
     /// style (`ColumnFormat`).
-    static func table(_ m: Matrix, columns: [String]) -> String {
-        var out = "<div class=\"table-wrap\"><table class=\"matrix-table named\"><thead><tr>"
+    static func table(_ m: Matrix, columns: [String], caption text: String? = nil) -> String {
+        var out = "<div class=\"table-wrap\"><table class=\"matrix-table named\">\(text.map(caption) ?? "")<thead><tr>"
         for name in columns { out += "<th scope=\"col\">\(HTMLText.escape(name))</th>" }
         out += "</tr></thead><tbody>"
         for row in Table(matrix: m, columns: columns).cells {
@@ -80,13 +90,15 @@ enum OutputHTML {
         return out + "</tbody></table></div>"
     }
 
-    /// A matrix as a table under its column indices, each column in one style (`ColumnFormat`).
-    static func table(_ m: Matrix) -> String {
-        var out = "<div class=\"table-wrap\"><table class=\"matrix-table\"><thead><tr><th></th>"
-        for j in 0..<m.cols { out += "<th>\(j)</th>" }
+    /// A matrix as a table under its column indices, each column in one style (`ColumnFormat`);
+    /// the indices are headers (`scope`) of their column and row.
+    static func table(_ m: Matrix, caption text: String? = nil) -> String {
+        var out =
+            "<div class=\"table-wrap\"><table class=\"matrix-table\">\(text.map(caption) ?? "")<thead><tr><td></td>"
+        for j in 0..<m.cols { out += "<th scope=\"col\">\(j)</th>" }
         out += "</tr></thead><tbody>"
         for (i, row) in ColumnFormat.cells(m.cols, rows: m.rows, { m[$0, $1] }).enumerated() {
-            out += "<tr><th>\(i)</th>"
+            out += "<tr><th scope=\"row\">\(i)</th>"
             for cell in row { out += "<td>\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }

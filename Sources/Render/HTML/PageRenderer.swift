@@ -22,6 +22,22 @@ package struct PageRenderer {
         package var summary: String
         /// … and as HTML for the index page (escaped text, typeset formulas).
         package var summaryHTML: String
+        /// The page's parts for the search: the text before the first heading, then one per
+        /// `<h1>`–`<h3>` (deeper headings stay in their parent's section).
+        package var sections: [Section] = []
+        /// "On this page": a `<nav>` listing the `<h2>` and `<h3>` headings; empty with none.
+        package var outlineHTML: String = ""
+    }
+
+    /// A part of a page as the search shows it: found by its text, opened at its heading.
+    package struct Section: Equatable {
+        /// The heading's id; nil for the text before the first heading.
+        package var id: String?
+        /// The heading's text (formulas as their TeX); empty for the text before the first heading.
+        package var heading: String
+        /// The section's text (without its heading, which the search reads as well), then the
+        /// code of its blocks.
+        package var text: String
     }
 
     /// How a page is finished beyond its math.
@@ -59,13 +75,19 @@ package struct PageRenderer {
         if let links = options.links, let pagePath = options.pagePath {
             rewrite = { links.rewrite($0, from: notebook.path, pagePath: pagePath) }
         }
-        var html = proseHTML(p.extraction.markdown, unsafeHTML: options.unsafeHTML, rewriteLink: rewrite)
+        let prose = proseHTML(p.extraction.markdown, unsafeHTML: options.unsafeHTML, rewriteLink: rewrite)
+        var (html, headings) = HeadingAnchors.apply(prose, math: p.extraction.spans)
         let text = RenderedText(html: html, math: p.extraction.spans)
+        let sections = sections(text, headings: headings, html: html, cells: p.placeholders)
         var complete = math
         for span in p.extraction.spans where complete[span.placeholder] == nil {
             complete[span.placeholder] = HTMLText.escape(span.source)
         }
-        if !p.extraction.spans.isEmpty { html = KaTeXRenderer.substitute(html, complete) }
+        var outline = outlineHTML(headings)
+        if !p.extraction.spans.isEmpty {
+            html = KaTeXRenderer.substitute(html, complete)
+            outline = KaTeXRenderer.substitute(outline, complete)
+        }
         var blocks: [String: String] = [:]
         for (token, cell) in p.placeholders {
             let block = p.result.blocks.first { $0.cell.id == cell.id }
@@ -82,7 +104,47 @@ package struct PageRenderer {
         }.joined()
         return Page(
             body: html, searchText: text.plain + "\n" + code, summary: RenderedText.plain(summary),
-            summaryHTML: summaryHTML)
+            summaryHTML: summaryHTML, sections: sections, outlineHTML: outline)
+    }
+
+    /// The page cut at its `<h1>`–`<h3>` headings; each block's code goes with the section its
+    /// block is in.
+    static func sections(
+        _ text: RenderedText, headings: [HeadingAnchors.Heading], html: String, cells: [(String, CodeCell)]
+    ) -> [Section] {
+        let levels = Dictionary(headings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var out = [Section(id: nil, heading: "", text: "")]
+        var starts = [-1]
+        for block in text.blocks {
+            let line = RenderedText.plain(block.pieces)
+            if let id = block.headingID, let h = levels[id], h.level <= 3 {
+                out.append(Section(id: id, heading: h.label, text: ""))
+                starts.append(h.offset)
+            } else if !line.isEmpty {
+                out[out.count - 1].text += (out[out.count - 1].text.isEmpty ? "" : "\n") + line
+            }
+        }
+        for (token, cell) in cells.reversed() {
+            guard let r = html.range(of: token) else { continue }
+            let at = html.utf8.distance(from: html.startIndex, to: r.lowerBound)
+            let k = starts.lastIndex { $0 < at } ?? 0
+            out[k].text += (out[k].text.isEmpty ? "" : "\n") + cell.code
+        }
+        if out[0].text.isEmpty && out.count > 1 { out.removeFirst() }
+        return out
+    }
+
+    /// "On this page": the `<h2>` and `<h3>` headings as links (math still as placeholders).
+    static func outlineHTML(_ headings: [HeadingAnchors.Heading]) -> String {
+        let listed = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard !listed.isEmpty else { return "" }
+        var out = "<nav class=\"toc\" id=\"toc\" aria-labelledby=\"toc-title\">"
+        out += "<p class=\"toc-title\" id=\"toc-title\">On this page</p><ul>"
+        for h in listed {
+            out +=
+                "<li class=\"toc-h\(h.level)\"><a href=\"#\(HTMLText.escape(h.id))\">\(HTMLText.escape(h.text))</a></li>"
+        }
+        return out + "</ul></nav>\n"
     }
 
     /// The prose as HTML: cmark-gfm's rendering with GitHub's tag filter, then sanitised

@@ -19,6 +19,8 @@ struct RenderedText {
         var pieces: [Piece]
         /// A `<p>`: the summary is the first one with text.
         var isParagraph: Bool
+        /// A heading's id (`HeadingAnchors`): where the search's sections start.
+        var headingID: String? = nil
     }
 
     private(set) var blocks: [Block] = []
@@ -30,8 +32,11 @@ struct RenderedText {
         "caption"
     ]
 
+    static let headingElements: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
     /// Footnote markers (`¹`, `↩`): not part of the sentence they sit in.
-    static let skippedClasses: Set<String> = ["footnote-ref", "footnote-backref"]
+    /// A heading's permalink (`#`) is no text either.
+    static let skippedClasses: Set<String> = ["footnote-ref", "footnote-backref", HeadingAnchors.anchorClass]
 
     /// Reads `html` (prose with math placeholders and block tokens, as `PageRenderer` has it).
     init(html: String, math: [MathSpan]) {
@@ -40,11 +45,15 @@ struct RenderedText {
         var tokenizer = HTMLTokenizer(html)
         var current: [Piece] = []
         var inParagraph = false
+        var headingID: String?
         var skipping: (name: String, depth: Int)?
         func flush() {
             let pieces = Self.tidy(current)
-            if !pieces.isEmpty { blocks.append(Block(pieces: pieces, isParagraph: inParagraph)) }
+            if !pieces.isEmpty || headingID != nil {
+                blocks.append(Block(pieces: pieces, isParagraph: inParagraph, headingID: headingID))
+            }
             current = []
+            headingID = nil
         }
         while let token = tokenizer.next() {
             switch token {
@@ -67,6 +76,9 @@ struct RenderedText {
                 } else if Self.blockElements.contains(name) {
                     flush()
                     inParagraph = name == "p"
+                    if Self.headingElements.contains(name) {
+                        headingID = attributes.first { $0.name == "id" }?.value
+                    }
                 } else if name == "br" {
                     current.append(.text(" "))
                 }

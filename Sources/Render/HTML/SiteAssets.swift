@@ -1,7 +1,7 @@
 /// The site's stylesheet and search script, written next to the pages (no CDN, no server),
 /// and the Content-Security-Policy its pages carry.
 enum SiteAssets {
-    /// Scripts run only from the site's own files (`search-index.js`, `assets/search.js`, and
+    /// Scripts run only from the site's own files (`search-index.js`, `assets/search.js`, `assets/theme.js`, and
     /// under `tangent serve` its live-reload file): no inline script, no `on…=` handler, no
     /// `javascript:` URL, no plugin, frame, form target or `<base>`, whatever got into a page.
     /// The site has no inline script to allow (KaTeX runs at build time). `file:` is listed
@@ -18,13 +18,21 @@ enum SiteAssets {
           color-scheme: light dark;
         }
         @media (prefers-color-scheme: dark) {
-          :root {
+          :root:not([data-theme="light"]) {
             --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23;
             --accent: #4493f8; --ok: #3fb950; --bad: #f85149; --skip: #d29922; --code-bg: #151b23;
             --tok-keyword: #ff7b72; --tok-builtin: #d2a8ff; --tok-number: #79c0ff; --tok-string: #a5d6ff;
             --tok-comment: #9198a1; --tok-op: #ffa657;
           }
         }
+        :root[data-theme="dark"] {
+          --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23;
+          --accent: #4493f8; --ok: #3fb950; --bad: #f85149; --skip: #d29922; --code-bg: #151b23;
+          --tok-keyword: #ff7b72; --tok-builtin: #d2a8ff; --tok-number: #79c0ff; --tok-string: #a5d6ff;
+          --tok-comment: #9198a1; --tok-op: #ffa657;
+          color-scheme: dark;
+        }
+        :root[data-theme="light"] { color-scheme: light; }
         * { box-sizing: border-box; }
         html { -webkit-text-size-adjust: 100%; }
         body { margin: 0; background: var(--bg); color: var(--fg);
@@ -35,6 +43,28 @@ enum SiteAssets {
           padding: .6rem 1.2rem; border-bottom: 1px solid var(--line); background: var(--panel);
           position: sticky; top: 0; z-index: 2; }
         .site-title { font-weight: 600; color: var(--fg); }
+        .header-tools { display: flex; gap: .6rem; align-items: center; }
+        #menu-toggle { display: none; }
+        #theme-toggle, #menu-toggle { padding: .3rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg);
+          color: var(--fg); font: inherit; font-size: .85rem; cursor: pointer; }
+        .skip-link { position: absolute; left: .5rem; top: -3rem; z-index: 10; padding: .4rem .8rem;
+          background: var(--bg); color: var(--accent); border: 2px solid var(--accent); border-radius: 6px; }
+        .skip-link:focus { top: .5rem; }
+        main:focus { outline: none; }
+        [id] { scroll-margin-top: 4.5rem; }
+        .heading-anchor { margin-left: .35em; font-weight: normal; color: var(--muted); opacity: 0; }
+        h1:hover .heading-anchor, h2:hover .heading-anchor, h3:hover .heading-anchor, h4:hover .heading-anchor,
+        h5:hover .heading-anchor, h6:hover .heading-anchor, .heading-anchor:focus { opacity: 1; }
+        .page { display: grid; grid-template-columns: minmax(0, 52rem) 13rem; gap: 2rem; align-items: start; }
+        .toc { position: sticky; top: 4.5rem; max-height: calc(100vh - 5.5rem); overflow: auto; font-size: .88rem;
+          border-left: 1px solid var(--line); padding-left: 1rem; }
+        .toc-title { font-weight: 600; margin: 0 0 .4rem; }
+        .toc ul { list-style: none; margin: 0; padding: 0; }
+        .toc li { margin: .2rem 0; }
+        .toc .toc-h3 { padding-left: .9rem; }
+        #search-results a:focus { outline: 2px solid var(--accent); outline-offset: 2px; }
+        #search-results .section { color: var(--muted); }
+        mark { background: color-mix(in srgb, var(--skip) 30%, transparent); color: var(--fg); padding: 0 .1em; }
         #search { width: min(22rem, 50vw); padding: .35rem .6rem; border: 1px solid var(--line); border-radius: 6px;
           background: var(--bg); color: var(--fg); font: inherit; }
         #search-results { position: sticky; top: 3.2rem; z-index: 3; margin: 0 auto; max-width: 60rem;
@@ -75,12 +105,13 @@ enum SiteAssets {
         .outputs:empty { display: none; }
         .output { margin: .6rem 0; }
         .output pre { margin: 0; background: transparent; padding: .2rem 0; }
+        caption { text-align: left; }
         .caption, figcaption { font-size: .9rem; color: var(--muted); font-weight: 600; margin-bottom: .2rem; }
         .table-wrap { overflow-x: auto; }
         .matrix-table { font-family: ui-monospace, monospace; font-size: .85rem; }
         .matrix-table td { text-align: right; }
         .matrix-table th { color: var(--muted); font-weight: normal; background: var(--panel); }
-        .summary, .corner-label { font-size: .9rem; color: var(--muted); }
+        .summary { font-size: .9rem; color: var(--muted); }
         .thumb svg { max-width: 320px; }
         figure { margin: .6rem 0; }
         .error { border-left: 4px solid var(--bad); background: color-mix(in srgb, var(--bad) 8%, transparent);
@@ -102,10 +133,24 @@ enum SiteAssets {
           .layout { display: block; }
           .sidebar { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
           main { padding: 1rem; }
+          .site-header { position: static; flex-wrap: wrap; gap: .5rem; padding: .5rem .8rem; }
+          .header-tools { flex: 1 1 100%; }
+          #search { flex: 1; width: auto; min-width: 0; }
+          #search-results { top: 0; }
+          [id] { scroll-margin-top: .5rem; }
+          .js .sidebar:not(.open) { display: none; }
+          #menu-toggle { display: inline-block; }
+          .page { display: block; }
+          .toc { position: static; max-height: none; border-left: 0; border-top: 1px solid var(--line);
+            padding: 1rem 0 0; margin-top: 2rem; }
         }
         """
 
-    /// Client-side full-text search over `search-index.js` (a script, so it works from file://).
+    /// Client-side search over `search-index.js` (a script, so it works from file://): one entry
+    /// per section of a page, opened at its heading; a word of four letters or more also finds
+    /// the words one edit away (a typo). The snippet is the section's text with every match in
+    /// `<mark>`, each piece escaped. `/` focuses the box, Esc closes the results, the arrow keys
+    /// move through them and Enter opens one (the first, from the box).
     static let searchScript = """
         (function () {
           "use strict";
@@ -114,43 +159,187 @@ enum SiteAssets {
           var box = document.getElementById("search-results");
           if (!input || !box) return;
           var root = document.body.getAttribute("data-root") || "";
-          var docs = index.map(function (d) { return { title: d.title, url: d.url, text: d.text, lower: (d.title + "\\n" + d.text).toLowerCase() }; });
+          var docs = index.map(function (d) {
+            var section = d.section || "";
+            return { title: d.title, section: section, url: d.url, text: d.text, words: null,
+              lower: (d.title + "\\n" + section + "\\n" + d.text).toLowerCase(),
+              head: (d.title + "\\n" + section).toLowerCase() };
+          });
           function escapeHTML(s) {
             return s.replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
+          }
+          // Whether a and b are at most one substitution, insertion or deletion apart.
+          function withinOne(a, b) {
+            if (a === b) return true;
+            if (Math.abs(a.length - b.length) > 1) return false;
+            if (a.length > b.length) { var t = a; a = b; b = t; }
+            var i = 0;
+            while (i < a.length && a[i] === b[i]) i++;
+            return a.length === b.length ? a.slice(i + 1) === b.slice(i + 1) : a.slice(i) === b.slice(i + 1);
+          }
+          function wordsOf(d) {
+            if (!d.words) {
+              var seen = {};
+              d.words = d.lower.split(/[^\\p{L}\\p{N}_]+/u).filter(function (w) {
+                if (w === "" || seen[w]) return false;
+                seen[w] = true;
+                return true;
+              });
+            }
+            return d.words;
+          }
+          // What stands for `word` in d: the word itself, else the words one edit away.
+          function termsFor(d, word) {
+            if (d.lower.indexOf(word) >= 0) return { terms: [word], exact: true };
+            if (word.length < 4) return null;
+            var near = wordsOf(d).filter(function (w) { return withinOne(word, w); });
+            return near.length ? { terms: near, exact: false } : null;
           }
           function search(query) {
             var words = query.toLowerCase().split(/\\s+/).filter(function (w) { return w.length > 0; });
             if (words.length === 0) return [];
             var hits = [];
             docs.forEach(function (d) {
-              var score = 0;
+              var score = 0, found = [];
               for (var i = 0; i < words.length; i++) {
-                var n = d.lower.split(words[i]).length - 1;
-                if (n === 0) return;
-                score += n + (d.title.toLowerCase().indexOf(words[i]) >= 0 ? 10 : 0);
+                var t = termsFor(d, words[i]);
+                if (!t) return;
+                t.terms.forEach(function (term) {
+                  var n = d.lower.split(term).length - 1;
+                  score += (t.exact ? n : n / 2) + (d.head.indexOf(term) >= 0 ? 10 : 0);
+                  found.push(term);
+                });
               }
-              var at = d.lower.indexOf(words[0]);
-              var snippet = d.text.slice(Math.max(0, at - 60), at + 100).replace(/\\s+/g, " ");
-              hits.push({ doc: d, score: score, snippet: snippet });
+              hits.push({ doc: d, score: score, terms: found });
             });
             hits.sort(function (a, b) { return b.score - a.score; });
             return hits;
           }
+          // The text around the first match, every match marked, every piece escaped.
+          function snippet(text, terms) {
+            var lower = text.toLowerCase(), at = -1;
+            terms.forEach(function (t) { var k = lower.indexOf(t); if (k >= 0 && (at < 0 || k < at)) at = k; });
+            var start = Math.max(0, at - 60), end = Math.min(text.length, Math.max(at, 0) + 120);
+            var piece = text.slice(start, end).replace(/\\s/g, " "), low = piece.toLowerCase(), out = "", i = 0;
+            while (i < piece.length) {
+              var best = -1, len = 0;
+              terms.forEach(function (t) {
+                var k = low.indexOf(t, i);
+                if (k >= 0 && (best < 0 || k < best || (k === best && t.length > len))) { best = k; len = t.length; }
+              });
+              if (best < 0) { out += escapeHTML(piece.slice(i)); break; }
+              out += escapeHTML(piece.slice(i, best)) + "<mark>" + escapeHTML(piece.slice(best, best + len)) + "</mark>";
+              i = best + len;
+            }
+            return (start > 0 ? "…" : "") + out.replace(/ +/g, " ") + (end < text.length ? "…" : "");
+          }
+          var active = -1;
+          function links() { return box.querySelectorAll("a"); }
+          function close() { box.hidden = true; box.innerHTML = ""; active = -1; }
           function show() {
+            if (input.value.trim() === "") { close(); return; }
             var hits = search(input.value);
-            if (input.value.trim() === "") { box.hidden = true; box.innerHTML = ""; return; }
             box.hidden = false;
+            active = -1;
             if (hits.length === 0) { box.innerHTML = "<p>No matches.</p>"; return; }
             box.innerHTML = "<ol>" + hits.slice(0, 20).map(function (h) {
-              return '<li><a href="' + (root || "./") + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + '</a>' +
-                '<div class="snippet">' + escapeHTML(h.snippet) + '</div></li>';
+              var named = h.doc.section && h.doc.section !== h.doc.title;
+              var section = named ? ' <span class="section">› ' + escapeHTML(h.doc.section) + "</span>" : "";
+              return '<li><a href="' + (root || "./") + escapeHTML(h.doc.url) + '">' + escapeHTML(h.doc.title) + section +
+                '</a><div class="snippet">' + snippet(h.doc.text, h.terms) + "</div></li>";
             }).join("") + "</ol>";
           }
+          function move(step) {
+            var all = links();
+            if (all.length === 0) return;
+            active = Math.max(-1, Math.min(all.length - 1, active + step));
+            if (active < 0) input.focus(); else all[active].focus();
+          }
           input.addEventListener("input", show);
+          input.addEventListener("keydown", function (e) {
+            if (e.key === "ArrowDown") { e.preventDefault(); active = -1; move(1); }
+            else if (e.key === "Enter") {
+              var first = links()[0];
+              if (first) { e.preventDefault(); close(); window.location.href = first.href; }
+            }
+          });
+          box.addEventListener("keydown", function (e) {
+            if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
+            else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
+          });
+          box.addEventListener("click", function (e) { if (e.target.closest && e.target.closest("a")) close(); });
+          document.addEventListener("keydown", function (e) {
+            if (e.key === "Escape" && !box.hidden) {
+              var inside = box.contains(document.activeElement);
+              close();
+              if (inside) input.focus();
+            } else if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey) {
+              var t = e.target, tag = t && t.tagName;
+              if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+              e.preventDefault();
+              input.focus();
+              input.select();
+            }
+          });
           // A page opened with ?q=words shows the results for those words (shareable searches).
           var q = new URLSearchParams(window.location.search).get("q");
           if (q) { input.value = q; show(); }
           window.tangentSearch = search;
+        })();
+        """
+
+    /// The light/dark choice: loaded in `<head>` (before the page is drawn, so a dark choice
+    /// never flashes light), it applies the choice remembered in localStorage; the button it
+    /// adds to the header (none without script) cycles automatic → light → dark and remembers it.
+    /// "auto" follows the system (`prefers-color-scheme`). It also adds the phone's menu button:
+    /// below 48rem the sidebar is hidden behind it, so a page starts with its title (without
+    /// script the sidebar stays in the page).
+    static let themeScript = """
+        (function () {
+          "use strict";
+          var root = document.documentElement;
+          var key = "tangent-theme";
+          var modes = ["auto", "light", "dark"];
+          function stored() { try { return window.localStorage.getItem(key); } catch (e) { return null; } }
+          function apply(mode) {
+            if (mode === "light" || mode === "dark") root.setAttribute("data-theme", mode);
+            else root.removeAttribute("data-theme");
+          }
+          apply(stored());
+          // Scripts run: on a phone the sidebar waits behind the menu button (below) from the first paint.
+          root.classList.add("js");
+          document.addEventListener("DOMContentLoaded", function () {
+            var tools = document.querySelector(".header-tools");
+            if (!tools) return;
+            var sidebar = document.getElementById("sidebar");
+            if (sidebar) {
+              var menu = document.createElement("button");
+              menu.id = "menu-toggle";
+              menu.type = "button";
+              menu.textContent = "Notebooks";
+              menu.setAttribute("aria-controls", "sidebar");
+              menu.setAttribute("aria-expanded", "false");
+              menu.addEventListener("click", function () {
+                var open = sidebar.classList.toggle("open");
+                menu.setAttribute("aria-expanded", String(open));
+              });
+              tools.insertBefore(menu, tools.firstChild);
+            }
+            var button = document.createElement("button");
+            button.id = "theme-toggle";
+            button.type = "button";
+            function label() { button.textContent = "Theme: " + (root.getAttribute("data-theme") || "auto"); }
+            label();
+            tools.appendChild(button);
+            button.addEventListener("click", function () {
+              var next = modes[(modes.indexOf(root.getAttribute("data-theme") || "auto") + 1) % modes.length];
+              apply(next);
+              try {
+                if (next === "auto") window.localStorage.removeItem(key); else window.localStorage.setItem(key, next);
+              } catch (e) {}
+              label();
+            });
+          });
         })();
         """
 }

@@ -94,17 +94,22 @@ package final class SiteBuilder {
             let depth = e.pagePath.split(separator: "/").count - 1
             let root = String(repeating: "../", count: depth)
             let body =
-                "<article class=\"notebook\">\n" + pages[k].body + "</article>\n" + pager(k, entries, root: root)
+                "<div class=\"page\"><article class=\"notebook\">\n" + pages[k].body + "</article>\n"
+                + pages[k].outlineHTML + "</div>\n" + pager(k, entries, root: root)
             let html = layout(
                 title: e.result.notebook.title, root: root, current: k, entries: entries, body: body,
                 scriptPolicy: !options[k].unsafeHTML)
             try files.write(html, e.pagePath)
-            searchEntries.append(
-                .object([
-                    ("title", .string(e.result.notebook.title)),
-                    ("url", .string(PageLink.encoded(e.pagePath))),
-                    ("text", .string(pages[k].searchText))
-                ]))
+            for section in pages[k].sections {
+                let fragment = section.id.map { "#" + PageLink.encoded($0) } ?? ""
+                searchEntries.append(
+                    .object([
+                        ("title", .string(e.result.notebook.title)),
+                        ("section", .string(section.heading)),
+                        ("url", .string(PageLink.encoded(e.pagePath) + fragment)),
+                        ("text", .string(section.text))
+                    ]))
+            }
         }
         let indexBody = index(entries, pages.map(\.summaryHTML))
         try files.write(
@@ -118,6 +123,7 @@ package final class SiteBuilder {
     func writeAssets(math: SiteMath, previous: [String], into files: inout SiteFiles) throws {
         try files.write(SiteAssets.stylesheet, "assets/tangent.css")
         try files.write(SiteAssets.searchScript, "assets/search.js")
+        try files.write(SiteAssets.themeScript, "assets/theme.js")
         guard !math.rendered.isEmpty else { return }
         let site = files.site
         if site.kind(of: KaTeXAssets.stylesheetPath) != .file || !previous.contains(KaTeXAssets.stylesheetPath) {

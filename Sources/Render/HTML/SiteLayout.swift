@@ -1,7 +1,7 @@
 import TangentSupport
 
-/// The HTML around the pages: the shared layout (header, search box, sidebar), the pager
-/// between neighbouring notebooks, and the index page.
+/// The HTML around the pages: the shared layout (skip link, header with the search box and the
+/// light/dark toggle, sidebar), the pager between neighbouring notebooks, and the index page.
 extension SiteBuilder {
     /// A page of the site; `scriptPolicy` adds the Content-Security-Policy that runs only the
     /// site's own script files (every page but those built with `--unsafe-html`).
@@ -27,16 +27,20 @@ extension SiteBuilder {
             <title>\(HTMLText.escape(title))</title>
             <link rel="stylesheet" href="\(root)assets/tangent.css">
             <link rel="stylesheet" href="\(root)\(KaTeXAssets.stylesheetPath)">
+            <script src="\(root)assets/theme.js"></script>
             </head>
             <body data-root="\(root)">
+            <a class="skip-link" id="skip-link" href="#content">Skip to content</a>
             <header class="site-header">
             <a class="site-title" href="\(root)index.html">\(HTMLText.escape(siteTitle))</a>
-            <input id="search" type="search" placeholder="Search" aria-label="Search the notebooks" autocomplete="off">
+            <div class="header-tools">
+            <input id="search" type="search" placeholder="Search (/)" aria-label="Search the notebooks" aria-controls="search-results" autocomplete="off">
+            </div>
             </header>
             <div id="search-results" hidden></div>
             <div class="layout">
-            <nav class="sidebar" aria-label="Notebooks">\(nav)</nav>
-            <main>
+            <nav class="sidebar" id="sidebar" aria-label="Notebooks">\(nav)</nav>
+            <main id="content" tabindex="-1">
             \(body)
             </main>
             </div>
