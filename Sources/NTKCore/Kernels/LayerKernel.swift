@@ -167,23 +167,9 @@ public enum LayerKernel {
         case .serial(let layers):
             for l in layers { try walk(l, &states, wantNTK: wantNTK, parallel: parallel) }
         case .parallel(let layers):
-            guard layers.count == states.count else {
-                throw .refused(
-                    layer: "parallel",
-                    rule:
-                        "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it"
-                )
-            }
-            var inputs = states
-            states = []
-            var out: [KernelState] = []
-            for (i, l) in layers.enumerated() {
-                var branch = [inputs[i]]
-                inputs[i] = .empty  // the branch holds the only reference
+            try branches(layers, &states, empty: .empty) { (l, branch) throws(KernelError) in
                 try walk(l, &branch, wantNTK: wantNTK, parallel: parallel)
-                out += branch
             }
-            states = out
         case .fanOut(let n):
             try single("FanOut", states)
             states = Array(repeating: states[0], count: n)
@@ -211,6 +197,31 @@ public enum LayerKernel {
             throw .refused(
                 layer: name, rule: "it needs images (n×h×w×c) as inputs; give the network images(X, h, w, c)")
         }
+    }
+
+    /// `parallel`: the i-th layer walks the i-th state, each branch holding the only reference
+    /// to its state (so it is updated in place); shared by the vector and the spatial walks.
+    static func branches<State>(
+        _ layers: [Layer], _ states: inout [State], empty: State,
+        _ walk: (Layer, inout [State]) throws(KernelError) -> Void
+    ) throws(KernelError) {
+        guard layers.count == states.count else {
+            throw .refused(
+                layer: "parallel",
+                rule:
+                    "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it"
+            )
+        }
+        var inputs = states
+        states = []
+        var out: [State] = []
+        for (i, l) in layers.enumerated() {
+            var branch = [inputs[i]]
+            inputs[i] = empty  // the branch holds the only reference
+            try walk(l, &branch)
+            out += branch
+        }
+        states = out
     }
 
     static func single(_ name: String, _ states: [KernelState]) throws(KernelError) {

@@ -49,23 +49,9 @@ enum SpatialKernelWalk {
         case .serial(let layers):
             for l in layers { try walk(l, &states, &sides) }
         case .parallel(let layers):
-            guard layers.count == states.count else {
-                throw .refused(
-                    layer: "parallel",
-                    rule:
-                        "it has \(layers.count) branches but receives \(states.count) input\(states.count == 1 ? "" : "s"); put FanOut(\(layers.count)) before it"
-                )
-            }
-            var inputs = states
-            states = []
-            var out: [SpatialKernelState] = []
-            for (i, l) in layers.enumerated() {
-                var branch = [inputs[i]]
-                inputs[i] = .empty
+            try LayerKernel.branches(layers, &states, empty: .empty) { (l, branch) throws(KernelError) in
                 try walk(l, &branch, &sides)
-                out += branch
             }
-            states = out
         case .fanOut(let n):
             try LayerKernel.single("FanOut", states.count)
             states = Array(repeating: states[0], count: n)
