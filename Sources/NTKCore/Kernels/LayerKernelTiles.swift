@@ -82,10 +82,10 @@ enum LayerKernelTiles {
                         let next = Counter()
                         let workers = min(tiles.count, NetworkKernels.cores)
                         let work: (Int) -> Void = { _ in
-                            // The fused path's scratch: a block's x·x′, the registers, one row.
+                            // The fused path's scratch: a block's x·x′/d and the registers.
                             let scratch = program.map {
                                 UnsafeMutablePointer<Double>.allocate(
-                                    capacity: fusedSide * fusedSide + (2 * $0.registers + 1) * fusedSide)
+                                    capacity: fusedSide * fusedSide + 2 * $0.registers * fusedSide)
                             }
                             defer { scratch?.deallocate() }
                             while cancellation?.isDue != true, outcome.failure == nil,
@@ -150,26 +150,25 @@ enum LayerKernelTiles {
             let m = rows.count
             let n = cols.count
             let onDiagonal = symmetric && rows.lowerBound == cols.lowerBound
+            // x·x′/d: the division by d is dgemm's alpha (no pass of its own, no vector division
+            // per pair); both paths scale the same way, so they agree bit for bit.
+            let alpha = 1 / Double(d)
             if let program, let scratch {
                 NetworkKernels.gemm(
-                    m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
+                    m: m, n: n, k: d, alpha: alpha, a: x1 + rows.lowerBound * d, lda: d,
                     b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: scratch, ldc: n)
-                // x·x′/d as each row is read (only the upper triangle on the diagonal).
                 runProgram(
-                    program, gram: scratch, scale: Double(d), regs: scratch + m * n, rows: rows, cols: cols,
-                    onDiagonal: onDiagonal)
+                    program, gram: scratch, regs: scratch + m * n, rows: rows, cols: cols, onDiagonal: onDiagonal)
                 return
             }
             var gram = Matrix.blasOutput(rows: m, cols: n) { c in
                 NetworkKernels.gemm(
-                    m: m, n: n, k: d, alpha: 1, a: x1 + rows.lowerBound * d, lda: d,
+                    m: m, n: n, k: d, alpha: alpha, a: x1 + rows.lowerBound * d, lda: d,
                     b: x2 + cols.lowerBound * d, ldb: d, transB: true, beta: 0, c: c, ldc: n)
             }
-            let dd = Double(d)
-            gram.storage.withUnsafeMutableBufferPointer { g in
-                for e in 0..<(m * n) { g[e] = g[e] / dd }
-                // Exactly symmetric, as the untiled walk's input kernel.
-                if onDiagonal { TileRelu.mirrorUpper(g.baseAddress!, n: m) }
+            // Exactly symmetric, as the untiled walk's input kernel.
+            if onDiagonal {
+                gram.storage.withUnsafeMutableBufferPointer { TileRelu.mirrorUpper($0.baseAddress!, n: m) }
             }
             var states = [
                 KernelState(
@@ -193,17 +192,16 @@ enum LayerKernelTiles {
             if let ntk, let t = result.ntk { store(t, rows, cols, mirrored: symmetric && !onDiagonal, into: ntk) }
         }
 
-        /// The fused path of `run`: each row of the block (x·x′, divided by `scale` = d as it is
-        /// read) through the whole network in L1, the result written straight into the outputs,
-        /// then the block's mirror image (or, on the diagonal, its lower triangle) from there.
+        /// The fused path of `run`: each row of the block (x·x′/d) through the whole network in
+        /// L1, the result written straight into the outputs, then the block's mirror image (or,
+        /// on the diagonal, its lower triangle) from there.
         private func runProgram(
-            _ program: LayerKernelProgram, gram g: UnsafePointer<Double>, scale dd: Double,
+            _ program: LayerKernelProgram, gram g: UnsafePointer<Double>,
             regs: UnsafeMutablePointer<Double>, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
         ) {
             let m = rows.count
             let n = cols.count
             let stride = n
-            let input = regs + 2 * program.registers * stride
             let resultQ = regs + 2 * program.result * stride
             let resultT = resultQ + stride
             var finite = true
@@ -211,10 +209,8 @@ enum LayerKernelTiles {
                 for r in 0..<m {
                     // K(X, X) on the diagonal: the upper triangle.
                     let from = onDiagonal ? r : 0
-                    let row = g + r * n
-                    for j in from..<n { input[j] = row[j] / dd }
                     program.run(
-                        input, from: from, count: n, regs: regs, stride: stride, row: rows.lowerBound + r,
+                        g + r * n, from: from, count: n, regs: regs, stride: stride, row: rows.lowerBound + r,
                         column: cols.lowerBound, triangle: onDiagonal, wantNTK: wantNTK)
                     let i = rows.lowerBound + r
                     finite = Self.copy(resultQ + from, to: nngp + i * n2 + cols.lowerBound + from, n - from) && finite

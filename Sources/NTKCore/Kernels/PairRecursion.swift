@@ -29,12 +29,15 @@ func pairRecursion<A: ActivationMap, R: LaneSource, C: LaneSource>(
 /// pair recursion and the diagonal of K(X, X).
 @_transparent
 func denseLayer(_ step: DenseStep, sigma: Vec, theta: inout Vec, standard: Bool, wantsNTK: Bool) -> Vec {
-    let q = sigma * step.weightVariance + step.biasVariance
+    // Fused multiply-adds: one rounding where neural-tangents rounds twice, so the two agree
+    // to an ulp of the larger term.
+    let weightVariance = Vec(repeating: step.weightVariance)
+    let q = Vec(repeating: step.biasVariance).addingProduct(sigma, weightVariance)
     if wantsNTK {
         theta =
             standard
             ? (step.fanIn * sigma + step.weightVariance * theta) + step.biasCount
-            : q + step.weightVariance * theta
+            : q.addingProduct(weightVariance, theta)
     }
     return q
 }

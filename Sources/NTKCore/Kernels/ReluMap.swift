@@ -22,6 +22,6 @@ struct ReluMap: ActivationMap {
         let prod = row(0) * col(0)
         let s = (prod - q12 * q12).clampedSquareRoot
         let dot = VectorMath.reluDerivative(s, q12)  // 1/2 − θ/(2π)
-        return (factor * s + dot * q12, dot)
+        return ((factor * s).addingProduct(dot, q12), dot)
     }
 }

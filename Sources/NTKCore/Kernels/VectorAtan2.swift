@@ -46,7 +46,7 @@ enum VectorMath {
     static func reluDerivative(_ ay: Vec, _ x: Vec) -> Vec {
         let r = reduce(ay, x, bothZero: .halfPi)
         let scaled = r.u * (1 / (2 * Double.pi))  // atan(u)/(2π) = scaled·(1 − poly)
-        return ((0.5 - 0.125 * r.octants) - scaled) + scaled * r.poly
+        return ((0.5 - 0.125 * r.octants) - scaled).addingProduct(scaled, r.poly)
     }
 
     /// The shared reduction: atan2(ay, x) = j·π/4 + atan(u), with atan(u) = u − u·poly,
@@ -71,17 +71,18 @@ enum VectorMath {
         let u = Vec(bits: (num / den).bits ^ flip)
         let z = u * u
         var p = Vec(repeating: -0.011152908092096216)
-        p = p * z + 0.02895352123252625
-        p = p * z - 0.04283578705573422
-        p = p * z + 0.05157516225552972
-        p = p * z - 0.058664967492257074
-        p = p * z + 0.06665052856794013
-        p = p * z - 0.07692198451257941
-        p = p * z + 0.09090904370311348
-        p = p * z - 0.11111110990139533
-        p = p * z + 0.14285714284106285
-        p = p * z - 0.199999999999916
-        p = p * z + 0.33333333333333326
+        // Horner steps as fused multiply-adds (one rounding each; LLVM never fuses on its own).
+        p = Vec(repeating: 0.02895352123252625).addingProduct(p, z)
+        p = Vec(repeating: -0.04283578705573422).addingProduct(p, z)
+        p = Vec(repeating: 0.05157516225552972).addingProduct(p, z)
+        p = Vec(repeating: -0.058664967492257074).addingProduct(p, z)
+        p = Vec(repeating: 0.06665052856794013).addingProduct(p, z)
+        p = Vec(repeating: -0.07692198451257941).addingProduct(p, z)
+        p = Vec(repeating: 0.09090904370311348).addingProduct(p, z)
+        p = Vec(repeating: -0.11111110990139533).addingProduct(p, z)
+        p = Vec(repeating: 0.14285714284106285).addingProduct(p, z)
+        p = Vec(repeating: -0.199999999999916).addingProduct(p, z)
+        p = Vec(repeating: 0.33333333333333326).addingProduct(p, z)
         // j = 2k + σc with k = 1 if swapped, else 2 if x < 0 (sign bit: −0 counts), else 0;
         // 2k = 2 − 2·sign(x)·[not swapped].
         let signOfX = Vec(bits: one.bits | xSign)

@@ -96,8 +96,8 @@ extension Layer {
     /// alone, so one backward pass of the whole batch with cotangent e_c gives each row's
     /// signal z̄_i = ∂f_c/∂z_i at every Dense layer i, and
     /// Θ = (1/k) Σ_c Σ_i (s_i² H1_i H2_iᵀ + β_i t_i²) ∘ (Z̄1_i Z̄2_iᵀ).
-    /// The tapes run with OpenBLAS's threads; the sum over layers is one pass over tiles of Θ
-    /// on all cores (`GramAccumulator.accumulate`; dsyrk and one triangle for K(X, X)).
+    /// The sum over layers is one pass over tiles of Θ on all cores
+    /// (`GramAccumulator.accumulate`; dsyrk and one triangle for K(X, X)).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?) -> Matrix {
         empiricalNTK(p, x1, x2, input: .vector(x1.cols))
     }
@@ -110,7 +110,16 @@ extension Layer {
     /// with the others. That costs n·P·fan_in·out + n1·n2·fan_in·out, against n1·n2·P²·(fan_in
     /// + out) for the pairwise Σ_{p,q} ⟨h_p, h′_q⟩⟨z̄_p, z̄′_q⟩, which is larger for every
     /// convolution whose P² exceeds its fan_in·out/(fan_in + out).
+    ///
+    /// Everything runs with OpenBLAS on one thread, the tapes' products split over the cores by
+    /// rows (`NetworkKernels.parallelGemm`), as `MLP.empiricalNTK` does: OpenBLAS's own threads
+    /// spin for a while after each call they serve, and on two cores that spinning took ~20% of
+    /// the CPU time from the tile pass that follows (docs/benchmarks.md).
     public func empiricalNTK(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?, input: FeatureShape) -> Matrix {
+        BLASThreads.singleThreaded { empiricalKernel(p, x1, x2, input: input) }
+    }
+
+    private func empiricalKernel(_ p: NetworkParams, _ x1: Matrix, _ x2: Matrix?, input: FeatureShape) -> Matrix {
         let n1 = x1.rows
         let n2 = x2?.rows ?? x1.rows
         guard n1 > 0, n2 > 0, let shapes = try? LayerShapes(self, input: input) else {
