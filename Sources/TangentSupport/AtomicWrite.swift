@@ -178,31 +178,7 @@ package final class AtomicFile {
 /// Reads a whole file; failures carry the system's reason, e.g.
 /// `cannot read file: No such file or directory`.
 package func readFileContents(of url: URL) throws(FileError) -> Data {
-    let path = try fileSystemPath(of: url, action: "read")
-    var fd: Int32
-    repeat { fd = open(path, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
-    if fd < 0 { throw posixError("cannot read file", errno) }
-    defer { _ = close(fd) }
-
-    var info = stat()
-    if fstat(fd, &info) != 0 { throw posixError("cannot read file", errno) }
-    if (info.st_mode & S_IFMT) == S_IFDIR { throw posixError("cannot read file", EISDIR) }
-
-    var data = Data()
-    if info.st_size > 0 { data.reserveCapacity(Int(info.st_size)) }
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { buffer in
-            read(fd, buffer.baseAddress, buffer.count)
-        }
-        if count < 0 {
-            if errno == EINTR { continue }
-            throw posixError("cannot read file", errno)
-        }
-        if count == 0 { break }
-        data.append(contentsOf: chunk[0..<count])
-    }
-    return data
+    try ReadableFile(url).readToEnd(from: 0)
 }
 
 // MARK: - Helpers

@@ -101,26 +101,32 @@ import Testing
         #expect(d?.message.contains("step") == true, "\(d?.message ?? "no error")")
     }
 
-    /// The predictor memo is keyed by a 64-bit hash; an entry whose key matches but whose kernel
-    /// differs (a collision, forced here by re-filing an entry under another call's key) must not
-    /// answer for that call.
-    @Test func predictorMemoNeverAnswersForAnotherKernel() throws {
+    /// The predictor memo answers only for the same kernel, targets and options: another
+    /// kernel (or another `diag_reg`) gets its own factorisation, an equal copy of K reuses one.
+    @Test func predictorMemoAnswersOnlyForItsOwnKernel() throws {
         let env = Environment()
         try run("K = [[2, 0.5], [0.5, 1]]\ny = [[1], [-1]]\nr = predict(K, y, [[1, 0]])", in: env)
-        let first = env["r"]
         #expect(env.predictors.count == 1)
-        let k2 = Matrix(rows: 2, cols: 2, storage: [3, 1, 1, 2])
-        let y = Matrix(column: [1, -1])
-        let key = Environment.predictorKey(k2, y, learningRate: 1, diagReg: 0, absolute: false)
-        env.predictors[key] = env.predictors.values.first
-        try run("K2 = [[3, 1], [1, 2]]\nr = predict(K2, y, [[1, 0]])", in: env)
-        // K⁻¹y's first entry, times the test row [1, 0]: with K2 it is 3/5; with K it is 6/7.
-        guard case .matrix(let m) = env["r"], case .matrix(let m1) = first else {
+        try run("K2 = [[3, 1], [1, 2]]\nr2 = predict(K2, y, [[1, 0]])", in: env)
+        #expect(env.predictors.count == 2)
+        // K⁻¹y's first entry, times the test row [1, 0]: with K it is 6/7; with K2 it is 3/5.
+        guard case .matrix(let m1) = env["r"], case .matrix(let m2) = env["r2"] else {
             Issue.record("not matrices")
             return
         }
-        #expect(abs(m[0, 0] - 0.6) < 1e-12, "\(m)")
         #expect(abs(m1[0, 0] - 6.0 / 7.0) < 1e-12, "\(m1)")
+        #expect(abs(m2[0, 0] - 0.6) < 1e-12, "\(m2)")
+        try run("K3 = [[2, 0.5], [0.5, 1]]\nr3 = predict(K3, y, [[1, 0]])", in: env)
+        #expect(env.predictors.count == 2, "an equal copy of K reuses its factorisation")
+        try run("r4 = predict(K, y, [[1, 0]], diag_reg: 0.5)", in: env)
+        #expect(env.predictors.count == 3, "another diag_reg is another predictor")
+        guard case .matrix(let m4) = env["r4"] else {
+            Issue.record("not a matrix")
+            return
+        }
+        // diag_reg is relative to the mean of K's diagonal (1.5): K + 0.75 I = [[2.75, .5], [.5, 1.75]].
+        let det = 2.75 * 1.75 - 0.25
+        #expect(abs(m4[0, 0] - (1.75 * 1 - 0.5 * -1) / det) < 1e-12, "\(m4)")
     }
 
     @Test func predictShapesAndTimes() throws {

@@ -260,6 +260,48 @@ struct ScratchFolder {
 
     // MARK: Files
 
+    /// Reading a file takes a one-copy path for native float64 in C order; every file, good or
+    /// bad, must read exactly as decoding its bytes does (same values, same error).
+    @Test func readingAFileEqualsDecodingItsBytes() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let matrix = NPY.encode(Matrix(rows: 3, cols: 4) { i, j in Double(i * 4 + j) - 5.5 })
+        let images = NPY.encode(NPY.NDArray(shape: [2, 3, 2, 1], values: (0..<12).map(Double.init)))
+        // Version 2.0 (4-byte header length) with a header longer than the 64 KiB read first.
+        var longHeader = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 2, 0])
+        let text = Array(
+            ("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}" + String(repeating: " ", count: 70_000) + "\n")
+                .utf8)
+        withUnsafeBytes(of: UInt32(text.count).littleEndian) { longHeader.append(contentsOf: $0) }
+        longHeader.append(contentsOf: text)
+        for v in [1.0, 2, 3] { withUnsafeBytes(of: v.bitPattern.littleEndian) { longHeader.append(contentsOf: $0) } }
+        var cases: [(String, Data)] = [
+            ("matrix", matrix), ("images", images), ("trailing", matrix + Data([1, 2, 3])),
+            ("fortran", Self.npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2)}", [1, 2, 3, 4])),
+            ("big-endian", Self.npy("{'descr': '>f8', 'fortran_order': False, 'shape': (3,)}", endian: ">")),
+            ("float32", Self.npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,)}")),
+            ("header beyond 64 KiB", longHeader), ("empty", Data()),
+            ("3-D", Self.npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 3)}"))
+        ]
+        for length in [5, 9, 20, matrix.count - 8, matrix.count - 1] {
+            cases.append(("first \(length) bytes", matrix.prefix(length)))
+        }
+        for (name, bytes) in cases {
+            let url = scratch.url.appendingPathComponent("case.npy")
+            try bytes.write(to: url)
+            let read = Result { () throws(FileError) in try NPY.readArray(from: url) }
+            let decoded = Result { () throws(FileError) in try NPY.decodeArray(bytes) }
+            switch (read, decoded) {
+            case (.success(let a), .success(let b)):
+                #expect(a.shape == b.shape && a.values == b.values, "\(name)")
+            case (.failure(let a), .failure(let b)):
+                #expect(a == b, "\(name)")
+            default:
+                Issue.record("\(name): read \(read), decoded \(decoded)")
+            }
+        }
+    }
+
     @Test func readErrorsCarryTheSystemReason() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }

@@ -194,10 +194,9 @@ package final class Environment {
     private var pending: [String: @Sendable () -> Value?] = [:]
     private var fingerprints: [String: UInt64] = [:]
     private var damaged: Set<String> = []
-    /// Factorised kernel-regression predictors, keyed by a fingerprint of their inputs, with the
-    /// kernel and targets they were made from (shared storage, not copies): a hit is used only
-    /// when those equal the call's, so a hash collision can never return another kernel's answer.
-    var predictors: [UInt64: (predictor: GradientDescentMSE, kernel: Matrix, targets: Matrix)] = [:]
+    /// Factorised kernel-regression predictors with the kernel and targets they were made from
+    /// (shared storage, not copies) and their options, most recent last (at most 8).
+    var predictors: [PredictorMemo] = []
     /// Scopes of calls that returned a closure while holding a function defined in them (a
     /// reference cycle): their bindings are dropped with the environment, freeing them.
     private var closureScopes: [Scope] = []

@@ -80,7 +80,34 @@ public enum NPY {
 
     /// Reads a `.npy` file of 0, 1, 2 or 4 dimensions; see `decodeArray(_:)`.
     package static func readArray(from url: URL) throws(FileError) -> NDArray {
-        try decodeArray(readFileContents(of: url))
+        let file = try ReadableFile(url)
+        if let array = try readNativeDoubles(file) { return array }
+        return try decodeArray(file.readToEnd(from: 0))
+    }
+
+    /// The common case read in one copy: a header that fits in the first 64 KiB and native
+    /// float64 data in C order, read from the file straight into the array's storage. Nil for
+    /// anything else, including every malformed or short file, which `decodeArray` then reads
+    /// whole and reports as it always has.
+    private static func readNativeDoubles(_ file: ReadableFile) throws(FileError) -> NDArray? {
+        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: min(file.size, 1 << 16), alignment: 8)
+        defer { prefix.deallocate() }
+        let got = try file.read(into: prefix, at: 0)
+        let parsed = try? parseHeader(
+            UnsafeRawBufferPointer(rebasing: prefix[0..<got]), ranks: [0, 1, 2, 4], refusal: "")
+        guard let (header, dataStart) = parsed, header.dtype.kind == .float, header.dtype.size == 8,
+            header.dtype.bigEndian == ((1 as UInt16).bigEndian == 1), !header.fortranOrder,
+            let byteCount = try? payloadBytes(header), file.size - dataStart >= byteCount
+        else { return nil }
+        var complete = true
+        let values = try [Double](unsafeUninitializedCapacity: header.count) {
+            (buffer, initialized) throws(FileError) in
+            let n = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: dataStart)
+            complete = n == byteCount
+            initialized = complete ? header.count : 0
+        }
+        // The file shrank while it was read: the whole-file path reports it.
+        return complete ? NDArray(shape: header.shape, values: values) : nil
     }
 
     /// Writes `encode(array)` as `write(_:to:confinedTo:)` writes a matrix.
@@ -115,6 +142,26 @@ public enum NPY {
 extension NPY {
     private static func decodeArray(_ bytes: UnsafeRawBufferPointer, ranks: Set<Int>, refusal: String) throws(FileError)
         -> NDArray
+    {
+        let (header, dataStart) = try parseHeader(bytes, ranks: ranks, refusal: refusal)
+        let available = bytes.count - dataStart
+        let byteCount = try payloadBytes(header)
+        guard available >= byteCount else {
+            throw FileError(
+                "file is truncated: header says \(header.count) values (\(byteCount) bytes) "
+                    + "but only \(available) bytes follow")
+        }
+        // Bytes after the data are ignored, as numpy does.
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + byteCount])
+        let values = header.dtype.values(in: payload, count: header.count)
+
+        return NDArray(shape: header.shape, values: header.fortranOrder ? cOrder(values, shape: header.shape) : values)
+    }
+
+    /// The header at the start of `bytes` (which need not hold the data) and where the data
+    /// starts; throws what `decodeArray` says of a bad or truncated header.
+    private static func parseHeader(_ bytes: UnsafeRawBufferPointer, ranks: Set<Int>, refusal: String)
+        throws(FileError) -> (Header, dataStart: Int)
     {
         if bytes.isEmpty { throw FileError("not a .npy file (the file is empty)") }
         guard zip(bytes, magic).allSatisfy({ $0 == $1 }) else {
@@ -158,22 +205,16 @@ extension NPY {
         guard ranks.contains(header.shape.count) else {
             throw FileError("\(header.shape.count)-D array of shape \(header.shapeText) cannot be loaded \(refusal)")
         }
-        let dataStart = headerStart + headerLength
-        let available = bytes.count - dataStart
+        return (header, headerStart + headerLength)
+    }
+
+    /// The data's size in bytes, refused when it overflows.
+    private static func payloadBytes(_ header: Header) throws(FileError) -> Int {
         let (byteCount, overflow) = header.count.multipliedReportingOverflow(by: header.dtype.size)
         guard !overflow else {
             throw FileError("malformed header: shape \(header.shapeText) is too large")
         }
-        guard available >= byteCount else {
-            throw FileError(
-                "file is truncated: header says \(header.count) values (\(byteCount) bytes) "
-                    + "but only \(available) bytes follow")
-        }
-        // Bytes after the data are ignored, as numpy does.
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + byteCount])
-        let values = header.dtype.values(in: payload, count: header.count)
-
-        return NDArray(shape: header.shape, values: header.fortranOrder ? cOrder(values, shape: header.shape) : values)
+        return byteCount
     }
 
     /// Column-major (Fortran-order) values of an array of that shape, in row-major order: the

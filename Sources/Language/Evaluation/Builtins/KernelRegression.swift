@@ -197,39 +197,42 @@ extension Builtins {
     }
 }
 
-extension Environment {
-    /// The memo key of a predictor: K and y hashed from their own storage (no O(n²) copy on
-    /// every call) with the sizes and options.
-    static func predictorKey(_ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool) -> UInt64
-    {
-        var header = BinaryWriter()
-        for size in [k.rows, k.cols, y.rows, y.cols] { header.int(size) }
-        header.double(learningRate)
-        header.double(diagReg)
-        header.bool(absolute)
-        var hasher = Fingerprint.Hasher(totalCount: header.bytes.count + 8 * (k.count + y.count))
-        header.bytes.withUnsafeBytes { hasher.update($0) }
-        k.storage.withUnsafeBytes { hasher.update($0) }
-        y.storage.withUnsafeBytes { hasher.update($0) }
-        return hasher.finalize()
-    }
+/// A factorised predictor and what it was made from.
+struct PredictorMemo {
+    let predictor: GradientDescentMSE
+    let kernel: Matrix
+    let targets: Matrix
+    let learningRate: Double
+    let diagReg: Double
+    let absolute: Bool
+}
 
+extension Environment {
     /// The factorised predictor for this kernel and targets, reused across calls in a notebook
     /// (one factorisation serves every time and test set, as neural-tangents' closure does).
     func predictor(
         _ k: Matrix, _ y: Matrix, learningRate: Double, diagReg: Double, absolute: Bool,
         call c: BuiltinCall
     ) throws(Diagnostic) -> GradientDescentMSE {
-        let key = Self.predictorKey(k, y, learningRate: learningRate, diagReg: diagReg, absolute: absolute)
-        // Equal storage compares in O(1) when the call passes the same matrices (the usual case),
-        // else entry by entry: O(n²) beside the O(n³) factorisation a miss costs.
-        if let cached = predictors[key], cached.kernel == k, cached.targets == y { return cached.predictor }
+        // No hash of K: a call passing the same matrices (the usual case) compares their storage
+        // in O(1), another kernel differs within its first entries, and only an equal copy is
+        // compared in full, O(n²) beside the O(n³) factorisation it saves. (Hashing a 4000×4000
+        // K on every call cost more than the rest of the call around the solve.)
+        if let hit = predictors.last(where: {
+            $0.learningRate == learningRate && $0.diagReg == diagReg && $0.absolute == absolute
+                && $0.kernel == k && $0.targets == y
+        }) {
+            return hit.predictor
+        }
         do {
             let p = try GradientDescentMSE(
                 kernelTrainTrain: k, yTrain: y, learningRate: learningRate,
                 diagReg: diagReg, diagRegAbsoluteScale: absolute)
-            if predictors.count >= 8 { predictors.removeAll() }
-            predictors[key] = (p, k, y)
+            if predictors.count >= 8 { predictors.removeFirst() }
+            predictors.append(
+                PredictorMemo(
+                    predictor: p, kernel: k, targets: y, learningRate: learningRate, diagReg: diagReg,
+                    absolute: absolute))
             return p
         } catch {
             throw Builtins.locate(error, in: c)
