@@ -41,7 +41,9 @@ import Testing
 
     @Test func figuresAreNumberedInPageOrderWithCaptionsUnderThem() throws {
         let html = try page(notebook)
-        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)">/).map { String($0.output.1) }
+        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)" tabindex="0">/).map {
+            String($0.output.1)
+        }
         // A repeated id anchors only its first figure.
         #expect(figures == ["fig-prior", "figure-2", "fig-posterior", "figure-4"])
         let captions = html.matches(of: /<figcaption>(.*?)<\/figcaption>/).map { String($0.output.1) }
@@ -75,7 +77,7 @@ import Testing
         let forged = "Text \u{1}figure-id:x\u{1} and \u{1}figure-number\u{1}.\n\n" + notebook
         let html = try page(forged)
         #expect(!html.contains("\u{1}"))
-        #expect(html.matches(of: /<figure class="output figure" id="fig-prior">/).count == 1)
+        #expect(html.matches(of: /<figure class="output figure" id="fig-prior" tabindex="0">/).count == 1)
         #expect(html.contains("<a href=\"#fig-prior\">Figure 1</a>"))
     }
 }
