@@ -41,6 +41,8 @@ extension BrowserTests {
 
         $$K_{*X} K_{XX}^{-1} y$$
 
+        $$\\Theta(x, x') = \\sum_{l=1}^{L} \\Sigma_l(x, x') \\prod_{k=l+1}^{L} \\dot\\Sigma_k(x, x') + \\frac{1}{2} \\sum_{i=1}^{n} \\alpha_i K(x, x_i)$$
+
         ## Setup
 
         | width | error |
@@ -73,6 +75,7 @@ extension BrowserTests {
 
         ```ntk {#numbers}
         show eye(3)
+        show eye(9)
         show eye(40)
         show table(hcat([1, 3], [2, 4]), columns: ["a", "b"]), "two columns"
         print("some text")
@@ -102,7 +105,9 @@ extension BrowserTests {
 
     /// Runs axe on the page in the light theme, then in the dark one, and leaves the violations
     /// (JSON: theme, rule id, impact, the targets) in `data-probe-axe` of `<body>` and the page's
-    /// background in each theme in `data-probe-axe-backgrounds`, or the error in `data-probe-axe-error`. Every rule runs, best practices included; the test fails on the serious ones.
+    /// background in each theme in `data-probe-axe-backgrounds`, or the error in
+    /// `data-probe-axe-error`; in a frame (the phone harness), it posts them to the harness too.
+    /// Every rule runs, best practices included; the test fails on the serious ones.
     static let axeProbe = """
         window.addEventListener("load", function () {
           var root = document.documentElement, body = document.body;
@@ -120,9 +125,12 @@ extension BrowserTests {
           run("light").then(function (a) {
             return run("dark").then(function (b) { return a.concat(b); });
           }).then(function (all) {
-            body.setAttribute("data-probe-axe-backgrounds", backgrounds.join(" / "));
-            body.setAttribute("data-probe-axe", JSON.stringify(all));
-          }, function (e) { body.setAttribute("data-probe-axe-error", String(e)); });
+            report({ "axe-backgrounds": backgrounds.join(" / "), axe: JSON.stringify(all) });
+          }, function (e) { report({ "axe-error": String(e) }); });
+          function report(out) {
+            Object.keys(out).forEach(function (k) { body.setAttribute("data-probe-" + k, out[k]); });
+            if (window.parent !== window) window.parent.postMessage(out, "*");
+          }
         });
         """
 
@@ -135,10 +143,13 @@ extension BrowserTests {
     }
 
     /// The findings of axe on `page` of `site` (opened with `query`), from a copy of the page
-    /// with axe and the probe added as script files beside it.
-    static func axeFindings(site: URL, page: String, query: String = "", axe: URL) throws -> [AxeFinding] {
+    /// with axe and the probe added as script files beside it; on a `phone`, in the 390 px frame
+    /// of the phone harness (`BrowserPhoneTests`).
+    static func axeFindings(site: URL, page: String, query: String = "", axe: URL, phone: Bool = false) throws
+        -> [AxeFinding]
+    {
         let fm = FileManager.default
-        let copy = "axe-" + page
+        let copy = (phone ? "axe-phone-" : "axe-") + page
         if !fm.fileExists(atPath: site.appendingPathComponent("axe.min.js").path) {
             try fm.copyItem(at: axe, to: site.appendingPathComponent("axe.min.js"))
             try axeProbe.write(to: site.appendingPathComponent("axe-probe.js"), atomically: true, encoding: .utf8)
@@ -147,9 +158,17 @@ extension BrowserTests {
         try html.replacingOccurrences(
             of: "</body>", with: "<script src=\"axe.min.js\"></script><script src=\"axe-probe.js\"></script>\n</body>"
         ).write(to: site.appendingPathComponent(copy), atomically: true, encoding: .utf8)
+        var opened = copy
+        if phone {
+            opened = "axe-phone.html"
+            try phoneHarness.replacingOccurrences(of: "phone-page.html", with: copy + query)
+                .write(to: site.appendingPathComponent(opened), atomically: true, encoding: .utf8)
+            try phoneHarnessScript.write(
+                to: site.appendingPathComponent("phone-harness.js"), atomically: true, encoding: .utf8)
+        }
         let (dom, _) = try dumpDOM(
-            "file://" + site.appendingPathComponent(copy).path + query, scratch: site.deletingLastPathComponent(),
-            budget: 30000)
+            "file://" + site.appendingPathComponent(opened).path + (phone ? "" : query),
+            scratch: site.deletingLastPathComponent(), budget: 30000)
         if let error = probe(dom, "axe-error") { throw AxeError(message: "\(page): axe failed: \(error)") }
         let json = try #require(probe(dom, "axe"), "\(page): axe left no result")
         let backgrounds = probe(dom, "axe-backgrounds") ?? "(missing)"
@@ -168,7 +187,7 @@ extension BrowserTests {
         .enabled(if: chromium != nil, "needs Debian's chromium (scripts/test.sh installs it)"),
         .enabled(if: KaTeXRenderer.isAvailable, "needs node and libjs-katex"),
         .enabled(if: axeScript != nil, "needs axe-core: run scripts/a11y-venv.sh (scripts/test.sh does)"))
-    func axeFindsNothingSeriousInEitherTheme() throws {
+    func axeFindsNothingSeriousInEitherThemeOrOnAPhone() throws {
         let site = try BrowserTests.accessibilitySite()
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
         let axe = try #require(BrowserTests.axeScript)
@@ -177,6 +196,9 @@ extension BrowserTests {
             let findings = try BrowserTests.axeFindings(site: site, page: page, query: query, axe: axe)
             all += findings.map { (page, $0) }
         }
+        // And on a phone, where figures, tables and formulas scroll sideways in their boxes.
+        let phone = try BrowserTests.axeFindings(site: site, page: "t.html", axe: axe, phone: true)
+        all += phone.map { ("t.html at 390 px", $0) }
         let report = all.map { "\($0.0): \($0.1)" }.joined(separator: "\n")
         let serious = all.filter { $0.1.impact == "serious" || $0.1.impact == "critical" }
         #expect(serious.isEmpty, "axe found \(serious.count) serious or critical; every finding:\n\(report)")

@@ -58,6 +58,9 @@ extension BrowserTests {
             if (shown < smallest) { smallest = shown; which = t.textContent; }
           });
           out.svgtexts = count;
+          out.scrollingfigures = Array.prototype.filter.call(document.querySelectorAll("figure"), function (f) {
+            return f.scrollWidth > f.clientWidth + 1;
+          }).length;
           out.smallesttext = smallest.toFixed(2) + " " + which;
           if (menu) menu.click();
           out.sidebaropen = getComputedStyle(sidebar).display + " " + (menu ? menu.getAttribute("aria-expanded") : "");
@@ -65,24 +68,28 @@ extension BrowserTests {
         });
         """
 
-    /// What the phone probe saw on `page` of `site`.
-    static func phoneProbe(site: URL, page: String) throws -> (String) -> String {
+    /// What the phone probe saw on `page` of `site`, in a frame `width` × `height` px.
+    static func phoneProbe(site: URL, page: String, width: Int = 390, height: Int = 844) throws -> (String) -> String {
         let html = try String(contentsOf: site.appendingPathComponent(page), encoding: .utf8)
         try html.replacingOccurrences(of: "</body>", with: "<script src=\"phone-probe.js\"></script>\n</body>")
             .write(to: site.appendingPathComponent("phone-page.html"), atomically: true, encoding: .utf8)
         try phoneProbe.write(to: site.appendingPathComponent("phone-probe.js"), atomically: true, encoding: .utf8)
-        try phoneHarness.write(to: site.appendingPathComponent("phone.html"), atomically: true, encoding: .utf8)
+        try phoneHarness.replacingOccurrences(
+            of: "width:390px;height:844px", with: "width:\(width)px;height:\(height)px"
+        )
+        .write(to: site.appendingPathComponent("phone.html"), atomically: true, encoding: .utf8)
         try phoneHarnessScript.write(
             to: site.appendingPathComponent("phone-harness.js"), atomically: true, encoding: .utf8)
         let (dom, _) = try dumpDOM(
-            "file://" + site.appendingPathComponent("phone.html").path, scratch: site.deletingLastPathComponent())
+            "file://" + site.appendingPathComponent("phone.html").path, scratch: site.deletingLastPathComponent(),
+            window: "\(width + 100),\(height + 100)")
         return { probe(dom, $0) ?? "(missing)" }
     }
 
     @Test(
         .enabled(if: chromium != nil, "needs Debian's chromium (scripts/test.sh installs it)"),
         .enabled(if: KaTeXRenderer.isAvailable, "needs node and libjs-katex"))
-    func aPhoneShowsTheTitleFirstAndFigureTextAtTenPixels() throws {
+    func aPhoneShowsTheTitleFirstAndFigureTextAtTenPixelsAndADesktopFitsFigures() throws {
         let site = try BrowserTests.accessibilitySite()
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
         let q = try BrowserTests.phoneProbe(site: site, page: "t.html")
@@ -95,5 +102,13 @@ extension BrowserTests {
         #expect((Int(q("svgtexts")) ?? 0) > 30, "the figures' text was measured: \(q("svgtexts"))")
         let smallest = Double(q("smallesttext").split(separator: " ").first ?? "") ?? 0
         #expect(smallest >= 10 - 1e-9, "figure text is at least 10 px as displayed: \(q("smallesttext"))")
+        #expect((Int(q("scrollingfigures")) ?? 0) > 0, "figures wider than the phone scroll in their box")
+
+        // In a 1200 px window (a desktop's), the figures fit beside the outline, text at 10 px or more.
+        let d = try BrowserTests.phoneProbe(site: site, page: "t.html", width: 1200, height: 800)
+        #expect(d("innerwidth") == "1200" && d("sidebar") == "block")
+        #expect(d("scrollingfigures") == "0" && d("overflow") == "0", "\(d("scrollingfigures")) figures scroll")
+        let desktopSmallest = Double(d("smallesttext").split(separator: " ").first ?? "") ?? 0
+        #expect(desktopSmallest >= 10 - 1e-9, "figure text on a desktop: \(d("smallesttext"))")
     }
 }

@@ -41,7 +41,7 @@ import Testing
 
     @Test func figuresAreNumberedInPageOrderWithCaptionsUnderThem() throws {
         let html = try page(notebook)
-        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)" tabindex="0">/).map {
+        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)">/).map {
             String($0.output.1)
         }
         // A repeated id anchors only its first figure.
@@ -77,7 +77,7 @@ import Testing
         let forged = "Text \u{1}figure-id:x\u{1} and \u{1}figure-number\u{1}.\n\n" + notebook
         let html = try page(forged)
         #expect(!html.contains("\u{1}"))
-        #expect(html.matches(of: /<figure class="output figure" id="fig-prior" tabindex="0">/).count == 1)
+        #expect(html.matches(of: /<figure class="output figure" id="fig-prior">/).count == 1)
         #expect(html.contains("<a href=\"#fig-prior\">Figure 1</a>"))
     }
 }

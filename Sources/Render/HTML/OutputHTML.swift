@@ -57,8 +57,8 @@ enum OutputHTML {
 
     /// A figure with its caption under it: "Figure N: caption" (the caption, else the title).
     /// Its number and id are tokens `FigureNumbering.apply` fills in once the page is whole.
-    /// It takes the keyboard's focus: on a phone it scrolls sideways (`SVGFigure.minimumDisplayWidth`),
-    /// and a scrolling box must be reachable without a pointer.
+    /// On a phone it scrolls sideways (`SVGFigure.minimumDisplayWidth`); the site's script then
+    /// lets it take the keyboard's focus (`SiteAssets.themeScript`).
     static func figure(_ f: Figure) -> String {
         let id = f.id.flatMap { id in
             id.unicodeScalars.allSatisfy {
@@ -67,8 +67,7 @@ enum OutputHTML {
                 ? id : nil
         }
         let caption = SVGFigure.nonEmpty(f.caption) ?? SVGFigure.nonEmpty(f.title)
-        return "<figure class=\"output figure\" id=\"\(FigureNumbering.idToken(id))\" tabindex=\"0\">"
-            + SVGFigure.render(f)
+        return "<figure class=\"output figure\" id=\"\(FigureNumbering.idToken(id))\">\(SVGFigure.render(f))"
             + "<figcaption><span class=\"figure-number\">Figure\(FigureNumbering.numberToken)</span>"
             + (caption.map { ": " + HTMLText.escape($0) } ?? "") + "</figcaption></figure>\n"
     }

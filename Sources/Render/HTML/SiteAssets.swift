@@ -58,8 +58,9 @@ enum SiteAssets {
         .heading-anchor { margin-left: .35em; font-weight: normal; color: var(--muted); opacity: 0; }
         h1:hover .heading-anchor, h2:hover .heading-anchor, h3:hover .heading-anchor, h4:hover .heading-anchor,
         h5:hover .heading-anchor, h6:hover .heading-anchor, .heading-anchor:focus { opacity: 1; }
-        /* At 1200 px with the outline beside it, the article still holds a 640 px figure. */
-        .page { display: grid; grid-template-columns: minmax(0, 52rem) 12rem; gap: 1.5rem; align-items: start; }
+        /* In a 1200 px window (scroll bar included) with the outline beside it, the article still
+           holds a 640 px figure. */
+        .page { display: grid; grid-template-columns: minmax(0, 52rem) 12rem; gap: 1.25rem; align-items: start; }
         .toc { position: sticky; top: 4.5rem; max-height: calc(100vh - 5.5rem); overflow: auto; font-size: .88rem;
           border-left: 1px solid var(--line); padding-left: 1rem; }
         .toc-title { font-weight: 600; margin: 0 0 .4rem; }
@@ -81,7 +82,7 @@ enum SiteAssets {
         .sidebar ul { list-style: none; margin: 0; padding: 0; }
         .sidebar li { margin: .25rem 0; }
         .sidebar a.current { font-weight: 600; color: var(--fg); }
-        main { padding: 1rem 2rem 3rem; min-width: 0; }
+        main { padding: 1rem 1.5rem 3rem; min-width: 0; }
         article { max-width: 52rem; }
         h1, h2, h3 { line-height: 1.25; }
         pre, code { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace; font-size: .9em; }
@@ -123,7 +124,8 @@ enum SiteAssets {
         /* A figure is never shown narrower than its inline min-width (its text stays >= 10 px);
            in a narrower column it scrolls sideways inside its box, not the page. */
         figure { margin: .6rem 0; overflow-x: auto; }
-        figure:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+        figure:focus-visible, .table-wrap:focus-visible, article > table:focus-visible, .katex-display:focus-visible {
+          outline: 2px solid var(--accent); outline-offset: 2px; }
         .error { border-left: 4px solid var(--bad); background: color-mix(in srgb, var(--bad) 8%, transparent);
           padding: .3rem .8rem; margin: .6rem 0; }
         .error.expected { border-left-color: var(--skip); background: color-mix(in srgb, var(--skip) 8%, transparent); }
@@ -303,7 +305,8 @@ enum SiteAssets {
     /// adds to the header (none without script) cycles automatic → light → dark and remembers it.
     /// "auto" follows the system (`prefers-color-scheme`). It also adds the phone's menu button:
     /// below 48rem the sidebar is hidden behind it, so a page starts with its title (without
-    /// script the sidebar stays in the page).
+    /// script the sidebar stays in the page). A figure, table or display formula that scrolls
+    /// sideways gets `tabindex="0"` (and loses it when the window grows to fit it).
     static let themeScript = """
         (function () {
           "use strict";
@@ -318,6 +321,16 @@ enum SiteAssets {
           apply(stored());
           // Scripts run: on a phone the sidebar waits behind the menu button (below) from the first paint.
           root.classList.add("js");
+          // A box that scrolls sideways (a figure, table or formula wider than a phone) takes the
+          // keyboard's focus, so it can be scrolled without a pointer; one that fits adds no stop.
+          function markScrollers() {
+            document.querySelectorAll("figure, .table-wrap, article > table, .katex-display").forEach(function (e) {
+              if (e.scrollWidth > e.clientWidth + 1) e.setAttribute("tabindex", "0");
+              else if (e.getAttribute("tabindex") === "0") e.removeAttribute("tabindex");
+            });
+          }
+          window.addEventListener("load", markScrollers);
+          window.addEventListener("resize", markScrollers);
           document.addEventListener("DOMContentLoaded", function () {
             var tools = document.querySelector(".header-tools");
             if (!tools) return;
