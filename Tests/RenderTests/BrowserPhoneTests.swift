@@ -33,7 +33,8 @@ extension BrowserTests {
           var sidebar = document.getElementById("sidebar"), menu = document.getElementById("menu-toggle");
           out.sidebar = getComputedStyle(sidebar).display;
           out.menu = menu ? getComputedStyle(menu).display : "missing";
-          out.titlebottom = document.querySelector("h1").getBoundingClientRect().bottom;
+          var h1 = document.querySelector("h1");
+          out.titlebottom = h1 ? h1.getBoundingClientRect().bottom : "no h1";
           // How far the page reaches past its viewport (the frame's vertical scroll bar takes 15 px).
           out.overflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
           var widest = null, right = 0;
