@@ -11,9 +11,10 @@ enum SVGStyle {
         + "@media (prefers-color-scheme:dark){.tg-fig{color:var(--fg,#ddd)}.tg-fig .tg-nan{fill:#555}}"
     /// `css` and the figure's least displayed width (`SVGFigure.minimumDisplayWidth`) for its
     /// class `tg-min-N`. A figure's style applies to the whole page it is inlined in, so the
-    /// class names the width: every figure with it wants the same.
+    /// class names the width: every figure with it wants the same. `:not(svg)>` keeps it to a
+    /// figure inside a page: the root of a standalone file (or an `<img>`) has no parent element.
     static func css(minimumWidth: Int) -> String {
-        css + ".tg-min-\(minimumWidth){min-width:\(minimumWidth)px}"
+        css + ":not(svg)>.tg-min-\(minimumWidth){min-width:\(minimumWidth)px}"
     }
     /// The series colours (`SeriesStyle.palette`: Okabe & Ito's hues, each with at least 3:1
     /// contrast against the light and the dark page).
