@@ -14,6 +14,9 @@ fi
 # Exported Jupyter notebooks are validated by the real nbformat (Python), kept in a venv.
 bash scripts/nbformat-venv.sh
 export TANGENT_NBFORMAT_PYTHON="$PWD/.build/venv-nbformat/bin/python"
+# The browser test's accessibility pass runs axe-core, from a PyPI wheel kept in a venv.
+TANGENT_AXE_JS="$PWD/$(bash scripts/a11y-venv.sh)"
+export TANGENT_AXE_JS
 # The cache's secret key lives in the user's cache folder; the tests keep theirs in .build so a
 # test run never writes into the real home folder.
 export XDG_CACHE_HOME="$PWD/.build/test-xdg-cache"

@@ -41,7 +41,9 @@ import Testing
 
     @Test func figuresAreNumberedInPageOrderWithCaptionsUnderThem() throws {
         let html = try page(notebook)
-        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)">/).map { String($0.output.1) }
+        let figures = html.matches(of: /<figure class="output figure" id="([^"]*)">/).map {
+            String($0.output.1)
+        }
         // A repeated id anchors only its first figure.
         #expect(figures == ["fig-prior", "figure-2", "fig-posterior", "figure-4"])
         let captions = html.matches(of: /<figcaption>(.*?)<\/figcaption>/).map { String($0.output.1) }

@@ -36,11 +36,12 @@ import Testing
                 + "</p>\n</li>\n</ol>\n</section>\n")
     }
 
+    /// The boxes are named (axe's `label` rule: an unnamed form control is a critical finding).
     @Test func taskList() {
         #expect(
             page("- [ ] todo\n- [x] done\n")
-                == "<ul>\n<li><input type=\"checkbox\" disabled=\"\" /> todo</li>\n"
-                + "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>\n</ul>\n")
+                == "<ul>\n<li><input type=\"checkbox\" disabled=\"\" aria-label=\"task\" /> todo</li>\n"
+                + "<li><input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"task\" /> done</li>\n</ul>\n")
     }
 
     @Test func tagFilterWritesScriptsAndFramesAsText() {
@@ -56,7 +57,7 @@ import Testing
     @Test func sanitiserKeepsOnlyDisabledCheckboxesAndFootnoteIDs() {
         #expect(
             HTMLSanitizer.sanitize("<input type=\"checkbox\" onclick=\"x()\" checked>")
-                == "<input type=\"checkbox\" checked=\"\" disabled=\"\" />")
+                == "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"task\" />")
         #expect(HTMLSanitizer.sanitize("<input type=\"text\" autofocus onfocus=\"x()\">") == "")
         #expect(HTMLSanitizer.sanitize("<input onfocus=\"x()\">") == "")
         // Prose may not take the site's ids or style itself with the site's classes.

@@ -432,4 +432,23 @@ private func allAttributes(_ root: SVGNode) -> [(String, String)] {
         #expect(cells[1].attributes["class"] == "tg-nan")
         #expect(root.all("desc").first?.text.contains("1 NaN cell drawn in grey") == true)
     }
+
+    /// A figure's least width keeps its smallest text at 10 px: the 11 px tick labels of a
+    /// linear figure allow 640 · 10 / 11 px; a log axis's 10 px exponents, no shrinking at all.
+    /// The rule is scoped to a figure inside a page (a standalone file's root has no parent).
+    @Test func theLeastWidthKeepsTheSmallestTextAtTenPixels() throws {
+        for (figure, smallest) in [
+            (figure([line([0, 1, 2], [1, 2, 3], "a")]), 11.0),
+            (figure([line([1, 10, 100], [1, 10, 100], "a")], logX: true, logY: true), 10.0),
+            (heatmapFigure(Matrix(rowArrays: [[1, 2], [3, 4]])), 11.0)
+        ] {
+            let svg = SVGFigure.render(figure)
+            let least = Int((640 * 10 / smallest).rounded(.up))
+            let root = try SVGTreeBuilder.parse(svg)
+            #expect(root.attributes["class"] == "tg-fig tg-min-\(least)")
+            #expect(svg.contains(":not(svg)>.tg-min-\(least){min-width:\(least)px}"))
+            let sizes = svg.matches(of: /font-size="([0-9.]+)"/).compactMap { Double($0.output.1) }
+            #expect(sizes.min() == smallest, "\(sizes)")
+        }
+    }
 }

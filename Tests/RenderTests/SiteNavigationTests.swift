@@ -60,6 +60,19 @@ import Testing
         #expect(p.body.contains("<h3 id=\"third\" align=\"center\">"))
     }
 
+    /// A page starts with its title (axe: `page-has-heading-one`): a front matter title, or the
+    /// file name, becomes the `<h1>` of a page whose prose has none; a title that is a heading
+    /// is not repeated.
+    @Test func aPageWithoutAHeadingOneGetsItsTitleAsOne() throws {
+        let titled = try page("---\ntitle: Kernels <&> widths\n---\n## Setup\n\nText.\n")
+        #expect(titled.body.hasPrefix("<h1 class=\"page-title\">Kernels &lt;&amp;&gt; widths</h1>\n<h2 id=\"setup\">"))
+        #expect(!titled.sections.contains { $0.text.contains("Kernels") }, "the title is not searched twice")
+        #expect(try page("Just text.\n").body.hasPrefix("<h1 class=\"page-title\">nb</h1>\n<p>Just text.</p>"))
+        let own = try page("---\ntitle: Front\n---\n# Own heading\n\nText.\n")
+        #expect(own.body.components(separatedBy: "<h1").count == 2 && !own.body.contains("Front"))
+        #expect(!(try page("## Only a second level\n")).body.contains("<h1"), "the title is that heading")
+    }
+
     @Test func headingsHaveAPermalinkWithAnEscapedLabel() throws {
         let p = try page("## Kernels & \"widths\" <i>here</i>\n")
         #expect(

@@ -95,7 +95,7 @@ package enum HTMLSanitizer {
 
     /// A task list's box, as cmark-gfm writes it (`<input type="checkbox" disabled="" />`): an
     /// `input` is kept only as a disabled checkbox, with no attribute but `type`, `checked` and
-    /// `disabled`; any other input is removed.
+    /// `disabled`, named "task" for a screen reader; any other input is removed.
     static func checkbox(_ attributes: [HTMLTokenizer.Attribute]) -> String {
         var firsts: [HTMLTokenizer.Attribute] = []
         var seen: Set<String> = []
@@ -106,7 +106,8 @@ package enum HTMLSanitizer {
         var out = "<input type=\"checkbox\""
         for a in firsts where a.name == "checked" || a.name == "disabled" { out += " " + a.name + "=\"\"" }
         if !seen.contains("disabled") { out += " disabled=\"\"" }
-        return out + " />"
+        // A box needs a name (axe: `label`); the item's text follows it, its state is `checked`.
+        return out + " aria-label=\"task\" />"
     }
 
     /// The attribute as it may appear on `element` (a URL cleaned), or nil when it may not.

@@ -57,6 +57,8 @@ enum OutputHTML {
 
     /// A figure with its caption under it: "Figure N: caption" (the caption, else the title).
     /// Its number and id are tokens `FigureNumbering.apply` fills in once the page is whole.
+    /// On a phone it scrolls sideways (`SVGFigure.minimumDisplayWidth`); the site's script then
+    /// lets it take the keyboard's focus (`SiteAssets.themeScript`).
     static func figure(_ f: Figure) -> String {
         let id = f.id.flatMap { id in
             id.unicodeScalars.allSatisfy {

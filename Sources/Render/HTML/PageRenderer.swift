@@ -77,6 +77,11 @@ package struct PageRenderer {
         }
         let prose = proseHTML(p.extraction.markdown, unsafeHTML: options.unsafeHTML, rewriteLink: rewrite)
         var (html, headings) = HeadingAnchors.apply(prose, math: p.extraction.spans)
+        // A page starts with its title: when the notebook's title is not one of its headings (it
+        // comes from the front matter or the file name) and the prose has no `<h1>`, the title
+        // is put first as the page's `<h1>` (not part of the search text).
+        let fromHeading = (notebook.frontMatter.title ?? "").isEmpty && !headings.isEmpty
+        let addTitle = !fromHeading && !headings.contains { $0.level == 1 } && !html.contains("<h1")
         let text = RenderedText(html: html, math: p.extraction.spans)
         let sections = sections(text, headings: headings, html: html, cells: p.placeholders)
         var complete = math
@@ -94,6 +99,7 @@ package struct PageRenderer {
             blocks[token] = block.map { self.block($0, notebook: notebook, debug: options.debug) } ?? ""
         }
         html = FigureNumbering.apply(insertBlocks(FigureNumbering.withoutTokens(html), blocks))
+        if addTitle { html = "<h1 class=\"page-title\">\(HTMLText.escape(notebook.title))</h1>\n" + html }
         let code = notebook.cells.map(\.code).joined(separator: "\n")
         let summary = text.summary()
         let summaryHTML = summary.map { piece -> String in

@@ -12,9 +12,9 @@ enum SiteAssets {
     static let stylesheet = """
         :root {
           --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa;
-          --accent: #0969da; --ok: #1a7f37; --bad: #cf222e; --skip: #9a6700; --code-bg: #f6f8fa;
+          --accent: #0969da; --ok: #1a7f37; --bad: #cf222e; --skip: #8a5c00; --code-bg: #f6f8fa;
           --tok-keyword: #cf222e; --tok-builtin: #8250df; --tok-number: #0550ae; --tok-string: #0a3069;
-          --tok-comment: #6e7781; --tok-op: #953800;
+          --tok-comment: #5f6872; --tok-op: #953800;
           color-scheme: light dark;
         }
         @media (prefers-color-scheme: dark) {
@@ -39,6 +39,9 @@ enum SiteAssets {
           font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
         a { color: var(--accent); text-decoration: none; }
         a:hover { text-decoration: underline; }
+        /* A link inside text is underlined: its colour alone is too close to the text's (WCAG 1.4.1). */
+        article a:not(.heading-anchor):not(.block-id), .footnotes a { text-decoration: underline;
+          text-underline-offset: .15em; }
         .site-header { display: flex; gap: 1rem; align-items: center; justify-content: space-between;
           padding: .6rem 1.2rem; border-bottom: 1px solid var(--line); background: var(--panel);
           position: sticky; top: 0; z-index: 2; }
@@ -55,7 +58,9 @@ enum SiteAssets {
         .heading-anchor { margin-left: .35em; font-weight: normal; color: var(--muted); opacity: 0; }
         h1:hover .heading-anchor, h2:hover .heading-anchor, h3:hover .heading-anchor, h4:hover .heading-anchor,
         h5:hover .heading-anchor, h6:hover .heading-anchor, .heading-anchor:focus { opacity: 1; }
-        .page { display: grid; grid-template-columns: minmax(0, 52rem) 13rem; gap: 2rem; align-items: start; }
+        /* In a 1200 px window (scroll bar included) with the outline beside it, the article still
+           holds a 640 px figure. */
+        .page { display: grid; grid-template-columns: minmax(0, 52rem) 12rem; gap: 1.25rem; align-items: start; }
         .toc { position: sticky; top: 4.5rem; max-height: calc(100vh - 5.5rem); overflow: auto; font-size: .88rem;
           border-left: 1px solid var(--line); padding-left: 1rem; }
         .toc-title { font-weight: 600; margin: 0 0 .4rem; }
@@ -77,12 +82,15 @@ enum SiteAssets {
         .sidebar ul { list-style: none; margin: 0; padding: 0; }
         .sidebar li { margin: .25rem 0; }
         .sidebar a.current { font-weight: 600; color: var(--fg); }
-        main { padding: 1rem 2rem 3rem; min-width: 0; }
+        main { padding: 1rem 1.5rem 3rem; min-width: 0; }
         article { max-width: 52rem; }
         h1, h2, h3 { line-height: 1.25; }
         pre, code { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, monospace; font-size: .9em; }
         :not(pre) > code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
-        pre { background: var(--code-bg); padding: .7rem .9rem; border-radius: 6px; overflow-x: auto; }
+        /* Code wraps rather than scrolling sideways: nothing hides past the edge of a phone, and no
+           scrolling box needs the keyboard's focus. */
+        pre { background: var(--code-bg); padding: .7rem .9rem; border-radius: 6px; white-space: pre-wrap;
+          overflow-wrap: anywhere; }
         blockquote { margin: 0; padding: 0 1rem; border-left: 4px solid var(--line); color: var(--muted); }
         table { border-collapse: collapse; }
         article > table { display: block; overflow-x: auto; max-width: 100%; }
@@ -101,7 +109,7 @@ enum SiteAssets {
         .block-status.ok { color: var(--ok); } .block-status.bad { color: var(--bad); font-weight: 600; }
         .block-status.skip { color: var(--skip); }
         .ntk-code { margin: 0; border-radius: 0; }
-        .outputs { padding: .2rem .8rem; }
+        .outputs { padding: .2rem .6rem; }
         .outputs:empty { display: none; }
         .output { margin: .6rem 0; }
         .output pre { margin: 0; background: transparent; padding: .2rem 0; }
@@ -113,7 +121,11 @@ enum SiteAssets {
         .matrix-table th { color: var(--muted); font-weight: normal; background: var(--panel); }
         .summary { font-size: .9rem; color: var(--muted); }
         .thumb svg { max-width: 320px; }
-        figure { margin: .6rem 0; }
+        /* A figure is never shown narrower than its inline min-width (its text stays >= 10 px);
+           in a narrower column it scrolls sideways inside its box, not the page. */
+        figure { margin: .6rem 0; overflow-x: auto; }
+        figure:focus-visible, .table-wrap:focus-visible, article > table:focus-visible, .katex-display:focus-visible {
+          outline: 2px solid var(--accent); outline-offset: 2px; }
         .error { border-left: 4px solid var(--bad); background: color-mix(in srgb, var(--bad) 8%, transparent);
           padding: .3rem .8rem; margin: .6rem 0; }
         .error.expected { border-left-color: var(--skip); background: color-mix(in srgb, var(--skip) 8%, transparent); }
@@ -134,8 +146,8 @@ enum SiteAssets {
           .sidebar { position: static; max-height: none; border-right: 0; border-bottom: 1px solid var(--line); }
           main { padding: 1rem; }
           .site-header { position: static; flex-wrap: wrap; gap: .5rem; padding: .5rem .8rem; }
-          .header-tools { flex: 1 1 100%; }
-          #search { flex: 1; width: auto; min-width: 0; }
+          .header-tools { flex: 1 1 100%; min-width: 0; }
+          #search { flex: 1; width: 0; min-width: 0; }
           #search-results { top: 0; }
           [id] { scroll-margin-top: .5rem; }
           .js .sidebar:not(.open) { display: none; }
@@ -293,7 +305,8 @@ enum SiteAssets {
     /// adds to the header (none without script) cycles automatic → light → dark and remembers it.
     /// "auto" follows the system (`prefers-color-scheme`). It also adds the phone's menu button:
     /// below 48rem the sidebar is hidden behind it, so a page starts with its title (without
-    /// script the sidebar stays in the page).
+    /// script the sidebar stays in the page). A figure, table or display formula that scrolls
+    /// sideways gets `tabindex="0"` (and loses it when the window grows to fit it).
     static let themeScript = """
         (function () {
           "use strict";
@@ -308,6 +321,16 @@ enum SiteAssets {
           apply(stored());
           // Scripts run: on a phone the sidebar waits behind the menu button (below) from the first paint.
           root.classList.add("js");
+          // A box that scrolls sideways (a figure, table or formula wider than a phone) takes the
+          // keyboard's focus, so it can be scrolled without a pointer; one that fits adds no stop.
+          function markScrollers() {
+            document.querySelectorAll("figure, .table-wrap, article > table, .katex-display").forEach(function (e) {
+              if (e.scrollWidth > e.clientWidth + 1) e.setAttribute("tabindex", "0");
+              else if (e.getAttribute("tabindex") === "0") e.removeAttribute("tabindex");
+            });
+          }
+          window.addEventListener("load", markScrollers);
+          window.addEventListener("resize", markScrollers);
           document.addEventListener("DOMContentLoaded", function () {
             var tools = document.querySelector(".header-tools");
             if (!tools) return;

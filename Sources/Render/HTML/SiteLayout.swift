@@ -37,7 +37,7 @@ extension SiteBuilder {
             <input id="search" type="search" placeholder="Search (/)" aria-label="Search the notebooks" aria-controls="search-results" autocomplete="off">
             </div>
             </header>
-            <div id="search-results" hidden></div>
+            <div id="search-results" role="region" aria-label="Search results" hidden></div>
             <div class="layout">
             <nav class="sidebar" id="sidebar" aria-label="Notebooks">\(nav)</nav>
             <main id="content" tabindex="-1">

@@ -26,6 +26,7 @@ package enum SVGFigure {
             height = Int(drawn.height.rounded(.up))
         }
         let name = nonEmpty(figure.title) ?? (figure.heatmap != nil ? "Heatmap" : "Plot")
+        let minimum = minimumDisplayWidth(width: width, drawing: body.text)
         var svg = SVGWriter()
         svg.open(
             "svg",
@@ -33,15 +34,32 @@ package enum SVGFigure {
                 ("xmlns", "http://www.w3.org/2000/svg"),
                 ("width", String(width)), ("height", String(height)),
                 ("viewBox", "0 0 \(width) \(height)"),
-                ("role", "img"), ("aria-label", name), ("class", "tg-fig"),
+                ("role", "img"), ("aria-label", name), ("class", "tg-fig tg-min-\(minimum)"),
                 ("font-family", SVGStyle.fontFamily), ("font-size", "12")
             ])
         svg.element("title", content: name)
         svg.element("desc", content: ([figure.summary] + notes).joined(separator: ". ") + ".")
-        svg.raw("<style>" + SVGStyle.css + "</style>\n")
+        svg.raw("<style>" + SVGStyle.css(minimumWidth: minimum) + "</style>\n")
         svg.raw(body.text)
         svg.close("svg")
         return svg.text
+    }
+
+    /// The narrowest the figure may be shown (CSS `min-width`, in pixels) so that its smallest
+    /// text stays `SVGStyle.minimumTextSize` on screen: a page scaling it down to fit a phone
+    /// (`max-width: 100%`) stops there, and the figure's box scrolls sideways instead. It is set by
+    /// the figure's own stylesheet through a class naming the width (`SVGStyle.css(minimumWidth:)`),
+    /// not a `style` attribute: a page holds no inline style.
+    static func minimumDisplayWidth(width: Int, drawing: String) -> Int {
+        var smallest = 12.0  // the root's font-size, for text that sets none
+        var rest = Substring(drawing)
+        while let r = rest.range(of: "font-size=\"") {
+            rest = rest[r.upperBound...]
+            if let end = rest.firstIndex(of: "\""), let size = Double(rest[..<end]), size > 0 {
+                smallest = min(smallest, size)
+            }
+        }
+        return Int((Double(width) * SVGStyle.minimumTextSize / smallest).rounded(.up))
     }
 
     static func nonEmpty(_ s: String?) -> String? {

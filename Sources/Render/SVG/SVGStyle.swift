@@ -9,6 +9,13 @@ enum SVGStyle {
     static let css =
         ".tg-fig{color:var(--fg,#222)}"
         + "@media (prefers-color-scheme:dark){.tg-fig{color:var(--fg,#ddd)}.tg-fig .tg-nan{fill:#555}}"
+    /// `css` and the figure's least displayed width (`SVGFigure.minimumDisplayWidth`) for its
+    /// class `tg-min-N`. A figure's style applies to the whole page it is inlined in, so the
+    /// class names the width: every figure with it wants the same. `:not(svg)>` keeps it to a
+    /// figure inside a page: the root of a standalone file (or an `<img>`) has no parent element.
+    static func css(minimumWidth: Int) -> String {
+        css + ":not(svg)>.tg-min-\(minimumWidth){min-width:\(minimumWidth)px}"
+    }
     /// The series colours (`SeriesStyle.palette`: Okabe & Ito's hues, each with at least 3:1
     /// contrast against the light and the dark page).
     static let palette = SeriesStyle.palette.map(\.hex)
@@ -23,6 +30,12 @@ enum SVGStyle {
     static let nanGrey = "#d9d9d9"
     static let tickFont = 11.0
     static let titleFont = 14.0
+    /// A power of ten's exponent (`10⁻³`): a superscript, yet no smaller than `minimumTextSize`
+    /// when the figure is drawn at its own size.
+    static let exponentFont = 10.0
+    /// The smallest text a reader is shown, in CSS pixels: a figure's `min-width` keeps its
+    /// smallest font at least this large (`SVGFigure.minimumDisplayWidth`).
+    static let minimumTextSize = 10.0
 
     /// A rough width of `text` in pixels at `size` (no font metrics: 0.6 em a character,
     /// generous for digits and most Latin text; 1 em for a wide East Asian character or emoji).
@@ -40,9 +53,9 @@ enum SVGStyle {
         return ranges.contains { $0.contains(v) }
     }
 
-    /// The width of a tick label, a superscript exponent counting at 0.75 size.
+    /// The width of a tick label, a superscript exponent counting at its own size.
     static func textWidth(_ tick: Axis.Tick) -> Double {
-        textWidth(tick.label, size: tickFont) + (tick.exponent.map { textWidth($0, size: tickFont * 0.75) } ?? 0)
+        textWidth(tick.label, size: tickFont) + (tick.exponent.map { textWidth($0, size: exponentFont) } ?? 0)
     }
 
     /// The markup of a tick label: `10<tspan …>−3</tspan>` for a power of ten.
@@ -50,7 +63,7 @@ enum SVGStyle {
         var s = SVGWriter.escape(tick.label)
         if let e = tick.exponent {
             s +=
-                "<tspan dy=\"-0.45em\" font-size=\"\(SVGWriter.number(tickFont * 0.75))\">" + SVGWriter.escape(e)
+                "<tspan dy=\"-0.45em\" font-size=\"\(SVGWriter.number(exponentFont))\">" + SVGWriter.escape(e)
                 + "</tspan>"
         }
         return s
