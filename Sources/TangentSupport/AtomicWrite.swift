@@ -178,7 +178,7 @@ package final class AtomicFile {
 /// Reads a whole file; failures carry the system's reason, e.g.
 /// `cannot read file: No such file or directory`.
 package func readFileContents(of url: URL) throws(FileError) -> Data {
-    try ReadableFile(url).readToEnd(from: 0)
+    try ReadableFile(url).readToEnd()
 }
 
 // MARK: - Helpers

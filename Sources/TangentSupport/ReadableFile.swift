@@ -40,13 +40,13 @@ package final class ReadableFile {
 
     deinit { _ = close(fd) }
 
-    /// Reads into `buffer` from byte `offset` until it is full or the file ends; returns the
-    /// number of bytes read.
-    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(FileError) -> Int {
+    /// Reads the next bytes into `buffer` until it is full or the file ends; returns the number
+    /// of bytes read. Reads are sequential (`read`, not `pread`), so pipes and FIFOs work too.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
         guard let base = buffer.baseAddress else { return 0 }
         var done = 0
         while done < buffer.count {
-            let n = pread(fd, base + done, buffer.count - done, off_t(offset + done))
+            let n = systemRead(fd, base + done, buffer.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw posixError("cannot read file", errno)
@@ -57,32 +57,33 @@ package final class ReadableFile {
         return done
     }
 
-    /// Everything from byte `offset` to the end of the file, however long it has become.
-    package func readToEnd(from offset: Int) throws(FileError) -> Data {
-        let expected = max(0, size - offset)
+    /// Everything from here to the end of the file, however long it has become.
+    package func readToEnd() throws(FileError) -> Data {
         var data = Data()
-        if expected > 0 {
+        if size > 0 {
             // Read straight into the buffer Data will own: one copy from the page cache.
-            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: expected, alignment: 16)
+            let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
             let n: Int
-            do { n = try read(into: raw, at: offset) } catch {
+            do { n = try read(into: raw) } catch {
                 raw.deallocate()
                 throw error
             }
             data = Data(bytesNoCopy: raw.baseAddress!, count: n, deallocator: .custom { p, _ in p.deallocate() })
-            if n < expected { return data }
+            if n < size { return data }
         }
-        // The file grew since it was opened (or its size was not known): read on in chunks.
+        // The file grew since it was opened (or has no size: a pipe): read on in chunks.
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { chunk.deallocate() }
-        var position = offset + data.count
         while true {
-            let n = try read(into: chunk, at: position)
+            let n = try read(into: chunk)
             if n == 0 { break }
             data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
-            position += n
-            if n < chunk.count { break }
         }
         return data
     }
+}
+
+/// POSIX `read` (inside `ReadableFile` the name is its own method's).
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

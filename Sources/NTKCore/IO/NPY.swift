@@ -81,33 +81,50 @@ public enum NPY {
     /// Reads a `.npy` file of 0, 1, 2 or 4 dimensions; see `decodeArray(_:)`.
     package static func readArray(from url: URL) throws(FileError) -> NDArray {
         let file = try ReadableFile(url)
-        if let array = try readNativeDoubles(file) { return array }
-        return try decodeArray(file.readToEnd(from: 0))
+        // The first 64 KiB hold the header of any file numpy writes.
+        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: min(max(file.size, 0), 1 << 16), alignment: 8)
+        defer { prefix.deallocate() }
+        let got = try file.read(into: prefix)
+        let start = UnsafeRawBufferPointer(rebasing: prefix[0..<got])
+        if let array = try readNativeDoubles(file, prefix: start) { return array }
+        var whole = Data(start)
+        whole.append(try file.readToEnd())
+        return try decodeArray(whole)
     }
 
-    /// The common case read in one copy: a header that fits in the first 64 KiB and native
-    /// float64 data in C order, read from the file straight into the array's storage. Nil for
-    /// anything else, including every malformed or short file, which `decodeArray` then reads
-    /// whole and reports as it always has.
-    private static func readNativeDoubles(_ file: ReadableFile) throws(FileError) -> NDArray? {
-        let prefix = UnsafeMutableRawBufferPointer.allocate(byteCount: min(file.size, 1 << 16), alignment: 8)
-        defer { prefix.deallocate() }
-        let got = try file.read(into: prefix, at: 0)
-        let parsed = try? parseHeader(
-            UnsafeRawBufferPointer(rebasing: prefix[0..<got]), ranks: [0, 1, 2, 4], refusal: "")
-        guard let (header, dataStart) = parsed, header.dtype.kind == .float, header.dtype.size == 8,
+    /// The common case read in one copy: a header within `prefix` (the file's first bytes, the
+    /// file positioned after them) and native float64 data in C order, read from the file
+    /// straight into the array's storage. Nil, having read nothing more, for anything else,
+    /// including every malformed file, which `decodeArray` then reads whole and reports as it
+    /// always has (a file that shrinks while it is read is reported truncated here).
+    private static func readNativeDoubles(_ file: ReadableFile, prefix: UnsafeRawBufferPointer) throws(FileError)
+        -> NDArray?
+    {
+        guard let (header, dataStart) = try? parseHeader(prefix, ranks: [0, 1, 2, 4], refusal: ""),
+            header.dtype.kind == .float, header.dtype.size == 8,
             header.dtype.bigEndian == ((1 as UInt16).bigEndian == 1), !header.fortranOrder,
             let byteCount = try? payloadBytes(header), file.size - dataStart >= byteCount
         else { return nil }
-        var complete = true
+        var found = byteCount
         let values = try [Double](unsafeUninitializedCapacity: header.count) {
             (buffer, initialized) throws(FileError) in
-            let n = try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: dataStart)
-            complete = n == byteCount
-            initialized = complete ? header.count : 0
+            let destination = UnsafeMutableRawBufferPointer(buffer)
+            // The data's first bytes may already be in the prefix.
+            let inPrefix = min(max(prefix.count - dataStart, 0), byteCount)
+            if inPrefix > 0 {
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: prefix[dataStart..<dataStart + inPrefix]))
+            }
+            let rest = UnsafeMutableRawBufferPointer(rebasing: destination[inPrefix..<byteCount])
+            found = inPrefix + (try file.read(into: rest))
+            initialized = found == byteCount ? header.count : 0
         }
-        // The file shrank while it was read: the whole-file path reports it.
-        return complete ? NDArray(shape: header.shape, values: values) : nil
+        // The file shrank while it was read.
+        guard found == byteCount else {
+            throw FileError(
+                "file is truncated: header says \(header.count) values (\(byteCount) bytes) "
+                    + "but only \(found) bytes follow")
+        }
+        return NDArray(shape: header.shape, values: values)
     }
 
     /// Writes `encode(array)` as `write(_:to:confinedTo:)` writes a matrix.

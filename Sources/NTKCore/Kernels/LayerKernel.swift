@@ -126,8 +126,8 @@ public enum LayerKernel {
     /// NT `_inputs_to_kernel`: nngp = X1X2ᵀ/d, cov = Σ x²/d per row, NTK 0, not Gaussian.
     static func inputState(_ x1: Matrix, _ x2: Matrix?, wantNTK: Bool) -> KernelState {
         let d = Double(x1.cols)
-        var nngp = NetworkKernels.product(x1, x2 ?? x1, transB: true)
-        nngp = nngp.map { $0 / d }
+        // /d as dgemm's alpha, as the tiled walk scales its blocks, so the two agree bit for bit.
+        var nngp = NetworkKernels.product(x1, x2 ?? x1, transB: true, alpha: 1 / d)
         if x2 == nil && x1.rows > 0 {
             // Exactly symmetric, so that symmetric layers may compute one triangle.
             nngp.storage.withUnsafeMutableBufferPointer { NetworkKernels.mirrorUpper($0.baseAddress!, n: x1.rows) }
