@@ -98,7 +98,8 @@ let package = Package(
         // Helpers the test targets share (seeded generator, temporary folders, launching the
         // binary, a raw HTTP client): test targets only; not a product (Tests/TestSupport/README.md).
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["README.md"]),
-        .testTarget(name: "TangentSupportTests", dependencies: ["TangentSupport", "TestSupport"]),
+        .testTarget(
+            name: "TangentSupportTests", dependencies: ["TangentSupport", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),
         .testTarget(
             name: "NTKCoreTests", dependencies: ["NTKCore", "TangentSupport", "TestSupport"], exclude: ["Fixtures"]),

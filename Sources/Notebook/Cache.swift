@@ -19,7 +19,7 @@ package struct BlockCache: Sendable {
     package let directory: URL
     package let secret: CacheSecret
     static let magic: [UInt8] = Array("TNGC".utf8)
-    static let formatVersion: UInt8 = 7
+    static let formatVersion: UInt8 = 8
     /// What decides whether a block's values are worth storing.
     package var cost = CacheCost.standard
     /// Where entries are written (in the background).

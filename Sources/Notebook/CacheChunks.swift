@@ -93,7 +93,7 @@ struct CacheChunks {
 
     /// The content fingerprint `Value.fingerprint` gives (for values without functions).
     var fingerprint: UInt64 {
-        var h = Fingerprint.Hasher(totalCount: count)
+        var h = Fingerprint.Hasher()
         try? forEachPiece { h.update($0) }
         return h.finalize()
     }

@@ -209,7 +209,7 @@ extension Value {
             header.int(m.rows)
             header.int(m.cols)
             header.int(m.count)
-            var hasher = Fingerprint.Hasher(totalCount: header.bytes.count + 8 * m.count)
+            var hasher = Fingerprint.Hasher()
             header.bytes.withUnsafeBytes { hasher.update($0) }
             m.storage.withUnsafeBytes { hasher.update($0) }
             return hasher.finalize()
