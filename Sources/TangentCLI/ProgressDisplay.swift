@@ -186,6 +186,7 @@ enum ProgressText {
         switch event {
         case .step(let done, let total, let loss): String(format: "step %d/%d loss %.4g", done, total, loss)
         case .tile(let done, let total): "tile \(done)/\(total)"
+        case .pair(let done, let total): "pair \(done)/\(total)"
         }
     }
 }

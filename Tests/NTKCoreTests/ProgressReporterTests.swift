@@ -88,4 +88,34 @@ import Testing
         }
         #expect(events.all == (1...written.blocks).map { .tile(done: $0, total: written.blocks) })
     }
+
+    /// An image kernel reports the pairs of images walked, out of all it walks: the upper
+    /// triangle without the diagonal for K(X, X), every pair for K(X, X′).
+    @Test(arguments: [false, true])
+    func anImageKernelReportsPairsWalked(cross: Bool) throws {
+        let shape = FeatureShape.image(height: 4, width: 4, channels: 1)
+        var rng = NumpyGenerator(seed: 3)
+        let x = rng.standardNormal(rows: 70, cols: shape.size)
+        let z = cross ? rng.standardNormal(rows: 40, cols: shape.size) : nil
+        let net = Layer.serial([
+            .conv(ConvLayer(affine: DenseLayer(outDim: 2, wStd: 1.4, bStd: 0.1), filterHeight: 2, filterWidth: 2)),
+            .activation(.relu), .flatten, .dense(DenseLayer(outDim: 1))
+        ])
+        let events = Events()
+        _ = try ProgressReporter.$current.withValue(ProgressReporter(interval: 0, report: events.add)) {
+            try LayerKernel.compute(net, x, z, input: shape)
+        }
+        let total = cross ? 70 * 40 : 70 * 69 / 2
+        var done: [Int] = []
+        for event in events.all {
+            guard case .pair(let d, let t) = event, t == total else {
+                Issue.record("unexpected \(event)")
+                continue
+            }
+            done.append(d)
+        }
+        #expect(done.count >= 2, "\(done)")
+        #expect(done.max() == total, "every pair is counted once: \(done.max() ?? 0) of \(total)")
+        #expect(Set(done).count == done.count, "each report adds pairs")
+    }
 }

@@ -231,6 +231,7 @@ struct StreamingOutputTests {
         #expect(
             ProgressText.detail(.step(done: 3400, total: 10000, loss: 0.0123)) == "step 3400/10000 loss 0.0123")
         #expect(ProgressText.detail(.tile(done: 12, total: 40)) == "tile 12/40")
+        #expect(ProgressText.detail(.pair(done: 900, total: 19900)) == "pair 900/19900")
         #expect(
             ProgressDisplay.status(label: "nb.md b3", seconds: 12.43, detail: "tile 12/40", others: 1)
                 == "[nb.md b3] 12.4 s tile 12/40 (+1 running)")

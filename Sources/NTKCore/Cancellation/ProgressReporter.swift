@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// How far NTKCore's long loops have come (training steps, kernel tiles), for a caller that
+/// How far NTKCore's long loops have come (training steps, kernel tiles, pairs of images), for a caller that
 /// wants to show it while one long call runs. NTKCore knows nothing of who listens or how it
 /// is shown: the notebook runner binds one as `current` while a block runs, and the loops
 /// call it between steps and tiles; calls closer than `interval` to the last one reported
@@ -13,6 +13,8 @@ package final class ProgressReporter: Sendable {
         case step(done: Int, total: Int, loss: Double)
         /// `done` of `total` kernel tiles written.
         case tile(done: Int, total: Int)
+        /// `done` of `total` pairs of images through a convolutional network's kernel.
+        case pair(done: Int, total: Int)
     }
 
     private let interval: UInt64
@@ -35,6 +37,11 @@ package final class ProgressReporter: Sendable {
         if isTime() { report(.tile(done: done, total: total)) }
     }
 
+    /// An image kernel has walked `done` of its `total` pairs of images.
+    package func pair(_ done: Int, of total: Int) {
+        if isTime() { report(.pair(done: done, total: total)) }
+    }
+
     /// The reporter for one chunk of a loop that a caller runs in pieces (`train` runs its
     /// steps in chunks to check its deadline between them): the chunk's step `k` is reported
     /// as step `done + k` of `total`, under this reporter's rate limit.
@@ -42,7 +49,7 @@ package final class ProgressReporter: Sendable {
         ProgressReporter(limit: self) { event in
             switch event {
             case .step(let k, _, let loss): .step(done: done + k, total: total, loss: loss)
-            case .tile: event
+            case .tile, .pair: event
             }
         }
     }

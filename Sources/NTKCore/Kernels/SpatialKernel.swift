@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import TangentSupport
 
 /// The analytic NNGP and NTK of a network on images (docs/language.md#images-and-convolutions),
@@ -87,6 +88,10 @@ enum SpatialKernel {
             return s
         }()
         let pairs = rowsStart[n1]
+        // Pairs walked so far, for the progress line of a long kernel (every 32 pairs a chunk
+        // adds what it did and reports the total).
+        let progress = ProgressReporter.current
+        let walked = PairCount()
         var failure: KernelError?
         let slots = max(NetworkKernels.cores * 8, 1)
         var errors = [KernelError?](repeating: nil, count: slots)
@@ -113,10 +118,21 @@ enum SpatialKernel {
                                     if rowsStart[mid + 1] <= range.lowerBound { lo = mid + 1 } else { hi = mid }
                                 }
                                 i = lo
+                                var unreported = 0
+                                defer {
+                                    if let progress, unreported > 0 { progress.pair(walked.add(unreported), of: pairs) }
+                                }
                                 for k in range {
                                     while rowsStart[i + 1] <= k { i += 1 }
                                     let j = symmetric ? i + 1 + (k - rowsStart[i]) : k - rowsStart[i]
-                                    if k & 31 == 0, cancellation?.isDue == true { return }
+                                    if k & 31 == 0 {
+                                        if cancellation?.isDue == true { return }
+                                        if let progress, unreported > 0 {
+                                            progress.pair(walked.add(unreported), of: pairs)
+                                            unreported = 0
+                                        }
+                                    }
+                                    unreported += 1
                                     do throws(KernelError) {
                                         let r = try pairWalk(
                                             net, a.value + i * input.size, b.value + j * input.size, input,
@@ -255,4 +271,12 @@ enum SpatialKernel {
 private struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// The pairs of images an image kernel's workers have walked so far.
+private final class PairCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Adds `n` and returns the new total.
+    func add(_ n: Int) -> Int { value.wrappingAdd(n, ordering: .relaxed).newValue }
 }
