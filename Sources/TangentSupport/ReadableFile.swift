@@ -59,6 +59,11 @@ package final class ReadableFile {
 
     /// Everything from here to the end of the file, however long it has become.
     package func readToEnd() throws(FileError) -> Data {
+        if let available = MemoryBudget.availableBytes(), size > available {
+            throw FileError(
+                "cannot read file: it is \(ByteCount.formatted(size)), more than the "
+                    + "\(ByteCount.formatted(available)) of memory available")
+        }
         var data = Data()
         if size > 0 {
             // Read straight into the buffer Data will own: one copy from the page cache.

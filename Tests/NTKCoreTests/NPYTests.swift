@@ -302,6 +302,32 @@ struct ScratchFolder {
         }
     }
 
+    /// A file whose data cannot fit in memory (here a sparse 7 TiB file with a valid header)
+    /// is refused before anything is allocated, with the sizes, never a crash.
+    @Test func refusesAFileLargerThanMemoryBeforeAllocating() throws {
+        let scratch = try ScratchFolder()
+        defer { scratch.remove() }
+        let url = scratch.url.appendingPathComponent("huge.npy")
+        let header = NPY.header(rows: 1_000_000, cols: 1_000_000)
+        try Data(header).write(to: url)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.truncate(atOffset: UInt64(header.count) + 8 * 1_000_000 * 1_000_000)
+        try handle.close()
+        do throws(FileError) {
+            _ = try NPY.readArray(from: url)
+            Issue.record("a 7 TiB array was read")
+        } catch {
+            #expect(error.message.contains("1000000000000 values (7450.6 GiB as float64) need more memory"), "\(error)")
+        }
+        // Whatever reads a file whole refuses it by its size.
+        do throws(FileError) {
+            _ = try readFileContents(of: url)
+            Issue.record("a 7 TiB file was read")
+        } catch {
+            #expect(error.message.contains("cannot read file: it is 7450.6 GiB, more than the"), "\(error)")
+        }
+    }
+
     @Test func readErrorsCarryTheSystemReason() throws {
         let scratch = try ScratchFolder()
         defer { scratch.remove() }

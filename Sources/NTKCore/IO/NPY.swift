@@ -105,6 +105,7 @@ public enum NPY {
             header.dtype.bigEndian == ((1 as UInt16).bigEndian == 1), !header.fortranOrder,
             let byteCount = try? payloadBytes(header), file.size - dataStart >= byteCount
         else { return nil }
+        try checkMemory(header)
         var found = byteCount
         let values = try [Double](unsafeUninitializedCapacity: header.count) {
             (buffer, initialized) throws(FileError) in
@@ -168,6 +169,7 @@ extension NPY {
                 "file is truncated: header says \(header.count) values (\(byteCount) bytes) "
                     + "but only \(available) bytes follow")
         }
+        try checkMemory(header)
         // Bytes after the data are ignored, as numpy does.
         let payload = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + byteCount])
         let values = header.dtype.values(in: payload, count: header.count)
@@ -223,6 +225,17 @@ extension NPY {
             throw FileError("\(header.shape.count)-D array of shape \(header.shapeText) cannot be loaded \(refusal)")
         }
         return (header, headerStart + headerLength)
+    }
+
+    /// Refuses, before anything is allocated, an array whose values (as float64) would not fit
+    /// in the memory available (`MemoryBudget`): a hostile or mistaken file must not crash the run.
+    private static func checkMemory(_ header: Header) throws(FileError) {
+        let (bytes, overflow) = header.count.multipliedReportingOverflow(by: 8)
+        let available = MemoryBudget.availableBytes()
+        guard overflow || bytes > (available ?? .max) else { return }
+        throw FileError(
+            "its \(header.count) values (\(ByteCount.formatted(overflow ? nil : bytes)) as float64) need more "
+                + "memory than the \(ByteCount.formatted(available)) available")
     }
 
     /// The data's size in bytes, refused when it overflows.
