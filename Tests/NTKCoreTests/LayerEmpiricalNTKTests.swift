@@ -29,7 +29,8 @@ import Testing
 
     static func relativeError(_ a: Matrix, _ b: Matrix) -> Double { LayerKernelTests.relativeError(a, b) }
 
-    @Test(arguments: [1, 7, 257, 301])
+    // Tiles are 256 × 256: sizes on both sides of a tile's edge, and several tiles per row.
+    @Test(arguments: [1, 7, 257, 301, 1100])
     func accumulateSymmetricEqualsGeneralAndLoops(_ n: Int) {
         let a = AnalyticFixtures.gaussian(rows: n, cols: 5, seed: 1)
         let s = AnalyticFixtures.gaussian(rows: n, cols: 3, seed: 2)
@@ -64,15 +65,16 @@ import Testing
         #expect(s1 == s1.transposed, "K(X, X) is exactly symmetric")
     }
 
-    @Test func accumulateRectangular() {
+    @Test(arguments: [300, 1500])
+    func accumulateRectangular(cols: Int) {
         let a1 = AnalyticFixtures.gaussian(rows: 263, cols: 4, seed: 4)
-        let a2 = AnalyticFixtures.gaussian(rows: 300, cols: 4, seed: 5)
+        let a2 = AnalyticFixtures.gaussian(rows: cols, cols: 4, seed: 5)
         let s1 = AnalyticFixtures.gaussian(rows: 263, cols: 6, seed: 6)
-        let s2 = AnalyticFixtures.gaussian(rows: 300, cols: 6, seed: 7)
+        let s2 = AnalyticFixtures.gaussian(rows: cols, cols: 6, seed: 7)
         let terms = [GramAccumulator.Term(a: a1, b: a2, alpha: 2, shift: 0.1, s1: s1, s2: s2, scale: 0.25)]
-        let g = GramAccumulator(rows: 263, cols: 300, symmetric: false)
+        let g = GramAccumulator(rows: 263, cols: cols, symmetric: false)
         BLASThreads.singleThreaded { g.accumulate(terms, initialize: true) }
-        #expect(Self.relativeError(g.finish(), Self.naive(terms, rows: 263, cols: 300)) < 1e-13)
+        #expect(Self.relativeError(g.finish(), Self.naive(terms, rows: 263, cols: cols)) < 1e-13)
     }
 
     /// The residual network of docs/language.md#builtins, narrow, with `outputs` read-out units.
