@@ -63,9 +63,10 @@ struct ImagesNotebookTests {
         #expect(drift.out.contains("max") || drift.err.contains("max"), "\(drift.transcript)")
     }
 
-    /// Arithmetic on images is under the memory budget, as on matrices (`load` is not: the file
-    /// is already read, so the first `*` is where a 2 MiB result meets a 1 MiB limit).
-    @Test func arithmeticOnImagesIsRefusedPastTheMemoryBudget() throws {
+    /// Images are under the memory budget like matrices: a 2 MiB file past a 1 MiB limit is
+    /// refused at the `load`, before anything is allocated; images that do fit (the digits,
+    /// 0.9 MiB, built in) are refused at the first `*` whose result does not.
+    @Test func imagesAreRefusedPastTheMemoryBudget() throws {
         let sandbox = try TemporaryFolder("images-notebook")
         defer { sandbox.remove() }
         let array = NPYData.ones(shape: [500, 16, 16, 2])
@@ -76,8 +77,19 @@ struct ImagesNotebookTests {
             environment: ["TANGENT_ALLOCATION_LIMIT": "1M"])
         #expect(r.status == 1)
         #expect(
-            r.err.contains("nb.md:3:7: error: the images made by '*' needs 2.0 MiB but only 1.0 MiB"),
+            r.err.contains(
+                "nb.md:2:10: error: cannot load 'mid.npy': its 256000 values (2.0 MiB as float64) need more memory "
+                    + "than the 1.0 MiB available"),
             "\(r.transcript)")
+
+        try Data("```ntk\nI = dataset(\"digits\").X\nJ = I * 2\n```\n".utf8).write(to: sandbox.url("nb.md"))
+        let a = try TangentBinary.run(
+            ["run", sandbox.path("nb.md"), "--no-cache"], in: sandbox.root, scratch: sandbox,
+            environment: ["TANGENT_ALLOCATION_LIMIT": "512K"])
+        #expect(a.status == 1)
+        #expect(
+            a.err.contains("nb.md:3:7: error: the images made by '*' needs 0.9 MiB but only 0.5 MiB"), "\(a.transcript)"
+        )
     }
 
     @Test func imagesAsANetworkInputFailAtTheCall() throws {
