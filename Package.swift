@@ -92,7 +92,7 @@ let package = Package(
             exclude: ["README.md"]),
         .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
-        .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra"]),
+        .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra", "TangentSupport"]),
 
         // MARK: Tests (one target per module; fixtures are read through #filePath)
         // Helpers the test targets share (seeded generator, temporary folders, launching the

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import NTKCore
+import TangentSupport
 
 // `tangent-bench layers`: networks built from layers (docs/language.md#builtins, issue 19), beside
 // neural-tangents 0.6.5 in the same run. The network is §9's residual example,
@@ -244,12 +245,13 @@ enum LayerBench {
                 p.standardOutput = FileHandle.nullDevice
                 let err = Pipe()
                 p.standardError = err
-                do { try p.run() } catch {
+                let waitForExit: () -> Void
+                do { waitForExit = try p.runAndWaiter() } catch {
                     failed = "\(error)"
                     return
                 }
                 let errData = err.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
+                waitForExit()
                 if p.terminationStatus != 0 {
                     failed = "exit \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(300))"
                 }

@@ -78,9 +78,9 @@ extension KaTeXRenderer {
             process.standardInput = stdin
             process.standardOutput = stdout
             process.standardError = stderr
-            try process.run()
+            let waitForExit = try process.runAndWaiter()
             let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            waitForExit()
             guard process.terminationReason == .exit, process.terminationStatus == 0 else {
                 let message = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
                 throw KaTeXError.nodeFailed(status: process.terminationStatus, message: lastLines(message, 8))
