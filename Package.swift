@@ -97,7 +97,8 @@ let package = Package(
         // MARK: Tests (one target per module; fixtures are read through #filePath)
         // Helpers the test targets share (seeded generator, temporary folders, launching the
         // binary, a raw HTTP client): test targets only; not a product (Tests/TestSupport/README.md).
-        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["README.md"]),
+        .target(
+            name: "TestSupport", dependencies: ["TangentSupport"], path: "Tests/TestSupport", exclude: ["README.md"]),
         .testTarget(
             name: "TangentSupportTests", dependencies: ["TangentSupport", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CommonMarkTests", dependencies: ["CommonMark"]),

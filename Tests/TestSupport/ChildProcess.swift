@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +70,9 @@ package enum ChildProcess {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout ?? outFile
         process.standardError = errFile
-        try process.run()
+        // Not `waitUntilExit`, which polls every 50 ms: that was up to 50 ms per launch, and the
+        // suites launch the binary hundreds of times.
+        let waitForExit = try process.runAndWaiter()
         let fired = Flag()
         if let watchdog {
             let pid = process.processIdentifier
@@ -81,7 +84,7 @@ package enum ChildProcess {
             }
         }
         whileRunning?(process)
-        process.waitUntilExit()
+        waitForExit()
         return Result(
             status: process.terminationStatus, reason: process.terminationReason,
             out: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
