@@ -24,11 +24,6 @@ enum ConvBench {
         var reps = 3
 
         init?(_ args: [String]) {
-            func list(_ s: String?) -> [Int]? {
-                guard let v = s?.split(separator: ",").compactMap({ Int($0) }), !v.isEmpty, v.allSatisfy({ $0 > 0 })
-                else { return nil }
-                return v
-            }
             var it = args.makeIterator()
             while let a = it.next() {
                 switch a {
@@ -37,10 +32,10 @@ enum ConvBench {
                     python = p
                 case "--no-nt": python = nil
                 case "--sizes":
-                    guard let v = list(it.next()) else { return nil }
+                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
                     sizes = v
                 case "--depths":
-                    guard let v = list(it.next()) else { return nil }
+                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
                     depths = v
                 case "--reps":
                     guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }

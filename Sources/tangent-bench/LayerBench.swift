@@ -31,11 +31,6 @@ enum LayerBench {
             .appendingPathComponent("tangent").path
 
         init?(_ args: [String]) {
-            func sizes(_ s: String?) -> [Int]? {
-                guard let v = s?.split(separator: ",").compactMap({ Int($0) }), !v.isEmpty, v.allSatisfy({ $0 > 0 })
-                else { return nil }
-                return v
-            }
             var it = args.makeIterator()
             while let a = it.next() {
                 switch a {
@@ -44,13 +39,13 @@ enum LayerBench {
                     python = p
                 case "--no-nt": python = nil
                 case "--sizes":
-                    guard let v = sizes(it.next()) else { return nil }
+                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
                     self.sizes = v
                 case "--empirical-sizes":
-                    guard let v = sizes(it.next()) else { return nil }
+                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
                     empiricalSizes = v
                 case "--run-n":
-                    guard let v = sizes(it.next()), v.count == 1 else { return nil }
+                    guard let v = BenchArguments.positiveInts(it.next()), v.count == 1 else { return nil }
                     runN = v[0]
                 case "--reps":
                     guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }

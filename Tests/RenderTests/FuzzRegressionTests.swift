@@ -49,15 +49,9 @@ import Testing
         }
     }
 
-    /// FuzzNotebook, crash-e96061c0: the closing fences of b1 and b2, indented less than their
-    /// list items, are not their fences; regions written after them turned the fenced text
-    /// below into a new block with the same code, which took b2's number, so the check that
-    /// the blocks were unchanged passed and a second update differed. The opening fence lines
-    /// now count too: the write is refused at the first block whose region alone moves blocks.
-    @Test func aBlockReplacedByALookAlikeIsRefused() throws {
-        let text = "\n\n1. \n   ```ntk\n```\n\n```\n3. ```ntk\n   show K\n```\n ```ntk\nshow K\n ```\n"
-        let notebook = try Notebook.parse(text, path: "nb.md")
-        #expect(notebook.cells.map(\.fenceLine) == [4, 8])
+    /// Writes an output into every block's region and expects the write refused because it
+    /// would move a block; returns the refusal.
+    static func refusalOfAnOutputInEveryBlock(_ notebook: Notebook) -> Diagnostic? {
         var updates: [String: MarkdownWriter.RegionUpdate] = [:]
         for cell in notebook.cells {
             updates[cell.id] = .write(
@@ -67,10 +61,24 @@ import Testing
         do {
             let written = try MarkdownWriter.update(notebook, updates, force: true)
             Issue.record("a write that moves block b2 was not refused:\n\(written)")
+            return nil
         } catch {
             #expect(error.message.contains("without changing how the file parses"), "\(error.message)")
-            #expect(error.range.start.line == 4)
+            return error
         }
+    }
+
+    /// FuzzNotebook, crash-e96061c0: the closing fences of b1 and b2, indented less than their
+    /// list items, are not their fences; regions written after them turned the fenced text
+    /// below into a new block with the same code, which took b2's number, so the check that
+    /// the blocks were unchanged passed and a second update differed. The opening fence lines
+    /// now count too: the write is refused at the first block whose region alone moves blocks.
+    @Test func aBlockReplacedByALookAlikeIsRefused() throws {
+        let text = "\n\n1. \n   ```ntk\n```\n\n```\n3. ```ntk\n   show K\n```\n ```ntk\nshow K\n ```\n"
+        let notebook = try Notebook.parse(text, path: "nb.md")
+        #expect(notebook.cells.map(\.fenceLine) == [4, 8])
+        let refusal = Self.refusalOfAnOutputInEveryBlock(notebook)
+        #expect(refusal?.range.start.line == 4)
     }
 
     /// FuzzNotebook, crash-a02ca49e: as above, but the look-alike's fence line reads the same
@@ -81,18 +89,7 @@ import Testing
             "s\n\n1. Ma\u{1F}\u{0}\n   ```ntk\n   sK\n ```\n```\n\n4. \n   ```ntk\n   show K\n  ```\n   ```ntk\n  show K\n```\n"
         let notebook = try Notebook.parse(text, path: "nb.md")
         #expect(notebook.cells.map(\.fenceLine) == [4, 10])
-        var updates: [String: MarkdownWriter.RegionUpdate] = [:]
-        for cell in notebook.cells {
-            updates[cell.id] = .write(
-                [.text("out", range: SourceRange(at: SourceLocation(line: cell.codeLine, column: 1)))],
-                expectedError: nil)
-        }
-        do {
-            let written = try MarkdownWriter.update(notebook, updates, force: true)
-            Issue.record("a write that moves block b2 was not refused:\n\(written)")
-        } catch {
-            #expect(error.message.contains("without changing how the file parses"), "\(error.message)")
-        }
+        _ = Self.refusalOfAnOutputInEveryBlock(notebook)
     }
 
     /// FuzzNotebook, crash-a17f853a: a region whose end marker is missing runs on to a later
