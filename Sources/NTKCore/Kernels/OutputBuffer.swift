@@ -10,20 +10,9 @@ enum OutputBuffer {
             return []
         }
         return [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            adviseHugePages(buffer)
+            FreshPages.prepare(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: count * MemoryLayout<Double>.stride)
             fill(buffer.baseAddress!)
             initialized = count
         }
-    }
-
-    /// Asks Linux for transparent huge pages on the buffer: first-touch page faults on a
-    /// multi-GiB output are otherwise a visible part of the run time.
-    private static func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<Double>) {
-        let huge = 2 << 20
-        let start = UInt(bitPattern: buffer.baseAddress!)
-        let end = start + UInt(buffer.count * MemoryLayout<Double>.stride)
-        let alignedStart = (start + UInt(huge - 1)) & ~UInt(huge - 1)
-        guard end > alignedStart + UInt(huge) else { return }
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: alignedStart), Int(end - alignedStart), MADV_HUGEPAGE)
     }
 }

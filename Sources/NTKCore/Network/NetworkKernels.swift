@@ -202,7 +202,10 @@ extension Matrix {
     static func blasOutput(rows: Int, cols: Int, _ fill: (UnsafeMutablePointer<Double>) -> Void) -> Matrix {
         let count = rows * cols
         let storage = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { fill(base) }
+            if let base = buffer.baseAddress {
+                FreshPages.prepare(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Double>.stride)
+                fill(base)
+            }
             initialized = count
         }
         return Matrix(rows: rows, cols: cols, storage: storage)
