@@ -90,7 +90,7 @@ let package = Package(
             name: "TangentCLI",
             dependencies: ["Render", "Notebook", "Language", "NTKCore", "Serve", "LanguageServer", "TangentSupport"],
             exclude: ["README.md"]),
-        .executableTarget(name: "tangent", dependencies: ["TangentCLI"]),
+        .executableTarget(name: "tangent", dependencies: ["TangentCLI", "NTKCore"]),
         // Benchmarks are programs that print tables: `swift run -c release tangent-bench`.
         .executableTarget(name: "tangent-bench", dependencies: ["NTKCore", "CLinearAlgebra", "TangentSupport"]),
 

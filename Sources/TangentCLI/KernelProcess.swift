@@ -43,7 +43,27 @@ package final class KernelProcess {
         executable.withLock { $0 = path }
     }
 
-    static var isEnabled: Bool { executable.withLock { $0 != nil } }
+    package static var isEnabled: Bool { executable.withLock { $0 != nil } }
+
+    /// This process's environment for a worker (its entries as they are, byte for byte), plus
+    /// `OPENBLAS_THREAD_TIMEOUT=4` unless the user set it. OpenBLAS reads it as it loads: its
+    /// idle threads then sleep at once instead of spinning on `sched_yield` for about 0.1 s
+    /// after start-up and after every threaded call, taking CPU from the worker's own kernel
+    /// threads (docs/benchmarks.md#openblas-idle-threads). Each entry is `strdup`ed: free them.
+    static func workerEnvironment() -> [UnsafeMutablePointer<CChar>?] {
+        var entries = [UnsafeMutablePointer<CChar>?]()
+        var hasTimeout = false
+        var next = environ
+        while let entry = next.pointee {
+            if strncmp(entry, blasTimeoutVariable + "=", blasTimeoutVariable.utf8.count + 1) == 0 { hasTimeout = true }
+            entries.append(strdup(entry))
+            next += 1
+        }
+        if !hasTimeout { entries.append(strdup(blasTimeoutVariable + "=4")) }
+        return entries
+    }
+
+    static let blasTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT"
 
     let request: KernelProtocol.Request
     let cleanupRoots: [URL]
@@ -158,11 +178,17 @@ package final class KernelProcess {
                     free(arg)
                 }
             }
+            let environment = workerEnvironment() + [nil]
+            defer {
+                for variable in environment {
+                    free(variable)
+                }
+            }
             var pid: pid_t = 0
             // Spawned and listed in one step, so that `stopAll` cannot miss it.
             let result = live.withLock { state -> Int32? in
                 if state.stopping { return nil }
-                let result = posix_spawn(&pid, exe, &actions, &attributes, argv, environ)
+                let result = posix_spawn(&pid, exe, &actions, &attributes, argv, environment)
                 if result == 0 { state.workers[pid] = roots }
                 return result
             }

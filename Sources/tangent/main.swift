@@ -1,4 +1,5 @@
 import Foundation
+import NTKCore
 import TangentCLI
 
 // A closed pipe (`tangent run nb.md | head`) must not kill the run with SIGPIPE.
@@ -12,4 +13,7 @@ Interruption.install()
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == KernelWorker.verb { exit(KernelWorker.main()) }
 // Notebooks run in worker processes that a block timeout can kill (TANGENT_IN_PROCESS=1: not).
 KernelProcess.enable()
+// Then this process computes nothing itself: its idle OpenBLAS threads would only take CPU
+// from the workers.
+if KernelProcess.isEnabled { BLASThreads.leaveToWorkerProcesses() }
 exit(Tangent.main(Array(CommandLine.arguments.dropFirst())))

@@ -16,26 +16,59 @@ package enum BLASThreads {
     nonisolated(unsafe) private static var limits: [Int: Int32] = [:]
     nonisolated(unsafe) private static var nextLimit = 0
     nonisolated(unsafe) private static var unlimited: Int32 = 1
+    /// Set by `leaveToWorkerProcesses`: counts are recorded here instead of set in OpenBLAS.
+    nonisolated(unsafe) private static var detachedCount: Int32?
 
     /// OpenBLAS's current thread count (what a BLAS call started now would use at most).
     package static var count: Int {
         lock.lock()
         defer { lock.unlock() }
-        return Int(users > 0 ? saved : openblas_get_num_threads())
+        return Int(users > 0 ? saved : currentThreads())
+    }
+
+    /// For a process whose notebooks run in worker processes (`tangent`'s parent): ends
+    /// OpenBLAS's threads, and from then on thread counts (the `-j` shares passed on to the
+    /// workers) are only recorded, since any `openblas_set_num_threads` would start the threads
+    /// again. Idle, they spin on `sched_yield` for about 0.1 s after the library loads: 53 ms
+    /// of CPU in the parent of a 0.35 s `tangent run`, taken from its worker on 2 cores
+    /// (docs/benchmarks.md#openblas-idle-threads). Should this process compute after all (a
+    /// worker that could not be started, the language server's in-process runs), the first
+    /// `singleThreaded` section hands OpenBLAS the recorded count back; plain BLAS calls start
+    /// OpenBLAS's threads again by themselves. Call at start-up, before any other thread can be
+    /// inside BLAS.
+    package static func leaveToWorkerProcesses() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard detachedCount == nil, users == 0, limits.isEmpty else { return }
+        detachedCount = openblas_get_num_threads()
+        _ = blas_thread_shutdown_()
+    }
+
+    /// OpenBLAS's count, or the recorded one (lock held).
+    private static func currentThreads() -> Int32 { detachedCount ?? openblas_get_num_threads() }
+
+    /// Sets OpenBLAS's count, or records it (lock held).
+    private static func setThreads(_ n: Int32) {
+        if detachedCount != nil { detachedCount = n } else { openblas_set_num_threads(n) }
     }
 
     static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         if users == 0 {
-            saved = openblas_get_num_threads()
-            openblas_set_num_threads(1)
+            // Computing here after all: OpenBLAS gets its count back (and its threads).
+            if let recorded = detachedCount {
+                detachedCount = nil
+                openblas_set_num_threads(recorded)
+            }
+            saved = currentThreads()
+            setThreads(1)
         }
         users += 1
         lock.unlock()
         defer {
             lock.lock()
             users -= 1
-            if users == 0 { openblas_set_num_threads(saved) }
+            if users == 0 { setThreads(saved) }
             lock.unlock()
         }
         return try body()
@@ -61,7 +94,7 @@ package enum BLASThreads {
     /// the first is back. Inside a `singleThreaded` section a limit applies when it ends.
     package static func limited<T>(to threads: Int, _ body: (Limit) throws -> T) rethrows -> T {
         lock.lock()
-        if limits.isEmpty { unlimited = users > 0 ? saved : openblas_get_num_threads() }
+        if limits.isEmpty { unlimited = users > 0 ? saved : currentThreads() }
         let id = nextLimit
         nextLimit += 1
         limits[id] = Int32(clamping: max(1, threads))
@@ -80,6 +113,6 @@ package enum BLASThreads {
     /// above the count from before the limits (called with the lock held).
     private static func applyLimits() {
         let threads = min(unlimited, limits.values.min() ?? unlimited)
-        if users > 0 { saved = threads } else { openblas_set_num_threads(threads) }
+        if users > 0 { saved = threads } else { setThreads(threads) }
     }
 }
