@@ -11,7 +11,9 @@ import Testing
 struct WorkerBLASTests {
     @Test func theWorkerEnvironmentIsThisOneWithOpenBLASThreadsThatSleep() {
         let entries = KernelProcess.workerEnvironment()
-        defer { entries.forEach { free($0) } }
+        defer {
+            for entry in entries { free(entry) }
+        }
         let strings = entries.map { String(cString: $0!) }
         let mine = ProcessInfo.processInfo.environment
         for (key, value) in mine { #expect(strings.contains("\(key)=\(value)")) }
