@@ -243,16 +243,14 @@ enum LayerKernelTiles {
         }
 
         /// K(X, X): block (rows, cols) of `out`, written above the diagonal, copied to its
-        /// mirror image below (a diagonal block: its upper triangle to its lower), row by row
-        /// of the destination.
+        /// mirror image below (a diagonal block: its upper triangle to its lower).
         private static func mirror(
             _ out: UnsafeMutablePointer<Double>, n2: Int, rows: Range<Int>, cols: Range<Int>, onDiagonal: Bool
         ) {
-            let block = out + rows.lowerBound * n2 + cols.lowerBound
-            for (c, j) in cols.enumerated() {
-                let dst = out + j * n2 + rows.lowerBound
-                for r in 0..<(onDiagonal ? c : rows.count) { dst[r] = block[r &* n2 &+ c] }
-            }
+            BlockMirror.copy(
+                from: out + rows.lowerBound * n2 + cols.lowerBound, stride: n2,
+                to: out + cols.lowerBound * n2 + rows.lowerBound, stride: n2,
+                rows: rows.count, cols: cols.count, strictlyUpper: onDiagonal)
         }
 
         private func store(
@@ -266,13 +264,10 @@ enum LayerKernelTiles {
                 for (r, i) in rows.enumerated() {
                     (out + i * n2 + cols.lowerBound).update(from: b + r * n, count: n)
                 }
-                // The mirror image row by row: the block (in L1) is read down a column and the
-                // output written contiguously (column stores into it stalled on every entry).
                 guard mirrored else { return }
-                for (c, j) in cols.enumerated() {
-                    let dst = out + j * n2 + rows.lowerBound
-                    for r in 0..<m { dst[r] = b[r &* n &+ c] }
-                }
+                BlockMirror.copy(
+                    from: b, stride: n, to: out + cols.lowerBound * n2 + rows.lowerBound, stride: n2,
+                    rows: m, cols: n, strictlyUpper: false)
             }
         }
     }
