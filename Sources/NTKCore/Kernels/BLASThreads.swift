@@ -40,8 +40,10 @@ package enum BLASThreads {
         lock.lock()
         defer { lock.unlock() }
         guard detachedCount == nil, users == 0, limits.isEmpty else { return }
+        // Looked up rather than linked: only OpenBLAS's threaded builds have it.
+        guard let symbol = dlsym(nil, "blas_thread_shutdown_") else { return }
         detachedCount = openblas_get_num_threads()
-        _ = blas_thread_shutdown_()
+        _ = unsafeBitCast(symbol, to: (@convention(c) () -> Int32).self)()
     }
 
     /// OpenBLAS's count, or the recorded one (lock held).
