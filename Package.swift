@@ -140,6 +140,9 @@ if Context.environment["TANGENT_FUZZ"] != nil {
             exclude: ["json.dict"]),
         .executableTarget(
             name: "FuzzLanguageServer", dependencies: ["FuzzSupport", "LanguageServer", "TangentSupport"],
-            path: "Fuzz/FuzzLanguageServer")
+            path: "Fuzz/FuzzLanguageServer"),
+        .executableTarget(
+            name: "FuzzDecoders", dependencies: ["FuzzSupport", "NTKCore", "Datasets", "TangentSupport"],
+            path: "Fuzz/FuzzDecoders", exclude: ["decoders.dict"])
     ]
 }
