@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "LanguageServer", dependencies: ["Language", "Notebook", "TangentSupport"], exclude: ["README.md"]),
         // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
-        .target(name: "Serve", exclude: ["README.md"]),
+        .target(name: "Serve", dependencies: ["TangentSupport"], exclude: ["README.md"]),
 
         // MARK: Command line (a thin layer over the library)
         .target(
