@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "LanguageServer", dependencies: ["Language", "Notebook", "TangentSupport"], exclude: ["README.md"]),
         // HTTP on POSIX sockets, a file watcher and live reload: knows folders, not notebooks.
-        .target(name: "Serve", exclude: ["README.md"]),
+        .target(name: "Serve", dependencies: ["TangentSupport"], exclude: ["README.md"]),
 
         // MARK: Command line (a thin layer over the library)
         .target(
@@ -140,6 +140,9 @@ if Context.environment["TANGENT_FUZZ"] != nil {
             exclude: ["json.dict"]),
         .executableTarget(
             name: "FuzzLanguageServer", dependencies: ["FuzzSupport", "LanguageServer", "TangentSupport"],
-            path: "Fuzz/FuzzLanguageServer")
+            path: "Fuzz/FuzzLanguageServer"),
+        .executableTarget(
+            name: "FuzzDecoders", dependencies: ["FuzzSupport", "NTKCore", "Datasets", "TangentSupport"],
+            path: "Fuzz/FuzzDecoders", exclude: ["decoders.dict"])
     ]
 }

@@ -8,7 +8,9 @@
 # TARGETs: FuzzNotebook (bytes → notebook → write-back), FuzzParser (bytes → AST),
 # FuzzEvaluator (bytes → AST → evaluation with a time and memory budget), FuzzJSON (bytes →
 # JSON → serialise → parse round trip), FuzzLanguageServer (bytes → LSP message reader, at once and
-# in chunks → JSON-RPC → the language server). Default: all five.
+# in chunks → JSON-RPC → the language server), FuzzDecoders (bytes → the file decoders a repository
+# can feed Tangent: .npy, .csv, the data sets' .tds and its zlib stream; decode → write → decode
+# round trips, file reads against in-memory decodes, under a 48 MB malloc limit). Default: all six.
 # New inputs go to .build/fuzz-work/TARGET; at the end the ones that add coverage are merged
 # into the committed corpus Fuzz/corpus/TARGET. Crash reproducers land in Fuzz/crashes/TARGET/
 # (commit them, and turn each into a regression test in Tests/).
@@ -32,10 +34,10 @@ while [[ $# -gt 0 ]]; do
         --ci) ci=1; seconds=20; unit_timeout=60; shift ;;
         --minimise) minimise=1; shift ;;
         Fuzz*) targets+=("$1"); shift ;;
-        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON|FuzzLanguageServer...] [--time S | --runs N] [--ci | --minimise]" >&2; exit 2 ;;
+        *) echo "usage: scripts/fuzz.sh [FuzzNotebook|FuzzParser|FuzzEvaluator|FuzzJSON|FuzzLanguageServer|FuzzDecoders...] [--time S | --runs N] [--ci | --minimise]" >&2; exit 2 ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON FuzzLanguageServer)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzNotebook FuzzParser FuzzEvaluator FuzzJSON FuzzLanguageServer FuzzDecoders)
 
 bash scripts/install-deps.sh
 export TANGENT_FUZZ=1
@@ -72,15 +74,21 @@ for t in "${targets[@]}"; do
     limit=(-max_total_time="$seconds")
     [[ -n "$runs" ]] && limit=(-runs="$runs")
     echo "== $t: ${runs:-${seconds}s}"
-    # FuzzJSON and FuzzLanguageServer have JSON's tokens; the others the language's and the
-    # notebook markers.
+    # FuzzJSON and FuzzLanguageServer have JSON's tokens, FuzzDecoders the file formats'; the
+    # others the language's and the notebook markers.
     dict=Fuzz/ntk.dict
     [[ $t == FuzzJSON || $t == FuzzLanguageServer ]] && dict=Fuzz/FuzzJSON/json.dict
+    [[ $t == FuzzDecoders ]] && dict=Fuzz/FuzzDecoders/decoders.dict
+    # An input of at most 4 KB justifies no decoder allocation above ~34 MB (a .tds payload
+    # inflated 1032-fold, as float64): a larger one was sized by a length in the file before
+    # that length was checked against the bytes that are there.
+    extra=()
+    [[ $t == FuzzDecoders ]] && extra=(-malloc_limit_mb=48)
     # The evaluator gets a cap on single allocations (refused ones are located errors, not crashes).
     if ! SWIFT_BACKTRACE=enable=no TANGENT_ALLOCATION_LIMIT="${TANGENT_ALLOCATION_LIMIT:-256M}" ".build/fuzz/release/$t" \
         ".build/fuzz-work/$t" "Fuzz/corpus/$t" \
         -dict="$dict" -max_len=4096 -timeout="$unit_timeout" -rss_limit_mb=4096 \
-        -artifact_prefix="Fuzz/crashes/$t/" -print_final_stats=1 "${limit[@]}" \
+        -artifact_prefix="Fuzz/crashes/$t/" -print_final_stats=1 "${limit[@]}" ${extra[@]+"${extra[@]}"} \
         2> ".build/fuzz-work/$t.log"; then
         status=1
         echo "!! $t found a crash; reproducer(s) in Fuzz/crashes/$t/" >&2

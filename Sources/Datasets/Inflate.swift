@@ -3,6 +3,9 @@ import CZlib
 /// zlib's one-shot decompression with the checks a damaged file needs: the output must be
 /// exactly the length the file declares, and the stream must end where the file ends.
 enum Inflate {
+    /// The most bytes one byte of a deflate stream can stand for (zlib's FAQ: 1032:1).
+    static let maximumExpansion = 1032
+
     /// The bytes a zlib stream (RFC 1950: deflate with an Adler-32 checksum) holds, which must be
     /// exactly `length` of them.
     static func bytes(_ compressed: ArraySlice<UInt8>, length: Int) throws(DataSetError) -> [UInt8] {
@@ -10,6 +13,12 @@ enum Inflate {
             throw DataSetError("declares \(length) bytes of data, outside 1…\(DataSetFile.maximumPayload)")
         }
         guard !compressed.isEmpty else { throw DataSetError("has no compressed data") }
+        // Deflate writes at least 2 bits per 258-byte match: no stream expands more than 1032-fold,
+        // so a larger length is refused before a buffer that size is allocated.
+        guard length / maximumExpansion <= compressed.count else {
+            throw DataSetError(
+                "declares \(length) bytes of data, more than its \(compressed.count) compressed bytes can hold")
+        }
         var out = [UInt8](repeating: 0, count: length)
         var produced = uLongf(length)
         var consumed = uLong(compressed.count)

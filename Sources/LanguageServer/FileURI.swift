@@ -1,3 +1,5 @@
+import TangentSupport
+
 /// `file://` URIs as editors send them (percent-encoded), and back: the server reads no other
 /// scheme from disk.
 package enum FileURI {
@@ -8,25 +10,9 @@ package enum FileURI {
         // `file://host/path`: only the local host (empty or `localhost`) names a file here.
         if rest.hasPrefix("localhost/") { rest = rest.dropFirst("localhost".count) }
         guard rest.hasPrefix("/") else { return nil }
-        var bytes: [UInt8] = []
-        var i = rest.utf8.startIndex
-        let utf8 = rest.utf8
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            if b == UInt8(ascii: "%") {
-                let h1 = utf8.index(after: i)
-                guard h1 < utf8.endIndex, utf8.index(after: h1) < utf8.endIndex,
-                    let hi = hexValue(utf8[h1]), let lo = hexValue(utf8[utf8.index(after: h1)])
-                else { return nil }
-                bytes.append(hi << 4 | lo)
-                i = utf8.index(h1, offsetBy: 2)
-                continue
-            }
-            if b == UInt8(ascii: "?") || b == UInt8(ascii: "#") { break }
-            bytes.append(b)
-            i = utf8.index(after: i)
-        }
-        guard !bytes.contains(0), let path = String(validating: bytes, as: UTF8.self) else { return nil }
+        // The query and fragment are no part of the path.
+        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
+        guard let path = PercentDecoding.decode(rest), !path.contains("\0") else { return nil }
         return path
     }
 
@@ -42,15 +28,6 @@ package enum FileURI {
             }
         }
         return out
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 48...57: return b - 48
-        case 65...70: return b - 55
-        case 97...102: return b - 87
-        default: return nil
-        }
     }
 }
 

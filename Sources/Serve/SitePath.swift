@@ -1,4 +1,5 @@
 import Foundation
+import TangentSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +27,7 @@ package enum SitePath {
             path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
         }
         if let end = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<end] }
-        guard path.hasPrefix("/"), let decoded = percentDecoded(path), !decoded.contains("\0") else {
+        guard path.hasPrefix("/"), let decoded = PercentDecoding.decode(path), !decoded.contains("\0") else {
             return .badRequest
         }
         var segments: [Substring] = []
@@ -60,37 +61,6 @@ package enum SitePath {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
-    }
-
-    /// `%XX` escapes decoded as UTF-8; nil for a malformed escape or bytes that are not UTF-8.
-    static func percentDecoded(_ text: Substring) -> String? {
-        var bytes: [UInt8] = []
-        var i = text.utf8.startIndex
-        let utf8 = text.utf8
-        while i < utf8.endIndex {
-            let b = utf8[i]
-            if b == UInt8(ascii: "%") {
-                let h = utf8.index(after: i)
-                guard h < utf8.endIndex, utf8.index(after: h) < utf8.endIndex,
-                    let high = hexValue(utf8[h]), let low = hexValue(utf8[utf8.index(after: h)])
-                else { return nil }
-                bytes.append(high << 4 | low)
-                i = utf8.index(h, offsetBy: 2)
-            } else {
-                bytes.append(b)
-                i = utf8.index(after: i)
-            }
-        }
-        return String(bytes: bytes, encoding: .utf8)
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The `Content-Type` for a file, by its extension.

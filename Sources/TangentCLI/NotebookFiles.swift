@@ -1,7 +1,9 @@
 import Foundation
+import TangentSupport
 
 /// Finds the notebooks named on the command line: `.md` files, or every `.md` under a folder
-/// (sorted, skipping hidden folders such as `.git` and `.tangent`).
+/// (sorted, skipping hidden folders such as `.git` and `.tangent`, links to folders and links
+/// that lead nowhere).
 enum NotebookFiles {
     struct Found: Equatable {
         /// The path as shown to the user.
@@ -41,9 +43,14 @@ enum NotebookFiles {
             for name in names.sorted() where !name.hasPrefix(".") && name != "node_modules" {
                 let child = dir.appendingPathComponent(name)
                 var isDir: ObjCBool = false
-                FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir)
+                // Follows a link to what it names; a link that names nothing is no notebook.
+                guard FileManager.default.fileExists(atPath: child.path, isDirectory: &isDir) else { continue }
                 if isDir.boolValue {
-                    walk(child, prefix + name + "/")
+                    // A linked folder is not walked: a link back up the tree (`up -> ..`) listed
+                    // the same notebooks again and again (two such links: without end), and one
+                    // leading elsewhere would take notebooks from outside (a repository is
+                    // untrusted input).
+                    if !RealPath.isSymbolicLink(child.path) { walk(child, prefix + name + "/") }
                 } else if name.lowercased().hasSuffix(".md") {
                     found.append(prefix + name)
                 }

@@ -24,26 +24,19 @@ enum ConvBench {
         var reps = 3
 
         init?(_ args: [String]) {
-            var it = args.makeIterator()
-            while let a = it.next() {
-                switch a {
-                case "--nt":
-                    guard let p = it.next() else { return nil }
-                    python = p
+            var r = BenchArguments.Reader(args)
+            while let name = r.next() {
+                switch name {
+                case "--nt": r.read(&python)
                 case "--no-nt": python = nil
-                case "--sizes":
-                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
-                    sizes = v
-                case "--depths":
-                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
-                    depths = v
-                case "--reps":
-                    guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }
-                    reps = r
-                default: return nil
+                case "--sizes": r.readPositives(&sizes)
+                case "--depths": r.readPositives(&depths)
+                case "--reps": r.readPositive(&reps)
+                default: r.reject()
                 }
             }
-            if let p = python, !FileManager.default.isExecutableFile(atPath: p) { python = nil }
+            guard r.isValid else { return nil }
+            python = BenchArguments.executable(python)
         }
     }
 

@@ -22,9 +22,9 @@ func runFiniteBench(arguments: [String]) {
         print(
             "usage: tangent-bench empirical [--sizes 1024x256,4096x1024] [--train-widths 256,1024] "
                 + "[--train-steps 100] [--reps 3] [--python PATH] [--nt-bench PATH] [--no-nt] [--no-train]")
-        return
+        exit(2)
     }
-    if let p = options.python, !FileManager.default.isExecutableFile(atPath: p) { options.python = nil }
+    options.python = BenchArguments.executable(options.python)
     if !FileManager.default.fileExists(atPath: options.ntBench) { options.python = nil }
     FiniteBench.runKernel(options)
     if options.train { FiniteBench.runTraining(options) }
@@ -44,36 +44,30 @@ enum FiniteBench {
         var train = true
 
         init?(_ args: [String]) {
-            var it = args.makeIterator()
-            while let a = it.next() {
-                switch a {
+            var r = BenchArguments.Reader(args)
+            while let name = r.next() {
+                switch name {
                 case "--sizes":
-                    guard let v = it.next() else { return nil }
+                    guard let v = r.value() else { break }
                     let pairs = v.split(separator: ",").map { $0.split(separator: "x").compactMap { Int($0) } }
                     guard !pairs.isEmpty, pairs.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }) else {
-                        return nil
+                        r.reject()
+                        break
                     }
                     sizes = pairs.map { ($0[0], $0[1]) }
                 case "--train-widths":
-                    guard let v = it.next() else { return nil }
+                    guard let v = r.value() else { break }
                     trainWidths = v.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-                case "--train-steps":
-                    guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }
-                    trainSteps = v
-                case "--reps":
-                    guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }
-                    reps = v
-                case "--python":
-                    guard let v = it.next() else { return nil }
-                    python = v
-                case "--nt-bench":
-                    guard let v = it.next() else { return nil }
-                    ntBench = v
+                case "--train-steps": r.readPositive(&trainSteps)
+                case "--reps": r.readPositive(&reps)
+                case "--python": r.read(&python)
+                case "--nt-bench": r.read(&ntBench)
                 case "--no-nt": python = nil
                 case "--no-train": train = false
-                default: return nil
+                default: r.reject()
                 }
             }
+            guard r.isValid else { return nil }
         }
     }
 

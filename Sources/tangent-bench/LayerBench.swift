@@ -31,35 +31,24 @@ enum LayerBench {
             .appendingPathComponent("tangent").path
 
         init?(_ args: [String]) {
-            var it = args.makeIterator()
-            while let a = it.next() {
-                switch a {
-                case "--nt":
-                    guard let p = it.next() else { return nil }
-                    python = p
+            var r = BenchArguments.Reader(args)
+            while let name = r.next() {
+                switch name {
+                case "--nt": r.read(&python)
                 case "--no-nt": python = nil
-                case "--sizes":
-                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
-                    self.sizes = v
-                case "--empirical-sizes":
-                    guard let v = BenchArguments.positiveInts(it.next()) else { return nil }
-                    empiricalSizes = v
-                case "--run-n":
-                    guard let v = BenchArguments.positiveInts(it.next()), v.count == 1 else { return nil }
-                    runN = v[0]
-                case "--reps":
-                    guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }
-                    reps = r
-                case "--tangent":
-                    guard let p = it.next() else { return nil }
-                    tangent = p
+                case "--sizes": r.readPositives(&sizes)
+                case "--empirical-sizes": r.readPositives(&empiricalSizes)
+                case "--run-n": r.readPositive(&runN)
+                case "--reps": r.readPositive(&reps)
+                case "--tangent": r.read(&tangent)
                 case "--no-run": tangent = nil
                 case "--no-empirical": empiricalSizes = []
-                default: return nil
+                default: r.reject()
                 }
             }
-            if let p = python, !FileManager.default.isExecutableFile(atPath: p) { python = nil }
-            if let t = tangent, !FileManager.default.isExecutableFile(atPath: t) { tangent = nil }
+            guard r.isValid else { return nil }
+            python = BenchArguments.executable(python)
+            tangent = BenchArguments.executable(tangent)
         }
     }
 

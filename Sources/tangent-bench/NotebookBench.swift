@@ -16,9 +16,9 @@ func runNotebookBench(arguments: [String]) {
         print(
             "usage: tangent-bench notebooks [--tangent PATH] [--reps 3] [--cases analytic,empirical,predict] "
                 + "[--python PATH] [--nt-bench PATH] [--no-nt]")
-        return
+        exit(2)
     }
-    if let p = o.python, !FileManager.default.isExecutableFile(atPath: p) { o.python = nil }
+    o.python = BenchArguments.executable(o.python)
     guard FileManager.default.isExecutableFile(atPath: o.tangent) else {
         print("tangent-bench notebooks: no tangent binary at \(o.tangent) (build with swift build -c release)")
         return
@@ -40,28 +40,21 @@ enum NotebookBench {
         var ntBench = "/work/shared/reference/bench_nt.py"
 
         init?(_ args: [String]) {
-            var it = args.makeIterator()
-            while let a = it.next() {
-                switch a {
-                case "--tangent":
-                    guard let v = it.next() else { return nil }
-                    tangent = v
-                case "--reps":
-                    guard let v = it.next().flatMap(Int.init), v > 0 else { return nil }
-                    reps = v
+            var r = BenchArguments.Reader(args)
+            while let name = r.next() {
+                switch name {
+                case "--tangent": r.read(&tangent)
+                case "--reps": r.readPositive(&reps)
                 case "--cases":
-                    guard let v = it.next() else { return nil }
+                    guard let v = r.value() else { break }
                     cases = v.split(separator: ",").map(String.init)
-                case "--python":
-                    guard let v = it.next() else { return nil }
-                    python = v
-                case "--nt-bench":
-                    guard let v = it.next() else { return nil }
-                    ntBench = v
+                case "--python": r.read(&python)
+                case "--nt-bench": r.read(&ntBench)
                 case "--no-nt": python = nil
-                default: return nil
+                default: r.reject()
                 }
             }
+            guard r.isValid else { return nil }
         }
     }
 

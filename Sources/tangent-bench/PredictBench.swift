@@ -15,33 +15,24 @@ func runPredictBench(arguments: [String]) {
     var m = 1000
     var reps = 3
     var python: String? = "/tmp/ntref/bin/python"
-    var i = 0
-    while i < arguments.count {
-        let a = arguments[i]
-        let v = i + 1 < arguments.count ? arguments[i + 1] : ""
-        switch a {
-        case "--sizes":
-            sizes = v.split(separator: ",").compactMap { Int($0) }
-            i += 1
-        case "--test":
-            m = Int(v) ?? m
-            i += 1
-        case "--reps":
-            reps = max(1, Int(v) ?? reps)
-            i += 1
-        case "--python":
-            python = v
-            i += 1
+    var r = BenchArguments.Reader(arguments)
+    while let name = r.next() {
+        switch name {
+        case "--sizes": r.readPositives(&sizes)
+        case "--test": r.readPositive(&m)
+        case "--reps": r.readPositive(&reps)
+        case "--python": r.read(&python)
         case "--no-nt": python = nil
-        default:
-            print(
-                "usage: tangent-bench predict [--sizes 2000,4000] [--test 1000] [--reps 3] "
-                    + "[--python /tmp/ntref/bin/python] [--no-nt]")
-            return
+        default: r.reject()
         }
-        i += 1
     }
-    if let p = python, !FileManager.default.isExecutableFile(atPath: p) { python = nil }
+    guard r.isValid else {
+        print(
+            "usage: tangent-bench predict [--sizes 2000,4000] [--test 1000] [--reps 3] "
+                + "[--python /tmp/ntref/bin/python] [--no-nt]")
+        exit(2)
+    }
+    python = BenchArguments.executable(python)
 
     let reg = 1e-4
     let tFinite = 1e3

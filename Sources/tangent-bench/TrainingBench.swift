@@ -28,7 +28,7 @@ func runTrainingBench(arguments: [String]) {
                 + "[--tangent PATH] [--python PATH] [--no-jax] [--only full|ensemble]")
         exit(2)
     }
-    if let p = o.python, !FileManager.default.isExecutableFile(atPath: p) { o.python = nil }
+    o.python = BenchArguments.executable(o.python)
     if !FileManager.default.isExecutableFile(atPath: o.tangent) {
         print("(no tangent binary at \(o.tangent): the notebook rows are skipped; build with swift build -c release)\n")
     }
@@ -57,41 +57,27 @@ enum TrainingBench {
         var only = ""
 
         init?(_ args: [String]) {
-            var it = args.makeIterator()
-            func positive() -> Int? { it.next().flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } }
-            while let a = it.next() {
-                switch a {
-                case "--width":
-                    guard let v = positive() else { return nil }
-                    width = v
-                case "--steps":
-                    guard let v = positive() else { return nil }
-                    steps = v
-                case "--nets":
-                    guard let v = positive() else { return nil }
-                    nets = v
-                case "--n":
-                    guard let v = positive() else { return nil }
-                    n = v
+            var r = BenchArguments.Reader(args)
+            while let name = r.next() {
+                switch name {
+                case "--width": r.readPositive(&width)
+                case "--steps": r.readPositive(&steps)
+                case "--nets": r.readPositive(&nets)
+                case "--n": r.readPositive(&n)
                 case "--dim":
-                    guard let v = positive(), v >= outputs else { return nil }
-                    dim = v
-                case "--reps":
-                    guard let v = positive() else { return nil }
-                    reps = v
-                case "--tangent":
-                    guard let v = it.next() else { return nil }
-                    tangent = v
-                case "--python":
-                    guard let v = it.next() else { return nil }
-                    python = v
+                    r.readPositive(&dim)
+                    if dim < outputs { r.reject() }
+                case "--reps": r.readPositive(&reps)
+                case "--tangent": r.read(&tangent)
+                case "--python": r.read(&python)
                 case "--no-jax": python = nil
                 case "--only":
-                    guard let v = it.next(), ["full", "ensemble"].contains(v) else { return nil }
-                    only = v
-                default: return nil
+                    r.read(&only)
+                    if !["full", "ensemble"].contains(only) { r.reject() }
+                default: r.reject()
                 }
             }
+            guard r.isValid else { return nil }
         }
     }
 

@@ -28,27 +28,20 @@ enum AnalyticBench {
 
         static func parse(_ args: [String]) -> Options? {
             var o = Options()
-            var it = args.makeIterator()
-            guard let command = it.next() else { return nil }
+            guard let command = args.first else { return nil }
             o.command = command
-            while let a = it.next() {
-                switch a {
-                case "--nt":
-                    guard let p = it.next() else { return nil }
-                    o.python = p
+            var r = BenchArguments.Reader(Array(args.dropFirst()))
+            while let name = r.next() {
+                switch name {
+                case "--nt": r.read(&o.python)
                 case "--no-nt": o.python = nil
-                case "--sizes":
-                    guard let s = it.next() else { return nil }
-                    let sizes = s.split(separator: ",").compactMap { Int($0) }
-                    guard !sizes.isEmpty, sizes.allSatisfy({ $0 > 0 }) else { return nil }
-                    o.sizes = sizes
-                case "--reps":
-                    guard let r = it.next().flatMap(Int.init), r > 0 else { return nil }
-                    o.reps = r
-                default: return nil
+                case "--sizes": r.readPositives(&o.sizes)
+                case "--reps": r.readPositive(&o.reps)
+                default: r.reject()
                 }
             }
-            if let p = o.python, !FileManager.default.isExecutableFile(atPath: p) { o.python = nil }
+            guard r.isValid else { return nil }
+            o.python = BenchArguments.executable(o.python)
             return o
         }
     }

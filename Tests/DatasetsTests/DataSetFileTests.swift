@@ -83,6 +83,26 @@ import Testing
         expectError(DataSetFileTests.file(payload: p) + [0], "after its compressed data")
     }
 
+    /// A declared length no stream of that many compressed bytes can reach (deflate expands at most
+    /// 1032-fold) is refused before a buffer that large is allocated; the most compressible data
+    /// (a run of zeros, close to that ratio) still decodes.
+    @Test func aLengthTheCompressedBytesCannotHoldIsRefusedBeforeAllocating() throws {
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        let file = DataSetFileTests.file(payload: zeros)
+        let compressed = file.dropFirst(9)
+        #expect(zeros.count / compressed.count > 1000)
+        #expect(try Inflate.bytes(compressed, length: zeros.count) == zeros)
+        let p = DataSetFileTests.payload(rows: 1, cols: 1, x: (1, [7]), y: (1, [0]))
+        let small = DataSetFileTests.file(payload: p, declared: DataSetFile.maximumPayload)
+        #expect(
+            throws: DataSetError(
+                "declares \(DataSetFile.maximumPayload) bytes of data, more than its \(small.count - 9) compressed bytes can hold"
+            )
+        ) {
+            try DataSetFile.decode(small)
+        }
+    }
+
     @Test func malformedPayloadsAreErrors() {
         typealias T = DataSetFileTests
         func bad(_ p: [UInt8], _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {

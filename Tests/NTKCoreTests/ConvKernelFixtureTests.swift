@@ -6,8 +6,8 @@ import Testing
 /// The analytic kernels of convolutional networks (`LayerKernel.compute(…, input:)`, the spatial
 /// walk) against neural-tangents 0.6.5: every case of Fixtures/stax/stax_conv.json with
 /// kernels, with the CONVENTIONS.md §5 tolerances. The finite parts of the same cases (apply,
-/// empirical NTK) are checked elsewhere; this file reads the `tangent` lines with its own small
-/// reader (`ConvLine`), which knows the spatial layers.
+/// empirical NTK) are checked elsewhere; the `tangent` lines are read by `LayerLine`, as in
+/// StaxFixtureTests.
 @Suite struct ConvKernelFixtureTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String, tangent: String, refused: Bool, spatialOutput: Bool
@@ -72,7 +72,7 @@ import Testing
 
     @Test(arguments: ConvKernelFixtureTests.cases)
     func kernelsMatchNeuralTangents(_ c: Case) throws {
-        let net = try ConvLine.parse(c.tangent)
+        let net = try LayerLine.parse(c.tangent)
         if c.refused || c.spatialOutput {
             #expect(throws: KernelError.self) { try LayerKernel.compute(net, c.x1, c.x2, input: c.shape) }
             #expect(throws: KernelError.self) { try LayerKernel.compute(net, c.x1, nil, input: c.shape) }
@@ -97,7 +97,7 @@ import Testing
     @Test func worstErrors() throws {
         var worst = (off: 0.0, diagonal: 0.0, cases: 0)
         for c in Self.cases where !c.refused && !c.spatialOutput {
-            let net = try ConvLine.parse(c.tangent)
+            let net = try LayerLine.parse(c.tangent)
             let k11 = try LayerKernel.compute(net, c.x1, nil, input: c.shape)
             let k12 = try LayerKernel.compute(net, c.x1, c.x2, input: c.shape)
             let a = Self.errors(k11.nngp, c.nngp11, square: true)
@@ -111,152 +111,5 @@ import Testing
             "conv kernel fixtures: \(worst.cases) cases, worst off-diagonal \(worst.off), K(X,X) diagonal \(worst.diagonal)"
         )
         #expect(worst.off <= 1e-12 && worst.diagonal <= 1e-7)
-    }
-}
-
-/// Reads a fixture's `tangent` line (`serial(Conv(3, [2, 2], padding: "SAME"), Relu(), …)`) into a
-/// `Layer`: the layer calls the conv fixtures use, with NT's defaults for the rest. Test support.
-enum ConvLine {
-    struct Failure: Error { let why: String }
-    indirect enum Arg {
-        case number(Double)
-        case string(String)
-        case list([Double])
-        case bool(Bool)
-        case none
-        case layer(Layer)
-    }
-
-    static func parse(_ text: String) throws -> Layer {
-        var s = Substring(text)
-        guard case .layer(let l) = try value(&s) else { throw Failure(why: "not a layer: \(text)") }
-        return l
-    }
-
-    private static func skip(_ s: inout Substring) { while s.first?.isWhitespace == true { s.removeFirst() } }
-
-    private static func value(_ s: inout Substring) throws -> Arg {
-        skip(&s)
-        guard let first = s.first else { throw Failure(why: "unexpected end") }
-        if first == "\"" {
-            s.removeFirst()
-            let text = s.prefix { $0 != "\"" }
-            s = s.dropFirst(text.count + 1)
-            return .string(String(text))
-        }
-        if first == "[" {
-            s.removeFirst()
-            var xs: [Double] = []
-            while true {
-                skip(&s)
-                if s.first == "]" {
-                    s.removeFirst()
-                    return .list(xs)
-                }
-                guard case .number(let x) = try value(&s) else { throw Failure(why: "list of numbers") }
-                xs.append(x)
-                skip(&s)
-                if s.first == "," { s.removeFirst() }
-            }
-        }
-        let word = s.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-" || $0 == "+" }
-        s = s.dropFirst(word.count)
-        if let x = Double(word) { return .number(x) }
-        if word == "true" || word == "false" { return .bool(word == "true") }
-        if word == "none" { return .none }
-        skip(&s)
-        guard s.first == "(" else { throw Failure(why: "expected ( after \(word)") }
-        s.removeFirst()
-        var positional: [Arg] = []
-        var keywords: [String: Arg] = [:]
-        while true {
-            skip(&s)
-            if s.first == ")" {
-                s.removeFirst()
-                break
-            }
-            let save = s
-            let key = s.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            var rest = s.dropFirst(key.count)
-            skip(&rest)
-            if !key.isEmpty, rest.first == ":" {
-                rest.removeFirst()
-                s = rest
-                keywords[String(key)] = try value(&s)
-            } else {
-                s = save
-                positional.append(try value(&s))
-            }
-            skip(&s)
-            if s.first == "," { s.removeFirst() }
-        }
-        return .layer(try make(String(word), positional, keywords))
-    }
-
-    private static func make(_ name: String, _ p: [Arg], _ k: [String: Arg]) throws -> Layer {
-        func arg(_ i: Int, _ key: String) -> Arg? { k[key] ?? (i < p.count ? p[i] : nil) }
-        func num(_ i: Int, _ key: String, _ d: Double? = nil) throws -> Double {
-            if case .number(let x)? = arg(i, key) { return x }
-            guard let d else { throw Failure(why: "\(name) needs \(key)") }
-            return d
-        }
-        func pair(_ i: Int, _ key: String) -> [Int]? {
-            if case .list(let xs)? = arg(i, key) { return xs.map { Int($0) } }
-            return nil
-        }
-        func padding(_ i: Int) throws -> Padding {
-            if case .string(let s)? = arg(i, "padding") {
-                guard let p = Padding(rawValue: s) else { throw Failure(why: "padding \(s)") }
-                return p
-            }
-            return .valid
-        }
-        func affine(_ outIndex: Int, _ wIndex: Int) throws -> DenseLayer {
-            var b: Double? = nil
-            if case .number(let x)? = arg(wIndex + 1, "b_std") { b = x }
-            var par = Parameterization.ntk
-            if case .string(let s)? = arg(wIndex + 2, "parameterization") { par = Parameterization(rawValue: s)! }
-            return DenseLayer(
-                outDim: Int(try num(outIndex, "out_dim")), wStd: try num(wIndex, "W_std", 1), bStd: b,
-                parameterization: par)
-        }
-        func layers() throws -> [Layer] {
-            try p.map { a in
-                guard case .layer(let l) = a else { throw Failure(why: "\(name) takes layers") }
-                return l
-            }
-        }
-        switch name {
-        case "serial": return .serial(try layers())
-        case "parallel": return .parallel(try layers())
-        case "FanOut": return .fanOut(Int(try num(0, "num")))
-        case "FanInSum": return .fanInSum
-        case "FanInProd": return .fanInProd
-        case "FanInConcat": return .fanInConcat
-        case "Identity": return .identity
-        case "Flatten": return .flatten
-        case "GlobalAvgPool": return .globalAvgPool
-        case "LayerNorm": return .layerNorm(eps: try num(1, "eps", 1e-12))
-        case "Dense": return .dense(try affine(0, 1))
-        case "Conv":
-            guard let f = pair(1, "filter_shape") else { throw Failure(why: "Conv needs filter_shape") }
-            let strides = pair(2, "strides") ?? [1, 1]
-            return .conv(
-                ConvLayer(
-                    affine: try affine(0, 4), filterHeight: f[0], filterWidth: f[1], strideHeight: strides[0],
-                    strideWidth: strides[1], padding: try padding(3)))
-        case "AvgPool":
-            guard let window = pair(0, "window_shape") else { throw Failure(why: "AvgPool needs window_shape") }
-            let strides = pair(1, "strides") ?? [1, 1]
-            return .avgPool(
-                PoolLayer(
-                    windowHeight: window[0], windowWidth: window[1], strideHeight: strides[0],
-                    strideWidth: strides[1], padding: try padding(2)))
-        case "Relu": return .activation(.relu)
-        case "Erf": return .activation(.erf(a: try num(0, "a", 1), b: try num(1, "b", 1), c: try num(2, "c", 0)))
-        case "Gelu": return .activation(.gelu(approximate: false))
-        case "Tanh": return .activation(.tanh(degree: Int(try num(0, "deg", 25))))
-        default: throw Failure(why: "unknown layer \(name)")
-        }
     }
 }

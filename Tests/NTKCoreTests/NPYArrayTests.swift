@@ -79,6 +79,16 @@ import Testing
             "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296, 0, 1)}",
             "shape (4294967296, 4294967296, 0, 1) is too large"
         ),
+        // An empty array whose other axes multiply past Int.max: numpy refuses it too, and
+        // images of it would have h·w·c pixels that cannot be counted (a trap in `load`).
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296, 1)}",
+            "shape (0, 4294967296, 4294967296, 1) is too large"
+        ),
+        (
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (0, 3037000500, 3037000500, 1)}",
+            "is too large"
+        ),
         (
             "{'descr': '<f8', 'fortran_order': True, 'shape': (1152921504606846976, 8, 1, 1)}",
             "is too large"

@@ -51,14 +51,17 @@ extension NPY {
                 shape.count == 1
                 ? "(\(shape[0]),)"
                 : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-            var count = 1
-            for n in shape {
-                let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            // As numpy: the product of the non-zero dimensions must be a number, even when a zero
+            // makes the array empty, so that any group of axes (an image's h·w·c) can be counted.
+            var nonZero = 1
+            for n in shape where n > 0 {
+                let (product, overflow) = nonZero.multipliedReportingOverflow(by: n)
                 guard !overflow else {
                     throw FileError("malformed header: shape \(shapeText) is too large")
                 }
-                count = product
+                nonZero = product
             }
+            let count = shape.contains(0) ? 0 : nonZero
 
             switch descr {
             case .string(let text):

@@ -59,108 +59,85 @@ struct WindowMap {
     func patches(_ x: Matrix, samples n: Int) -> Matrix {
         let c = x.cols
         let width = windowSize * c
-        var out = Matrix(rows: n * outputPositions, cols: width)
-        let source = source
-        let (positions, outputs, window) = (inputPositions, outputPositions, windowSize)
-        x.storage.withUnsafeBufferPointer { xp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                guard let xBase = xp.baseAddress, let oBase = op.baseAddress else { return }
-                NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, outputs * width))) { range in
-                    for a in range {
-                        let sample = xBase + a * positions * c
-                        for o in 0..<outputs {
-                            let row = oBase + (a * outputs + o) * width
-                            for k in 0..<window {
-                                let s = source[o * window + k]
-                                if s >= 0 { (row + k * c).update(from: sample + s * c, count: c) }
-                            }
-                        }
-                    }
-                }
+        return walk(x, outputRows: n * outputPositions, cols: width, samples: n, channels: c) {
+            xBase, oBase, a, o, reads in
+            let sample = xBase + a * inputPositions * c
+            let row = oBase + (a * outputPositions + o) * width
+            for k in 0..<reads.count where reads[k] >= 0 {
+                (row + k * c).update(from: sample + reads[k] * c, count: c)
             }
         }
-        return out
     }
 
     /// col2im, the adjoint of `patches`: the (n·h·w) × c sum, into every input position, of the
     /// patch entries that read it.
     func scatter(_ patches: Matrix, samples n: Int, channels c: Int) -> Matrix {
-        var out = Matrix(rows: n * inputPositions, cols: c)
-        let source = source
-        let (positions, outputs, window) = (inputPositions, outputPositions, windowSize)
-        let width = window * c
-        patches.storage.withUnsafeBufferPointer { pp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                guard let pBase = pp.baseAddress, let oBase = op.baseAddress else { return }
-                NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, outputs * width))) { range in
-                    for a in range {
-                        let sample = oBase + a * positions * c
-                        for o in 0..<outputs {
-                            let row = pBase + (a * outputs + o) * width
-                            for k in 0..<window {
-                                let s = source[o * window + k]
-                                guard s >= 0 else { continue }
-                                let to = sample + s * c
-                                let from = row + k * c
-                                for j in 0..<c { to[j] += from[j] }
-                            }
-                        }
-                    }
-                }
+        let width = windowSize * c
+        return walk(patches, outputRows: n * inputPositions, cols: c, samples: n, channels: c) {
+            pBase, oBase, a, o, reads in
+            let sample = oBase + a * inputPositions * c
+            let row = pBase + (a * outputPositions + o) * width
+            for k in 0..<reads.count where reads[k] >= 0 {
+                let to = sample + reads[k] * c
+                let from = row + k * c
+                for j in 0..<c { to[j] += from[j] }
             }
         }
-        return out
     }
 
     /// The window sums of `x` ((n·h·w) × c), each times `scale`: (n·oh·ow) × c.
     func windowSums(_ x: Matrix, samples n: Int, scale: Double) -> Matrix {
         let c = x.cols
-        var out = Matrix(rows: n * outputPositions, cols: c)
-        let source = source
-        let (positions, outputs, window) = (inputPositions, outputPositions, windowSize)
-        x.storage.withUnsafeBufferPointer { xp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                guard let xBase = xp.baseAddress, let oBase = op.baseAddress else { return }
-                NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, outputs * window * c))) { range in
-                    for a in range {
-                        let sample = xBase + a * positions * c
-                        for o in 0..<outputs {
-                            let row = oBase + (a * outputs + o) * c
-                            for k in 0..<window {
-                                let s = source[o * window + k]
-                                guard s >= 0 else { continue }
-                                let from = sample + s * c
-                                for j in 0..<c { row[j] += from[j] }
-                            }
-                            for j in 0..<c { row[j] *= scale }
-                        }
-                    }
-                }
+        return walk(x, outputRows: n * outputPositions, cols: c, samples: n, channels: c) {
+            xBase, oBase, a, o, reads in
+            let sample = xBase + a * inputPositions * c
+            let row = oBase + (a * outputPositions + o) * c
+            for k in 0..<reads.count where reads[k] >= 0 {
+                let from = sample + reads[k] * c
+                for j in 0..<c { row[j] += from[j] }
             }
+            for j in 0..<c { row[j] *= scale }
         }
-        return out
     }
 
     /// The adjoint of `windowSums`: each output row's cotangent, times `scale`, added into every
     /// input position its window read.
     func spreadWindows(_ g: Matrix, samples n: Int, scale: Double) -> Matrix {
         let c = g.cols
-        var out = Matrix(rows: n * inputPositions, cols: c)
-        let source = source
-        let (positions, outputs, window) = (inputPositions, outputPositions, windowSize)
-        g.storage.withUnsafeBufferPointer { gp in
-            out.storage.withUnsafeMutableBufferPointer { op in
-                guard let gBase = gp.baseAddress, let oBase = op.baseAddress else { return }
-                NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, outputs * window * c))) { range in
-                    for a in range {
-                        let sample = oBase + a * positions * c
-                        for o in 0..<outputs {
-                            let from = gBase + (a * outputs + o) * c
-                            for k in 0..<window {
-                                let s = source[o * window + k]
-                                guard s >= 0 else { continue }
-                                let to = sample + s * c
-                                for j in 0..<c { to[j] += scale * from[j] }
+        return walk(g, outputRows: n * inputPositions, cols: c, samples: n, channels: c) {
+            gBase, oBase, a, o, reads in
+            let sample = oBase + a * inputPositions * c
+            let from = gBase + (a * outputPositions + o) * c
+            for k in 0..<reads.count where reads[k] >= 0 {
+                let to = sample + reads[k] * c
+                for j in 0..<c { to[j] += scale * from[j] }
+            }
+        }
+    }
+
+    /// The loop the four copies above share: a zero `outputRows` × `cols` result, the samples
+    /// split across cores (each sample's rows of `input` and of the result are its own), and
+    /// `body(input, result, a, o, reads)` for every sample a and output position o in order,
+    /// `reads` being the input positions of o's window (−1 for a zero) from `source`.
+    @inline(__always)
+    private func walk(
+        _ input: Matrix, outputRows: Int, cols: Int, samples n: Int, channels c: Int,
+        _ body: (
+            _ input: UnsafePointer<Double>, _ result: UnsafeMutablePointer<Double>, _ sample: Int, _ output: Int,
+            _ reads: UnsafeBufferPointer<Int>
+        ) -> Void
+    ) -> Matrix {
+        var out = Matrix(rows: outputRows, cols: cols)
+        let (outputs, window) = (outputPositions, windowSize)
+        source.withUnsafeBufferPointer { table in
+            input.storage.withUnsafeBufferPointer { ip in
+                out.storage.withUnsafeMutableBufferPointer { op in
+                    guard let iBase = ip.baseAddress, let oBase = op.baseAddress, let tBase = table.baseAddress
+                    else { return }
+                    NetworkKernels.parallelFor(n, grain: max(1, 16_384 / max(1, outputs * window * c))) { range in
+                        for a in range {
+                            for o in 0..<outputs {
+                                body(iBase, oBase, a, o, UnsafeBufferPointer(start: tBase + o * window, count: window))
                             }
                         }
                     }
