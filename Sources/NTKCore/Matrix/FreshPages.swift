@@ -31,11 +31,22 @@ enum FreshPages {
     static let slackSeconds = 4e-3
     private static let huge = 2 << 20
 
+    /// How outputs get their pages: adaptive (`prepare`'s rule), or, for benchmarks comparing
+    /// the rules, `TANGENT_OUTPUT_PAGES=huge` (all 2 MiB, the old behaviour) or `small` (4 KiB).
+    enum Policy: String {
+        case adaptive, huge, small
+    }
+
+    static let policy: Policy = {
+        guard let value = getenv("TANGENT_OUTPUT_PAGES") else { return .adaptive }
+        return Policy(rawValue: String(cString: value)) ?? .adaptive
+    }()
+
     /// Faults in `[base, base + bytes)` as huge pages while that is cheaper (see the type's
     /// doc); the memory must be writable, freshly allocated and not yet read: each 2 MiB step
     /// is touched by writing one zero byte. Splits the work over the cores.
     static func prepare(_ base: UnsafeMutableRawPointer, bytes: Int) {
-        guard bytes >= minimumBytes else { return }
+        guard bytes >= minimumBytes, policy != .small else { return }
         let start = UInt(bitPattern: base)
         let first = (start + UInt(huge - 1)) & ~UInt(huge - 1)
         let end = (start + UInt(bytes)) & ~UInt(huge - 1)
@@ -47,7 +58,7 @@ enum FreshPages {
         // One madvise for the whole range (each call takes the address space's write lock);
         // what nobody got to is handed back to small pages at the end.
         guard let range = UnsafeMutableRawPointer(bitPattern: first),
-            madvise(range, chunks * huge, Int32(MADV_HUGEPAGE)) == 0
+            madvise(range, chunks * huge, Int32(MADV_HUGEPAGE)) == 0, policy == .adaptive
         else { return }
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
