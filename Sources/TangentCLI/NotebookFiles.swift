@@ -2,8 +2,8 @@ import Foundation
 import TangentSupport
 
 /// Finds the notebooks named on the command line: `.md` files, or every `.md` under a folder
-/// (sorted, skipping hidden folders such as `.git` and `.tangent`, links to folders and links
-/// that lead nowhere).
+/// (sorted, skipping hidden folders such as `.git` and `.tangent`, links to folders, links
+/// that lead nowhere and links to notebooks outside the folder).
 enum NotebookFiles {
     struct Found: Equatable {
         /// The path as shown to the user.
@@ -38,6 +38,7 @@ enum NotebookFiles {
 
     private static func markdownFiles(under folder: URL) -> [String] {
         var found: [String] = []
+        let root = RealPath.resolve(folder.path)
         func walk(_ dir: URL, _ prefix: String) {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
             for name in names.sorted() where !name.hasPrefix(".") && name != "node_modules" {
@@ -52,6 +53,10 @@ enum NotebookFiles {
                     // untrusted input).
                     if !RealPath.isSymbolicLink(child.path) { walk(child, prefix + name + "/") }
                 } else if name.lowercased().hasSuffix(".md") {
+                    // A linked notebook only from inside the folder: `notes.md -> /etc/passwd`
+                    // (or `-> ~/private/draft.md`) in a student's pull request must not be read,
+                    // run and published in the course's site.
+                    if RealPath.isSymbolicLink(child.path) && !RealPath.isInside(child.path, root: root) { continue }
                     found.append(prefix + name)
                 }
             }

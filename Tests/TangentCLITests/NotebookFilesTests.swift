@@ -23,10 +23,13 @@ import Testing
         try fm.createSymbolicLink(atPath: t.path("notes/elsewhere"), withDestinationPath: t.path("outside"))
         try fm.createSymbolicLink(atPath: t.path("notes/alias.md"), withDestinationPath: "sub/b.md")
         try fm.createSymbolicLink(atPath: t.path("notes/gone.md"), withDestinationPath: "missing.md")
+        // A notebook link leading out of the folder: its target would be run and published.
+        try fm.createSymbolicLink(atPath: t.path("notes/leak.md"), withDestinationPath: t.path("outside/secret.md"))
+        try fm.createSymbolicLink(atPath: t.path("notes/sub/leak2.md"), withDestinationPath: "../../outside/secret.md")
         return t.path("notes")
     }
 
-    @Test func linkedFoldersAndLinksToNothingAreNotWalked() throws {
+    @Test func linkedFoldersLinksToNothingAndLinksOutOfTheFolderAreNotWalked() throws {
         let t = try TemporaryFolder("notebook-files")
         defer { t.remove() }
         let notes = try Self.plantedFolder(t)
@@ -45,6 +48,7 @@ import Testing
                 t.path("notes/elsewhere") + "/secret.md"
             ])
         #expect(try NotebookFiles.collect([t.path("notes/alias.md")]).map(\.display) == [t.path("notes/alias.md")])
+        #expect(try NotebookFiles.collect([t.path("notes/leak.md")]).map(\.display) == [t.path("notes/leak.md")])
         #expect(throws: UsageError.self) { try NotebookFiles.collect([t.path("notes/gone.md")]) }
     }
 }
