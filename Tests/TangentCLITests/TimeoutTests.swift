@@ -19,6 +19,10 @@ struct TimeoutTests {
     /// issue), else the debug binary with sizes whose calls take ≥ 5 s here (measured on the
     /// 2-core machine: `solve` 5000 8.7 s, `@` 6000 9.8 s, `ntk` of 6000 inputs 74 s in debug).
     static let release = ProcessInfo.processInfo.environment["TANGENT_RELEASE_BINARY"]
+    /// A network whose kernels take seconds at these sizes however fast the kernels get: depth
+    /// costs time but no memory. (At depth 3 the release build once finished N = 12000 inside
+    /// the 1 s deadline, and the tests that stop it mid-kernel saw it run.)
+    static let slowNetwork = "net = mlp(depth: 24, width: 512, activation: \"erf\")"
     static let binary = release.map { URL(fileURLWithPath: $0) } ?? TangentBinary.url
     static let size = release == nil ? 5000 : 7000
     static let productSize = release == nil ? 6000 : 8000
@@ -108,7 +112,7 @@ struct TimeoutTests {
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let (text, line) = Self.notebook(
-            data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
+            data: "X = randn(\(n), 20)\n\(Self.slowNetwork)",
             call: "ntk(net, X)")
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let json = sandbox.path("report.json")
@@ -130,7 +134,7 @@ struct TimeoutTests {
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let (text, line) = Self.notebook(
-            data: "X = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")",
+            data: "X = randn(\(n), 20)\n\(Self.slowNetwork)",
             call: "ntk(net, X, out: \"K.npy\")")
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let r = try Self.run(["run", sandbox.path("nb.md"), "--no-cache"], scratch: sandbox)
@@ -209,7 +213,7 @@ struct TimeoutTests {
         defer { sandbox.remove() }
         let n = Self.release == nil ? 6000 : 12000
         let text =
-            "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\nnet = mlp(depth: 3, width: 512, activation: \"erf\")\n"
+            "# W\n\n```ntk {#w}\nX = randn(\(n), 20)\n\(Self.slowNetwork)\n"
             + "K = ntk(net, X, out: \"K.npy\")\n```\n"
         try text.write(toFile: sandbox.path("nb.md"), atomically: true, encoding: .utf8)
         let request = KernelProtocol.Request(
