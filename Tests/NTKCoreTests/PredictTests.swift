@@ -301,9 +301,13 @@ extension PredictTests {
                 for try await (i, r) in group { out[i] = r }
                 return out
             }
+            // Not bit for bit: OpenBLAS's thread count is one setting for the process, which other
+            // suites running at the same time change, and a factorisation made with another
+            // count rounds differently in the last bits. A race would be far off.
             for (i, t) in times.enumerated() {
                 let fresh = try GradientDescentMSE(kernelTrainTrain: kdd, yTrain: y, diagReg: 1e-3)
-                #expect(parallel[i] == (try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)))
+                let sequential = try fresh.predict(t: t, kTestTrain: ktd, fxTrain0: f0, fxTest0: g0)
+                #expect(PredictCompare.relativeError(parallel[i]!, sequential) <= 1e-12, "t = \(t)")
             }
         }
 
