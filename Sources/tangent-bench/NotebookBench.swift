@@ -10,12 +10,15 @@ import TangentSupport
 ///
 /// Options: `--tangent PATH` (default: the `tangent` next to this program), `--reps 3` (median
 /// of that many runs per setting, interleaved), `--cases analytic,empirical,predict`,
-/// `--python PATH` (default /tmp/ntref/bin/python), `--nt-bench PATH`, `--no-nt`.
+/// `--python PATH` (default /tmp/ntref/bin/python), `--nt-bench PATH`, `--no-nt`, `--pause S`
+/// (seconds of idle before each timed run: 3 or more measures a user who runs a notebook now
+/// and then, whose fresh memory the VM has already handed back to its host; see
+/// docs/benchmarks.md#fresh-pages).
 func runNotebookBench(arguments: [String]) {
     guard var o = NotebookBench.Options(arguments) else {
         print(
             "usage: tangent-bench notebooks [--tangent PATH] [--reps 3] [--cases analytic,empirical,predict] "
-                + "[--python PATH] [--nt-bench PATH] [--no-nt]")
+                + "[--python PATH] [--nt-bench PATH] [--no-nt] [--pause SECONDS]")
         exit(2)
     }
     o.python = BenchArguments.executable(o.python)
@@ -38,6 +41,7 @@ enum NotebookBench {
         var cases = ["analytic", "empirical", "predict"]
         var python: String? = "/tmp/ntref/bin/python"
         var ntBench = "/work/shared/reference/bench_nt.py"
+        var pause = 0.0
 
         init?(_ args: [String]) {
             var r = BenchArguments.Reader(args)
@@ -51,6 +55,13 @@ enum NotebookBench {
                 case "--python": r.read(&python)
                 case "--nt-bench": r.read(&ntBench)
                 case "--no-nt": python = nil
+                case "--pause":
+                    guard let v = r.value() else { break }
+                    guard let seconds = Double(v), seconds >= 0, seconds <= 600 else {
+                        r.reject()
+                        break
+                    }
+                    pause = seconds
                 default: r.reject()
                 }
             }
@@ -148,7 +159,8 @@ enum NotebookBench {
                 + "default settings with an empty `.tangent/` (cold), the same again (warm, restored from the cache), "
                 + "and `--no-cache`; median wall of \(o.reps) interleaved runs; `block` is the timed block's "
                 + "seconds from `--json`; peak RSS from /usr/bin/time. NT and scipy in separate Python processes, "
-                + "same run. \(ProcessInfo.processInfo.activeProcessorCount) cores.\n")
+                + "same run. \(ProcessInfo.processInfo.activeProcessorCount) cores."
+                + (o.pause > 0 ? " \(o.pause) s of idle before each timed run." : "") + "\n")
         print(
             "| notebook | setting | wall s | block s | peak RSS | `.tangent/` | reference | reference s | wall / reference |"
         )
@@ -183,10 +195,14 @@ enum NotebookBench {
             var cold = [Run]()
             var warm = [Run]()
             var noCache = [Run]()
+            let idle = { if o.pause > 0 { Thread.sleep(forTimeInterval: o.pause) } }
             for _ in 0..<o.reps {
                 try? fm.removeItem(at: dir.appendingPathComponent(".tangent"))
+                idle()
                 if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: []) { cold.append(r) }
+                idle()
                 if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: []) { warm.append(r) }
+                idle()
                 if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: ["--no-cache"]) {
                     noCache.append(r)
                 }
