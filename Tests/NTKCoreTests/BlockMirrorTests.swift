@@ -34,4 +34,18 @@ import Testing
             #expect(wrong == 0, "\(m)×\(n) strictlyUpper \(strictlyUpper): \(wrong) entries wrong")
         }
     }
+
+    /// In place on a square block: the lower triangle becomes the upper one's mirror, the upper
+    /// triangle and the diagonal stay.
+    @Test(arguments: [1, 2, 5, 8, 13, 64])
+    func mirrorUpperMakesASquareBlockSymmetricFromAbove(n: Int) {
+        let original = (0..<(n * n)).map { Double($0) + 0.25 }
+        var c = original
+        c.withUnsafeMutableBufferPointer { BlockMirror.mirrorUpper($0.baseAddress!, n: n) }
+        var wrong = 0
+        for i in 0..<n {
+            for j in 0..<n where c[i * n + j] != original[min(i, j) * n + max(i, j)] { wrong += 1 }
+        }
+        #expect(wrong == 0, "n = \(n): \(wrong) entries wrong")
+    }
 }

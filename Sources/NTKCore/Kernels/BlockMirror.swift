@@ -34,6 +34,13 @@ enum BlockMirror {
         }
     }
 
+    /// Copies the upper triangle of the n × n block at `c` (row stride n) into its lower
+    /// triangle, on this thread (`NetworkKernels.mirrorUpper` spreads a whole matrix over the
+    /// cores).
+    static func mirrorUpper(_ c: UnsafeMutablePointer<Double>, n: Int) {
+        copy(from: c, stride: n, to: c, stride: n, rows: n, cols: n, strictlyUpper: true)
+    }
+
     @inline(__always)
     private static func transpose4(
         _ s: UnsafePointer<Double>, _ ss: Int, _ d: UnsafeMutablePointer<Double>, _ ds: Int

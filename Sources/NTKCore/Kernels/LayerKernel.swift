@@ -365,8 +365,8 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                     q, nt, q1: q1, q2: q2, rows: rows, cols: cols,
                                     triangle: triangle, wantNTK: wantNTK)
                                 if triangle {
-                                    TileRelu.mirrorUpper(q, n: rows)
-                                    if wantNTK, let nt { TileRelu.mirrorUpper(nt, n: rows) }
+                                    BlockMirror.mirrorUpper(q, n: rows)
+                                    if wantNTK, let nt { BlockMirror.mirrorUpper(nt, n: rows) }
                                 }
                                 return
                             }
@@ -395,8 +395,8 @@ private final class ActivationMapper: ElementwiseRuleVisitor {
                                     NetworkKernels.mirrorUpper(q, n: rows)
                                     if wantNTK, let nt { NetworkKernels.mirrorUpper(nt, n: rows) }
                                 } else {
-                                    TileRelu.mirrorUpper(q, n: rows)
-                                    if wantNTK, let nt { TileRelu.mirrorUpper(nt, n: rows) }
+                                    BlockMirror.mirrorUpper(q, n: rows)
+                                    if wantNTK, let nt { BlockMirror.mirrorUpper(nt, n: rows) }
                                 }
                             }
                         }

@@ -168,7 +168,7 @@ enum LayerKernelTiles {
             }
             // Exactly symmetric, as the untiled walk's input kernel.
             if onDiagonal {
-                gram.storage.withUnsafeMutableBufferPointer { TileRelu.mirrorUpper($0.baseAddress!, n: m) }
+                gram.storage.withUnsafeMutableBufferPointer { BlockMirror.mirrorUpper($0.baseAddress!, n: m) }
             }
             var states = [
                 KernelState(

@@ -1,5 +1,5 @@
 /// `Relu()` on one block of a layer network's kernel state, `Vec.lanes` pairs at a time with
-/// the `mlp` recursion's vectorised map (`ReluMap`), and the block's serial mirror. The scalar
+/// the `mlp` recursion's vectorised map (`ReluMap`). The scalar
 /// rule (`RectifiedRule`) computes θ with libm's atan2; the two differ by ~1e-16 absolute.
 enum TileRelu {
     /// Maps `q` (rows × cols, row-major) in place and multiplies `nt` by Ṫ when `wantNTK`; `q1`
@@ -48,14 +48,6 @@ enum TileRelu {
                 }
                 j &+= lanes
             }
-        }
-    }
-
-    /// Copies the upper triangle of a small square block into its lower triangle, on this
-    /// thread (`NetworkKernels.mirrorUpper` spreads a whole matrix over the cores).
-    static func mirrorUpper(_ c: UnsafeMutablePointer<Double>, n: Int) {
-        for i in 0..<n {
-            for j in 0..<i { c[i &* n &+ j] = c[j &* n &+ i] }
         }
     }
 
