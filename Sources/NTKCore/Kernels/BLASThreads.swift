@@ -57,13 +57,10 @@ package enum BLASThreads {
     static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         if users == 0 {
-            // Computing here after all: OpenBLAS gets its count back (and its threads).
-            if let recorded = detachedCount {
-                detachedCount = nil
-                openblas_set_num_threads(recorded)
-            }
             saved = currentThreads()
-            setThreads(1)
+            // Computing here after all: OpenBLAS takes the counts again (and its threads).
+            detachedCount = nil
+            openblas_set_num_threads(1)
         }
         users += 1
         lock.unlock()
