@@ -81,7 +81,7 @@ extension DisplayItem {
                     color: color, dash: dash.flatMap(SeriesStyle.Dash.init(rawValue:)), width: width,
                     marker: marker.flatMap(SeriesStyle.Marker.init(rawValue:)))
                 guard (dash == nil) == (style.dash == nil), (marker == nil) == (style.marker == nil),
-                    color.map { SeriesStyle.hex(forColor: $0) == $0 } ?? true,
+                    color.map({ SeriesStyle.hex(forColor: $0) == $0 }) ?? true,
                     kind == .band ? upper.count == x.count : upper.isEmpty
                 else { return nil }
                 f.series.append(.init(kind: kind, x: x, y: y, label: label, upper: upper, style: style))

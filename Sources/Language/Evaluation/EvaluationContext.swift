@@ -53,6 +53,13 @@ package final class EvaluationContext {
     package private(set) var filesRead: [String] = []
     package private(set) var filesWritten: [String] = []
 
+    /// The calls that compute both analytic kernels for a later call (`KernelPairs`), and
+    /// the kernel kept for it (`KeptKernel`).
+    var pairedKernelCalls: Set<SourceRange> = []
+    var keptKernel: KeptKernel?
+    /// How many calls took a kept kernel instead of computing one.
+    var kernelsShared = 0
+
     /// Calls of `def` functions active right now (recursion is limited,
     /// docs/language.md#functions-and-scope).
     var callDepth = 0

@@ -28,6 +28,11 @@ package struct Evaluator {
     }
 
     package func run(_ statements: [Statement]) throws(Diagnostic) {
+        context.pairedKernelCalls = KernelPairs.firstCalls(in: statements)
+        defer {
+            context.pairedKernelCalls = []
+            context.keptKernel = nil
+        }
         _ = try execute(statements)
     }
 

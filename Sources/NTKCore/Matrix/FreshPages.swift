@@ -75,6 +75,31 @@ enum FreshPages {
         let touched = min(next.load(ordering: .relaxed), chunks)
         if touched < chunks {
             _ = madvise(range + touched * huge, (chunks - touched) * huge, Int32(MADV_NOHUGEPAGE))
+            populate(from: first + UInt(touched * huge), chunks: chunks - touched)
+        }
+    }
+
+    /// `MADV_POPULATE_WRITE` (Linux 5.14): the kernel's own value, not in every libc's headers.
+    private static let populateWrite: Int32 = 23
+
+    /// Faults `chunks` × 2 MiB in as 4 KiB pages with `MADV_POPULATE_WRITE`, the cores
+    /// sharing a queue of chunks: the same pages as first writes would take, without a trap
+    /// per page (measured 0.16–0.18 s of CPU for 512 MB instead of 0.21–0.28 s). Where the
+    /// kernel refuses (older than 5.14, or no memory to commit), the rest is left to ordinary
+    /// faults.
+    private static func populate(from start: UInt, chunks: Int) {
+        guard getenv("TANGENT_NO_POPULATE") == nil else { return }
+        let next = Atomic<Int>(0)
+        let step = 2
+        DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
+            while true {
+                let c = next.wrappingAdd(step, ordering: .relaxed).oldValue
+                guard c < chunks else { return }
+                let count = min(step, chunks - c)
+                guard let page = UnsafeMutableRawPointer(bitPattern: start + UInt(c * huge)),
+                    madvise(page, count * huge, populateWrite) == 0
+                else { return }
+            }
         }
     }
 

@@ -502,7 +502,7 @@ extension Builtins {
             let net = try network(c)
             let (x1, x2, shape) = try kernelInputs(c)
             if !c.isNone("out") { return try kernelFile(c, net, x1, x2, which, input: shape) }
-            return .matrix(try analytic(c, net, x1, x2, which, input: shape))
+            return .matrix(try pairedAnalytic(c, net, x1, x2, which, input: shape))
         }
     }
 
