@@ -17,9 +17,9 @@ import Musl
 /// 0.15–0.5 ms: 0.5–1.2 s extra for the same output, on every run after a pause.
 ///
 /// So `prepare` faults the buffer in 2 MiB steps as huge pages while they pay, timing each,
-/// and leaves the rest to ordinary 4 KiB faults (taken later by whoever writes first) once
-/// the huge pages have cost every core more than 4 KiB pages would have, plus a few
-/// milliseconds of slack. Recently freed blocks are handed out first (reported ones go to the
+/// and gives the rest 4 KiB pages (populated at once on every core, `populate`) once the
+/// huge pages have cost every core more than 4 KiB pages would have, plus a few milliseconds
+/// of slack. Recently freed blocks are handed out first (reported ones go to the
 /// back of the free lists), so a run right after another gets huge pages for most of its
 /// output and a run on an idle machine gives up after a chunk or two.
 enum FreshPages {
