@@ -52,30 +52,17 @@ package enum KernelPairs {
         var open: [Open] = []
         var firsts = Set<SourceRange>()
 
-        /// Visits calls in the order they are evaluated (arguments before the call).
+        /// Visits calls in the order they are evaluated (arguments before the call). The
+        /// element of a comprehension runs once per item and an f-string's fields are text:
+        /// neither is paired.
         mutating func visit(_ e: Expr) {
             switch e.kind {
-            case .number, .string, .bool, .none, .name, .fstring, .comprehension: break
-            case .list(let items): for item in items { visit(item) }
+            case .comprehension, .fstring: return
             case .call(let callee, _, let args):
                 for a in args { visit(a.value) }
                 if callee == "nngp" || callee == "ntk" { note(callee, args, range: e.range) }
-            case .index(let base, let items):
-                visit(base)
-                for item in items {
-                    switch item {
-                    case .single(let x): visit(x)
-                    case .slice(let a, let b, let c, _): for x in [a, b, c].compactMap({ $0 }) { visit(x) }
-                    }
-                }
-            case .field(let base, _, _): visit(base)
-            case .unary(_, let x), .not(let x): visit(x)
-            case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b):
-                visit(a)
-                visit(b)
-            case .comparison(let first, let links):
-                visit(first)
-                for link in links { visit(link.rhs) }
+            default:
+                for child in e.children { visit(child) }
             }
         }
 

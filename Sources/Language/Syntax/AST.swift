@@ -37,34 +37,41 @@ package struct Expr: Equatable, Sendable {
     }
 
     private static func childHeight(_ kind: Kind) -> Int {
+        children(of: kind).map(\.height).max() ?? 0
+    }
+
+    /// The direct subexpressions, in the order they are evaluated (a comprehension's clauses
+    /// before its element).
+    package var children: [Expr] { Expr.children(of: kind) }
+
+    private static func children(of kind: Kind) -> [Expr] {
         switch kind {
-        case .number, .string, .bool, .none, .name: return 0
-        case .list(let items): return items.map(\.height).max() ?? 0
-        case .call(_, _, let args): return args.map(\.value.height).max() ?? 0
+        case .number, .string, .bool, .none, .name: return []
+        case .list(let items): return items
+        case .call(_, _, let args): return args.map(\.value)
         case .index(let base, let items):
-            var h = base.height
-            for item in items {
-                switch item {
-                case .single(let e): h = max(h, e.height)
-                case .slice(let a, let b, let c, _): h = max(h, a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
+            return [base]
+                + items.flatMap { item -> [Expr] in
+                    switch item {
+                    case .single(let e): return [e]
+                    case .slice(let a, let b, let c, _): return [a, b, c].compactMap { $0 }
+                    }
                 }
-            }
-            return h
-        case .field(let base, _, _): return base.height
-        case .unary(_, let x), .not(let x): return x.height
-        case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): return max(a.height, b.height)
-        case .comparison(let first, let links): return max(first.height, links.map(\.rhs.height).max() ?? 0)
+        case .field(let base, _, _): return [base]
+        case .unary(_, let x), .not(let x): return [x]
+        case .binary(_, let a, let b, _), .and(let a, let b), .or(let a, let b): return [a, b]
+        case .comparison(let first, let links): return [first] + links.map(\.rhs)
         case .comprehension(let element, let clauses):
-            return clauses.reduce(element.height) { h, c in
+            return clauses.map { c in
                 switch c {
-                case .for(_, _, let xs): return max(h, xs.height)
-                case .if(let x): return max(h, x.height)
+                case .for(_, _, let xs): return xs
+                case .if(let x): return x
                 }
-            }
+            } + [element]
         case .fstring(let segments):
-            return segments.reduce(0) { h, s in
-                if case .field(let e, _, _) = s { return max(h, e.height) }
-                return h
+            return segments.compactMap { s in
+                if case .field(let e, _, _) = s { return e }
+                return nil
             }
         }
     }

@@ -27,18 +27,7 @@ extension AnyNetwork {
     func sameKernels(as other: AnyNetwork) -> Bool {
         switch (self, other) {
         case (.mlp(let a), .mlp(let b)): return a == b
-        case (.layer(let a), .layer(let b)): return a == b && !a.hasUserFunctions
-        default: return false
-        }
-    }
-}
-
-extension Layer {
-    /// Whether an `ElementwiseNumerical` with user functions is anywhere in the network.
-    var hasUserFunctions: Bool {
-        switch self {
-        case .serial(let ls), .parallel(let ls): return ls.contains(where: \.hasUserFunctions)
-        case .activation(.numerical): return true
+        case (.layer(let a), .layer(let b)): return a == b && !a.containsUserFunctions
         default: return false
         }
     }
