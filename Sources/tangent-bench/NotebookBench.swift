@@ -157,7 +157,7 @@ enum NotebookBench {
         print(
             "`tangent run` of generated notebooks (release build, each in a fresh temp folder): "
                 + "default settings with an empty `.tangent/` (cold), the same again (warm, restored from the cache), "
-                + "and `--no-cache`; median wall of \(o.reps) interleaved runs; `block` is the timed block's "
+                + "and `--no-cache`; median wall of \(o.reps) interleaved runs (the settings take turns at going first); `block` is the timed block's "
                 + "seconds from `--json`; peak RSS from /usr/bin/time. NT and scipy in separate Python processes, "
                 + "same run. \(ProcessInfo.processInfo.activeProcessorCount) cores."
                 + (o.pause > 0 ? " \(o.pause) s of idle before each timed run." : "") + "\n")
@@ -196,15 +196,22 @@ enum NotebookBench {
             var warm = [Run]()
             var noCache = [Run]()
             let idle = { if o.pause > 0 { Thread.sleep(forTimeInterval: o.pause) } }
-            for _ in 0..<o.reps {
-                try? fm.removeItem(at: dir.appendingPathComponent(".tangent"))
-                idle()
-                if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: []) { cold.append(r) }
-                idle()
-                if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: []) { warm.append(r) }
-                idle()
-                if let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: ["--no-cache"]) {
-                    noCache.append(r)
+            // The settings take turns at going first: the first run after another program
+            // (NT, or the previous case) meets memory in another state than the next two,
+            // and a fixed order put that on the cold row every time. Warm always follows cold.
+            enum Setting { case cold, warm, noCache }
+            let orders: [[Setting]] = [[.cold, .warm, .noCache], [.noCache, .cold, .warm], [.cold, .noCache, .warm]]
+            for rep in 0..<o.reps {
+                for setting in orders[rep % orders.count] {
+                    if setting == .cold { try? fm.removeItem(at: dir.appendingPathComponent(".tangent")) }
+                    idle()
+                    let extra = setting == .noCache ? ["--no-cache"] : []
+                    guard let r = tangentRun(o.tangent, nb, in: dir, block: block, extra: extra) else { continue }
+                    switch setting {
+                    case .cold: cold.append(r)
+                    case .warm: warm.append(r)
+                    case .noCache: noCache.append(r)
+                    }
                 }
             }
             for (label, runs) in [("default, cold", cold), ("default, warm", warm), ("`--no-cache`", noCache)] {
