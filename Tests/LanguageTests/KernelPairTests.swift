@@ -26,6 +26,16 @@ import Testing
         #expect(try Self.firstCallLines("a = nngp(m, X)\nb = nngp(m, X)\nc = ntk(m, X)") == [2])
     }
 
+    /// A hostile block of many distinct kernel calls is planned in linear time; only the
+    /// latest `maximumOpen` calls wait for a partner.
+    @Test func manyDistinctCallsArePlannedInBoundedSpace() throws {
+        let n = 5_000
+        var code = (0..<n).map { "k\($0) = nngp(net, X\($0))" }.joined(separator: "\n")
+        code += "\nt = ntk(net, X\(n - 1))\nu = ntk(net, X0)"
+        let lines = try Self.firstCallLines(code)
+        #expect(lines == [n], "the latest call pairs, the first one was forgotten")
+    }
+
     @Test(arguments: [
         "K = nngp(net, X)\nX = 2 * X\nT = ntk(net, X)",  // an argument bound again
         "K = nngp(net, X)\nT = ntk(net, Z)",  // other inputs

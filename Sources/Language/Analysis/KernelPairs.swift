@@ -48,6 +48,9 @@ package enum KernelPairs {
         let range: SourceRange
     }
 
+    /// Calls that may wait for a partner at once; older ones are forgotten.
+    static let maximumOpen = 32
+
     private struct Plan {
         var open: [Open] = []
         var firsts = Set<SourceRange>()
@@ -84,6 +87,8 @@ package enum KernelPairs {
                 return
             }
             open.removeAll { $0.callee == callee && $0.arguments == arguments }
+            // A block of thousands of distinct kernel calls (a hostile one) stays linear.
+            if open.count >= maximumOpen { open.removeFirst() }
             open.append(Open(callee: callee, arguments: arguments, names: names, range: range))
         }
 
