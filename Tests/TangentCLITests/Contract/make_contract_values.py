@@ -269,7 +269,7 @@ def predict():
     Xtr, Xte = randn(6, 3, 71), randn(4, 3, 72)
     Y = randn(6, 2, 73)
     put("p_xtr", Xtr); put("p_xte", Xte); put("p_y", Y)
-    net = mlp_layers(2, [8, 8], stax.Relu, W_std=1.3, b_std=0.1)
+    net = mlp_layers(2, [8, 8], stax.Erf, W_std=1.3, b_std=0.1)  # erf: no ReLU-diagonal caveat
     Ktt = np.asarray(net[2](Xtr, None, "ntk"))
     Ktd = np.asarray(net[2](Xte, Xtr, "ntk"))
     f0 = randn(6, 2, 74)
@@ -328,7 +328,7 @@ def arrays():
     put("a_eig", np.linalg.eigvalsh(S)); put("a_chol", np.linalg.cholesky(S))
     put("a_inv", np.linalg.inv(S)); say("a_det", np.linalg.det(S))
     put("a_solve", np.linalg.solve(S, A.T))
-    put("a_reshape", A.reshape(2, 6)); put("a_diag", np.diag(np.diag(S))[:, None] * 0 + np.diag(S)[:, None])
+    put("a_reshape", A.reshape(2, 6)); put("a_diag", np.diag(S))
     put("a_softmax", jax.nn.softmax(1000 * A, axis=1)); put("a_logsoftmax0", jax.nn.log_softmax(1000 * A, axis=0))
     put("a_argmax_none", np.array([[np.argmax(A)]])); put("a_argmin0", np.argmin(A, axis=0)[None, :])
     B = np.hstack([A, 2.0 * np.ones((4, 1))])
@@ -342,7 +342,25 @@ def arrays():
     put("a_pow", np.sign(A) * np.abs(A) ** 2 ** 0.5)
 
 
+# ---------------------------------------------------------------- seeds.md
+def seeds():
+    # a block with seed=7 draws from default_rng(7) in execution order; uniform, permutation and
+    # init (weight then bias, per layer) continue the same stream (LANGUAGE.md §4, §6, §8, §11)
+    rng = np.random.default_rng(7)
+    put("s_n1", rng.standard_normal((1, 3)))
+    put("s_u", rng.random((1, 2)))
+    put("s_perm", rng.permutation(5))
+    put("s_n2", rng.standard_normal((2, 2)))
+    # init(mlp(depth: 1, width: 2, b_std: 0.1), X with 3 columns) without seed:
+    put("s_w1", rng.standard_normal((3, 2)))
+    put("s_b1", rng.standard_normal((1, 2)))
+    put("s_w2", rng.standard_normal((2, 1)))
+    put("s_b2", rng.standard_normal((1, 1)))
+    put("s_n3", rng.standard_normal((1, 3)))
+
+
 if __name__ == "__main__":
+    seeds()
     kernels_mlp()
     layers_stax()
     empirical()
