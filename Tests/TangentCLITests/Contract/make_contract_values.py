@@ -359,7 +359,63 @@ def seeds():
     put("s_n3", rng.standard_normal((1, 3)))
 
 
+# ---------------------------------------------------------------- files.md
+def files():
+    """Files numpy writes in every layout LANGUAGE.md §4/§10 promises `load` reads."""
+    A = randn(3, 4, 101)
+    put("f_a", A)
+    np.save(os.path.join(DATA, "f_float32.npy"), A.astype(np.float32))
+    put("f_float32_as64", A.astype(np.float32).astype(np.float64))
+    np.save(os.path.join(DATA, "f_fortran.npy"), np.asfortranarray(A))
+    np.save(os.path.join(DATA, "f_scalar.npy"), np.float64(2.5))
+    np.save(os.path.join(DATA, "f_vector.npy"), np.array([1.5, -2.0, 3.25]))
+    np.save(os.path.join(DATA, "f_fortran32.npy"), np.asfortranarray(A.astype(np.float32)))
+    I = randn(2, 3 * 2 * 2, 102).reshape(2, 3, 2, 2)
+    np.save(os.path.join(DATA, "f_images.npy"), I)
+    put("f_images_flat", I.reshape(2, -1))
+    with open(os.path.join(DATA, "f_header.csv"), "w") as f:
+        f.write("x,y,z\n")
+        for r in A[:, :3]:
+            f.write(",".join(repr(float(v)) for v in r) + "\n")
+
+
+# ---------------------------------------------------------------- finite_stax.md
+def finite_stax():
+    """apply / empirical_ntk of stax networks on params that init(net, X, seed:) draws: one
+    numpy default_rng(seed) stream, depth first, weight then bias ('ntk': unscaled)."""
+    X1, X2 = randn(5, 4, 111), randn(3, 4, 112)
+    one = lambda i, s: 1.0
+
+    def both(name, net, seed, X1=X1, X2=X2, scales=one):
+        p = numpy_params(net, X1.shape, seed, scales)
+        put(name + "_f", net[1](p, X1))
+        put(name + "_entk", nt.empirical_ntk_fn(net[1], trace_axes=(-1,), vmap_axes=0, implementation=1)(X1, X2, p))
+
+    blk = stax.serial(stax.FanOut(2), stax.parallel(stax.serial(stax.Relu(), stax.Dense(6, W_std=1.1, b_std=0.2)),
+                                                   stax.Identity()), stax.FanInSum())
+    both("fs_res", stax.serial(stax.Dense(6, W_std=1.5, b_std=0.05), blk, blk, stax.Relu(),
+                               stax.Dense(2, W_std=1.5)), 1)
+    both("fs_concat", stax.serial(stax.Dense(5, b_std=0.1), stax.FanOut(3),
+                                  stax.parallel(stax.Dense(2), stax.serial(stax.Erf(), stax.Dense(3, b_std=0.3)),
+                                                stax.Relu()),
+                                  stax.FanInConcat(), stax.Gelu(approximate=True), stax.Dense(1)), 2)
+    both("fs_ln", stax.serial(stax.Dense(6, b_std=0.4), stax.LayerNorm(), stax.Sign(), stax.Dense(3),
+                              stax.LeakyRelu(0.1), stax.Dense(1, b_std=0.2)), 3)
+    rep = stax.serial(stax.Dense(5, b_std=0.1), stax.Tanh() if hasattr(stax, "Tanh") else
+                      stax.Elementwise(jnp.tanh, None, None))
+    both("fs_repeat", stax.serial(rep, rep, rep, stax.Dense(2)), 4)
+    both("fs_prod", stax.serial(stax.Dense(4), stax.FanOut(2), stax.parallel(stax.Dense(3), stax.Dense(3, b_std=0.5)),
+                                stax.FanInProd(), stax.Abs(), stax.Dense(1)), 5)
+    # standard parameterization: init scales W by W_std/sqrt(fan_in), b by b_std
+    net = stax.serial(stax.Dense(6, W_std=1.3, b_std=0.2, parameterization="standard"), stax.Relu(),
+                      stax.Dense(2, W_std=0.9, parameterization="standard"))
+    sc = {0: 1.3 / np.sqrt(4), 1: 0.2, 2: 0.9 / np.sqrt(6)}
+    both("fs_std", net, 6, scales=lambda i, s: sc[i])
+
+
 if __name__ == "__main__":
+    files()
+    finite_stax()
     seeds()
     kernels_mlp()
     layers_stax()
