@@ -411,9 +411,59 @@ def finite_stax():
                       stax.Dense(2, W_std=0.9, parameterization="standard"))
     sc = {0: 1.3 / np.sqrt(4), 1: 0.2, 2: 0.9 / np.sqrt(6)}
     both("fs_std", net, 6, scales=lambda i, s: sc[i])
+    # every activation's finite function and derivative: Dense(6) -> act -> Dense(2)
+    zoo = [("fs_rbf", stax.Rbf(gamma=0.7)), ("fs_gauss", stax.Gaussian(a=1.5, b=-0.5)),
+           ("fs_exp", stax.Exp(a=0.8, b=0.5)), ("fs_sin", stax.Sin(a=0.5, b=2.0, c=0.3)),
+           ("fs_cos", stax.Cos(a=1.2, b=0.7, c=-0.2)), ("fs_erf", stax.Erf(a=2.0, b=0.5, c=0.1)),
+           ("fs_mono", stax.Monomial(3)), ("fs_rmono", stax.RectifiedMonomial(2)),
+           ("fs_poly", stax.Polynomial([0.5, -1.0, 0.3])), ("fs_herm", stax.Hermite(3)),
+           ("fs_abrelu", stax.ABRelu(-0.3, 0.8)), ("fs_gelu", stax.Gelu()), ("fs_abs", stax.Abs()),
+           ("fs_rbf1", stax.Rbf()), ("fs_gauss1", stax.Gaussian()), ("fs_exp1", stax.Exp())]
+    for k, (name, act) in enumerate(zoo):
+        both(name, stax.serial(stax.Dense(6, b_std=0.2), act, stax.Dense(2)), 20 + k)
+
+
+# ---------------------------------------------------------------- more.md
+def more():
+    Xtr, Xte = randn(6, 3, 71), randn(4, 3, 72)
+    Y = randn(6, 2, 73)
+    # the NTK ensemble covariance at finite t, with a learning rate (CONVENTIONS §3)
+    net = mlp_layers(1, [8], lambda: stax.Gelu(approximate=False), W_std=1.2, b_std=0.3)
+    ens = nt.predict.gradient_descent_mse_ensemble(net[2], Xtr, Y, learning_rate=0.7, diag_reg=0.05)
+    m = ens(x_test=Xte, get="ntk", t=2.0, compute_cov=True)
+    put("m_ens_ntk_mean", m.mean); put("m_ens_ntk_cov", m.covariance)
+    m = ens(x_test=Xte, get="nngp", t=None, compute_cov=True)
+    put("m_ens_nngp_mean", m.mean); put("m_ens_nngp_cov", m.covariance)
+    # RectifiedMonomial(2): NT's kernel off the diagonal; the K(X, X) diagonal is the finite limit
+    # E[relu(z)^4] = 3q^2/2 for the NNGP and, for the NTK, + Theta_1 * E[(2 relu(z))^2] = q * 2q
+    X = randn(4, 3, 121)
+    rm = stax.serial(stax.Dense(8, W_std=1.2, b_std=0.1), stax.RectifiedMonomial(2), stax.Dense(1, W_std=0.8))
+    n, k = kernels(rm, X)
+    q = 1.44 * (X ** 2).sum(1) / 3 + 0.01
+    dn = 0.64 * 1.5 * q ** 2
+    dk = dn + 0.64 * q * 2 * q
+    put("m_rm_nngp", np.where(np.eye(4) > 0, np.diag(dn), n))
+    put("m_rm_ntk", np.where(np.eye(4) > 0, np.diag(dk), k))
+    # images: standard Conv, AvgPool with strides, FanInConcat of channels, LayerNorm on channels
+    I = randn(3, 4 * 4 * 2, 131).reshape(3, 4, 4, 2)
+    J = randn(2, 4 * 4 * 2, 132).reshape(2, 4, 4, 2)
+    put("m_i", I.reshape(3, -1)); put("m_j", J.reshape(2, -1))
+
+    def both(name, net):
+        n, k = kernels(net, I, J)
+        put(name + "_nngp", n); put(name + "_ntk", k)
+
+    both("m_conv_std", stax.serial(stax.Conv(3, (2, 2), W_std=1.3, b_std=0.1, parameterization="standard"), stax.Relu(),
+                                   stax.AvgPool((2, 2), strides=(1, 2)), stax.Flatten(),
+                                   stax.Dense(1, parameterization="standard")))
+    both("m_concat", stax.serial(stax.Conv(2, (2, 2), padding="SAME"), stax.FanOut(2),
+                                 stax.parallel(stax.Conv(3, (1, 1)), stax.serial(stax.Relu(), stax.Conv(1, (3, 3), padding="SAME"))),
+                                 stax.FanInConcat(), stax.GlobalAvgPool(), stax.Dense(1)))
+    both("m_ln", stax.serial(stax.Conv(3, (2, 2), b_std=0.2), stax.LayerNorm(), stax.Erf(), stax.Flatten(), stax.Dense(1)))
 
 
 if __name__ == "__main__":
+    more()
     files()
     finite_stax()
     seeds()
