@@ -462,7 +462,47 @@ def more():
     both("m_ln", stax.serial(stax.Conv(3, (2, 2), b_std=0.2), stax.LayerNorm(), stax.Erf(), stax.Flatten(), stax.Dense(1)))
 
 
+# ---------------------------------------------------------------- training.md
+def training():
+    X, Xt = randn(7, 3, 141), randn(3, 3, 142)
+    labels = np.array([0, 2, 1, 2, 0, 1, 1])
+    oh = np.eye(3)[labels]
+    # init of mlp(depth: 2, width: [3, 2], activation: "tanh", b_std: 0.1, b_std_out: none, out_dim: 3,
+    # parameterization: "standard", W_std: 1.1): W1 b1 W2 b2 W3 from default_rng(8), scaled
+    net = mlp_layers(2, [3, 2], tanh_act(25), W_std=1.1, b_std=0.1, b_std_out=None, param="standard", out_dim=3)
+    rng = np.random.default_rng(8)
+    W1 = rng.standard_normal((3, 3)) * 1.1 / np.sqrt(3); b1 = rng.standard_normal((1, 3)) * 0.1
+    W2 = rng.standard_normal((3, 2)) * 1.1 / np.sqrt(3); b2 = rng.standard_normal((1, 2)) * 0.1
+    W3 = rng.standard_normal((2, 3)) * 1.1 / np.sqrt(2)
+    p = ((jnp.asarray(W1), jnp.asarray(b1)), (), (jnp.asarray(W2), jnp.asarray(b2)), (), (jnp.asarray(W3), None))
+    apply_fn = net[1]
+    put("t_w3", W3)
+    put("t_f", apply_fn(p, Xt))
+    put("t_entk", nt.empirical_ntk_fn(apply_fn, trace_axes=(-1,), vmap_axes=0, implementation=1)(Xt, X, p))
+
+    def ce(params, X, Y):
+        return -jnp.mean(jnp.sum(Y * jax.nn.log_softmax(apply_fn(params, X), axis=1), axis=1))
+
+    g = jax.grad(ce)
+    # momentum 0.7, lr 0.4, batch 3 (7 rows: slices 3, 3, 1), 5 steps, permutations from default_rng(12)
+    opt_init, opt_update, get_params = optimizers.momentum(0.4, 0.7)
+    st = opt_init(p)
+    rng = np.random.default_rng(12)
+    perm, pos = None, 7
+    for i in range(5):
+        if pos >= 7:
+            perm, pos = rng.permutation(7), 0
+        idx = perm[pos:pos + 3]
+        pos += 3
+        st = opt_update(i, g(get_params(st), X[idx], oh[idx]), st)
+    q = get_params(st)
+    say("t_ce_after", ce(q, X, oh))
+    put("t_logits_after", apply_fn(q, Xt))
+    say("t_acc_after", np.mean(np.argmax(np.asarray(apply_fn(q, X)), axis=1) == labels))
+
+
 if __name__ == "__main__":
+    training()
     more()
     files()
     finite_stax()
