@@ -15,7 +15,7 @@ enum ContractFolder {
     /// The notebooks that must run with exit 0 and every `expect` holding.
     static let passing = [
         "kernels.md", "layers.md", "empirical.md", "finite_stax.md", "training.md", "predict.md", "images.md",
-        "more.md", "arrays.md", "files.md", "seeds.md", "moved/seeds_reordered.md"
+        "more.md", "arrays.md", "files.md", "datasets.md", "seeds.md", "moved/seeds_reordered.md"
     ]
 
     /// A fresh folder holding `files` (relative to Contract/) and `data/`, under `prefix`.
@@ -145,6 +145,32 @@ enum ContractFolder {
         }
         let render = CapturedConsole.run(["render", sandbox.path("cli/skip.md")])
         #expect(render.status == 2, "render without --out is a usage error: \(render.err)")
+    }
+
+    /// §9: what NT refuses in the infinite-width limit is an error at the kernel call naming the
+    /// layer (an activation, LayerNorm or FanInSum after `Flatten` too: NT's Flatten output is
+    /// never Gaussian, even on matrices); the finite network accepts the same compositions.
+    @Test func refusedCompositionsNameTheLayer() throws {
+        let sandbox = try ContractFolder.sandbox(["cli/refusals.md"])
+        defer { sandbox.remove() }
+        let json = sandbox.path("r.json")
+        let run = CapturedConsole.run(["run", sandbox.path("cli/refusals.md"), "--json", json])
+        #expect(run.status == 0, "\(run.out)\n\(run.err)")
+        let expected = [
+            "first_activation": "Relu", "after_flatten": "Relu", "layernorm_after_flatten": "LayerNorm",
+            "sum_of_flatten": "FanInSum", "after_concat": "Relu", "after_prod": "Erf",
+            "layernorm_after_activation": "LayerNorm", "sum_of_activations": "FanInSum"
+        ]
+        var seen = Set<String>()
+        for block in try ContractFolder.blocks(json) {
+            guard let id = block["id"] as? String, let layer = expected[id] else { continue }
+            seen.insert(id)
+            let raised = try #require(block["raised"] as? [String: Any], "block \(id) raised nothing")
+            #expect(CorpusReport.int(raised["line"]) == (CorpusReport.int(block["line"]) ?? 0) + 1, "block \(id)")
+            let message = raised["message"] as? String ?? ""
+            #expect(message.contains("\(layer):"), "block \(id): \(message)")
+        }
+        #expect(seen == Set(expected.keys))
     }
 
     /// §7: `update` stores outputs, `check` agrees with them (exit 0) and, once the notebook seed

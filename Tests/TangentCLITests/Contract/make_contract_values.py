@@ -3,6 +3,7 @@
 neural-tangents 0.6.5 and numpy, never against Tangent).
 
     /tmp/ntref/bin/python Tests/TangentCLITests/Contract/make_contract_values.py
+    python Tests/TangentCLITests/Contract/make_contract_values.py --datasets   # needs scikit-learn
 
 writes data/<name>.npy (float64, C order) and prints the scalars the notebooks quote. Each
 notebook line that uses a value names the function below that produced it (e.g. `# oracle:
@@ -16,16 +17,9 @@ import warnings
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import numpy as np
-import jax
+import sys
 
-jax.config.update("jax_enable_x64", True)
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    import jax.numpy as jnp
-    import neural_tangents as nt
-    from neural_tangents import stax
-    from jax.example_libraries import optimizers
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -44,6 +38,42 @@ def put(name, value):
 def say(name, value):
     print(f"{name} = {float(value)!r}")
 
+
+# ---------------------------------------------------------------- datasets.md
+def datasets():
+    """scikit-learn's copies of the data sets (LANGUAGE.md §11). /tmp/ntref has no scikit-learn, so
+    these come from `python make_contract_values.py --datasets` in a venv with scikit-learn (1.9.1
+    was used; the data files it ships are fixed) and NT is not imported then."""
+    try:
+        import sklearn.datasets as skd
+    except ImportError:
+        print("datasets: no scikit-learn here, d_*.npy left as they are")
+        return
+    sets = {"digits": skd.load_digits(), "iris": skd.load_iris(), "wine": skd.load_wine(),
+            "breast_cancer": skd.load_breast_cancer(), "diabetes": skd.load_diabetes(scaled=False)}
+    for name, b in sets.items():
+        X, y = np.asarray(b.data, dtype=np.float64), np.asarray(b.target, dtype=np.float64)
+        n, d = X.shape
+        i, j = np.arange(1, n + 1)[:, None], np.arange(1, d + 1)[None, :]
+        # [n, d, sum X, sum X^2, sum i*j*X, sum y, sum i*y, X[0, 0], X[-1, -1]]
+        put("d_" + name, np.array([[n, d, X.sum(), (X ** 2).sum(), (i * j * X).sum(), y.sum(),
+                                    (np.arange(1, n + 1) * y).sum(), X[0, 0], X[-1, -1]]]))
+        put("d_" + name + "_row0", X[:1])
+
+
+if __name__ == "__main__" and "--datasets" in sys.argv:
+    datasets()
+    sys.exit(0)
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import jax.numpy as jnp
+    import neural_tangents as nt
+    from neural_tangents import stax
+    from jax.example_libraries import optimizers
 
 def randn(r, c, seed):
     return np.random.default_rng(seed).standard_normal((r, c))
