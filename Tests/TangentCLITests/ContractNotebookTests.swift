@@ -15,7 +15,7 @@ enum ContractFolder {
     /// The notebooks that must run with exit 0 and every `expect` holding.
     static let passing = [
         "kernels.md", "layers.md", "empirical.md", "finite_stax.md", "training.md", "predict.md", "images.md",
-        "more.md", "arrays.md", "files.md", "datasets.md", "seeds.md", "moved/seeds_reordered.md"
+        "more.md", "pairs.md", "arrays.md", "files.md", "datasets.md", "seeds.md", "moved/seeds_reordered.md"
     ]
 
     /// A fresh folder holding `files` (relative to Contract/) and `data/`, under `prefix`.

@@ -531,7 +531,31 @@ def training():
     say("t_acc_after", np.mean(np.argmax(np.asarray(apply_fn(q, X)), axis=1) == labels))
 
 
+# ---------------------------------------------------------------- pairs.md
+def stats(K):
+    """[Σ K, Σ K², Σ i·j·K (i, j from 1), K[0, 0], K[-1, -1], K[5, 100]] of a kernel."""
+    K = np.asarray(K)
+    i, j = np.arange(1, K.shape[0] + 1)[:, None], np.arange(1, K.shape[1] + 1)[None, :]
+    return np.array([[K.sum(), (K ** 2).sum(), (i * j * K).sum(), K[0, 0], K[-1, -1], K[5, 100]]])
+
+
+def pairs():
+    """nngp and ntk of one block computed in every order and with rebound inputs / networks,
+    150 and 131 inputs (blocks of 64 and partial ones)."""
+    X, X2 = randn(150, 7, 151), randn(131, 7, 152)
+    gelu = lambda W, b: mlp_layers(3, [9] * 3, lambda: stax.Gelu(approximate=False), W_std=W, b_std=b)
+    for name, net, a, b in [("pr_x", gelu(1.4, 0.1), X, None), ("pr_2x", gelu(1.4, 0.1), 2 * X, None),
+                            ("pr_b3", gelu(1.4, 0.3), X, None), ("pr_w1", gelu(1.0, 0.1), X, None),
+                            ("pr_x_x2", gelu(1.4, 0.1), X, X2), ("pr_x2_x", gelu(1.4, 0.1), X2, X)]:
+        n, k = kernels(net, a, b)
+        put(name + "_nngp", stats(n)); put(name + "_ntk", stats(k))
+    relu = mlp_layers(2, [5, 5], stax.Relu, W_std=1.3, b_std=0.2, param="standard")
+    n, k = kernels(relu, X2, X)
+    put("pr_relu_nngp", stats(n)); put("pr_relu_ntk", stats(k))
+
+
 if __name__ == "__main__":
+    pairs()
     training()
     more()
     files()
