@@ -345,6 +345,26 @@ def images():
     put("i_apply", net[1](p, I))
     put("i_entk", nt.empirical_ntk_fn(net[1], trace_axes=(-1,), vmap_axes=0, implementation=1)(I, I2, p))
     put("i_conv_w", np.asarray(p[0][0]).reshape(2 * 2 * 2, 3))
+    # standard parameterization: init scales Conv weights by W_std/sqrt(fh·fw·c_in), biases by b_std;
+    # then 3 full-batch gradient steps (learning rate 0.1) on the MSE loss
+    net = stax.serial(stax.Conv(3, (3, 2), strides=(1, 2), padding="CIRCULAR", W_std=1.3, b_std=0.2,
+                                parameterization="standard"), stax.Erf(),
+                      stax.AvgPool((2, 1)), stax.Flatten(), stax.Dense(2, W_std=0.7, parameterization="standard"))
+    sc = {0: 1.3 / np.sqrt(3 * 2 * 2), 1: 0.2}
+    _, p0 = net[0](jax.random.PRNGKey(0), I.shape)
+    fan_dense = jax.tree_util.tree_leaves(p0)[2].shape[0]
+    sc[2] = 0.7 / np.sqrt(fan_dense)
+    p = numpy_params(net, I.shape, 7, lambda i, s: sc[i])
+    put("i_std_apply", net[1](p, I))
+    Y = randn(3, 2, 83)
+
+    def mse(params):
+        return 0.5 * jnp.mean((net[1](params, I) - Y) ** 2)
+
+    for _ in range(3):
+        p = jax.tree_util.tree_map(lambda a, b: a - 0.1 * b, p, jax.grad(mse)(p))
+    say("i_std_loss3", mse(p))
+    put("i_std_apply3", net[1](p, I2))
 
 
 # ---------------------------------------------------------------- arrays.md
