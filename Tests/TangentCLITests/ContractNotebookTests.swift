@@ -147,6 +147,24 @@ enum ContractFolder {
         #expect(render.status == 2, "render without --out is a usage error: \(render.err)")
     }
 
+    /// §1, §7: `check` compares within the block's `rtol`/`atol`, else the front matter's: after
+    /// the notebook seed changes, the block under the front matter's atol 100 still agrees and the
+    /// block with its own tight tolerances is a mismatch.
+    @Test func checkHonoursBlockAndFrontMatterTolerances() throws {
+        let sandbox = try ContractFolder.sandbox(["cli/tolerance.md"])
+        defer { sandbox.remove() }
+        let file = sandbox.path("cli/tolerance.md")
+        let update = CapturedConsole.run(["update", file])
+        #expect(update.status == 0, "\(update.err)")
+        let stored = try String(contentsOfFile: file, encoding: .utf8)
+        try stored.replacingOccurrences(of: "\nseed: 0\n", with: "\nseed: 1\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let json = sandbox.path("check.json")
+        let check = CapturedConsole.run(["check", file, "--json", json])
+        #expect(check.status == 3, "\(check.out)\n\(check.err)")
+        #expect(try ContractFolder.blocks(json).map { $0["status"] as? String } == ["ran", "mismatch"])
+    }
+
     /// §9: what NT refuses in the infinite-width limit is an error at the kernel call naming the
     /// layer (an activation, LayerNorm or FanInSum after `Flatten` too: NT's Flatten output is
     /// never Gaussian, even on matrices); the finite network accepts the same compositions.
