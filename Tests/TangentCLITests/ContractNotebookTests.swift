@@ -147,6 +147,22 @@ enum ContractFolder {
         #expect(render.status == 2, "render without --out is a usage error: \(render.err)")
     }
 
+    /// §8: more than 200 active calls is an error located inside the function, with at most ten
+    /// `note: called from` lines and then one `note: … N more calls`.
+    @Test func deepRecursionIsLocatedWithTenNotes() throws {
+        let sandbox = try ContractFolder.sandbox(["cli/recursion.md"])
+        defer { sandbox.remove() }
+        let file = sandbox.path("cli/recursion.md")
+        let run = CapturedConsole.run(["run", file])
+        #expect(run.status == 1, "\(run.err)")
+        let lines = run.err.split(separator: "\n").map(String.init)
+        #expect(lines.first { $0.contains(": error: ") }?.hasPrefix("\(file):6:") == true, "\(run.err)")
+        let notes = lines.filter { $0.hasPrefix("\(file):") && $0.contains(": note: ") }
+        #expect(notes.count == 11, "\(notes)")
+        #expect(notes.prefix(10).allSatisfy { $0.contains("note: called from \(file):") }, "\(notes)")
+        #expect(notes.last?.contains("more calls") == true, "\(notes)")
+    }
+
     /// §1, §7: `check` compares within the block's `rtol`/`atol`, else the front matter's: after
     /// the notebook seed changes, the block under the front matter's atol 100 still agrees and the
     /// block with its own tight tolerances is a mismatch.

@@ -510,6 +510,11 @@ def more():
                                  stax.parallel(stax.Conv(3, (1, 1)), stax.serial(stax.Relu(), stax.Conv(1, (3, 3), padding="SAME"))),
                                  stax.FanInConcat(), stax.GlobalAvgPool(), stax.Dense(1)))
     both("m_ln", stax.serial(stax.Conv(3, (2, 2), b_std=0.2), stax.LayerNorm(), stax.Erf(), stax.Flatten(), stax.Dense(1)))
+    # predict_ensemble on images (NTK, t = 1.5, diag_reg 1e-2), y 3×2
+    cnet = stax.serial(stax.Conv(3, (2, 2), padding="SAME", b_std=0.1), stax.Relu(), stax.GlobalAvgPool(), stax.Dense(1))
+    ens = nt.predict.gradient_descent_mse_ensemble(cnet[2], I, randn(3, 2, 133), diag_reg=1e-2)
+    m = ens(x_test=J, get="ntk", t=1.5, compute_cov=True)
+    put("m_img_mean", m.mean); put("m_img_cov", m.covariance)
 
 
 # ---------------------------------------------------------------- training.md
