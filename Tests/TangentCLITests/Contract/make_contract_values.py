@@ -186,6 +186,8 @@ def layers_stax():
     both("l_prod", stax.serial(stax.Dense(8, b_std=0.1), stax.FanOut(2),
                                stax.parallel(stax.Dense(4, W_std=1.3), stax.Dense(4, b_std=0.5)),
                                stax.FanInProd(), stax.Dense(1)))
+    both("l_ln_eps", stax.serial(stax.Dense(8, W_std=0.3, b_std=0.1), stax.LayerNorm(axis=-1, eps=0.5), stax.Relu(),
+                                 stax.Dense(1)))
     both("l_ln", stax.serial(stax.Dense(8, W_std=2.0, b_std=0.3), stax.Relu(), stax.Dense(8),
                              stax.LayerNorm(), stax.Relu(), stax.Dense(1)))
     # repeat(layer, 3) is serial of 3 copies (LANGUAGE.md §9; NT's repeat needs equal in/out shapes)
