@@ -97,6 +97,29 @@ enum ContractFolder {
         #expect(sa["draw"] != sa["loop"])
     }
 
+    /// §7: a second run of an unchanged notebook reports its blocks `cached` and shows the same
+    /// outputs; a folder PATH runs every `.md` under it.
+    @Test func secondRunIsCachedAndFoldersRunEveryNotebook() throws {
+        let sandbox = try ContractFolder.sandbox(["seeds.md", "moved/seeds_reordered.md"])
+        defer { sandbox.remove() }
+        let first = CapturedConsole.run(["run", sandbox.root.path, "--json", sandbox.path("1.json")])
+        let second = CapturedConsole.run(["run", sandbox.root.path, "--json", sandbox.path("2.json")])
+        #expect(first.status == 0 && second.status == 0, "\(first.err)\n\(second.err)")
+        let notebooks = CorpusReport.notebooks(try CorpusReport.load(sandbox.path("1.json")))
+        #expect(
+            Set(notebooks.compactMap { $0["path"] as? String }.map { URL(fileURLWithPath: $0).lastPathComponent }) == [
+                "seeds.md", "seeds_reordered.md"
+            ])
+        #expect(try ContractFolder.blocks(sandbox.path("1.json")).allSatisfy { $0["status"] as? String == "ran" })
+        #expect(try ContractFolder.blocks(sandbox.path("2.json")).allSatisfy { $0["status"] as? String == "cached" })
+        func printed(_ out: String) -> [String] {
+            out.split(separator: "\n").map(String.init).filter { $0.hasPrefix("draw ") || $0.hasPrefix("loop ") }
+                .sorted()
+        }
+        #expect(printed(first.out).count == 4)
+        #expect(printed(first.out) == printed(second.out), "\(first.out)\n\(second.out)")
+    }
+
     /// §1, §5, §7: a failed `expect` is exit 1 with `FILE:LINE:COL: error:`, the source line and
     /// a caret, and a `failed` block in the report with the error's place.
     @Test func failedExpectIsExitOneAndLocated() throws {
