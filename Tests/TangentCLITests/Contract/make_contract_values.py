@@ -473,6 +473,16 @@ def finite_stax():
            ("fs_rbf1", stax.Rbf()), ("fs_gauss1", stax.Gaussian()), ("fs_exp1", stax.Exp())]
     for k, (name, act) in enumerate(zoo):
         both(name, stax.serial(stax.Dense(6, b_std=0.2), act, stax.Dense(2)), 20 + k)
+    # pre-activations exactly 0 (x = [1, -1] against a column [1, 1]): JAX's derivatives there
+    # (relu'(0) = 0.5 from jnp.maximum's tie rule, CONVENTIONS §2; abs'(0) = 0; ...)
+    Xz = np.array([[1.0, -1.0], [0.5, 2.0]])
+    W1 = np.array([[1, 2, 0.5], [1, -1, 0.3]]); W2 = np.array([[0.7, -1.2], [0.4, 0.9], [-0.5, 1.1]])
+    for name, act in [("fz_relu", stax.Relu()), ("fz_abs", stax.Abs()), ("fz_leaky", stax.LeakyRelu(0.1)),
+                      ("fz_abrelu", stax.ABRelu(-0.3, 0.8)), ("fz_rmono1", stax.RectifiedMonomial(1)),
+                      ("fz_sign", stax.Sign())]:
+        net = stax.serial(stax.Dense(3), act, stax.Dense(2))
+        p = ((jnp.asarray(W1), None), (), (jnp.asarray(W2), None))
+        put(name, nt.empirical_ntk_fn(net[1], trace_axes=(-1,), vmap_axes=0, implementation=1)(Xz, None, p))
 
 
 # ---------------------------------------------------------------- more.md
