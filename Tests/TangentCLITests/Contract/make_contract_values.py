@@ -409,6 +409,12 @@ def seeds():
     put("s_w2", rng.standard_normal((2, 1)))
     put("s_b2", rng.standard_normal((1, 1)))
     put("s_n3", rng.standard_normal((1, 3)))
+    # permutation(5, seed: none) first in a block with seed=7
+    put("s_perm7", np.random.default_rng(7).permutation(5))
+    A = np.array([[1.0, 2, 3], [4, 4, 4]])
+    sd = A.std(axis=1, keepdims=True)
+    sd[sd == 0] = 1.0
+    put("s_standardize1", (A - A.mean(axis=1, keepdims=True)) / sd)
 
 
 # ---------------------------------------------------------------- files.md
