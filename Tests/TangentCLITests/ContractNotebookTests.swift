@@ -150,7 +150,11 @@ enum ContractFolder {
         defer { sandbox.remove() }
         let timeout = CapturedConsole.run(["run", sandbox.path("cli/timeout.md")])
         #expect(timeout.status == 1, "\(timeout.err)")
-        #expect(timeout.err.contains("\(sandbox.path("cli/timeout.md")):6:"), "located at the running statement")
+        // Located at the statement running when time ran out: the loop's condition (line 5) or its body (line 6).
+        let timeoutFile = sandbox.path("cli/timeout.md")
+        #expect(
+            timeout.err.contains("\(timeoutFile):5:") || timeout.err.contains("\(timeoutFile):6:"),
+            "not located in the loop: \(timeout.err)")
         let unexpected = CapturedConsole.run(["run", sandbox.path("cli/unexpected_success.md")])
         #expect(unexpected.status == 1, "\(unexpected.err)")
         #expect(unexpected.err.contains("\(sandbox.path("cli/unexpected_success.md")):3:"), "\(unexpected.err)")
@@ -236,12 +240,18 @@ enum ContractFolder {
         let sandbox = try ContractFolder.sandbox(["cli/drift.md"])
         defer { sandbox.remove() }
         let file = sandbox.path("cli/drift.md")
-        let update = CapturedConsole.run(["update", file])
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        let update = CapturedConsole.run(["update", file, "--json", sandbox.path("update.json")])
         #expect(update.status == 0, "\(update.err)")
+        let stored = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(stored != original && stored.hasPrefix(original.prefix(60)), "update wrote no outputs")
+        #expect(CorpusReport.int(try CorpusReport.load(sandbox.path("update.json"))["exit_code"]) == 0)
+        let again = CapturedConsole.run(["update", file])
+        #expect(again.status == 0, "\(again.err)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == stored, "a second update changed the notebook")
         let check = CapturedConsole.run(["check", file])
         #expect(check.status == 0, "\(check.err)")
 
-        let stored = try String(contentsOfFile: file, encoding: .utf8)
         let drifted = stored.replacingOccurrences(of: "\nseed: 0\n", with: "\nseed: 1\n")
         #expect(drifted != stored)
         try drifted.write(toFile: file, atomically: true, encoding: .utf8)
