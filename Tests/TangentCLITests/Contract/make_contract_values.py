@@ -197,6 +197,19 @@ def layers_stax():
                               stax.Dense(1)))
     both("l_tanh", stax.serial(stax.Dense(8, b_std=0.1), tanh_act(25)(), stax.Dense(1)))
     both("l_sign", stax.serial(stax.Dense(8, b_std=0.1), stax.Sign(), stax.Dense(1, b_std=0.2)))
+    # standard parameterization through branches: the NTK reads each Dense's finite fan-in
+    S = "standard"
+    both("l_std_cat", stax.serial(stax.Dense(5, parameterization=S, b_std=0.1), stax.FanOut(2),
+                                  stax.parallel(stax.Dense(3, parameterization=S), stax.Dense(4, parameterization=S, b_std=0.2)),
+                                  stax.FanInConcat(), stax.Dense(1, parameterization=S)))
+    both("l_std_sum", stax.serial(stax.Dense(5, parameterization=S), stax.FanOut(2),
+                                  stax.parallel(stax.serial(stax.Relu(), stax.Dense(5, parameterization=S)), stax.Identity()),
+                                  stax.FanInSum(), stax.Relu(), stax.Dense(1, parameterization=S)))
+    both("l_std_prod", stax.serial(stax.Dense(5, parameterization=S), stax.FanOut(2),
+                                   stax.parallel(stax.Dense(3, parameterization=S), stax.Dense(3, parameterization=S, b_std=0.5)),
+                                   stax.FanInProd(), stax.Dense(2, parameterization=S)))
+    both("l_std_ln", stax.serial(stax.Dense(6, parameterization=S, W_std=2.0), stax.LayerNorm(), stax.Relu(),
+                                 stax.Dense(1, parameterization=S)))
     both("l_stdparam", stax.serial(stax.Dense(7, W_std=1.1, b_std=0.2, parameterization="standard"), stax.Relu(),
                                    stax.Dense(1, parameterization="standard")))
 
