@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "TangentCLITests",
             dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"],
-            exclude: ["Corpus", "CorpusPending"]),
+            exclude: ["Corpus", "CorpusPending", "Contract"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
         .testTarget(
             name: "LanguageServerTests",

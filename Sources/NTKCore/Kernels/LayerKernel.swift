@@ -191,7 +191,10 @@ public enum LayerKernel {
             try single(act.name, states)
             try activation(act, &states[0], parallel: parallel)
         case .flatten:
-            try single("Flatten", states)  // a vector's kernel is its own flattening
+            // A vector's kernel is its own flattening, but NT's Flatten marks its output not
+            // Gaussian whatever the input (so an activation, LayerNorm or FanInSum after it is refused).
+            try single("Flatten", states)
+            states[0].isGaussian = false
         case .conv, .avgPool, .globalAvgPool:
             let name = layer == .globalAvgPool ? "GlobalAvgPool" : (layer.isConv ? "Conv" : "AvgPool")
             throw .refused(
@@ -281,7 +284,7 @@ public enum LayerKernel {
             throw .refused(
                 layer: "LayerNorm",
                 rule:
-                    "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, FanInProd or FanInConcat, nor first)"
+                    "neural-tangents computes its infinite-width kernel only for Gaussian inputs: put it right after a Dense layer (not after an activation, Flatten, FanInProd or FanInConcat, nor first)"
             )
         }
         let c1 = k.cov1
@@ -304,7 +307,7 @@ public enum LayerKernel {
             throw .refused(
                 layer: act.name,
                 rule:
-                    "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, FanInProd, FanInConcat or another activation)"
+                    "the input to an activation must be Gaussian in the infinite-width limit, i.e. a Dense layer must come right before it (not the inputs, Flatten, FanInProd, FanInConcat or another activation)"
             )
         }
         if k.ntk != nil, act.rule.derivative(0) == nil {

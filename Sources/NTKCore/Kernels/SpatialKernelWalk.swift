@@ -170,7 +170,7 @@ enum SpatialKernelWalk {
             throw .refused(
                 layer: "FanInSum",
                 rule:
-                    "neural-tangents sums branches only when each ends in an affine layer (Dense, Conv, or Identity of one), so that all are mean-zero Gaussian; branches \(ks.enumerated().filter { !$0.element.isGaussian }.map { String($0.offset + 1) }.joined(separator: ", ")) end in a nonlinearity"
+                    "neural-tangents sums branches only when each ends in an affine layer (Dense, Conv, or Identity of one), so that all are mean-zero Gaussian; branches \(ks.enumerated().filter { !$0.element.isGaussian }.map { String($0.offset + 1) }.joined(separator: ", ")) end in a nonlinearity or Flatten"
             )
         }
         ks[0] = .empty
