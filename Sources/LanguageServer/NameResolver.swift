@@ -210,6 +210,9 @@ struct NameResolver {
                 }
             case .local: break
             }
+        case .callValue(let callee, let args):
+            visit(callee)
+            for a in args { visit(a.value) }
         case .index(let base, let items):
             visit(base)
             for item in items {

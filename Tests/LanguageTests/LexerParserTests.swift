@@ -86,7 +86,7 @@ import Testing
         ("x = 1 +", "expected an expression, found end of line", 1, 8),
         ("1 + 2 = x", "cannot assign to this expression", 1, 1),
         ("f(a: 1, 2)", "positional argument after a labelled one", 1, 9),
-        ("x = (1)(2)", "only a named function can be called", 1, 8),
+        ("s = x.sum()", "only a named function can be called: write sum(x), not x.sum()", 1, 10),
         ("x = A[1:2:3:4]", "a slice has at most start:stop:step", 1, 12),
         ("x = r.", "expected a field name after '.'", 1, 7),
         ("x = show 1", "'show' must start a statement", 1, 5)

@@ -32,6 +32,11 @@ package struct Dependencies: Equatable, Sendable {
                 for arg in args {
                     visit(arg.value)
                 }
+            case .callValue(let callee, let args):
+                visit(callee)
+                for arg in args {
+                    visit(arg.value)
+                }
             case .index(let base, let items):
                 visit(base)
                 for item in items {

@@ -36,6 +36,15 @@ extension Evaluator {
         }
     }
 
+    /// `make(2)(5)`, `fs[0](x)`: calls the function that `callee` evaluates to.
+    func callValue(_ callee: Expr, _ args: [Argument], range: SourceRange) throws(Diagnostic) -> Value {
+        let value = try evaluate(callee)
+        guard case .function(let f) = value else {
+            throw .error("this is \(value.typeDescription), not a function, so it cannot be called", at: callee.range)
+        }
+        return try callFunction(f, args, calleeRange: callee.range, range: range)
+    }
+
     private func callFunction(
         _ f: Function, _ args: [Argument], calleeRange: SourceRange,
         range: SourceRange

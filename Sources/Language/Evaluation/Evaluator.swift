@@ -223,6 +223,11 @@ package struct Evaluator {
             return try context.stoppable(at: e.range) { () throws(Diagnostic) in
                 try call(callee, calleeRange: calleeRange, args, range: e.range)
             }
+        case .callValue(let callee, let args):
+            try context.checkDeadline(at: e.range)
+            return try context.stoppable(at: e.range) { () throws(Diagnostic) in
+                try callValue(callee, args, range: e.range)
+            }
         case .index(let base, let items):
             return try index(try evaluate(base), items, baseRange: base.range, range: e.range)
         case .field(let base, let name, let nameRange):

@@ -9,6 +9,8 @@ package struct Expr: Equatable, Sendable {
         /// `[a, b, c]`; a list of equal-length number lists evaluates to a matrix.
         case list([Expr])
         case call(callee: String, calleeRange: SourceRange, arguments: [Argument])
+        /// `make(2)(5)`, `fs[0](x)`: a call of the function an expression evaluates to.
+        case callValue(Expr, arguments: [Argument])
         case index(Expr, [IndexItem])
         case field(Expr, name: String, nameRange: SourceRange)
         case unary(UnaryOperator, Expr)
@@ -49,6 +51,7 @@ package struct Expr: Equatable, Sendable {
         case .number, .string, .bool, .none, .name: return []
         case .list(let items): return items
         case .call(_, _, let args): return args.map(\.value)
+        case .callValue(let callee, let args): return [callee] + args.map(\.value)
         case .index(let base, let items):
             return [base]
                 + items.flatMap { item -> [Expr] in
@@ -204,5 +207,13 @@ package struct FunctionDefinition: Equatable, Sendable {
 
     package static func == (a: FunctionDefinition, b: FunctionDefinition) -> Bool {
         a.name == b.name && a.nameRange == b.nameRange && a.parameters == b.parameters && a.body == b.body
+    }
+}
+
+extension Expr.Kind {
+    /// The name, when this is a bare name.
+    var nameIfSimple: String? {
+        if case .name(let n) = self { return n }
+        return nil
     }
 }

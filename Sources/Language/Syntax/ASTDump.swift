@@ -49,6 +49,11 @@ package enum ASTDump {
                 + args.map { a in
                     " " + (a.label.map { "\($0): " } ?? "") + dump(a.value)
                 }.joined() + ")"
+        case .callValue(let callee, let args):
+            return "(call\(at) \(dump(callee))"
+                + args.map { a in
+                    " " + (a.label.map { "\($0): " } ?? "") + dump(a.value)
+                }.joined() + ")"
         case .index(let base, let items):
             return "(index\(at) \(dump(base))" + items.map { " " + dump($0) }.joined() + ")"
         case .field(let base, let name, _): return "(field\(at) \(dump(base)) \(name))"

@@ -469,13 +469,21 @@ package struct Parser {
         while true {
             switch peek.kind {
             case .symbol(.leftParen):
-                guard case .name(let callee) = e.kind else {
-                    throw .error("only a named function can be called", at: peek.range)
+                if case .field(let base, let name, _) = e.kind {
+                    // numpy's `x.sum()`: there are no methods, only functions.
+                    let object = base.kind.nameIfSimple ?? "x"
+                    throw .error(
+                        "only a named function can be called: write \(name)(\(object)), not \(object).\(name)()",
+                        at: peek.range)
                 }
                 advance()
                 let args = try arguments()
                 let close = try consume(.rightParen, "')' to close the call")
-                e = Expr(.call(callee: callee, calleeRange: e.range, arguments: args), e.range.union(close.range))
+                if case .name(let callee) = e.kind {
+                    e = Expr(.call(callee: callee, calleeRange: e.range, arguments: args), e.range.union(close.range))
+                } else {
+                    e = try checked(Expr(.callValue(e, arguments: args), e.range.union(close.range)))
+                }
             case .symbol(.leftBracket):
                 advance()
                 let items = try indexItems()
