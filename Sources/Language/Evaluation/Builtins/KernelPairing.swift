@@ -22,12 +22,18 @@ struct KeptKernel {
 }
 
 extension AnyNetwork {
-    /// Equal networks with no user functions (a `def` may read names that changed between the
-    /// two calls, so its kernels are never shared).
+    /// No user functions: a `def` may read names that changed between the two calls, so the
+    /// kernels of a network holding one are never shared.
+    var canShareKernels: Bool {
+        if case .layer(let l) = self { return !l.containsUserFunctions }
+        return true
+    }
+
+    /// Equal networks whose kernels may be shared.
     func sameKernels(as other: AnyNetwork) -> Bool {
         switch (self, other) {
         case (.mlp(let a), .mlp(let b)): return a == b
-        case (.layer(let a), .layer(let b)): return a == b && !a.containsUserFunctions
+        case (.layer(let a), .layer(let b)): return a == b && canShareKernels
         default: return false
         }
     }
@@ -48,7 +54,7 @@ extension Builtins {
             context.kernelsShared += 1
             return kept.kernel
         }
-        if context.callDepth == 0, context.pairedKernelCalls.contains(c.range), net.sameKernels(as: net),
+        if context.callDepth == 0, context.pairedKernelCalls.contains(c.range), net.canShareKernels,
             let pair = try? analyticPair(c, net, x1, x2, .both, input: shape)
         {
             let other: KernelSelection = which == .ntk ? .nngp : .ntk
