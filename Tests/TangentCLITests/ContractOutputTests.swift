@@ -129,6 +129,31 @@ enum Contract2Folder {
         #expect(run.out.split(separator: "\n").filter { $0.hasPrefix("draw ") }.count == 3, "\(run.out)")
     }
 
+    /// §1: the front matter is YAML-style: a quoted title keeps its colon and loses its quotes and
+    /// the comment after it (`''` and `\"` are quotes inside quotes, as in YAML); `seed: 3 # comment`
+    /// is seed 3 (the same draw as a bare `seed: 3`).
+    @Test func frontMatterReadsLikeYAML() throws {
+        let sandbox = try Contract2Folder.sandbox([
+            "yaml/front_matter.md", "yaml/seed_three.md", "yaml/single_quotes.md", "yaml/escapes.md"
+        ])
+        defer { sandbox.remove() }
+        let json = sandbox.path("r.json")
+        let run = CapturedConsole.run(["run", sandbox.path("yaml"), "--json", json])
+        #expect(run.status == 0, "\(run.err)")
+        var titles: [String: String] = [:]
+        var draws: [String: String] = [:]
+        for notebook in CorpusReport.notebooks(try CorpusReport.load(json)) {
+            let name = URL(fileURLWithPath: notebook["path"] as? String ?? "").lastPathComponent
+            titles[name] = notebook["title"] as? String
+            let outputs = CorpusReport.blocks(notebook).first?["outputs"] as? [[String: Any]] ?? []
+            draws[name] = outputs.compactMap { $0["text"] as? String }.first { $0.hasPrefix("draw ") }
+        }
+        #expect(titles["front_matter.md"] == "Kernels: a quoted title")
+        #expect(titles["single_quotes.md"] == "it's # not a comment")
+        #expect(titles["escapes.md"] == #"say "hi" \ bye"#)
+        #expect(draws["front_matter.md"] != nil && draws["front_matter.md"] == draws["seed_three.md"], "\(draws)")
+    }
+
     /// §5: each failure is `FILE:LINE:COL: error: message` at the spot (line in the whole file,
     /// after front matter and prose), then the source line, then a `^` under the spot; unknown
     /// names suggest the nearest known one; shape errors name both shapes. The `--json` errors
