@@ -129,6 +129,39 @@ enum Contract2Folder {
         #expect(run.out.split(separator: "\n").filter { $0.hasPrefix("draw ") }.count == 3, "\(run.out)")
     }
 
+    /// §1: only `ntk` fences run, in a list item, a block quote or `<details>` too; one inside a
+    /// longer fence, an indented code block or an HTML comment is text. `update` writes the
+    /// outputs of the nested blocks idempotently and `check` agrees with them.
+    @Test func onlyNtkFencesRunWhereverTheyAre() throws {
+        let sandbox = try Contract2Folder.sandbox(["fences.md"])
+        defer { sandbox.remove() }
+        let file = sandbox.path("fences.md")
+        let json = sandbox.path("r.json")
+        let run = CapturedConsole.run(["run", file, "--json", json])
+        #expect(run.status == 0, "\(run.out)\n\(run.err)")
+        let blocks = try Contract2Folder.blocks(json)
+        #expect(blocks.map { $0["id"] as? String } == ["listed", "b2", "det"])
+        #expect(blocks.map { $0["status"] as? String } == ["ran", "ran", "ran"])
+        #expect(
+            blocks.map { CorpusReport.int($0["line"]) } == [
+                try Contract2Folder.line(of: "```ntk {#listed}", in: file),
+                try Contract2Folder.line(of: "> ```ntk", in: file),
+                try Contract2Folder.line(of: "```ntk {#det}", in: file)
+            ])
+
+        let original = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(CapturedConsole.run(["update", file]).status == 0)
+        let updated = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(updated != original)
+        #expect(CapturedConsole.run(["update", file]).status == 0)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == updated, "a second update changed the notebook")
+        let check = CapturedConsole.run(["check", file])
+        #expect(check.status == 0, "\(check.out)\n\(check.err)")
+        let again = CapturedConsole.run(["run", file, "--json", json])
+        #expect(again.status == 0)
+        #expect(try Contract2Folder.blocks(json).map { $0["id"] as? String } == ["listed", "b2", "det"])
+    }
+
     /// §1: the front matter is YAML-style: a quoted title keeps its colon and loses its quotes and
     /// the comment after it (`''` and `\"` are quotes inside quotes, as in YAML); `seed: 3 # comment`
     /// is seed 3 (the same draw as a bare `seed: 3`).
