@@ -367,6 +367,8 @@ enum Contract2Folder {
         let again = CapturedConsole.run(["update", file])
         #expect(again.status == 0, "\(again.err)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == updated, "a second update changed the notebook")
+        #expect(CapturedConsole.run(["run", file]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == updated, "run changed an updated notebook")
 
         // Outside the generated regions every line is the original's, in order, blank lines aside.
         let before = String(decoding: original, as: UTF8.self).split(separator: "\n").map(String.init)
