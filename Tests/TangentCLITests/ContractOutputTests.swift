@@ -260,7 +260,8 @@ enum Contract2Folder {
     /// §4 Output: numbers and strings as they are, a small matrix as a table, a large one as a
     /// summary whose shape, min, max, mean and corner are numpy's, `show expr, "caption"`,
     /// `print(a, b, ...)` as plain text; repeated `plot`/`scatter` calls are one figure and a
-    /// `y` of three columns three lines; `heatmap(K, title:)` a figure of its own.
+    /// `y` of three columns three lines; `heatmap(K, title:)` a figure of its own; `scatter` takes
+    /// `label`, `title`, `xlabel` and `ylabel` as `plot` does.
     @Test func showPrintAndFigures() throws {
         let sandbox = try Contract2Folder.sandbox(["outputs.md", "values.json"])
         defer { sandbox.remove() }
@@ -306,7 +307,10 @@ enum Contract2Folder {
         let curves = figures.first?["text"] as? String ?? ""
         // square + points + three columns of `y`, one line each.
         #expect(curves.contains("5 series") && curves.contains("Curves"), "\(curves)")
-        #expect((figures.last?["text"] as? String ?? "").contains("identity"))
+        let heatmap = figures.last?["text"] as? String ?? ""
+        #expect(heatmap.contains("identity"), "\(heatmap)")
+        let dots = try #require(blocks.first { $0["id"] as? String == "dots" }?["outputs"] as? [[String: Any]])
+        #expect(dots.filter { $0["kind"] as? String == "figure" }.count == 1, "\(dots)")
     }
 
     /// §7 render: a site whose pages load nothing from the network (scripts, styles, fonts,
@@ -338,7 +342,9 @@ enum Contract2Folder {
             #expect(FileManager.default.fileExists(atPath: "\(site)/\(target)"), "\(page) needs \(target)")
         }
         #expect(html.components(separatedBy: "<svg").count - 1 >= 3, "heatmap of K, the curves, the identity")
-        for text in ["Curves", "the x axis", "the y axis", "square", "points", "identity"] {
+        for text in [
+            "Curves", "the x axis", "the y axis", "square", "points", "identity", "Scatter alone", "sx", "sy", "dots"
+        ] {
             #expect(html.contains(">\(text)<"), "'\(text)' is not drawn")
         }
         #expect(html.contains("class=\"katex"), "the prose's math is not typeset")
