@@ -43,8 +43,8 @@ package struct FrontMatter: Equatable, Sendable {
             var value = String(raw[raw.index(after: colon)...]).trimmingSpaces
             let valueColumn =
                 raw.distance(from: raw.startIndex, to: colon) + 2 + leadingSpaces(raw[raw.index(after: colon)...])
-            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
-                value = String(value.dropFirst().dropLast())
+            if let quoted = quotedScalar(value) {
+                value = quoted
             } else if let hash = value.range(of: " #") {
                 value = String(value[..<hash.lowerBound]).trimmingSpaces
             }
@@ -99,6 +99,31 @@ package struct FrontMatter: Equatable, Sendable {
                 k[i] == c[i + 1], k[i + 1] == c[i], k[(i + 2)...] == c[(i + 2)...]
             {
                 return known
+            }
+        }
+        return nil
+    }
+
+    /// The text inside a value that is one quoted string, as YAML reads it: `"a: b"`, `'it''s'`,
+    /// `"say \"hi\""`, and either followed by a comment (`"a: b"  # note`); nil when `value` is
+    /// not one quoted string.
+    static func quotedScalar(_ value: String) -> String? {
+        guard let q = value.first, q == "\"" || q == "'" else { return nil }
+        var inside = ""
+        var rest = value.dropFirst()
+        while let c = rest.first {
+            rest = rest.dropFirst()
+            if q == "\"", c == "\\", let next = rest.first, next == "\"" || next == "\\" {
+                inside.append(next)  // \" and \\ inside double quotes; other escapes are kept as written
+                rest = rest.dropFirst()
+            } else if c != q {
+                inside.append(c)
+            } else if q == "'", rest.first == "'" {
+                inside.append("'")  // '' is a quote inside single quotes
+                rest = rest.dropFirst()
+            } else {
+                let after = String(rest).trimmingSpaces
+                return after.isEmpty || after.hasPrefix("#") && rest.first != "#" ? inside : nil
             }
         }
         return nil
