@@ -70,13 +70,33 @@ package struct StoredOutput: Equatable, Sendable {
         case .text(let s, let range):
             return StoredOutput(kind: .text, text: s, lineOffset: range.start.line - codeLine)
         case .figure(let f, let range):
-            return StoredOutput(kind: .figure, text: f.summary, lineOffset: range.start.line - codeLine)
+            return StoredOutput(
+                kind: .figure, numbers: figureNumbers(f), text: f.summary, lineOffset: range.start.line - codeLine)
         }
     }
 
     /// The expected error of an `expect=error` block, stored so `check` sees it change.
     package static func expectedError(_ d: Diagnostic, codeLine: Int) -> StoredOutput {
         StoredOutput(kind: .error, text: d.message, lineOffset: d.range.start.line - codeLine)
+    }
+
+    /// What `check` compares of a figure's data, a few numbers per curve however long it is:
+    /// for x, y (and a band's upper curve) of each series, the mean of the finite values and
+    /// the values at five evenly spaced points (first, quarters, last); a heatmap's matrix as
+    /// `show` stores a matrix. A changed curve moves them; a long one does not bloat the
+    /// notebook.
+    static func figureNumbers(_ f: Figure) -> [Double] {
+        var out: [Double] = []
+        for s in f.series {
+            for values in [s.x, s.y, s.upper] where !values.isEmpty {
+                let finite = values.filter(\.isFinite)
+                out.append(finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count))
+                let last = values.count - 1
+                for q in 0...4 { out.append(values[last * q / 4]) }
+            }
+        }
+        if let h = f.heatmap { out += numbers(of: h) }
+        return out
     }
 
     static func numbers(of m: Matrix) -> [Double] {
