@@ -132,7 +132,11 @@ package struct Runner {
             }
             if cell.attributes.skip {
                 skip("skip=true")
-                for name in deps.writes where poisoned[name] == nil { poisoned[name] = "skipped block '\(cell.id)'" }
+                // A skipped block is not run, so names an earlier block bound keep their values
+                // (LANGUAGE.md §1); the blocks that read a name only it would have made skip too.
+                for name in deps.writes where poisoned[name] == nil && boundBy[name] == nil {
+                    poisoned[name] = "skipped block '\(cell.id)'"
+                }
                 continue
             }
             if let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }), let culprit = poisoned[name] {

@@ -128,6 +128,20 @@ import Testing
         #expect(r.failed)
     }
 
+    /// A `skip=true` block is not run: a later block reading a name an earlier block bound
+    /// runs with that value; one reading a name only the skipped block makes skips, saying why.
+    @Test func aSkippedBlockLeavesEarlierBindingsAlone() throws {
+        let r = try runNotebook(
+            "```ntk\nx = 1\n```\n```ntk {skip=true}\nx = 100\ny = 2\n```\n"
+                + "```ntk\nexpect x == 1\nz = x\n```\n```ntk\nw = y\n```\n")
+        #expect(r.blocks.map(\.status) == [.ran, .skipped, .ran, .skipped])
+        #expect(r.blocks[3].note == "not run: it reads 'y', which skipped block 'b2' did not produce")
+        #expect(!r.failed)
+        let failing = try runNotebook(
+            "```ntk\nx = 1\n```\n```ntk {skip=true}\nx = 100\n```\n```ntk\nexpect x == 100\n```\n")
+        #expect(failing.blocks.map(\.status) == [.ran, .skipped, .failed], "the expect is checked, not skipped")
+    }
+
     @Test func seedsDependOnIDButNotOrder() throws {
         let a = try runNotebook("```ntk {#p}\nx = randn(1, 1)\n```\n```ntk {#q}\nx = randn(1, 1)\n```\n")
         let b = try runNotebook("```ntk {#q}\nx = randn(1, 1)\n```\n```ntk {#p}\nx = randn(1, 1)\n```\n")
