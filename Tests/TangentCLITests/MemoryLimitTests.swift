@@ -27,4 +27,45 @@ import Testing
         #expect(capped.status == 1)
         #expect(capped.err.contains("nb.md:4:5: error: a 5000×5000 matrix needs 0.2 GiB but only"), "\(capped.err)")
     }
+
+    /// Kernels computed together (docs/language.md#kernels-computed-together) never make a
+    /// notebook fail that runs without them: when the two kernels of a pair do not fit where
+    /// one does, the first call computes its own alone, and the numbers are the same.
+    @Test func aPairThatDoesNotFitIsComputedOneByOne() throws {
+        try #require(TangentBinary.exists, "build the binary first: swift build")
+        let sandbox = try TemporaryFolder("pair-limit")
+        defer { sandbox.remove() }
+        let nb = sandbox.path("nb.md")
+        try """
+        # M
+
+        ```ntk
+        X = randn(1000, 4, seed: 1)
+        m = mlp(depth: 2, width: 8)
+        K = nngp(m, X)
+        T = ntk(m, X)
+        print(f"{K[0, 1]:.17g} {T[0, 1]:.17g} {K[999, 17]:.17g} {T[999, 17]:.17g}")
+        ```
+
+        """.write(toFile: nb, atomically: true, encoding: .utf8)
+        func printed(_ environment: [String: String]) throws -> String {
+            let r = try TangentBinary.run(["run", nb, "--no-cache"], scratch: sandbox, environment: environment)
+            #expect(r.status == 0, "\(r.err)")
+            let numbers = r.out.split(separator: "\n").first { line in
+                let fields = line.split(separator: " ")
+                return fields.count == 4 && fields.allSatisfy { Double($0) != nil }
+            }
+            return numbers.map(String.init) ?? ""
+        }
+        let free = try printed([:])
+        // One 1000×1000 kernel is 8 MB: one fits in 12 MB, two (computed together) do not.
+        let capped = try printed(["TANGENT_ALLOCATION_LIMIT": "12M"])
+        #expect(!free.isEmpty)
+        #expect(capped == free)
+        // The budget does bind analytic kernels: below one kernel, the first call is refused.
+        let r = try TangentBinary.run(
+            ["run", nb, "--no-cache", "--quiet"], scratch: sandbox, environment: ["TANGENT_ALLOCATION_LIMIT": "6M"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("nb.md:6:5: error: nngp:"), "\(r.err)")
+    }
 }
