@@ -209,11 +209,3 @@ package struct FunctionDefinition: Equatable, Sendable {
         a.name == b.name && a.nameRange == b.nameRange && a.parameters == b.parameters && a.body == b.body
     }
 }
-
-extension Expr.Kind {
-    /// The name, when this is a bare name.
-    var nameIfSimple: String? {
-        if case .name(let n) = self { return n }
-        return nil
-    }
-}

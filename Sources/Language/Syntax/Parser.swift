@@ -471,7 +471,8 @@ package struct Parser {
             case .symbol(.leftParen):
                 if case .field(let base, let name, _) = e.kind {
                     // numpy's `x.sum()`: there are no methods, only functions.
-                    let object = base.kind.nameIfSimple ?? "x"
+                    var object = "x"
+                    if case .name(let n) = base.kind { object = n }
                     throw .error(
                         "only a named function can be called: write \(name)(\(object)), not \(object).\(name)()",
                         at: peek.range)

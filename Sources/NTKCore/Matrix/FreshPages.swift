@@ -32,9 +32,10 @@ enum FreshPages {
     private static let huge = 2 << 20
 
     /// How outputs get their pages: adaptive (`prepare`'s rule), or, for benchmarks comparing
-    /// the rules, `TANGENT_OUTPUT_PAGES=huge` (all 2 MiB, the old behaviour) or `small` (4 KiB).
+    /// the rules, `TANGENT_OUTPUT_PAGES=huge` (all 2 MiB, the old behaviour), `small` (4 KiB) or
+    /// `lazy` (adaptive, but the 4 KiB rest faulted by the first writes, not populated).
     enum Policy: String {
-        case adaptive, huge, small
+        case adaptive, huge, small, lazy
     }
 
     static let policy: Policy = {
@@ -58,7 +59,7 @@ enum FreshPages {
         // One madvise for the whole range (each call takes the address space's write lock);
         // what nobody got to is handed back to small pages at the end.
         guard let range = UnsafeMutableRawPointer(bitPattern: first),
-            madvise(range, chunks * huge, Int32(MADV_HUGEPAGE)) == 0, policy == .adaptive
+            madvise(range, chunks * huge, Int32(MADV_HUGEPAGE)) == 0, policy != .huge
         else { return }
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
@@ -75,7 +76,7 @@ enum FreshPages {
         let touched = min(next.load(ordering: .relaxed), chunks)
         if touched < chunks {
             _ = madvise(range + touched * huge, (chunks - touched) * huge, Int32(MADV_NOHUGEPAGE))
-            populate(from: first + UInt(touched * huge), chunks: chunks - touched)
+            if policy == .adaptive { populate(from: first + UInt(touched * huge), chunks: chunks - touched) }
         }
     }
 
@@ -88,7 +89,6 @@ enum FreshPages {
     /// kernel refuses (older than 5.14, or no memory to commit), the rest is left to ordinary
     /// faults.
     private static func populate(from start: UInt, chunks: Int) {
-        guard getenv("TANGENT_NO_POPULATE") == nil else { return }
         let next = Atomic<Int>(0)
         let step = 2
         DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
