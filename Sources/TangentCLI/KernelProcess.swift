@@ -116,7 +116,17 @@ package final class KernelProcess {
         // Overran, or its output ended before it said it was done (it died, or a frame was
         // damaged and it may be blocked writing the next one): make sure it is gone.
         if overrun != nil || !progress.isDone { Self.stop(worker.pid, roots: cleanupRoots) }
-        let status = Self.reap(worker.pid)
+        let status: Int32
+        if overrun == nil && progress.isDone {
+            // Every result arrived and the worker closed its pipes: it is only ending now, the
+            // system freeing the notebook's values (33 ms for a 512 MB kernel), so it is reaped
+            // in the background while the results go on.
+            let pid = worker.pid
+            Thread { _ = Self.reap(pid) }.start()
+            status = 0
+        } else {
+            status = Self.reap(worker.pid)
+        }
         // A worker stopped by SIGINT or SIGTERM that was not ours: Ctrl-C reaches the whole
         // process group, and this process's own handler is about to end it with 130; give it
         // the time to, rather than report the worker's death as the block's failure.
@@ -315,6 +325,7 @@ private final class WorkerProgress: @unchecked Sendable {
     private var finished: [Int: KernelProtocol.FinishedBlock] = [:]
     private var running: Running?
     private var done = false
+    private var peakMemoryBytes: Int?
     private var ended = false
     private var failure: String?
     private var errorText: [UInt8] = []
@@ -338,7 +349,9 @@ private final class WorkerProgress: @unchecked Sendable {
         case .blockFinished(let index, let block):
             finished[index] = block
             if running?.index == index { running = nil }
-        case .done: done = true
+        case .done(let peak):
+            done = true
+            peakMemoryBytes = peak > 0 ? peak : nil
         case .failure(let message): failure = message
         case .progress: break
         }
@@ -451,7 +464,9 @@ private final class WorkerProgress: @unchecked Sendable {
             }
             blocks.append(block)
         }
-        return NotebookResult(notebook: notebook, blocks: blocks, seconds: seconds)
+        var result = NotebookResult(notebook: notebook, blocks: blocks, seconds: seconds)
+        result.peakMemoryBytes = peakMemoryBytes
+        return result
     }
 
     private static func describe(_ status: Int32) -> String {

@@ -96,8 +96,8 @@ enum KernelProtocol {
         case outputs(index: Int, from: Int, [DisplayItem])
         /// Block `index` says how far it has come (`step 3400/10000 loss 0.0123`).
         case progress(index: Int, detail: String)
-        /// Every block has finished.
-        case done
+        /// Every block has finished; the worker's peak resident memory (0 when unknown).
+        case done(peakMemoryBytes: Int)
         /// The worker could not run the notebook at all.
         case failure(String)
 
@@ -136,7 +136,9 @@ enum KernelProtocol {
                 tag = 7
                 w.int(index)
                 w.string(detail)
-            case .done: tag = 4
+            case .done(let peak):
+                tag = 4
+                w.int(peak)
             case .failure(let message):
                 tag = 5
                 w.string(message)
@@ -188,7 +190,9 @@ enum KernelProtocol {
             case 7:
                 guard let i = r.int(), let detail = r.string() else { return nil }
                 message = .progress(index: i, detail: detail)
-            case 4: message = .done
+            case 4:
+                guard let peak = r.int() else { return nil }
+                message = .done(peakMemoryBytes: peak)
             case 5:
                 guard let m = r.string() else { return nil }
                 message = .failure(m)

@@ -43,6 +43,7 @@ package enum KernelWorker {
         var runner = Runner(
             notebookURL: URL(fileURLWithPath: request.notebookPath), defaultTimeout: request.timeout,
             useCache: request.useCache, allowOutside: request.allowOutside)
+        runner.leavesBindingsToProcessExit = true
         let tracker = StatementTracker(channel: channel)
         runner.observer = RunObserver(
             blockStarted: { index, seed, timeout in
@@ -62,11 +63,24 @@ package enum KernelWorker {
             }
             return ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
         }
-        channel.send(.done)
+        channel.send(.done(peakMemoryBytes: MemoryBudget.peakResidentBytes() ?? 0))
         // Cache entries still being written are finished before the worker exits.
         CacheWriter.shared.finish()
+        // Then the parent has everything: its pipes close now, so it goes on while this process
+        // ends and the system frees the notebook's values (which `Runner` left allocated).
+        finishing.store(true, ordering: .sequentiallyConsistent)
+        channel.close()
+        let null = open("/dev/null", O_WRONLY)
+        if null >= 0 {
+            _ = dup2(null, 1)
+            _ = dup2(null, 2)
+        }
         return 0
     }
+
+    /// Set once the results are all sent: the parent may close its end of the pipe from then
+    /// on without that being a reason to stop.
+    private static let finishing = Atomic<Bool>(false)
 
     /// The OpenBLAS limit the notebook runs under, which the parent changes (a change that
     /// arrives before the run starts waits in `pending`).
@@ -82,6 +96,7 @@ package enum KernelWorker {
                     if let limit = state.limit { limit.change(to: threads) } else { state.pending = threads }
                 }
             }
+            if finishing.load(ordering: .sequentiallyConsistent) { return }
             TemporaryFiles.removeAllAndExit(143)
         }
         thread.start()
@@ -91,12 +106,20 @@ package enum KernelWorker {
 /// Frames written from any thread, one whole frame at a time.
 private final class FrameChannel: Sendable {
     private let fd: Int32
-    private let lock = Mutex(())
+    private let lock = Mutex(false)
     init(fd: Int32) { self.fd = fd }
 
     func send(_ message: KernelProtocol.Message) {
         let bytes = message.frame()
-        lock.withLock { _ in _ = KernelProtocol.writeAll(bytes, to: fd) }
+        lock.withLock { closed in if !closed { _ = KernelProtocol.writeAll(bytes, to: fd) } }
+    }
+
+    /// Closes the channel: the parent reads its end; later frames are dropped.
+    func close() {
+        lock.withLock { closed in
+            if !closed { _ = Glibc.close(fd) }
+            closed = true
+        }
     }
 }
 

@@ -88,11 +88,17 @@ struct NotebookJob {
                 running.withLock { $0 = index }
                 events.started(index)
             }, checkpoint: { _, _ in }, blockFinished: events.finished)
-        guard progress != nil else { return runner.run(notebook) }
-        let reporter = ProgressReporter { event in
-            events.progress(running.withLock { $0 }, ProgressText.detail(event))
+        var result: NotebookResult
+        if progress != nil {
+            let reporter = ProgressReporter { event in
+                events.progress(running.withLock { $0 }, ProgressText.detail(event))
+            }
+            result = ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
+        } else {
+            result = runner.run(notebook)
         }
-        return ProgressReporter.$current.withValue(reporter) { runner.run(notebook) }
+        result.peakMemoryBytes = MemoryBudget.peakResidentBytes()
+        return result
     }
 
     /// Writes the outputs of the blocks that ran into the notebook, atomically. False when it

@@ -75,13 +75,20 @@ package enum MemoryBudget {
     }
 
     /// The resident set size of this process (VmRSS), 0 when unknown.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+    static func residentBytes() -> Int { statusBytes("VmRSS:") ?? 0 }
+
+    /// The largest resident set size this process has had (VmHWM), nil when unknown: the peak
+    /// memory `--json` reports for a notebook.
+    package static func peakResidentBytes() -> Int? { statusBytes("VmHWM:") }
+
+    /// A `kB` line of /proc/self/status, in bytes.
+    private static func statusBytes(_ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 2, let kib = Int(fields[1]) { return kib * 1024 }
         }
-        return 0
+        return nil
     }
 
     /// The `MemAvailable:  123456 kB` line of a /proc/meminfo text, in bytes.

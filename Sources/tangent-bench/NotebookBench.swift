@@ -69,8 +69,8 @@ enum NotebookBench {
         }
     }
 
-    /// One timed `tangent run`: wall seconds, the timed block's seconds from `--json`, peak
-    /// resident memory (KiB, from /usr/bin/time when present) and the size of `.tangent/` after.
+    /// One timed `tangent run`: wall seconds, the timed block's seconds and the notebook's peak
+    /// resident memory (KiB; its kernel worker's) from `--json`, and the size of `.tangent/` after.
     struct Run {
         var wall: Double
         var block: Double?
@@ -158,7 +158,7 @@ enum NotebookBench {
             "`tangent run` of generated notebooks (release build, each in a fresh temp folder): "
                 + "default settings with an empty `.tangent/` (cold), the same again (warm, restored from the cache), "
                 + "and `--no-cache`; median wall of \(o.reps) interleaved runs (the settings take turns at going first); `block` is the timed block's "
-                + "seconds from `--json`; peak RSS from /usr/bin/time. NT and scipy in separate Python processes, "
+                + "seconds and peak RSS (the kernel worker's) from `--json`. NT and scipy in separate Python processes, "
                 + "same run. \(ProcessInfo.processInfo.activeProcessorCount) cores."
                 + (o.pause > 0 ? " \(o.pause) s of idle before each timed run." : "") + "\n")
         print(
@@ -246,21 +246,13 @@ enum NotebookBench {
         }
     }
 
-    /// One `tangent run NB --json report.json --quiet` in `dir`, under /usr/bin/time when present.
+    /// One `tangent run NB --json report.json --quiet` in `dir`.
     static func tangentRun(_ tangent: String, _ nb: URL, in dir: URL, block: String, extra: [String]) -> Run? {
         let report = dir.appendingPathComponent("report.json")
-        let timeFile = dir.appendingPathComponent("time.txt")
         try? FileManager.default.removeItem(at: report)
         let process = Process()
-        var args = [tangent, "run", nb.lastPathComponent, "--json", report.path, "--quiet"] + extra
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
-            args = ["-f", "%M", "-o", timeFile.path] + args
-        } else {
-            process.executableURL = URL(fileURLWithPath: tangent)
-            args.removeFirst()
-        }
-        process.arguments = args
+        process.executableURL = URL(fileURLWithPath: tangent)
+        process.arguments = ["run", nb.lastPathComponent, "--json", report.path, "--quiet"] + extra
         process.currentDirectoryURL = dir
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -275,16 +267,14 @@ enum NotebookBench {
         }
         let wall = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         var blockSeconds: Double?
+        var peak: Int?
         if let data = try? Data(contentsOf: report),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let notebooks = json["notebooks"] as? [[String: Any]],
-            let blocks = notebooks.first?["blocks"] as? [[String: Any]],
-            let b = blocks.first(where: { $0["id"] as? String == block })
+            let notebook = (json["notebooks"] as? [[String: Any]])?.first
         {
-            blockSeconds = b["seconds"] as? Double
-        }
-        let peak = (try? String(contentsOf: timeFile, encoding: .utf8)).flatMap {
-            Int($0.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
+            let blocks = notebook["blocks"] as? [[String: Any]]
+            blockSeconds = blocks?.first(where: { $0["id"] as? String == block })?["seconds"] as? Double
+            peak = (notebook["peak_memory_bytes"] as? Double).map { Int($0) / 1024 }
         }
         return Run(
             wall: wall, block: blockSeconds, peakKiB: peak,

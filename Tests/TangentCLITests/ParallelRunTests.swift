@@ -12,7 +12,8 @@ enum Untimed {
             of: #"only [0-9.]+ [GM]iB of memory"#, with: "only M of memory", options: .regularExpression)
     }
 
-    /// The JSON report without its `seconds` fields (and the version, which merge rewrites).
+    /// The JSON report without its `seconds` and `peak_memory_bytes` fields (and the version,
+    /// which merge rewrites).
     static func report(_ path: String) throws -> NSDictionary {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         return try #require(strip(try JSONSerialization.jsonObject(with: data)) as? NSDictionary)
@@ -20,7 +21,7 @@ enum Untimed {
 
     private static func strip(_ value: Any) -> Any {
         if let d = value as? [String: Any] {
-            return d.filter { $0.key != "seconds" && $0.key != "tangent" }.mapValues(strip)
+            return d.filter { !["seconds", "peak_memory_bytes", "tangent"].contains($0.key) }.mapValues(strip)
         }
         if let a = value as? [Any] { return a.map(strip) }
         if let text = value as? String { return memory(text) }

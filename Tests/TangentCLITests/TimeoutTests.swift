@@ -452,7 +452,8 @@ struct TimeoutTests {
         let messages: [KernelProtocol.Message] = [
             .blockStarted(index: 2, seed: 7, timeout: 0.5), .statement(index: 2, range: range),
             .outputs(index: 2, from: 1, finished.outputs),
-            .blockFinished(index: 2, finished), .progress(index: 2, detail: "step 3/10 loss 0.5"), .done,
+            .blockFinished(index: 2, finished), .progress(index: 2, detail: "step 3/10 loss 0.5"),
+            .done(peakMemoryBytes: 1 << 30),
             .failure("why")
         ]
         for m in messages {

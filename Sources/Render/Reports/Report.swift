@@ -53,13 +53,15 @@ package enum Report {
     }
 
     static func notebook(_ r: NotebookResult) -> JSON {
-        .object([
+        var fields: [(String, JSON)] = [
             ("path", .string(r.notebook.path)),
             ("title", .string(r.notebook.title)),
             ("status", .string(r.failed ? "failed" : "ok")),
-            ("seconds", .number(r.seconds)),
-            ("blocks", .array(r.blocks.map { block($0, file: r.notebook.path) }))
-        ])
+            ("seconds", .number(r.seconds))
+        ]
+        if let peak = r.peakMemoryBytes { fields.append(("peak_memory_bytes", .number(Double(peak)))) }
+        fields.append(("blocks", .array(r.blocks.map { block($0, file: r.notebook.path) })))
+        return .object(fields)
     }
 
     static func block(_ b: BlockResult, file: String) -> JSON {
