@@ -29,11 +29,13 @@ extension Builtins {
     ]
 
     /// Σ(x − mean)² / max(N − ddof, 0), computed as numpy does (nan for no entries; inf or nan,
-    /// as numpy, when ddof ≥ N).
-    static func variance(_ v: [Double], ddof: Int) -> Double {
+    /// as numpy, when ddof ≥ N). numpy sums entries that lie next to each other pairwise and a
+    /// column of a wider matrix one row after another (`pairwise` false; see `EntrySums`).
+    static func variance(_ v: [Double], ddof: Int, pairwise: Bool = true) -> Double {
         if v.isEmpty { return .nan }
-        let mean = v.reduce(0, +) / Double(v.count)
-        let squares = v.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) }
+        let total = { (w: [Double]) in pairwise ? EntrySums.sum(w) : w.reduce(0, +) }
+        let mean = total(v) / Double(v.count)
+        let squares = total(v.map { ($0 - mean) * ($0 - mean) })
         return squares / Double(Swift.max(v.count - ddof, 0))
     }
 
@@ -58,7 +60,8 @@ extension Builtins {
             let a = try c.matrix("A")
             let ddof = try c.integer("ddof")
             guard let axis = try Axis.parse(c) else { return .number(finish(variance(a.storage, ddof: ddof))) }
-            return .matrix(axis.reduce(a) { finish(variance($0, ddof: ddof)) })
+            let pairwise = axis == .rows || a.cols == 1
+            return .matrix(axis.reduce(a) { finish(variance($0, ddof: ddof, pairwise: pairwise)) })
         }
     }
 }
