@@ -39,6 +39,56 @@ import Testing
         }
     }
 
+    /// Right after a give-up (the second output of a pair), the whole range gets 4 KiB pages,
+    /// already faulted in: no huge page, every page resident, and the memory still zero.
+    @Test func anOutputRightAfterAGiveUpGetsSmallPagesAtOnce() throws {
+        try #require(FreshPages.policy == .adaptive, "TANGENT_OUTPUT_PAGES is set")
+        let bytes = 16 << 20
+        withFreshMemory(bytes: bytes + (2 << 20)) { mapping in
+            // The whole 2 MiB steps inside the mapping.
+            let start = (UInt(bitPattern: mapping) + UInt((2 << 20) - 1)) & ~UInt((2 << 20) - 1)
+            let base = UnsafeMutableRawPointer(bitPattern: start)!
+            FreshPages.noteGaveUp()
+            FreshPages.prepare(base, bytes: bytes)
+            let usage = Self.smaps(containing: base)
+            #expect(usage.anonHugeKiB == 0, "\(usage)")
+            #expect(usage.rssKiB >= bytes / 1024, "\(usage)")
+            let doubles = base.bindMemory(to: Double.self, capacity: bytes / 8)
+            #expect((0..<(bytes / 8)).allSatisfy { doubles[$0] == 0 })
+        }
+    }
+
+    /// The Rss and AnonHugePages (KiB) of the mapping that holds `address`, from /proc/self/smaps.
+    static func smaps(containing address: UnsafeMutableRawPointer) -> (rssKiB: Int, anonHugeKiB: Int) {
+        let a = UInt(bitPattern: address)
+        // Read to the end with read(2): /proc files report a size of 0.
+        let fd = open("/proc/self/smaps", O_RDONLY)
+        guard fd >= 0 else { return (0, -1) }
+        defer { close(fd) }
+        var bytes = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        var inside = false
+        var result = (rssKiB: 0, anonHugeKiB: 0)
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
+                let ends = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
+                inside = ends.count == 2 && ends[0] <= a && a < ends[1]
+                continue
+            }
+            guard inside, fields.count >= 2, let kib = Int(fields[1]) else { continue }
+            if fields[0] == "Rss:" { result.rssKiB += kib }
+            if fields[0] == "AnonHugePages:" { result.anonHugeKiB += kib }
+        }
+        return result
+    }
+
     @Test func aKernelWrittenIntoPreparedPagesAgreesWithOneWrittenIntoSmallOnes() throws {
         // 1100 × 1100 doubles is 9.7 MB, over `minimumBytes`: the output goes through `prepare`.
         let x = Matrix(rows: 1_100, cols: 3, storage: (0..<3_300).map { sin(Double($0)) })

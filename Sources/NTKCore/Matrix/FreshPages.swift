@@ -61,24 +61,40 @@ enum FreshPages {
         guard let range = UnsafeMutableRawPointer(bitPattern: first),
             madvise(range, chunks * huge, Int32(MADV_HUGEPAGE)) == 0, policy != .huge
         else { return }
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
-            var regret = 0.0
-            while regret <= slackSeconds {
-                let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard c < chunks else { return }
-                guard let page = UnsafeMutableRawPointer(bitPattern: first + UInt(c * huge)) else { return }
-                let started = monotonicSeconds()
-                page.storeBytes(of: 0, as: UInt8.self)
-                regret += monotonicSeconds() - started - smallPagesSeconds
+        // Right after another output gave up (the second kernel of a pair, allocated just
+        // after the first), the free lists hold no recently freed blocks: go to 4 KiB pages
+        // at once instead of paying a slow huge fault on every core first.
+        let recentlyGaveUp = monotonicSeconds() - Double(lastGaveUp.load(ordering: .relaxed)) * 1e-9 < rememberSeconds
+        var touched = 0
+        if !recentlyGaveUp {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: min(NetworkKernels.cores, chunks)) { _ in
+                var regret = 0.0
+                while regret <= slackSeconds {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    guard let page = UnsafeMutableRawPointer(bitPattern: first + UInt(c * huge)) else { return }
+                    let started = monotonicSeconds()
+                    page.storeBytes(of: 0, as: UInt8.self)
+                    regret += monotonicSeconds() - started - smallPagesSeconds
+                }
             }
+            touched = min(next.load(ordering: .relaxed), chunks)
         }
-        let touched = min(next.load(ordering: .relaxed), chunks)
         if touched < chunks {
             _ = madvise(range + touched * huge, (chunks - touched) * huge, Int32(MADV_NOHUGEPAGE))
             if policy == .adaptive { populate(from: first + UInt(touched * huge), chunks: chunks - touched) }
+            if !recentlyGaveUp { noteGaveUp() }
         }
     }
+
+    /// When `prepare` last gave up on huge pages after trying them (monotonic nanoseconds).
+    private static let lastGaveUp = Atomic<Int>(0)
+    static func noteGaveUp() { lastGaveUp.store(Int(monotonicSeconds() * 1e9), ordering: .relaxed) }
+    /// How long after giving up `prepare` does not try huge pages again. A kernel's second
+    /// output is allocated within milliseconds of its first; the next computation, after the
+    /// first has run for a while (and perhaps freed older outputs), tries again.
+    static let rememberSeconds = 0.05
 
     /// `MADV_POPULATE_WRITE` (Linux 5.14): the kernel's own value, not in every libc's headers.
     private static let populateWrite: Int32 = 23
