@@ -30,6 +30,10 @@ package enum MarkdownWriter {
         /// Where the n-th figure (from 1) of a block goes, relative to the notebook's folder.
         package func path(block id: String, figure n: Int) -> String { "\(link)/\(id)-\(n).svg" }
 
+        /// Where the heatmap of the n-th large matrix (from 1) a block shows goes (numbered
+        /// apart from its figures, so notebooks written before had their figure files kept).
+        package func path(block id: String, matrix n: Int) -> String { "\(link)/\(id)-matrix-\(n).svg" }
+
         /// The folder for a notebook file name: `kernels.md` → `kernels.figures`.
         package static func beside(_ notebookFileName: String) -> FigureFolder {
             let stem = notebookFileName.hasSuffix(".md") ? String(notebookFileName.dropLast(3)) : notebookFileName
@@ -93,12 +97,21 @@ package enum MarkdownWriter {
             var outputs = items.map { StoredOutput.from($0, codeLine: cell.codeLine) }
             if let e = expectedError { outputs.append(.expectedError(e, codeLine: cell.codeLine)) }
             var figureLinks: [Int: String] = [:]
+            var heatmapLinks: [Int: String] = [:]
             if let figures {
                 for (k, item) in items.enumerated() {
-                    guard case .figure(let f, _) = item else { continue }
-                    let path = figures.path(block: cell.id, figure: figureLinks.count + 1)
-                    files[path] = SVGFigure.render(f)
-                    figureLinks[k] = path
+                    switch item {
+                    case .figure(let f, _):
+                        let path = figures.path(block: cell.id, figure: figureLinks.count + 1)
+                        files[path] = SVGFigure.render(f)
+                        figureLinks[k] = path
+                    case .value(.matrix(let m), _, _) where ValueFormatter.isLarge(m):
+                        // LANGUAGE.md §4: a large matrix shows as a summary plus a heatmap.
+                        let path = figures.path(block: cell.id, matrix: heatmapLinks.count + 1)
+                        files[path] = SVGFigure.matrixHeatmap(m)
+                        heatmapLinks[k] = path
+                    default: continue
+                    }
                 }
             }
             let content =
@@ -106,7 +119,7 @@ package enum MarkdownWriter {
                 ? nil
                 : regionContent(
                     items: items, expectedError: expectedError, outputs: outputs,
-                    figureLinks: figureLinks)
+                    figureLinks: figureLinks, heatmapLinks: heatmapLinks)
             moved[cell.id] = apply(content, id: cell.id, site: site, to: &table, eol: eol)
         }
         // A block's region lies between its closing fence and the next block.
@@ -149,7 +162,7 @@ package enum MarkdownWriter {
     /// The Markdown between the markers: outputs for people, then the data line for `check`.
     package static func regionContent(
         items: [DisplayItem], expectedError: Diagnostic?, outputs: [StoredOutput],
-        figureLinks: [Int: String] = [:]
+        figureLinks: [Int: String] = [:], heatmapLinks: [Int: String] = [:]
     ) -> [String] {
         var lines: [String] = []
         for (k, item) in items.enumerated() {
@@ -158,6 +171,9 @@ package enum MarkdownWriter {
                 lines.append("![\(escapeInline(f.title ?? "figure"))](\(link))")
             } else {
                 lines.append(contentsOf: markdown(item))
+            }
+            if let link = heatmapLinks[k], case .value(.matrix(let m), let caption, _) = item {
+                lines += ["", heatmapLink(shape: m.shapeDescription, caption: caption, path: link)]
             }
         }
         if let e = expectedError {
@@ -212,6 +228,13 @@ package enum MarkdownWriter {
             return newLines.count
         }
         return 0
+    }
+
+    /// The image line under a large matrix's summary: `![heatmap of the 100×100 matrix](…)`,
+    /// or of its caption when it has one.
+    static func heatmapLink(shape: String, caption: String?, path: String) -> String {
+        let what = caption.map { "heatmap of " + $0.replacingOccurrences(of: "\n", with: " ") }
+        return "![\(escapeInline(what ?? "heatmap of the \(shape) matrix"))](\(path))"
     }
 
     // MARK: Markdown for one output

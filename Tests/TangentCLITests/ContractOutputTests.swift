@@ -427,6 +427,29 @@ enum Contract2Folder {
         #expect(CorpusReport.int(error["column"]) != nil && error["message"] is String)
     }
 
+    /// §4: a large matrix is "a summary … plus a heatmap" in the .md `update` writes too: the
+    /// summary, then an image in the notebook's figure folder (an SVG with no script), and
+    /// `check` passes on the result.
+    @Test func updateWritesTheHeatmapOfALargeMatrix() throws {
+        let sandbox = try Contract2Folder.sandbox(["large_matrix_heatmap.md"])
+        defer { sandbox.remove() }
+        let file = sandbox.path("large_matrix_heatmap.md")
+        let update = CapturedConsole.run(["update", file])
+        #expect(update.status == 0, "\(update.err)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains("100×100 matrix"))
+        let link = try #require(
+            text.split(separator: "\n").first { $0.hasPrefix("![") && $0.contains("](large_matrix_heatmap.figures/") },
+            "no image linked:\n\(text)")
+        let path = String(link.split(separator: "(").last!.dropLast())
+        let svg = try String(contentsOfFile: sandbox.path(path), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && !svg.contains("<script"))
+        // A heatmap of 100 × 100 entries draws many cells.
+        #expect(svg.components(separatedBy: "<rect").count > 100 || svg.contains("<image"), "\(svg.prefix(400))")
+        let check = CapturedConsole.run(["check", file])
+        #expect(check.status == 0, "\(check.out)\n\(check.err)")
+    }
+
     /// §7 `--json`: every block has `id`, `line`, `status`, `seconds` and `errors` (each with
     /// `file`, `line`, `column`, `message`); `ran`, `skipped` and `failed` in a first run, `cached`
     /// for the unchanged block in a second (`mismatch` is in `runUpdateAndCheck`).

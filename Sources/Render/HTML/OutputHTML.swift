@@ -33,12 +33,10 @@ enum OutputHTML {
             case .matrix(let m):
                 if ValueFormatter.isLarge(m) {
                     let s = MatrixSummary(m)
-                    var heat = Figure()
-                    heat.heatmap = m
                     let corner = ValueFormatter.corner(m)
                     return
                         "<div class=\"output matrix large\">\(cap)<div class=\"summary\">\(m.shapeDescription) matrix · min \(ValueFormatter.cell(s.min)) · max \(ValueFormatter.cell(s.max)) · mean \(ValueFormatter.cell(s.mean))</div>"
-                        + "<div class=\"thumb\">\(SVGFigure.render(heat, width: 320, height: 260))</div>"
+                        + "<div class=\"thumb\">\(SVGFigure.matrixHeatmap(m))</div>"
                         + table(corner, caption: "Top-left corner of the \(m.shapeDescription) matrix") + "</div>\n"
                 }
                 return

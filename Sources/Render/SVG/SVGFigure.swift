@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import NTKCore
 
 /// Draws a `Figure` as a standalone SVG document: no script, no external resource, and the same
 /// bytes for the same figure, so it can be inlined in the HTML site or saved next to a notebook.
@@ -8,6 +9,14 @@ import Language
 /// `prefers-color-scheme`, so the figure reads on light and dark pages. What the drawing leaves
 /// out (points a log axis cannot show, non-finite values, downsampling) is said in `<desc>`.
 package enum SVGFigure {
+    /// The thumbnail heatmap of a large matrix that `show` gives (in the site, and linked from
+    /// the regions `update` writes): 320 × 260.
+    package static func matrixHeatmap(_ m: Matrix) -> String {
+        var heat = Figure()
+        heat.heatmap = m
+        return render(heat, width: 320, height: 260)
+    }
+
     /// A standalone SVG document for the figure (width × height in CSS pixels; taller when its
     /// legend goes below the plot). Its caption is not drawn inside; callers put it in
     /// `<figcaption>`.
