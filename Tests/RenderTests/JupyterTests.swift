@@ -186,6 +186,10 @@ enum JupyterFixture {
             #expect(text(out["data"]?["text/plain"]) == plain)
             if case .matrix = v { #expect(text(out["data"]?["text/html"])?.contains("<table") == true) }
         }
+        // The large matrix: its summary table, then its heatmap (LANGUAGE.md §4).
+        let heatmap = try String(contentsOf: dir.appendingPathComponent("nb.figures/all-matrix-1.svg"), encoding: .utf8)
+        let big = try #require(text(outputs[3]["data"]?["text/html"]))
+        #expect(big.contains("<table") && big.hasSuffix("\n" + heatmap), "\(big.prefix(300))")
         let figure = outputs[5]
         let svg = try String(contentsOf: dir.appendingPathComponent("nb.figures/all-1.svg"), encoding: .utf8)
         #expect(text(figure["data"]?["image/svg+xml"]) == svg)
@@ -204,10 +208,13 @@ enum JupyterFixture {
         let (notebook, _) = try JupyterFixture.updated(JupyterFixture.everything, in: dir)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("nb.figures"))
         let exported = try JupyterFixture.export(notebook, folder: dir, name: "nb.md")
-        #expect(exported.warnings.count == 1)
-        #expect(exported.warnings.first?.contains("nb.figures/all-1.svg") == true)
+        // The figure and the large matrix's heatmap: each a warning, each exported as text.
+        #expect(exported.warnings.count == 2)
+        #expect(exported.warnings.contains { $0.contains("figure 'nb.figures/all-1.svg'") })
+        #expect(exported.warnings.contains { $0.contains("heatmap 'nb.figures/all-matrix-1.svg'") })
         let serialized = exported.json.serialized()
         #expect(!serialized.contains("image/svg+xml"))
+        #expect(!serialized.contains("<svg"))
         #expect(serialized.contains("figure \\\"parabola\\\""))
     }
 

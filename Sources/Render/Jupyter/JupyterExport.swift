@@ -88,20 +88,25 @@ package enum JupyterExport {
                 var outputs: [JSON] = []
                 if let id = cell.blockID, let region = sites[id]?.region {
                     if let stored = region.storedOutputs {
-                        let count = stored.filter { $0.kind == .figure }.count
-                        let svgs = (0..<count).map { n -> String? in
-                            let path = figures.path(block: id, figure: n + 1)
+                        // The SVG file a region links, nil (with a warning) when it cannot be read.
+                        func linkedSVG(_ path: String, _ what: String) -> String? {
                             let linked = region.content.contains { $0.hasPrefix("![") && $0.hasSuffix("](\(path))") }
                             guard linked else { return nil }
                             guard let svg = readFile(path) else {
                                 warnings.append(
-                                    "block '\(id)': cannot read the figure '\(path)' (exported as text; run 'tangent update' to redraw it)"
+                                    "block '\(id)': cannot read the \(what) '\(path)' (exported as text; run 'tangent update' to redraw it)"
                                 )
                                 return nil
                             }
                             return svg
                         }
-                        outputs = JupyterOutputs.outputs(stored, svgs: svgs)
+                        let count = stored.filter { $0.kind == .figure }.count
+                        let svgs = (0..<count).map { linkedSVG(figures.path(block: id, figure: $0 + 1), "figure") }
+                        let large = stored.filter(JupyterOutputs.isLargeMatrix).count
+                        let heatmaps = (0..<large).map {
+                            linkedSVG(figures.path(block: id, matrix: $0 + 1), "heatmap")
+                        }
+                        outputs = JupyterOutputs.outputs(stored, svgs: svgs, heatmaps: heatmaps)
                     } else {
                         warnings.append(
                             "block '\(id)': its output region has no readable 'tangent:data' line; exported without outputs"

@@ -8,9 +8,10 @@ import TangentSupport
 /// matrices), figures as `display_data` with their SVG, an expected error as an `error`.
 enum JupyterOutputs {
     /// `svgs[k]` is the SVG of the k-th figure output, nil when its file could not be read
-    /// (the figure is then described in text).
-    static func outputs(_ stored: [StoredOutput], svgs: [String?]) -> [JSON] {
+    /// (the figure is then described in text); `heatmaps[k]` that of the k-th large matrix.
+    static func outputs(_ stored: [StoredOutput], svgs: [String?], heatmaps: [String?] = []) -> [JSON] {
         var figure = 0
+        var matrix = 0
         return stored.map { o in
             switch o.kind {
             case .text:
@@ -19,7 +20,14 @@ enum JupyterOutputs {
                     ("text", Jupyter.multiline(o.text + "\n"))
                 ])
             case .value:
-                let (plain, html) = value(o)
+                var (plain, html) = value(o)
+                if isLargeMatrix(o) {
+                    // LANGUAGE.md §4: the summary plus its heatmap.
+                    if matrix < heatmaps.count, let svg = heatmaps[matrix], let table = html {
+                        html = table + "\n" + svg
+                    }
+                    matrix += 1
+                }
                 var data: [(String, JSON)] = []
                 if let html { data.append(("text/html", Jupyter.multiline(html))) }
                 data.append(("text/plain", Jupyter.multiline(plain)))
@@ -39,6 +47,12 @@ enum JupyterOutputs {
                 ])
             }
         }
+    }
+
+    /// A shown matrix stored as its summary (more entries than a table shows).
+    static func isLargeMatrix(_ o: StoredOutput) -> Bool {
+        guard o.kind == .value, o.type == "matrix", let shape = o.shape, shape.count == 2 else { return false }
+        return ValueFormatter.isLarge(rows: shape[0], cols: shape[1])
     }
 
     private static func display(_ data: [(String, JSON)]) -> JSON {
