@@ -147,7 +147,11 @@ package struct Runner {
                 }
                 continue
             }
-            if let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }), let culprit = poisoned[name] {
+            // A block that does not parse fails with its own syntax error whatever failed before it
+            // (the approximate scan of its text would take words in strings, like `f"…"`, for names).
+            if case .success = parsed, let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }),
+                let culprit = poisoned[name]
+            {
                 skip("not run: it reads '\(name)', which \(culprit) did not produce")
                 for w in deps.writes { poisoned[w] = poisoned[w] ?? culprit }
                 continue
