@@ -98,7 +98,7 @@ enum Contract3Folder {
         let expected = try Contract3Folder.expected("strings.md")
         #expect(Array(result.printed.prefix(expected.count)) == expected, "\(result.run.out)")
         let pairs = Array(result.printed.dropFirst(expected.count))
-        #expect(pairs.count == 22, "print(v) then print(str(v)) for 11 values: \(pairs)")
+        #expect(pairs.count == 24, "print(v) then print(str(v)) for 12 values: \(pairs)")
         for i in stride(from: 0, to: pairs.count - 1, by: 2) {
             #expect(pairs[i] == pairs[i + 1], "print shows '\(pairs[i])', str gives '\(pairs[i + 1])'")
         }

@@ -5,8 +5,8 @@
 
 writes values.json beside this file: for each notebook, the lines its `print` calls must show, in
 order, computed by the Python equivalent of the notebook's code. Values print as LANGUAGE.md §8
-says `print`/`str` show them: whole numbers without `.0`, other numbers shortest round-trip
-(Python's repr), `true`, `false`, `none`, lists `[1, 2]`.
+says `print`/`str` show them: whole numbers without `.0` (all their digits where Python's repr
+writes them, below 1e16), other numbers shortest round-trip (Python's repr), `true`, `false`, `none`, lists `[1, 2]`.
 """
 
 import json
@@ -26,7 +26,8 @@ def text(v):
     if isinstance(v, (list, range)):
         return "[" + ", ".join(text(x) for x in v) + "]"
     x = float(v)
-    if x.is_integer() and abs(x) < 1e15:
+    # Whole numbers without ".0": Python's repr writes every digit (and ".0") below 1e16.
+    if x.is_integer() and abs(x) < 1e16:
         return str(int(x))
     return repr(x)
 
@@ -201,6 +202,7 @@ def strings():
     o.print("str", text(3.0), text(0.1), text(1 / 3), text(True), text(False), text(None), text([1, 2.5]))
     o.print("str_len", len(text(1234)), len("hello"), len(""))
     o.print("str_eq", "ab" == "ab", "ab" == "ac", text(2) == "2", text(2.50) == "2.5")
+    o.print("str_big", text(1e15), text(-3e15), text(2.0**53 + 2), text(9.5e15), text(1e16), text(2.0**60))
     return o.lines
 
 
