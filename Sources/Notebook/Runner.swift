@@ -171,7 +171,12 @@ package struct Runner {
                 if !damaged.isEmpty, !damaged.isSubset(of: distrusted) { return (results, damaged) }
             }
             if result.status == .failed {
-                for w in deps.writes { poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))" }
+                for w in deps.writes {
+                    poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))"
+                    // What it bound before failing (a loop's count when its timeout ran out) must not
+                    // reach a later block through a function that reads the name when called.
+                    environment[w] = nil
+                }
             } else {
                 for w in deps.writes { poisoned[w] = nil }
             }

@@ -270,11 +270,14 @@ enum Contract3Folder {
 
     /// §8 `while` is bounded by the block timeout: `while true:` under `timeout=1` fails located at
     /// the statement running (the loop's header or its body), a later block that reads the loop's
-    /// names is skipped, one that does not runs.
+    /// names is skipped, one that reads them through a function defined earlier does not print the
+    /// count the loop had reached (it would differ from run to run), one that does not runs.
     @Test func whileTrueTimesOutLocated() throws {
         let result = try Contract3Folder.run("timeout.md")
         #expect(result.run.status == 1, "\(result.run.err)")
-        #expect(result.blocks.map { $0["status"] as? String } == ["ran", "failed", "skipped", "ran"])
+        let statuses = result.blocks.map { $0["status"] as? String }
+        #expect(statuses.count == 5 && statuses[0] == "ran" && statuses[1] == "failed" && statuses[2] == "skipped")
+        #expect(statuses.count == 5 && ["failed", "skipped"].contains(statuses[3]) && statuses[4] == "ran")
         let source = Contract3Folder.directory.appendingPathComponent("timeout.md").path
         let loop = try [
             Contract2Folder.line(of: "while true:", in: source), Contract2Folder.line(of: "n = n + 1", in: source)
