@@ -205,6 +205,8 @@ enum Contract3Folder {
         let noBodyError = try #require((noBody["errors"] as? [[String: Any]])?.first)
         #expect([header, header + 1].contains(CorpusReport.int(noBodyError["line"]) ?? 0), "\(noBodyError)")
         try located("undefined_in_inner", on: "return x + undefined_in_inner", "in_comprehension")
+        // `h` assigns `g`, so `g` is local to it throughout (as in Python): reading it first is an error.
+        try located("g", on: "    t = g", "local_before_assign")
         try located("xs", on: "print(xs[3])", "index", within: "xs[3]")
         try located("range", on: "print(range(0, 5, 0))", "range_step", within: "range(0, 5, 0)")
         let unknownKeyword = diagnostics.first { $0.contains(": error: ") && $0.contains("scael") }

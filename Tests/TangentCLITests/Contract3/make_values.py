@@ -173,6 +173,10 @@ def lists():
     sq = np.array([i * i for i in range(4)], dtype=float).reshape(1, -1)
     o.print("comprehension_hcat", sq.shape[0], sq.shape[1], flat(sq))
     o.print("sum_list", v.sum(), np.mean([2, 4]))
+    M = np.array([[1, 2, 3], [4, 5, 6]], dtype=float)
+    w = np.linspace(1, 3, 3).reshape(3, 1)
+    S = M[-1:, 1:]
+    o.print("negative_indices", M[-1, -1], w[-1, 0], M[-2, 0], S.shape[0], S.shape[1], flat(S))
     return o.lines
 
 
@@ -251,6 +255,46 @@ def functions():
         return 1 + count(n - 1)
 
     o.print("recursion", count(150), count(199))
+    i = 99
+
+    def loops():
+        for i in range(2):
+            pass
+        return i
+
+    o.print("local_loop_variable", loops(), i)
+
+    def outer():
+        n = 1
+
+        def inner():
+            n = 5
+            return n
+
+        inner()
+        return n
+
+    o.print("inner_assigns_its_own", outer())
+
+    def late_closure():
+        n = 1
+
+        def g():
+            return n
+
+        n = 2
+        return g
+
+    lc = late_closure()
+    o.print("closure_reads_at_call", lc())
+    made = []
+    for k in range(3):
+
+        def mk(v=k):
+            return v
+
+        made = made + [mk]
+    o.print("defs_in_loop", [m() for m in made])
 
     def inc(x):
         return x + 1
