@@ -145,14 +145,15 @@ enum Contract3Folder {
         #expect(result.run.status == 1, "\(result.run.err)")
         let file = result.file
         let source = Contract3Folder.directory.appendingPathComponent("indentation.md").path
-        for text in ["\tb = i", "    d = 2", "    f = 2"] {
+        for text in ["\tb = i", "    d = 2", "    f = 2", "        h = 2", "        k = 2"] {
             let line = try Contract2Folder.line(of: text, in: source)
             #expect(
                 Contract3Folder.diagnostics(result.run.err, file: file).contains {
                     $0.hasPrefix("\(file):\(line):1: error: ")
                 }, "no error at line \(line):\n\(result.run.err)")
         }
-        #expect(result.blocks.map { $0["status"] as? String } == ["failed", "failed", "failed", "ran"])
+        #expect(
+            result.blocks.map { $0["status"] as? String } == ["failed", "failed", "failed", "failed", "failed", "ran"])
         #expect(result.printed == ["fine 1"])
     }
 
@@ -245,6 +246,31 @@ enum Contract3Folder {
         #expect(deepNotes.count == 11, "\(deepNotes)")
         #expect(deepNotes.prefix(10).allSatisfy { $0.contains("note: called from \(file):\(deep):") }, "\(deepNotes)")
         #expect(deepNotes.last?.contains("190 more calls") == true, "\(deepNotes)")
+
+        // An error 15 calls deep: ten notes, then the 5 others; 10 calls deep: ten notes, the last
+        // at the block's own call.
+        let source = Contract3Folder.directory.path + "/errors.md"
+        for (body, call, notesShown, more) in [
+            ("    return down(n - 1)", "down(14)", 10, "… 5 more calls"), ("    return d2(n - 1)", "d2(9)", 10, nil)
+        ] {
+            let recursive = try Contract2Folder.line(of: body, in: source)
+            let top = try Contract2Folder.line(of: call, in: source)
+            let failing = recursive - 1
+            let at = try #require(
+                diagnostics.firstIndex { $0.hasPrefix("\(file):\(failing):") && $0.contains(": error: ") },
+                "\(result.run.err)")
+            let notes = Array(diagnostics[(at + 1)...].prefix { $0.contains(": note: ") })
+            #expect(notes.count == notesShown + (more == nil ? 0 : 1), "\(notes)")
+            let calledFrom = notes.filter { $0.contains("note: called from") }
+            #expect(calledFrom.count == notesShown, "\(notes)")
+            if let more {
+                #expect(notes.last?.contains(more) == true, "\(notes)")
+                #expect(calledFrom.allSatisfy { $0.contains("called from \(file):\(recursive):") }, "\(notes)")
+            } else {
+                #expect(calledFrom.dropLast().allSatisfy { $0.contains("called from \(file):\(recursive):") })
+                #expect(calledFrom.last?.contains("called from \(file):\(top):") == true, "\(notes)")
+            }
+        }
 
         #expect(result.printed == (try Contract3Folder.expected("errors.md")), "\(result.run.out)")
         #expect(
