@@ -366,6 +366,8 @@ enum Contract3Folder {
                 #expect(result.statuses[id] == (ran.contains(id) ? "ran" : "cached"), "\(id): \(result.out)")
                 let explained = result.out.split(separator: "\n").first { $0.contains("#\(id): ") }
                 #expect(explained != nil, "--explain says nothing of \(id):\n\(result.out)")
+                // "ran: <why>" for a block that ran, another reason for one restored.
+                #expect(explained?.contains("#\(id): ran") == ran.contains(id), "\(explained ?? "")")
             }
         }
         let stages = try Contract3Folder.expected("cache.md")
