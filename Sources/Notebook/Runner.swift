@@ -174,8 +174,9 @@ package struct Runner {
                 for w in deps.writes {
                     poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))"
                     // What it bound before failing (a loop's count when its timeout ran out) must not
-                    // reach a later block through a function that reads the name when called.
-                    environment[w] = nil
+                    // reach a later block through a function that reads the name when called. (A block
+                    // that did not parse bound nothing, and its names are only guessed from its text.)
+                    if case .success = parsed { environment[w] = nil }
                 }
             } else {
                 for w in deps.writes { poisoned[w] = nil }
