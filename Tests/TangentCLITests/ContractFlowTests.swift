@@ -71,7 +71,7 @@ enum Contract3Folder {
     /// if/elif/else; nested loops where `break` and `continue` act on the inner one; the loop
     /// variable stays bound, an empty loop keeps the old binding, comprehension variables do not
     /// leak; several `for` clauses with `if`; one-line bodies, `pass`, blank and comment-only lines
-    /// (at any indentation) inside bodies.
+    /// (at any indentation) inside bodies; headers and statements continued inside brackets.
     @Test func loopsBranchesAndBindings() throws {
         let result = try Contract3Folder.run("flow.md")
         #expect(result.run.status == 0, "\(result.run.err)")

@@ -139,6 +139,17 @@ def flow():
     elif x == 4:
         z = 40
     o.print("nested_if", z)
+
+    # continued: headers and statements continued inside brackets
+    def plus(a, b=2):
+        return a + b
+
+    x = 3
+    if x > 1:
+        o.print("continued_if", plus(1, b=5))
+    for v in [1, 2]:
+        ys = [w * v for w in range(3) if w > 0]
+        o.print("continued_for", ys)
     return o.lines
 
 
