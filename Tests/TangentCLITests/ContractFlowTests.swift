@@ -118,7 +118,8 @@ enum Contract3Folder {
     /// §8 seeds: a loop draws fresh numbers on each pass from the block's stream (numpy's
     /// `default_rng(seed)` in execution order); a call with `seed:` leaves that stream alone; a
     /// function defined in block A and called from block B draws from B's stream; a block without
-    /// `seed=` uses the documented derivation from (notebook seed, block id). The same on a second run.
+    /// `seed=` uses the documented derivation from (notebook seed, block id); a random default draws
+    /// once, from the stream of the block whose `def` ran it. The same on a second run.
     @Test func randomStreamsInLoopsAndFunctions() throws {
         let first = try Contract3Folder.run("draws.md")
         #expect(first.run.status == 0, "\(first.run.err)")

@@ -377,6 +377,11 @@ def draws():
     rng = np.random.default_rng(block_seed(4, "derived"))  # front matter seed 4, block `derived`
     d = [rng.standard_normal((1, 1))[0, 0] for i in range(2)]
     o.print(f"derived {g(d[0])} {g(d[1])}")
+    rng = np.random.default_rng(31)  # block `default_draw`: the default, then after_default
+    eps = rng.standard_normal((1, 1))[0, 0]
+    o.print(f"def_default {g(rng.standard_normal((1, 1))[0, 0])}")
+    o.print(f"default_twice {g(0 + eps)} {g(0 + eps)}")
+    o.print(f"caller_stream {g(np.random.default_rng(32).standard_normal((1, 1))[0, 0])}")
     return o.lines
 
 
