@@ -193,6 +193,7 @@ enum Contract3Folder {
         try located("pair", on: "r = pair(1, b: 2)", "positional_as_kw", within: "pair(1, b: 2)")
         try located("undefined_in_inner", on: "return x + undefined_in_inner", "chain")
         try located("tt", on: "print(tt)", "leak")
+        try located("undefned_x", on: "print(f\"value {undefned_x:.2f}\")", "in_fstring")
         try located("only_here", on: "print(only_here)", "local")
         try located("f\"{2.5:d}\"", on: "print(f\"{2.5:d}\")", "format_d", within: "f\"{2.5:d}\"")
         try located("count(n - 1)", on: "return 1 + count(n - 1)", "too_deep", within: "count(n - 1)")
