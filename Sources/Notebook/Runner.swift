@@ -171,12 +171,13 @@ package struct Runner {
                 if !damaged.isEmpty, !damaged.isSubset(of: distrusted) { return (results, damaged) }
             }
             if result.status == .failed {
+                let culprit = "the failed block '\(cell.id)' (line \(cell.fenceLine))"
                 for w in deps.writes {
-                    poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))"
+                    poisoned[w] = culprit
                     // What it bound before failing (a loop's count when its timeout ran out) must not
                     // reach a later block through a function that reads the name when called. (A block
                     // that did not parse bound nothing, and its names are only guessed from its text.)
-                    if case .success = parsed { environment[w] = nil }
+                    if case .success = parsed { environment.withdraw(w, culprit: culprit) }
                 }
             } else {
                 for w in deps.writes { poisoned[w] = nil }

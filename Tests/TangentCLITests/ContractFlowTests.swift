@@ -320,6 +320,12 @@ enum Contract3Folder {
         #expect(loop.contains(CorpusReport.int(error["line"]) ?? 0), "\(error)")
         #expect((error["message"] as? String ?? "").contains("timed out"), "\(error)")
         #expect(result.printed == ["limit 3"])
+        // Failing, it says which block did not produce `n`.
+        let viaFunction = try #require(result.blocks.first { $0["id"] as? String == "via_function" })
+        if viaFunction["status"] as? String == "failed" {
+            let message = (viaFunction["errors"] as? [[String: Any]])?.first?["message"] as? String ?? ""
+            #expect(message.contains("'n'") && message.contains("'spin'"), "\(message)")
+        }
     }
 
     /// §8 outputs: `print` and `show` inside loops and functions belong to the block in the order
