@@ -39,10 +39,10 @@ enum Contract3Folder {
     }
 
     /// Runs `notebook` (a copy) without the cache; returns the run, its printed lines and its blocks.
-    static func run(_ notebook: String, extra: [String] = []) throws -> (
+    static func run(_ notebook: String) throws -> (
         run: (status: Int32, out: String, err: String), printed: [String], blocks: [[String: Any]], file: String
     ) {
-        let sandbox = try sandbox([notebook] + extra)
+        let sandbox = try sandbox([notebook])
         defer { sandbox.remove() }
         let file = sandbox.path(notebook)
         let json = sandbox.path("r.json")
