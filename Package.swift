@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "TangentCLITests",
             dependencies: ["TangentCLI", "Serve", "Notebook", "Language", "NTKCore", "TangentSupport", "TestSupport"],
-            exclude: ["Corpus", "CorpusPending", "Contract", "Contract2"]),
+            exclude: ["Corpus", "CorpusPending", "Contract", "Contract2", "Contract3"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "Render", "TestSupport"]),
         .testTarget(
             name: "LanguageServerTests",

@@ -147,7 +147,11 @@ package struct Runner {
                 }
                 continue
             }
-            if let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }), let culprit = poisoned[name] {
+            // A block that does not parse fails with its own syntax error whatever failed before it
+            // (the approximate scan of its text would take words in strings, like `f"…"`, for names).
+            if case .success = parsed, let name = deps.reads.sorted().first(where: { poisoned[$0] != nil }),
+                let culprit = poisoned[name]
+            {
                 skip("not run: it reads '\(name)', which \(culprit) did not produce")
                 for w in deps.writes { poisoned[w] = poisoned[w] ?? culprit }
                 continue
@@ -167,7 +171,14 @@ package struct Runner {
                 if !damaged.isEmpty, !damaged.isSubset(of: distrusted) { return (results, damaged) }
             }
             if result.status == .failed {
-                for w in deps.writes { poisoned[w] = "the failed block '\(cell.id)' (line \(cell.fenceLine))" }
+                let culprit = "the failed block '\(cell.id)' (line \(cell.fenceLine))"
+                for w in deps.writes {
+                    poisoned[w] = culprit
+                    // What it bound before failing (a loop's count when its timeout ran out) must not
+                    // reach a later block through a function that reads the name when called. (A block
+                    // that did not parse bound nothing, and its names are only guessed from its text.)
+                    if case .success = parsed { environment.withdraw(w, culprit: culprit) }
+                }
             } else {
                 for w in deps.writes { poisoned[w] = nil }
             }

@@ -15,6 +15,9 @@ extension Evaluator {
             if let v = bound {
                 throw .error("'\(name)' is \(v.typeDescription), not a function", at: calleeRange)
             }
+            if let culprit = context.environment.withdrawal(of: name) {
+                throw .error("'\(name)' is not available: \(culprit) did not produce it", at: calleeRange)
+            }
             throw .error(
                 "unknown function '\(name)'\(Suggestions.hint(for: name, in: Builtins.names + functionNames))",
                 at: calleeRange)

@@ -201,6 +201,8 @@ package final class Environment {
     private var pending: [String: @Sendable () -> Value?] = [:]
     private var fingerprints: [String: UInt64] = [:]
     private var damaged: Set<String> = []
+    /// Names a failed block bound and the runner took back, with the block to blame.
+    private var withdrawn: [String: String] = [:]
     /// Factorised kernel-regression predictors with the kernel and targets they were made from
     /// (shared storage, not copies) and their options, most recent last (at most 8).
     var predictors: [PredictorMemo] = []
@@ -234,8 +236,19 @@ package final class Environment {
             pending[name] = nil
             fingerprints[name] = nil
             damaged.remove(name)
+            withdrawn[name] = nil
         }
     }
+
+    /// Unbinds what a failed block bound; a later read of the name says which block it was
+    /// (`culprit`, e.g. "the failed block 'fit' (line 12)") instead of "unknown name".
+    package func withdraw(_ name: String, culprit: String) {
+        self[name] = nil
+        withdrawn[name] = culprit
+    }
+
+    /// The block to blame when `name` is unbound because a failed block's binding was withdrawn.
+    package func withdrawal(of name: String) -> String? { withdrawn[name] }
 
     /// Binds a value that will be loaded on first use; its fingerprint is known already.
     package func restore(_ name: String, fingerprint: UInt64, loader: @escaping @Sendable () -> Value?) {
@@ -243,6 +256,7 @@ package final class Environment {
         pending[name] = loader
         fingerprints[name] = fingerprint
         damaged.remove(name)
+        withdrawn[name] = nil
     }
 
     /// Whether the name is bound (without loading a pending value).

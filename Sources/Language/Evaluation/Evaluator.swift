@@ -211,6 +211,9 @@ package struct Evaluator {
             if Builtins.table[name] != nil {
                 throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
             }
+            if let culprit = context.environment.withdrawal(of: name) {
+                throw .error("'\(name)' is not available: \(culprit) did not produce it", at: e.range)
+            }
             let hint = Suggestions.hint(for: name, in: visibleNames + Builtins.names)
             throw .error("unknown name '\(name)'\(hint)", at: e.range)
         case .list(let items):

@@ -8,11 +8,14 @@ package enum ValueFormatter {
     package static let maxTableRows = 12
     package static let maxTableCols = 8
 
-    /// A number as a person reads it: shortest round-trip digits, integers without `.0`.
+    /// A number as a person reads it: shortest round-trip digits, integers without `.0`
+    /// (LANGUAGE.md §8). Whole numbers print all their digits below 1e16, where Swift's
+    /// description (like Python's repr) would still write `1000000000000000.0`; from 1e16 on
+    /// both switch to `1e+16`.
     package static func number(_ v: Double) -> String {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v < 0 ? "-inf" : "inf" }
-        if v == v.rounded(), abs(v) < 1e15 {
+        if v == v.rounded(), abs(v) < 1e16 {
             return v == 0 ? (v.sign == .minus ? "-0" : "0") : String(Int64(v))
         }
         return "\(v)"
