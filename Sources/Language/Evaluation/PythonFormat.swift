@@ -144,7 +144,7 @@ enum PythonFormat {
         let whole = x.isFinite && x == x.rounded() && abs(x) < 9.2e18
         var type = spec.type
         if type == "s" { throw .error("format type 's' needs a string, got a number", at: range) }
-        if type == "d" && !whole {
+        if type == "d" && !(x.isFinite && x == x.rounded()) {
             throw .error(
                 "format 'd' needs a whole number, got \(ValueFormatter.number(x)) (use .Nf for decimals)", at: range)
         }
@@ -166,7 +166,8 @@ enum PythonFormat {
             if type == "%" { body += "%" }
         } else {
             switch type {
-            case "d": body = String(Int64(a))
+            // Beyond Int64, the exact decimal value of the double (glibc prints every digit).
+            case "d": body = a < 9.2e18 ? String(Int64(a)) : String(format: "%.0f", a)
             case "f", "F": body = String(format: "%.*f", spec.precision ?? 6, a)
             case "e", "E": body = String(format: type == "e" ? "%.*e" : "%.*E", spec.precision ?? 6, a)
             case "g", "G":

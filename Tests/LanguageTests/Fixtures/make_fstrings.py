@@ -3,8 +3,8 @@
 FStringFormatTests (LANGUAGE.md §8: f-string fields follow Python's format mini-language).
 
 ntk numbers are float64; PythonFormat.swift formats a whole number (finite, integral, below
-9.2e18 in magnitude) as Python formats an int when the spec has no type and no precision, or
-type 'd'; every other number as a Python float. This generator applies the same rule, so the
+9.2e18 in magnitude) as Python formats an int when the spec has no type and no precision, any
+finite integral number as an int for type 'd'; every other number as a Python float. This generator applies the same rule, so the
 expected text is CPython's own. Pairs CPython refuses (ValueError) are listed under "errors":
 ntk must refuse them too.
 
@@ -47,7 +47,10 @@ def as_python(text, spec):
     m = re.fullmatch(r"(.?[<>=^])?[+\- ]?z?#?0?\d*[,_]?(\.\d+)?([a-zA-Z%])?", spec)
     precision = m.group(2) if m else None
     type_ = m.group(3) if m else None
-    if whole and ((type_ is None and precision is None) or type_ == "d"):
+    if whole and type_ is None and precision is None:
+        return int(x)
+    # 'd' takes any whole number, however large (LANGUAGE.md §8): Python's int(x).
+    if type_ == "d" and math.isfinite(x) and x == round(x):
         return int(x)
     return x
 
