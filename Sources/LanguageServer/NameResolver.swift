@@ -178,9 +178,8 @@ struct NameResolver {
         case .name(let name):
             let scope = scope(of: name)
             record(name, e.range, binding: false)
-            if scope == .builtin, !BuiltinInfo.constants.contains(name) {
-                report(.error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range))
-            } else if scope == .unknown {
+            // A builtin named without a call is a function value (LANGUAGE.md §8), not an error.
+            if scope == .unknown {
                 let hint = NameResolver.hint(for: name, in: visibleNames + NameResolver.builtinNames)
                 report(.error("unknown name '\(name)'\(hint)", at: e.range))
             }

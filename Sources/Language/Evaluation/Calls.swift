@@ -64,6 +64,11 @@ extension Evaluator {
         _ f: Function, _ args: [(label: String?, labelRange: SourceRange?, value: Value, range: SourceRange)],
         context: EvaluationContext, range: SourceRange
     ) throws(Diagnostic) -> Value {
+        if let name = f.builtinName, let builtin = Builtins.table[name] {
+            var call = try BuiltinCall(
+                builtin: builtin, arguments: args, range: range, calleeRange: range, context: context)
+            return try builtin.body(&call)
+        }
         let def = f.definition
         let positional = def.parameters.filter { $0.defaultValue == nil }
         let scope = Scope(locals: def.locals, parent: f.closure, isFunction: true)

@@ -208,12 +208,11 @@ package struct Evaluator {
                 throw .error(
                     "the cached value of '\(name)' could not be read back (the cache file was damaged)", at: e.range)
             }
-            if Builtins.table[name] != nil {
-                throw .error("'\(name)' is a function; call it with parentheses: \(name)(...)", at: e.range)
-            }
             if let culprit = context.environment.withdrawal(of: name) {
                 throw .error("'\(name)' is not available: \(culprit) did not produce it", at: e.range)
             }
+            // A builtin is a value too (LANGUAGE.md §8: functions are values), as in Python.
+            if let f = Function.builtin(name) { return .function(f) }
             let hint = Suggestions.hint(for: name, in: visibleNames + Builtins.names)
             throw .error("unknown name '\(name)'\(hint)", at: e.range)
         case .list(let items):

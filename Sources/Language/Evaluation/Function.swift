@@ -7,11 +7,35 @@ package struct Function: Equatable, Sendable {
     package let defaults: [String: Value]
     /// The scope of the call that defined it; nil for a function defined at notebook level.
     let closure: Scope?
+    /// Set for a builtin used as a value (`apply_twice(sqrt, 16)`, `ElementwiseNumerical(sin,
+    /// 25, df: cos)`): calling it calls the builtin; `definition` then only names it and its
+    /// positional parameters.
+    package let builtinName: String?
 
     init(definition: FunctionDefinition, defaults: [String: Value], closure: Scope?) {
         self.definition = definition
         self.defaults = defaults
         self.closure = closure
+        self.builtinName = nil
+    }
+
+    /// The builtin `name` as a function value (nil when there is no such builtin).
+    package static func builtin(_ name: String) -> Function? {
+        guard let b = Builtins.table[name] else { return nil }
+        let here = SourceRange(at: SourceLocation(line: 1, column: 1))
+        let positional = b.parameters.filter { $0.defaultValue == nil && !$0.keywordOnly }.map {
+            FunctionDefinition.Parameter(name: $0.name, range: here, defaultValue: nil)
+        }
+        let definition = FunctionDefinition(
+            name: name, nameRange: here, parameters: positional, body: [], locals: [], source: [])
+        return Function(definition: definition, builtinName: name)
+    }
+
+    private init(definition: FunctionDefinition, builtinName: String) {
+        self.definition = definition
+        self.defaults = [:]
+        self.closure = nil
+        self.builtinName = builtinName
     }
 
     package var name: String { definition.name }
@@ -31,6 +55,7 @@ package struct Function: Equatable, Sendable {
 
     package static func == (a: Function, b: Function) -> Bool {
         a.definition == b.definition && a.defaults == b.defaults && a.closure === b.closure
+            && a.builtinName == b.builtinName
     }
 }
 

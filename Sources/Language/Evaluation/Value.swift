@@ -34,6 +34,9 @@ package enum Value: Equatable, Sendable {
         case .layer: return "a network"
         case .params: return "params"
         case .record: return "a record"
+        case .function(let f) where f.builtinName != nil:
+            // Most often a call without its parentheses (`I = eye`): say how to call it.
+            return "the builtin function \(f.name) (to call it: \(f.name)(...))"
         case .function(let f): return "the function \(f.name)"
         case .table(let t): return "a \(t.matrix.shapeDescription) table"
         case .images(let i): return "images (\(i.shapeDescription))"

@@ -79,6 +79,10 @@ extension Value {
             w.int(i.width)
             w.int(i.channels)
             w.matrix(i.pixels)
+        case .function(let f) where f.builtinName != nil:
+            // A builtin used as a value: its name (every build has it).
+            w.u8(14)
+            w.string(f.builtinName!)
         case .function(let f):
             // A notebook-level function is its source (parsed again when read back) and its
             // defaults; one that closes over a call's scope is marked by that scope's identity
@@ -110,6 +114,7 @@ extension Value {
         case 1: return r.bool().map(Value.bool)
         case 2: return r.string().map(Value.string)
         case 3: return Value.none
+        case 14: return r.string().flatMap(Function.builtin).map(Value.function)
         case 4:
             guard let n = r.count() else { return nil }
             var items: [Value] = []
