@@ -159,6 +159,8 @@ package struct Runner {
             let result = runBlock(
                 cell, index: index, parsed: parsed, notebook: notebook, environment: environment,
                 baseDirectory: baseDirectory, seed: seed, distrusted: distrusted, boundBy: boundBy)
+            // What the block freed and the process kept for reuse goes back to the system.
+            MemoryRetention.release()
             for w in deps.writes { boundBy[w] = cell.id }
             if result.status == .cached, let cache {
                 let entry = cache.url(for: cacheKey(cell, seed: seed))

@@ -21,6 +21,8 @@ package enum KernelWorker {
 
     /// Runs the worker; returns its exit status.
     package static func main() -> Int32 {
+        // Large buffers freed by a block are kept for its next ones (a loop of kernels).
+        MemoryRetention.enable()
         // Frames go to a private copy of standard output; anything else that writes to
         // standard output (nothing should) lands on standard error instead.
         let frames = dup(1)

@@ -27,6 +27,14 @@ package enum MemoryBudget {
         return budget
     }
 
+    /// `availableBytes()` for an allocation of `bytes`: when they do not fit, the freed memory
+    /// the process keeps (`MemoryRetention`) is given back first and the budget measured again.
+    package static func availableBytes(for bytes: Int) -> Int? {
+        let available = availableBytes()
+        guard let available, bytes > available, MemoryRetention.release() else { return available }
+        return availableBytes()
+    }
+
     /// The `TANGENT_MEMORY_LIMIT` setting in bytes, when set and valid.
     package static func configuredLimit() -> Int? {
         guard let text = ProcessInfo.processInfo.environment["TANGENT_MEMORY_LIMIT"] else { return nil }

@@ -59,7 +59,7 @@ package final class ReadableFile {
 
     /// Everything from here to the end of the file, however long it has become.
     package func readToEnd() throws(FileError) -> Data {
-        if let available = MemoryBudget.availableBytes(), size > available {
+        if let available = MemoryBudget.availableBytes(for: size), size > available {
             throw FileError(
                 "cannot read file: it is \(ByteCount.formatted(size)), more than the "
                     + "\(ByteCount.formatted(available)) of memory available")

@@ -17,6 +17,7 @@
 import Dispatch
 import Foundation
 import NTKCore
+import TangentSupport
 
 /// The `analytic` benchmark, in a namespace so it cannot clash with the other benchmarks.
 enum AnalyticBench {
@@ -224,6 +225,9 @@ enum AnalyticBench {
     }
 }
 
+// NTKCore runs here as it runs in a kernel worker: freed large buffers are kept for the next
+// computation (TANGENT_RETAIN_MEMORY=0 measures without).
+MemoryRetention.enable()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "analytic": AnalyticBench.run(arguments: Array(arguments.dropFirst()))

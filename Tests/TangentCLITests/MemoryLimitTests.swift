@@ -28,6 +28,39 @@ import Testing
         #expect(capped.err.contains("nb.md:4:5: error: a 5000×5000 matrix needs 0.2 GiB but only"), "\(capped.err)")
     }
 
+    /// A kernel worker keeps the large buffers a block frees for its next allocations
+    /// (`MemoryRetention`), which its resident size then still counts; under a limit, that
+    /// memory is given back before anything is refused. Here the 384 MB matrix is freed and the
+    /// 648 MB one fits under 1000 MB only once it has been given back (with the 384 MB still
+    /// resident, `TANGENT_MEMORY_LIMIT` minus the resident size leaves about 580 MB).
+    @Test(arguments: ["1", "0"])
+    func keptMemoryIsGivenBackBeforeARefusal(retain: String) throws {
+        try #require(TangentBinary.exists, "build the binary first: swift build")
+        let sandbox = try TemporaryFolder("retain-limit")
+        defer { sandbox.remove() }
+        let nb = sandbox.path("nb.md")
+        try """
+        # M
+
+        ```ntk
+        A = ones(8000, 6000)
+        print(A[7999, 5999])
+        A = 0
+        B = ones(9000, 9000)
+        print(sum(B[0:2, :]))
+        ```
+
+        """.write(toFile: nb, atomically: true, encoding: .utf8)
+        let r = try Self.run(
+            nb, scratch: sandbox, environment: ["TANGENT_MEMORY_LIMIT": "1000M", "TANGENT_RETAIN_MEMORY": retain])
+        #expect(r.status == 0, "\(r.err)")
+        // The same notebook with 500 MB is refused at B, as it must be.
+        let refused = try Self.run(
+            nb, scratch: sandbox, environment: ["TANGENT_MEMORY_LIMIT": "500M", "TANGENT_RETAIN_MEMORY": retain])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("nb.md:7:5: error:"), "\(refused.err)")
+    }
+
     /// Kernels computed together (docs/language.md#kernels-computed-together) never make a
     /// notebook fail that runs without them: when the two kernels of a pair do not fit where
     /// one does, the first call computes its own alone, and the numbers are the same.

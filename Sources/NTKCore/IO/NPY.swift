@@ -231,7 +231,7 @@ extension NPY {
     /// in the memory available (`MemoryBudget`): a hostile or mistaken file must not crash the run.
     private static func checkMemory(_ header: Header) throws(FileError) {
         let (bytes, overflow) = header.count.multipliedReportingOverflow(by: 8)
-        let available = MemoryBudget.availableBytes()
+        let available = MemoryBudget.availableBytes(for: overflow ? .max : bytes)
         guard overflow || bytes > (available ?? .max) else { return }
         throw FileError(
             "its \(header.count) values (\(ByteCount.formatted(overflow ? nil : bytes)) as float64) need more "

@@ -31,7 +31,7 @@ public enum AnalyticKernel {
         // Refuse before allocating; an unknown budget still refuses sizes beyond Int (or
         // cblas's 32-bit dimensions).
         let needed = estimatedBytes(net, n1: n1, n2: n2, which)
-        let available = MemoryBudget.availableBytes() ?? Int.max
+        let available = MemoryBudget.availableBytes(for: needed) ?? Int.max
         if needed > available || needed == Int.max || max(n1, n2, width) > Int(Int32.max) {
             throw .tooLarge(neededBytes: needed, availableBytes: available)
         }

@@ -39,7 +39,7 @@ public enum LayerKernel {
         let n2 = x2?.rows ?? x1.rows
         let tiled = LayerKernelTiles.applies(net, symmetric: x2 == nil)
         let needed = tiled ? LayerKernelTiles.estimatedBytes(n1: n1, n2: n2) : untiledBytes(net, n1: n1, n2: n2)
-        let available = MemoryBudget.availableBytes() ?? Int.max
+        let available = MemoryBudget.availableBytes(for: needed) ?? Int.max
         if needed > available || needed == Int.max || max(n1, n2, x1.cols) > Int(Int32.max) {
             throw .tooLarge(neededBytes: needed, availableBytes: available)
         }

@@ -26,7 +26,7 @@ enum SpatialKernel {
         let n1 = x1.rows
         let n2 = x2?.rows ?? n1
         let needed = estimatedBytes(net, n1: n1, n2: n2, input: input, which)
-        let available = MemoryBudget.availableBytes() ?? Int.max
+        let available = MemoryBudget.availableBytes(for: needed) ?? Int.max
         if needed > available || needed == Int.max { throw .tooLarge(neededBytes: needed, availableBytes: available) }
 
         let full = needsFullCovariance(net)

@@ -62,7 +62,8 @@ public enum TiledKernel {
         let n1 = x1.rows
         let n2 = x2?.rows ?? x1.rows
         _ = try fileBytes(n1, n2)
-        let budget = MemoryBudget.availableBytes() ?? (1 << 30)
+        // The freed memory this process keeps is given back first: the tiles take what there is.
+        let budget = MemoryBudget.availableBytes(for: .max) ?? (1 << 30)
         let tile = max(1, requestedTile ?? tileSize(budget, max(n1, n2, 1)))
         let needed = blockBytes(tile)
         if needed > budget { throw KernelError.tooLarge(neededBytes: needed, availableBytes: budget) }

@@ -238,7 +238,7 @@ package enum MemoryGuard {
 
     /// The same for `bytes` bytes (strings); `Int.max` stands for more than 64 bits can count.
     package static func check(bytes: Int, what: String, at range: SourceRange) throws(Diagnostic) {
-        let available = MemoryBudget.availableBytes() ?? Int.max
+        let available = MemoryBudget.availableBytes(for: bytes) ?? Int.max
         if bytes == .max || bytes > available {
             throw .error(
                 "\(what) needs \(ByteCount.formatted(bytes == .max ? nil : bytes)) but only \(ByteCount.formatted(available)) of memory is available",
