@@ -43,11 +43,12 @@ struct JupyterCommand {
                 options.outDirectory.map { URL(fileURLWithPath: $0) }
                 ?? file.url.deletingPathExtension().appendingPathExtension("ipynb")
             do {
+                // Figure files are read inside the notebook's folder, never through a symbolic
+                // link out of it (one could lead to any file of the machine).
+                let confined = try? ConfinedFolder(folder, create: false)
                 let exported = try JupyterExport.export(notebook, figures: .beside(file.url.lastPathComponent)) {
                     path in
-                    (try? Data(contentsOf: folder.appendingPathComponent(path))).flatMap {
-                        String(data: $0, encoding: .utf8)
-                    }
+                    confined?.read(path).flatMap { String(data: $0, encoding: .utf8) }
                 }
                 for w in exported.warnings { console.err("\(file.display): warning: \(w)\n") }
                 // Never through a symbolic link at the target (it could lead anywhere): refused.

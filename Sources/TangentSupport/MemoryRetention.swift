@@ -39,11 +39,12 @@ package enum MemoryRetention {
     /// Gives the freed memory malloc keeps back to the system; true when there was some.
     @discardableResult
     package static func release() -> Bool {
-        guard enabled, let trim = function("malloc_trim", as: (@convention(c) (Int) -> Int32).self) else {
-            return false
-        }
+        guard enabled, let trim = mallocTrim else { return false }
         return trim(0) == 1
     }
+
+    /// Looked up once: `release` runs after every block.
+    private static let mallocTrim = function("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
 
     private static func function<F>(_ name: String, as type: F.Type) -> F? {
         #if canImport(Glibc)

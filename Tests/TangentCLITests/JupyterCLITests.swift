@@ -71,6 +71,36 @@ struct JupyterCLITests {
         #expect(try read(nb) == original)
     }
 
+    /// A figure file the repository replaced is not copied into the export: not through a
+    /// symbolic link out of the notebook's folder (the file it leads to stays private), and not
+    /// when it holds a script. Each is a warning, and the figure is exported as its text.
+    @Test(arguments: ["link", "script"])
+    func aReplacedFigureFileIsNotExported(_ kind: String) throws {
+        let sandbox = try TemporaryFolder("corpus")
+        defer { sandbox.remove() }
+        let project = sandbox.url("project").path
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        let nb = project + "/nb.md"
+        try write(JupyterCLITests.notebook, nb)
+        #expect(try TangentBinary.run(["update", nb], scratch: sandbox).status == 0)
+        let figure = project + "/nb.figures/k-1.svg"
+        try FileManager.default.removeItem(atPath: figure)
+        let secret = "SECRET-\(UUID().uuidString)"
+        if kind == "link" {
+            let outside = sandbox.path("private.svg")
+            try write("<svg xmlns=\"http://www.w3.org/2000/svg\"><title>\(secret)</title></svg>", outside)
+            try FileManager.default.createSymbolicLink(atPath: figure, withDestinationPath: outside)
+        } else {
+            try write("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>\(secret)</script></svg>", figure)
+        }
+        let exported = try TangentBinary.run(["export", nb, "--to", "ipynb"], scratch: sandbox)
+        #expect(exported.status == 0, "\(exported.transcript)")
+        #expect(exported.err.contains("warning:") && exported.err.contains("k-1.svg"), "\(exported.transcript)")
+        let ipynb = try read(project + "/nb.ipynb")
+        #expect(!ipynb.contains(secret))
+        #expect(ipynb.contains("figure \\\"K\\\""), "the figure is exported as its text")
+    }
+
     @Test func outChoosesTheFile() throws {
         let sandbox = try TemporaryFolder("corpus")
         defer { sandbox.remove() }

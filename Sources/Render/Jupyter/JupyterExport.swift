@@ -98,6 +98,13 @@ package enum JupyterExport {
                                 )
                                 return nil
                             }
+                            guard SVGFigure.isDrawnFigure(svg) else {
+                                warnings.append(
+                                    "block '\(id)': the \(what) '\(path)' is not an SVG Tangent drew (a script, a link or "
+                                        + "another document is in it); exported as text; run 'tangent update' to redraw it"
+                                )
+                                return nil
+                            }
                             return svg
                         }
                         let count = stored.filter { $0.kind == .figure }.count

@@ -9,6 +9,62 @@ import NTKCore
 /// `prefers-color-scheme`, so the figure reads on light and dark pages. What the drawing leaves
 /// out (points a log axis cannot show, non-finite values, downsampling) is said in `<desc>`.
 package enum SVGFigure {
+    /// Whether `text` can be an SVG this enum drew: a standalone `<svg>` document made only of the
+    /// elements it writes, with no event handler or link attribute, no resource but its own clip
+    /// paths (`url(#…)`), and a style block without imports. Figure files sit in the repository
+    /// beside the notebook, so `export` checks one before copying it into a Jupyter notebook (a
+    /// student's pull request could have replaced it). Text between tags is not examined: the
+    /// writer escapes it, so a `<` there starts a tag, which is checked.
+    package static func isDrawnFigure(_ text: String) -> Bool {
+        guard text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), text.utf8.count <= 32 << 20 else {
+            return false
+        }
+        let elements: Set<String> = [
+            "svg", "g", "title", "desc", "style", "rect", "line", "path", "circle", "text", "tspan", "clippath"
+        ]
+        func safeValue(_ v: Substring) -> Bool {
+            let lower = v.lowercased()
+            if lower.contains("javascript:") || lower.contains("@import") { return false }
+            var rest = lower[...]
+            while let r = rest.range(of: "url(") {
+                if !rest[r.upperBound...].hasPrefix("#") { return false }
+                rest = rest[r.upperBound...]
+            }
+            return true
+        }
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "<") {
+            guard let close = rest[open...].firstIndex(of: ">") else { return false }
+            var tag = rest[rest.index(after: open)..<close]
+            rest = rest[rest.index(after: close)...]
+            let closing = tag.hasPrefix("/")
+            if closing { tag = tag.dropFirst() }
+            let name = tag.prefix { !$0.isWhitespace && $0 != "/" }.lowercased()
+            guard elements.contains(name) else { return false }
+            // The style block's text (up to `</style>`) is CSS: no import, no outside resource.
+            if name == "style", !closing, !tag.hasSuffix("/") {
+                guard let end = rest.range(of: "</style>"), safeValue(rest[..<end.lowerBound]) else { return false }
+            }
+            // Attributes: name="value" pairs.
+            var attributes = tag.dropFirst(name.count)
+            while true {
+                attributes = attributes.drop { $0.isWhitespace || $0 == "/" }
+                if attributes.isEmpty { break }
+                let attribute = attributes.prefix { $0 != "=" && !$0.isWhitespace }.lowercased()
+                if attribute.hasPrefix("on") || attribute.contains("href") { return false }
+                attributes = attributes.dropFirst(attribute.count).drop(while: \.isWhitespace)
+                guard attributes.first == "=" else { return false }
+                attributes = attributes.dropFirst().drop(while: \.isWhitespace)
+                guard let quote = attributes.first, quote == "\"" || quote == "'" else { return false }
+                attributes = attributes.dropFirst()
+                guard let endQuote = attributes.firstIndex(of: quote) else { return false }
+                guard safeValue(attributes[..<endQuote]) else { return false }
+                attributes = attributes[attributes.index(after: endQuote)...]
+            }
+        }
+        return true
+    }
+
     /// The thumbnail heatmap of a large matrix that `show` gives (in the site, and linked from
     /// the regions `update` writes): 320 × 260.
     package static func matrixHeatmap(_ m: Matrix) -> String {
